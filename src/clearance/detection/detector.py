@@ -1,0 +1,104 @@
+"""The detector declaration: one pattern family, its validator, context words and its own examples.
+
+Patterns are written in the common subset of Python's ``re`` and Rust's ``regex`` (no look-around,
+no back-references) because the engine runs them twice: once in Rust through Polars to find the
+candidate rows of a batch, once in Python on those rows only to get exact spans. A named group
+``value`` marks the sensitive part when the pattern also matches a keyword around it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Literal
+
+Category = Literal["pii", "secret"]
+
+
+class Severity(str, Enum):
+    """Ordered severities; ``Severity.rank`` compares them."""
+
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_ORDER.index(self)
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls(text.lower())
+        except ValueError:
+            allowed = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {text!r}; allowed: {allowed}") from None
+
+
+_SEVERITY_ORDER = [Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL]
+
+Validator = Callable[[str], bool]
+# Narrows a candidate span using the whole text (lexicon detectors): returns (start, end, score)
+# or None to drop the candidate.
+Refiner = Callable[[str, int, int], "tuple[int, int, float] | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Detector:
+    """One registered detector.
+
+    ``score`` is the confidence of a bare match (pattern matched, validator passed, no context);
+    a context word within ``context_window`` characters around the match adds ``context_boost``,
+    an ``anti_context`` word (``order``, ``sku``, ``tracking``...) takes it away.
+    With ``requires_context`` a match without context is dropped (for formats such as passport
+    numbers that are indistinguishable from any other number on their own).
+    """
+
+    id: str
+    entity: str
+    category: Category
+    severity: Severity
+    patterns: tuple[str, ...]
+    positives: tuple[str, ...]
+    negatives: tuple[str, ...]
+    score: float = 0.8
+    validator: Validator | None = None
+    refine: Refiner | None = None
+    context: tuple[str, ...] = ()
+    anti_context: tuple[str, ...] = ()
+    context_boost: float = 0.2
+    requires_context: bool = False
+    context_window: int = 48
+    min_entropy: float | None = None
+    ignore_case: bool = False
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    _compiled: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        flags = re.IGNORECASE if self.ignore_case else 0
+        compiled = tuple(re.compile(p, flags) for p in self.patterns)
+        object.__setattr__(self, "_compiled", compiled)
+        if not 0.0 < self.score <= 1.0:
+            raise ValueError(f"detector {self.id}: score must be in (0, 1]")
+
+    @property
+    def compiled(self) -> tuple[re.Pattern[str], ...]:
+        return self._compiled
+
+    @property
+    def rust_pattern(self) -> str:
+        """One alternation of all patterns, with Python-only group syntax removed, for Polars."""
+        body = "|".join(f"(?:{_strip_group_names(p)})" for p in self.patterns)
+        return f"(?i){body}" if self.ignore_case else body
+
+
+_GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
+
+
+def _strip_group_names(pattern: str) -> str:
+    return _GROUP_NAME.sub("(", pattern)

@@ -1,0 +1,154 @@
+"""The detection engine: Rust regex through Polars finds candidate rows, Python runs only there.
+
+For a batch of texts every detector's patterns are compiled into one Rust alternation and evaluated
+by Polars as one expression per detector, in parallel over all cores. Only the (row, detector)
+pairs that Rust flags are handed to Python's ``re`` for exact character offsets, then to the
+validator (python-stdnum, phonenumbers, ipaddress...), the context scorer and overlap resolution.
+Most rows match few detectors, so the Python part scales with the number of findings, not with
+rows x detectors.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from clearance.detection.detector import Detector
+from clearance.detection.match import Match
+from clearance.detection.ner import NerBackend
+from clearance.detection.registry import Registry, default_registry
+
+
+def shannon_entropy(value: str) -> float:
+    """Bits per character; random API keys sit above ~3.5, words and placeholders below."""
+    if not value:
+        return 0.0
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
+
+
+@dataclass
+class Engine:
+    """Finds sensitive spans in texts.
+
+    ``threshold`` drops matches scoring below it; ``ner`` adds a user-supplied spaCy or
+    Hugging Face model on top of the built-in detectors.
+    """
+
+    registry: Registry = field(default_factory=default_registry)
+    threshold: float = 0.0
+    ner: NerBackend | None = None
+    batch_size: int = 50_000
+
+    def detect(self, text: str) -> list[Match]:
+        return self.detect_batch([text])[0]
+
+    def detect_batch(self, texts: Sequence[str | None]) -> list[list[Match]]:
+        out: list[list[Match]] = []
+        for lo in range(0, len(texts), self.batch_size):
+            out.extend(self._detect_chunk(texts[lo : lo + self.batch_size]))
+        return out
+
+    def candidate_rows(self, texts: pl.Series) -> dict[str, list[int]]:
+        """Row indices per detector id whose text the detector's Rust pattern matches."""
+        detectors = list(self.registry)
+        if not detectors or texts.len() == 0:
+            return {}
+        frame = pl.DataFrame({"t": texts.fill_null("")})
+        flags = frame.select(
+            [pl.col("t").str.contains(d.rust_pattern).alias(d.id) for d in detectors]
+        )
+        hits = flags.select(pl.all().sum())
+        rows: dict[str, list[int]] = {}
+        for det in detectors:
+            if hits[det.id][0]:
+                rows[det.id] = flags[det.id].arg_true().to_list()
+        return rows
+
+    def _detect_chunk(self, texts: Sequence[str | None]) -> list[list[Match]]:
+        series = pl.Series("t", list(texts), dtype=pl.String)
+        found: list[list[Match]] = [[] for _ in texts]
+        for det_id, rows in self.candidate_rows(series).items():
+            det = self.registry[det_id]
+            for row in rows:
+                text = texts[row]
+                if text:
+                    found[row].extend(match_detector(det, text))
+        if self.ner is not None:
+            for row, extra in enumerate(self.ner.detect_batch([t or "" for t in texts])):
+                found[row].extend(extra)
+        return [resolve_overlaps(m, self.threshold) for m in found]
+
+
+def match_detector(det: Detector, text: str) -> Iterable[Match]:
+    """Exact matches of one detector in one text, validated and scored."""
+    seen: set[tuple[int, int]] = set()
+    for pattern in det.compiled:
+        for m in pattern.finditer(text):
+            if "value" in pattern.groupindex and m.group("value") is not None:
+                start, end = m.span("value")
+            else:
+                start, end = m.span()
+            if start == end:
+                continue
+            score = det.score
+            if det.refine is not None:
+                refined = det.refine(text, start, end)
+                if refined is None:
+                    continue
+                start, end, score = refined
+            if (start, end) in seen:
+                continue
+            value = text[start:end]
+            if det.validator is not None and not det.validator(value):
+                continue
+            if det.min_entropy is not None and shannon_entropy(value) < det.min_entropy:
+                continue
+            score = _apply_context(det, text, start, end, score)
+            if score is None:
+                continue
+            seen.add((start, end))
+            yield Match(
+                entity=det.entity,
+                start=start,
+                end=end,
+                score=score,
+                detector=det.id,
+                category=det.category,
+                severity=det.severity,
+                value=value,
+            )
+
+
+def _apply_context(det: Detector, text: str, start: int, end: int, score: float) -> float | None:
+    if not det.context and not det.anti_context:
+        return score
+    window = text[max(0, start - det.context_window) : start].lower()
+    window += " " + text[end : end + det.context_window // 2].lower()
+    has_context = any(word in window for word in det.context)
+    if det.requires_context and not has_context:
+        return None
+    if has_context:
+        return min(0.99, score + det.context_boost)
+    # Only the words right before a number say what it is ("order 4111...", "SKU 123-45-6789").
+    near = text[max(0, start - 24) : start].lower()
+    if any(word in near for word in det.anti_context):
+        score = max(0.01, score - det.context_boost * 2)
+    return score
+
+
+def resolve_overlaps(matches: list[Match], threshold: float = 0.0) -> list[Match]:
+    """Keeps the strongest of overlapping matches (score, then length), sorted by position."""
+    kept: list[Match] = []
+    for m in sorted(matches, key=lambda m: (-m.score, -(m.end - m.start), m.start, m.detector)):
+        if m.score < threshold:
+            continue
+        if any(m.overlaps(k) for k in kept):
+            continue
+        kept.append(m)
+    kept.sort(key=lambda m: (m.start, m.end, m.detector))
+    return kept

@@ -1,0 +1,36 @@
+"""A detected span. The raw value stays in memory only: it is excluded from ``repr`` and from
+every serialisation, so printing or logging a match never leaks what was found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from clearance.detection.detector import Category, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    entity: str
+    start: int
+    end: int
+    score: float
+    detector: str
+    category: Category
+    severity: Severity
+    value: str = field(repr=False, compare=False)
+
+    def overlaps(self, other: Match) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def to_public(self, show_value: bool = False) -> dict[str, object]:
+        """The JSON shape of ``clearance detect``: offsets and score, the value only on request."""
+        out: dict[str, object] = {
+            "type": self.entity,
+            "start": self.start,
+            "end": self.end,
+            "score": round(self.score, 4),
+            "detector": self.detector,
+        }
+        if show_value:
+            out["value"] = self.value
+        return out

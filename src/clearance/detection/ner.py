@@ -1,0 +1,125 @@
+"""Optional named-entity models the user already has on disk: ``spacy:PATH_OR_NAME`` or ``hf:PATH``.
+
+Nothing is ever downloaded: spaCy loads an installed package or a folder, and transformers runs with
+``local_files_only``. Missing libraries raise ``BackendUnavailableError`` naming the extra.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Protocol
+
+from clearance.detection.detector import Severity
+from clearance.detection.match import Match
+from clearance.errors import BackendUnavailableError, InputError
+
+# spaCy / Hugging Face labels -> Presidio entity names.
+_LABELS = {
+    "PERSON": "PERSON",
+    "PER": "PERSON",
+    "GPE": "LOCATION",
+    "LOC": "LOCATION",
+    "FAC": "LOCATION",
+    "NORP": "NRP",
+}
+
+
+class NerBackend(Protocol):
+    def detect_batch(self, texts: list[str]) -> list[list[Match]]: ...
+
+
+def _match(label: str, start: int, end: int, score: float, text: str, source: str) -> Match | None:
+    entity = _LABELS.get(label.upper().removeprefix("B-").removeprefix("I-"))
+    if entity is None:
+        return None
+    return Match(
+        entity=entity,
+        start=start,
+        end=end,
+        score=score,
+        detector=source,
+        category="pii",
+        severity=Severity.MEDIUM,
+        value=text[start:end],
+    )
+
+
+class SpacyNer:
+    def __init__(self, name_or_path: str, score: float = 0.85) -> None:
+        self.name_or_path = name_or_path
+        self.score = score
+        self._nlp: Any = None
+
+    def _load(self) -> Any:
+        if self._nlp is None:
+            try:
+                import spacy
+            except ImportError as exc:
+                raise BackendUnavailableError("spaCy", "pip install 'clearance[ner]'") from exc
+            try:
+                self._nlp = spacy.load(self.name_or_path, disable=["lemmatizer", "parser"])
+            except OSError as exc:
+                raise BackendUnavailableError(
+                    f"spaCy pipeline {self.name_or_path!r}",
+                    "install the pipeline package or pass the path of a pipeline folder; "
+                    "clearance never downloads models",
+                ) from exc
+        return self._nlp
+
+    def detect_batch(self, texts: list[str]) -> list[list[Match]]:
+        nlp = self._load()
+        out: list[list[Match]] = []
+        for text, doc in zip(texts, nlp.pipe(texts, batch_size=256), strict=True):
+            found = [
+                _match(ent.label_, ent.start_char, ent.end_char, self.score, text, "ner-spacy")
+                for ent in doc.ents
+            ]
+            out.append([m for m in found if m is not None])
+        return out
+
+
+class HuggingFaceNer:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._pipe: Any = None
+
+    def _load(self) -> Any:
+        if self._pipe is None:
+            if not Path(self.path).is_dir():
+                raise InputError(self.path, "not a folder holding a token-classification model")
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            try:
+                from transformers import pipeline
+            except ImportError as exc:
+                raise BackendUnavailableError("transformers", "pip install 'clearance[llm]'") from exc
+            self._pipe = pipeline(
+                "token-classification",
+                model=self.path,
+                aggregation_strategy="simple",
+                model_kwargs={"local_files_only": True},
+            )
+        return self._pipe
+
+    def detect_batch(self, texts: list[str]) -> list[list[Match]]:
+        pipe = self._load()
+        out: list[list[Match]] = []
+        for text, ents in zip(texts, pipe(texts), strict=True):
+            found = [
+                _match(e["entity_group"], e["start"], e["end"], float(e["score"]), text, "ner-hf")
+                for e in ents
+            ]
+            out.append([m for m in found if m is not None])
+        return out
+
+
+def load_ner(spec: str) -> NerBackend:
+    """Parses ``spacy:NAME_OR_PATH`` or ``hf:PATH``."""
+    kind, _, target = spec.partition(":")
+    if not target:
+        raise ValueError(f"--ner {spec!r}: expected spacy:PATH_OR_NAME or hf:PATH")
+    if kind == "spacy":
+        return SpacyNer(target)
+    if kind == "hf":
+        return HuggingFaceNer(target)
+    raise ValueError(f"--ner {spec!r}: unknown backend {kind!r}; allowed: spacy, hf")

