@@ -78,17 +78,27 @@ class Detector:
     description: str = ""
     keywords: tuple[str, ...] = ()
     _compiled: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
+    _context_re: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _anti_re: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         flags = re.IGNORECASE if self.ignore_case else 0
         compiled = tuple(re.compile(p, flags) for p in self.patterns)
         object.__setattr__(self, "_compiled", compiled)
+        object.__setattr__(self, "_context_re", _word_start_re(self.context))
+        object.__setattr__(self, "_anti_re", _word_start_re(self.anti_context))
         if not 0.0 < self.score <= 1.0:
             raise ValueError(f"detector {self.id}: score must be in (0, 1]")
 
     @property
     def compiled(self) -> tuple[re.Pattern[str], ...]:
         return self._compiled
+
+    def has_context(self, window: str) -> bool:
+        return self._context_re is not None and self._context_re.search(window) is not None
+
+    def has_anti_context(self, window: str) -> bool:
+        return self._anti_re is not None and self._anti_re.search(window) is not None
 
     @property
     def rust_pattern(self) -> str:
@@ -102,3 +112,10 @@ _GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 
 def _strip_group_names(pattern: str) -> str:
     return _GROUP_NAME.sub("(", pattern)
+
+
+def _word_start_re(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Context words match at the start of a word: "ssn" in "user_ssn", not "tin" in "destination"."""
+    if not words:
+        return None
+    return re.compile("(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in words) + ")")

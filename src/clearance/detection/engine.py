@@ -47,11 +47,24 @@ class Engine:
     def detect(self, text: str) -> list[Match]:
         return self.detect_batch([text])[0]
 
-    def detect_batch(self, texts: Sequence[str | None]) -> list[list[Match]]:
+    def detect_batch(
+        self, texts: Sequence[str | None], context: str = ""
+    ) -> list[list[Match]]:
+        """Matches per text. ``context`` (e.g. a column name) counts as a context word source for
+        every text, so a column named ``passport`` lends its name to the numbers in it."""
         out: list[list[Match]] = []
         for lo in range(0, len(texts), self.batch_size):
-            out.extend(self._detect_chunk(texts[lo : lo + self.batch_size]))
+            out.extend(self._detect_chunk(texts[lo : lo + self.batch_size], context.lower()))
         return out
+
+    def restricted(self, detector_ids: Iterable[str]) -> Engine:
+        """The same engine with only some detectors (no NER), for columns already classified."""
+        ids = set(detector_ids)
+        return Engine(
+            registry=Registry(d for d in self.registry if d.id in ids),
+            threshold=self.threshold,
+            batch_size=self.batch_size,
+        )
 
     def candidate_rows(self, texts: pl.Series) -> dict[str, list[int]]:
         """Row indices per detector id whose text the detector's Rust pattern matches."""
@@ -69,7 +82,7 @@ class Engine:
                 rows[det.id] = flags[det.id].arg_true().to_list()
         return rows
 
-    def _detect_chunk(self, texts: Sequence[str | None]) -> list[list[Match]]:
+    def _detect_chunk(self, texts: Sequence[str | None], context: str) -> list[list[Match]]:
         series = pl.Series("t", list(texts), dtype=pl.String)
         found: list[list[Match]] = [[] for _ in texts]
         for det_id, rows in self.candidate_rows(series).items():
@@ -77,14 +90,14 @@ class Engine:
             for row in rows:
                 text = texts[row]
                 if text:
-                    found[row].extend(match_detector(det, text))
+                    found[row].extend(match_detector(det, text, context))
         if self.ner is not None:
             for row, extra in enumerate(self.ner.detect_batch([t or "" for t in texts])):
                 found[row].extend(extra)
         return [resolve_overlaps(m, self.threshold) for m in found]
 
 
-def match_detector(det: Detector, text: str) -> Iterable[Match]:
+def match_detector(det: Detector, text: str, context: str = "") -> Iterable[Match]:
     """Exact matches of one detector in one text, validated and scored."""
     seen: set[tuple[int, int]] = set()
     for pattern in det.compiled:
@@ -108,7 +121,7 @@ def match_detector(det: Detector, text: str) -> Iterable[Match]:
                 continue
             if det.min_entropy is not None and shannon_entropy(value) < det.min_entropy:
                 continue
-            score = _apply_context(det, text, start, end, score)
+            score = _apply_context(det, text, start, end, score, context)
             if score is None:
                 continue
             seen.add((start, end))
@@ -124,19 +137,21 @@ def match_detector(det: Detector, text: str) -> Iterable[Match]:
             )
 
 
-def _apply_context(det: Detector, text: str, start: int, end: int, score: float) -> float | None:
+def _apply_context(
+    det: Detector, text: str, start: int, end: int, score: float, context: str = ""
+) -> float | None:
     if not det.context and not det.anti_context:
         return score
     window = text[max(0, start - det.context_window) : start].lower()
-    window += " " + text[end : end + det.context_window // 2].lower()
-    has_context = any(word in window for word in det.context)
+    window += " " + text[end : end + det.context_window // 2].lower() + " " + context
+    has_context = det.has_context(window)
     if det.requires_context and not has_context:
         return None
     if has_context:
         return min(0.99, score + det.context_boost)
     # Only the words right before a number say what it is ("order 4111...", "SKU 123-45-6789").
-    near = text[max(0, start - 24) : start].lower()
-    if any(word in near for word in det.anti_context):
+    near = text[max(0, start - 24) : start].lower() + " " + context
+    if det.has_anti_context(near):
         score = max(0.01, score - det.context_boost * 2)
     return score
 

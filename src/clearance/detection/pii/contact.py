@@ -13,6 +13,15 @@ def _url_refine(text: str, start: int, end: int) -> tuple[int, int, float] | Non
     return (start, end, 0.6) if end - start > 10 else None
 
 
+def _phone_refine(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+    # "ORD-2024-000123", "INV/2024/5551234": digits glued to a code are part of an identifier.
+    if start >= 2 and text[start - 1] in "-/#_" and text[start - 2].isalnum():
+        return None
+    if end < len(text) and (text[end].isalpha() or text[end] in "-_/"):
+        return None
+    return start, end, 0.65
+
+
 DETECTORS = (
     pii(
         "email",
@@ -41,9 +50,11 @@ DETECTORS = (
             "12345",
             "version 1.2.3.4",
             "price 1,299.00",
+            "ORD-2024-000123",
         ),
         score=0.65,
         validator=v.phone_number,
+        refine=_phone_refine,
         context=("phone", "call", "tel", "mobile", "cell", "whatsapp", "fax", "contact", "text me"),
         anti_context=BUSINESS_NUMBER_WORDS,
         context_boost=0.25,

@@ -1,0 +1,266 @@
+"""The ``clearance`` command: parses arguments, calls the library, picks a renderer.
+
+Exit codes: 0 success; 1 findings at or above ``--fail-on``; 2 usage error; 3 input error or an
+input skipped; 4 configuration error; 5 optional backend unavailable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from clearance import __version__
+from clearance.detection.detector import Severity
+from clearance.detection.engine import Engine
+from clearance.detection.ner import load_ner
+from clearance.detection.registry import Registry, default_registry
+from clearance.errors import ClearanceError, InputError, PolicyError
+from clearance.privacy import Fingerprinter, load_key
+from clearance.reports.renderers import RENDERERS, render
+from clearance.scan.scanner import ScanOptions, scan_paths
+
+EXIT_FINDINGS = 1
+EXIT_INPUT = 3
+
+app = typer.Typer(
+    name="clearance",
+    help="Clears data, models and LLMs for training and deployment.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Writes ``text`` to ``path`` through a temporary file and a rename: never half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _fail(exc: ClearanceError) -> typer.Exit:
+    err.print(f"error: {exc}", markup=False, highlight=False)
+    return typer.Exit(exc.exit_code)
+
+
+def _build_engine(threshold: float, entities: str | None, ner: str | None) -> Engine:
+    registry: Registry = default_registry()
+    if entities:
+        try:
+            registry = registry.select(entities=[e.strip() for e in entities.split(",") if e.strip()])
+        except ValueError as exc:
+            raise PolicyError(f"--entities: {exc}") from None
+    if not 0.0 <= threshold <= 1.0:
+        raise PolicyError(f"--threshold {threshold}: must be between 0 and 1")
+    backend = None
+    if ner:
+        try:
+            backend = load_ner(ner)
+        except ValueError as exc:
+            raise PolicyError(str(exc)) from None
+    return Engine(registry=registry, threshold=threshold, ner=backend)
+
+
+ThresholdOpt = Annotated[
+    float, typer.Option("--threshold", help="Drop matches scoring below this (0-1).")
+]
+EntitiesOpt = Annotated[
+    str | None, typer.Option("--entities", help="Comma-separated entity types to report.")
+]
+NerOpt = Annotated[
+    str | None,
+    typer.Option("--ner", help="Add a local NER model: spacy:PATH_OR_NAME or hf:PATH (no download)."),
+]
+
+
+def _documents(path: Path, text_field: str, id_field: str | None) -> Iterator[tuple[object, str]]:
+    jsonl = path.suffix.lower() in {".jsonl", ".ndjson"}
+    try:
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            for number, line in enumerate(fh, start=1):
+                line = line.rstrip("\n")
+                if not jsonl:
+                    yield number, line
+                    continue
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"{path}:{number}", f"invalid JSON ({exc.msg})") from None
+                if not isinstance(record, dict) or not isinstance(record.get(text_field), str):
+                    raise InputError(
+                        f"{path}:{number}", f"no string field {text_field!r} (set --text-field)"
+                    )
+                yield (record.get(id_field, number) if id_field else number), record[text_field]
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror}") from None
+
+
+@app.command()
+def detect(
+    input: Annotated[Path, typer.Argument(help="Text file (one document per line) or JSONL.")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write JSONL here (default: stdout).")
+    ] = None,
+    text_field: Annotated[str, typer.Option(help="JSONL field holding the text.")] = "text",
+    id_field: Annotated[str | None, typer.Option(help="JSONL field holding the id.")] = "id",
+    show_values: Annotated[
+        bool, typer.Option("--show-values", help="Include raw values (sensitive!).")
+    ] = False,
+    threshold: ThresholdOpt = 0.0,
+    entities: EntitiesOpt = None,
+    ner: NerOpt = None,
+) -> None:
+    """Find PII and secrets in documents; one JSON line per document with character offsets."""
+    try:
+        if not input.is_file():
+            raise InputError(str(input), "no such file")
+        engine = _build_engine(threshold, entities, ner)
+        lines: list[str] = []
+        batch: list[tuple[object, str]] = []
+
+        def flush() -> None:
+            results = engine.detect_batch([t for _, t in batch])
+            for (doc_id, _), ms in zip(batch, results, strict=True):
+                lines.append(
+                    json.dumps({"id": doc_id, "entities": [m.to_public(show_values) for m in ms]})
+                )
+            batch.clear()
+
+        for doc in _documents(input, text_field, id_field):
+            batch.append(doc)
+            if len(batch) >= 50_000:
+                flush()
+        flush()
+        text = "\n".join(lines) + ("\n" if lines else "")
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_atomic(output, text)
+            err.print(f"wrote {len(lines)} documents to {output}")
+    except ClearanceError as exc:
+        raise _fail(exc) from None
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders to scan.")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="json | sarif | markdown | terminal")
+    ] = "terminal",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Report file.")] = None,
+    fail_on: Annotated[
+        str | None, typer.Option("--fail-on", help="Exit 1 if findings at or above: low|medium|high|critical.")
+    ] = None,
+    sample: Annotated[
+        int | None, typer.Option("--sample", min=1, help="Scan only the first N rows of each table.")
+    ] = None,
+    threshold: ThresholdOpt = 0.0,
+    entities: EntitiesOpt = None,
+    ner: NerOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+) -> None:
+    """Scan CSV, TSV, JSON, JSONL, Parquet and text/source files for PII and secrets."""
+    try:
+        if fmt not in RENDERERS:
+            raise PolicyError(f"--format {fmt!r}: allowed: {', '.join(RENDERERS)}")
+        gate = None
+        if fail_on:
+            try:
+                gate = Severity.parse(fail_on)
+            except ValueError as exc:
+                raise PolicyError(f"--fail-on: {exc}") from None
+        engine = _build_engine(threshold, entities, ner)
+        fp = Fingerprinter(load_key())
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed:,} rows"),
+            TimeElapsedColumn(),
+            console=err,
+            disable=quiet,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("scanning", total=None)
+
+            def on_rows(label: str, n: int) -> None:
+                progress.update(task, description=f"scanning {Path(label).name}", advance=n)
+
+            report = scan_paths(paths, engine, fp, ScanOptions(sample=sample), on_rows)
+        text = render(report, fmt)
+        if output is not None:
+            write_atomic(output, text)
+            if not quiet:
+                err.print(render(report, "terminal"), end="", markup=False, highlight=False)
+                err.print(f"report written to {output}")
+        else:
+            sys.stdout.write(text)
+        if gate is not None and report.at_or_above(gate):
+            raise typer.Exit(EXIT_FINDINGS)
+        if report.skipped:
+            raise typer.Exit(EXIT_INPUT)
+    except ClearanceError as exc:
+        raise _fail(exc) from None
+
+
+@app.command()
+def rules(
+    category: Annotated[str | None, typer.Option(help="pii or secret")] = None,
+) -> None:
+    """List the registered detectors."""
+    reg = default_registry()
+    for det in reg:
+        if category is None or det.category == category:
+            typer.echo(f"{det.id}\t{det.category}\t{det.entity}\t{det.severity.value}")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo data and report.")] = Path(
+        "clearance-demo"
+    ),
+    rows: Annotated[int, typer.Option(min=10, help="Users to generate.")] = 500,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+) -> None:
+    """Generate a small e-commerce dataset, scan it, and write the report."""
+    from clearance.demo.ecommerce import generate
+
+    data_dir = out / "data"
+    generate(data_dir, users=rows, seed=seed)
+    fp = Fingerprinter(load_key())
+    report = scan_paths([data_dir], Engine(), fp)
+    write_atomic(out / "report.json", render(report, "json"))
+    write_atomic(out / "report.md", render(report, "markdown"))
+    write_atomic(out / "report.sarif", render(report, "sarif"))
+    err.print(render(report, "terminal"), end="", markup=False, highlight=False)
+    err.print(f"demo data in {data_dir}; reports: {out / 'report.json'}, {out / 'report.md'}, {out / 'report.sarif'}")
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+) -> None:
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
+def main() -> None:
+    app()

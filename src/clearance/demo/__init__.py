@@ -1,0 +1,1 @@
+"""Seeded demo data for examples, tests and benchmarks."""

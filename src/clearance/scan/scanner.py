@@ -1,0 +1,363 @@
+"""``scan_paths``: files and folders in, one ``ScanReport`` out.
+
+Structured files are read in batches. Each column is first classified on a probe of its first
+rows: an *entity column* (most cells are one value of one type, e.g. ``email``) is then counted
+with only the detectors that fired in the probe; free-text and other columns go through the whole
+engine span by span. Text and source files are scanned line by line. One bad file never stops
+the scan: it is listed in ``skipped`` with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from clearance import __version__
+from clearance.detection.detector import Category, Severity
+from clearance.detection.engine import Engine
+from clearance.detection.match import Match
+from clearance.errors import InputError
+from clearance.privacy import Fingerprinter, mask
+from clearance.reports.models import (
+    ColumnProfile,
+    Finding,
+    Location,
+    ScanReport,
+    ScanSummary,
+    SkippedInput,
+)
+from clearance.scan import readers
+from clearance.scan.column_names import name_hint
+from clearance.scan.remediation import advice
+
+ProgressFn = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    sample: int | None = None  # rows per table; None scans every row
+    batch_rows: int = 100_000
+    probe_rows: int = 2_000
+    max_values_per_rule: int = 100  # distinct values listed per (file, column, rule)
+    entity_share: float = 0.5  # share of cells needed to call a column an entity column
+    coverage: float = 0.6  # share of a cell's characters the entity must cover
+
+
+@dataclass
+class _Value:
+    match: Match
+    location: Location
+    count: int = 1
+
+
+@dataclass
+class _Findings:
+    """Distinct values per (file, column, rule), deduplicated by fingerprint."""
+
+    fp: Fingerprinter
+    limit: int
+    values: dict[tuple[str, str | None, str], dict[str, _Value]] = field(default_factory=dict)
+    overflow: dict[tuple[str, str | None, str], int] = field(default_factory=dict)
+
+    def add(self, file: str, column: str | None, m: Match, location: Location) -> None:
+        key = (file, column, m.detector)
+        bucket = self.values.setdefault(key, {})
+        fingerprint = self.fp.of(m.detector, m.value)
+        if fingerprint in bucket:
+            bucket[fingerprint].count += 1
+        elif len(bucket) < self.limit:
+            bucket[fingerprint] = _Value(m, location)
+        else:
+            self.overflow[key] = self.overflow.get(key, 0) + 1
+
+    def findings(self) -> list[Finding]:
+        out = []
+        for bucket in self.values.values():
+            for fingerprint, v in bucket.items():
+                m = v.match
+                out.append(
+                    Finding(
+                        rule=m.detector,
+                        category=m.category,
+                        entity=m.entity,
+                        severity=m.severity,
+                        scope="value",
+                        location=v.location,
+                        count=v.count,
+                        preview=mask(m.value, m.entity, m.category),
+                        fingerprint=fingerprint,
+                        score=round(m.score, 4),
+                        remediation=advice(m.category, m.entity, "value"),
+                    )
+                )
+        return out
+
+
+@dataclass
+class _ColumnState:
+    name: str
+    kind: str | None = None
+    entity_rules: set[str] = field(default_factory=set)
+    rows: int = 0
+    nonempty: int = 0
+    rule_rows: dict[str, int] = field(default_factory=dict)
+    rule_first: dict[str, tuple[Match, int]] = field(default_factory=dict)
+    first_value: tuple[str, int] | None = None
+    score_sum: dict[str, float] = field(default_factory=dict)
+
+
+def _classify(
+    state: _ColumnState, values: list[str | None], matches: list[list[Match]], opts: ScanOptions
+) -> None:
+    nonempty = [v for v in values if v]
+    if not nonempty:
+        state.kind = "other"
+        return
+    per_rule: dict[str, int] = {}
+    covered: dict[str, float] = {}
+    for value, ms in zip(values, matches, strict=True):
+        if not value:
+            continue
+        for rule in {m.detector for m in ms}:
+            per_rule[rule] = per_rule.get(rule, 0) + 1
+            span = sum(m.end - m.start for m in ms if m.detector == rule)
+            covered[rule] = covered.get(rule, 0.0) + min(1.0, span / len(value.strip() or value))
+    rules = {
+        r
+        for r, n in per_rule.items()
+        if n / len(nonempty) >= opts.entity_share and covered[r] / n >= opts.coverage
+    }
+    if rules:
+        state.kind = "entity"
+        # Minor types sharing the column (a phone column with a few e-mails) stay counted.
+        state.entity_rules = rules | {r for r, n in per_rule.items() if n / len(nonempty) >= 0.02}
+        return
+    avg_len = sum(len(v) for v in nonempty) / len(nonempty)
+    spaced = sum(" " in v.strip() for v in nonempty) / len(nonempty)
+    state.kind = "free_text" if avg_len >= 20 and spaced >= 0.5 else "other"
+
+
+class Scanner:
+    def __init__(
+        self,
+        engine: Engine,
+        fingerprinter: Fingerprinter,
+        options: ScanOptions | None = None,
+        progress: ProgressFn | None = None,
+    ) -> None:
+        self.engine = engine
+        self.opts = options or ScanOptions()
+        self.found = _Findings(fingerprinter, self.opts.max_values_per_rule)
+        self.fp = fingerprinter
+        self.progress = progress
+        self.column_findings: list[Finding] = []
+        self.profiles: list[ColumnProfile] = []
+        self.skipped: list[SkippedInput] = []
+        self.warnings: list[str] = []
+        self.rows = 0
+        self.files = 0
+
+    def _tick(self, label: str, n: int) -> None:
+        if self.progress is not None:
+            self.progress(label, n)
+
+    def scan_text(self, path: Path) -> None:
+        doc = readers.read_text(path)
+        if doc.replaced_bytes:
+            self.warnings.append(f"{path}: not valid UTF-8; undecodable bytes were replaced")
+        name = str(path)
+        chunk = 20_000
+        for lo in range(0, len(doc.lines), chunk):
+            lines = doc.lines[lo : lo + chunk]
+            for offset, ms in enumerate(self.engine.detect_batch(lines)):
+                for m in ms:
+                    loc = Location(file=name, line=lo + offset + 1, start=m.start, end=m.end)
+                    self.found.add(name, None, m, loc)
+            self.rows += len(lines)
+            self._tick(name, len(lines))
+
+    def scan_table(self, path: Path, kind: readers.Kind) -> None:
+        name = str(path)
+        states: dict[str, _ColumnState] = {}
+        row_base = 0
+        for batch in readers.table_batches(path, kind, self.opts.batch_rows, self.opts.sample):
+            for column in batch.columns:
+                state = states.setdefault(column, _ColumnState(column))
+                self._scan_column(name, state, batch[column], row_base)
+            row_base += batch.height
+            self._tick(name, batch.height)
+        self.rows += row_base
+        for state in states.values():
+            self._finish_column(name, state)
+
+    def _scan_column(self, file: str, state: _ColumnState, series: pl.Series, base: int) -> None:
+        values: list[str | None] = series.to_list()
+        context = state.name.replace("_", " ")
+        if state.kind is None:
+            probe = values[: self.opts.probe_rows]
+            _classify(state, probe, self.engine.detect_batch(probe, context), self.opts)
+        engine = self.engine.restricted(state.entity_rules) if state.kind == "entity" else self.engine
+        results = engine.detect_batch(values, context)
+        state.rows += len(values)
+        state.nonempty += sum(1 for v in values if v)
+        if state.first_value is None:
+            state.first_value = next(((v, base + i) for i, v in enumerate(values) if v), None)
+        for offset, ms in enumerate(results):
+            row = base + offset
+            for rule in {m.detector for m in ms}:
+                state.rule_rows[rule] = state.rule_rows.get(rule, 0) + 1
+            for m in ms:
+                if state.kind == "entity" and m.detector in state.entity_rules:
+                    state.rule_first.setdefault(m.detector, (m, row))
+                    state.score_sum[m.detector] = state.score_sum.get(m.detector, 0.0) + m.score
+                else:
+                    loc = Location(file=file, column=state.name, row=row, start=m.start, end=m.end)
+                    self.found.add(file, state.name, m, loc)
+
+    def _finish_column(self, file: str, state: _ColumnState) -> None:
+        hint = name_hint(state.name)
+        best_entity, best_share, best_conf = None, 0.0, 0.0
+        for rule, (m, row) in sorted(state.rule_first.items()):
+            n = state.rule_rows[rule]
+            share = n / max(1, state.nonempty)
+            value_conf = state.score_sum[rule] / n
+            confidence = min(0.99, value_conf * (0.5 + share / 2) + (0.1 if hint == m.entity else 0))
+            self.column_findings.append(
+                Finding(
+                    rule=rule,
+                    category=m.category,
+                    entity=m.entity,
+                    severity=m.severity,
+                    scope="column",
+                    location=Location(file=file, column=state.name, row=row),
+                    count=n,
+                    share=round(share, 4),
+                    preview=mask(m.value, m.entity, m.category),
+                    fingerprint=self.fp.of(rule, f"column\x00{file}\x00{state.name}"),
+                    score=round(confidence, 4),
+                    remediation=advice(m.category, m.entity, "column"),
+                )
+            )
+            if share > best_share:
+                best_entity, best_share, best_conf = m.entity, share, confidence
+        if best_entity is None and hint not in (None, "DATE_TIME") and state.first_value:
+            self._name_only_finding(file, state, hint or "")
+        self.profiles.append(
+            ColumnProfile(
+                file=file,
+                column=state.name,
+                kind="entity" if best_entity else ("free_text" if state.kind == "free_text" else "other"),
+                entity=best_entity,
+                share=round(best_share, 4),
+                confidence=round(best_conf, 4),
+                rows=state.rows,
+                name_hint=hint,
+            )
+        )
+
+    def _name_only_finding(self, file: str, state: _ColumnState, hint: str) -> None:
+        """A column named ``city`` or ``api_key`` whose values no detector confirms is still
+        reported, at a lower score: names are how people label what they store."""
+        assert state.first_value is not None
+        value, row = state.first_value
+        category: Category = "secret" if hint == "SECRET" else "pii"
+        self.column_findings.append(
+            Finding(
+                rule="column-name",
+                category=category,
+                entity=hint,
+                severity=Severity.HIGH if category == "secret" else Severity.MEDIUM,
+                scope="column",
+                location=Location(file=file, column=state.name, row=row),
+                count=max(1, state.nonempty),
+                share=1.0 if state.nonempty else 0.0,
+                preview=mask(value, hint, category),
+                fingerprint=self.fp.of("column-name", f"column\x00{file}\x00{state.name}"),
+                score=0.5,
+                remediation=advice(category, hint, "column"),
+            )
+        )
+
+    def scan_file(self, path: Path) -> None:
+        kind = readers.kind_of(path)
+        try:
+            if kind == "text":
+                self.scan_text(path)
+            else:
+                self.scan_table(path, kind)
+            self.files += 1
+        except InputError as exc:
+            self.skipped.append(SkippedInput(path=exc.source, reason=exc.reason))
+
+    def report(self) -> ScanReport:
+        findings = sorted(
+            self.column_findings + self.found.findings(),
+            key=lambda f: (
+                -f.severity.rank,
+                f.location.file,
+                f.location.column or "",
+                f.location.row or 0,
+                f.location.line or 0,
+                f.location.start or 0,
+                f.rule,
+            ),
+        )
+        for (file, column, rule), extra in sorted(
+            self.found.overflow.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2])
+        ):
+            where = f"{file}:{column}" if column else file
+            self.warnings.append(
+                f"{where}: {extra} more distinct values for rule {rule} beyond the "
+                f"{self.opts.max_values_per_rule} listed"
+            )
+        by_sev: dict[str, int] = {}
+        by_ent: dict[str, int] = {}
+        for f in findings:
+            by_sev[f.severity.value] = by_sev.get(f.severity.value, 0) + 1
+            by_ent[f.entity] = by_ent.get(f.entity, 0) + 1
+        return ScanReport(
+            version=__version__,
+            threshold=self.engine.threshold,
+            summary=ScanSummary(
+                files_scanned=self.files,
+                files_skipped=len(self.skipped),
+                rows_scanned=self.rows,
+                findings=len(findings),
+                by_severity=dict(sorted(by_sev.items())),
+                by_entity=dict(sorted(by_ent.items())),
+            ),
+            findings=findings,
+            columns=self.profiles,
+            skipped=self.skipped,
+            warnings=self.warnings,
+        )
+
+
+def scan_paths(
+    paths: Iterable[Path | str],
+    engine: Engine | None = None,
+    fingerprinter: Fingerprinter | None = None,
+    options: ScanOptions | None = None,
+    progress: ProgressFn | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> ScanReport:
+    """Scans files and folders; never raises for a bad file (it is listed in ``skipped``)."""
+    from clearance.privacy import load_key
+
+    scanner = Scanner(
+        engine or Engine(), fingerprinter or Fingerprinter(load_key()), options, progress
+    )
+    files, missing = readers.discover([Path(p) for p in paths])
+    for path, reason in missing:
+        scanner.skipped.append(SkippedInput(path=path, reason=reason))
+    for path in files:
+        if on_file is not None:
+            on_file(path)
+        scanner.scan_file(path)
+    return scanner.report()
+
+
+__all__ = ["Category", "ScanOptions", "Scanner", "Severity", "scan_paths"]
