@@ -55,7 +55,7 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def _fail(exc: ClearanceError) -> typer.Exit:
-    err.print(f"error: {exc}", markup=False, highlight=False)
+    typer.echo(f"error: {exc}", err=True)
     return typer.Exit(exc.exit_code)
 
 
@@ -154,7 +154,7 @@ def detect(
             sys.stdout.write(text)
         else:
             write_atomic(output, text)
-            err.print(f"wrote {len(lines)} documents to {output}")
+            typer.echo(f"wrote {len(lines)} documents to {output}", err=True)
     except ClearanceError as exc:
         raise _fail(exc) from None
 
@@ -208,8 +208,8 @@ def scan(
         if output is not None:
             write_atomic(output, text)
             if not quiet:
-                err.print(render(report, "terminal"), end="", markup=False, highlight=False)
-                err.print(f"report written to {output}")
+                typer.echo(render(report, "terminal"), err=True, nl=False)
+                typer.echo(f"report written to {output}", err=True)
         else:
             sys.stdout.write(text)
         if gate is not None and report.at_or_above(gate):
@@ -249,8 +249,8 @@ def demo(
     write_atomic(out / "report.json", render(report, "json"))
     write_atomic(out / "report.md", render(report, "markdown"))
     write_atomic(out / "report.sarif", render(report, "sarif"))
-    err.print(render(report, "terminal"), end="", markup=False, highlight=False)
-    err.print(f"demo data in {data_dir}; reports: {out / 'report.json'}, {out / 'report.md'}, {out / 'report.sarif'}")
+    typer.echo(render(report, "terminal"), err=True, nl=False)
+    typer.echo(f"demo data in {data_dir}; reports in {out}: report.json, report.md, report.sarif", err=True)
 
 
 @app.callback(invoke_without_command=True)

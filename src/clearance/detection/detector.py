@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 Category = Literal["pii", "secret"]
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """Ordered severities; ``Severity.rank`` compares them."""
 
     INFO = "info"

@@ -121,15 +121,15 @@ def match_detector(det: Detector, text: str, context: str = "") -> Iterable[Matc
                 continue
             if det.min_entropy is not None and shannon_entropy(value) < det.min_entropy:
                 continue
-            score = _apply_context(det, text, start, end, score, context)
-            if score is None:
+            scored = _apply_context(det, text, start, end, score, context)
+            if scored is None:
                 continue
             seen.add((start, end))
             yield Match(
                 entity=det.entity,
                 start=start,
                 end=end,
-                score=score,
+                score=scored,
                 detector=det.id,
                 category=det.category,
                 severity=det.severity,

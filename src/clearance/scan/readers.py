@@ -59,15 +59,19 @@ class TextFile:
     replaced_bytes: bool
 
 
-_QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"")
+_QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"", re.DOTALL)
 
 
 def _one_line(exc: BaseException) -> str:
     """First line of a library error with every quoted fragment removed: parsers quote the
     offending cell, and that cell may be exactly what we must not print."""
-    text = str(exc).strip().splitlines()
-    first = text[0] if text else type(exc).__name__
-    return _QUOTED.sub("<…>", first)[:200]
+    cleaned = _QUOTED.sub("<…>", str(exc).strip())
+    lines = cleaned.splitlines()
+    first = lines[0] if lines else type(exc).__name__
+    for quote in "`'\"":  # an unclosed quote: drop everything after it
+        if quote in first:
+            first = first[: first.index(quote)] + "<…>"
+    return first[:200]
 
 
 def read_text(path: Path) -> TextFile:

@@ -351,8 +351,8 @@ def scan_paths(
         engine or Engine(), fingerprinter or Fingerprinter(load_key()), options, progress
     )
     files, missing = readers.discover([Path(p) for p in paths])
-    for path, reason in missing:
-        scanner.skipped.append(SkippedInput(path=path, reason=reason))
+    for missing_path, reason in missing:
+        scanner.skipped.append(SkippedInput(path=missing_path, reason=reason))
     for path in files:
         if on_file is not None:
             on_file(path)

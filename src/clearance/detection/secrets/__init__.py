@@ -3,8 +3,30 @@
 from __future__ import annotations
 
 from clearance.detection.detector import Detector
-from clearance.detection.secrets import cloud
+from clearance.detection.secrets import (
+    ai,
+    cloud,
+    database,
+    generic,
+    keys,
+    messaging,
+    observability,
+    payment,
+    saas,
+    vcs,
+)
 
-SECRET_DETECTORS: tuple[Detector, ...] = (*cloud.RULES,)
+SECRET_DETECTORS: tuple[Detector, ...] = (
+    *cloud.RULES,
+    *vcs.RULES,
+    *payment.RULES,
+    *messaging.RULES,
+    *ai.RULES,
+    *observability.RULES,
+    *keys.RULES,
+    *database.RULES,
+    *generic.RULES,
+    *saas.RULES,
+)
 
 __all__ = ["SECRET_DETECTORS"]

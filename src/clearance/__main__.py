@@ -1,0 +1,3 @@
+from clearance.cli.app import main
+
+main()

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from clearance.cli.app import app
+
+runner = CliRunner()
+
+
+def test_detect_text_file_writes_offsets(tmp_path: Path) -> None:
+    src = tmp_path / "docs.txt"
+    src.write_text("no pii here\nmail jane.doe@example.com now\n")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["detect", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert rows[0] == {"id": 1, "entities": []}
+    ent = rows[1]["entities"][0]
+    assert ent == {"type": "EMAIL_ADDRESS", "start": 5, "end": 25, "score": 0.95, "detector": "email"}
+    assert "jane.doe" not in out.read_text()
+
+
+def test_detect_jsonl_fields_and_show_values(tmp_path: Path) -> None:
+    src = tmp_path / "docs.jsonl"
+    src.write_text(json.dumps({"doc": "a-1", "body": "IBAN GB82WEST12345698765432"}) + "\n")
+    result = runner.invoke(
+        app, ["detect", str(src), "--text-field", "body", "--id-field", "doc", "--show-values"]
+    )
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout.splitlines()[0])
+    assert row["id"] == "a-1"
+    assert row["entities"][0]["value"] == "GB82WEST12345698765432"
+
+
+def test_detect_bad_jsonl_is_one_line_error(tmp_path: Path) -> None:
+    src = tmp_path / "docs.jsonl"
+    src.write_text('{"text": "ok"}\n{broken\n')
+    result = runner.invoke(app, ["detect", str(src)])
+    assert result.exit_code == 3
+    assert "docs.jsonl:2" in result.stderr and "invalid JSON" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_scan_formats_and_gate(tmp_path: Path) -> None:
+    data = tmp_path / "data.csv"
+    data.write_text("id,email\n1,jane.doe@example.com\n2,john@example.org\n")
+    for fmt in ("json", "markdown", "sarif"):
+        out = tmp_path / f"report.{fmt}"
+        result = runner.invoke(app, ["scan", str(data), "--format", fmt, "-o", str(out), "-q"])
+        assert result.exit_code == 0, result.output
+        assert out.read_text()
+    report = json.loads((tmp_path / "report.json").read_text())
+    finding = report["findings"][0]
+    for key in ("rule", "category", "entity", "severity", "location", "count", "preview", "fingerprint", "score"):
+        assert key in finding
+    assert finding["location"]["column"] == "email" and finding["count"] == 2
+    gate = runner.invoke(app, ["scan", str(data), "--fail-on", "high", "-f", "json", "-q"])
+    assert gate.exit_code == 1
+    passing = runner.invoke(app, ["scan", str(data), "--fail-on", "critical", "-f", "json", "-q"])
+    assert passing.exit_code == 0
+
+
+def test_scan_exit_code_when_input_skipped(tmp_path: Path) -> None:
+    (tmp_path / "ok.txt").write_text("hello\n")
+    (tmp_path / "blob.bin").write_bytes(b"\x00" * 10)
+    result = runner.invoke(app, ["scan", str(tmp_path), "-f", "json", "-q"])
+    assert result.exit_code == 3
+    assert json.loads(result.stdout)["skipped"][0]["reason"].startswith("binary")
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["scan"]).exit_code == 2
+    assert runner.invoke(app, ["detect", str(tmp_path / "x.txt"), "--threshold", "abc"]).exit_code == 2
+
+
+def test_config_errors_exit_4(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("x\n")
+    bad_fmt = runner.invoke(app, ["scan", str(tmp_path / "a.txt"), "--format", "pdf"])
+    assert bad_fmt.exit_code == 4 and "allowed" in bad_fmt.stderr
+    bad_entity = runner.invoke(app, ["detect", str(tmp_path / "a.txt"), "--entities", "NOPE"])
+    assert bad_entity.exit_code == 4
+
+
+def test_missing_ner_model_is_backend_error(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Jane lives in Paris\n")
+    result = runner.invoke(app, ["detect", str(tmp_path / "a.txt"), "--ner", "hf:/nonexistent/model"])
+    assert result.exit_code == 3
+    assert "/nonexistent/model" in result.stderr

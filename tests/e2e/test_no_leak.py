@@ -1,0 +1,55 @@
+"""Plant known values, run every command and format, and assert none of them comes back out."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+PLANTED = {
+    "email": "zelda.quartermaine@example-mail.com",
+    "card": "4111 1111 1111 1111",
+    "ssn": "536-90-4399",
+    "iban": "GB82WEST12345698765432",
+    "phone": "+44 20 7946 0958",
+    "aws": "AKIAQYLPMN5HHHFPZAM2",
+    "github": "ghp_8sXq2ZrT6vN1mKpL0aYwC3dE5fG7hJ9kQbRt",
+    "name": "Zelda Quartermaine",
+}
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "clearance", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def test_no_planted_value_in_any_output(tmp_path: Path) -> None:
+    data = tmp_path / "in"
+    data.mkdir()
+    (data / "people.csv").write_text(
+        "name,email,card,ssn,iban,phone\n"
+        f'{PLANTED["name"]},{PLANTED["email"]},{PLANTED["card"]},{PLANTED["ssn"]},{PLANTED["iban"]},"{PLANTED["phone"]}"\n'
+    )
+    (data / "notes.txt").write_text(
+        f"Ticket from {PLANTED['name']}: SSN {PLANTED['ssn']}, key {PLANTED['aws']}\n"
+        f"export GITHUB_TOKEN={PLANTED['github']}\n"
+    )
+    (data / "docs.jsonl").write_text(json.dumps({"id": 1, "text": f"mail {PLANTED['email']}"}) + "\n")
+    (data / "broken.csv").write_text(f'a,b\n"{PLANTED["ssn"]},1\n')
+    out = tmp_path / "out"
+    runs = [
+        _run("scan", str(data), "-f", fmt, "-o", str(out / f"r.{fmt}"), cwd=tmp_path)
+        for fmt in ("json", "sarif", "markdown", "terminal")
+    ]
+    runs.append(_run("scan", str(data), cwd=tmp_path))
+    runs.append(_run("detect", str(data / "notes.txt"), "-o", str(out / "d.jsonl"), cwd=tmp_path))
+    runs.append(_run("detect", str(data / "docs.jsonl"), cwd=tmp_path))
+    texts = [r.stdout + r.stderr for r in runs] + [p.read_text() for p in out.iterdir()]
+    assert any("EMAIL_ADDRESS" in t for t in texts)
+    for text in texts:
+        for kind, value in PLANTED.items():
+            assert value not in text, f"{kind} leaked"
+            assert value.replace(" ", "") not in text, f"{kind} leaked"
+    assert all(r.returncode in (0, 3) for r in runs), [r.stderr for r in runs]

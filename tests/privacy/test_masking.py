@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+
+from clearance.privacy import Fingerprinter, load_key, mask
+
+
+@pytest.mark.parametrize(
+    ("value", "entity", "category", "expected"),
+    [
+        ("jane.doe@example.com", "EMAIL_ADDRESS", "pii", "j***@e***.com"),
+        ("4111 1111 1111 1111", "CREDIT_CARD", "pii", "**** **** **** 1111"),
+        ("Maria Garcia", "PERSON", "pii", "M*** G***"),
+        ("ghp_abcdefghijklmnopqrstuvwxyz0123456789", "GITHUB_TOKEN", "secret", "ghp_***(40 chars)"),
+        ("536-90-4399", "US_SSN", "pii", "***-**-**99"),
+    ],
+)
+def test_mask(value: str, entity: str, category: str, expected: str) -> None:
+    assert mask(value, entity, category) == expected
+    assert value not in mask(value, entity, category)
+
+
+def test_fingerprint_is_keyed_and_normalised() -> None:
+    a = Fingerprinter(b"key-a")
+    b = Fingerprinter(b"key-b")
+    assert a.of("credit-card", "4111 1111 1111 1111") == a.of("credit-card", "4111-1111-1111-1111")
+    assert a.of("credit-card", "4111111111111111") != b.of("credit-card", "4111111111111111")
+    assert a.of("credit-card", "4111111111111111") != a.of("iban", "4111111111111111")
+    assert len(a.of("x", "y")) == 64
+    assert "key-a" not in repr(a)
+
+
+def test_key_file_created_once_with_private_mode(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("CLEARANCE_KEY")
+    first = load_key(tmp_path)
+    path = tmp_path / ".clearance" / "key"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert load_key(tmp_path) == first
+
+
+def test_key_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLEARANCE_KEY", "abc")
+    assert load_key() == b"abc"

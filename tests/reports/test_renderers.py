@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from clearance.reports import RENDERERS, render
+from clearance.scan import scan_paths
+
+LEVELS = {"error", "warning", "note", "none"}
+
+
+@pytest.fixture
+def report(tmp_path: Path):  # type: ignore[no-untyped-def]
+    (tmp_path / "t.csv").write_text("id,email,note\n1,jane.doe@example.com,call (212) 555-0187\n")
+    (tmp_path / "app.py").write_text('TOKEN = "ghp_8sXq2ZrT6vN1mKpL0aYwC3dE5fG7hJ9kQbRt"\n')
+    return scan_paths([tmp_path])
+
+
+def test_every_renderer_is_deterministic(report) -> None:  # type: ignore[no-untyped-def]
+    for fmt in RENDERERS:
+        assert render(report, fmt) == render(report, fmt)
+
+
+def test_sarif_is_structurally_valid_2_1_0(report) -> None:  # type: ignore[no-untyped-def]
+    doc = json.loads(render(report, "sarif"))
+    assert doc["version"] == "2.1.0" and doc["$schema"].endswith("sarif-2.1.0.json")
+    run = doc["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    assert run["tool"]["driver"]["name"] == "clearance"
+    assert len({r["id"] for r in rules}) == len(rules)
+    assert run["results"]
+    for res in run["results"]:
+        assert rules[res["ruleIndex"]]["id"] == res["ruleId"]
+        assert res["level"] in LEVELS and res["message"]["text"]
+        loc = res["locations"][0]["physicalLocation"]
+        assert loc["artifactLocation"]["uri"] and loc["region"]["startLine"] >= 1
+        assert len(res["partialFingerprints"]["clearance/v1"]) == 64
+    for rule in rules:
+        float(rule["properties"]["security-severity"])
+
+
+def test_markdown_lists_findings_and_columns(report) -> None:  # type: ignore[no-untyped-def]
+    md = render(report, "markdown")
+    assert "| critical | github-" in md or "github" in md
+    assert "## Columns" in md and "| email |" not in md.split("## Columns")[0]
+
+
+def test_unknown_format() -> None:
+    with pytest.raises(ValueError, match="allowed"):
+        render(None, "pdf")  # type: ignore[arg-type]

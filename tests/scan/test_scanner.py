@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+
+from clearance.demo.ecommerce import generate
+from clearance.scan import ScanOptions, scan_paths
+
+
+def _by(report, **where):  # type: ignore[no-untyped-def]
+    out = []
+    for f in report.findings:
+        if all(getattr(f.location, k, None) == v or getattr(f, k, None) == v for k, v in where.items()):
+            out.append(f)
+    return out
+
+
+def test_demo_scan_finds_what_was_planted(tmp_path: Path) -> None:
+    planted = generate(tmp_path / "data", users=300, seed=3)
+    report = scan_paths([tmp_path / "data"])
+    cols = {(Path(c.file).name, c.column): c for c in report.columns}
+    for column, entity in [
+        ("full_name", "PERSON"),
+        ("email", "EMAIL_ADDRESS"),
+        ("phone", "PHONE_NUMBER"),
+        ("card_number", "CREDIT_CARD"),
+        ("signup_ip", "IP_ADDRESS"),
+        ("birth_date", "DATE_TIME"),
+        ("street_address", "LOCATION"),
+    ]:
+        profile = cols[("users.csv", column)]
+        assert profile.kind == "entity" and profile.entity == entity, column
+        assert profile.share >= 0.85, column
+    for column in ("sku", "quantity", "price", "status", "order_id", "user_id"):
+        assert cols[("orders.parquet", column)].kind != "entity", column
+    clean = [
+        f for f in report.findings
+        if Path(f.location.file).name == "orders.parquet" or f.location.column in {"loyalty_tier", "rating"}
+    ]
+    assert clean == []
+    text = [f for f in report.findings if f.location.column == "text"]
+    emails = sum(f.count for f in text if f.entity == "EMAIL_ADDRESS")
+    phones = sum(f.count for f in text if f.entity == "PHONE_NUMBER")
+    keys = [f for f in text if f.category == "secret"]
+    assert emails == planted.review_emails
+    assert phones == planted.review_phones
+    assert len(keys) == planted.review_keys == 1
+    config = [f for f in report.findings if f.location.file.endswith("settings.py")]
+    assert [f.category for f in config] == ["secret"] * planted.config_keys
+    assert config[0].location.line == 5
+
+
+def test_sample_limits_rows(tmp_path: Path) -> None:
+    pl.DataFrame({"email": [f"user{i}@example.com" for i in range(500)]}).write_csv(tmp_path / "a.csv")
+    full = scan_paths([tmp_path / "a.csv"])
+    sampled = scan_paths([tmp_path / "a.csv"], options=ScanOptions(sample=100))
+    assert full.findings[0].count == 500
+    assert sampled.findings[0].count == 100
+    assert sampled.summary.rows_scanned == 100
+
+
+def test_column_name_gives_context(tmp_path: Path) -> None:
+    pl.DataFrame({"passport_number": ["912803456", "A12345678"], "n": ["912803456", "x"]}).write_csv(
+        tmp_path / "p.csv"
+    )
+    report = scan_paths([tmp_path / "p.csv"])
+    assert {f.location.column for f in report.findings if f.entity == "US_PASSPORT"} == {"passport_number"}
+
+
+def test_bad_inputs_are_skipped_with_reasons(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("mail me: jane.doe@example.com\n")
+    (tmp_path / "binary.bin").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "broken.csv").write_text('a,b\n1,2\n"unterminated,6\n')
+    (tmp_path / "broken.parquet").write_bytes(b"PAR1 not really parquet")
+    (tmp_path / "huge.txt").write_text("x" * 1_100_000)
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9 owner: jane.doe@example.com\n".encode("latin-1"))
+    (tmp_path / "bad.json").write_text("{not json")
+    report = scan_paths([tmp_path, tmp_path / "missing.csv"])
+    reasons = {Path(s.path).name: s.reason for s in report.skipped}
+    assert set(reasons) == {
+        "binary.bin", "empty.csv", "broken.csv", "broken.parquet", "huge.txt", "bad.json", "missing.csv"
+    }  # fmt: skip
+    assert "binary" in reasons["binary.bin"]
+    assert "empty" in reasons["empty.csv"]
+    assert "CSV" in reasons["broken.csv"] and "unterminated" not in reasons["broken.csv"]
+    assert "PARQUET" in reasons["broken.parquet"]
+    assert "line 1" in reasons["huge.txt"]
+    assert all("\n" not in r for r in reasons.values())
+    found_in = {Path(f.location.file).name for f in report.findings}
+    assert {"good.txt", "latin1.txt"} <= found_in
+    assert any("latin1.txt" in w and "UTF-8" in w for w in report.warnings)
+
+
+def test_report_is_deterministic(tmp_path: Path) -> None:
+    generate(tmp_path / "d", users=80, seed=5)
+    a = scan_paths([tmp_path / "d"]).model_dump_json()
+    b = scan_paths([tmp_path / "d"]).model_dump_json()
+    assert a == b
+    assert json.loads(a)["summary"]["files_scanned"] == 4
