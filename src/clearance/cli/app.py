@@ -63,7 +63,9 @@ def _build_engine(threshold: float, entities: str | None, ner: str | None) -> En
     registry: Registry = default_registry()
     if entities:
         try:
-            registry = registry.select(entities=[e.strip() for e in entities.split(",") if e.strip()])
+            registry = registry.select(
+                entities=[e.strip() for e in entities.split(",") if e.strip()]
+            )
         except ValueError as exc:
             raise PolicyError(f"--entities: {exc}") from None
     if not 0.0 <= threshold <= 1.0:
@@ -85,7 +87,9 @@ EntitiesOpt = Annotated[
 ]
 NerOpt = Annotated[
     str | None,
-    typer.Option("--ner", help="Add a local NER model: spacy:PATH_OR_NAME or hf:PATH (no download)."),
+    typer.Option(
+        "--ner", help="Add a local NER model: spacy:PATH_OR_NAME or hf:PATH (no download)."
+    ),
 ]
 
 
@@ -167,10 +171,12 @@ def scan(
     ] = "terminal",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Report file.")] = None,
     fail_on: Annotated[
-        str | None, typer.Option("--fail-on", help="Exit 1 if findings at or above: low|medium|high|critical.")
+        str | None,
+        typer.Option("--fail-on", help="Exit 1 if findings at or above: low|medium|high|critical."),
     ] = None,
     sample: Annotated[
-        int | None, typer.Option("--sample", min=1, help="Scan only the first N rows of each table.")
+        int | None,
+        typer.Option("--sample", min=1, help="Scan only the first N rows of each table."),
     ] = None,
     threshold: ThresholdOpt = 0.0,
     entities: EntitiesOpt = None,
@@ -250,7 +256,9 @@ def demo(
     write_atomic(out / "report.md", render(report, "markdown"))
     write_atomic(out / "report.sarif", render(report, "sarif"))
     typer.echo(render(report, "terminal"), err=True, nl=False)
-    typer.echo(f"demo data in {data_dir}; reports in {out}: report.json, report.md, report.sarif", err=True)
+    typer.echo(
+        f"demo data in {data_dir}; reports in {out}: report.json, report.md, report.sarif", err=True
+    )
 
 
 @app.callback(invoke_without_command=True)

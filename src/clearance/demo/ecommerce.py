@@ -76,7 +76,9 @@ def generate(out: Path, users: int = 500, seed: int = 7) -> Planted:
                 "street_address": fake.street_address(),
                 "city": fake.city(),
                 "birth_date": fake.date_of_birth(minimum_age=18, maximum_age=85).isoformat(),
-                "card_number": fake.credit_card_number(card_type=rng.choice(["visa16", "mastercard", "amex", "discover"])),
+                "card_number": fake.credit_card_number(
+                    card_type=rng.choice(["visa16", "mastercard", "amex", "discover"])
+                ),
                 "signup_ip": fake.ipv4_public(),
                 "loyalty_tier": rng.choice(["bronze", "silver", "gold"]),
                 "marketing_consent": rng.choice(["yes", "no"]),
@@ -118,7 +120,17 @@ def generate(out: Path, users: int = 500, seed: int = 7) -> Planted:
                 planted.review_keys += 1
             else:
                 text = base
-            fh.write(json.dumps({"review_id": rid, "user_id": person["user_id"], "rating": rng.randint(1, 5), "text": text}) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "review_id": rid,
+                        "user_id": person["user_id"],
+                        "rating": rng.randint(1, 5),
+                        "text": text,
+                    }
+                )
+                + "\n"
+            )
 
     config = (
         "# payment service settings (demo)\n"

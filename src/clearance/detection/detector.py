@@ -77,7 +77,9 @@ class Detector:
     ignore_case: bool = False
     description: str = ""
     keywords: tuple[str, ...] = ()
-    _compiled: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
+    _compiled: tuple[re.Pattern[str], ...] = field(
+        default=(), init=False, repr=False, compare=False
+    )
     _context_re: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
     _anti_re: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
 

@@ -47,9 +47,7 @@ class Engine:
     def detect(self, text: str) -> list[Match]:
         return self.detect_batch([text])[0]
 
-    def detect_batch(
-        self, texts: Sequence[str | None], context: str = ""
-    ) -> list[list[Match]]:
+    def detect_batch(self, texts: Sequence[str | None], context: str = "") -> list[list[Match]]:
         """Matches per text. ``context`` (e.g. a column name) counts as a context word source for
         every text, so a column named ``passport`` lends its name to the numbers in it."""
         out: list[list[Match]] = []
@@ -66,35 +64,85 @@ class Engine:
             batch_size=self.batch_size,
         )
 
-    def candidate_rows(self, texts: pl.Series) -> dict[str, list[int]]:
-        """Row indices per detector id whose text the detector's Rust pattern matches."""
+    @staticmethod
+    def _rust_gate(det: Detector, context: str) -> pl.Expr:
+        expr = pl.col("t").str.contains(det.rust_pattern)
+        if det.requires_context and not det.has_context(context):
+            # The context word must then be in the text itself: one more cheap literal gate.
+            expr = expr & pl.col("t").str.contains_any(
+                list(det.context), ascii_case_insensitive=True
+            )
+        return expr
+
+    def candidate_rows(self, texts: pl.Series, context: str = "") -> dict[str, list[int]]:
+        """Row indices per detector id that may match: a superset of the rows with a match.
+
+        Detectors with literal keywords (most secret formats: ``ghp_``, ``AKIA``, ``xoxb-``) are
+        gated together by one Aho-Corasick pass (``str.extract_many``); the others run their own
+        Rust regex, one Polars expression each, in parallel.
+        """
         detectors = list(self.registry)
         if not detectors or texts.len() == 0:
             return {}
-        frame = pl.DataFrame({"t": texts.fill_null("")})
-        flags = frame.select(
-            [pl.col("t").str.contains(d.rust_pattern).alias(d.id) for d in detectors]
-        )
-        hits = flags.select(pl.all().sum())
+        series = texts.fill_null("")
+        # Keywords shorter than 3 characters ("sk") would gate nearly every row: not worth it.
+        gated = [d for d in detectors if d.keywords and min(map(len, d.keywords)) >= 3]
+        gated_ids = {d.id for d in gated}
+        plain = [d for d in detectors if d.id not in gated_ids]
         rows: dict[str, list[int]] = {}
-        for det in detectors:
-            if hits[det.id][0]:
-                rows[det.id] = flags[det.id].arg_true().to_list()
+        if plain:
+            flags = pl.DataFrame({"t": series}).select(
+                [self._rust_gate(d, context).alias(d.id) for d in plain]
+            )
+            hits = flags.select(pl.all().sum()).row(0)
+            for det, n in zip(plain, hits, strict=True):
+                if n:
+                    rows[det.id] = flags[det.id].arg_true().to_list()
+        if gated:
+            by_keyword: dict[str, list[str]] = {}
+            for det in gated:
+                for kw in det.keywords:
+                    by_keyword.setdefault(kw.lower(), []).append(det.id)
+            found = (
+                pl.DataFrame(
+                    {
+                        "k": series.str.extract_many(
+                            list(by_keyword), ascii_case_insensitive=True, overlapping=True
+                        )
+                    }
+                )
+                .with_row_index("row")
+                .explode("k")
+                .drop_nulls("k")
+                .select("row", pl.col("k").str.to_lowercase())
+                .unique(maintain_order=True)
+            )
+            per_det: dict[str, set[int]] = {}
+            for row, kw in found.iter_rows():
+                for det_id in by_keyword.get(kw, ()):
+                    per_det.setdefault(det_id, set()).add(row)
+            for det_id, det_rows in per_det.items():
+                rows[det_id] = sorted(det_rows)
         return rows
 
     def _detect_chunk(self, texts: Sequence[str | None], context: str) -> list[list[Match]]:
-        series = pl.Series("t", list(texts), dtype=pl.String)
-        found: list[list[Match]] = [[] for _ in texts]
-        for det_id, rows in self.candidate_rows(series).items():
+        # Columns repeat values (cities, statuses, template text): detect each distinct text once.
+        index: dict[str, int] = {}
+        positions = [index.setdefault(t or "", len(index)) for t in texts]
+        unique = list(index)
+        series = pl.Series("t", unique, dtype=pl.String)
+        found: list[list[Match]] = [[] for _ in unique]
+        for det_id, rows in self.candidate_rows(series, context).items():
             det = self.registry[det_id]
             for row in rows:
-                text = texts[row]
+                text = unique[row]
                 if text:
                     found[row].extend(match_detector(det, text, context))
         if self.ner is not None:
-            for row, extra in enumerate(self.ner.detect_batch([t or "" for t in texts])):
+            for row, extra in enumerate(self.ner.detect_batch(unique)):
                 found[row].extend(extra)
-        return [resolve_overlaps(m, self.threshold) for m in found]
+        resolved = [resolve_overlaps(m, self.threshold) if m else m for m in found]
+        return [resolved[i] for i in positions]
 
 
 def match_detector(det: Detector, text: str, context: str = "") -> Iterable[Match]:
@@ -114,8 +162,8 @@ def match_detector(det: Detector, text: str, context: str = "") -> Iterable[Matc
                 if refined is None:
                     continue
                 start, end, score = refined
-            if (start, end) in seen:
-                continue
+            if any(s <= start and end <= e for s, e in seen):
+                continue  # inside a value this detector already accepted (e.g. "555-0187")
             value = text[start:end]
             if det.validator is not None and not det.validator(value):
                 continue

@@ -92,7 +92,9 @@ class HuggingFaceNer:
             try:
                 from transformers import pipeline
             except ImportError as exc:
-                raise BackendUnavailableError("transformers", "pip install 'clearance[llm]'") from exc
+                raise BackendUnavailableError(
+                    "transformers", "pip install 'clearance[llm]'"
+                ) from exc
             self._pipe = pipeline(
                 "token-classification",
                 model=self.path,

@@ -85,6 +85,7 @@ def credit_card(value: str) -> bool:
 
 
 _DATE_SHAPE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
+_IPV4_SHAPE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _PHONE_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "IN", "AU", "CA", "BR", "IE")
 
 
@@ -92,7 +93,7 @@ _PHONE_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "IN", "AU", "CA", "B
 def phone_number(value: str) -> bool:
     text = value.strip()
     number = digits(text)
-    if not 7 <= len(number) <= 15 or _DATE_SHAPE.fullmatch(text):
+    if not 7 <= len(number) <= 15 or _DATE_SHAPE.fullmatch(text) or _IPV4_SHAPE.fullmatch(text):
         return False
     # A bare run of digits with no separator or "+" is as likely an order number as a phone.
     if text.isdigit() and len(text) not in (10, 11):

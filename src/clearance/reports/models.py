@@ -16,9 +16,13 @@ class _Model(BaseModel):
 class Location(_Model):
     file: str
     column: str | None = None
-    row: int | None = Field(default=None, ge=0, description="0-based data row of the first occurrence")
+    row: int | None = Field(
+        default=None, ge=0, description="0-based data row of the first occurrence"
+    )
     line: int | None = Field(default=None, ge=1, description="1-based line in a text file")
-    start: int | None = Field(default=None, ge=0, description="character offset in the cell or line")
+    start: int | None = Field(
+        default=None, ge=0, description="character offset in the cell or line"
+    )
     end: int | None = Field(default=None, ge=0)
 
 
@@ -32,7 +36,9 @@ class Finding(_Model):
         "classified as holding this entity"
     )
     location: Location
-    count: int = Field(ge=1, description="occurrences (scope=value) or matching rows (scope=column)")
+    count: int = Field(
+        ge=1, description="occurrences (scope=value) or matching rows (scope=column)"
+    )
     share: float | None = Field(default=None, ge=0, le=1, description="share of non-empty rows")
     preview: str = Field(description="masked preview, never the value")
     fingerprint: str = Field(description="HMAC-SHA256 of rule and normalised value (or column)")

@@ -14,7 +14,13 @@ from clearance.reports.models import Finding, ScanReport
 
 Renderer = Callable[[ScanReport], str]
 
-_SARIF_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
+_SARIF_LEVEL = {
+    "critical": "error",
+    "high": "error",
+    "medium": "warning",
+    "low": "note",
+    "info": "note",
+}
 _SARIF_SCORE = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "1.0"}
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -62,9 +68,7 @@ def render_sarif(report: ScanReport) -> str:
                 "ruleId": f.rule,
                 "ruleIndex": list(rules).index(f.rule),
                 "level": _SARIF_LEVEL[f.severity.value],
-                "message": {
-                    "text": f"{f.entity} found ({f.preview}) in {scope}; count {f.count}."
-                },
+                "message": {"text": f"{f.entity} found ({f.preview}) in {scope}; count {f.count}."},
                 "locations": [
                     {
                         "physicalLocation": {
@@ -95,7 +99,10 @@ def render_sarif(report: ScanReport) -> str:
                     {
                         "executionSuccessful": True,
                         "toolExecutionNotifications": [
-                            {"level": "warning", "message": {"text": f"skipped {s.path}: {s.reason}"}}
+                            {
+                                "level": "warning",
+                                "message": {"text": f"skipped {s.path}: {s.reason}"},
+                            }
                             for s in report.skipped
                         ],
                     }

@@ -111,7 +111,9 @@ def _as_strings(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(exprs)
 
 
-def table_batches(path: Path, kind: Kind, batch_rows: int, limit: int | None) -> Iterator[pl.DataFrame]:
+def table_batches(
+    path: Path, kind: Kind, batch_rows: int, limit: int | None
+) -> Iterator[pl.DataFrame]:
     """Batches of all-string columns. Raises ``InputError`` for empty or corrupt files."""
     try:
         if path.stat().st_size == 0:

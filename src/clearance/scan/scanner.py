@@ -62,14 +62,14 @@ class _Findings:
     values: dict[tuple[str, str | None, str], dict[str, _Value]] = field(default_factory=dict)
     overflow: dict[tuple[str, str | None, str], int] = field(default_factory=dict)
 
-    def add(self, file: str, column: str | None, m: Match, location: Location) -> None:
+    def add(self, file: str, column: str | None, m: Match, location: Location, n: int = 1) -> None:
         key = (file, column, m.detector)
         bucket = self.values.setdefault(key, {})
         fingerprint = self.fp.of(m.detector, m.value)
         if fingerprint in bucket:
-            bucket[fingerprint].count += 1
+            bucket[fingerprint].count += n
         elif len(bucket) < self.limit:
-            bucket[fingerprint] = _Value(m, location)
+            bucket[fingerprint] = _Value(m, location, n)
         else:
             self.overflow[key] = self.overflow.get(key, 0) + 1
 
@@ -194,28 +194,43 @@ class Scanner:
             self._finish_column(name, state)
 
     def _scan_column(self, file: str, state: _ColumnState, series: pl.Series, base: int) -> None:
-        values: list[str | None] = series.to_list()
+        # Distinct values with their count and first row, computed in Rust: Python then works
+        # per distinct value, not per row.
+        groups = (
+            pl.DataFrame({"v": series})
+            .with_row_index("row")
+            .filter(pl.col("v").is_not_null() & (pl.col("v") != ""))
+            .group_by("v", maintain_order=True)
+            .agg(pl.col("row").first(), pl.len().alias("n"))
+        )
+        values: list[str] = groups["v"].to_list()
+        firsts: list[int] = groups["row"].to_list()
+        counts: list[int] = groups["n"].to_list()
         context = state.name.replace("_", " ")
         if state.kind is None:
-            probe = values[: self.opts.probe_rows]
+            probe = series.head(self.opts.probe_rows).to_list()
             _classify(state, probe, self.engine.detect_batch(probe, context), self.opts)
-        engine = self.engine.restricted(state.entity_rules) if state.kind == "entity" else self.engine
+        engine = (
+            self.engine.restricted(state.entity_rules) if state.kind == "entity" else self.engine
+        )
         results = engine.detect_batch(values, context)
-        state.rows += len(values)
-        state.nonempty += sum(1 for v in values if v)
-        if state.first_value is None:
-            state.first_value = next(((v, base + i) for i, v in enumerate(values) if v), None)
-        for offset, ms in enumerate(results):
-            row = base + offset
-            for rule in {m.detector for m in ms}:
-                state.rule_rows[rule] = state.rule_rows.get(rule, 0) + 1
-            for m in ms:
+        state.rows += series.len()
+        state.nonempty += sum(counts)
+        if state.first_value is None and values:
+            state.first_value = (values[0], base + firsts[0])
+        for value_ms, first, n in zip(results, firsts, counts, strict=True):
+            if not value_ms:
+                continue
+            row = base + first
+            for rule in {m.detector for m in value_ms}:
+                state.rule_rows[rule] = state.rule_rows.get(rule, 0) + n
+            for m in value_ms:
                 if state.kind == "entity" and m.detector in state.entity_rules:
                     state.rule_first.setdefault(m.detector, (m, row))
-                    state.score_sum[m.detector] = state.score_sum.get(m.detector, 0.0) + m.score
+                    state.score_sum[m.detector] = state.score_sum.get(m.detector, 0.0) + m.score * n
                 else:
                     loc = Location(file=file, column=state.name, row=row, start=m.start, end=m.end)
-                    self.found.add(file, state.name, m, loc)
+                    self.found.add(file, state.name, m, loc, n)
 
     def _finish_column(self, file: str, state: _ColumnState) -> None:
         hint = name_hint(state.name)
@@ -224,7 +239,9 @@ class Scanner:
             n = state.rule_rows[rule]
             share = n / max(1, state.nonempty)
             value_conf = state.score_sum[rule] / n
-            confidence = min(0.99, value_conf * (0.5 + share / 2) + (0.1 if hint == m.entity else 0))
+            confidence = min(
+                0.99, value_conf * (0.5 + share / 2) + (0.1 if hint == m.entity else 0)
+            )
             self.column_findings.append(
                 Finding(
                     rule=rule,
@@ -249,7 +266,9 @@ class Scanner:
             ColumnProfile(
                 file=file,
                 column=state.name,
-                kind="entity" if best_entity else ("free_text" if state.kind == "free_text" else "other"),
+                kind="entity"
+                if best_entity
+                else ("free_text" if state.kind == "free_text" else "other"),
                 entity=best_entity,
                 share=round(best_share, 4),
                 confidence=round(best_conf, 4),

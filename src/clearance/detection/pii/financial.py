@@ -87,7 +87,10 @@ DETECTORS = (
             "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
             "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy",
         ),
-        negatives=("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdx"),
+        negatives=(
+            "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3",
+            "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdx",
+        ),
         score=0.95,
         validator=v.stdnum_valid(bitcoin),
         severity=Severity.MEDIUM,

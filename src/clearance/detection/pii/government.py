@@ -77,7 +77,11 @@ DETECTORS = (
         "us-driver-license",
         "US_DRIVER_LICENSE",
         (r"\b[A-Z]\d{4,14}\b", r"\b[A-Z]{1,2}\d{5,8}\b", r"\b\d{7,12}\b"),
-        positives=("driver's license D1234567", "DL number: 123456789", "driving licence S12345678"),
+        positives=(
+            "driver's license D1234567",
+            "DL number: 123456789",
+            "driving licence S12345678",
+        ),
         negatives=("D1234567", "license key MIT-2024"),
         score=0.45,
         validator=v.not_repetitive,

@@ -72,7 +72,12 @@ def names() -> NameLexicon:
             provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         except ImportError:
             continue
-        for attr in ("first_names", "first_names_male", "first_names_female", "first_romanized_names"):
+        for attr in (
+            "first_names",
+            "first_names_male",
+            "first_names_female",
+            "first_romanized_names",
+        ):
             first.update(n.lower() for n in _as_names(getattr(provider, attr, ())) if _latin(n))
         for attr in ("last_names", "last_romanized_names"):
             last.update(n.lower() for n in _as_names(getattr(provider, attr, ())) if _latin(n))
@@ -100,7 +105,9 @@ def places() -> PlaceLexicon:
     for state in gc.get_us_states().values():
         major.add(str(state["name"]).lower())
     all_places |= major
-    common = {w.lower() for w in importlib.import_module("faker.providers.lorem.en_US").Provider.word_list}
+    common = {
+        w.lower() for w in importlib.import_module("faker.providers.lorem.en_US").Provider.word_list
+    }
     all_places -= common - major
     return PlaceLexicon(
         frozenset(all_places), frozenset(major), max(len(p.split()) for p in all_places)

@@ -34,7 +34,10 @@ DETECTORS = (
     pii(
         "mac-address",
         "MAC_ADDRESS",
-        (r"\b[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}\b", r"\b[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\b"),
+        (
+            r"\b[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}\b",
+            r"\b[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\b",
+        ),
         positives=("device 00:1A:2B:3C:4D:5E", "a4-5e-60-e8-1f-0b", "0011.2233.4455"),
         negatives=("00:1A:2B:3C:4D", "12:30:45"),
         score=0.85,

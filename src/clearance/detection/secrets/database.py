@@ -19,6 +19,9 @@ def _real_password(value: str) -> bool:
     return not (value.isupper() and "_" in value)  # an env-var name such as DB_PASSWORD
 
 
+# URI rules score above the PII e-mail detector, which would otherwise claim "password@host".
+
+
 def _uri(schemes: str) -> str:
     """``scheme://user:password@host`` where ``user`` may be empty (``redis://:pw@host``)."""
     return (
@@ -42,6 +45,7 @@ RULES = (
             "postgres://localhost:5432/db",
             "postgresql://app:<password>@db.internal/app",
         ),
+        score=0.97,
         keywords=("postgres://", "postgresql://", "postgresql+"),
         validator=_real_password,
         description="PostgreSQL-compatible connection URI with an inline password.",
@@ -50,8 +54,16 @@ RULES = (
         "mysql-uri-password",
         "DATABASE_PASSWORD",
         _uri(r"mysql(?:x)?(?:\+[a-z0-9]{1,16})?|mariadb(?:\+[a-z0-9]{1,16})?"),
-        positives=("mysql://root:MxN7z899jBIsPy@127.0.0.1:3306/shop", "SQLALCHEMY_DATABASE_URI=mysql+pymysql://web:NDUDUi7DrmKm@mysql.prod/web"),
-        negatives=("mysql://root:root@localhost/test", "mysql://web:%s@mysql.prod/web", "mysql://mysql.prod:3306/web"),
+        positives=(
+            "mysql://root:MxN7z899jBIsPy@127.0.0.1:3306/shop",
+            "SQLALCHEMY_DATABASE_URI=mysql+pymysql://web:NDUDUi7DrmKm@mysql.prod/web",
+        ),
+        negatives=(
+            "mysql://root:root@localhost/test",
+            "mysql://web:%s@mysql.prod/web",
+            "mysql://mysql.prod:3306/web",
+        ),
+        score=0.97,
         keywords=("mysql://", "mysql+", "mariadb://"),
         validator=_real_password,
         description="MySQL / MariaDB connection URI with an inline password.",
@@ -60,8 +72,16 @@ RULES = (
         "mongodb-uri-password",
         "DATABASE_PASSWORD",
         _uri(r"mongodb(?:\+srv)?"),
-        positives=("mongodb+srv://app:rWzdZrW87sdQxVK3iGNE@cluster0.ab1cd.mongodb.net/prod", "MONGO_URL=mongodb://admin:5VFSlsLQDUM3@mongo-0:27017,mongo-1:27017/?replicaSet=rs0"),
-        negatives=("mongodb://localhost:27017/test", "mongodb+srv://<username>:<password>@cluster0.mongodb.net", "mongodb://app:****@mongo-0/db"),
+        positives=(
+            "mongodb+srv://app:rWzdZrW87sdQxVK3iGNE@cluster0.ab1cd.mongodb.net/prod",
+            "MONGO_URL=mongodb://admin:5VFSlsLQDUM3@mongo-0:27017,mongo-1:27017/?replicaSet=rs0",
+        ),
+        negatives=(
+            "mongodb://localhost:27017/test",
+            "mongodb+srv://<username>:<password>@cluster0.mongodb.net",
+            "mongodb://app:****@mongo-0/db",
+        ),
+        score=0.97,
         keywords=("mongodb://", "mongodb+srv://"),
         validator=_real_password,
         description="MongoDB connection URI with an inline password.",
@@ -70,8 +90,16 @@ RULES = (
         "redis-uri-password",
         "DATABASE_PASSWORD",
         _uri(r"rediss?|valkey"),
-        positives=("redis://:3ptDaxbdvyvuNZddCct2PCRX@cache.internal:6379/0", "REDIS_URL=rediss://default:powWIIKRHeVPFvRNOzoB0Y0NFlLIT3RJ@redis-123.cloud.redislabs.com:16379"),
-        negatives=("redis://localhost:6379/0", "redis://:${REDIS_PASSWORD}@cache:6379", "redis://default:password@cache:6379"),
+        positives=(
+            "redis://:3ptDaxbdvyvuNZddCct2PCRX@cache.internal:6379/0",
+            "REDIS_URL=rediss://default:powWIIKRHeVPFvRNOzoB0Y0NFlLIT3RJ@redis-123.cloud.redislabs.com:16379",
+        ),
+        negatives=(
+            "redis://localhost:6379/0",
+            "redis://:${REDIS_PASSWORD}@cache:6379",
+            "redis://default:password@cache:6379",
+        ),
+        score=0.97,
         keywords=("redis://", "rediss://"),
         validator=_real_password,
         description="Redis connection URI with an inline password.",
@@ -80,8 +108,16 @@ RULES = (
         "amqp-uri-password",
         "DATABASE_PASSWORD",
         _uri(r"amqps?"),
-        positives=("amqp://worker:W8xwxg4iT2nOFxvH@rabbitmq:5672/vhost", "CELERY_BROKER_URL=amqps://svc:eEHvSX3Vw6XKRcj14ILx@b-1.mq.us-east-1.amazonaws.com:5671"),
-        negatives=("amqp://guest:guest@localhost:5672//", "amqp://rabbitmq:5672", "amqp://worker:$RABBIT_PASS@rabbitmq"),
+        positives=(
+            "amqp://worker:W8xwxg4iT2nOFxvH@rabbitmq:5672/vhost",
+            "CELERY_BROKER_URL=amqps://svc:eEHvSX3Vw6XKRcj14ILx@b-1.mq.us-east-1.amazonaws.com:5671",
+        ),
+        negatives=(
+            "amqp://guest:guest@localhost:5672//",
+            "amqp://rabbitmq:5672",
+            "amqp://worker:$RABBIT_PASS@rabbitmq",
+        ),
+        score=0.97,
         keywords=("amqp://", "amqps://"),
         validator=lambda v: _real_password(v) and v.lower() != "guest",
         description="AMQP (RabbitMQ) connection URI with an inline password.",
@@ -90,8 +126,16 @@ RULES = (
         "mssql-uri-password",
         "DATABASE_PASSWORD",
         _uri(r"mssql(?:\+[a-z0-9]{1,16})?|sqlserver|oracle(?:\+[a-z0-9]{1,16})?|db2"),
-        positives=("mssql+pyodbc://sa:DpsMUeuf596uob78@sql01.corp.local/erp", "oracle://scott:zlXrLYpkP3Qw@ora.corp.local:1521/ORCL"),
-        negatives=("mssql://sql01.corp.local/erp", "oracle://scott:tiger@localhost", "mssql://sa:<password>@sql01"),
+        positives=(
+            "mssql+pyodbc://sa:DpsMUeuf596uob78@sql01.corp.local/erp",
+            "oracle://scott:zlXrLYpkP3Qw@ora.corp.local:1521/ORCL",
+        ),
+        negatives=(
+            "mssql://sql01.corp.local/erp",
+            "oracle://scott:tiger@localhost",
+            "mssql://sa:<password>@sql01",
+        ),
+        score=0.97,
         keywords=("mssql://", "mssql+", "sqlserver://", "oracle://"),
         validator=lambda v: _real_password(v) and v.lower() != "tiger",
         description="SQL Server / Oracle / Db2 connection URI with an inline password.",
@@ -99,9 +143,19 @@ RULES = (
     secret(
         "database-uri-password",
         "DATABASE_PASSWORD",
-        _uri(r"clickhouse|neo4j(?:\+s|\+ssc)?|bolt|couchdb|cassandra|influxdb|snowflake|memcached|nats|kafka|ldaps?"),
-        positives=("clickhouse://default:VKgt4QnZYjVG5zWi@ch.internal:9000/events", "NEO4J_URI=neo4j+s://neo4j:4oEvL1BLtvZcg39oS2aY@abcd1234.databases.neo4j.io"),
-        negatives=("clickhouse://ch.internal:9000/events", "neo4j://neo4j:password@localhost:7687", "ldap://ldap.corp.local:389"),
+        _uri(
+            r"clickhouse|neo4j(?:\+s|\+ssc)?|bolt|couchdb|cassandra|influxdb|snowflake|memcached|nats|kafka|ldaps?"
+        ),
+        positives=(
+            "clickhouse://default:VKgt4QnZYjVG5zWi@ch.internal:9000/events",
+            "NEO4J_URI=neo4j+s://neo4j:4oEvL1BLtvZcg39oS2aY@abcd1234.databases.neo4j.io",
+        ),
+        negatives=(
+            "clickhouse://ch.internal:9000/events",
+            "neo4j://neo4j:password@localhost:7687",
+            "ldap://ldap.corp.local:389",
+        ),
+        score=0.97,
         keywords=("clickhouse://", "neo4j://", "neo4j+s://", "ldap://", "snowflake://"),
         validator=_real_password,
         description="Other database / broker / directory URI with an inline password.",
@@ -123,6 +177,7 @@ RULES = (
             "jdbc:mysql://db/app?user=app&password=${DB_PASSWORD}",
             "jdbc:sqlserver://sql01:1433;databaseName=erp;integratedSecurity=true",
         ),
+        score=0.97,
         keywords=("jdbc:",),
         ignore_case=True,
         validator=_real_password,
@@ -144,7 +199,15 @@ RULES = (
         keywords=("password=", "pwd="),
         ignore_case=True,
         validator=_real_password,
-        context=("server=", "data source=", "database=", "uid=", "user id=", "initial catalog=", "driver="),
+        context=(
+            "server=",
+            "data source=",
+            "database=",
+            "uid=",
+            "user id=",
+            "initial catalog=",
+            "driver=",
+        ),
         requires_context=True,
         description="ADO.NET / ODBC connection string password.",
     ),
@@ -152,8 +215,14 @@ RULES = (
         "planetscale-token",
         "DATABASE_PASSWORD",
         token(r"pscale_(?:tkn|oauth|pw)_[A-Za-z0-9_=.-]{32,64}"),
-        positives=("pscale_pw_gTvNlTog6KF-nV8K_pPXXYJbD_hKL1Aajm8P5nrqPVb", "PLANETSCALE_SERVICE_TOKEN=pscale_tkn_ASzl-KXrwei3FcTZ4Bz3vXakjbG7tuubNLpPXa8yPjs"),
-        negatives=("pscale_pw_cShVZOJPs9", "pscale_xyz_0oehnkm4GXakboRUV1AbP_KnFrf_X447K8k0PNECDtk"),
+        positives=(
+            "pscale_pw_gTvNlTog6KF-nV8K_pPXXYJbD_hKL1Aajm8P5nrqPVb",
+            "PLANETSCALE_SERVICE_TOKEN=pscale_tkn_ASzl-KXrwei3FcTZ4Bz3vXakjbG7tuubNLpPXa8yPjs",
+        ),
+        negatives=(
+            "pscale_pw_cShVZOJPs9",
+            "pscale_xyz_0oehnkm4GXakboRUV1AbP_KnFrf_X447K8k0PNECDtk",
+        ),
         keywords=("pscale_pw_", "pscale_tkn_", "pscale_oauth_"),
         description="PlanetScale database password, service token or OAuth token.",
     ),

@@ -17,7 +17,9 @@ from clearance.detection.secrets._rule import secret
 
 _DOTTED = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+$")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
-_IDENTIFIER = re.compile(r"^(?:[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:[A-Z][a-z]+)*)$")
+_IDENTIFIER = re.compile(
+    r"^(?:[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:[A-Z][a-z]+)*)$"
+)
 _REFERENCE_MARKERS = (
     "environ",
     "process.env",
@@ -127,7 +129,11 @@ RULES = (
             r"api[_.-]?key|apikey|x-api-key|access[_.-]?key|app[_.-]?key|master[_.-]?key|license[_.-]?key",
             rf"{_TOKEN_CHARS}{{16,256}}",
         ),
-        positives=("api_key = 'hcGfOJ35lNntqI6Dwy6gRd2G8XdMJuJD'", "X-API-KEY: 0f33435ca7846c7c51d6922b3821821826d0f5fb", "apiKey: oEq_X_jQxALir8p-7jcgZXKH7q"),
+        positives=(
+            "api_key = 'hcGfOJ35lNntqI6Dwy6gRd2G8XdMJuJD'",
+            "X-API-KEY: 0f33435ca7846c7c51d6922b3821821826d0f5fb",
+            "apiKey: oEq_X_jQxALir8p-7jcgZXKH7q",
+        ),
         negatives=(
             "api_key = process.env.API_KEY",
             "api_key: YOUR_API_KEY_HERE_1234",
@@ -150,7 +156,12 @@ RULES = (
             r"secret|signing[_.-]?key|encryption[_.-]?key|hmac[_.-]?key|private[_.-]?key",
             rf"{_TOKEN_CHARS}{{16,256}}",
         ),
-        positives=("client_secret = '4h4pwqsJLanedF_IO3b138kNz0aWmkBs5pK6yjPR'", "SECRET_KEY=Kgzs0lu3KM5iLxhRcIeCyCwMruOPRFgT4STQpNUaEBiFrBpsSG", "jwt_secret: 093d39653b2ead2569fe2672d321abba378e9e8069cce41afa8c928db7f0b234", "private_key: a1f0cab57d7a83e9538112c586b2496c51391af5d32652cd005c9d694387e81b"),
+        positives=(
+            "client_secret = '4h4pwqsJLanedF_IO3b138kNz0aWmkBs5pK6yjPR'",
+            "SECRET_KEY=Kgzs0lu3KM5iLxhRcIeCyCwMruOPRFgT4STQpNUaEBiFrBpsSG",
+            "jwt_secret: 093d39653b2ead2569fe2672d321abba378e9e8069cce41afa8c928db7f0b234",
+            "private_key: a1f0cab57d7a83e9538112c586b2496c51391af5d32652cd005c9d694387e81b",
+        ),
         negatives=(
             "client_secret = os.getenv('CLIENT_SECRET')",
             "SECRET_KEY=${DJANGO_SECRET_KEY}",
@@ -170,7 +181,11 @@ RULES = (
         "generic-token",
         "TOKEN",
         _assign(r"token|auth|bearer", rf"{_TOKEN_CHARS}{{16,512}}"),
-        positives=("access_token = 'jwnKS-6w256zu-7cVTA-yweZzrbwL1Dmi3k3kyN4'", "AUTH_TOKEN=89FdvIpRdvwPi5E1wqfFZJyUBS85lW1u", "bot_token: ca3ab38975c1249317147468daf0a99c2935dd96c0fda12d"),
+        positives=(
+            "access_token = 'jwnKS-6w256zu-7cVTA-yweZzrbwL1Dmi3k3kyN4'",
+            "AUTH_TOKEN=89FdvIpRdvwPi5E1wqfFZJyUBS85lW1u",
+            "bot_token: ca3ab38975c1249317147468daf0a99c2935dd96c0fda12d",
+        ),
         negatives=(
             "token = process.env.GITHUB_TOKEN",
             "auth_token: ${AUTH_TOKEN}",
@@ -190,8 +205,15 @@ RULES = (
         "authorization-bearer-token",
         "BEARER_TOKEN",
         r"\bbearer\s{1,3}(?P<value>[A-Za-z0-9_~+/.-]{20,4096}={0,2})(?:[^A-Za-z0-9_~+/.=-]|$)",
-        positives=("Authorization: Bearer Tbi0XstFmZNf6bUX6iiOc_FJ3RuUUb2SeYQygMbQ", "curl -H 'Authorization: bearer yym56whhzNDIjdEL9T6lTYMLkR4qTQHS' https://api.acme.io"),
-        negatives=("Authorization: Bearer <token>", "Authorization: Bearer $ACCESS_TOKEN", "the bearer of this document"),
+        positives=(
+            "Authorization: Bearer Tbi0XstFmZNf6bUX6iiOc_FJ3RuUUb2SeYQygMbQ",
+            "curl -H 'Authorization: bearer yym56whhzNDIjdEL9T6lTYMLkR4qTQHS' https://api.acme.io",
+        ),
+        negatives=(
+            "Authorization: Bearer <token>",
+            "Authorization: Bearer $ACCESS_TOKEN",
+            "the bearer of this document",
+        ),
         keywords=("bearer",),
         severity=Severity.HIGH,
         score=0.75,
@@ -204,8 +226,15 @@ RULES = (
         "authorization-basic-credentials",
         "BASIC_AUTH",
         r"\bbasic\s{1,3}(?P<value>[A-Za-z0-9+/]{8,1024}={0,2})(?:[^A-Za-z0-9+/=]|$)",
-        positives=("Authorization: Basic YWRtaW46U3VwM3JTM2NyM3Qh", "curl -H 'Authorization: Basic c3ZjLWV0bDpwNHNzdzByZC05OQ=='"),
-        negatives=("Authorization: Basic <credentials>", "Basic authentication is enabled", "Basic dGVzdA=="),
+        positives=(
+            "Authorization: Basic YWRtaW46U3VwM3JTM2NyM3Qh",
+            "curl -H 'Authorization: Basic c3ZjLWV0bDpwNHNzdzByZC05OQ=='",
+        ),
+        negatives=(
+            "Authorization: Basic <credentials>",
+            "Basic authentication is enabled",
+            "Basic dGVzdA==",
+        ),
         keywords=("basic",),
         severity=Severity.HIGH,
         score=0.8,
@@ -217,11 +246,18 @@ RULES = (
         "url-basic-auth-password",
         "URL_PASSWORD",
         r"(?:\b|\\[nrt])(?:https?|ftps?|sftp|smtps?|imaps?|pop3s?|git|ssh|svn|ws|wss)://[^\s:/@'\"\\]{1,64}:(?P<value>[^\s@/'\"\\]{3,128})@[A-Za-z0-9_.-]{1,253}",
-        positives=("https://deploy:DUMPdfWIOUM3wRuf@git.acme.io/acme/app.git", "SMTP_URL=smtps://mailer:2OeSLiIf0Zw1@smtp.acme.io:465"),
-        negatives=("https://user:pass@example.com", "https://git.acme.io/acme/app.git", "https://deploy:${GIT_PASSWORD}@git.acme.io"),
+        positives=(
+            "https://deploy:DUMPdfWIOUM3wRuf@git.acme.io/acme/app.git",
+            "SMTP_URL=smtps://mailer:2OeSLiIf0Zw1@smtp.acme.io:465",
+        ),
+        negatives=(
+            "https://user:pass@example.com",
+            "https://git.acme.io/acme/app.git",
+            "https://deploy:${GIT_PASSWORD}@git.acme.io",
+        ),
         keywords=("://",),
         severity=Severity.HIGH,
-        score=0.8,
+        score=0.96,
         validator=_password_ok,
         description="Password embedded in an http/ftp/smtp/git URL.",
     ),
@@ -229,8 +265,15 @@ RULES = (
         "url-query-secret",
         "URL_SECRET",
         r"[?&](?:access_token|api_key|apikey|api-key|auth_token|token|client_secret|secret|password|passwd|private_token|signature|sig)=(?P<value>[A-Za-z0-9%._~+/=-]{16,512})",
-        positives=("https://api.acme.io/v1/items?access_token=sVGyzBM0q02QmoXlfCRRFvpSj31gceOfzohnAnzB", "GET /export?format=csv&api_key=74L1GzVs5cUSs5MeHJlKbrZQboFRmX0R HTTP/1.1"),
-        negatives=("https://api.acme.io/v1/items?token=YOUR_TOKEN_HERE", "https://acme.io/search?q=tokens&page=2", "https://api.acme.io/v1/items?access_token={{ token }}"),
+        positives=(
+            "https://api.acme.io/v1/items?access_token=sVGyzBM0q02QmoXlfCRRFvpSj31gceOfzohnAnzB",
+            "GET /export?format=csv&api_key=74L1GzVs5cUSs5MeHJlKbrZQboFRmX0R HTTP/1.1",
+        ),
+        negatives=(
+            "https://api.acme.io/v1/items?token=YOUR_TOKEN_HERE",
+            "https://acme.io/search?q=tokens&page=2",
+            "https://api.acme.io/v1/items?access_token={{ token }}",
+        ),
         keywords=("access_token=", "api_key=", "token=", "secret=", "password="),
         severity=Severity.HIGH,
         score=0.75,
@@ -243,11 +286,19 @@ RULES = (
         "cli-secret-flag",
         "CLI_SECRET",
         (
-            r"(?:\s|\\[nrt])--(?:password|passwd|token|api-key|apikey|secret|client-secret|access-token|auth-token)(?:=|\s{1,3})['\"]?(?P<value>[^\s'\"`;|&\\]{8,256})",
+            r"--(?:password|passwd|token|api-key|apikey|secret|client-secret|access-token|auth-token)(?:=|\s{1,3})['\"]?(?P<value>[^\s'\"`;|&\\]{8,256})",
             r"(?:\b|\\[nrt])sshpass\s{1,3}-p\s{0,3}['\"]?(?P<value>[^\s'\"`;|&\\]{4,128})",
         ),
-        positives=("docker login --password vp4FPujDA78O9HcP registry.acme.io", "sshpass -p 'L0J5mrqHNySh' ssh deploy@10.0.0.5", "gh auth login --token=cUOMCX9H3MPtzk2KV19xSWo1AYV53wImVSkycKoK"),
-        negatives=("docker login --password-stdin", "mysql --password=$MYSQL_PWD", "cli --token <token>"),
+        positives=(
+            "docker login --password vp4FPujDA78O9HcP registry.acme.io",
+            "sshpass -p 'L0J5mrqHNySh' ssh deploy@10.0.0.5",
+            "gh auth login --token=cUOMCX9H3MPtzk2KV19xSWo1AYV53wImVSkycKoK",
+        ),
+        negatives=(
+            "docker login --password-stdin",
+            "mysql --password=$MYSQL_PWD",
+            "cli --token <token>",
+        ),
         keywords=("--password", "--token", "--api-key", "--secret", "sshpass"),
         severity=Severity.HIGH,
         score=0.75,
@@ -259,8 +310,14 @@ RULES = (
         "netrc-password",
         "NETRC_PASSWORD",
         r"(?:\b|\\[nrt])machine(?:\s|\\[nrt]){1,8}[^\s'\"\\]{1,253}(?:\s|\\[nrt]){1,8}login(?:\s|\\[nrt]){1,8}[^\s'\"\\]{1,128}(?:\s|\\[nrt]){1,8}password(?:\s|\\[nrt]){1,8}(?P<value>[^\s'\"\\]{3,256})",
-        positives=("machine api.heroku.com login jane@acme.io password vdsrEZzG4A4XxtvPA7SjfHJI", "machine github.com\n  login jane\n  password rWdpK5DFznX88PIbHRC6"),
-        negatives=("machine github.com login jane", "machine github.com login jane password $GH_TOKEN"),
+        positives=(
+            "machine api.heroku.com login jane@acme.io password vdsrEZzG4A4XxtvPA7SjfHJI",
+            "machine github.com\n  login jane\n  password rWdpK5DFznX88PIbHRC6",
+        ),
+        negatives=(
+            "machine github.com login jane",
+            "machine github.com login jane password $GH_TOKEN",
+        ),
         keywords=("machine", "login", "password"),
         score=0.9,
         validator=_password_ok,
@@ -273,7 +330,10 @@ RULES = (
             r"(?:^|[^A-Za-z0-9$./]|\\[nrt])(?P<value>\$2[abxy]?\$[0-9]{2}\$[./A-Za-z0-9]{53})",
             r"(?:^|[^A-Za-z0-9$./]|\\[nrt])(?P<value>\$(?:1|5|6|apr1|y|gy|7)\$[./A-Za-z0-9=$]{8,200})",
         ),
-        positives=("admin:$2b$12$eh6EIAC8WloLDG0iSz8WCi2IksD00xqjUrD8PFbOm8u4O52hvtr15", "root:$6$MxWZYT7mIO71ZMRV$2mbRcr6Eaztli8Kv1znmcG5qoxasQEC6ZDYc0xMaf8lrkGxwflk70NhAvTMtFekiWI5vqnfHZN7tuk3JHjZCKn:19000:0:99999:7:::"),
+        positives=(
+            "admin:$2b$12$eh6EIAC8WloLDG0iSz8WCi2IksD00xqjUrD8PFbOm8u4O52hvtr15",
+            "root:$6$MxWZYT7mIO71ZMRV$2mbRcr6Eaztli8Kv1znmcG5qoxasQEC6ZDYc0xMaf8lrkGxwflk70NhAvTMtFekiWI5vqnfHZN7tuk3JHjZCKn:19000:0:99999:7:::",
+        ),
         negatives=("$2b$12$short", "price: $19.99", "$6$"),
         keywords=("$2a$", "$2b$", "$2y$", "$6$", "$apr1$", "$y$"),
         severity=Severity.HIGH,
