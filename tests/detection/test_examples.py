@@ -19,7 +19,7 @@ def embeddings(example: str) -> dict[str, str]:
     return {
         "bare": example,
         "csv": f'id,note\n7,"{example}"\n',
-        "json": json.dumps({"note": example}),
+        "json": json.dumps({"note": example}, ensure_ascii=False),
         "log": f"2024-05-01T10:00:00Z INFO worker: {example} (retry=0)",
         "sentence": f"Please note that {example} was used yesterday.",
         "code": f"value = '{example}'",

@@ -43,8 +43,10 @@ def test_sarif_is_structurally_valid_2_1_0(report) -> None:  # type: ignore[no-u
 
 def test_markdown_lists_findings_and_columns(report) -> None:  # type: ignore[no-untyped-def]
     md = render(report, "markdown")
-    assert "| critical | github-" in md or "github" in md
-    assert "## Columns" in md and "| email |" not in md.split("## Columns")[0]
+    findings, columns = md.split("## Columns")
+    assert "| critical | github-" in findings
+    assert "| email | entity | EMAIL_ADDRESS |" in columns
+    assert "jane.doe@example.com" not in md
 
 
 def test_unknown_format() -> None:

@@ -82,6 +82,7 @@ class Detector:
     )
     _context_re: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
     _anti_re: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _gated: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         flags = re.IGNORECASE if self.ignore_case else 0
@@ -89,12 +90,26 @@ class Detector:
         object.__setattr__(self, "_compiled", compiled)
         object.__setattr__(self, "_context_re", _word_start_re(self.context))
         object.__setattr__(self, "_anti_re", _word_start_re(self.anti_context))
+        object.__setattr__(self, "_gated", self._compute_gated())
         if not 0.0 < self.score <= 1.0:
             raise ValueError(f"detector {self.id}: score must be in (0, 1]")
 
     @property
     def compiled(self) -> tuple[re.Pattern[str], ...]:
         return self._compiled
+
+    @property
+    def keyword_gated(self) -> bool:
+        return self._gated
+
+    def _compute_gated(self) -> bool:
+        """Whether the engine may skip texts holding none of ``keywords``. Only when every
+        keyword is specific (3+ characters) and every positive example holds one: keywords
+        written as hints rather than as required literals must not hide a match."""
+        if not self.keywords or min(map(len, self.keywords)) < 3:
+            return False
+        kws = [k.lower() for k in self.keywords]
+        return all(any(k in p.lower() for k in kws) for p in self.positives)
 
     def has_context(self, window: str) -> bool:
         return self._context_re is not None and self._context_re.search(window) is not None

@@ -85,8 +85,7 @@ class Engine:
         if not detectors or texts.len() == 0:
             return {}
         series = texts.fill_null("")
-        # Keywords shorter than 3 characters ("sk") would gate nearly every row: not worth it.
-        gated = [d for d in detectors if d.keywords and min(map(len, d.keywords)) >= 3]
+        gated = [d for d in detectors if d.keyword_gated]
         gated_ids = {d.id for d in gated}
         plain = [d for d in detectors if d.id not in gated_ids]
         rows: dict[str, list[int]] = {}

@@ -57,7 +57,7 @@ RULES = (
             "aws_session_token = ${AWS_SESSION_TOKEN}",
             "FwoGZXIvYXdzE",
         ),
-        keywords=("iqojb3jpz2lux2vj", "fwogzxivyxdze", "aws_session_token"),
+        keywords=("iqojb3jpz2lux2vj", "fwogzxivyxdze", "aws_session_token", "sessiontoken"),
         description="Temporary AWS STS session token.",
     ),
     secret(

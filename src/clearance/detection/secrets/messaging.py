@@ -106,7 +106,7 @@ RULES = (
             "M.abcdef.ghijkl",
             "www.example.com.some.long.domain.name",
         ),
-        keywords=("discord",),
+        keywords=(),  # no literal prefix: three base64url segments
         score=0.85,
         min_entropy=4.0,
         description="Discord bot token.",

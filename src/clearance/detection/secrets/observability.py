@@ -38,7 +38,7 @@ RULES = (
             "DD_APP_KEY=0f649ad05eeb1e9c872374e89dd9d49e",
             "2fc35df45e605b7db3c9e0357d430ac9334ea8ab",
         ),
-        keywords=("datadog", "dd_app_key"),
+        keywords=("datadog", "dd_app_key", "dd-application-key", "dd_application_key"),
         score=0.9,
         min_entropy=3.2,
         description="Datadog application key (40 hex) next to its name.",
