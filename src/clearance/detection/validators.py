@@ -84,8 +84,13 @@ def credit_card(value: str) -> bool:
     return card_brand_ok(number) and luhn.is_valid(number)
 
 
-_DATE_SHAPE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
-_IPV4_SHAPE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+# Shapes that are something else: dates, IPv4, SSN (3-2-4), ZIP+4 (5-4), card and tracking
+# groups (4-4-4, 4-6-5), product codes (2-4-2).
+_NOT_PHONE_SHAPE = re.compile(
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,3}(?:\.\d{1,3}){3}"
+    r"|\d{3}-\d{2}-\d{4}|\d{5}-\d{4}|\d{4}[ -]\d{4}[ -]\d{4}(?:[ -]\d{1,4})?"
+    r"|\d{4}[ -]\d{6}[ -]\d{4,5}|\d{2}-\d{4}-\d{2}"
+)
 _PHONE_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "IN", "AU", "CA", "BR", "IE")
 
 
@@ -93,8 +98,10 @@ _PHONE_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "IN", "AU", "CA", "B
 def phone_number(value: str) -> bool:
     text = value.strip()
     number = digits(text)
-    if not 7 <= len(number) <= 15 or _DATE_SHAPE.fullmatch(text) or _IPV4_SHAPE.fullmatch(text):
+    if not 7 <= len(number) <= 15 or _NOT_PHONE_SHAPE.fullmatch(text):
         return False
+    if not text.startswith(("+", "00")) and len(number) > 11:
+        return False  # national numbers are at most 11 digits; longer runs are ids or cards
     # A bare run of digits with no separator or "+" is as likely an order number as a phone.
     if text.isdigit() and len(text) not in (10, 11):
         return False

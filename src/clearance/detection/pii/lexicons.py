@@ -42,6 +42,8 @@ class NameLexicon:
     first: frozenset[str]
     last: frozenset[str]
     ambiguous: frozenset[str]
+    any_name: frozenset[str]  # first | last
+    clear_last: frozenset[str]  # last - ambiguous
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,14 @@ def names() -> NameLexicon:
     common = {w.lower() for w in lorem.word_list} | _AMBIGUOUS_EXTRA
     first = {n for n in first if len(n) > 1}
     last = {n for n in last if len(n) > 1}
-    return NameLexicon(frozenset(first), frozenset(last), frozenset((first | last) & common))
+    ambiguous = (first | last) & common
+    return NameLexicon(
+        frozenset(first),
+        frozenset(last),
+        frozenset(ambiguous),
+        frozenset(first | last),
+        frozenset(last - ambiguous),
+    )
 
 
 @lru_cache(maxsize=1)

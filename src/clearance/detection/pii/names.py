@@ -48,7 +48,7 @@ def _refine_run(text: str, start: int, end: int) -> tuple[int, int, float] | Non
         else:
             continue
         stop = toks[j][2]
-        if j + 1 < len(toks) and toks[j + 1][0].lower() in lex.last - lex.ambiguous:
+        if j + 1 < len(toks) and toks[j + 1][0].lower() in lex.clear_last:
             stop = toks[j + 1][2]
         return s, stop, score
     return None
@@ -64,7 +64,7 @@ def _refine_context(text: str, start: int, end: int) -> tuple[int, int, float] |
     known = low in lex.first or low in lex.last
     if not known or low in lex.ambiguous:
         return None
-    if len(toks) > 1 and toks[1][0].lower() in lex.last | lex.first:
+    if len(toks) > 1 and toks[1][0].lower() in lex.any_name:
         return s, toks[1][2], 0.85
     return s, e, 0.75
 

@@ -63,6 +63,10 @@ def token(body: str, end: str = END) -> str:
     return rf"(?:\b|\\[nrt])(?P<value>{body}){end}"
 
 
+# Keyword words of each pattern built by ``keyed``, so ``secret`` can derive gate literals.
+_KEYED_WORDS: dict[str, tuple[str, ...]] = {}
+
+
 def keyed(keywords: str | tuple[str, ...], value: str, *, gap: int = 24, end: str = END) -> str:
     """Pattern for ``<keyword><up to gap name chars><separator><value>``.
 
@@ -71,10 +75,28 @@ def keyed(keywords: str | tuple[str, ...], value: str, *, gap: int = 24, end: st
     """
     words = (keywords,) if isinstance(keywords, str) else keywords
     kw = "|".join(_keyword(w) for w in words)
-    return (
+    pattern = (
         rf"(?:{kw})[\w .-]{{0,{gap}}}[\s'\"\\]{{0,3}}(?:=|:=|:|=>|,|\s)[\s'\"\\]{{0,5}}"
         rf"(?P<value>{value}){end}"
     )
+    _KEYED_WORDS[pattern] = words
+    return pattern
+
+
+def _gate_keywords(patterns: tuple[str, ...], keywords: tuple[str, ...]) -> tuple[str, ...]:
+    """Adds, for every ``keyed`` word no keyword is guaranteed to hit, its longest literal piece.
+
+    The engine may skip texts that hold none of a rule's keywords, so every way a pattern can
+    match must contain one: ``dd_api_key`` also matches ``DdApiKey``, which holds ``api``
+    but not ``dd_api_key``.
+    """
+    out = [k.lower() for k in keywords]
+    for pattern in patterns:
+        for word in _KEYED_WORDS.get(pattern, ()):
+            pieces = [p.lower() for p in word.split("_") if p]
+            if not any(k in piece for k in out for piece in pieces):
+                out.append(max(pieces, key=len))
+    return tuple(out)
 
 
 def plausible(value: str) -> bool:
@@ -115,7 +137,11 @@ def secret(
     description: str = "",
     placeholder_check: bool = True,
 ) -> Detector:
-    """Declares a secret rule; unless ``placeholder_check`` is off, placeholders are rejected."""
+    """Declares a secret rule; unless ``placeholder_check`` is off, placeholders are rejected.
+
+    ``keywords`` are lowercase literals of which every match must contain at least one (the
+    engine uses them as a gate); the words of ``keyed`` patterns are completed automatically.
+    """
     patterns = (pattern,) if isinstance(pattern, str) else pattern
     return Detector(
         id=id,
@@ -131,6 +157,6 @@ def secret(
         requires_context=requires_context,
         min_entropy=min_entropy,
         ignore_case=ignore_case,
-        keywords=keywords,
+        keywords=_gate_keywords(patterns, keywords),
         description=description,
     )

@@ -481,7 +481,7 @@ RULES = (
             "dp.pt.GP9pp6ti0bfGGK35Cnwt",
             "dp.xx.iABxGqJnviTnDTcHsu8VnbHNvoa94vdRkd3ay61oqlt",
         ),
-        keywords=("dp.pt.", "dp.st.", "dp.sa.", "dp.ct."),
+        keywords=("dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."),
         description="Doppler personal, service or CLI token.",
     ),
     secret(
@@ -601,7 +601,7 @@ RULES = (
             "FLY_API_TOKEN=FlyV1 fm2_urOum3WqJzs6+0j8zUKIAOMdusST9njyor1MKglDDW1bYEWXQaNjWw5TdNERHOKiYqAtNrtv8j6a+wPldCyt0n6f6FvLc+besYJbkknS4W1EmVwhuFbMlhMEdDdsSjMPtg/nfI2V1Yay==",
         ),
         negatives=("fo1_TfwTwplfyLjYMOmXEGHr", "fm2_WDk+tMSYhETzrkR6XN/t8xu943mfVgJdiSl15jb2"),
-        keywords=("fo1_", "fm1_", "fm2_"),
+        keywords=("fo1_", "fm1", "fm2"),
         description="Fly.io access or macaroon token.",
     ),
     secret(

@@ -205,7 +205,7 @@ RULES = (
             "nelckqr3eDt101dVUMQbZf",
             "HONEYCOMB_DATASET=production-api",
         ),
-        keywords=("honeycomb", "hcaik_"),
+        keywords=("honeycomb", "ik_"),
         score=0.9,
         min_entropy=3.3,
         description="Honeycomb API or ingest key.",
@@ -222,7 +222,7 @@ RULES = (
             "dt0c01.5EEKQS2T34YIUXOP732SRW9E.MTORV9IPO00HT9NKGC1L",
             "dt0c01.DK0EO4Q0CH.XWNN7CI5HGODSKWU99IPQFYOFNR57XW74QMPD4YR2CJQWJJCY7U0QXTLFH90O7E8",
         ),
-        keywords=("dt0c01.", "dt0s01."),
+        keywords=("dt0",),
         description="Dynatrace API token.",
     ),
     secret(

@@ -86,7 +86,7 @@ RULES = (
             "X-Figma-Token: figd_OO5xBu0HzVSpRrfNTJCmW0hL9_OX10AZ3GRZjEAp",
         ),
         negatives=("figd_YAoQxmFzAwRLO6iPnpHe", "figx_CQseZ_RtEucqPuRVUb-0VbKX11BqoEZGij54Ee32"),
-        keywords=("figd_",),
+        keywords=("figd_", "figu_"),
         description="Figma personal access token.",
     ),
     secret(
@@ -309,7 +309,7 @@ RULES = (
             "HUBSPOT_API_KEY=a93570ae-d7c1-7320-220b-453fdf7e4cf5",
         ),
         negatives=("pat-na1-89820db1", "0838c775-7cb5-af33-9752-2f3269687f4f"),
-        keywords=("pat-na1-", "pat-eu1-", "hubspot"),
+        keywords=("pat-", "hubspot"),
         description="HubSpot private app token or legacy API key.",
     ),
     secret(
