@@ -155,14 +155,18 @@ _DATE_FORMATS = (
     "%d.%m.%y",
     "%d %B, %Y",
     "%d %b, %Y",
+    "%B %d",
+    "%b %d",
+    "%b. %d",
 )
 
 
 def date_value(value: str) -> bool:
-    text = value.strip()
+    text = _WEEKDAY_PREFIX.sub("", " ".join(value.split()))
     iso = _ISO_DATE.match(text)
     if iso:
         text = iso.group()
+    text = _TIME_SUFFIX.sub("", text)
     cleaned = _ORDINAL.sub(r"\1", text).replace(",", ", ").replace(",  ", ", ")
     for fmt in _DATE_FORMATS:
         try:
@@ -174,6 +178,8 @@ def date_value(value: str) -> bool:
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_WEEKDAY_PREFIX = re.compile(r"^[A-Za-z]{3,9}, ")
+_TIME_SUFFIX = re.compile(r" \d{1,2}:\d{2}(?::\d{2})?$")
 _ORDINAL = re.compile(r"(\d)(?:st|nd|rd|th)\b")
 
 
