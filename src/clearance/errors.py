@@ -6,7 +6,8 @@ sensitive value::
     ClearanceError
     ├── InputError               unreadable, corrupt or unsupported input (exit code 3)
     ├── PolicyError              invalid policy or configuration value (exit code 4)
-    └── BackendUnavailableError  an optional dependency or model is missing (exit code 5)
+    ├── BackendUnavailableError  an optional dependency or model is missing (exit code 5)
+    └── SourceUnavailableError   a database or endpoint is down or refuses the credentials (exit 6)
 """
 
 from __future__ import annotations
@@ -44,3 +45,16 @@ class BackendUnavailableError(ClearanceError):
         self.backend = backend
         self.hint = hint
         super().__init__(f"{backend} is not available: {hint}")
+
+
+class SourceUnavailableError(ClearanceError):
+    """A database or service that should hold the input cannot be reached or refuses the login.
+
+    ``source`` is the masked location (credentials removed), never the raw URI."""
+
+    exit_code = 6
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"{source}: {reason}")

@@ -95,7 +95,7 @@ def read_text(path: Path) -> TextFile:
     return TextFile(lines=lines, replaced_bytes="\ufffd" in text and b"\xef\xbf\xbd" not in raw)
 
 
-def _as_strings(frame: pl.DataFrame) -> pl.DataFrame:
+def as_strings(frame: pl.DataFrame) -> pl.DataFrame:
     exprs = []
     for name, dtype in frame.schema.items():
         if dtype == pl.String:
@@ -138,7 +138,7 @@ def table_batches(
         produced = False
         for batch in lazy.collect_batches(chunk_size=batch_rows):
             produced = True
-            yield _as_strings(batch)
+            yield as_strings(batch)
         if not produced:
             raise InputError(str(path), "no rows")
     except InputError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from clearance.reports.models import Fix
+
 
 def advice(category: str, entity: str, scope: str) -> str:
     if category == "secret":
@@ -15,3 +17,10 @@ def advice(category: str, entity: str, scope: str) -> str:
             f"{entity} values with a keyed hash (clearance remediation: pseudonymize)."
         )
     return f"Redact or mask {entity} spans in free text before use (clearance remediation: redact)."
+
+
+def fix_for(category: str, scope: str) -> Fix:
+    """The remediation operation for an engine finding."""
+    if category == "secret":
+        return "rotate"
+    return "pseudonymize" if scope == "column" else "redact"

@@ -20,6 +20,7 @@ from clearance.detection.detector import Category, Severity
 from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.errors import InputError
+from clearance.governance.controls import controls_for
 from clearance.privacy import Fingerprinter, mask
 from clearance.reports.models import (
     ColumnProfile,
@@ -31,7 +32,7 @@ from clearance.reports.models import (
 )
 from clearance.scan import readers
 from clearance.scan.column_names import name_hint
-from clearance.scan.remediation import advice
+from clearance.scan.remediation import advice, fix_for
 
 ProgressFn = Callable[[str, int], None]
 
@@ -91,6 +92,8 @@ class _Findings:
                         fingerprint=fingerprint,
                         score=round(m.score, 4),
                         remediation=advice(m.category, m.entity, "value"),
+                        fix=fix_for(m.category, "value"),
+                        controls=controls_for(m.category),
                     )
                 )
         return out
@@ -99,6 +102,7 @@ class _Findings:
 @dataclass
 class _ColumnState:
     name: str
+    table: str | None = None
     kind: str | None = None
     entity_rules: set[str] = field(default_factory=set)
     rows: int = 0
@@ -107,6 +111,7 @@ class _ColumnState:
     rule_first: dict[str, tuple[Match, int]] = field(default_factory=dict)
     first_value: tuple[str, int] | None = None
     score_sum: dict[str, float] = field(default_factory=dict)
+    entity_rows: dict[str, int] = field(default_factory=dict)
 
 
 def _classify(
@@ -180,12 +185,27 @@ class Scanner:
             self._tick(name, len(lines))
 
     def scan_table(self, path: Path, kind: readers.Kind) -> None:
-        name = str(path)
+        batches = readers.table_batches(path, kind, self.opts.batch_rows, self.opts.sample)
+        self._scan_batches(str(path), None, batches)
+
+    def scan_frame(self, origin: str, table: str, frame: pl.DataFrame) -> None:
+        """Scans an in-memory table (a database table or a file the audit already loaded);
+        findings carry ``location.table``."""
+        if self.opts.sample is not None:
+            frame = frame.head(self.opts.sample)
+        step = self.opts.batch_rows
+        batches = (
+            readers.as_strings(frame.slice(lo, step)) for lo in range(0, max(frame.height, 1), step)
+        )
+        self._scan_batches(origin, table, batches)
+        self.files += 1
+
+    def _scan_batches(self, name: str, table: str | None, batches: Iterable[pl.DataFrame]) -> None:
         states: dict[str, _ColumnState] = {}
         row_base = 0
-        for batch in readers.table_batches(path, kind, self.opts.batch_rows, self.opts.sample):
+        for batch in batches:
             for column in batch.columns:
-                state = states.setdefault(column, _ColumnState(column))
+                state = states.setdefault(column, _ColumnState(column, table))
                 self._scan_column(name, state, batch[column], row_base)
             row_base += batch.height
             self._tick(name, batch.height)
@@ -224,12 +244,21 @@ class Scanner:
             row = base + first
             for rule in {m.detector for m in value_ms}:
                 state.rule_rows[rule] = state.rule_rows.get(rule, 0) + n
+            for entity in {m.entity for m in value_ms}:
+                state.entity_rows[entity] = state.entity_rows.get(entity, 0) + n
             for m in value_ms:
                 if state.kind == "entity" and m.detector in state.entity_rules:
                     state.rule_first.setdefault(m.detector, (m, row))
                     state.score_sum[m.detector] = state.score_sum.get(m.detector, 0.0) + m.score * n
                 else:
-                    loc = Location(file=file, column=state.name, row=row, start=m.start, end=m.end)
+                    loc = Location(
+                        file=file,
+                        table=state.table,
+                        column=state.name,
+                        row=row,
+                        start=m.start,
+                        end=m.end,
+                    )
                     self.found.add(file, state.name, m, loc, n)
 
     def _finish_column(self, file: str, state: _ColumnState) -> None:
@@ -249,13 +278,15 @@ class Scanner:
                     entity=m.entity,
                     severity=m.severity,
                     scope="column",
-                    location=Location(file=file, column=state.name, row=row),
+                    location=Location(file=file, table=state.table, column=state.name, row=row),
                     count=n,
                     share=round(share, 4),
                     preview=mask(m.value, m.entity, m.category),
                     fingerprint=self.fp.of(rule, f"column\x00{file}\x00{state.name}"),
                     score=round(confidence, 4),
                     remediation=advice(m.category, m.entity, "column"),
+                    fix=fix_for(m.category, "column"),
+                    controls=controls_for(m.category),
                 )
             )
             if share > best_share:
@@ -265,6 +296,7 @@ class Scanner:
         self.profiles.append(
             ColumnProfile(
                 file=file,
+                table=state.table,
                 column=state.name,
                 kind="entity"
                 if best_entity
@@ -274,6 +306,7 @@ class Scanner:
                 confidence=round(best_conf, 4),
                 rows=state.rows,
                 name_hint=hint,
+                matches=dict(sorted(state.entity_rows.items())),
             )
         )
 
@@ -290,13 +323,15 @@ class Scanner:
                 entity=hint,
                 severity=Severity.HIGH if category == "secret" else Severity.MEDIUM,
                 scope="column",
-                location=Location(file=file, column=state.name, row=row),
+                location=Location(file=file, table=state.table, column=state.name, row=row),
                 count=max(1, state.nonempty),
                 share=1.0 if state.nonempty else 0.0,
                 preview=mask(value, hint, category),
                 fingerprint=self.fp.of("column-name", f"column\x00{file}\x00{state.name}"),
                 score=0.5,
                 remediation=advice(category, hint, "column"),
+                fix=fix_for(category, "column"),
+                controls=controls_for(category),
             )
         )
 

@@ -1,0 +1,1 @@
+"""Dataset compliance audit: several linked tables, one policy, findings mapped to controls."""

@@ -1,0 +1,155 @@
+"""Consent and purpose: rows whose data subject has not consented to the declared purpose, in
+every table linked to that subject (a review by a user who did not consent is out too)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from clearance.audit.checks._check import Check, Example
+from clearance.audit.context import AuditContext, CheckSkipped
+from clearance.detection.detector import Severity
+from clearance.reports.models import ConsentResult, Finding
+
+WHY = (
+    "Processing for a purpose the subject did not consent to has no lawful basis under "
+    "consent (GDPR Art. 6(1)(a), 7) and breaks purpose limitation (Art. 5(1)(b)); the rows of "
+    "those subjects must be excluded from the training set."
+)
+_TRUE = {"true", "yes", "y", "1", "t"}
+
+
+def _consenting(ctx: AuditContext) -> tuple[str, pl.DataFrame]:
+    """(key column, frame of key -> consented) from the consent table."""
+    policy = ctx.policy.consent
+    if policy is None:
+        raise CheckSkipped("the policy declares no consent source (consent.table/column)")
+    if policy.table not in ctx.tables:
+        raise CheckSkipped(
+            f"consent table {policy.table} not found (tables: {', '.join(sorted(ctx.tables))})"
+        )
+    key = policy.subject_key or ctx.links.keys.get(policy.table) or ctx.links.key
+    if key is None:
+        raise CheckSkipped("no subject key declared or detected to link consent to rows")
+    ctx.require(policy.table, [key, policy.column], "consent")
+    frame = ctx.tables[policy.table].frame.select(key, policy.column)
+    col = pl.col(policy.column)
+    dtype = frame.schema[policy.column]
+    purpose = ctx.policy.purpose.lower()
+    if dtype == pl.Boolean:
+        ok = col.fill_null(False)
+    elif isinstance(dtype, pl.List):
+        items = pl.element().str.strip_chars().str.to_lowercase()
+        ok = col.cast(pl.List(pl.String)).list.eval(items).list.contains(purpose).fill_null(False)
+    else:
+        text = col.cast(pl.String).str.strip_chars().str.to_lowercase()
+        ok = (
+            text.is_in(list(_TRUE))
+            | text.str.split(policy.separator)
+            .list.eval(pl.element().str.strip_chars())
+            .list.contains(purpose)
+        ).fill_null(False)
+    consent = frame.select(pl.col(key), ok.alias("_consent")).group_by(key).agg(
+        pl.col("_consent").any()
+    )
+    return key, consent
+
+
+def run(ctx: AuditContext) -> list[Finding]:
+    consent_key, consent = _consenting(ctx)
+    out: list[Finding] = []
+    linked = dict(ctx.links.keys)
+    consent_table = ctx.policy.consent.table if ctx.policy.consent else ""
+    linked.setdefault(consent_table, consent_key)
+    for table, key in sorted(linked.items()):
+        frame = ctx.tables[table].frame
+        if key not in frame.columns:
+            continue
+        keys = frame.select(pl.col(key).alias("_k"))
+        right = consent.rename({consent_key: "_k"})
+        try:
+            joined = keys.join(right, on="_k", how="left")
+        except pl.exceptions.PolarsError:
+            joined = keys.with_columns(pl.col("_k").cast(pl.String)).join(
+                right.with_columns(pl.col("_k").cast(pl.String)), on="_k", how="left"
+            )
+        rows = joined.height
+        consented = int(joined["_consent"].fill_null(False).sum())
+        no_record = int(joined["_consent"].is_null().sum())
+        refused = rows - consented - no_record
+        ctx.consent.append(
+            ConsentResult(
+                table=table,
+                rows=rows,
+                consented=consented,
+                not_consented=refused,
+                no_record=no_record,
+            )
+        )
+        missing = refused + no_record
+        if not missing:
+            continue
+        out.append(
+            ctx.finding(
+                rule="consent",
+                category="consent",
+                entity="CONSENT",
+                severity=Severity.HIGH,
+                table=table,
+                column=key,
+                count=missing,
+                share=missing / max(1, rows),
+                scope="table",
+                remediation=f"Exclude the {missing} rows of subjects without consent for "
+                f"'{ctx.policy.purpose}' (clearance remediation: exclude-unconsented), or "
+                "collect consent first.",
+                fix="exclude-unconsented",
+                why=WHY,
+                preview=f"{missing} of {rows} rows",
+                metrics={
+                    "not_consented": float(refused),
+                    "no_consent_record": float(no_record),
+                    "consented": float(consented),
+                },
+            )
+        )
+    return out
+
+
+_POLICY = {
+    "purpose": "model-training",
+    "subject_key": "user_id",
+    "consent": {"table": "users", "column": "consent"},
+}
+CONSENT = Check(
+    id="consent",
+    category="consent",
+    title="Rows without consent for the purpose",
+    why=WHY,
+    scope="dataset",
+    run_dataset=run,
+    positives=(
+        Example(
+            {
+                "users": {"user_id": [1, 2], "consent": ["model-training", "marketing"]},
+                "reviews": {"user_id": [1, 2, 2], "rating": [5, 4, 3]},
+            },
+            _POLICY,
+        ),
+        Example(
+            {
+                "users": {"user_id": [1, 2], "consent": [True, True]},
+                "reviews": {"user_id": [1, 3], "rating": [5, 4]},
+            },
+            _POLICY,
+        ),
+    ),
+    negatives=(
+        Example(
+            {
+                "users": {"user_id": [1, 2], "consent": ["marketing,model-training", "yes"]},
+                "reviews": {"user_id": [1, 2, 2], "rating": [5, 4, 3]},
+            },
+            _POLICY,
+        ),
+    ),
+)

@@ -1,0 +1,190 @@
+"""Storage limitation: records older than the policy's retention period for their table."""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+
+from clearance.audit.checks._check import Check, Example
+from clearance.audit.context import AuditContext, CheckSkipped
+from clearance.detection.detector import Severity
+from clearance.reports.models import AgeBin, Finding, RetentionResult
+
+WHY = (
+    "Personal data may be kept no longer than its purpose needs (GDPR Art. 5(1)(e)); records "
+    "past the declared retention period must be deleted, not trained on."
+)
+_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S%.f%:z",
+    "%Y-%m-%dT%H:%M:%S%:z",
+    "%Y-%m-%dT%H:%M:%S%.fZ",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+)
+_TIMESTAMP_NAME = ("created_at", "timestamp", "created", "event_time", "ts", "date")
+_BINS = 12
+
+
+def parse_timestamps(series: pl.Series) -> pl.Series:
+    """Naive UTC datetimes; null where the value is empty or cannot be parsed."""
+    dtype = series.dtype
+    if isinstance(dtype, pl.Datetime):
+        if dtype.time_zone is not None:
+            series = series.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        return series.cast(pl.Datetime("us"))
+    if dtype == pl.Date:
+        return series.cast(pl.Datetime("us"))
+    if dtype.is_integer() or dtype.is_float():
+        # Epoch seconds, or milliseconds when the numbers are too large for seconds.
+        scale = 1000 if (series.abs().max() or 0) > 100_000_000_000 else 1  # type: ignore[operator]
+        micros = (series.cast(pl.Float64) * (1_000_000 // scale)).cast(pl.Int64)
+        return micros.cast(pl.Datetime("us"))
+    text = series.cast(pl.String).str.strip_chars()
+    frame = pl.DataFrame({"t": text})
+    parsed = []
+    for fmt in _FORMATS:
+        expr = pl.col("t").str.to_datetime(fmt, strict=False, time_unit="us")
+        if "%:z" in fmt or fmt.endswith("Z"):
+            expr = pl.col("t").str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
+            expr = expr.dt.replace_time_zone(None)
+        parsed.append(expr)
+    return frame.select(pl.coalesce(parsed).alias(series.name))[series.name]
+
+
+def _timestamp_column(ctx: AuditContext, table: str) -> str:
+    declared = ctx.policy.table(table).timestamp
+    if declared:
+        ctx.require(table, [declared], "timestamp")
+        return declared
+    columns = ctx.tables[table].frame.columns
+    for name in _TIMESTAMP_NAME:
+        if name in columns:
+            return name
+    raise CheckSkipped(f"{table}: a retention period is set but no timestamp column is declared")
+
+
+def _histogram(ages: pl.Series, limit: int, oldest: int) -> list[AgeBin]:
+    upper = max(oldest + 1, 2 * limit, 1)
+    width = max(1, math.ceil(upper / _BINS))
+    counts = (
+        (ages // width).clip(0, _BINS - 1).value_counts().sort(ages.name)
+        if ages.len()
+        else pl.DataFrame({ages.name: [], "count": []})
+    )
+    by_bin = dict(zip(counts[ages.name].to_list(), counts["count"].to_list(), strict=True))
+    return [
+        AgeBin(lo_days=i * width, hi_days=(i + 1) * width, count=int(by_bin.get(i, 0)))
+        for i in range(_BINS)
+    ]
+
+
+def run(ctx: AuditContext, table: str) -> list[Finding]:
+    limit = ctx.policy.retention_days(table)
+    if limit is None:
+        raise CheckSkipped(f"{table}: the policy sets no retention period")
+    column = _timestamp_column(ctx, table)
+    raw = ctx.tables[table].frame[column]
+    parsed = parse_timestamps(raw)
+    empty = raw.is_null() | (raw.cast(pl.String).str.strip_chars() == "")
+    missing = int(empty.sum())
+    unparseable = int((parsed.is_null() & ~empty).sum())
+    today = pl.lit(ctx.today).cast(pl.Datetime("us"))
+    ages = (
+        pl.DataFrame({"t": parsed})
+        .select(((today - pl.col("t")).dt.total_days()).alias("age_days"))["age_days"]
+        .drop_nulls()
+    )
+    expired = int((ages > limit).sum())
+    oldest = int(ages.max()) if ages.len() else None  # type: ignore[arg-type]
+    ctx.retention.append(
+        RetentionResult(
+            table=table,
+            column=column,
+            limit_days=limit,
+            rows=raw.len(),
+            expired=expired,
+            unparseable=unparseable,
+            missing=missing,
+            oldest_age_days=oldest,
+            histogram=_histogram(ages, limit, oldest or 0),
+        )
+    )
+    out = []
+    if expired:
+        out.append(
+            ctx.finding(
+                rule="retention",
+                category="retention",
+                entity="RECORD_AGE",
+                severity=Severity.HIGH,
+                table=table,
+                column=column,
+                count=expired,
+                share=expired / raw.len(),
+                scope="table",
+                remediation=f"Delete the {expired} records older than {limit} days "
+                f"(clearance remediation: purge --table {table}).",
+                fix="purge",
+                why=WHY,
+                preview=f"oldest {oldest} days > {limit}",
+                metrics={
+                    "limit_days": float(limit),
+                    "expired": float(expired),
+                    "oldest_age_days": float(oldest or 0),
+                },
+            )
+        )
+    if unparseable:
+        out.append(
+            ctx.finding(
+                rule="retention-unparseable",
+                category="retention",
+                entity="RECORD_AGE",
+                severity=Severity.MEDIUM,
+                table=table,
+                column=column,
+                count=unparseable,
+                share=unparseable / raw.len(),
+                scope="table",
+                remediation="Fix or remove the records whose timestamp cannot be read; their "
+                "age, and so their retention, cannot be checked.",
+                fix="fix-input",
+                why="A record of unknown age cannot be shown to be within its retention period.",
+                metrics={"unparseable": float(unparseable)},
+            )
+        )
+    return out
+
+
+RETENTION = Check(
+    id="retention",
+    category="retention",
+    title="Records past the retention period",
+    why=WHY,
+    scope="table",
+    run_table=run,
+    positives=(
+        Example(
+            {"reviews": {"created_at": ["2020-01-05", "2026-01-01"]}},
+            {"reference_date": "2026-01-31", "tables": {"reviews": {"retention_days": 90}}},
+        ),
+        Example(
+            {"reviews": {"created_at": ["2026-01-05", "last tuesday"]}},
+            {"reference_date": "2026-01-31", "tables": {"reviews": {"retention_days": 90}}},
+        ),
+    ),
+    negatives=(
+        Example(
+            {"reviews": {"created_at": ["2026-01-05T10:00:00Z", "2026-01-30 08:00:00"]}},
+            {"reference_date": "2026-01-31", "tables": {"reviews": {"retention_days": 90}}},
+        ),
+    ),
+)

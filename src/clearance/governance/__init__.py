@@ -1,0 +1,1 @@
+"""Governance: the catalogue of regulation articles and framework controls findings map to."""
