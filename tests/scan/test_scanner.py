@@ -37,9 +37,12 @@ def test_demo_scan_finds_what_was_planted(tmp_path: Path) -> None:
         assert cols[("orders.parquet", column)].kind != "entity", column
     clean = [
         f for f in report.findings
-        if Path(f.location.file).name == "orders.parquet" or f.location.column in {"loyalty_tier", "rating"}
+        if (Path(f.location.file).name == "orders.parquet" and f.location.column != "ordered_at")
+        or f.location.column in {"loyalty_tier", "rating", "product_id", "country"}
     ]
     assert clean == []
+    ordered_at = _by(report, column="ordered_at")
+    assert [f.entity for f in ordered_at] == ["DATE_TIME"]
     text = [f for f in report.findings if f.location.column == "text"]
     emails = sum(f.count for f in text if f.entity == "EMAIL_ADDRESS")
     phones = sum(f.count for f in text if f.entity == "PHONE_NUMBER")

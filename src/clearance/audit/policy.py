@@ -99,7 +99,7 @@ class Policy(_Model):
 # Defaults per profile. GDPR sets no number for k; 5 is the common floor in health-data practice
 # (and the ICO / EMA guidance examples); CCPA "deidentified" has no k either, so both use 5.
 _PROFILES: dict[str, dict[str, Any]] = {
-    "gdpr": {"k": 5, "l": 2, "fail_on": "high", "default_retention_days": 1095},
+    "gdpr": {"k": 5, "l": 2, "fail_on": "high", "default_retention_days": None},
     "ccpa": {"k": 5, "l": 2, "fail_on": "high", "default_retention_days": None},
     "none": {},
 }

@@ -1,24 +1,24 @@
 """The ``clearance`` command: parses arguments, calls the library, picks a renderer.
 
-Exit codes: 0 success; 1 findings at or above ``--fail-on``; 2 usage error; 3 input error or an
-input skipped; 4 configuration error; 5 optional backend unavailable.
+Exit codes: 0 success; 1 findings at or above ``--fail-on`` (or the policy's gate); 2 usage error;
+3 input error or an input skipped; 4 configuration or policy error; 5 optional backend
+unavailable; 6 a database or service unreachable or refusing the credentials.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from clearance import __version__
+from clearance.cli._common import err, fail, write_atomic
+from clearance.cli.audit_cmd import audit, init
 from clearance.detection.detector import Severity
 from clearance.detection.engine import Engine
 from clearance.detection.ner import load_ner
@@ -38,25 +38,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Writes ``text`` to ``path`` through a temporary file and a rename: never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _fail(exc: ClearanceError) -> typer.Exit:
-    typer.echo(f"error: {exc}", err=True)
-    return typer.Exit(exc.exit_code)
 
 
 def _build_engine(threshold: float, entities: str | None, ner: str | None) -> Engine:
@@ -160,7 +141,7 @@ def detect(
             write_atomic(output, text)
             typer.echo(f"wrote {len(lines)} documents to {output}", err=True)
     except ClearanceError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
 
 
 @app.command()
@@ -223,7 +204,7 @@ def scan(
         if report.skipped:
             raise typer.Exit(EXIT_INPUT)
     except ClearanceError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
 
 
 @app.command()
@@ -245,20 +226,35 @@ def demo(
     rows: Annotated[int, typer.Option(min=10, help="Users to generate.")] = 500,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
 ) -> None:
-    """Generate a small e-commerce dataset, scan it, and write the report."""
-    from clearance.demo.ecommerce import generate
+    """Generate a seeded e-commerce dataset and audit it with the starter policy."""
+    from clearance.audit.run import audit_sources
+    from clearance.cli.audit_cmd import write_reports
+    from clearance.demo.ecommerce import generate, write_policy
+    from clearance.reports.audit_terminal import render_audit_terminal
 
-    data_dir = out / "data"
-    generate(data_dir, users=rows, seed=seed)
-    fp = Fingerprinter(load_key())
-    report = scan_paths([data_dir], Engine(), fp)
-    write_atomic(out / "report.json", render(report, "json"))
-    write_atomic(out / "report.md", render(report, "markdown"))
-    write_atomic(out / "report.sarif", render(report, "sarif"))
-    typer.echo(render(report, "terminal"), err=True, nl=False)
-    typer.echo(
-        f"demo data in {data_dir}; reports in {out}: report.json, report.md, report.sarif", err=True
-    )
+    try:
+        data_dir = out / "data"
+        generate(data_dir, users=rows, seed=seed)
+        policy = write_policy(out / "clearance.yaml")
+        fp = Fingerprinter(load_key())
+        report = audit_sources([data_dir], policy_path=policy, fingerprinter=fp)
+        names = ["audit.html", "audit.json", "audit.md"]
+        write_reports(report, [out / n for n in names])
+        # The config file is not a table: the file scan reports its hard-coded key (SARIF for
+        # code-scanning UIs).
+        write_atomic(out / "scan.sarif", render(scan_paths([data_dir], Engine(), fp), "sarif"))
+        typer.echo(render_audit_terminal(report), err=True, nl=False)
+        typer.echo(
+            f"demo data in {data_dir}; policy {policy}; reports in {out}: "
+            f"{', '.join(names)}, scan.sarif\nopen {out / 'audit.html'}",
+            err=True,
+        )
+    except ClearanceError as exc:
+        raise fail(exc) from None
+
+
+app.command("init")(init)
+app.command("audit")(audit)
 
 
 @app.callback(invoke_without_command=True)

@@ -1,9 +1,11 @@
-"""A seeded, realistic e-commerce dataset with planted PII and one leaked key.
+"""A seeded, realistic e-commerce dataset with planted compliance problems.
 
-users.csv (direct identifiers in columns), orders.parquet (clean control columns: sku, quantity,
-price), reviews.jsonl (free text, some reviews carrying an e-mail, a phone number, a name or a key)
-and a config file with a hard-coded credential. ``generate`` returns what it planted so tests can
-check that a scan finds exactly that.
+users.csv (direct identifiers and quasi-identifiers in columns, consent per purpose),
+orders.parquet (purchase history: clean control columns sku, quantity, price, and timestamps,
+some past retention), reviews.jsonl (free text, some reviews carrying the author's own e-mail,
+phone number or name, special-category statements, one leaked key; some reviews past retention
+or with an unreadable date) and a config file with a hard-coded credential. ``generate`` returns
+what it planted (counts, never values) so tests can check that the audit finds exactly that.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import random
 import string
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -38,8 +41,37 @@ class Planted:
     review_names: int = 0
     review_keys: int = 0
     config_keys: int = 0
+    review_special: int = 0
     users: int = 0
+    users_without_consent: int = 0
+    orders_without_consent: int = 0
+    reviews_without_consent: int = 0
+    stale_orders: int = 0
+    stale_reviews: int = 0
+    unparseable_review_dates: int = 0
     files: list[str] = field(default_factory=list)
+
+
+# The demo's "today": retention is measured against it, so reports do not change with the date.
+REFERENCE_DATE = date(2026, 1, 31)
+ORDER_RETENTION_DAYS = 730
+REVIEW_RETENTION_DAYS = 90
+PURPOSE = "model-training"
+
+# Statements revealing GDPR Art. 9 data about the reviewer, one per category family.
+_SPECIAL = (
+    "As a diabetic I read every label, and the sugar content here is clearly printed.",
+    "I wear it to my mosque every Friday and it still looks new.",
+    "I was diagnosed with asthma last year and this air purifier really helps.",
+    "As a union member I appreciate that it is made by unionised workers.",
+)
+_POSTCODES = ("10115", "10117", "10119", "10243", "10245", "10247", "20095", "20097", "80331")
+_CONSENT = ("model-training,marketing", "model-training", "marketing", "")
+
+
+def _at(rng: random.Random, age_lo: int, age_hi: int) -> datetime:
+    day = REFERENCE_DATE - timedelta(days=rng.randint(age_lo, age_hi))
+    return datetime.combine(day, time(rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59)))
 
 
 def _fake_key(rng: random.Random) -> str:
@@ -81,14 +113,23 @@ def generate(out: Path, users: int = 500, seed: int = 7) -> Planted:
                 ),
                 "signup_ip": fake.ipv4_public(),
                 "loyalty_tier": rng.choice(["bronze", "silver", "gold"]),
-                "marketing_consent": rng.choice(["yes", "no"]),
+                "postcode": rng.choice(_POSTCODES),
+                "gender": rng.choice(["f", "m", "f", "m", "x"]),
+                "country": "DE",
+                "signup_at": _at(rng, 1, 1000).isoformat(),
+                "consent_purposes": rng.choices(_CONSENT, weights=(5, 3, 1, 1))[0],
             }
         )
     pl.DataFrame(people).write_csv(out / "users.csv")
+    refused = {p["user_id"] for p in people if PURPOSE not in str(p["consent_purposes"])}
+    planted.users_without_consent = len(refused)
 
     orders = []
     for oid in range(1, users * 3 + 1):
         person = rng.choice(people)
+        stale = rng.random() < 0.05
+        planted.stale_orders += stale
+        planted.orders_without_consent += person["user_id"] in refused
         orders.append(
             {
                 "order_id": f"ORD-2024-{oid:06d}",
@@ -97,6 +138,9 @@ def generate(out: Path, users: int = 500, seed: int = 7) -> Planted:
                 "quantity": rng.randint(1, 5),
                 "price": round(rng.uniform(3, 300), 2),
                 "status": rng.choice(["shipped", "delivered", "returned"]),
+                "ordered_at": _at(rng, 731, 1500)
+                if stale
+                else _at(rng, 0, ORDER_RETENTION_DAYS - 1),
             }
         )
     pl.DataFrame(orders).write_parquet(out / "orders.parquet")
@@ -118,15 +162,31 @@ def generate(out: Path, users: int = 500, seed: int = 7) -> Planted:
             elif rid == users // 2:
                 text = f"{base} btw the api kept failing until I used key {_fake_key(rng)} lol"
                 planted.review_keys += 1
+            elif roll < 0.26:
+                text = rng.choice(_SPECIAL)
+                planted.review_special += 1
             else:
                 text = base
+            age = rng.random()
+            created: str
+            if age < 0.1:
+                created = _at(rng, REVIEW_RETENTION_DAYS + 1, 400).isoformat()
+                planted.stale_reviews += 1
+            elif age < 0.12:
+                created = rng.choice(["n/a", "31/02/2025", "yesterday"])
+                planted.unparseable_review_dates += 1
+            else:
+                created = _at(rng, 0, REVIEW_RETENTION_DAYS - 1).isoformat()
+            planted.reviews_without_consent += person["user_id"] in refused
             fh.write(
                 json.dumps(
                     {
                         "review_id": rid,
                         "user_id": person["user_id"],
+                        "product_id": f"P{rng.randint(100, 999)}",
                         "rating": rng.randint(1, 5),
                         "text": text,
+                        "created_at": created,
                     }
                 )
                 + "\n"
@@ -143,3 +203,15 @@ def generate(out: Path, users: int = 500, seed: int = 7) -> Planted:
     planted.config_keys = 1
     planted.files = ["users.csv", "orders.parquet", "reviews.jsonl", "settings.py"]
     return planted
+
+
+def write_policy(path: Path) -> Path:
+    """The starter policy with the demo's reference date, so the demo report is reproducible."""
+    from clearance.audit.policy import STARTER
+
+    text = STARTER.replace(
+        "# reference_date: 2026-01-31", f"reference_date: {REFERENCE_DATE.isoformat()}"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -96,10 +96,12 @@ def run(ctx: AuditContext, table: str) -> list[Finding]:
     empty = raw.is_null() | (raw.cast(pl.String).str.strip_chars() == "")
     missing = int(empty.sum())
     unparseable = int((parsed.is_null() & ~empty).sum())
-    today = pl.lit(ctx.today).cast(pl.Datetime("us"))
+    # Age in calendar days: a record from 91 days ago is past a 90-day limit whatever its hour.
     ages = (
         pl.DataFrame({"t": parsed})
-        .select(((today - pl.col("t")).dt.total_days()).alias("age_days"))["age_days"]
+        .select((pl.lit(ctx.today) - pl.col("t").dt.date()).dt.total_days().alias("age_days"))[
+            "age_days"
+        ]
         .drop_nulls()
     )
     expired = int((ages > limit).sum())

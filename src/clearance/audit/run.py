@@ -1,0 +1,58 @@
+"""``audit_sources``: what ``clearance audit`` does, as one library call (files and database
+URIs in, ``AuditReport`` out), so the CLI and a service call the same thing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from clearance.audit.auditor import ProgressFn, audit
+from clearance.audit.policy import Policy, load_policy
+from clearance.audit.sources import Table, load_database, load_files
+from clearance.errors import InputError
+from clearance.privacy import Fingerprinter
+from clearance.reports.models import AuditReport
+from clearance.scan.scanner import ScanOptions
+
+
+def load_sources(
+    paths: Sequence[Path], databases: Sequence[str] = (), tables: Sequence[str] | None = None
+) -> tuple[list[Table], list[tuple[str, str]]]:
+    """Tables from files and databases; skipped inputs as (origin, reason)."""
+    found, skipped = load_files(list(paths)) if paths else ([], [])
+    for uri in databases:
+        db_tables, db_skipped = load_database(uri, tables or None)
+        found += db_tables
+        skipped += db_skipped
+    if not found:
+        where = ", ".join([str(p) for p in paths] + ["--db"] * len(databases)) or "(nothing)"
+        raise InputError(where, "no table could be read; see the reasons above")
+    return found, skipped
+
+
+def audit_sources(
+    paths: Sequence[Path],
+    *,
+    databases: Sequence[str] = (),
+    tables: Sequence[str] | None = None,
+    policy: Policy | None = None,
+    policy_path: Path | None = None,
+    fingerprinter: Fingerprinter | None = None,
+    sample: int | None = None,
+    today: date | None = None,
+    progress: ProgressFn | None = None,
+) -> AuditReport:
+    """Reads the sources, loads the policy (``policy`` wins over ``policy_path``), audits."""
+    chosen = policy or load_policy(policy_path)
+    found, skipped = load_sources(paths, databases, tables)
+    return audit(
+        found,
+        chosen,
+        policy_source=str(policy_path) if policy_path else "(gdpr profile defaults)",
+        fingerprinter=fingerprinter,
+        skipped=skipped,
+        scan_options=ScanOptions(sample=sample),
+        today=today,
+        progress=progress,
+    )

@@ -1,0 +1,116 @@
+"""``clearance init`` and ``clearance audit``: the dataset compliance audit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from clearance.audit.policy import STARTER
+from clearance.audit.run import audit_sources
+from clearance.cli._common import err, fail, write_atomic
+from clearance.errors import ClearanceError, PolicyError
+from clearance.privacy import Fingerprinter, load_key
+from clearance.reports.audit_terminal import render_audit_terminal
+from clearance.reports.models import AuditReport
+
+EXIT_GATE = 1
+EXIT_INPUT = 3
+_SUFFIX_FORMAT = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".html": "html"}
+
+
+def init(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the policy.")] = Path(
+        "clearance.yaml"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter policy (clearance.yaml)."""
+    if out.exists() and not force:
+        typer.echo(f"error: {out}: already exists; use --force to overwrite", err=True)
+        raise typer.Exit(PolicyError.exit_code)
+    write_atomic(out, STARTER)
+    typer.echo(f"wrote {out}; edit it, then run: clearance audit DATA --policy {out}", err=True)
+
+
+def _format_of(path: Path) -> str:
+    fmt = _SUFFIX_FORMAT.get(path.suffix.lower())
+    if fmt is None:
+        allowed = ", ".join(sorted(_SUFFIX_FORMAT))
+        raise PolicyError(f"-o {path}: unknown report type; use a file ending in {allowed}")
+    return fmt
+
+
+def write_reports(report: AuditReport, outputs: list[Path]) -> None:
+    from clearance.reports.audit_renderers import render_audit
+
+    for path in outputs:
+        write_atomic(path, render_audit(report, _format_of(path)))
+
+
+def audit(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Table files and folders (CSV, TSV, JSON(L), Parquet).")
+    ] = None,
+    db: Annotated[
+        list[str] | None,
+        typer.Option("--db", help="Database URI: postgresql://user@host/db or sqlite:///file.db."),
+    ] = None,
+    table: Annotated[
+        list[str] | None, typer.Option("--table", help="Only these database tables (repeatable).")
+    ] = None,
+    policy: Annotated[
+        Path | None, typer.Option("--policy", "-p", help="Policy file (see clearance init).")
+    ] = None,
+    output: Annotated[
+        list[Path] | None,
+        typer.Option("-o", "--output", help="Report file: .html, .json or .md (repeatable)."),
+    ] = None,
+    sample: Annotated[
+        int | None, typer.Option("--sample", min=1, help="Engine scan on the first N rows only.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+) -> None:
+    """Audit a dataset against a policy: identifiers, secrets, special categories,
+    re-identification risk, retention, consent, minimisation, linkage."""
+    try:
+        outputs = list(output or [])
+        for path in outputs:
+            _format_of(path)
+        if not paths and not db:
+            raise PolicyError("give table files/folders, --db URI, or both")
+        with err.status("auditing", spinner="dots") if not quiet else _Null() as status:
+
+            def on_check(rule: str) -> None:
+                if status is not None:
+                    status.update(f"auditing: {rule}")
+
+            report = audit_sources(
+                list(paths or []),
+                databases=list(db or []),
+                tables=list(table or []) or None,
+                policy_path=policy,
+                fingerprinter=Fingerprinter(load_key()),
+                sample=sample,
+                progress=on_check,
+            )
+        write_reports(report, outputs)
+        if not quiet:
+            typer.echo(render_audit_terminal(report), err=True, nl=False)
+            for path in outputs:
+                typer.echo(f"report written to {path}", err=True)
+        if report.summary.gate == "fail":
+            raise typer.Exit(EXIT_GATE)
+        if report.skipped:
+            raise typer.Exit(EXIT_INPUT)
+    except ClearanceError as exc:
+        raise fail(exc) from None
+
+
+class _Null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *args: object) -> None:
+        return None

@@ -1,0 +1,46 @@
+"""The audit's terminal summary: the gate, findings by severity, the top findings, and the
+checks that could not run."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from rich.console import Console
+from rich.table import Table
+
+from clearance.reports.models import AuditReport
+
+TOP = 25
+
+
+def render_audit_terminal(report: AuditReport, width: int = 120) -> str:
+    buf = StringIO()
+    console = Console(
+        file=buf, width=width, force_terminal=False, color_system=None, markup=False, highlight=False
+    )
+    s = report.summary
+    console.print(
+        f"clearance audit: {s.tables} tables, {s.rows:,} rows, {s.findings} findings; "
+        f"purpose {report.policy.purpose}; gate {s.gate.upper()} (fail on {s.fail_on.value})"
+    )
+    table = Table(show_lines=False)
+    for col in ("severity", "rule", "category", "where", "count", "share", "preview"):
+        table.add_column(col)
+    for f in report.findings[:TOP]:
+        where = ".".join(p for p in (f.location.table, f.location.column) if p)
+        share = "" if f.share is None else f"{f.share:.1%}"
+        table.add_row(
+            f.severity.value, f.rule, f.category, where or f.location.file, str(f.count), share,
+            f.preview,
+        )
+    if report.findings:
+        console.print(table)
+    if len(report.findings) > TOP:
+        console.print(f"... and {len(report.findings) - TOP} more findings in the report")
+    not_run = [c for c in report.checks if c.status != "ran"]
+    for c in not_run:
+        where = f" [{c.table}]" if c.table else ""
+        console.print(f"{c.status}: {c.rule}{where}: {c.reason}")
+    for skipped in report.skipped:
+        console.print(f"skipped input {skipped.path}: {skipped.reason}")
+    return buf.getvalue()
