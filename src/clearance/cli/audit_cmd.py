@@ -79,7 +79,7 @@ def audit(
         for path in outputs:
             _format_of(path)
         if not paths and not db:
-            raise PolicyError("give table files/folders, --db URI, or both")
+            raise typer.BadParameter("give table files/folders, --db URI, or both")
         with err.status("auditing", spinner="dots") if not quiet else _Null() as status:
 
             def on_check(rule: str) -> None:

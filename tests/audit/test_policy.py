@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from clearance.audit.policy import STARTER, load_policy, policy_from_mapping
+from clearance.detection.detector import Severity
+from clearance.errors import PolicyError
+
+
+def test_starter_policy_is_valid_and_commented() -> None:
+    policy = policy_from_mapping(yaml.safe_load(STARTER))
+    assert policy.purpose == "model-training"
+    assert policy.table("reviews").retention_days == 90
+    assert policy.consent is not None and policy.consent.table == "users"
+    assert sum(line.lstrip().startswith("#") for line in STARTER.splitlines()) >= 10
+
+
+def test_profile_defaults_and_overrides() -> None:
+    assert policy_from_mapping({}).k == 5
+    assert policy_from_mapping({"profile": "ccpa", "k": 11}).k == 11
+    assert policy_from_mapping({"fail_on": "CRITICAL"}).fail_on is Severity.CRITICAL
+    assert policy_from_mapping({}).retention_days("anything") is None
+    assert policy_from_mapping({"default_retention_days": 30}).retention_days("x") == 30
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"k": 0}, "clearance.yaml: k: 0 (Input should be greater than or equal to 1)"),
+        ({"profile": "hipaa"}, "profile: 'hipaa' is not allowed; allowed: ccpa, gdpr, none"),
+        ({"fail_on": "severe"}, "allowed: info, low, medium, high, critical"),
+        ({"tables": {"users": {"retention_days": "x"}}}, "tables.users.retention_days: 'x'"),
+        ({"colour": 1}, "colour: unknown key; allowed here: consent,"),
+        ({"tables": {"u": {"retention": 3}}}, "allowed here: features, quasi_identifiers"),
+        ({"consent": {"table": "users"}}, "consent.column: (Field required)"),
+        ({"version": 2}, "version: 2 is not allowed; allowed: 1"),
+    ],
+)
+def test_errors_name_key_value_and_allowed(data: dict[str, object], expected: str) -> None:
+    with pytest.raises(PolicyError) as info:
+        policy_from_mapping(data, "clearance.yaml")
+    message = str(info.value)
+    assert expected in message
+    assert message.startswith("clearance.yaml: ")
+    assert "\n" not in message
+
+
+def test_load_policy_file_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "p.yaml"
+    bad.write_text("k: [1,\n  2\nl: 3\n")
+    with pytest.raises(PolicyError, match=r"p\.yaml: not valid YAML \(line \d+\)"):
+        load_policy(bad)
+    with pytest.raises(PolicyError, match="cannot read the policy"):
+        load_policy(tmp_path / "missing.yaml")
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- a\n- b\n")
+    with pytest.raises(PolicyError, match="must be a mapping"):
+        load_policy(listed)
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("")
+    assert load_policy(empty).k == 5
