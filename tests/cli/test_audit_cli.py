@@ -64,7 +64,7 @@ def test_audit_bad_policy_is_exit_4(demo: tuple[Path, Path], tmp_path: Path) -> 
 
 
 def test_audit_unknown_report_suffix_is_exit_4(demo: tuple[Path, Path], tmp_path: Path) -> None:
-    data, policy = demo
+    data, _ = demo
     result = runner.invoke(app, ["audit", str(data), "-o", str(tmp_path / "r.pdf")])
     assert result.exit_code == 4
     assert "r.pdf" in result.stderr and not (tmp_path / "r.pdf").exists()
