@@ -46,10 +46,18 @@ def test_no_planted_value_in_any_output(tmp_path: Path) -> None:
     runs.append(_run("scan", str(data), cwd=tmp_path))
     runs.append(_run("detect", str(data / "notes.txt"), "-o", str(out / "d.jsonl"), cwd=tmp_path))
     runs.append(_run("detect", str(data / "docs.jsonl"), cwd=tmp_path))
+    (data / "reviews.jsonl").write_text(
+        json.dumps({"name": PLANTED["name"], "text": f"I am {PLANTED['name']}, {PLANTED['email']}"})
+        + "\n"
+    )
+    audit_outputs = [f"--output={out / name}" for name in ("a.json", "a.md", "a.html")]
+    runs.append(_run("audit", str(data), *audit_outputs, cwd=tmp_path))
+    runs.append(_run("audit", "--db", f"postgresql://u:{PLANTED['ssn']}@127.0.0.1:9/x", cwd=tmp_path))
     texts = [r.stdout + r.stderr for r in runs] + [p.read_text() for p in out.iterdir()]
     assert any("EMAIL_ADDRESS" in t for t in texts)
     for text in texts:
         for kind, value in PLANTED.items():
             assert value not in text, f"{kind} leaked"
             assert value.replace(" ", "") not in text, f"{kind} leaked"
-    assert all(r.returncode in (0, 3) for r in runs), [r.stderr for r in runs]
+    assert {p.name for p in out.iterdir()} >= {"a.json", "a.md", "a.html"}
+    assert all(r.returncode in (0, 1, 3, 6) for r in runs), [r.stderr for r in runs]
