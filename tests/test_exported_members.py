@@ -7,7 +7,8 @@ def test_all_is_exported_and_sorted() -> None:
     for name in clearance.__all__:
         assert hasattr(clearance, name), name
     public = {n for n in dir(clearance) if not n.startswith("_")} - {
-        "annotations", "cli", "demo", "detection", "errors", "privacy", "reports", "scan",
+        "annotations", "audit", "cli", "demo", "detection", "errors", "governance", "privacy",
+        "reports", "scan",
     }  # fmt: skip
     assert public <= set(clearance.__all__)
     assert sorted(clearance.__all__) == clearance.__all__

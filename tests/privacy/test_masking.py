@@ -13,6 +13,11 @@ from clearance.privacy import Fingerprinter, load_key, mask
         ("Maria Garcia", "PERSON", "pii", "M*** G***"),
         ("ghp_abcdefghijklmnopqrstuvwxyz0123456789", "GITHUB_TOKEN", "secret", "ghp_***(40 chars)"),
         ("536-90-4399", "US_SSN", "pii", "***-**-**99"),
+        ("as a diabetic", "HEALTH_DATA", "special_category", "as ***"),
+        ("I'm Jewish", "RELIGIOUS_BELIEF", "special_category", "I'm ***"),
+        ("my HIV medication", "HEALTH_DATA", "special_category", "my ***"),
+        ("Crohn's disease", "HEALTH_DATA", "special_category", "C***"),
+        ("Catholic", "RELIGIOUS_BELIEF", "special_category", "C***"),
     ],
 )
 def test_mask(value: str, entity: str, category: str, expected: str) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-Category = Literal["pii", "secret"]
+Category = Literal["pii", "secret", "special_category"]
 
 
 class Severity(StrEnum):

@@ -1,5 +1,6 @@
 """The one registry of detectors: sorted by id, duplicate ids refused, nothing registered by import
-side effect. ``default_registry()`` assembles the built-in PII and secret detectors explicitly."""
+side effect. ``default_registry()`` assembles the built-in PII, secret and special-category
+detectors explicitly."""
 
 from __future__ import annotations
 
@@ -59,5 +60,6 @@ class Registry:
 def default_registry() -> Registry:
     from clearance.detection.pii import PII_DETECTORS
     from clearance.detection.secrets import SECRET_DETECTORS
+    from clearance.detection.special import SPECIAL_DETECTORS
 
-    return Registry([*PII_DETECTORS, *SECRET_DETECTORS])
+    return Registry([*PII_DETECTORS, *SECRET_DETECTORS, *SPECIAL_DETECTORS])

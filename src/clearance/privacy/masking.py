@@ -28,6 +28,22 @@ def _mask_words(value: str) -> str:
     return " ".join(f"{w[:1]}***" for w in value.split())
 
 
+# First words of a special-category statement that say nothing themselves ("my ***", "as ***",
+# "I'm ***"): kept so the preview shows its shape. Any other first word (a cell that is only
+# "Catholic" or "Crohn's disease") is masked like the rest.
+_ANCHOR_WORDS = frozenset(
+    "i i'm i’m im i've i’ve i'd we we're we’re we've he she he's she’s she's they they're my our"
+    " as being at to in from born came come coming me was am".split()
+)
+
+
+def _mask_statement(value: str) -> str:
+    words = value.split()
+    if len(words) > 1 and words[0].lower() in _ANCHOR_WORDS:
+        return f"{words[0]} ***"
+    return value[:1] + "***"
+
+
 def mask(value: str, entity: str, category: str = "pii") -> str:
     """A preview of ``value`` safe to print in reports and logs."""
     if not value:
@@ -40,6 +56,8 @@ def mask(value: str, entity: str, category: str = "pii") -> str:
                 head = value[: idx + 1]
                 break
         return f"{head}***({len(value)} chars)"
+    if category == "special_category":
+        return _mask_statement(value)
     if entity == "EMAIL_ADDRESS" and "@" in value:
         return _mask_email(value)
     if entity in {"PERSON", "LOCATION"}:

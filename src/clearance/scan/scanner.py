@@ -31,7 +31,7 @@ from clearance.reports.models import (
     SkippedInput,
 )
 from clearance.scan import readers
-from clearance.scan.column_names import name_hint
+from clearance.scan.column_names import SPECIAL_CATEGORY_ENTITIES, name_hint
 from clearance.scan.remediation import advice, fix_for
 
 ProgressFn = Callable[[str, int], None]
@@ -315,13 +315,19 @@ class Scanner:
         reported, at a lower score: names are how people label what they store."""
         assert state.first_value is not None
         value, row = state.first_value
-        category: Category = "secret" if hint == "SECRET" else "pii"
+        category: Category = (
+            "secret"
+            if hint == "SECRET"
+            else "special_category"
+            if hint in SPECIAL_CATEGORY_ENTITIES
+            else "pii"
+        )
         self.column_findings.append(
             Finding(
                 rule="column-name",
                 category=category,
                 entity=hint,
-                severity=Severity.HIGH if category == "secret" else Severity.MEDIUM,
+                severity=Severity.MEDIUM if category == "pii" else Severity.HIGH,
                 scope="column",
                 location=Location(file=file, table=state.table, column=state.name, row=row),
                 count=max(1, state.nonempty),
