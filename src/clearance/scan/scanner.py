@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from clearance import __version__
-from clearance.detection.detector import Category, Severity
+from clearance.detection.detector import Category, Detector, Severity
 from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.errors import InputError
@@ -44,6 +44,11 @@ class ScanOptions:
     probe_rows: int = 2_000
     max_values_per_rule: int = 100  # distinct values listed per (file, column, rule)
     entity_share: float = 0.5  # share of cells needed to call a column an entity column
+    # Distinct values of an entity column validated one by one (phonenumbers, checksums, date
+    # parsing); beyond this, values are counted by the detector's pattern in Rust if at least
+    # `pattern_trust` of the validated pattern matches were valid. None validates everything.
+    validate_limit: int | None = 20_000
+    pattern_trust: float = 0.98
     coverage: float = 0.6  # share of a cell's characters the entity must cover
 
 
@@ -112,6 +117,38 @@ class _ColumnState:
     first_value: tuple[str, int] | None = None
     score_sum: dict[str, float] = field(default_factory=dict)
     entity_rows: dict[str, int] = field(default_factory=dict)
+    validated: int = 0
+    candidates: dict[str, int] = field(default_factory=dict)  # pattern matches among validated
+    passed: dict[str, int] = field(default_factory=dict)  # ... of which the validator accepted
+    pattern_counted: int = 0
+
+
+def _pattern_matches(detectors: list[Detector], values: list[str]) -> list[list[Match]]:
+    """Matches by pattern only (Python ``re`` for the span; no validator, no context)."""
+    out: list[list[Match]] = []
+    for value in values:
+        found: list[Match] = []
+        for det in detectors:
+            for pattern in det.compiled:
+                m = pattern.search(value)
+                if m is None:
+                    continue
+                start, end = m.span("value") if "value" in pattern.groupindex else m.span()
+                found.append(
+                    Match(
+                        entity=det.entity,
+                        start=start,
+                        end=end,
+                        score=det.score,
+                        detector=det.id,
+                        category=det.category,
+                        severity=det.severity,
+                        value=value[start:end],
+                    )
+                )
+                break
+        out.append(found)
+    return out
 
 
 def _classify(
@@ -233,7 +270,7 @@ class Scanner:
         engine = (
             self.engine.restricted(state.entity_rules) if state.kind == "entity" else self.engine
         )
-        results = engine.detect_batch(values, context)
+        results = self._detect(engine, state, values, context)
         state.rows += series.len()
         state.nonempty += sum(counts)
         if state.first_value is None and values:
@@ -261,7 +298,58 @@ class Scanner:
                     )
                     self.found.add(file, state.name, m, loc, n)
 
+    def _detect(
+        self, engine: Engine, state: _ColumnState, values: list[str], context: str
+    ) -> list[list[Match]]:
+        """Engine results per distinct value. In a large entity column only the first
+        ``validate_limit`` distinct values go through the validators; when those confirm the
+        pattern (share of pattern matches valid >= ``pattern_trust``), the rest are matched by
+        pattern alone, which is what makes a million distinct phone numbers take seconds."""
+        limit = self.opts.validate_limit
+        if state.kind != "entity" or limit is None or len(values) + state.validated <= limit:
+            state.validated += len(values)
+            return engine.detect_batch(values, context)
+        budget = max(0, limit - state.validated)
+        head, rest = values[:budget], values[budget:]
+        results = engine.detect_batch(head, context) if head else []
+        self._tally(engine, state, head, results)
+        trusted = [
+            engine.registry[r]
+            for r in sorted(state.entity_rules)
+            if state.candidates.get(r)
+            and state.passed.get(r, 0) / state.candidates[r] >= self.opts.pattern_trust
+        ]
+        if len(trusted) < len(state.entity_rules):
+            rest_results = engine.detect_batch(rest, context)
+            self._tally(engine, state, rest, rest_results)
+            return results + rest_results
+        state.pattern_counted += len(rest)
+        return results + _pattern_matches(trusted, rest)
+
+    @staticmethod
+    def _tally(
+        engine: Engine, state: _ColumnState, values: list[str], results: list[list[Match]]
+    ) -> None:
+        state.validated += len(values)
+        frame = pl.DataFrame({"t": values}, schema={"t": pl.String})
+        for rule in state.entity_rules:
+            det = engine.registry[rule]
+            hits = int(frame.select(pl.col("t").str.contains(det.rust_pattern).sum()).item())
+            state.candidates[rule] = state.candidates.get(rule, 0) + hits
+            ok = sum(any(m.detector == rule for m in ms) for ms in results)
+            state.passed[rule] = state.passed.get(rule, 0) + ok
+
     def _finish_column(self, file: str, state: _ColumnState) -> None:
+        if state.pattern_counted:
+            rates = ", ".join(
+                f"{r} {state.passed.get(r, 0) / max(1, state.candidates.get(r, 0)):.1%}"
+                for r in sorted(state.entity_rules)
+            )
+            where = f"{state.table}.{state.name}" if state.table else f"{file}:{state.name}"
+            self.warnings.append(
+                f"{where}: {state.pattern_counted:,} distinct values counted by pattern after "
+                f"validating {state.validated - state.pattern_counted:,} (valid: {rates})"
+            )
         hint = name_hint(state.name)
         best_entity, best_share, best_conf = None, 0.0, 0.0
         for rule, (m, row) in sorted(state.rule_first.items()):

@@ -17,8 +17,23 @@ from stdnum.se import personnummer
 from stdnum.us import itin, ssn
 
 from clearance.detection import validators as v
-from clearance.detection.detector import Severity
+from clearance.detection.detector import Refiner, Severity
 from clearance.detection.pii._rule import BUSINESS_NUMBER_WORDS, pii
+
+
+def _unglued(score: float) -> Refiner:
+    """Drops digits that are one group of a longer hyphenated identifier: the last group of a
+    UUID, "INV-59268927", a dashed card number."""
+
+    def refine(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+        if start >= 2 and text[start - 1] in "-/#_" and text[start - 2].isalnum():
+            return None
+        if end + 1 < len(text) and text[end] in "-_" and text[end + 1].isalnum():
+            return None
+        return start, end, score
+
+    return refine
+
 
 _ID_WORDS = ("id", "identity", "national", "number", "no.", "nr", "tax", "personal")
 
@@ -65,9 +80,14 @@ DETECTORS = (
         "US_PASSPORT",
         r"\b[A-Z]?\d{8,9}\b",
         positives=("passport number 912803456", "Passport: A12345678"),
-        negatives=("912803456", "passport photo size 35x45"),
+        negatives=(
+            "912803456",
+            "passport photo size 35x45",
+            "invoice INV-59268927, passport to follow",
+        ),
         score=0.5,
         validator=v.not_repetitive,
+        refine=_unglued(0.5),
         context=("passport",),
         context_boost=0.4,
         requires_context=True,
@@ -172,9 +192,16 @@ DETECTORS = (
         "IN_AADHAAR",
         r"\b[2-9]\d{3}[ -]?\d{4}[ -]?\d{4}\b",
         positives=("Aadhaar 2341 2341 2346", "aadhaar no: 234123412346"),
-        negatives=("2341 2341 2347", "1234 5678 9012"),
+        negatives=(
+            "2341 2341 2347",
+            "1234 5678 9012",
+            "uid 3f2a9c1e-4b7d-4e2a-9c3b-234123412346",
+            "request_id=698c3868-2341-2341-2346-113de1f50a62",
+            "card 2341-2341-2346-9106",
+        ),
         score=0.6,
         validator=v.stdnum_valid(aadhaar),
+        refine=_unglued(0.6),
         context=("aadhaar", "uidai", "uid"),
         context_boost=0.35,
         anti_context=BUSINESS_NUMBER_WORDS,

@@ -34,6 +34,7 @@ _AMBIGUOUS_EXTRA = {
     "street", "road", "avenue", "city", "north", "south", "east", "west", "new", "san", "los",
     "fort", "port", "lake", "mount", "saint", "st", "bay", "green", "brown", "white", "black",
     "gray", "grey", "english", "french", "german", "spanish", "italian", "american",
+    "regards", "wishes", "again", "here", "everyone", "everybody", "all", "folks", "guys",
 }  # fmt: skip
 
 
@@ -44,6 +45,7 @@ class NameLexicon:
     ambiguous: frozenset[str]
     any_name: frozenset[str]  # first | last
     clear_last: frozenset[str]  # last - ambiguous
+    common: frozenset[str]  # common English words (Faker's word list and our own)
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def names() -> NameLexicon:
         frozenset(ambiguous),
         frozenset(first | last),
         frozenset(last - ambiguous),
+        frozenset(common),
     )
 
 
