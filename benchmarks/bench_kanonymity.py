@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import platform
 import time
 from collections.abc import Callable
@@ -104,13 +105,14 @@ def main() -> None:
         help="rows for pycanon's l-diversity and entropy l-diversity (default: all)",
     )
     parser.add_argument("--k-threshold", type=int, default=5)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/kanonymity.json"))
     args = parser.parse_args()
 
     from pycanon import anonymity as canon
     from pycanon import metrics as canon_metrics
 
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     t = time.perf_counter()
     table = make_table(args.rows)
     print(f"generated {args.rows:,} rows in {time.perf_counter() - t:.1f}s")
@@ -219,7 +221,9 @@ def main() -> None:
         "functions": rows,
         "all_equal": all_equal,
         "min_speedup": min(r["speedup"] for r in rows),
-        "machine": f"{platform.machine()}, {platform.python_version()}, polars {pl.__version__}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, polars {pl.__version__}",
+        "load_average_at_start": load_at_start,
     }
 
     print(f"\n{args.rows:,} rows, {rep_full.classes:,} classes, k = {rep_full.k}")

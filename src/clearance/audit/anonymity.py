@@ -2,7 +2,8 @@
 
 Every figure comes from vectorised Polars group-bys (one over the quasi-identifiers, or two per
 sensitive attribute: by quasi-identifiers and value, then by quasi-identifiers), never from a
-Python loop over classes, so a million-row table is measured in well under a second. The definitions follow pycanon (which the tests use as an oracle) and ARX:
+Python loop over classes, so a million-row table is measured in well under a second. The
+definitions follow pycanon (which the tests use as an oracle) and ARX:
 
 * An *equivalence class* is the set of records that share one combination of quasi-identifier
   values. ``k`` is the size of the smallest class (pycanon ``k_anonymity``); 0 for an empty table.
@@ -24,9 +25,10 @@ Python loop over classes, so a million-row table is measured in well under a sec
 
 Nulls: a null in a quasi-identifier is one more value, so records with a null form classes of
 their own (a record with a missing postcode is not anonymous just because the postcode is missing).
-pycanon groups with pandas' default ``dropna=True`` and silently leaves such records out of every
-figure; on data without nulls the two agree, and on data with nulls clearance equals pycanon run on
-the same table with each null replaced by a sentinel value. Float NaN is one value as well, and
+pycanon is not consistent here: it takes pandas' ``groupby(...).groups``, which drops the records
+with a null key when there is one quasi-identifier but keeps them (as classes of their own) when
+there are several. On data without nulls the two agree, and on data with nulls clearance equals
+pycanon run on the same table with each null replaced by a sentinel value. Float NaN is one value as well, and
 ``0.0`` and ``-0.0`` fall in the same class. A null sensitive value counts as one distinct value.
 """
 

@@ -89,6 +89,9 @@ def audit(
         scan_options=scan_options or ScanOptions(),
     )
     skipped_inputs = [SkippedInput(path=p, reason=r) for p, r in skipped]
+    for name, t in sorted(by_name.items()):
+        if t.frame.height == 0:
+            ctx.warnings.append(f"{t.origin}: table {name} has no rows; only its columns are checked")
     for name in sorted(set(policy.tables) - set(by_name)):
         ctx.warnings.append(f"policy: tables.{name}: no such table in the input; not checked")
     findings: list[Finding] = []

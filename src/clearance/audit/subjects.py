@@ -64,7 +64,10 @@ def link_subjects(
         candidates = sorted(seen, key=lambda c: (-seen[c], c))
     for key in candidates:
         holders = [t for t in tables if (per_table.get(t.name) or key) in columns[t.name]]
-        subject = next((t for t in holders if _unique(t.frame, per_table.get(t.name) or key)), None)
+        # The subject table lists each subject once; of several such tables the largest wins
+        # (a lookup table with a handful of ids must not become the subject table).
+        unique = [t for t in holders if _unique(t.frame, per_table.get(t.name) or key)]
+        subject = max(unique, key=lambda t: (t.frame.height, t.name), default=None)
         if subject is None and holders and declared:
             subject = holders[0]
         if subject is None:
