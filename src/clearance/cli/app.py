@@ -209,7 +209,9 @@ def scan(
 
 @app.command()
 def rules(
-    category: Annotated[str | None, typer.Option(help="pii or secret")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="pii, secret or special_category")
+    ] = None,
 ) -> None:
     """List the registered detectors."""
     reg = default_registry()
