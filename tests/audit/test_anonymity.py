@@ -22,6 +22,12 @@ from clearance.audit.anonymity import (
 )
 from clearance.errors import InputError, PolicyError
 
+# pandas 3, under pycanon's groupby(by=[one column]).groups, announces a change of key type that
+# does not touch the sizes pycanon reads; this one message is let through, nothing else.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:In a future version, the keys of `groups` will be a tuple:Warning"
+)
+
 
 def _pycanon_figures(frame: pl.DataFrame, qis: Sequence[str], sas: Sequence[str]) -> dict[str, Any]:
     # pycanon (the oracle, in the dev extra) is imported here so the property tests run without it.
