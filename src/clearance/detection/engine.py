@@ -1,8 +1,9 @@
 """The detection engine: Rust regex through Polars finds candidate rows, Python runs only there.
 
-For a batch of texts every detector's patterns are compiled into one Rust alternation and evaluated
-by Polars as one expression per detector, in parallel over all cores. Only the (row, detector)
-pairs that Rust flags are handed to Python's ``re`` for exact character offsets, then to the
+For a batch of texts every detector's patterns are compiled into one Rust alternation; detectors
+with literal keywords share one Aho-Corasick pass, the others a few grouped alternations (few
+enough to stay in Polars' regex cache), evaluated in parallel over all cores. Only the
+(row, detector) pairs that Rust flags are handed to Python's ``re`` for exact character offsets, then to the
 validator (python-stdnum, phonenumbers, ipaddress...), the context scorer and overlap resolution.
 Most rows match few detectors, so the Python part scales with the number of findings, not with
 rows x detectors.
@@ -21,6 +22,47 @@ from clearance.detection.detector import Detector
 from clearance.detection.match import Match
 from clearance.detection.ner import NerBackend
 from clearance.detection.registry import Registry, default_registry
+
+# Distinct gate regexes per call at most: Polars caches 32 compiled regexes per thread.
+_MAX_GATE_REGEXES = 24
+# A group matching at least this many rows is narrowed per member in Rust (one regex compile,
+# about a millisecond) rather than leaving Python to re-check every row for every member.
+_NARROW_IN_RUST_FROM = 256
+
+
+def _word_bounded(det: Detector) -> bool:
+    return all(p.startswith(r"\b") and p.endswith(r"\b") for p in det.patterns)
+
+
+def _gate_groups(plain: Sequence[Detector]) -> list[list[Detector]]:
+    """Detectors sharing one gate regex. Patterns bounded by word boundaries at both ends
+    (mostly numbers and codes, like the SSN's) scan every position anyway, and an alternation
+    of several scans about as fast as one of them, so they are grouped, similar patterns
+    together. The others keep a regex of their own: most start with or hold a literal
+    (``https?://``, ``@``, ``SK``) that Rust looks for first, which an alternation with
+    unrelated patterns would lose."""
+    bounded = sorted((d for d in plain if _word_bounded(d)), key=lambda d: d.rust_pattern)
+    groups = [[d] for d in plain if not _word_bounded(d)]
+    n = max(1, _MAX_GATE_REGEXES - len(groups))
+    if len(groups) >= _MAX_GATE_REGEXES:  # too many: group everything
+        bounded, groups, n = sorted(plain, key=lambda d: d.rust_pattern), [], _MAX_GATE_REGEXES
+    if bounded:
+        size = -(-len(bounded) // n)
+        groups += [bounded[lo : lo + size] for lo in range(0, len(bounded), size)]
+    return groups
+
+
+def _group_pattern(detectors: Sequence[Detector]) -> str:
+    """One Rust alternation matching wherever any of ``detectors`` matches, each with its own
+    case sensitivity (a scoped ``(?i:...)`` group)."""
+    parts = []
+    for det in detectors:
+        pattern = det.rust_pattern
+        if det.ignore_case:
+            parts.append(f"(?i:{pattern.removeprefix('(?i)')})")
+        else:
+            parts.append(f"(?:{pattern})")
+    return "|".join(parts)
 
 
 def shannon_entropy(value: str) -> float:
@@ -67,12 +109,53 @@ class Engine:
     @staticmethod
     def _rust_gate(det: Detector, context: str) -> pl.Expr:
         expr = pl.col("t").str.contains(det.rust_pattern)
+        context_gate = Engine._context_gate(det, context)
+        return expr if context_gate is None else expr & context_gate
+
+    @staticmethod
+    def _context_gate(det: Detector, context: str) -> pl.Expr | None:
         if det.requires_context and not det.has_context(context):
             # The context word must then be in the text itself: one more cheap literal gate.
-            expr = expr & pl.col("t").str.contains_any(
-                list(det.context), ascii_case_insensitive=True
-            )
-        return expr
+            return pl.col("t").str.contains_any(list(det.context), ascii_case_insensitive=True)
+        return None
+
+    def _regex_candidates(
+        self, series: pl.Series, plain: list[Detector], context: str
+    ) -> dict[str, list[int]]:
+        """Row indices per detector for the detectors gated by their own regex.
+
+        Polars keeps only 32 compiled regexes per thread, so one pattern per detector would be
+        recompiled on every call once there are more than that (tens of ms, even for one row).
+        The detectors are therefore gated in at most ``_MAX_GATE_REGEXES`` groups, each one
+        alternation of its members' patterns (the same patterns every call, so they stay cached):
+        a superset of every member's rows. A group's rows are then narrowed per member: by the
+        member's own Rust regex when the group matched many rows, otherwise not at all (the
+        Python pass re-checks each row, which is cheaper than compiling the member's regex).
+        """
+        groups = _gate_groups(plain)
+        frame = pl.DataFrame({"t": series})
+        flags = frame.select(
+            pl.col("t").str.contains(_group_pattern(g)).alias(f"g{i}") for i, g in enumerate(groups)
+        )
+        out: dict[str, list[int]] = {}
+        for i, (group, n) in enumerate(zip(groups, flags.sum().row(0), strict=True)):
+            if not n:
+                continue
+            idx = flags[f"g{i}"].arg_true()
+            narrow = len(group) > 1 and n >= _NARROW_IN_RUST_FROM
+            exprs: list[pl.Expr] = []
+            for det in group:
+                if narrow:
+                    expr = self._rust_gate(det, context)
+                else:
+                    gate = self._context_gate(det, context)
+                    expr = pl.col("t").is_not_null() if gate is None else gate
+                exprs.append(expr.alias(det.id))
+            member_flags = frame[idx].select(exprs)
+            for det, m in zip(group, member_flags.sum().row(0), strict=True):
+                if m:
+                    out[det.id] = idx.gather(member_flags[det.id].arg_true()).to_list()
+        return out
 
     def candidate_rows(self, texts: pl.Series, context: str = "") -> dict[str, list[int]]:
         """Row indices per detector id that may match: a superset of the rows with a match.
@@ -90,13 +173,7 @@ class Engine:
         plain = [d for d in detectors if d.id not in gated_ids]
         rows: dict[str, list[int]] = {}
         if plain:
-            flags = pl.DataFrame({"t": series}).select(
-                [self._rust_gate(d, context).alias(d.id) for d in plain]
-            )
-            hits = flags.select(pl.all().sum()).row(0)
-            for det, n in zip(plain, hits, strict=True):
-                if n:
-                    rows[det.id] = flags[det.id].arg_true().to_list()
+            rows.update(self._regex_candidates(series, plain, context))
         if gated:
             by_keyword: dict[str, list[str]] = {}
             for det in gated:
