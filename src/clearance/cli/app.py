@@ -19,6 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from clearance import __version__
 from clearance.cli._common import err, fail, write_atomic
 from clearance.cli.audit_cmd import audit, init
+from clearance.cli.fairness_cmd import fairness_app
 from clearance.detection.detector import Severity
 from clearance.detection.engine import Engine
 from clearance.detection.ner import load_ner
@@ -251,12 +252,50 @@ def demo(
             f"{', '.join(names)}, scan.sarif\nopen {out / 'audit.html'}",
             err=True,
         )
+        _demo_fairness(out)
     except ClearanceError as exc:
         raise fail(exc) from None
 
 
+def _demo_fairness(out: Path) -> None:
+    """Scenario 2: train a credit model on German credit, save it with skops, audit it by sex
+    and age group. Skipped with a message when the fairness extra or the data is missing."""
+    import importlib.util
+
+    if importlib.util.find_spec("sklearn") is None:
+        typer.echo("fairness demo skipped: pip install 'clearance[fairness]'", err=True)
+        return
+    from clearance.demo.german import default_german_path, load_german, train_credit_model
+    from clearance.fairness.policy import GERMAN_POLICY, load_fairness_policy
+    from clearance.fairness.run import run_fairness
+    from clearance.reports.fairness_renderers import render_fairness
+
+    if not default_german_path().is_file():
+        typer.echo(f"fairness demo skipped: {default_german_path()} not found", err=True)
+        return
+    folder = out / "fairness"
+    frame = load_german()
+    data = folder / "german_credit.csv"
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(data, frame.write_csv())
+    model = train_credit_model(frame, folder / "credit_model.skops")
+    policy_path = folder / "fairness.yaml"
+    write_atomic(policy_path, GERMAN_POLICY)
+    report, reasons = run_fairness(data, load_fairness_policy(policy_path), model_path=model)
+    for name, fmt in (("fairness.html", "html"), ("fairness.json", "json"), ("fairness.md", "markdown")):
+        write_atomic(folder / name, render_fairness(report, fmt))
+    if reasons is not None:
+        write_atomic(folder / "adverse_action_reasons.csv", reasons.write_csv())
+    verdict = "PASS" if report.verdict.passed else "FAIL"
+    typer.echo(f"fairness verdict for the German credit model: {verdict}", err=True)
+    for reason in report.verdict.reasons:
+        typer.echo(f"  - {reason}", err=True)
+    typer.echo(f"open {folder / 'fairness.html'}", err=True)
+
+
 app.command("init")(init)
 app.command("audit")(audit)
+app.add_typer(fairness_app, name="fairness")
 
 
 @app.callback(invoke_without_command=True)

@@ -111,6 +111,7 @@ class DerivationNote(_Model):
 class PreparationNotes(_Model):
     """What ``prepare`` did, for the report."""
 
+    source: str = Field(default="data", description="the evaluation data's file")
     rows_in: int = Field(ge=0)
     rows_used: int = Field(ge=0)
     target: str
@@ -255,6 +256,16 @@ def _sensitive_frame(
     return pl.DataFrame(columns), notes
 
 
+def derive_sensitive(
+    frame: pl.DataFrame,
+    sensitive: Sequence[str],
+    derive: Mapping[str, Derivation] | None = None,
+    source: str = "data",
+) -> tuple[pl.DataFrame, list[DerivationNote]]:
+    """The sensitive attributes as String columns (derived where declared), with notes."""
+    return _sensitive_frame(frame, source, sensitive, derive or {})
+
+
 def _binary_labels(values: pl.Series, source: str, column: str) -> list[object]:
     nulls = values.null_count()
     if nulls:
@@ -381,6 +392,7 @@ def prepare(
         features=frame.select(feature_list) if feature_list is not None else None,
     )
     notes = PreparationNotes(
+        source=source,
         rows_in=rows_in,
         rows_used=frame.height,
         target=target,

@@ -220,6 +220,7 @@ def _header_pairs(report: FairnessReport) -> list[tuple[str, str]]:
     if others:
         label += f", {others[0]} unfavourable (0)"
     pairs = [
+        ("Data", d.source),
         ("Rows", f"{d.rows_in} read, {d.rows_used} used, {d.rows_dropped} dropped"),
         ("Label", label),
         ("Sensitive attributes", ", ".join(d.sensitive)),
