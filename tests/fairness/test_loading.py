@@ -197,7 +197,7 @@ def test_pickle_refused_without_trust_loaded_with_warning(
         joblib.dump(pipe, path)
     else:
         path.write_bytes(pickle.dumps(pipe))
-    with pytest.raises(PolicyError, match=r"refusing to load a pickle.*--trust-pickle"):
+    with pytest.raises(PolicyError, match=r"refusing to load a pickle.*--trust-model"):
         load_model(path)
     model = load_model(path, trust_pickle=True)
     assert model.kind == "pickle" and model.warnings == [PICKLE_WARNING]

@@ -7,7 +7,7 @@ Model files are code: a pickle runs whatever it contains when it is loaded. So t
   otherwise loading is refused with the list. Nothing is loaded silently.
 - ``.onnx``: run with onnxruntime, which executes a graph, not Python code.
 - ``.pkl`` / ``.pickle`` / ``.joblib``: refused unless the user passes the explicit trust flag
-  (``--trust-pickle``); then loaded with a warning in ``LoadedModel.warnings``.
+  (``--trust-model``); then loaded with a warning in ``LoadedModel.warnings``.
 
 Every model gives 0/1 predictions where 1 is the *favourable* class (the label meaning "good" or
 "approved", ``favourable``, default 1) and, where it has one, the probability of that class.
@@ -337,12 +337,12 @@ def load_model(
         raise InputError(
             source,
             f"unsupported model format {suffix or '(no suffix)'!r}: use .skops or .onnx "
-            "(or .pkl/.pickle/.joblib with --trust-pickle)",
+            "(or .pkl/.pickle/.joblib with --trust-model)",
         )
     if suffix in PICKLE_SUFFIXES and not trust_pickle:
         raise PolicyError(
             f"{source}: refusing to load a pickle file: unpickling can run arbitrary code. "
-            "Prefer a .skops or .onnx export; if you trust the file's origin, pass --trust-pickle"
+            "Prefer a .skops or .onnx export; if you trust the file's origin, pass --trust-model"
         )
     if not path.is_file():
         raise InputError(source, "model file not found")
@@ -392,7 +392,7 @@ def _load_pickle(path: Path, source: str, suffix: str, favourable: object) -> Lo
             import pickle
 
             with path.open("rb") as handle:
-                estimator = pickle.load(handle)  # the user passed --trust-pickle
+                estimator = pickle.load(handle)  # the user passed --trust-model
     except BackendUnavailableError:
         raise
     except Exception as exc:

@@ -1,0 +1,279 @@
+"""``fairness_audit``: prepared data in, ``FairnessReport`` out.
+
+Group metrics and disparities come from ``metrics`` (exact, vectorized), their confidence
+intervals and the group-versus-reference tests from ``stats`` (one family of tests for the
+whole audit, corrected together), proxies and adverse-action reasons when the model's features
+are at hand. Groups below the minimum size are reported as insufficient, never ranked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import polars as pl
+
+from clearance import __version__
+from clearance.fairness.curves import GroupCurves, group_curves
+from clearance.fairness.data import PreparationNotes
+from clearance.fairness.loading import LoadedModel
+from clearance.fairness.metrics import disparities, group_metrics
+from clearance.fairness.models import (
+    Comparison,
+    Disparity,
+    FairnessData,
+    GroupMetrics,
+    Proxy,
+    Verdict,
+)
+from clearance.fairness.policy import FairnessPolicy
+from clearance.fairness.report import (
+    FairnessReport,
+    FairnessSettings,
+    ModelSummary,
+    ReasonSummary,
+)
+from clearance.fairness.stats import (
+    COMPARED_METRICS,
+    ComparisonInput,
+    GroupCounts,
+    bootstrap_rates,
+    compare_to_reference,
+    confusion_counts,
+)
+
+INTERSECTION = " & "
+
+
+def group_labels(sensitive: pl.DataFrame, attribute: str) -> np.ndarray:
+    """Each row's group for an attribute or an intersection (``"sex & age_group"``)."""
+    parts = attribute.split(INTERSECTION)
+    if len(parts) == 1:
+        return sensitive[attribute].cast(pl.String).to_numpy()
+    joined = sensitive.select(
+        pl.concat_str([pl.col(p).cast(pl.String) for p in parts], separator=INTERSECTION)
+    )
+    return joined.to_series().to_numpy()
+
+
+def _xn(counts: GroupCounts, metric: str) -> tuple[int, int]:
+    if metric == "selection_rate":
+        return counts.tp + counts.fp, counts.n
+    if metric == "true_positive_rate":
+        return counts.tp, counts.tp + counts.fn
+    return counts.fp, counts.fp + counts.tn  # false_positive_rate
+
+
+def _statistics(
+    data: FairnessData,
+    groups: list[GroupMetrics],
+    disps: list[Disparity],
+    policy: FairnessPolicy,
+) -> tuple[list[GroupMetrics], list[Disparity]]:
+    """Bootstrap intervals and the corrected tests against each attribute's reference."""
+    items: list[ComparisonInput] = []
+    group_ci: dict[tuple[str, str], dict[str, object]] = {}
+    disp_ci: dict[str, dict[str, object]] = {}
+    for d in disps:
+        labels = group_labels(data.sensitive, d.attribute)
+        counts = confusion_counts(data.y_true, data.y_pred, labels)
+        usable = {g: c for g, c in counts.items() if g not in d.insufficient_groups}
+        if policy.bootstrap and len(usable) >= 1:
+            boot = bootstrap_rates(
+                usable,
+                reference=d.reference if d.reference in usable else None,
+                n_resamples=policy.bootstrap,
+                seed=policy.seed,
+                # Per-group resampling: fixing each group's positives (group x label strata)
+                # makes selection-rate intervals too narrow when labels are random.
+                stratify="group",
+            )
+            for g, per_metric in boot.group.items():
+                group_ci[(d.attribute, g)] = dict(per_metric)
+            disp_ci[d.attribute] = dict(boot.disparity)
+            differences = boot.difference
+        else:
+            differences = {}
+        if d.reference not in usable:
+            continue
+        for g in sorted(usable):
+            if g == d.reference:
+                continue
+            for metric in COMPARED_METRICS:
+                x_g, n_g = _xn(usable[g], metric)
+                x_r, n_r = _xn(usable[d.reference], metric)
+                items.append(
+                    ComparisonInput(
+                        metric=metric,
+                        attribute=d.attribute,
+                        group=g,
+                        reference=d.reference,
+                        x_g=x_g,
+                        n_g=n_g,
+                        x_ref=x_r,
+                        n_ref=n_r,
+                        ci=differences.get(g, {}).get(metric),
+                    )
+                )
+    tested = compare_to_reference(items, method=policy.correction, alpha=policy.alpha)
+    by_attribute: dict[str, list[Comparison]] = {}
+    for item, comparison in zip(items, tested, strict=True):
+        by_attribute.setdefault(item.attribute, []).append(comparison)
+    new_groups = [
+        g.model_copy(update={"ci": group_ci.get((g.attribute, g.group), {})}) for g in groups
+    ]
+    new_disps = [
+        d.model_copy(
+            update={
+                "ci": disp_ci.get(d.attribute, {}),
+                "comparisons": by_attribute.get(d.attribute, []),
+            }
+        )
+        for d in disps
+    ]
+    return new_groups, new_disps
+
+
+def verdict(disps: list[Disparity], policy: FairnessPolicy) -> Verdict:
+    """Fails when a ratio is under the four-fifths line or a gap to the reference is
+    significant after correction (or the equalized-odds difference is over its limit)."""
+    reasons: list[str] = []
+    limit = policy.thresholds.demographic_parity_ratio
+    eo_max = policy.thresholds.equalized_odds_difference
+    for d in disps:
+        ratio = d.metrics.get("demographic_parity_ratio")
+        if ratio is not None and ratio < limit:
+            reasons.append(
+                f"{d.attribute}: demographic parity ratio {ratio:.3f} < {limit} (four-fifths rule)"
+            )
+        eo = d.metrics.get("equalized_odds_difference")
+        if eo_max is not None and eo is not None and eo > eo_max:
+            reasons.append(f"{d.attribute}: equalized odds difference {eo:.3f} > {eo_max}")
+        for c in d.comparisons:
+            if c.significant:
+                reasons.append(
+                    f"{d.attribute}: {c.metric} of {c.group} differs from {c.reference} by "
+                    f"{c.difference:+.3f} (adjusted p = {c.p_value_adjusted:.3g} < "
+                    f"{policy.alpha})"
+                )
+    thresholds = {"demographic_parity_ratio": limit, "alpha": policy.alpha}
+    if eo_max is not None:
+        thresholds["equalized_odds_difference"] = eo_max
+    return Verdict(passed=not reasons, reasons=reasons, thresholds=thresholds)
+
+
+def _curves(data: FairnessData, attributes: Sequence[str]) -> list[GroupCurves]:
+    if data.scores is None:
+        return []
+    out: list[GroupCurves] = []
+    for attribute in attributes:
+        labels = group_labels(data.sensitive, attribute)
+        out += group_curves(attribute, labels, data.y_true, data.scores)
+    return out
+
+
+def _proxies(data: FairnessData, notes: PreparationNotes, policy: FairnessPolicy) -> list[Proxy]:
+    if data.features is None or not policy.proxies.enabled:
+        return []
+    from clearance.fairness.proxies import find_proxies
+
+    # A feature that is the source of a derived attribute (personal_status_sex for sex) is
+    # that attribute, not a proxy of it.
+    exclude = {d.name: [d.source] for d in notes.derivations}
+    return find_proxies(
+        data.features,
+        data.sensitive,
+        exclude=exclude,
+        mi_threshold=policy.proxies.mi_threshold,
+        auc_threshold=policy.proxies.auc_threshold,
+        seed=policy.seed,
+    )
+
+
+def _reasons(
+    data: FairnessData, model: LoadedModel | None, policy: FairnessPolicy
+) -> tuple[list[ReasonSummary], pl.DataFrame | None]:
+    if model is None or model.estimator is None or data.features is None:
+        return [], None
+    from clearance.fairness.reasons import adverse_action_reasons, summarise_reasons
+
+    denied = np.asarray(data.y_pred) == 0
+    if not denied.any():
+        return [], None
+    table = adverse_action_reasons(
+        model.estimator,
+        data.features,
+        denied,
+        reason_texts=policy.reasons or None,
+        seed=policy.seed,
+    )
+    summaries: list[ReasonSummary] = []
+    for attribute in data.sensitive.columns:
+        for row in summarise_reasons(table, data.sensitive[attribute], denied=denied):
+            summaries.append(
+                ReasonSummary(
+                    attribute=attribute,
+                    group=str(row["group"]),
+                    denied=int(row["denied"]),
+                    top_reasons=[(str(r), int(n)) for r, n in row["top1"]],
+                )
+            )
+    return summaries, table
+
+
+def fairness_audit(
+    data: FairnessData,
+    notes: PreparationNotes,
+    policy: FairnessPolicy,
+    *,
+    model: LoadedModel | None = None,
+    model_source: str | None = None,
+) -> tuple[FairnessReport, pl.DataFrame | None]:
+    """The report, and the adverse-action reasons table (one row per denied applicant and
+    reason) when the model is available."""
+    attributes = list(data.sensitive.columns)
+    groups = group_metrics(
+        data,
+        attributes,
+        intersections=policy.intersections and len(attributes) > 1,
+        min_group_size=policy.min_group_size,
+    )
+    disps = disparities(groups, policy.reference or None)
+    groups, disps = _statistics(data, groups, disps, policy)
+    warnings: list[str] = []
+    for d in disps:
+        if d.insufficient_groups:
+            warnings.append(
+                f"{d.attribute}: {len(d.insufficient_groups)} group(s) below "
+                f"{policy.min_group_size} records reported as insufficient data"
+            )
+    proxies = _proxies(data, notes, policy)
+    reasons, table = _reasons(data, model, policy)
+    report = FairnessReport(
+        version=__version__,
+        data=notes,
+        model=None
+        if model is None
+        else ModelSummary(
+            source=model_source or "model", kind=model.kind, warnings=list(model.warnings)
+        ),
+        settings=FairnessSettings(
+            min_group_size=policy.min_group_size,
+            alpha=policy.alpha,
+            correction=policy.correction,
+            bootstrap=policy.bootstrap,
+            seed=policy.seed,
+            intersections=policy.intersections,
+            demographic_parity_ratio_min=policy.thresholds.demographic_parity_ratio,
+            equalized_odds_difference_max=policy.thresholds.equalized_odds_difference,
+            reference=dict(policy.reference),
+        ),
+        by_group=groups,
+        disparities=disps,
+        proxies=proxies,
+        reasons=reasons,
+        curves=_curves(data, [d.attribute for d in disps]),
+        verdict=verdict(disps, policy),
+        warnings=warnings,
+    )
+    return report, table

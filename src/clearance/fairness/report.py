@@ -1,0 +1,57 @@
+"""The fairness report: what was measured, how sure we are, and the verdict."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from clearance.fairness.curves import GroupCurves
+from clearance.fairness.data import PreparationNotes
+from clearance.fairness.models import Disparity, GroupMetrics, Proxy, Verdict
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FairnessSettings(_Model):
+    min_group_size: int
+    alpha: float
+    correction: Literal["holm", "bh"]
+    bootstrap: int
+    seed: int
+    intersections: bool
+    demographic_parity_ratio_min: float
+    equalized_odds_difference_max: float | None = None
+    reference: dict[str, str] = Field(default_factory=dict)
+
+
+class ModelSummary(_Model):
+    source: str
+    kind: str
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ReasonSummary(_Model):
+    attribute: str
+    group: str
+    denied: int = Field(ge=0)
+    top_reasons: list[tuple[str, int]] = Field(description="(reason, applicants) most frequent")
+
+
+class FairnessReport(_Model):
+    schema_version: Literal["1"] = "1"
+    kind: Literal["fairness"] = "fairness"
+    tool: str = "clearance"
+    version: str
+    data: PreparationNotes
+    model: ModelSummary | None = None
+    settings: FairnessSettings
+    by_group: list[GroupMetrics]
+    disparities: list[Disparity]
+    proxies: list[Proxy] = Field(default_factory=list)
+    reasons: list[ReasonSummary] = Field(default_factory=list)
+    curves: list[GroupCurves] = Field(default_factory=list)
+    verdict: Verdict
+    warnings: list[str] = Field(default_factory=list)

@@ -1,0 +1,58 @@
+"""``run_fairness``: what ``clearance fairness`` does as one library call."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import polars as pl
+
+from clearance.errors import PolicyError
+from clearance.fairness.audit import fairness_audit
+from clearance.fairness.data import prepare, read_table
+from clearance.fairness.loading import load_model
+from clearance.fairness.policy import FairnessPolicy
+from clearance.fairness.report import FairnessReport
+
+
+def run_fairness(
+    data_path: Path,
+    policy: FairnessPolicy,
+    *,
+    model_path: Path | None = None,
+    trust_pickle: bool = False,
+    trusted_types: Sequence[str] = (),
+) -> tuple[FairnessReport, pl.DataFrame | None]:
+    """Reads the evaluation data, loads the model (if any), prepares and audits."""
+    if not policy.target:
+        raise PolicyError("--target: the label column is required (or `target:` in the policy)")
+    if not policy.sensitive:
+        raise PolicyError("--sensitive: name at least one sensitive attribute")
+    if (model_path is None) == (policy.prediction is None):
+        raise PolicyError("give exactly one of --model FILE or --prediction COLUMN")
+    frame = read_table(data_path)
+    model = None
+    if model_path is not None:
+        model = load_model(
+            model_path,
+            trust_pickle=trust_pickle,
+            trusted_types=trusted_types,
+            favourable=policy.favourable,
+            features=policy.features,
+        )
+    data, notes = prepare(
+        frame,
+        target=policy.target,
+        favourable=policy.favourable,
+        prediction=policy.prediction,
+        score=policy.score,
+        sensitive=policy.sensitive,
+        derive=policy.derive,
+        missing=policy.missing,
+        model=model,
+        features=policy.features,
+        source=str(data_path),
+    )
+    return fairness_audit(
+        data, notes, policy, model=model, model_source=str(model_path) if model_path else None
+    )

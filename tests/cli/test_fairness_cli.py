@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from clearance.cli.app import app
+from clearance.demo.german import default_german_path, load_german, train_credit_model
+from clearance.fairness.policy import GERMAN_POLICY
+
+runner = CliRunner()
+needs_german = pytest.mark.skipif(
+    not default_german_path().is_file(), reason="../shared/data/german.data not present"
+)
+
+
+@pytest.fixture(scope="module")
+def german(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    folder = tmp_path_factory.mktemp("german")
+    frame = load_german()
+    data = folder / "german.csv"
+    frame.write_csv(data)
+    model = train_credit_model(frame, folder / "model.skops")
+    policy = folder / "fairness.yaml"
+    policy.write_text(GERMAN_POLICY)
+    return data, model, policy
+
+
+@needs_german
+def test_fairness_german_reports_and_verdict(german: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    data, model, policy = german
+    out_json, out_html, reasons = tmp_path / "f.json", tmp_path / "f.html", tmp_path / "r.csv"
+    result = runner.invoke(
+        app,
+        ["fairness", "--data", str(data), "--model", str(model), "--policy", str(policy),
+         "-o", str(out_json), "-o", str(out_html), "--reasons-out", str(reasons)],
+    )  # fmt: skip
+    report = json.loads(out_json.read_text())
+    assert result.exit_code == (0 if report["verdict"]["passed"] else 1), result.output
+    assert {g["attribute"] for g in report["by_group"]} == {"sex", "age_group", "sex & age_group"}
+    age = next(g for g in report["by_group"] if g["attribute"] == "age_group" and g["group"] == "<25")
+    assert age["count"] == 149
+    for key in ("selection_rate", "true_positive_rate", "false_positive_rate"):
+        assert key in age and key in age["ci"]
+    disparity = next(d for d in report["disparities"] if d["attribute"] == "sex")
+    assert disparity["reference"] in {"female", "male"}
+    assert "demographic_parity_ratio" in disparity["metrics"]
+    assert all("p_value_adjusted" in c for c in disparity["comparisons"])
+    assert report["data"]["derivations"] and report["proxies"]
+    assert out_html.read_text().lstrip().lower().startswith("<!doctype html>")
+    table = pl.read_csv(reasons)
+    assert set(table.columns) >= {"applicant", "rank", "feature", "reason"}
+    assert "verdict" in result.stderr
+
+
+def test_fairness_prediction_column_pass_and_fail(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    n = 4000
+    group = rng.choice(["a", "b"], n)
+    y = rng.integers(0, 2, n)
+    fair = np.where(rng.random(n) < 0.8, y, 1 - y)
+    unfair = np.where(group == "b", 0, fair)
+    data = tmp_path / "preds.parquet"
+    pl.DataFrame({"g": group, "y": y, "fair": fair, "unfair": unfair}).write_parquet(data)
+    common = ["fairness", "--data", str(data), "--target", "y", "--sensitive", "g", "-q",
+              "--bootstrap", "200"]  # fmt: skip
+    assert runner.invoke(app, [*common, "--prediction", "fair"]).exit_code == 0
+    failing = runner.invoke(app, [*common, "--prediction", "unfair"])
+    assert failing.exit_code == 1
+
+
+def test_fairness_bad_inputs(tmp_path: Path) -> None:
+    data = tmp_path / "d.csv"
+    pl.DataFrame({"y": [0, 1, 2, 1], "p": [0, 1, 1, 0], "g": ["a", "b", "a", "b"]}).write_csv(data)
+    bad_label = runner.invoke(
+        app, ["fairness", "--data", str(data), "--target", "y", "--prediction", "p", "--sensitive", "g"]
+    )
+    assert bad_label.exit_code == 3 and "y" in bad_label.stderr
+    one_group = tmp_path / "one.csv"
+    pl.DataFrame({"y": [0, 1, 1, 0], "p": [0, 1, 1, 0], "g": ["a"] * 4}).write_csv(one_group)
+    res = runner.invoke(
+        app, ["fairness", "--data", str(one_group), "--target", "y", "--prediction", "p", "--sensitive", "g"]
+    )
+    assert res.exit_code == 3
+    assert runner.invoke(app, ["fairness", "--target", "y"]).exit_code == 2
+
+
+def test_fairness_pickle_needs_trust(tmp_path: Path) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(1)
+    x = rng.random((200, 2))
+    y = (x[:, 0] > 0.5).astype(int)
+    model = LogisticRegression().fit(pl.DataFrame({"a": x[:, 0], "b": x[:, 1]}).to_pandas(), y)
+    path = tmp_path / "m.pkl"
+    path.write_bytes(pickle.dumps(model))
+    data = tmp_path / "d.csv"
+    pl.DataFrame({"a": x[:, 0], "b": x[:, 1], "y": y, "g": rng.choice(["u", "v"], 200)}).write_csv(data)
+    args = ["fairness", "--data", str(data), "--target", "y", "--sensitive", "g", "--model", str(path),
+            "--bootstrap", "50", "-q"]  # fmt: skip
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 4 and "--trust-model" in refused.stderr
+    trusted = runner.invoke(app, [*args, "--trust-model"])
+    assert trusted.exit_code in (0, 1), trusted.output
+    assert "arbitrary code" in trusted.stderr
+
+
+@needs_german
+def test_fairness_mitigate_saves_chosen_model(german: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    data, _, policy = german
+    saved, report = tmp_path / "chosen.skops", tmp_path / "m.md"
+    result = runner.invoke(
+        app,
+        ["fairness", "mitigate", "--data", str(data), "--policy", str(policy),
+         "--sensitive", "age_group", "-o", str(report), "--save-model", str(saved), "-q"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = report.read_text()
+    assert "(chosen)" in text and "reweighing" in text and "baseline" in text
+    assert saved.stat().st_size > 0
