@@ -163,19 +163,19 @@ def group_metrics(
         n_cells, 4
     )
     calibration = None if scores is None else _calibration_sums(cell, n_cells, scores, y_true)
-    ranked = None if scores is None else _score_order(scores, y_true)
+    ranked = None if scores is None else _score_order(scores, y_true, cell)
 
     out: list[GroupMetrics] = []
     for subset in _groupings(len(attrs), intersections):
         # Group of each cell, numbered in sorted order of the attributes' codes.
-        group_of_cell, group_keys = _coarsen(keys, subset, [len(labels[i]) for i in subset])
+        group_of_cell, group_keys = _coarsen(keys, subset)
         n_groups = len(group_keys)
         counts = _sum_by(group_of_cell, cell_counts, n_groups)
         values: dict[str, FloatArray] = dict(
             zip((r.name for r in RATES), _rates(counts).T, strict=True)
         )
         if scores is not None and calibration is not None and ranked is not None:
-            values["roc_auc"] = _auc(ranked, group_of_cell[cell], counts)
+            values["roc_auc"] = _auc(ranked, group_of_cell, counts)
             score_sum, label_sum = (_sum_by(group_of_cell, s, n_groups) for s in calibration)
             size = counts.sum(axis=1)
             values["expected_calibration_error"] = np.abs(score_sum - label_sum).sum(1) / size
@@ -236,10 +236,10 @@ def _probabilities(values: np.ndarray) -> FloatArray:
 def _encode(column: pl.Series) -> tuple[IntArray, list[str]]:
     """Codes 0..k-1 in sorted order of the values (as strings), and the values."""
     values = column.cast(pl.String).fill_null(MISSING)
-    labels = values.unique().sort()
-    # Binary search in the sorted distinct values: the code order is the sort order.
-    codes = labels.search_sorted(values).to_numpy().astype(np.int64)
-    return codes, labels.to_list()
+    labels = sorted(values.unique().to_list())
+    # An Enum's physical codes are positions in its category list: one hash lookup per row.
+    codes = values.cast(pl.Enum(labels)).to_physical().to_numpy().astype(np.int64)
+    return codes, labels
 
 
 def _compress(code: IntArray, size: int) -> tuple[IntArray, IntArray]:
@@ -280,15 +280,11 @@ def _groupings(k: int, intersections: bool) -> list[tuple[int, ...]]:
     return out
 
 
-def _coarsen(
-    keys: IntArray, subset: tuple[int, ...], sizes: list[int]
-) -> tuple[IntArray, IntArray]:
-    """Group (within ``subset`` of the attributes) of each cell, and each group's codes."""
-    code = np.zeros(len(keys), dtype=np.int64)
-    for i, s in zip(subset, sizes, strict=True):
-        code = code * s + keys[:, i]
-    uniq, inverse = np.unique(code, return_inverse=True)
-    group_keys = keys[:, list(subset)][_any_index(inverse.reshape(-1), len(uniq))]
+def _coarsen(keys: IntArray, subset: tuple[int, ...]) -> tuple[IntArray, IntArray]:
+    """Group (within ``subset`` of the attributes) of each cell, and each group's codes, in
+    lexicographic order of the codes. Rows of the small cell table, not of the data, so a
+    unique over rows is cheap and cannot overflow the way a mixed-radix code could."""
+    group_keys, inverse = np.unique(keys[:, list(subset)], axis=0, return_inverse=True)
     return inverse.reshape(-1).astype(np.int64), group_keys
 
 
@@ -332,43 +328,55 @@ def _calibration_sums(
 
 @dataclass(frozen=True)
 class _Ranked:
-    """Rows in ascending score order (computed once, shared by every grouping)."""
+    """Rows in ascending score order, computed once and shared by every grouping: each row's
+    cell, whether it is a positive, and its run of equal scores (``None``: all distinct)."""
 
-    order: IntArray
-    scores: FloatArray
-    y_true: IntArray
-
-
-def _score_order(scores: FloatArray, y_true: IntArray) -> _Ranked:
-    order = np.argsort(scores, kind="stable").astype(np.int64)
-    return _Ranked(order=order, scores=scores[order], y_true=y_true[order])
+    cell: IntArray
+    positive: npt.NDArray[np.bool_]
+    tie: npt.NDArray[np.uint32] | None
 
 
-def _auc(ranked: _Ranked, group: IntArray, counts: IntArray) -> FloatArray:
+def _score_order(scores: FloatArray, y_true: IntArray, cell: IntArray) -> _Ranked:
+    # Not a stable sort: tied scores get their average rank whatever their order.
+    order = np.argsort(scores)
+    ordered = scores[order]
+    new = ordered[1:] != ordered[:-1]
+    tie = None if new.all() else np.concatenate(([0], np.cumsum(new))).astype(np.uint32)
+    return _Ranked(cell=cell[order], positive=y_true[order] == 1, tie=tie)
+
+
+def _auc(ranked: _Ranked, group_of_cell: IntArray, counts: IntArray) -> FloatArray:
     """ROC AUC of every group: (R+ - n+(n+ + 1)/2) / (n+ n-), R+ the sum of the positives'
     tie-averaged ranks within their group."""
     n_groups = len(counts)
-    by_score = group[ranked.order]
-    # A stable sort by group of the score-sorted rows gives group-major, score-ascending rows;
-    # small integer keys let numpy use a radix sort.
-    small = by_score.astype(np.uint16) if n_groups <= np.iinfo(np.uint16).max else by_score
-    perm = np.argsort(small, kind="stable")
+    # Small integer keys let numpy's stable sort use a radix sort.
+    keys = group_of_cell.astype(np.uint16 if n_groups <= np.iinfo(np.uint16).max else np.int64)
+    by_score = keys[ranked.cell]
+    # Stable by group of the score-sorted rows: group-major, ascending score within a group.
+    perm = np.argsort(by_score, kind="stable")
     g = by_score[perm]
-    s = ranked.scores[perm]
-    y = ranked.y_true[perm]
-    n = len(g)
-    new_run = np.empty(n, dtype=bool)
-    new_run[0] = True
-    new_run[1:] = (g[1:] != g[:-1]) | (s[1:] != s[:-1])
-    starts = np.flatnonzero(new_run)
-    ends = np.append(starts[1:], n)
-    positives_in_run = np.add.reduceat(y, starts)
-    run_group = g[starts]
+    positive = ranked.positive[perm]
     size = counts.sum(axis=1)
     group_start = np.cumsum(size) - size
-    # 1-based rank within the group, averaged over the run of tied scores.
-    run_rank = (starts + ends + 1) / 2.0 - group_start[run_group]
-    rank_sum = np.bincount(run_group, weights=positives_in_run * run_rank, minlength=n_groups)
+    if ranked.tie is None:
+        # Every score distinct: a row's rank is its position within its group's block.
+        where = np.flatnonzero(positive)
+        g_pos = g[where]
+        rank_sum = np.bincount(g_pos, weights=where - group_start[g_pos] + 1.0, minlength=n_groups)
+    else:
+        n = len(g)
+        tie = ranked.tie[perm]
+        new_run = np.empty(n, dtype=bool)
+        new_run[0] = True
+        new_run[1:] = (g[1:] != g[:-1]) | (tie[1:] != tie[:-1])
+        starts = np.flatnonzero(new_run)
+        ends = np.append(starts[1:], n)
+        positives_before = np.concatenate(([0], np.cumsum(positive, dtype=np.int64)))
+        positives_in_run = positives_before[ends] - positives_before[starts]
+        run_group = g[starts]
+        # 1-based rank within the group, averaged over the run of tied scores.
+        run_rank = (starts + ends + 1) / 2.0 - group_start[run_group]
+        rank_sum = np.bincount(run_group, weights=positives_in_run * run_rank, minlength=n_groups)
     n_pos = (counts[:, TP] + counts[:, FN]).astype(np.float64)
     n_neg = (counts[:, TN] + counts[:, FP]).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
