@@ -20,6 +20,7 @@ from clearance import __version__
 from clearance.cli._common import err, fail, write_atomic
 from clearance.cli.audit_cmd import audit, init
 from clearance.cli.fairness_cmd import fairness_app
+from clearance.cli.llm_cmd import llm_app
 from clearance.detection.detector import Severity
 from clearance.detection.engine import Engine
 from clearance.detection.ner import load_ner
@@ -296,6 +297,7 @@ def _demo_fairness(out: Path) -> None:
 app.command("init")(init)
 app.command("audit")(audit)
 app.add_typer(fairness_app, name="fairness")
+app.add_typer(llm_app, name="llm")
 
 
 @app.callback(invoke_without_command=True)

@@ -1,0 +1,1 @@
+"""LLM leakage audits (``clearance llm``): model backends and the probes that run on them."""

@@ -1,0 +1,627 @@
+"""The secret inventory of a training corpus: what an LLM trained on it could have memorised.
+
+``build_inventory`` scans a corpus (folders of code and docs, JSON Lines) with the ordinary
+detection engine and returns two things:
+
+* an :class:`Inventory` (pydantic, serialisable): one :class:`InventoryItem` per distinct value
+  with its type, keyed fingerprints, a masked preview, how many times it occurs (duplication is
+  what drives memorisation) and where. It never holds a plaintext value or plaintext context.
+* an :class:`InventoryPlaintext`: the values and the text before each occurrence, in memory only,
+  so an audit in the same process can build extraction probes. It has no serialisation method,
+  refuses pickling and its ``repr`` shows counts only.
+
+Fingerprints (all ``Fingerprinter.of(rule, text)``, HMAC-SHA256 under the project key):
+
+``fingerprint``
+    ``of(rule, value)``: exactly what ``clearance scan`` reports for the same finding, so the
+    inventory joins with scan reports and baselines. Unique per item.
+``value_fingerprint``
+    ``of("value", value)``: rule-free, identifies the value whichever detector found it. A
+    known-secret list (``vault_lines``, a vault export with one secret per line) is hashed on
+    read with this same function, so a corpus finding whose ``value_fingerprint`` is in the
+    vault is marked ``in_vault``.
+``contexts[].fingerprint``
+    ``of("llm-context", prefix)`` of the 1, 3 and 10 lines before an occurrence (the last of
+    them cut at the value). With the location (path, line, column, JSONL record field) an audit
+    can re-read the corpus, rebuild the prefix, and check by this fingerprint that it rebuilt
+    the text that preceded the value when the inventory was made.
+
+Vault entries are also searched literally in the corpus (entries of at least
+``MIN_VAULT_LITERAL`` characters), so a known password no detector recognises is still counted;
+those hits are items with rule ``vault``, entity ``SECRET``. Vault entries never seen in the
+corpus stay in the inventory with ``occurrences == 0`` and ``source == "vault"``.
+
+Locations: ``line`` is 1-based (for JSONL the file line of the record), ``column`` is the
+0-based character offset of the value in that line (for JSONL: in the string field named by
+``field``, e.g. ``messages[1].content``, and the preceding context is taken from that field).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, NoReturn
+
+from pydantic import BaseModel, ConfigDict
+
+from clearance.detection.engine import Engine
+from clearance.detection.match import Match
+from clearance.detection.registry import default_registry
+from clearance.errors import InputError, PolicyError
+from clearance.privacy import Fingerprinter, load_key, mask
+from clearance.scan import readers
+
+SCHEMA_VERSION = "1"
+VALUE_RULE = "value"
+"""Rule id of the rule-free value fingerprint (shared by engine findings and vault entries)."""
+VAULT_RULE = "vault"
+"""Rule id of items that come from the known-secret list rather than from a detector."""
+CONTEXT_RULE = "llm-context"
+CONTEXT_LINES = (1, 3, 10)
+MIN_VAULT_LITERAL = 8
+MAX_LOCATIONS = 100
+"""Locations kept per item in the inventory (``occurrences`` always counts them all)."""
+MAX_PLAIN_OCCURRENCES = 50
+"""Occurrences (with their preceding text) kept in memory per item for probes."""
+CATEGORIES = ("pii", "secret", "special_category")
+_CHUNK = 20_000
+_JSONL = {"jsonl", "ndjson"}
+
+ProgressFn = Callable[[str, int], None]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PrefixContext(_Frozen):
+    """The ``lines`` lines before an occurrence (the last one cut at the value): its length and
+    keyed fingerprint, never its text."""
+
+    lines: int
+    chars: int
+    fingerprint: str
+
+
+class Location(_Frozen):
+    path: str
+    line: int
+    column: int
+    record: int | None = None
+    field: str | None = None
+    field_line: int | None = None
+    contexts: list[PrefixContext] = []
+
+
+class InventoryItem(_Frozen):
+    fingerprint: str
+    value_fingerprint: str
+    rule: str
+    entity: str
+    category: str
+    source: Literal["corpus", "vault"]
+    in_vault: bool
+    preview: str
+    occurrences: int
+    files: int
+    locations: list[Location]
+    locations_truncated: bool = False
+
+
+class Skipped(_Frozen):
+    path: str
+    reason: str
+
+
+class VaultSummary(_Frozen):
+    lines: int = 0
+    blank: int = 0
+    duplicates: int = 0
+    imported: int = 0
+    found_in_corpus: int = 0
+
+
+class Inventory(_Frozen):
+    schema_version: str = SCHEMA_VERSION
+    created_from: list[str]
+    categories: list[str]
+    files_scanned: int
+    records_scanned: int
+    items: list[InventoryItem]
+    skipped: list[Skipped]
+    warnings: list[str]
+    vault: VaultSummary | None = None
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2) + "\n"
+
+
+def duplication_bucket(occurrences: int) -> str:
+    """``0``, ``1``, ``2-4``, ``5-19`` or ``20+``: memorisation grows with duplication."""
+    if occurrences <= 0:
+        return "0"
+    if occurrences == 1:
+        return "1"
+    if occurrences < 5:
+        return "2-4"
+    if occurrences < 20:
+        return "5-19"
+    return "20+"
+
+
+def prefix_text(prefix_lines: Sequence[str], column: int, lines: int) -> str:
+    """The last ``lines`` of ``prefix_lines`` as text (see ``PlainOccurrence.prefix``).
+
+    ``prefix_lines`` are the previous lines followed by the start of the value's own line when
+    ``column > 0``; a value at column 0 has only previous lines, and the text ends with the
+    newline that separates them from the value."""
+    if lines <= 0 or not prefix_lines:
+        return ""
+    text = "\n".join(prefix_lines[-lines:])
+    return text + "\n" if column == 0 else text
+
+
+# --- in-memory plaintext --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlainOccurrence:
+    """Where a value occurs and the (up to 10) lines before it. ``repr`` hides the text."""
+
+    path: str
+    line: int
+    column: int
+    record: int | None
+    field: str | None
+    field_line: int | None
+    prefix_lines: tuple[str, ...] = dataclasses.field(repr=False)
+
+    def prefix(self, lines: int) -> str:
+        """The text before the value over its last ``lines`` lines: the start of the value's
+        own line, preceded by whole previous lines (same file, or same JSONL field); ends with
+        a newline when the value starts its line."""
+        return prefix_text(self.prefix_lines, self.column, lines)
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("PlainOccurrence holds corpus text and cannot be pickled")
+
+
+class InventoryPlaintext:
+    """Values and preceding text of an inventory, in memory only, for building probes.
+
+    Deliberately not a pydantic model and without any dump/serialise method; ``repr`` and
+    ``str`` show counts only and pickling is refused. Drop it when the run ends."""
+
+    __slots__ = ("_occurrences", "_values")
+
+    def __init__(self) -> None:
+        self._values: dict[str, str] = {}
+        self._occurrences: dict[str, list[PlainOccurrence]] = {}
+
+    def __repr__(self) -> str:
+        n = sum(len(v) for v in self._occurrences.values())
+        return f"InventoryPlaintext({len(self._values)} values, {n} occurrences, hidden)"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("InventoryPlaintext holds plaintext secrets and cannot be pickled")
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __contains__(self, fingerprint: object) -> bool:
+        return fingerprint in self._values
+
+    def fingerprints(self) -> list[str]:
+        return sorted(self._values)
+
+    def value(self, fingerprint: str) -> str:
+        """The plaintext value of the item with this ``fingerprint`` (``KeyError`` if none)."""
+        return self._values[fingerprint]
+
+    def occurrences(self, fingerprint: str) -> list[PlainOccurrence]:
+        """Up to ``MAX_PLAIN_OCCURRENCES`` occurrences, in corpus order."""
+        return list(self._occurrences.get(fingerprint, ()))
+
+    def _add_value(self, fingerprint: str, value: str) -> None:
+        self._values.setdefault(fingerprint, value)
+
+    def _add(self, fingerprint: str, value: str, occ: PlainOccurrence) -> None:
+        self._values.setdefault(fingerprint, value)
+        kept = self._occurrences.setdefault(fingerprint, [])
+        if len(kept) < MAX_PLAIN_OCCURRENCES:
+            kept.append(occ)
+
+
+# --- vault --------------------------------------------------------------------------------
+
+
+def read_vault(path: Path) -> list[str]:
+    """Lines of a known-secret list (one secret per line). ``InputError`` if the file is
+    missing, binary, empty or not UTF-8; blank and duplicate lines are counted later."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read the vault file: {exc.strerror}") from None
+    if not raw.strip():
+        raise InputError(str(path), "vault file is empty; expected one secret per line")
+    if b"\x00" in raw:
+        raise InputError(
+            str(path), "vault file is binary (NUL bytes); expected one secret per line"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            str(path), f"vault file is not valid UTF-8 (byte {exc.start}); re-export it as UTF-8"
+        ) from None
+    return text.splitlines()
+
+
+@dataclass
+class _VaultEntry:
+    value_fp: str
+    line: int
+    value: str = field(repr=False)
+
+
+def _import_vault(
+    lines: Iterable[str], fp: Fingerprinter, warnings: list[str]
+) -> tuple[dict[str, _VaultEntry], VaultSummary]:
+    entries: dict[str, _VaultEntry] = {}
+    total = blank = duplicates = 0
+    short: list[int] = []
+    for number, line in enumerate(lines, start=1):
+        total += 1
+        value = line.strip()
+        if not value:
+            blank += 1
+            continue
+        value_fp = fp.of(VALUE_RULE, value)  # hashed on read: the fingerprint is the identity
+        if value_fp in entries:
+            duplicates += 1
+            continue
+        entries[value_fp] = _VaultEntry(value_fp, number, value)
+        if len(value) < MIN_VAULT_LITERAL:
+            short.append(number)
+    if short:
+        shown = ", ".join(map(str, short[:10])) + (", ..." if len(short) > 10 else "")
+        warnings.append(
+            f"vault: {len(short)} entr{'y' if len(short) == 1 else 'ies'} shorter than "
+            f"{MIN_VAULT_LITERAL} characters (line {shown}) are matched only where a detector "
+            "finds them, not searched literally"
+        )
+    summary = VaultSummary(lines=total, blank=blank, duplicates=duplicates, imported=len(entries))
+    return entries, summary
+
+
+# --- scanning -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Acc:
+    rule: str
+    entity: str
+    category: str
+    value_fp: str
+    preview: str
+    source: Literal["corpus", "vault"]
+    occurrences: int = 0
+    files: set[str] = field(default_factory=set)
+    locations: list[Location] = field(default_factory=list)
+
+
+@dataclass
+class _Unit:
+    """One scanned text: a line of a text file or a string field of a JSONL record."""
+
+    path: str
+    line: int
+    text: str
+    record: int | None = None
+    field: str | None = None
+    field_line: int | None = None
+    before: Sequence[str] = ()  # the lines before ``text`` that count as its context
+
+
+class _Builder:
+    def __init__(
+        self,
+        engine: Engine,
+        fp: Fingerprinter,
+        categories: set[str],
+        vault: dict[str, _VaultEntry],
+        progress: ProgressFn | None,
+    ) -> None:
+        self.engine = engine
+        self.fp = fp
+        self.categories = categories
+        self.vault = vault
+        self.progress = progress
+        self.plain = InventoryPlaintext()
+        self.items: dict[str, _Acc] = {}
+        self.skipped: list[Skipped] = []
+        self.warnings: list[str] = []
+        self.files = 0
+        self.records = 0
+        literals = sorted(
+            (e for e in vault.values() if len(e.value) >= MIN_VAULT_LITERAL),
+            key=lambda e: (-len(e.value), e.line),
+        )
+        self.literal_fp = {e.value: e.value_fp for e in literals}
+        self.literal_re = (
+            re.compile("|".join(re.escape(e.value) for e in literals)) if literals else None
+        )
+
+    def scan_units(self, units: list[_Unit]) -> None:
+        for lo in range(0, len(units), _CHUNK):
+            chunk = units[lo : lo + _CHUNK]
+            for unit, matches in zip(
+                chunk, self.engine.detect_batch([u.text for u in chunk]), strict=True
+            ):
+                self._scan_unit(unit, matches)
+
+    def _scan_unit(self, unit: _Unit, matches: list[Match]) -> None:
+        engine_spans: list[tuple[int, int, str]] = []
+        for m in matches:
+            if m.category not in self.categories:
+                continue
+            value_fp = self.fp.of(VALUE_RULE, m.value)
+            engine_spans.append((m.start, m.end, value_fp))
+            fingerprint = self.fp.of(m.detector, m.value)
+            if fingerprint not in self.items:
+                self.items[fingerprint] = _Acc(
+                    rule=m.detector,
+                    entity=m.entity,
+                    category=m.category,
+                    value_fp=value_fp,
+                    preview=mask(m.value, m.entity, m.category),
+                    source="corpus",
+                )
+            self._record(fingerprint, m.value, unit, m.start)
+        if self.literal_re is None:
+            return
+        for hit in self.literal_re.finditer(unit.text):
+            value_fp = self.literal_fp[hit.group()]
+            start, end = hit.span()
+            if any(s < end and start < e and fp == value_fp for s, e, fp in engine_spans):
+                continue  # a detector already found this very value here
+            fingerprint = self.fp.of(VAULT_RULE, hit.group())
+            if fingerprint not in self.items:
+                self.items[fingerprint] = _vault_acc(hit.group(), value_fp)
+            self._record(fingerprint, hit.group(), unit, start)
+
+    def _record(self, fingerprint: str, value: str, unit: _Unit, column: int) -> None:
+        acc = self.items[fingerprint]
+        acc.occurrences += 1
+        acc.files.add(unit.path)
+        head = unit.text[:column]
+        prefix = (*unit.before, head) if head else tuple(unit.before)
+        prefix = prefix[-max(CONTEXT_LINES) :]
+        if len(acc.locations) < MAX_LOCATIONS:
+            contexts = []
+            taken = 0
+            for n in CONTEXT_LINES:
+                k = min(n, len(prefix))
+                if k == taken:
+                    break  # no prefix, or a larger window would repeat the whole prefix
+                taken = k
+                text = prefix_text(prefix, column, k)
+                contexts.append(
+                    PrefixContext(
+                        lines=k, chars=len(text), fingerprint=self.fp.of(CONTEXT_RULE, text)
+                    )
+                )
+            acc.locations.append(
+                Location(
+                    path=unit.path,
+                    line=unit.line,
+                    column=column,
+                    record=unit.record,
+                    field=unit.field,
+                    field_line=unit.field_line,
+                    contexts=contexts,
+                )
+            )
+        self.plain._add(
+            fingerprint,
+            value,
+            PlainOccurrence(
+                unit.path, unit.line, column, unit.record, unit.field, unit.field_line, prefix
+            ),
+        )
+
+    def scan_file(self, path: Path) -> None:
+        doc = readers.read_text(path)  # InputError: binary, empty, unreadable, huge lines
+        if doc.replaced_bytes:
+            self.warnings.append(f"{path}: not valid UTF-8; undecodable bytes were replaced")
+        name = str(path)
+        if path.suffix.lower().lstrip(".") in _JSONL:
+            self._scan_jsonl(name, doc.lines)
+        else:
+            lines = doc.lines
+            before_n = max(CONTEXT_LINES) - 1
+            units = [
+                _Unit(name, i + 1, text, before=lines[max(0, i - before_n) : i])
+                for i, text in enumerate(lines)
+            ]
+            self.scan_units(units)
+            self.records += len(lines)
+            self._tick(name, len(lines))
+        self.files += 1
+
+    def _scan_jsonl(self, name: str, lines: list[str]) -> None:
+        units: list[_Unit] = []
+        good = bad = record = 0
+        before_n = max(CONTEXT_LINES) - 1
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            record += 1
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                bad += 1  # exc.msg and the position only: never the offending text
+                self.skipped.append(
+                    Skipped(
+                        path=f"{name}:{number}",
+                        reason=f"record {record}: invalid JSON ({exc.msg} at column "
+                        f"{exc.colno}); record skipped",
+                    )
+                )
+                continue
+            good += 1
+            for field_name, text in _string_fields(data, ""):
+                parts = text.splitlines()
+                for k, part in enumerate(parts):
+                    units.append(
+                        _Unit(
+                            name,
+                            number,
+                            part,
+                            record=record,
+                            field=field_name or "$",
+                            field_line=k + 1,
+                            before=parts[max(0, k - before_n) : k],
+                        )
+                    )
+            if len(units) >= _CHUNK:
+                self.scan_units(units)
+                units = []
+        self.scan_units(units)
+        self.records += good
+        self._tick(name, good + bad)
+        if not good:
+            raise InputError(name, "no valid JSON Lines record; file not scanned")
+
+    def _tick(self, label: str, n: int) -> None:
+        if self.progress is not None:
+            self.progress(label, n)
+
+    def finish(self, created_from: list[str], vault_summary: VaultSummary | None) -> Inventory:
+        found_vault: set[str] = set()
+        items: list[InventoryItem] = []
+        for fingerprint, acc in self.items.items():
+            in_vault = acc.value_fp in self.vault
+            if in_vault:
+                found_vault.add(acc.value_fp)
+            items.append(_item(fingerprint, acc, in_vault))
+        for entry in self.vault.values():
+            if entry.value_fp in found_vault:
+                continue
+            fingerprint = self.fp.of(VAULT_RULE, entry.value)
+            self.plain._add_value(fingerprint, entry.value)
+            items.append(_item(fingerprint, _vault_acc(entry.value, entry.value_fp), True))
+        items.sort(key=lambda i: (-i.occurrences, i.fingerprint))
+        if vault_summary is not None:
+            vault_summary = vault_summary.model_copy(update={"found_in_corpus": len(found_vault)})
+        return Inventory(
+            created_from=created_from,
+            categories=sorted(self.categories),
+            files_scanned=self.files,
+            records_scanned=self.records,
+            items=items,
+            skipped=self.skipped,
+            warnings=self.warnings,
+            vault=vault_summary,
+        )
+
+
+def _string_fields(data: Any, path: str) -> Iterator[tuple[str, str]]:
+    """(field path, text) of every non-empty string in a JSON value, in document order:
+    ``text``, ``meta.source``, ``messages[1].content``."""
+    if isinstance(data, str):
+        if data:
+            yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _string_fields(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _string_fields(value, f"{path}[{i}]")
+
+
+def _vault_acc(value: str, value_fp: str) -> _Acc:
+    return _Acc(
+        rule=VAULT_RULE,
+        entity="SECRET",
+        category="secret",
+        value_fp=value_fp,
+        preview=mask(value, "SECRET", "secret"),
+        source="vault",
+    )
+
+
+def _item(fingerprint: str, acc: _Acc, in_vault: bool) -> InventoryItem:
+    return InventoryItem(
+        fingerprint=fingerprint,
+        value_fingerprint=acc.value_fp,
+        rule=acc.rule,
+        entity=acc.entity,
+        category=acc.category,
+        source=acc.source,
+        in_vault=in_vault,
+        preview=acc.preview,
+        occurrences=acc.occurrences,
+        files=len(acc.files),
+        locations=acc.locations,
+        locations_truncated=acc.occurrences > len(acc.locations),
+    )
+
+
+def default_engine(categories: Iterable[str]) -> Engine:
+    """The built-in detectors of ``categories`` (no NER)."""
+    return Engine(registry=default_registry().select(categories=list(categories)))
+
+
+def build_inventory(
+    paths: Sequence[Path | str],
+    *,
+    engine: Engine | None = None,
+    fingerprinter: Fingerprinter | None = None,
+    categories: Iterable[str] = ("secret", "pii"),
+    vault_lines: Iterable[str] | None = None,
+    progress: ProgressFn | None = None,
+) -> tuple[Inventory, InventoryPlaintext]:
+    """Scans the corpus under ``paths`` and returns its inventory and, in memory only, the
+    plaintext behind it.
+
+    Files under folders are found by ``clearance.scan.readers.discover`` (VCS, virtualenv and
+    cache folders skipped). ``.jsonl``/``.ndjson`` files are parsed record by record and every
+    string field is scanned; every other file is read as text, line by line. A missing,
+    binary, empty or unreadable file, or a JSONL record that is not valid JSON, is listed in
+    ``skipped`` with the reason and the run goes on. ``vault_lines`` (e.g. ``read_vault(path)``)
+    is a known-secret list: stripped, blank lines counted and ignored, duplicates counted and
+    imported once, each entry fingerprinted as soon as it is read.
+
+    Raises ``PolicyError`` for an unknown category.
+    """
+    cats = list(dict.fromkeys(categories))
+    unknown = sorted(set(cats) - set(CATEGORIES))
+    if unknown or not cats:
+        raise PolicyError(
+            f"categories {', '.join(unknown) or '(none)'}: expected some of {', '.join(CATEGORIES)}"
+        )
+    fp = fingerprinter or Fingerprinter(load_key())
+    eng = engine or default_engine(cats)
+    warnings: list[str] = []
+    vault: dict[str, _VaultEntry] = {}
+    vault_summary: VaultSummary | None = None
+    if vault_lines is not None:
+        vault, vault_summary = _import_vault(vault_lines, fp, warnings)
+    builder = _Builder(eng, fp, set(cats), vault, progress)
+    builder.warnings.extend(warnings)
+    files, missing = readers.discover([Path(p) for p in paths])
+    builder.skipped.extend(Skipped(path=p, reason=r) for p, r in missing)
+    for path in files:
+        try:
+            builder.scan_file(path)
+        except InputError as exc:
+            builder.skipped.append(Skipped(path=exc.source, reason=exc.reason))
+    inventory = builder.finish([str(p) for p in paths], vault_summary)
+    return inventory, builder.plain
