@@ -17,6 +17,7 @@ from clearance.demo.german import (
 from clearance.errors import InputError, PolicyError
 from clearance.fairness.data import MISSING_GROUP, Bins, Derivation, prepare, read_table
 from clearance.fairness.loading import load_model
+from tests._data import german_path
 
 AGE = {
     "age_group": Derivation(
@@ -215,7 +216,7 @@ def test_configuration_errors() -> None:
 
 @pytest.fixture(scope="module")
 def german() -> pl.DataFrame:
-    return load_german()
+    return load_german(german_path())
 
 
 @pytest.fixture(scope="module")

@@ -28,13 +28,13 @@ from clearance.fairness.mitigation import (
     save_chosen,
     tradeoff_table,
 )
+from tests._data import german_path
 
-GERMAN = Path("/work/shared/data/german.data")
 N_RESAMPLES = 50
 
 
 def german() -> tuple[pl.DataFrame, np.ndarray, pl.Series]:
-    df = pl.read_csv(GERMAN, separator=" ", has_header=False)
+    df = pl.read_csv(german_path(), separator=" ", has_header=False)
     names = [f"a{i}" for i in range(1, 21)] + ["label"]
     df = df.rename(dict(zip(df.columns, names, strict=True)))
     y = (df["label"] == 1).to_numpy().astype(int)  # 1 good (favourable), 2 bad

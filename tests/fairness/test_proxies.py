@@ -10,6 +10,7 @@ from clearance.demo.german import GERMAN_DERIVATIONS, GERMAN_TARGET, load_german
 from clearance.errors import InputError
 from clearance.fairness.models import Proxy
 from clearance.fairness.proxies import find_proxies
+from tests._data import german_path
 
 
 def postcode_data(n: int = 3000, seed: int = 0) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -115,7 +116,7 @@ def test_degenerate_inputs() -> None:
 
 @pytest.fixture(scope="module")
 def german_proxies() -> list[Proxy]:
-    german = load_german()
+    german = load_german(german_path())
     sex = GERMAN_DERIVATIONS["sex"]
     assert sex.map is not None
     sensitive = pl.DataFrame(

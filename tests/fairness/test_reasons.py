@@ -21,6 +21,7 @@ from clearance.fairness.reasons import (
     default_reason,
     summarise_reasons,
 )
+from tests._data import german_path
 
 NUMERIC = ["debt_ratio", "income", "years_at_address"]
 
@@ -238,7 +239,7 @@ def test_summarise_reasons(data: tuple[pl.DataFrame, np.ndarray], linear: Any) -
 
 def test_german_credit_demo_model(tmp_path: Path) -> None:
     """The demo's LoadedModel (skops, one-hot + scaling + logistic regression, labels 1/2)."""
-    german = load_german()
+    german = load_german(german_path())
     path = train_credit_model(german, tmp_path / "credit.skops")
     model = load_model(path, favourable=1)
     X = german.drop(GERMAN_TARGET)
