@@ -1,0 +1,856 @@
+"""Model backends for ``clearance llm``: what the leakage probes generate from and score with.
+
+Two backends implement the :class:`ModelBackend` protocol:
+
+* :class:`HuggingFaceBackend`: a causal LM read from a local folder with ``transformers``
+  (safetensors/bin weights, or a ``.gguf`` file through ``gguf_file=``). Nothing is downloaded:
+  every ``from_pretrained`` call passes ``local_files_only=True``. ``torch`` and ``transformers``
+  are optional (``pip install 'clearance[llm]'``) and imported only when the model is loaded.
+* :class:`OpenAICompatibleBackend`: any server speaking the OpenAI HTTP API (vLLM, llama.cpp's
+  ``llama-server``, TGI, Ollama, OpenAI itself), through ``httpx``. Requests run concurrently on
+  a thread pool (the public API stays synchronous), are rate-limited by a token bucket and retried
+  with exponential backoff and seeded jitter on HTTP 429/500/502/503/504 and timeouts, honouring
+  ``Retry-After``.
+
+:func:`load_backend` builds either from a spec string: ``hf:PATH[#GGUF_FILE]`` or
+``openai:URL#MODEL``.
+
+Secrets: the API key is read from an environment variable when the client is created, sent only
+in the ``Authorization`` header and never logged nor put in an error message. Error messages
+never quote a prompt or a response body either (a server's 4xx body may echo the prompt, which
+may hold the very secret being audited): a rejected request is reported with its HTTP status and
+the server's short error type only.
+
+Errors: an endpoint that cannot be reached or rejects the key raises
+:class:`~clearance.errors.SourceUnavailableError` (exit 6); a request or model path the backend
+cannot use raises :class:`~clearance.errors.InputError` (exit 3); a missing optional dependency
+raises :class:`~clearance.errors.BackendUnavailableError` (exit 5), and so does
+:class:`NotSupportedError`, raised by :meth:`ModelBackend.score` on a backend that cannot score.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+from clearance.errors import BackendUnavailableError, InputError, SourceUnavailableError
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "Generation",
+    "HuggingFaceBackend",
+    "ModelBackend",
+    "NotSupportedError",
+    "OpenAICompatibleBackend",
+    "load_backend",
+]
+
+LLM_EXTRA_HINT = "pip install 'clearance[llm]'"
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_ERROR_TYPE = re.compile(r"[A-Za-z0-9_.\-]{1,40}")
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One generated continuation.
+
+    ``logprob`` is the sum of the log-probabilities of the generated tokens under the model (at
+    temperature 1, whatever the sampling temperature), or ``None`` when the backend did not
+    return them."""
+
+    text: str
+    logprob: float | None = None
+
+
+class NotSupportedError(BackendUnavailableError):
+    """The backend cannot do what was asked (e.g. score a continuation: the endpoint does not
+    return prompt log-probabilities)."""
+
+
+@runtime_checkable
+class ModelBackend(Protocol):
+    """What the LLM probes need from a model."""
+
+    @property
+    def name(self) -> str:
+        """A display name, without credentials."""
+        ...
+
+    @property
+    def supports_logprobs(self) -> bool:
+        """Whether :meth:`generate` fills :attr:`Generation.logprob`."""
+        ...
+
+    def generate(
+        self,
+        prompts: Sequence[str],
+        *,
+        max_new_tokens: int,
+        temperature: float = 0.0,
+        n: int = 1,
+        seed: int = 0,
+    ) -> list[list[Generation]]:
+        """``n`` generations per prompt, in prompt order. ``temperature == 0`` is greedy."""
+        ...
+
+    def score(self, prompts: Sequence[str], continuations: Sequence[str]) -> list[float]:
+        """The log-likelihood of each continuation given its prompt (natural log, summed over the
+        continuation's tokens). Raises :class:`NotSupportedError` when the backend cannot."""
+        ...
+
+
+def _check_generate_args(max_new_tokens: int, temperature: float, n: int) -> None:
+    if max_new_tokens < 1:
+        raise InputError("generate", f"max_new_tokens must be at least 1, got {max_new_tokens}")
+    if temperature < 0 or not math.isfinite(temperature):
+        raise InputError("generate", f"temperature must be finite and >= 0, got {temperature}")
+    if n < 1:
+        raise InputError("generate", f"n must be at least 1, got {n}")
+
+
+def _check_score_args(prompts: Sequence[str], continuations: Sequence[str]) -> None:
+    if len(prompts) != len(continuations):
+        raise InputError("score", f"{len(prompts)} prompts but {len(continuations)} continuations")
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+# ------------------------------------------------------------------------------- Hugging Face
+
+
+class HuggingFaceBackend:
+    """A local causal LM run with ``transformers`` (``AutoModelForCausalLM``).
+
+    ``path`` is a model folder (``config.json`` + weights + tokenizer files), or a folder holding
+    a GGUF file named by ``gguf_file`` (``path`` may also be the ``.gguf`` file itself); GGUF
+    weights are dequantised by ``transformers`` and need the ``gguf`` package. ``dtype`` is a
+    torch dtype name (``"float32"``, ``"bfloat16"``, ...) or ``None`` for the checkpoint's.
+    The model is loaded on first use.
+
+    Generation pads batches on the left (the tokenizer's pad token is set to its end-of-sequence
+    token when it has none) and uses a fresh ``GenerationConfig``, not the checkpoint's, so that
+    ``temperature == 0`` is plain greedy decoding (no repetition penalty or top-k from the
+    checkpoint) and ``temperature > 0`` is plain sampling from the softmax at that temperature
+    (``top_k=0``, ``top_p=1``). Sampling is seeded with ``torch.manual_seed(seed)`` inside
+    ``torch.random.fork_rng`` (the caller's global RNG state is left untouched): the same
+    prompts, ``batch_size`` and seed give the same generations.
+
+    Scoring tokenizes ``prompt + continuation`` as one text (as the model would see it) and sums
+    the log-softmax of the tokens that cover at least one character of the continuation, found
+    with the fast tokenizer's offset mapping. A token that straddles the boundary (BPE may merge
+    the prompt's last characters with the continuation's first) is counted with the
+    continuation. Without a fast tokenizer the continuation's tokens are the last
+    ``len(tokens(prompt + continuation)) - len(tokens(prompt))``. The first token of a text has
+    no context; when it belongs to the continuation (empty prompt), the tokenizer's BOS token is
+    put in front when it has one, and the token is left out of the sum otherwise.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        gguf_file: str | None = None,
+        device: str = "cpu",
+        batch_size: int = 8,
+        dtype: str | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.gguf_file = gguf_file
+        self.device = device
+        self.batch_size = batch_size
+        self.dtype = dtype
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return f"hf:{self.path}" + (f"#{self.gguf_file}" if self.gguf_file else "")
+
+    @property
+    def supports_logprobs(self) -> bool:
+        return True
+
+    # -- loading
+
+    def _load(self) -> tuple[Any, Any]:
+        with self._lock:
+            if self._model is None:
+                self._model, self._tokenizer = self._load_model()
+        return self._model, self._tokenizer
+
+    def _load_model(self) -> tuple[Any, Any]:
+        try:
+            import torch
+            import transformers
+        except ImportError:
+            raise BackendUnavailableError("transformers", LLM_EXTRA_HINT) from None
+        if self.batch_size < 1:
+            raise InputError(self.name, f"batch_size must be at least 1, got {self.batch_size}")
+        folder, gguf = self.path, self.gguf_file
+        if gguf is None and folder.suffix.lower() == ".gguf":
+            folder, gguf = folder.parent, folder.name
+        source = str(self.path)
+        if not folder.exists():
+            raise InputError(source, "no such model folder")
+        if not folder.is_dir():
+            raise InputError(source, "not a model folder (give the folder, or PATH#file.gguf)")
+        kwargs: dict[str, Any] = {"local_files_only": True}
+        if gguf is not None:
+            if not (folder / gguf).is_file():
+                raise InputError(source, f"no GGUF file named {gguf!r} in the folder")
+            kwargs["gguf_file"] = gguf
+        elif not (folder / "config.json").is_file():
+            raise InputError(source, "not a transformers model folder (no config.json)")
+        torch_dtype: Any = None
+        if self.dtype is not None:
+            torch_dtype = getattr(torch, self.dtype, None)
+            if not isinstance(torch_dtype, torch.dtype):
+                raise InputError(source, f"unknown dtype {self.dtype!r}")
+        try:
+            config = transformers.AutoConfig.from_pretrained(folder, **kwargs)
+        except ImportError as exc:  # GGUF without the gguf package, and the like
+            raise BackendUnavailableError(
+                "transformers", f"{LLM_EXTRA_HINT} ({_one_line(str(exc), 80)})"
+            ) from None
+        except (OSError, ValueError, KeyError) as exc:
+            raise InputError(
+                source, f"cannot read the model config: {_one_line(str(exc))}"
+            ) from None
+        model_kwargs = dict(kwargs)
+        if torch_dtype is not None:
+            # ``torch_dtype`` was renamed ``dtype`` in transformers 4.56
+            model_kwargs[_dtype_kwarg(transformers.__version__)] = torch_dtype
+        try:
+            model: Any = transformers.AutoModelForCausalLM.from_pretrained(
+                folder, config=config, **model_kwargs
+            )
+        except ValueError as exc:
+            if "Unrecognized configuration class" in str(exc):
+                kind = getattr(config, "model_type", None) or type(config).__name__
+                raise InputError(source, f"not a causal language model ({kind})") from None
+            raise InputError(source, f"cannot load the model: {_one_line(str(exc))}") from None
+        except ImportError as exc:
+            raise BackendUnavailableError(
+                "transformers", f"{LLM_EXTRA_HINT} ({_one_line(str(exc), 80)})"
+            ) from None
+        except (OSError, KeyError, RuntimeError) as exc:
+            raise InputError(source, f"cannot load the model: {_one_line(str(exc))}") from None
+        try:
+            tokenizer = transformers.AutoTokenizer.from_pretrained(folder, **kwargs)
+        except (OSError, ValueError, KeyError) as exc:
+            raise InputError(source, f"cannot load the tokenizer: {_one_line(str(exc))}") from None
+        tokenizer.padding_side = "left"
+        if tokenizer.pad_token_id is None:
+            if tokenizer.eos_token_id is not None:
+                tokenizer.pad_token = tokenizer.eos_token
+            else:  # any id does: padded positions are masked out
+                tokenizer.pad_token = tokenizer.convert_ids_to_tokens(0)
+        try:
+            model.to(self.device)
+        except (RuntimeError, AssertionError) as exc:
+            raise BackendUnavailableError(f"device {self.device}", _one_line(str(exc))) from None
+        model.eval()
+        return model, tokenizer
+
+    # -- generation
+
+    def generate(
+        self,
+        prompts: Sequence[str],
+        *,
+        max_new_tokens: int,
+        temperature: float = 0.0,
+        n: int = 1,
+        seed: int = 0,
+    ) -> list[list[Generation]]:
+        _check_generate_args(max_new_tokens, temperature, n)
+        if not prompts:
+            return []
+        model, tokenizer = self._load()  # first: raises BackendUnavailableError without torch
+        import torch
+        import transformers
+
+        generation_config: Any = transformers.GenerationConfig
+
+        sample = temperature > 0
+        eos = model.generation_config.eos_token_id
+        if eos is None:
+            eos = tokenizer.eos_token_id
+        options: dict[str, Any] = {
+            "max_new_tokens": max_new_tokens,
+            "do_sample": sample,
+            "num_return_sequences": n,
+            "pad_token_id": tokenizer.pad_token_id,
+            "eos_token_id": eos,
+            "bos_token_id": tokenizer.bos_token_id,
+            "return_dict_in_generate": True,
+            "output_logits": True,
+        }
+        if sample:
+            options.update(temperature=temperature, top_k=0, top_p=1.0)
+        config = generation_config(**options)
+        stops = {eos} if isinstance(eos, int) else set(eos or ())
+        results: list[list[Generation]] = []
+        devices = [torch.device(self.device)] if torch.device(self.device).type == "cuda" else []
+        with torch.random.fork_rng(devices=devices), torch.inference_mode():
+            torch.manual_seed(seed)
+            for start in range(0, len(prompts), self.batch_size):
+                batch = list(prompts[start : start + self.batch_size])
+                results.extend(self._generate_batch(model, tokenizer, batch, config, n, stops))
+        return results
+
+    def _generate_batch(
+        self, model: Any, tokenizer: Any, batch: list[str], config: Any, n: int, stops: set[int]
+    ) -> list[list[Generation]]:
+        import torch
+
+        enc = tokenizer(batch, return_tensors="pt", padding=True)
+        enc = {k: v.to(model.device) for k, v in enc.items()}
+        out = model.generate(**enc, generation_config=config)
+        width = enc["input_ids"].shape[1]
+        new = out.sequences[:, width:]
+        # raw logits (temperature 1): log-probabilities under the model, as the HTTP APIs give
+        logits = torch.stack(out.logits, dim=1).float()[:, : new.shape[1]]
+        token_lp = torch.log_softmax(logits, dim=-1).gather(-1, new.unsqueeze(-1)).squeeze(-1)
+        generations: list[Generation] = []
+        for row in range(new.shape[0]):
+            ids = new[row].tolist()
+            length = len(ids)
+            for i, tok in enumerate(ids):
+                if tok in stops:  # the end-of-sequence token counts; the padding after it not
+                    length = i + 1
+                    break
+            text = tokenizer.decode(ids[:length], skip_special_tokens=True)
+            generations.append(Generation(text, float(token_lp[row, :length].sum())))
+        return [generations[i * n : (i + 1) * n] for i in range(len(batch))]
+
+    # -- scoring
+
+    def score(self, prompts: Sequence[str], continuations: Sequence[str]) -> list[float]:
+        _check_score_args(prompts, continuations)
+        if not prompts:
+            return []
+        model, tokenizer = self._load()
+        import torch
+
+        encoded = [
+            self._encode_pair(tokenizer, p, c) for p, c in zip(prompts, continuations, strict=True)
+        ]
+        scores: list[float] = []
+        pad = tokenizer.pad_token_id
+        with torch.inference_mode():
+            for start in range(0, len(encoded), self.batch_size):
+                batch = encoded[start : start + self.batch_size]
+                width = max(len(ids) for ids, _ in batch)
+                # right padding: positions stay 0..len-1 and no real token attends to a pad
+                input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for row, (ids, _) in enumerate(batch):
+                    input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+                    mask[row, : len(ids)] = 1
+                logits = model(
+                    input_ids=input_ids.to(model.device), attention_mask=mask.to(model.device)
+                ).logits.float()
+                logp = torch.log_softmax(logits[:, :-1], dim=-1)
+                targets = input_ids[:, 1:].to(model.device).unsqueeze(-1)
+                token_lp = logp.gather(-1, targets).squeeze(-1).cpu()
+                for row, (_, first) in enumerate(batch):
+                    length = len(batch[row][0])
+                    # token t is predicted at position t-1; the first token is never scored
+                    lo = max(first, 1)
+                    scores.append(
+                        float(token_lp[row, lo - 1 : length - 1].sum()) if lo < length else 0.0
+                    )
+        return scores
+
+    @staticmethod
+    def _encode_pair(tokenizer: Any, prompt: str, continuation: str) -> tuple[list[int], int]:
+        """The token ids of ``prompt + continuation`` and the index of the continuation's first
+        token (``len(ids)`` when the continuation is empty)."""
+        text = prompt + continuation
+        if not continuation:
+            return tokenizer(text)["input_ids"] or [0], 1 << 30
+        if getattr(tokenizer, "is_fast", False):
+            enc = tokenizer(text, return_offsets_mapping=True)
+            ids: list[int] = list(enc["input_ids"])
+            offsets = enc["offset_mapping"]
+            boundary = len(prompt)
+            first = next(
+                (i for i, (s, e) in enumerate(offsets) if e > boundary and e > s), len(ids)
+            )
+        else:
+            ids = list(tokenizer(text)["input_ids"])
+            n_prompt = len(tokenizer(prompt)["input_ids"]) if prompt else 0
+            first = min(n_prompt, len(ids))
+        if first == 0 and tokenizer.bos_token_id is not None:
+            ids, first = [tokenizer.bos_token_id, *ids], 1
+        return ids, first
+
+
+def _dtype_kwarg(version: str) -> str:
+    parts = re.findall(r"\d+", version)[:2]
+    major, minor = (int(parts[0]), int(parts[1])) if len(parts) == 2 else (0, 0)
+    return "dtype" if (major, minor) >= (4, 56) else "torch_dtype"
+
+
+# --------------------------------------------------------------------------- OpenAI-compatible
+
+
+class _TokenBucket:
+    """At most ``rate`` acquisitions per second on average, bursts up to ``max(1, rate)``."""
+
+    def __init__(self, rate: float, sleep: Callable[[float], None]) -> None:
+        self.rate = rate
+        self.capacity = max(1.0, rate)
+        self.tokens = self.capacity
+        self.updated = time.monotonic()
+        self._sleep = sleep
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+                self.updated = now
+                if self.tokens >= 1:
+                    self.tokens -= 1
+                    return
+                wait = (1 - self.tokens) / self.rate
+            self._sleep(wait)
+
+
+class _RequestRejected(InputError):
+    """A 4xx (other than 401/403/429) or 501 answer; ``status`` says which."""
+
+    def __init__(self, source: str, status: int, error_type: str | None) -> None:
+        self.status = status
+        detail = f" ({error_type})" if error_type else ""
+        super().__init__(source, f"the endpoint rejected the request: HTTP {status}{detail}")
+
+
+def _mask_url(url: str) -> str:
+    """The URL without user info, query string or fragment."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return "<endpoint URL>"
+    rest = rest.split("?", 1)[0].split("#", 1)[0]
+    host, slash, path = rest.partition("/")
+    host = host.rpartition("@")[2]
+    return f"{scheme}://{host}{slash}{path}".rstrip("/")
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _error_type(response: httpx.Response) -> str | None:
+    """The server's short error type (``invalid_request_error``, ``BadRequestError``, ...), never
+    its message: that may echo the prompt."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    error = body.get("error")
+    candidates: list[Any] = []
+    if isinstance(error, dict):
+        candidates = [error.get("type"), error.get("code")]
+    candidates.append(body.get("type"))
+    for value in candidates:
+        if isinstance(value, str) and _ERROR_TYPE.fullmatch(value):
+            return value
+    return None
+
+
+def _sum_logprobs(values: Sequence[Any]) -> float | None:
+    numbers = [float(v) for v in values if isinstance(v, int | float)]
+    return sum(numbers) if numbers else None
+
+
+class OpenAICompatibleBackend:
+    """A model behind an OpenAI-compatible HTTP API.
+
+    ``base_url`` is the server's root (``http://localhost:8000``; a trailing ``/v1`` is
+    accepted). ``mode="completions"`` posts the prompt as is to ``/v1/completions``;
+    ``mode="chat"`` sends it as one user message to ``/v1/chat/completions`` (the server applies
+    the chat template). The API key is read from the environment variable ``api_key_env`` when
+    the first request is made and sent as ``Authorization: Bearer``; when the variable is unset no
+    header is sent (local servers need none).
+
+    ``concurrency`` requests run at once (a thread pool; one request per prompt, asking for
+    ``n`` choices; more requests are made when a server returns fewer choices than asked).
+    ``rate_limit_per_s`` caps the request rate with a token bucket. Each request is tried up to
+    ``1 + max_retries`` times on HTTP 429/500/502/503/504, timeouts (``timeout`` seconds) and
+    dropped connections, waiting ``Retry-After`` when the server sends it (at most
+    ``max_retry_after`` seconds) and otherwise ``backoff_base * 2**attempt`` seconds with a jitter
+    drawn from a generator seeded with ``jitter_seed``.
+
+    ``logprobs=True`` asks for token log-probabilities (``logprobs: 1`` on completions,
+    ``logprobs: true, top_logprobs: 1`` on chat); :attr:`Generation.logprob` is ``None`` when the
+    server leaves them out. :meth:`score` posts ``prompt + continuation`` to ``/v1/completions``
+    with ``echo: true, logprobs: 1, max_tokens: 0`` (vLLM and llama.cpp support it; OpenAI's own
+    API no longer does) and raises :class:`NotSupportedError` when the server refuses it or
+    answers without prompt log-probabilities. Continuation tokens are those whose text ends
+    after the prompt (``text_offset``), as in :class:`HuggingFaceBackend`.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        model: str,
+        api_key_env: str | None = "OPENAI_API_KEY",
+        mode: Literal["completions", "chat"] = "completions",
+        concurrency: int = 4,
+        max_retries: int = 3,
+        timeout: float = 30.0,
+        rate_limit_per_s: float | None = None,
+        logprobs: bool = True,
+        backoff_base: float = 0.5,
+        max_retry_after: float = 60.0,
+        jitter_seed: int = 0,
+    ) -> None:
+        if mode not in ("completions", "chat"):
+            raise InputError(
+                "openai backend", f"mode must be 'completions' or 'chat', got {mode!r}"
+            )
+        if concurrency < 1:
+            raise InputError("openai backend", f"concurrency must be at least 1, got {concurrency}")
+        if max_retries < 0:
+            raise InputError("openai backend", f"max_retries must be >= 0, got {max_retries}")
+        if rate_limit_per_s is not None and not rate_limit_per_s > 0:
+            raise InputError("openai backend", "rate_limit_per_s must be positive")
+        root = base_url.rstrip("/")
+        if root.endswith("/v1"):
+            root = root[: -len("/v1")]
+        self.base_url = root
+        self.model = model
+        self.api_key_env = api_key_env
+        self.mode = mode
+        self.concurrency = concurrency
+        self.max_retries = max_retries
+        self.timeout = timeout
+        self.rate_limit_per_s = rate_limit_per_s
+        self.logprobs = logprobs
+        self.backoff_base = backoff_base
+        self.max_retry_after = max_retry_after
+        self._source = _mask_url(root)
+        self._rng = random.Random(jitter_seed)
+        self._rng_lock = threading.Lock()
+        self._client_lock = threading.Lock()
+        self._client: httpx.Client | None = None
+        self._sleep: Callable[[float], None] = time.sleep
+        self._bucket = (
+            _TokenBucket(rate_limit_per_s, self._sleep) if rate_limit_per_s is not None else None
+        )
+
+    @property
+    def name(self) -> str:
+        return f"openai:{self._source}#{self.model}"
+
+    @property
+    def supports_logprobs(self) -> bool:
+        return self.logprobs
+
+    def __repr__(self) -> str:
+        return (
+            f"OpenAICompatibleBackend({self._source!r}, model={self.model!r}, mode={self.mode!r})"
+        )
+
+    def close(self) -> None:
+        with self._client_lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+
+    def __enter__(self) -> OpenAICompatibleBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- HTTP
+
+    def _http(self) -> httpx.Client:
+        with self._client_lock:
+            if self._client is None:
+                try:
+                    import httpx
+                except ImportError:
+                    raise BackendUnavailableError("httpx", LLM_EXTRA_HINT) from None
+                headers = {"Accept": "application/json"}
+                key = os.environ.get(self.api_key_env) if self.api_key_env else None
+                if key:
+                    headers["Authorization"] = f"Bearer {key}"
+                self._client = httpx.Client(
+                    base_url=self.base_url,
+                    headers=headers,
+                    timeout=httpx.Timeout(self.timeout),
+                    limits=httpx.Limits(
+                        max_connections=self.concurrency,
+                        max_keepalive_connections=self.concurrency,
+                    ),
+                    follow_redirects=False,
+                    trust_env=False,
+                )
+            return self._client
+
+    def _backoff(self, attempt: int) -> float:
+        with self._rng_lock:
+            jitter = self._rng.random()
+        return self.backoff_base * (2.0**attempt) * (0.5 + jitter)
+
+    def _post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        import httpx
+
+        client = self._http()
+        source = self._source + path
+        failure = ""
+        for attempt in range(self.max_retries + 1):
+            if self._bucket is not None:
+                self._bucket.acquire()
+            wait: float | None = None
+            try:
+                response = client.post(path, json=payload)
+            except httpx.ConnectError as exc:
+                reason = "host not found" if _is_dns_error(exc) else "connection refused"
+                raise SourceUnavailableError(source, reason) from None
+            except httpx.TimeoutException:
+                failure = f"no response within {self.timeout:g} s"
+            except httpx.TransportError:
+                failure = "the connection was dropped"
+            else:
+                status = response.status_code
+                if 200 <= status < 300:
+                    try:
+                        body = response.json()
+                    except ValueError:
+                        body = None
+                    if not isinstance(body, dict):
+                        raise InputError(source, "the endpoint did not answer with a JSON object")
+                    return body
+                if status in (401, 403):
+                    raise SourceUnavailableError(
+                        source, f"the endpoint rejected the API key (HTTP {status})"
+                    )
+                if status not in _RETRY_STATUSES:
+                    if status >= 500 and status != 501:
+                        raise SourceUnavailableError(source, f"HTTP {status} from the endpoint")
+                    raise _RequestRejected(source, status, _error_type(response))
+                failure = f"HTTP {status}"
+                wait = _retry_after(response.headers.get("Retry-After"))
+            if attempt == self.max_retries:
+                break
+            delay = self._backoff(attempt) if wait is None else wait
+            self._sleep(min(delay, self.max_retry_after))
+        retries = f" after {self.max_retries} retries" if self.max_retries else ""
+        raise SourceUnavailableError(source, f"{failure}{retries}")
+
+    def _map(self, fn: Callable[[int], Any], count: int) -> list[Any]:
+        self._http()  # create the client (and read the key) once, before the threads start
+        if count == 1 or self.concurrency == 1:
+            return [fn(i) for i in range(count)]
+        with ThreadPoolExecutor(max_workers=min(self.concurrency, count)) as pool:
+            return list(pool.map(fn, range(count)))
+
+    # -- generation
+
+    def generate(
+        self,
+        prompts: Sequence[str],
+        *,
+        max_new_tokens: int,
+        temperature: float = 0.0,
+        n: int = 1,
+        seed: int = 0,
+    ) -> list[list[Generation]]:
+        _check_generate_args(max_new_tokens, temperature, n)
+        prompts = list(prompts)
+        return self._map(
+            lambda i: self._generate_one(prompts[i], max_new_tokens, temperature, n, seed),
+            len(prompts),
+        )
+
+    def _generate_one(
+        self, prompt: str, max_new_tokens: int, temperature: float, n: int, seed: int
+    ) -> list[Generation]:
+        generations: list[Generation] = []
+        request = 0
+        while len(generations) < n:
+            want = n - len(generations)
+            payload: dict[str, Any] = {
+                "model": self.model,
+                "max_tokens": max_new_tokens,
+                "temperature": temperature,
+                "n": want,
+                "seed": seed + request,
+            }
+            if self.mode == "chat":
+                payload["messages"] = [{"role": "user", "content": prompt}]
+                if self.logprobs:
+                    payload.update(logprobs=True, top_logprobs=1)
+                body = self._post("/v1/chat/completions", payload)
+                got = [self._chat_choice(c) for c in self._choices(body, "/v1/chat/completions")]
+            else:
+                payload["prompt"] = prompt
+                if self.logprobs:
+                    payload["logprobs"] = 1
+                body = self._post("/v1/completions", payload)
+                got = [self._completion_choice(c) for c in self._choices(body, "/v1/completions")]
+            if not got:
+                raise InputError(self._source, "the endpoint answered without any choice")
+            generations.extend(got[:want])
+            request += 1
+        return generations
+
+    def _choices(self, body: dict[str, Any], path: str) -> list[dict[str, Any]]:
+        choices = body.get("choices")
+        if not isinstance(choices, list) or not all(isinstance(c, dict) for c in choices):
+            raise InputError(self._source + path, "unexpected answer: no 'choices' list")
+        return sorted(
+            choices, key=lambda c: c.get("index", 0) if isinstance(c.get("index"), int) else 0
+        )
+
+    @staticmethod
+    def _completion_choice(choice: dict[str, Any]) -> Generation:
+        text = choice.get("text")
+        logprobs = choice.get("logprobs")
+        total = None
+        if isinstance(logprobs, dict) and isinstance(logprobs.get("token_logprobs"), list):
+            total = _sum_logprobs(logprobs["token_logprobs"])
+        return Generation(text if isinstance(text, str) else "", total)
+
+    @staticmethod
+    def _chat_choice(choice: dict[str, Any]) -> Generation:
+        message = choice.get("message")
+        content = message.get("content") if isinstance(message, dict) else None
+        logprobs = choice.get("logprobs")
+        total = None
+        if isinstance(logprobs, dict) and isinstance(logprobs.get("content"), list):
+            total = _sum_logprobs(
+                [t.get("logprob") for t in logprobs["content"] if isinstance(t, dict)]
+            )
+        return Generation(content if isinstance(content, str) else "", total)
+
+    # -- scoring
+
+    def score(self, prompts: Sequence[str], continuations: Sequence[str]) -> list[float]:
+        _check_score_args(prompts, continuations)
+        pairs = list(zip(prompts, continuations, strict=True))
+        return self._map(lambda i: self._score_one(*pairs[i]), len(pairs))
+
+    def _not_supported(self) -> NotSupportedError:
+        return NotSupportedError(
+            self.name,
+            "the endpoint does not return prompt log-probabilities (/v1/completions with "
+            "echo=true); use a vLLM or llama.cpp server, or an hf: model",
+        )
+
+    def _score_one(self, prompt: str, continuation: str) -> float:
+        if not continuation:
+            return 0.0
+        text = prompt + continuation
+        payload = {
+            "model": self.model,
+            "prompt": text,
+            "max_tokens": 0,
+            "echo": True,
+            "logprobs": 1,
+            "temperature": 0.0,
+        }
+        try:
+            body = self._post("/v1/completions", payload)
+        except _RequestRejected:
+            raise self._not_supported() from None
+        choices = body.get("choices")
+        logprobs = (
+            choices[0].get("logprobs")
+            if isinstance(choices, list) and choices and isinstance(choices[0], dict)
+            else None
+        )
+        if not isinstance(logprobs, dict):
+            raise self._not_supported()
+        tokens = logprobs.get("tokens")
+        values = logprobs.get("token_logprobs")
+        offsets = logprobs.get("text_offset")
+        if not (
+            isinstance(tokens, list) and isinstance(values, list) and isinstance(offsets, list)
+        ):
+            raise self._not_supported()
+        boundary, total = len(prompt), 0.0
+        for token, value, offset in zip(tokens, values, offsets, strict=False):
+            if not isinstance(offset, int) or offset >= len(text):
+                continue  # a generated token, past the echoed text
+            end = offset + len(token) if isinstance(token, str) else offset + 1
+            if end > boundary and isinstance(value, int | float):
+                total += float(value)
+        return total
+
+
+def _is_dns_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return any(
+        marker in text
+        for marker in (
+            "name or service not known",
+            "nodename nor servname",
+            "getaddrinfo",
+            "name resolution",
+        )
+    )
+
+
+# --------------------------------------------------------------------------------- load_backend
+
+
+def load_backend(spec: str, **options: Any) -> ModelBackend:
+    """A backend from a spec string; ``options`` go to its constructor.
+
+    * ``hf:PATH`` or ``hf:PATH#FILE.gguf``: :class:`HuggingFaceBackend` (``PATH`` may also be the
+      ``.gguf`` file itself);
+    * ``openai:URL#MODEL``: :class:`OpenAICompatibleBackend`, e.g.
+      ``openai:http://localhost:8000/v1#Qwen/Qwen2.5-0.5B``.
+    """
+    kind, sep, rest = spec.partition(":")
+    if sep and kind == "hf" and rest:
+        path, hash_, gguf = rest.partition("#")
+        return HuggingFaceBackend(path, gguf_file=gguf if hash_ and gguf else None, **options)
+    if sep and kind == "openai" and rest:
+        url, hash_, model = rest.rpartition("#")
+        if not hash_ or not url or not model:
+            raise InputError(
+                _mask_url(rest), "an openai: backend needs the model name: openai:URL#MODEL"
+            )
+        if not url.startswith(("http://", "https://")):
+            raise InputError(_mask_url(url), "the endpoint URL must start with http:// or https://")
+        return OpenAICompatibleBackend(url, model=model, **options)
+    shown = f"{kind}:…" if sep else "<backend spec>"
+    raise InputError(shown, "unknown backend: use hf:PATH[#FILE.gguf] or openai:URL#MODEL")
