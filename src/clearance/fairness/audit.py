@@ -8,6 +8,7 @@ are at hand. Groups below the minimum size are reported as insufficient, never r
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,12 +18,13 @@ from clearance import __version__
 from clearance.fairness.curves import GroupCurves, group_curves
 from clearance.fairness.data import PreparationNotes
 from clearance.fairness.loading import LoadedModel
-from clearance.fairness.metrics import disparities, group_metrics
+from clearance.fairness.metrics import MISSING, disparities, group_metrics
 from clearance.fairness.models import (
     Comparison,
     Disparity,
     FairnessData,
     GroupMetrics,
+    Interval,
     Proxy,
     Verdict,
 )
@@ -37,12 +39,30 @@ from clearance.fairness.stats import (
     COMPARED_METRICS,
     ComparisonInput,
     GroupCounts,
+    bootstrap_indices,
     bootstrap_rates,
     compare_to_reference,
     confusion_counts,
+    percentile_interval,
 )
 
 INTERSECTION = " & "
+
+#: Group metrics and disparities whose intervals need the rows (scores, or the reference
+#: group's rates together with another group's), not just the confusion counts: they come from
+#: the row-level bootstrap (``_row_bootstrap``), the others from ``bootstrap_rates``.
+ROW_GROUP_METRICS = ("roc_auc", "expected_calibration_error", "calibration_in_the_large")
+ROW_DISPARITIES = (
+    "average_odds_difference",
+    "predictive_parity_difference",
+    "auc_gap",
+    "calibration_gap",
+)
+#: Cost control of the row-level bootstrap: at most this many replicates (each one recomputes
+#: every group's metrics of an attribute), and none at all above this many rows.
+ROW_BOOTSTRAP_MAX_RESAMPLES = 200
+ROW_BOOTSTRAP_MAX_ROWS = 200_000
+_GROUP = "group"
 
 
 def group_labels(sensitive: pl.DataFrame, attribute: str) -> np.ndarray:
@@ -132,6 +152,132 @@ def _statistics(
         for d in disps
     ]
     return new_groups, new_disps
+
+
+def _row_groups(sensitive: pl.DataFrame, attribute: str) -> pl.Series:
+    """Each row's group as ``group_metrics`` names it (missing values are ``"(missing)"``)."""
+    parts = [pl.col(p).cast(pl.String).fill_null(MISSING) for p in attribute.split(INTERSECTION)]
+    return sensitive.select(pl.concat_str(parts, separator=INTERSECTION).alias(_GROUP))[_GROUP]
+
+
+def _nan(value: float | None) -> float:
+    return float("nan") if value is None else value
+
+
+def _row_bootstrap(
+    data: FairnessData,
+    groups: list[GroupMetrics],
+    disps: list[Disparity],
+    policy: FairnessPolicy,
+) -> tuple[list[GroupMetrics], list[Disparity], list[str]]:
+    """Intervals for ``ROW_GROUP_METRICS`` and ``ROW_DISPARITIES``, added to the count-based
+    ones (never replacing them), and the warnings of this step.
+
+    Per attribute (or intersection), rows are resampled within each of its groups (so every
+    group keeps its size, and with it whether it is sufficient), and each replicate is audited
+    again with ``group_metrics`` (that attribute only, same minimum group size) and
+    ``disparities`` (the point estimate's reference group); intervals are percentiles over
+    the replicates where a figure is defined. Only figures defined on the data get one, and
+    only sufficient groups. ``min(policy.bootstrap, ROW_BOOTSTRAP_MAX_RESAMPLES)`` replicates,
+    seeded by ``policy.seed`` plus a stable per-attribute offset (CRC-32 of its name), so
+    results do not depend on which other attributes are audited.
+    """
+    if not policy.bootstrap or not disps:
+        return groups, disps, []
+    n_rows = len(data.y_true)
+    if n_rows > ROW_BOOTSTRAP_MAX_ROWS:
+        names = (ROW_GROUP_METRICS if data.scores is not None else ()) + ROW_DISPARITIES
+        return (
+            groups,
+            disps,
+            [
+                f"confidence intervals of {', '.join(names)} not computed: they need a "
+                f"row-level bootstrap, skipped above {ROW_BOOTSTRAP_MAX_ROWS:,} rows "
+                f"(the data has {n_rows:,}); the other intervals are unaffected"
+            ],
+        )
+    n_resamples = min(policy.bootstrap, ROW_BOOTSTRAP_MAX_RESAMPLES)
+    by_attribute: dict[str, list[GroupMetrics]] = {}
+    for g in groups:
+        by_attribute.setdefault(g.attribute, []).append(g)
+    group_ci: dict[tuple[str, str], dict[str, Interval]] = {}
+    disp_ci: dict[str, dict[str, Interval]] = {}
+    for d in disps:
+        wanted = {
+            g.group: [m for m in ROW_GROUP_METRICS if getattr(g, m) is not None]
+            for g in by_attribute.get(d.attribute, [])
+            if g.sufficient
+        }
+        wanted = {g: metrics for g, metrics in wanted.items() if metrics}
+        wanted_disps = [m for m in ROW_DISPARITIES if d.metrics.get(m) is not None]
+        if not wanted and not wanted_disps:
+            continue
+        labels = _row_groups(data.sensitive, d.attribute)
+        strata = labels.to_numpy()
+        _, codes = np.unique(strata, return_inverse=True)
+        codes = codes.reshape(-1)
+        # Replicates keep every group's size, and ``bootstrap_indices`` lays them out the same
+        # way each time, so the replicates' group column is gathered once and reused (it is
+        # the costly part of building a replicate); checked per replicate, in case it is not.
+        layout: np.ndarray | None = None
+        frame = labels.to_frame()
+        group_reps: dict[tuple[str, str], list[float]] = {
+            (g, m): [] for g, metrics in wanted.items() for m in metrics
+        }
+        disp_reps: dict[str, list[float]] = {m: [] for m in wanted_disps}
+        seed = policy.seed + zlib.crc32(d.attribute.encode("utf-8"))
+        for block in bootstrap_indices(strata, n_resamples, seed):
+            for rows in block:
+                if layout is None or not np.array_equal(codes[rows], layout):
+                    layout = codes[rows]
+                    sensitive = frame[rows]
+                replicate = FairnessData(
+                    y_true=data.y_true[rows],
+                    y_pred=data.y_pred[rows],
+                    sensitive=sensitive,
+                    scores=None if data.scores is None else data.scores[rows],
+                )
+                rep_groups = group_metrics(
+                    replicate,
+                    [_GROUP],
+                    intersections=False,
+                    min_group_size=policy.min_group_size,
+                )
+                for rg in rep_groups:
+                    for m in wanted.get(rg.group, ()):
+                        group_reps[(rg.group, m)].append(_nan(getattr(rg, m)))
+                if disp_reps:
+                    (rep_disp,) = disparities(rep_groups, {_GROUP: d.reference})
+                    for m, values in disp_reps.items():
+                        values.append(_nan(rep_disp.metrics.get(m)))
+        for (name, m), values in group_reps.items():
+            interval = percentile_interval(np.array(values))
+            if interval is not None:
+                group_ci.setdefault((d.attribute, name), {})[m] = interval
+        for m, values in disp_reps.items():
+            interval = percentile_interval(np.array(values))
+            if interval is not None:
+                disp_ci.setdefault(d.attribute, {})[m] = interval
+
+    def merged(old: dict[str, Interval], new: dict[str, Interval]) -> dict[str, Interval]:
+        out = dict(old)
+        for name, interval in new.items():
+            out.setdefault(name, interval)
+        return out
+
+    new_groups = [
+        g
+        if (g.attribute, g.group) not in group_ci
+        else g.model_copy(update={"ci": merged(g.ci, group_ci[(g.attribute, g.group)])})
+        for g in groups
+    ]
+    new_disps = [
+        d
+        if d.attribute not in disp_ci
+        else d.model_copy(update={"ci": merged(d.ci, disp_ci[d.attribute])})
+        for d in disps
+    ]
+    return new_groups, new_disps, []
 
 
 def verdict(disps: list[Disparity], policy: FairnessPolicy) -> Verdict:
@@ -240,7 +386,7 @@ def fairness_audit(
     )
     disps = disparities(groups, policy.reference or None)
     groups, disps = _statistics(data, groups, disps, policy)
-    warnings: list[str] = []
+    groups, disps, warnings = _row_bootstrap(data, groups, disps, policy)
     for d in disps:
         if d.insufficient_groups:
             warnings.append(

@@ -19,7 +19,7 @@ Conventions
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -462,3 +462,47 @@ def bootstrap_statistic(
             values[done + i] = np.nan if value is None or not math.isfinite(value) else value
         done += b
     return _percentile(values, level)
+
+
+def bootstrap_indices(
+    strata: np.ndarray, n_resamples: int = DEFAULT_RESAMPLES, seed: int = 0
+) -> Iterator[IntArray]:
+    """Row indices of stratified bootstrap replicates, in blocks of rows (one row per
+    replicate, ``n_resamples`` rows over all blocks), for statistics that are cheaper to compute
+    from a whole resampled data set than through ``bootstrap_statistic``'s one-number ``fn``.
+
+    Each replicate draws, within every stratum (distinct value of ``strata``), as many rows
+    with replacement as the stratum has, so stratum sizes are fixed. The draws are the ones
+    ``bootstrap_statistic`` makes for the same ``strata``, ``n_resamples`` and ``seed`` (same
+    generator, same order), and blocks hold at most about ``_MAX_BLOCK_ENTRIES`` indices, so
+    large data sets do not need ``n_resamples x n`` indices in memory at once. Nothing is
+    yielded for empty ``strata``.
+    """
+    _check_bootstrap_args(n_resamples, DEFAULT_LEVEL)
+    strata = np.asarray(strata)
+    n_rows = len(strata)
+    if n_rows == 0:
+        return
+    _, codes = np.unique(strata, return_inverse=True)
+    codes = codes.reshape(-1)
+    order = np.argsort(codes, kind="stable")
+    sizes = np.bincount(codes)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    size_at = sizes[codes[order]]
+    start_at = starts[codes[order]]
+    rng = np.random.Generator(np.random.PCG64(seed))
+    block = max(1, _MAX_BLOCK_ENTRIES // n_rows)
+    done = 0
+    while done < n_resamples:
+        b = min(block, n_resamples - done)
+        pos = start_at + rng.integers(0, size_at, size=(b, n_rows))
+        yield order[pos].astype(np.int64, copy=False)
+        done += b
+
+
+def percentile_interval(values: np.ndarray, level: float = DEFAULT_LEVEL) -> Interval | None:
+    """Percentile interval of bootstrap replicate values; NaN (undefined) replicates are
+    dropped, ``None`` when none is defined (the module's conventions)."""
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1), got {level}")
+    return _percentile(np.asarray(values, dtype=np.float64), level)
