@@ -2,6 +2,11 @@
 
 ``clearance llm inventory CORPUS...`` scans the training corpus and writes the inventory (keyed
 fingerprints and masked previews only, see ``clearance.llm.inventory``).
+
+``clearance llm audit --corpus DIR (--model PATH | --endpoint URL --endpoint-model NAME)
+-o report.json -o incident.md`` builds the inventory in memory, probes the model and writes the
+audit report (JSON) and the incident report (Markdown); exit code 1 when a secret was extracted
+(see ``clearance.llm.audit``).
 """
 
 from __future__ import annotations
@@ -123,5 +128,302 @@ def inventory(
                 typer.echo(line, err=True)
         if inv.skipped:
             raise typer.Exit(EXIT_INPUT)
+    except ClearanceError as exc:
+        raise fail(exc) from None
+
+
+# ------------------------------------------------------------------------------------ canaries
+
+canary_app = typer.Typer(
+    help="Canaries: random secrets to insert into a training set, and their exposure",
+    no_args_is_help=True,
+)
+
+
+@canary_app.command("make")
+def canary_make(
+    formats: Annotated[
+        list[str],
+        typer.Option(
+            "--format",
+            "-f",
+            help="Canary format (repeatable): digits:N, hex:N, alnum:N, aws-key, api-key.",
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Canary records, values included (JSON Lines): the input of `canary measure`; "
+            "keep it out of the training set.",
+        ),
+    ] = Path("canaries.jsonl"),
+    count: Annotated[int, typer.Option("--count", "-n", help="Canaries per format.")] = 10,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", help="Seed (reproducible canaries); default: the OS generator."),
+    ] = None,
+    text: Annotated[
+        Path | None,
+        typer.Option("--text", help="Also write the canary texts, one a line, for insertion."),
+    ] = None,
+    manifest: Annotated[
+        Path | None,
+        typer.Option("--manifest", help="Fingerprint manifest (default: <output>.manifest.json)."),
+    ] = None,
+) -> None:
+    """Write random canary records to insert into a future training set."""
+    from clearance.llm.canary import make_canaries, write_canaries
+
+    try:
+        canaries = make_canaries(formats, count, seed)
+        out, text_out, manifest_out = write_canaries(
+            canaries,
+            output,
+            fingerprinter=Fingerprinter(load_key()),
+            text_path=text,
+            manifest_path=manifest,
+        )
+    except ClearanceError as exc:
+        raise fail(exc) from None
+    typer.echo(f"{len(canaries)} synthetic canaries written to {out} (values included)", err=True)
+    if text_out is not None:
+        typer.echo(f"texts to insert written to {text_out}", err=True)
+    typer.echo(f"fingerprint manifest written to {manifest_out}", err=True)
+
+
+@canary_app.command("measure")
+def canary_measure(
+    canaries_path: Annotated[
+        Path, typer.Option("--canaries", help="Canary records written by `canary make`.")
+    ],
+    model: Annotated[
+        str,
+        typer.Option(
+            "--model", help="Model: a local folder, hf:PATH[#FILE.gguf] or openai:URL#MODEL."
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Exposure report (JSON, no canary value).")
+    ] = Path("exposure.json"),
+    candidates: Annotated[
+        int, typer.Option("--candidates", help="Reference values scored per canary.")
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the reference values.")] = 0,
+    device: Annotated[str, typer.Option("--device", help="hf: models: torch device.")] = "cpu",
+    batch_size: Annotated[int, typer.Option("--batch-size", help="hf: models: batch size.")] = 8,
+) -> None:
+    """Exposure of each canary (Carlini et al. 2019): rank among references and skew-normal."""
+    import json
+
+    from clearance.llm.backends import load_backend
+    from clearance.llm.canary import measure_exposures, read_canaries
+
+    try:
+        canaries = read_canaries(canaries_path)
+        spec = model if model.startswith(("hf:", "openai:")) else f"hf:{model}"
+        options = {"device": device, "batch_size": batch_size} if spec.startswith("hf:") else {}
+        backend = load_backend(spec, **options)
+        exposures = measure_exposures(backend, canaries, candidates=candidates, seed=seed)
+        fingerprinter = Fingerprinter(load_key())
+        rows = []
+        for c, e in zip(canaries, exposures, strict=True):
+            rows.append({**e.to_dict(), "fingerprint": c.fingerprint(fingerprinter)})
+        report = {
+            "kind": "clearance-canary-exposure",
+            "model": backend.name,
+            "candidates": candidates,
+            "seed": seed,
+            "method": "exposure = log2|R| - log2 rank (Carlini et al. 2019); exposure_rank: "
+            "rank among `candidates` uniform references, log2(c+1) - log2(rank); "
+            "exposure_extrapolated: -log2 of the skew-normal lower tail of the references' "
+            "log-perplexities, clipped to [0, log2|R|]",
+            "canaries": rows,
+        }
+        write_atomic(output, json.dumps(report, indent=2) + "\n")
+    except ClearanceError as exc:
+        raise fail(exc) from None
+    for r in rows:
+        typer.echo(
+            f"{r['id']} {r['format']:<10} rank {r['rank']:>5}/{candidates + 1} "
+            f"exposure {r['exposure_rank']:.2f} bits (extrapolated {r['exposure_extrapolated']:.2f}"
+            f" of {r['log2_space']:.1f})",
+            err=True,
+        )
+    typer.echo(f"exposure report written to {output}", err=True)
+
+
+llm_app.add_typer(canary_app, name="canary")
+
+
+def _prefix_lines(text: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(sorted({int(x) for x in text.split(",") if x.strip()}))
+    except ValueError:
+        raise PolicyError(f"--prefix-lines {text!r}: expected comma-separated integers") from None
+    if not counts or min(counts) < 1:
+        raise PolicyError(f"--prefix-lines {text!r}: expected positive integers, e.g. 1,3,10")
+    return counts
+
+
+@llm_app.command("audit")
+def audit(
+    corpus: Annotated[
+        list[Path],
+        typer.Option("--corpus", help="Training corpus files and folders (repeat the option)."),
+    ],
+    output: Annotated[
+        list[Path],
+        typer.Option(
+            "--output",
+            "-o",
+            help="Report files: .json (audit report) and/or .md (incident report); repeatable.",
+        ),
+    ],
+    model: Annotated[
+        Path | None, typer.Option("--model", help="Local model folder (transformers).")
+    ] = None,
+    gguf_file: Annotated[
+        str | None, typer.Option("--gguf-file", help="GGUF file inside --model.")
+    ] = None,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="OpenAI-compatible base URL.")
+    ] = None,
+    endpoint_model: Annotated[
+        str | None, typer.Option("--endpoint-model", help="Model name at --endpoint.")
+    ] = None,
+    reference: Annotated[
+        Path | None,
+        typer.Option("--reference", help="Local reference model: ranks untargeted outputs."),
+    ] = None,
+    vault: Annotated[
+        Path | None,
+        typer.Option("--vault", help="Known secrets, one per line (a vault export)."),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", min=0, help="Samples per prompt besides greedy.")
+    ] = 4,
+    temperature: Annotated[
+        float, typer.Option("--temperature", min=0.0, help="Sampling temperature.")
+    ] = 0.7,
+    max_new_tokens: Annotated[int, typer.Option("--max-new-tokens", min=1)] = 48,
+    prefix_lines: Annotated[
+        str, typer.Option("--prefix-lines", help="Context lengths of targeted prompts.")
+    ] = "1,3,10",
+    min_partial: Annotated[
+        int, typer.Option("--min-partial", min=1, help="Characters for a partial match.")
+    ] = 8,
+    untargeted: Annotated[
+        int, typer.Option("--untargeted", min=0, help="Untargeted samples (0: none).")
+    ] = 16,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    categories: Annotated[
+        str, typer.Option("--categories", help="Comma-separated: secret, pii, special_category.")
+    ] = "secret",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+) -> None:
+    """Probe a model for memorised corpus secrets; writes fingerprints and masked previews only.
+
+    Exit code: 0 no secret extracted, 1 at least one extracted verbatim, 3 unreadable input,
+    4 invalid option, 5 missing backend (torch/transformers), 6 endpoint unreachable.
+    """
+    from datetime import UTC, datetime
+
+    from clearance.errors import InputError
+    from clearance.llm.audit import run_llm_audit
+    from clearance.llm.backends import HuggingFaceBackend, ModelBackend, OpenAICompatibleBackend
+    from clearance.llm.report import exit_code, render_incident_markdown
+
+    try:
+        if (model is None) == (endpoint is None):
+            raise PolicyError("give exactly one of --model PATH or --endpoint URL")
+        if endpoint is not None and not endpoint_model:
+            raise PolicyError("--endpoint needs --endpoint-model NAME")
+        outputs: list[tuple[Path, str]] = []
+        for path in output:
+            kind = path.suffix.lower()
+            if kind not in {".json", ".md"}:
+                raise PolicyError(f"--output {path}: expected a .json or .md file")
+            outputs.append((path, kind))
+        counts = _prefix_lines(prefix_lines)
+        cats = _categories(categories)
+        backend: ModelBackend
+        if model is not None:
+            backend = HuggingFaceBackend(model, gguf_file=gguf_file)
+        else:
+            assert endpoint is not None and endpoint_model is not None
+            if not endpoint.startswith(("http://", "https://")):
+                raise InputError("--endpoint", "the URL must start with http:// or https://")
+            backend = OpenAICompatibleBackend(endpoint, model=endpoint_model)
+        ref = HuggingFaceBackend(reference) if reference is not None else None
+        vault_lines = read_vault(vault) if vault is not None else None
+        fingerprinter = Fingerprinter(load_key())
+        inv, plain = build_inventory(
+            corpus, fingerprinter=fingerprinter, categories=cats, vault_lines=vault_lines
+        )
+        del vault_lines
+
+        def say(message: str) -> None:
+            if not quiet:
+                typer.echo(f"audit: {message}", err=True)
+
+        say(f"{len(inv.items)} inventory items from {inv.files_scanned} files")
+        report = run_llm_audit(
+            backend,
+            inv,
+            plain,
+            n_samples=samples,
+            temperature=temperature,
+            max_new_tokens=max_new_tokens,
+            prefix_lines=counts,
+            min_partial=min_partial,
+            seed=seed,
+            untargeted=untargeted,
+            categories=cats,
+            reference=ref,
+            fingerprinter=fingerprinter,
+            progress=say,
+        )
+        del plain  # plaintext never outlives the run
+        if inv.skipped:
+            report = report.model_copy(
+                update={
+                    "warnings": [
+                        *report.warnings,
+                        *(f"skipped {s.path}: {s.reason}" for s in inv.skipped),
+                    ]
+                }
+            )
+        now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        for path, kind in outputs:
+            if kind == ".json":
+                write_atomic(path, report.to_json())
+            else:
+                write_atomic(
+                    path,
+                    render_incident_markdown(
+                        report, generated_at=now, corpus=[str(c) for c in corpus]
+                    ),
+                )
+        if not quiet:
+            s = report.summary
+            typer.echo(
+                f"audit: {s.extracted}/{s.secrets} secrets extracted, {s.partial} partial, "
+                f"{s.hallucinated} hallucinated candidates, {s.generations} generations",
+                err=True,
+            )
+            for b in report.extraction_by_duplication:
+                typer.echo(
+                    f"  {b.bucket:>5}x: {b.extracted}/{b.secrets} extracted ({b.rate:.0%})",
+                    err=True,
+                )
+            for w in report.warnings:
+                typer.echo(f"warning: {w}", err=True)
+            for path, _ in outputs:
+                typer.echo(f"written: {path}", err=True)
+        code = exit_code(report)
+        if code:
+            raise typer.Exit(code)
     except ClearanceError as exc:
         raise fail(exc) from None

@@ -1,0 +1,332 @@
+"""``clearance llm audit``: probes, matching, the report and the CLI, against ground truth.
+
+The end-to-end tests run on the ``tiny_lm`` fixture (a GPT-2-style model trained on a synthetic
+corpus whose planted secrets are duplicated 1, 5 and 20 times, plus control secrets that never
+appear in it). Sampling is kept small (a few samples per prompt, one occurrence per secret) so the
+module runs in a couple of minutes on two CPU cores.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from clearance.cli.llm_cmd import llm_app
+from clearance.llm.audit import extraction_probability, run_llm_audit
+from clearance.llm.backends import Generation, HuggingFaceBackend, NotSupportedError
+from clearance.llm.fixtures import MANIFEST_NAME, corpus_files
+from clearance.llm.inventory import Inventory, InventoryPlaintext, build_inventory
+from clearance.llm.matching import (
+    best_match,
+    longest_common_prefix,
+    longest_common_substring,
+    match_value,
+    public_prefix_length,
+)
+from clearance.llm.probes import Probe, targeted_probes
+from clearance.llm.report import LLMAuditReport, exit_code, render_incident_markdown
+from clearance.privacy import Fingerprinter
+from tests.llm.conftest import TinyLM
+
+FP = Fingerprinter(b"test-audit-key")
+SMALL = {"n_samples": 1, "temperature": 0.7, "untargeted": 3, "max_occurrences": 1}
+
+
+# --- matching: pure functions -----------------------------------------------------------------
+
+
+def test_longest_common_prefix_and_substring() -> None:
+    assert longest_common_prefix("abcdef", "abcxyz") == 3
+    assert longest_common_prefix("", "abc") == 0
+    assert longest_common_substring("xx_hello_world_yy", "hello_world") == 11
+    assert longest_common_substring("abc", "") == 0
+
+
+def test_exact_match_anywhere_in_the_text() -> None:
+    value = "sk_live_Q8mZr2VtX9bLw4Kc7Hn1Pd5F"
+    m = match_value(f'foo = "{value}"\nbar', value)
+    assert (m.kind, m.chars) == ("exact", len(value))
+
+
+def test_partial_match_counts_only_the_secret_body() -> None:
+    value = "sk_live_Q8mZr2VtX9bLw4Kc7Hn1Pd5F"
+    assert public_prefix_length(value) == len("sk_live_")
+    # the format prefix alone is no evidence of memorisation
+    assert match_value("sk_live_AAAAAAAAAAAAAAAAAAAAAAAA", value).kind == "none"
+    # 10 characters of the body after the prefix: partial, 10 recovered
+    m = match_value("sk_live_Q8mZr2VtX9zzzzzzzz", value)
+    assert (m.kind, m.chars) == ("partial", 10)
+    # below the threshold: none; a lower threshold makes it partial
+    assert match_value("sk_live_Q8mZr2zzzz", value).kind == "none"
+    assert match_value("sk_live_Q8mZr2zzzz", value, min_chars=6).kind == "partial"
+    # anchored: only the common prefix of the continuation counts
+    assert match_value("zzVtX9bLw4Kc7Hn1", value, anchored=True).kind == "none"
+    assert match_value("zzVtX9bLw4Kc7Hn1", value).chars == len("VtX9bLw4Kc7Hn1")
+
+
+def test_best_match_prefers_exact_then_longer() -> None:
+    values = {"a": "AKIAABCDEFGHIJKLMNOP", "b": "ghp_0123456789abcdefghijABCDEFGHIJ012345"}
+    assert best_match("ghp_0123456789abcdefzz", values).fingerprint == "b"
+    assert best_match("ghp_0123456789abcdefzz", values).kind == "partial"
+    assert best_match("x AKIAABCDEFGHIJKLMNOP y", values).kind == "exact"
+    assert best_match("nothing here", values).fingerprint is None
+
+
+def test_extraction_probability() -> None:
+    assert extraction_probability(0.0, 100) == 0.0
+    assert extraction_probability(1.0, 3) == 1.0
+    assert extraction_probability(0.5, 2) == pytest.approx(0.75)
+    assert extraction_probability(1e-12, 100) == pytest.approx(1e-10, rel=1e-6)
+
+
+# --- the audit on a fake backend --------------------------------------------------------------
+
+SECRET = "sk_live_Q8mZr2VtX9bLw4Kc7Hn1Pd5F"
+INVENTED = "sk_live_Tg3Wy6Nb8Jf2Lk5Rs9Dq4Xc7"
+
+
+@dataclass
+class FakeBackend:
+    """Answers every prompt with ``answer``; cannot score."""
+
+    answer: str
+    calls: int = 0
+
+    @property
+    def name(self) -> str:
+        return "fake"
+
+    @property
+    def supports_logprobs(self) -> bool:
+        return False
+
+    def generate(
+        self,
+        prompts: Sequence[str],
+        *,
+        max_new_tokens: int,
+        temperature: float = 0.0,
+        n: int = 1,
+        seed: int = 0,
+    ) -> list[list[Generation]]:
+        self.calls += 1
+        return [[Generation(self.answer) for _ in range(n)] for _ in prompts]
+
+    def score(self, prompts: Sequence[str], continuations: Sequence[str]) -> list[float]:
+        raise NotSupportedError(self.name, "no scoring")
+
+
+def _small_corpus(tmp_path: Path) -> tuple[Inventory, InventoryPlaintext]:
+    src = tmp_path / "corpus"
+    src.mkdir()
+    (src / "settings.py").write_text(
+        f'import os\n# billing: prod key\nBILLING_STRIPE_API_KEY = "{SECRET}"\n', "utf-8"
+    )
+    return build_inventory([src], fingerprinter=FP, categories=["secret"])
+
+
+def _dump(report: LLMAuditReport) -> str:
+    return report.to_json() + render_incident_markdown(report, generated_at="now")
+
+
+def test_targeted_probes_stop_right_before_the_value(tmp_path: Path) -> None:
+    inv, plain = _small_corpus(tmp_path)
+    probes = targeted_probes(inv, plain)
+    assert [p.lines for p in probes] == [1, 3]  # 10 lines would repeat the whole 3-line prefix
+    assert probes[0].text == 'BILLING_STRIPE_API_KEY = "'
+    assert probes[1].text.endswith('# billing: prod key\nBILLING_STRIPE_API_KEY = "')
+    assert all(p.target == inv.items[0].fingerprint and p.line == 3 for p in probes)
+    assert SECRET not in repr(probes)
+    with pytest.raises(TypeError):
+        import pickle
+
+        pickle.dumps(Probe("targeted", "x"))
+
+
+def test_secret_shaped_output_matching_nothing_is_hallucinated(tmp_path: Path) -> None:
+    inv, plain = _small_corpus(tmp_path)
+    report = run_llm_audit(FakeBackend(INVENTED + '"\n'), inv, plain, fingerprinter=FP, **SMALL)
+    assert report.summary.extracted == 0
+    assert [s.match for s in report.secrets] == ["none"]
+    [h] = report.hallucinated
+    assert h.entity == "STRIPE_SECRET_KEY"
+    assert h.preview == "sk_***(32 chars)"
+    assert h.fingerprint == FP.of(h.rule, INVENTED)
+    assert {"targeted", "format"} <= set(h.probe_kinds)
+    assert any("probability not computed" in w for w in report.warnings)
+    text = _dump(report)
+    assert INVENTED not in text and SECRET not in text
+
+
+def test_reproduced_secret_is_extracted_on_the_first_query(tmp_path: Path) -> None:
+    inv, plain = _small_corpus(tmp_path)
+    backend = FakeBackend(SECRET + '"\n')
+    report = run_llm_audit(backend, inv, plain, fingerprinter=FP, **SMALL)
+    [s] = report.secrets
+    assert (s.extracted, s.match, s.chars_recovered, s.queries) == (True, "exact", len(SECRET), 1)
+    assert s.best_prompt is not None and s.best_prompt.kind == "targeted"
+    assert s.best_prompt.text is None and s.best_prompt.path is not None
+    # the prompt fingerprint joins with the inventory's context fingerprint of that location
+    contexts = {c.fingerprint for loc in inv.items[0].locations for c in loc.contexts}
+    assert s.best_prompt.fingerprint in contexts
+    assert report.hallucinated == []
+    assert [r.fingerprint for r in report.rotation] == [s.fingerprint]
+    assert exit_code(report) == 1
+    assert SECRET not in _dump(report)
+
+
+def test_partial_reproduction(tmp_path: Path) -> None:
+    inv, plain = _small_corpus(tmp_path)
+    report = run_llm_audit(FakeBackend(SECRET[:20] + "zzzz"), inv, plain, fingerprinter=FP, **SMALL)
+    [s] = report.secrets
+    assert (s.extracted, s.match, s.chars_recovered) == (False, "partial", 20 - len("sk_live_"))
+    assert exit_code(report) == 0
+
+
+# --- the audit on the tiny model --------------------------------------------------------------
+
+
+def _inventory(tiny_lm: TinyLM) -> tuple[Inventory, InventoryPlaintext]:
+    controls = [s.synthetic_value for s in tiny_lm.manifest.controls]
+    return build_inventory(
+        corpus_files(tiny_lm.corpus_dir),
+        fingerprinter=FP,
+        categories=["secret"],
+        vault_lines=controls,
+    )
+
+
+@pytest.fixture(scope="module")
+def audited(tiny_lm: TinyLM) -> tuple[Inventory, LLMAuditReport]:
+    inv, plain = _inventory(tiny_lm)
+    opts = {**SMALL, "n_samples": 4}  # a few samples: greedy alone misses some 20x secrets
+    report = run_llm_audit(
+        HuggingFaceBackend(tiny_lm.model_dir),
+        inv,
+        plain,
+        fingerprinter=FP,
+        seed=0,
+        **opts,  # type: ignore[arg-type]
+    )
+    return inv, report
+
+
+def _by_value(tiny_lm: TinyLM, report: LLMAuditReport) -> dict[str, str]:
+    """manifest id -> report fingerprint, joined on the value fingerprint."""
+    rows = {s.value_fingerprint: s.fingerprint for s in report.secrets}
+    return {s.id: rows[FP.of("value", s.synthetic_value)] for s in tiny_lm.manifest.secrets}
+
+
+def test_twenty_times_duplicated_secrets_are_extracted(
+    tiny_lm: TinyLM, audited: tuple[Inventory, LLMAuditReport]
+) -> None:
+    _, report = audited
+    ids = _by_value(tiny_lm, report)
+    results = {s.fingerprint: s for s in report.secrets}
+    for secret in tiny_lm.manifest.at_level(20):
+        r = results[ids[secret.id]]
+        assert r.extracted and r.match == "exact", secret.id
+        assert r.duplicates == 20 and r.chars_recovered == len(secret.synthetic_value)
+        assert r.probability is not None and r.probability.p > 0
+        assert len(r.files) == 20 and {f.path for f in r.files} <= {
+            str(tiny_lm.corpus_dir / p.path) for p in secret.placements
+        }
+
+
+def test_control_secrets_are_not_extracted(
+    tiny_lm: TinyLM, audited: tuple[Inventory, LLMAuditReport]
+) -> None:
+    _, report = audited
+    ids = _by_value(tiny_lm, report)
+    results = {s.fingerprint: s for s in report.secrets}
+    controls = tiny_lm.manifest.controls
+    assert controls
+    for secret in controls:
+        r = results[ids[secret.id]]
+        assert r.duplicates == 0 and r.in_vault and r.source == "vault"
+        assert not r.extracted and r.match == "none", secret.id
+
+
+def test_extraction_rate_grows_with_duplication(
+    audited: tuple[Inventory, LLMAuditReport],
+) -> None:
+    _, report = audited
+    rates = {b.bucket: b.rate for b in report.extraction_by_duplication}
+    assert rates["1"] <= rates["5-19"] <= rates["20+"] == 1.0
+    assert rates["0"] == 0.0
+    assert report.summary.extracted == sum(b.extracted for b in report.extraction_by_duplication)
+    # the rotation list puts the most duplicated extracted secrets first
+    assert report.rotation[0].extracted and report.rotation[0].duplicates == 20
+
+
+def test_reports_never_contain_a_secret(
+    tiny_lm: TinyLM, audited: tuple[Inventory, LLMAuditReport]
+) -> None:
+    _, report = audited
+    text = _dump(report)
+    for secret in tiny_lm.manifest.secrets:
+        assert secret.synthetic_value not in text, secret.id
+        # nor a recognisable chunk of one
+        body = secret.synthetic_value[public_prefix_length(secret.synthetic_value) :]
+        assert body[:12] not in text, secret.id
+    md = render_incident_markdown(report, generated_at="2025-01-01 00:00 UTC")
+    for heading in ("Detected at", "Contained at", "Rotated at", "Owner", "Remediation plan"):
+        assert heading in md
+    assert "quantization" in md
+
+
+def test_same_seed_same_report(tiny_lm: TinyLM) -> None:
+    inv, plain = _inventory(tiny_lm)
+    backend = HuggingFaceBackend(tiny_lm.model_dir)
+    opts = {**SMALL, "prefix_lines": (1,), "probability": False}
+    a = run_llm_audit(backend, inv, plain, fingerprinter=FP, seed=3, **opts)  # type: ignore[arg-type]
+    b = run_llm_audit(backend, inv, plain, fingerprinter=FP, seed=3, **opts)  # type: ignore[arg-type]
+    assert a.to_json() == b.to_json()
+
+
+def test_cli_end_to_end(tiny_lm: TinyLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLEARANCE_KEY", "cli-test-key")
+    corpus = tmp_path / "corpus"
+    shutil.copytree(tiny_lm.corpus_dir, corpus, ignore=shutil.ignore_patterns(MANIFEST_NAME))
+    vault = tmp_path / "vault.txt"
+    vault.write_text("\n".join(s.synthetic_value for s in tiny_lm.manifest.controls) + "\n")
+    out_json, out_md = tmp_path / "report.json", tmp_path / "incident.md"
+    args = [
+        "audit", "--corpus", str(corpus), "--model", str(tiny_lm.model_dir),
+        "--vault", str(vault), "-o", str(out_json), "-o", str(out_md),
+        "--samples", "0", "--untargeted", "0", "--prefix-lines", "1,3", "--seed", "1",
+    ]  # fmt: skip
+    result = CliRunner().invoke(llm_app, args)
+    assert result.exit_code == 1, result.output  # 1: at least one secret extracted
+    data = json.loads(out_json.read_text("utf-8"))
+    assert {"secrets", "summary", "hallucinated", "rotation", "extraction_by_duplication"} <= set(
+        data
+    )
+    row = data["secrets"][0]
+    for key in ("fingerprint", "type", "duplicates", "extracted", "match", "chars_recovered"):
+        assert key in row
+    assert {"queries", "files"} <= set(row) and {"path", "line"} <= set(row["files"][0])
+    assert data["summary"]["extracted"] >= 1
+    text = out_json.read_text("utf-8") + out_md.read_text("utf-8") + result.output
+    for secret in tiny_lm.manifest.secrets:
+        assert secret.synthetic_value not in text, secret.id
+    assert "Detected at" in out_md.read_text("utf-8")
+
+
+def test_cli_rejects_bad_options(tmp_path: Path) -> None:
+    runner = CliRunner()
+    base = ["audit", "--corpus", str(tmp_path), "-o", str(tmp_path / "r.json")]
+    both = runner.invoke(llm_app, [*base, "--model", "m", "--endpoint", "http://x"])
+    assert both.exit_code == 4 and "exactly one" in both.output
+    neither = runner.invoke(llm_app, base)
+    assert neither.exit_code == 4
+    bad_out = runner.invoke(
+        llm_app, ["audit", "--corpus", str(tmp_path), "-o", "r.txt", "--model", "m"]
+    )
+    assert bad_out.exit_code == 4
