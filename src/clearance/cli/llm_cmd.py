@@ -278,7 +278,8 @@ def audit(
         typer.Option(
             "--output",
             "-o",
-            help="Report files: .json (audit report) and/or .md (incident report); repeatable.",
+            help="Report files: .json or .html (audit report), .md or *incident*.html (incident "
+            "report); repeatable.",
         ),
     ],
     model: Annotated[
@@ -334,6 +335,7 @@ def audit(
     from clearance.llm.audit import run_llm_audit
     from clearance.llm.backends import HuggingFaceBackend, ModelBackend, OpenAICompatibleBackend
     from clearance.llm.report import exit_code, render_incident_markdown
+    from clearance.reports.llm_renderers import render_incident_html, render_llm_html
 
     try:
         if (model is None) == (endpoint is None):
@@ -343,8 +345,10 @@ def audit(
         outputs: list[tuple[Path, str]] = []
         for path in output:
             kind = path.suffix.lower()
-            if kind not in {".json", ".md"}:
-                raise PolicyError(f"--output {path}: expected a .json or .md file")
+            if kind not in {".json", ".md", ".html"}:
+                raise PolicyError(f"--output {path}: expected a .json, .md or .html file")
+            if kind == ".html" and "incident" in path.name.lower():
+                kind = "incident.html"
             outputs.append((path, kind))
         counts = _prefix_lines(prefix_lines)
         cats = _categories(categories)
@@ -399,6 +403,13 @@ def audit(
         for path, kind in outputs:
             if kind == ".json":
                 write_atomic(path, report.to_json())
+            elif kind == ".html":
+                write_atomic(path, render_llm_html(report))
+            elif kind == "incident.html":
+                write_atomic(
+                    path,
+                    render_incident_html(report, generated_at=now, corpus=[str(c) for c in corpus]),
+                )
             else:
                 write_atomic(
                     path,
@@ -425,5 +436,42 @@ def audit(
         code = exit_code(report)
         if code:
             raise typer.Exit(code)
+    except ClearanceError as exc:
+        raise fail(exc) from None
+
+
+@llm_app.command("serve")
+def serve(
+    model: Annotated[Path, typer.Option("--model", help="Local model folder (transformers).")],
+    gguf_file: Annotated[
+        str | None, typer.Option("--gguf-file", help="GGUF file inside --model.")
+    ] = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind (no authentication: keep it local).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to bind.")] = 8000,
+    model_name: Annotated[
+        str | None,
+        typer.Option("--model-name", help="Model name the API reports (default: the folder name)."),
+    ] = None,
+) -> None:
+    """Serve a local model over an OpenAI-compatible HTTP API (/v1/completions, chat, models).
+
+    Exit code: 3 unreadable model, 5 missing backend (torch/transformers/fastapi/uvicorn).
+    """
+    import importlib.util
+
+    from clearance.errors import BackendUnavailableError
+    from clearance.llm.backends import LLM_EXTRA_HINT, HuggingFaceBackend
+    from clearance.llm.serve import serve as run_server
+
+    try:
+        for module in ("fastapi", "uvicorn"):
+            if importlib.util.find_spec(module) is None:
+                raise BackendUnavailableError(module, LLM_EXTRA_HINT)
+        backend = HuggingFaceBackend(model, gguf_file=gguf_file)
+        backend.generate(["."], max_new_tokens=1)  # load now: fail before binding the port
+        typer.echo(f"serving {backend.name} on http://{host}:{port}/v1", err=True)
+        run_server(backend, model_name=model_name or model.name, host=host, port=port)
     except ClearanceError as exc:
         raise fail(exc) from None
