@@ -9,6 +9,7 @@ module runs in a couple of minutes on two CPU cores.
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from clearance.cli.llm_cmd import llm_app
+from clearance.errors import InputError
 from clearance.llm.audit import extraction_probability, run_llm_audit
 from clearance.llm.backends import Generation, HuggingFaceBackend, NotSupportedError
 from clearance.llm.fixtures import MANIFEST_NAME, corpus_files
@@ -120,6 +122,23 @@ class FakeBackend:
 
     def score(self, prompts: Sequence[str], continuations: Sequence[str]) -> list[float]:
         raise NotSupportedError(self.name, "no scoring")
+
+
+@dataclass
+class ScoringBackend(FakeBackend):
+    """Answers every prompt with ``answer``; scores each continuation ``logprob / temperature``
+    (a toy model whose logits scale with 1/T) and records the temperatures asked for."""
+
+    logprob: float = -2.0
+    temperatures: list[float] | None = None
+
+    def score(
+        self, prompts: Sequence[str], continuations: Sequence[str], *, temperature: float = 1.0
+    ) -> list[float]:
+        if self.temperatures is None:
+            self.temperatures = []
+        self.temperatures.append(temperature)
+        return [self.logprob / temperature for _ in prompts]
 
 
 def _small_corpus(tmp_path: Path) -> tuple[Inventory, InventoryPlaintext]:
@@ -330,3 +349,68 @@ def test_cli_rejects_bad_options(tmp_path: Path) -> None:
         llm_app, ["audit", "--corpus", str(tmp_path), "-o", "r.txt", "--model", "m"]
     )
     assert bad_out.exit_code == 4
+
+
+def test_deployed_probability_uses_the_deployed_temperature(tmp_path: Path) -> None:
+    inv, plain = _small_corpus(tmp_path)
+    backend = ScoringBackend(INVENTED + '"\n')
+    report = run_llm_audit(
+        backend, inv, plain, fingerprinter=FP, **{**SMALL, "deployed_temperature": 0.5}
+    )
+    assert backend.temperatures == [1.0, 0.5]
+    assert report.settings.deployed_temperature == 0.5
+    [s] = report.secrets
+    assert s.probability is not None and s.probability.deployed is not None
+    # the model-distribution probability is unchanged (temperature 1)
+    assert s.probability.logprob == pytest.approx(-2.0)
+    assert s.probability.p == pytest.approx(math.exp(-2.0))
+    deployed = s.probability.deployed
+    assert deployed.temperature == 0.5
+    assert deployed.p == pytest.approx(math.exp(-4.0))
+    at = {a.n: a.p for a in deployed.at_n}
+    assert at[100] == pytest.approx(extraction_probability(math.exp(-4.0), 100))
+    # default: the audit's sampling temperature
+    backend = ScoringBackend(INVENTED + '"\n')
+    report = run_llm_audit(backend, inv, plain, fingerprinter=FP, **SMALL)
+    assert backend.temperatures == [1.0, 0.7]
+    assert report.settings.deployed_temperature == 0.7
+    assert report.secrets[0].probability is not None
+    assert report.secrets[0].probability.deployed is not None
+    assert report.secrets[0].probability.deployed.p == pytest.approx(math.exp(-2.0 / 0.7))
+
+
+def test_deployed_probability_greedy_is_deterministic(tmp_path: Path) -> None:
+    inv, plain = _small_corpus(tmp_path)
+    greedy = {**SMALL, "deployed_temperature": 0.0}
+    for answer, expected in ((SECRET + '"\n', 1.0), (INVENTED + '"\n', 0.0)):
+        backend = ScoringBackend(answer)
+        report = run_llm_audit(backend, inv, plain, fingerprinter=FP, **greedy)
+        assert backend.temperatures == [1.0]  # no rescoring: the greedy generation is reused
+        [s] = report.secrets
+        assert s.probability is not None and s.probability.deployed is not None
+        assert s.probability.p == pytest.approx(math.exp(-2.0))
+        assert s.probability.deployed.temperature == 0.0
+        assert s.probability.deployed.p == expected
+        assert {a.p for a in s.probability.deployed.at_n} == {expected}
+    with pytest.raises(InputError):
+        run_llm_audit(
+            ScoringBackend(SECRET), inv, plain, fingerprinter=FP,
+            **{**SMALL, "deployed_temperature": -1.0},
+        )  # fmt: skip
+
+
+def test_deployed_probability_not_computed_when_the_backend_cannot(tmp_path: Path) -> None:
+    @dataclass
+    class FixedTemperature(ScoringBackend):
+        def score(
+            self, prompts: Sequence[str], continuations: Sequence[str], *, temperature: float = 1.0
+        ) -> list[float]:
+            if temperature != 1.0:
+                raise NotSupportedError(self.name, "temperature 1 only")
+            return super().score(prompts, continuations)
+
+    inv, plain = _small_corpus(tmp_path)
+    report = run_llm_audit(FixedTemperature(SECRET), inv, plain, fingerprinter=FP, **SMALL)
+    [s] = report.secrets
+    assert s.probability is not None and s.probability.deployed is None
+    assert any("deployed-decoding probability" in w for w in report.warnings)

@@ -454,6 +454,16 @@ def test_score_not_supported(fake: tuple[str, ServerState]) -> None:
     assert isinstance(info.value, BackendUnavailableError)
 
 
+def test_score_at_another_temperature_not_supported(fake: tuple[str, ServerState]) -> None:
+    url, state = fake
+    with backend(url) as client:
+        assert client.score(["a b"], [" c"], temperature=1.0) == pytest.approx([-0.2])
+        sent = len(state.requests)
+        with pytest.raises(NotSupportedError, match="temperature 1 only"):
+            client.score(["a b"], [" c"], temperature=0.5)
+    assert len(state.requests) == sent  # refused before any request
+
+
 # ---------------------------------------------------------------------------- load_backend
 
 
@@ -580,6 +590,34 @@ def test_hf_score_matches_a_manual_forward_pass(tiny_gpt2: Path) -> None:
         expected = sum(float(logp[t - 1, ids[t]]) for t in range(n_prompt, len(ids)))
         assert score == pytest.approx(expected, abs=1e-4)
         assert math.isfinite(score) and score < 0
+
+
+def test_hf_score_at_a_temperature_matches_a_manual_forward_pass(tiny_gpt2: Path) -> None:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    pairs = [("hello", " world"), ("the quick brown", " fox jumps")]
+    prompts, continuations = [p for p, _ in pairs], [c for _, c in pairs]
+    model = HuggingFaceBackend(tiny_gpt2, batch_size=2)
+    default = model.score(prompts, continuations)
+    assert model.score(prompts, continuations, temperature=1.0) == default
+    scores = model.score(prompts, continuations, temperature=0.5)
+
+    reference = AutoModelForCausalLM.from_pretrained(tiny_gpt2, local_files_only=True).eval()
+    tokenizer = AutoTokenizer.from_pretrained(tiny_gpt2, local_files_only=True)
+    for (prompt, continuation), score in zip(pairs, scores, strict=True):
+        n_prompt = len(tokenizer(prompt)["input_ids"])
+        ids = tokenizer(prompt + continuation)["input_ids"]
+        assert ids[:n_prompt] == tokenizer(prompt)["input_ids"]
+        with torch.no_grad():
+            logits = reference(torch.tensor([ids])).logits[0]
+        logp = torch.log_softmax(logits / 0.5, dim=-1)
+        expected = sum(float(logp[t - 1, ids[t]]) for t in range(n_prompt, len(ids)))
+        assert score == pytest.approx(expected, abs=1e-4)
+    assert scores != pytest.approx(default, abs=1e-6)
+    for bad in (0.0, -1.0, math.inf):
+        with pytest.raises(InputError):
+            model.score(prompts, continuations, temperature=bad)
 
 
 def test_hf_score_empty_prompt_and_continuation(tiny_gpt2: Path) -> None:

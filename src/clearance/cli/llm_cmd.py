@@ -308,6 +308,15 @@ def audit(
     temperature: Annotated[
         float, typer.Option("--temperature", min=0.0, help="Sampling temperature.")
     ] = 0.7,
+    deployed_temperature: Annotated[
+        float | None,
+        typer.Option(
+            "--deployed-temperature",
+            min=0.0,
+            help="Decoding temperature of the deployed model, for the deployed extraction "
+            "probability (0: greedy; default: --temperature).",
+        ),
+    ] = None,
     max_new_tokens: Annotated[int, typer.Option("--max-new-tokens", min=1)] = 48,
     prefix_lines: Annotated[
         str, typer.Option("--prefix-lines", help="Context lengths of targeted prompts.")
@@ -379,6 +388,7 @@ def audit(
             plain,
             n_samples=samples,
             temperature=temperature,
+            deployed_temperature=deployed_temperature,
             max_new_tokens=max_new_tokens,
             prefix_lines=counts,
             min_partial=min_partial,

@@ -14,7 +14,9 @@ inventory and its in-memory plaintext (``build_inventory``), and:
    outputs that match nothing are listed as likely hallucinated;
 4. measures, per secret: extracted (exact) or not, the best prompt (fingerprint + file/line),
    characters recovered, generations needed, and, when the backend can score, the probability
-   that one sample (and 10, 100 samples) right after the best targeted prompt emits the value;
+   that one sample (and 10, 100 samples) right after the best targeted prompt emits the value,
+   under the model's distribution (temperature 1) and under the deployed decoding
+   (``deployed_temperature``: sampling at that temperature, or greedy at 0);
 5. aggregates extraction by duplication bucket and ranks a rotation list.
 
 Plaintext (values, corpus text, prompts, outputs) stays in memory; the
@@ -63,6 +65,7 @@ from clearance.llm.probes import (
 from clearance.llm.report import (
     BUCKET_ORDER,
     Candidate,
+    DeployedProbability,
     DuplicationBucket,
     ExtractionProbability,
     Hallucinated,
@@ -195,6 +198,7 @@ def run_llm_audit(
     fingerprinter: Fingerprinter | None = None,
     engine: Engine | None = None,
     probability: bool = True,
+    deployed_temperature: float | None = None,
     progress: ProgressFn | None = None,
 ) -> LLMAuditReport:
     """Probes ``backend`` for the values of ``inventory`` (items of ``categories`` whose
@@ -205,7 +209,10 @@ def run_llm_audit(
     ``untargeted`` is the number of samples spread over the untargeted and divergence prompts
     (0: none). ``reference``: a second model whose perplexity ranks untargeted candidates
     (perplexity ratio). ``probability``: score each secret after its best targeted prompt (needs
-    a backend that can score; a warning otherwise). With a local model, ``max_new_tokens`` is
+    a backend that can score; a warning otherwise). ``deployed_temperature``: the decoding the
+    model is deployed with, for the deployed probability (default: ``temperature``); at 0
+    (greedy, deterministic) it is 1.0 when the greedy continuation of the best prompt starts
+    with the value, else 0.0; otherwise ``exp(score(prompt, value, temperature=T))``. With a local model, ``max_new_tokens`` is
     raised (up to half the context window) to cover the longest value, with a warning. Same
     inputs and ``seed``, same report.
     """
@@ -213,6 +220,9 @@ def run_llm_audit(
         raise InputError(
             "audit", "n_samples and untargeted must be >= 0, min_partial and max_new_tokens >= 1"
         )
+    deploy_t = temperature if deployed_temperature is None else deployed_temperature
+    if not (deploy_t >= 0 and math.isfinite(deploy_t)):
+        raise InputError("audit", f"deployed_temperature must be finite and >= 0, got {deploy_t}")
     say = progress or (lambda _msg: None)
     fp = fingerprinter or Fingerprinter(load_key())
     cats = list(dict.fromkeys(categories))
@@ -409,19 +419,31 @@ def run_llm_audit(
             if fitter is not None:
                 text, _ = fitter.fit(text, fitter.tokens(values[f]) + 1)
             prompts.append(text)
+        targets = [values[f] for f, _ in score_for]
         try:
-            scores = backend.score(prompts, [values[f] for f, _ in score_for])
+            scores = backend.score(prompts, targets)
         except ClearanceError as exc:
             warnings.append(f"extraction probability not computed: {exc}")
         else:
-            for (f, _), lp in zip(score_for, scores, strict=True):
-                one = math.exp(lp) if math.isfinite(lp) else 0.0
+            deployed = _deployed_p(backend, deploy_t, score_for, prompts, targets, scores, greedy)
+            if deployed is None:
+                warnings.append(
+                    f"deployed-decoding probability at temperature {deploy_t:g} not computed: "
+                    "the backend cannot score at that temperature"
+                )
+            for j, ((f, _), lp) in enumerate(zip(score_for, scores, strict=True)):
+                one = _exp(lp)
                 probs[f] = ExtractionProbability(
                     logprob=round(lp, 4),
                     p=one,
-                    at_n=[
-                        NProbability(n=n, p=extraction_probability(one, n)) for n in PROBABILITY_N
-                    ],
+                    at_n=_at_n(one),
+                    deployed=(
+                        DeployedProbability(
+                            temperature=deploy_t, p=deployed[j], at_n=_at_n(deployed[j])
+                        )
+                        if deployed is not None
+                        else None
+                    ),
                 )
 
     results: list[SecretResult] = []
@@ -492,6 +514,7 @@ def run_llm_audit(
             reference=reference.name if reference is not None else None,
             n_samples=n_samples,
             temperature=temperature,
+            deployed_temperature=deploy_t,
             max_new_tokens=max_new_tokens,
             prefix_lines=sorted({n for n in prefix_lines if n > 0}),
             min_partial=min_partial,
@@ -524,6 +547,43 @@ def run_llm_audit(
         candidates=candidates,
         warnings=warnings,
     )
+
+
+def _exp(logprob: float) -> float:
+    return math.exp(logprob) if math.isfinite(logprob) else 0.0
+
+
+def _at_n(p: float) -> list[NProbability]:
+    return [NProbability(n=n, p=extraction_probability(p, n)) for n in PROBABILITY_N]
+
+
+def _deployed_p(
+    backend: ModelBackend,
+    temperature: float,
+    score_for: Sequence[tuple[str, int]],
+    prompts: Sequence[str],
+    targets: Sequence[str],
+    scores: Sequence[float],
+    greedy: Sequence[Sequence[Generation]],
+) -> list[float] | None:
+    """Single-generation probability of emitting each target right after its prompt under the
+    deployed decoding, or ``None`` when the backend cannot score at ``temperature``.
+
+    Greedy (``temperature == 0``) is deterministic: 1.0 when the greedy continuation already
+    generated from the probe starts with the value, else 0.0. At temperature 1 the model scores
+    are reused; otherwise the backend scores again with the logits divided by ``temperature``."""
+    if temperature == 0:
+        return [
+            1.0 if greedy[k] and greedy[k][0].text.startswith(value) else 0.0
+            for (_, k), value in zip(score_for, targets, strict=True)
+        ]
+    if temperature == 1:
+        return [_exp(lp) for lp in scores]
+    try:
+        at_t = backend.score(prompts, targets, temperature=temperature)
+    except ClearanceError:
+        return None
+    return [_exp(lp) for lp in at_t]
 
 
 def _buckets(results: Sequence[SecretResult]) -> list[DuplicationBucket]:

@@ -105,9 +105,13 @@ class ModelBackend(Protocol):
         """``n`` generations per prompt, in prompt order. ``temperature == 0`` is greedy."""
         ...
 
-    def score(self, prompts: Sequence[str], continuations: Sequence[str]) -> list[float]:
+    def score(
+        self, prompts: Sequence[str], continuations: Sequence[str], *, temperature: float = 1.0
+    ) -> list[float]:
         """The log-likelihood of each continuation given its prompt (natural log, summed over the
-        continuation's tokens). Raises :class:`NotSupportedError` when the backend cannot."""
+        continuation's tokens), under the softmax of the logits divided by ``temperature``
+        (``> 0``; 1: the model's own distribution). Raises :class:`NotSupportedError` when the
+        backend cannot (score at all, or at that temperature)."""
         ...
 
 
@@ -120,7 +124,11 @@ def _check_generate_args(max_new_tokens: int, temperature: float, n: int) -> Non
         raise InputError("generate", f"n must be at least 1, got {n}")
 
 
-def _check_score_args(prompts: Sequence[str], continuations: Sequence[str]) -> None:
+def _check_score_args(
+    prompts: Sequence[str], continuations: Sequence[str], temperature: float = 1.0
+) -> None:
+    if not (temperature > 0 and math.isfinite(temperature)):
+        raise InputError("score", f"temperature must be finite and > 0, got {temperature}")
     if len(prompts) != len(continuations):
         raise InputError("score", f"{len(prompts)} prompts but {len(continuations)} continuations")
 
@@ -342,8 +350,10 @@ class HuggingFaceBackend:
 
     # -- scoring
 
-    def score(self, prompts: Sequence[str], continuations: Sequence[str]) -> list[float]:
-        _check_score_args(prompts, continuations)
+    def score(
+        self, prompts: Sequence[str], continuations: Sequence[str], *, temperature: float = 1.0
+    ) -> list[float]:
+        _check_score_args(prompts, continuations, temperature)
         if not prompts:
             return []
         model, tokenizer = self._load()
@@ -367,6 +377,8 @@ class HuggingFaceBackend:
                 logits = model(
                     input_ids=input_ids.to(model.device), attention_mask=mask.to(model.device)
                 ).logits.float()
+                if temperature != 1.0:
+                    logits = logits / temperature
                 logp = torch.log_softmax(logits[:, :-1], dim=-1)
                 targets = input_ids[:, 1:].to(model.device).unsqueeze(-1)
                 token_lp = logp.gather(-1, targets).squeeze(-1).cpu()
@@ -762,8 +774,17 @@ class OpenAICompatibleBackend:
 
     # -- scoring
 
-    def score(self, prompts: Sequence[str], continuations: Sequence[str]) -> list[float]:
-        _check_score_args(prompts, continuations)
+    def score(
+        self, prompts: Sequence[str], continuations: Sequence[str], *, temperature: float = 1.0
+    ) -> list[float]:
+        """Prompt log-probabilities from ``/v1/completions`` with ``echo``. Servers return them
+        at temperature 1 only: any other ``temperature`` raises :class:`NotSupportedError`."""
+        _check_score_args(prompts, continuations, temperature)
+        if temperature != 1.0:
+            raise NotSupportedError(
+                self.name,
+                f"the endpoint returns log-probabilities at temperature 1 only, not {temperature:g}",
+            )
         pairs = list(zip(prompts, continuations, strict=True))
         return self._map(lambda i: self._score_one(*pairs[i]), len(pairs))
 

@@ -54,13 +54,27 @@ class NProbability(_Frozen):
     """Probability that at least one of ``n`` samples emits the value: ``1-(1-p)^n``."""
 
 
+class DeployedProbability(_Frozen):
+    """Probability of emitting the whole value right after the best targeted prompt under the
+    deployed decoding: plain sampling at ``temperature`` (softmax of logits / temperature, no
+    truncation), or, at ``temperature`` 0, greedy decoding, which is deterministic: ``p`` is 1.0
+    when the greedy continuation starts with the value, else 0.0."""
+
+    temperature: float
+    p: float
+    at_n: list[NProbability]
+    """The ``(n, p)`` extraction probability: at least one of ``n`` generations emits it."""
+
+
 class ExtractionProbability(_Frozen):
     """Probability of emitting the whole value right after the best targeted prompt, under the
-    model's distribution (temperature 1, no truncation), from the backend's ``score``."""
+    model's distribution (temperature 1, no truncation), from the backend's ``score``;
+    ``deployed``: the same under the deployed decoding, when it could be computed."""
 
     logprob: float
     p: float
     at_n: list[NProbability]
+    deployed: DeployedProbability | None = None
 
 
 class SecretResult(_Frozen):
@@ -168,6 +182,8 @@ class Settings(_Frozen):
     reference: str | None
     n_samples: int
     temperature: float
+    deployed_temperature: float | None = None
+    """The decoding temperature the deployed probability assumes (0: greedy)."""
     max_new_tokens: int
     prefix_lines: list[int]
     min_partial: int
