@@ -13,6 +13,12 @@ from html import escape
 from itertools import pairwise
 
 from clearance.governance.controls import CONTROLS, describe
+from clearance.reports.html import code as _code
+from clearance.reports.html import e as _e
+from clearance.reports.html import empty as _empty
+from clearance.reports.html import kv as _kv
+from clearance.reports.html import section as _section
+from clearance.reports.html import table as _html_table
 from clearance.reports.models import (
     AnonymityResult,
     AuditReport,
@@ -596,43 +602,6 @@ svg.chart text.marker-label { fill: #b42318; font-weight: 700; }
 @media print { body { max-width: none; padding: 0; } h2 { break-after: avoid; }
   svg.chart, table, .gate { break-inside: avoid; } }
 """
-
-
-def _e(text: object) -> str:
-    return escape(str(text), quote=True)
-
-
-def _code(text: str) -> str:
-    return f"<code>{_e(text)}</code>"
-
-
-def _html_table(head: Sequence[str], rows: Iterable[Sequence[str]], num: Sequence[int] = ()) -> str:
-    """``rows`` hold HTML already escaped; ``num`` are the right-aligned column indexes."""
-    th = "".join(f"<th>{_e(h)}</th>" for h in head)
-    body = [
-        "<tr>"
-        + "".join(
-            f'<td class="num">{c}</td>' if i in num else f"<td>{c}</td>" for i, c in enumerate(r)
-        )
-        + "</tr>"
-        for r in rows
-    ]
-    return "\n".join(
-        ["<table>", f"<thead><tr>{th}</tr></thead>", "<tbody>", *body, "</tbody>", "</table>"]
-    )
-
-
-def _section(anchor: str, title: str, *body: str) -> str:
-    return "\n".join([f'<section id="{anchor}">', f"<h2>{_e(title)}</h2>", *body, "</section>"])
-
-
-def _empty(text: str) -> str:
-    return f'<p class="empty">{_e(text)}</p>'
-
-
-def _kv(pairs: Iterable[tuple[str, str]]) -> str:
-    items = "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in pairs)
-    return f'<dl class="kv">{items}</dl>'
 
 
 def _html_header(report: AuditReport) -> str:

@@ -17,18 +17,18 @@ from clearance.reports.audit_renderers import (
     _CSS,
     Bar,
     Segment,
-    _code,
-    _e,
-    _empty,
-    _html_table,
-    _kv,
     _md,
     _md_cell,
     _md_code,
     _md_table,
-    _section,
     svg_bar_chart,
 )
+from clearance.reports.html import code as _code
+from clearance.reports.html import e as _e
+from clearance.reports.html import empty as _empty
+from clearance.reports.html import kv as _kv
+from clearance.reports.html import section as _section
+from clearance.reports.html import table as _html_table
 from clearance.reports.svg import Diagonal, Series, add_error_bars, svg_line_chart
 
 FairnessRenderer = Callable[[FairnessReport], str]

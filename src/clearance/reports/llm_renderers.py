@@ -9,11 +9,16 @@ the report itself, nothing here holds a secret value: fingerprints and masked pr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from html import escape
+from collections.abc import Sequence
 
 from clearance.llm.report import LLMAuditReport, SecretResult
 from clearance.reports.audit_renderers import Bar, Segment, svg_bar_chart
+from clearance.reports.html import code as _code
+from clearance.reports.html import e as _e
+from clearance.reports.html import empty as _empty
+from clearance.reports.html import kv as _kv
+from clearance.reports.html import section as _section
+from clearance.reports.html import table as _table
 
 _CSS = """
 :root { --fg: #1f2933; --muted: #52606d; --line: #cbd2d9; --bg-alt: #f5f7fa; }
@@ -51,45 +56,8 @@ _BOX = "&#9744;"
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _e(text: object) -> str:
-    return escape(str(text), quote=True)
-
-
-def _code(text: object) -> str:
-    return f"<code>{_e(text)}</code>"
-
-
 def _pct(rate: float) -> str:
     return f"{100 * rate:.0f}%"
-
-
-def _table(head: Sequence[str], rows: Iterable[Sequence[str]], num: Sequence[int] = ()) -> str:
-    """``rows`` hold HTML already escaped; ``num`` are the right-aligned column indexes."""
-    th = "".join(f"<th>{_e(h)}</th>" for h in head)
-    body = [
-        "<tr>"
-        + "".join(
-            f'<td class="num">{c}</td>' if i in num else f"<td>{c}</td>" for i, c in enumerate(r)
-        )
-        + "</tr>"
-        for r in rows
-    ]
-    return "\n".join(
-        ["<table>", f"<thead><tr>{th}</tr></thead>", "<tbody>", *body, "</tbody>", "</table>"]
-    )
-
-
-def _section(anchor: str, title: str, *body: str) -> str:
-    return "\n".join([f'<section id="{anchor}">', f"<h2>{_e(title)}</h2>", *body, "</section>"])
-
-
-def _empty(text: str) -> str:
-    return f'<p class="empty">{_e(text)}</p>'
-
-
-def _kv(pairs: Iterable[tuple[str, str]]) -> str:
-    items = "".join(f"<dt>{_e(k)}</dt><dd>{v}</dd>" for k, v in pairs)
-    return f'<dl class="kv">{items}</dl>'
 
 
 def _page(title: str, body: Sequence[str]) -> str:
