@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -29,10 +28,10 @@ from clearance.reports.models import (
     RetentionResult,
     TableProfile,
 )
+from tests.reports.html_check import parse as _parse
 
 GOLDEN = Path(__file__).parent / "golden"
 EVIL = "<script>alert(1)</script>"
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}  # fmt: skip
 
 
 def _finding(
@@ -219,45 +218,6 @@ def _report() -> AuditReport:
 @pytest.fixture
 def report() -> AuditReport:
     return _report()
-
-
-class _Checker(HTMLParser):
-    """Well-formedness: every non-void tag closed in order; records text and attributes."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.errors: list[str] = []
-        self.tags: list[str] = []
-        self.attrs: list[tuple[str, str | None]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        self.attrs += attrs
-        if tag not in VOID:
-            self.stack.append(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        self.attrs += attrs
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack[-1] != tag:
-            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
-        else:
-            self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        if not self.stack or self.stack[-1] != "style":
-            self.text.append(data)
-
-
-def _parse(html: str) -> _Checker:
-    checker = _Checker()
-    checker.feed(html)
-    checker.close()
-    return checker
 
 
 def _sections(html: str) -> dict[str, str]:

@@ -3,18 +3,15 @@ deterministic."""
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 
 from clearance.llm.report import LLMAuditReport
 from clearance.reports.llm_renderers import render_incident_html, render_llm_html
+from tests.reports.html_check import Checker, parse
 
 HOSTILE = "<script>alert(1)</script>"
-VOID = {"meta", "br", "hr", "img", "input", "link", "area", "base", "col", "embed", "source",
-        "track", "wbr"}  # fmt: skip
-SVG_SELF_CLOSING = {"rect", "line", "circle", "polyline", "path"}
 
 
 def _secret(
@@ -130,36 +127,8 @@ def _report() -> LLMAuditReport:
     return LLMAuditReport.model_validate(data)
 
 
-class _Checker(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.errors: list[str] = []
-        self.tags: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        if tag not in VOID:
-            self.stack.append(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        if tag not in VOID | SVG_SELF_CLOSING:
-            self.errors.append(f"self-closed <{tag}/>")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in VOID:
-            self.errors.append(f"closed void </{tag}>")
-        elif not self.stack or self.stack[-1] != tag:
-            self.errors.append(f"</{tag}> does not close {self.stack[-1:] or 'nothing'}")
-        else:
-            self.stack.pop()
-
-
-def _check_well_formed(html: str) -> _Checker:
-    checker = _Checker()
-    checker.feed(html)
-    checker.close()
+def _check_well_formed(html: str) -> Checker:
+    checker = parse(html)
     assert checker.errors == []
     assert checker.stack == [], f"unclosed: {checker.stack}"
     return checker
