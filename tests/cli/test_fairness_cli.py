@@ -113,13 +113,20 @@ def test_fairness_pickle_needs_trust(tmp_path: Path) -> None:
 @needs_german
 def test_fairness_mitigate_saves_chosen_model(german: tuple[Path, Path, Path], tmp_path: Path) -> None:
     data, _, policy = german
-    saved, report = tmp_path / "chosen.skops", tmp_path / "m.md"
+    saved, report, page = tmp_path / "chosen.skops", tmp_path / "m.md", tmp_path / "m.html"
     result = runner.invoke(
         app,
         ["fairness", "mitigate", "--data", str(data), "--policy", str(policy),
-         "--sensitive", "age_group", "-o", str(report), "--save-model", str(saved), "-q"],
+         "--sensitive", "age_group", "-o", str(report), "-o", str(page),
+         "--save-model", str(saved), "-q"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     text = report.read_text()
     assert "(chosen)" in text and "reweighing" in text and "baseline" in text
     assert saved.stat().st_size > 0
+    html = page.read_text()
+    # one trade-off chart per metric (accuracy, AUC, four disparities), with CI whiskers
+    assert html.count("<svg") == 6
+    assert 'class="err"' in html
+    for title in ("accuracy by candidate", "demographic parity ratio (threshold 0.8"):
+        assert title in html

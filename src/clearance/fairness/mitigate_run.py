@@ -20,6 +20,7 @@ from clearance.fairness.mitigation import (
 )
 from clearance.fairness.policy import FairnessPolicy
 from clearance.reports.audit_renderers import Bar, Segment, svg_bar_chart
+from clearance.reports.svg import add_error_bars
 
 
 def run_mitigation(
@@ -93,6 +94,34 @@ def _cell(row: dict[str, object], key: str) -> str:
     return f"{value:.3f}"
 
 
+def _metric_chart(rows: list[dict[str, object]], key: str, min_ratio: float) -> str:
+    """One chart per metric: a bar per candidate on [0, 1] with its bootstrap interval."""
+    bars, intervals = [], []
+    for row in rows:
+        value = row.get(key)
+        v = float(value) if isinstance(value, float | int) else None
+        length = min(1.0, max(0.0, v or 0.0))
+        bars.append(
+            Bar(
+                str(row["name"]) + (" (chosen)" if row.get("chosen") else ""),
+                (Segment(length, "bar"), Segment(1.0 - length, "track")),
+                note="n/a" if v is None else _cell(row, key),
+            )
+        )
+        low, high = row.get(f"{key}_low"), row.get(f"{key}_high")
+        ok = v is not None and isinstance(low, float | int) and isinstance(high, float | int)
+        intervals.append((float(low), float(high)) if ok else None)  # type: ignore[arg-type]
+    title = key.replace("_", " ")
+    if key == "demographic_parity_ratio":
+        title += f" (threshold {min_ratio}, four-fifths rule)"
+    chart = svg_bar_chart(
+        f"{title} by candidate",
+        bars,
+        axis="0 to 1; whiskers: bootstrap 95% confidence interval",
+    )
+    return add_error_bars(chart, bars, intervals)
+
+
 def render_mitigation(result: MitigationResult, fmt: str) -> str:
     rows = tradeoff_table(result)
     if fmt == "json":
@@ -128,17 +157,7 @@ def render_mitigation(result: MitigationResult, fmt: str) -> str:
         return markdown
     if fmt != "html":
         raise ValueError(f"unknown format {fmt!r}; allowed: json, markdown, html")
-    chart = svg_bar_chart(
-        f"Demographic parity ratio by candidate (threshold {result.min_ratio})",
-        [
-            Bar(
-                str(r["name"]),
-                (Segment(float(r.get("demographic_parity_ratio") or 0.0), "bar"),),
-                note=f"{float(r.get('demographic_parity_ratio') or 0.0):.3f}",
-            )
-            for r in rows
-        ],
-    )
+    chart = "\n".join(_metric_chart(rows, key, result.min_ratio) for key in _COLUMNS)
     table = "".join(
         "<tr>"
         + "".join(
