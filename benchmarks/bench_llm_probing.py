@@ -9,10 +9,16 @@ The outputs must be identical (asserted). Prints probes/s for both and the speed
 ``benchmarks/results/llm_probing.json``.
 
 The model: the newest complete ``.clearance/cache/tiny-lm/*/model`` (what the test fixture
-caches), or one trained into a temporary folder (a few minutes on two CPU cores); ``--model`` and
-``--corpus`` point at another. CPU only here: GPU figures are not measured.
+caches), or one trained into a temporary folder (a few minutes on two CPU cores); ``--model``
+(with ``--gguf FILE`` for a GGUF checkpoint in that folder) points at another, ``--corpus`` at the
+fixture corpus the prompts come from. ``--random-init`` builds the model from the folder's
+``config.json`` with random weights (same architecture and cost; for a machine the weights
+cannot reach).
+``--device cuda`` runs both paths on the GPU. On CPU the outputs must be identical (asserted);
+on a GPU batched and unbatched kernels may round differently, so the mismatches are counted.
 
-Run: ``python benchmarks/bench_llm_probing.py``.
+Run: ``python benchmarks/bench_llm_probing.py`` (CPU), or
+``python benchmarks/bench_llm_probing.py --device cuda --model DIR --gguf F.gguf --corpus C``.
 """
 
 from __future__ import annotations
@@ -83,7 +89,7 @@ def loop_generate(model: Any, tokenizer: Any, prompts: list[str], max_new_tokens
     out: list[str] = []
     with torch.inference_mode():
         for prompt in prompts:
-            enc = tokenizer(prompt, return_tensors="pt")
+            enc = tokenizer(prompt, return_tensors="pt").to(model.device)
             seq = model.generate(**enc, generation_config=config)
             ids = seq[0, enc["input_ids"].shape[1] :].tolist()
             for i, tok in enumerate(ids):
@@ -102,6 +108,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="timed runs; the best is kept")
     parser.add_argument("--model", type=Path, help="model folder (default: the fixture)")
     parser.add_argument("--corpus", type=Path, help="fixture corpus folder with manifest.json")
+    parser.add_argument("--gguf", help="GGUF file name inside --model")
+    parser.add_argument("--random-init", action="store_true", help="random weights, same config")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
+    parser.add_argument("--dtype", help="torch dtype of the weights (default: the checkpoint's)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
@@ -111,15 +121,36 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     with tempfile.TemporaryDirectory() as tmp:
-        if args.model and args.corpus:
-            corpus_dir, model_dir, origin = args.corpus, args.model, "given"
-        else:
-            corpus_dir, model_dir, origin = find_fixture(Path(tmp))
+        corpus_dir, model_dir = args.corpus, args.model
+        origin = f"given {args.model.name}" if args.model else ""
+        if corpus_dir is None or model_dir is None:
+            fixture_corpus, fixture_model, fixture_origin = find_fixture(Path(tmp))
+            corpus_dir = corpus_dir or fixture_corpus
+            model_dir = model_dir or fixture_model
+            origin = origin or f"tiny-lm fixture ({fixture_origin})"
         manifest = load_manifest(corpus_dir)
         prompts = targeted_prompts(manifest, args.prompts)
 
-        backend = HuggingFaceBackend(model_dir, batch_size=args.batch_size)
+        backend = HuggingFaceBackend(
+            model_dir,
+            gguf_file=args.gguf,
+            batch_size=args.batch_size,
+            device=args.device,
+            dtype=args.dtype,
+        )
+        if args.random_init:  # the folder may hold only config.json and the tokenizer
+            torch.manual_seed(0)
+            config = transformers.AutoConfig.from_pretrained(model_dir, local_files_only=True)
+            fresh = transformers.AutoModelForCausalLM.from_config(config)
+            tok = transformers.AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+            tok.padding_side = "left"  # as HuggingFaceBackend sets it
+            if tok.pad_token_id is None:
+                tok.pad_token = tok.eos_token
+            backend._model, backend._tokenizer = fresh.to(args.device).eval(), tok
+            origin += ", random weights"
         model, tokenizer = backend._load()  # the same weights and tokenizer settings for both
+        if args.gguf:
+            origin += f" ({args.gguf})"
         # warm-up (first-call allocations), untimed
         backend.generate(prompts[: args.batch_size], max_new_tokens=4)
         loop_generate(model, tokenizer, prompts[:2], 4)
@@ -137,11 +168,13 @@ def main() -> None:
             loop_s = min(loop_s, time.perf_counter() - t)
 
     mismatches = [i for i, (a, b) in enumerate(zip(batched, looped, strict=True)) if a != b]
-    assert not mismatches, f"batched and one-at-a-time greedy outputs differ at {mismatches}"
+    on_gpu = torch.device(args.device).type == "cuda"
+    if not on_gpu:
+        assert not mismatches, f"batched and one-at-a-time greedy outputs differ at {mismatches}"
     n = len(prompts)
     result = {
         "benchmark": "llm targeted probing: batched generate vs one prompt at a time",
-        "model": f"tiny-lm fixture ({origin})",
+        "model": origin,
         "parameters": sum(p.numel() for p in model.parameters()),
         "prompts": n,
         "distinct_prompts": len(set(prompts)),
@@ -153,13 +186,15 @@ def main() -> None:
         "batched_probes_per_s": round(n / batched_s, 1),
         "loop_probes_per_s": round(n / loop_s, 1),
         "speedup": round(loop_s / batched_s, 2),
-        "outputs_identical": True,
-        "device": "cpu",
+        "outputs_identical": not mismatches,
+        "outputs_differing": len(mismatches),
+        "device": args.device,
+        "dtype": str(next(model.parameters()).dtype).removeprefix("torch."),
         "threads": args.threads,
         "cpu": platform.processor() or platform.machine(),
         "torch": torch.__version__,
         "transformers": transformers.__version__,
-        "gpu": "not measured: no GPU in this environment",
+        "gpu": torch.cuda.get_device_name() if on_gpu else None,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
@@ -167,7 +202,7 @@ def main() -> None:
         f"{n} probes, batch {args.batch_size}, {args.max_new_tokens} new tokens: "
         f"batched {result['batched_probes_per_s']} probes/s, "
         f"loop {result['loop_probes_per_s']} probes/s, speedup x{result['speedup']} "
-        f"(outputs identical; CPU, {args.threads} threads; no GPU figures)"
+        f"({len(mismatches)} outputs differ; {result['gpu'] or f'CPU, {args.threads} threads'})"
     )
     print(f"written to {args.output}")
 

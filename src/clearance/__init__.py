@@ -10,23 +10,88 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from clearance.audit.auditor import audit
-from clearance.audit.policy import Policy, load_policy
-from clearance.audit.run import audit_sources
-from clearance.audit.sources import Table
-from clearance.detection import Detector, Engine, Match, Registry, Severity, default_registry
-from clearance.errors import (
-    BackendUnavailableError,
-    ClearanceError,
-    InputError,
-    PolicyError,
-    SourceUnavailableError,
-)
-from clearance.privacy import Fingerprinter, load_key, mask
-from clearance.reports import Finding, ScanReport, render
-from clearance.reports.audit_renderers import render_audit
-from clearance.reports.models import AuditReport
-from clearance.scan import ScanOptions, scan_paths
+import sys
+import types
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from clearance.audit.auditor import audit
+    from clearance.audit.policy import Policy, load_policy
+    from clearance.audit.run import audit_sources
+    from clearance.audit.sources import Table
+    from clearance.detection import Detector, Engine, Match, Registry, Severity, default_registry
+    from clearance.errors import (
+        BackendUnavailableError,
+        ClearanceError,
+        InputError,
+        PolicyError,
+        SourceUnavailableError,
+    )
+    from clearance.privacy import Fingerprinter, load_key, mask
+    from clearance.reports import Finding, ScanReport, render
+    from clearance.reports.audit_renderers import render_audit
+    from clearance.reports.models import AuditReport
+    from clearance.scan import ScanOptions, scan_paths
+
+# The public names load on first use (PEP 562): ``import clearance.llm.backends`` or the CLI's
+# ``--help`` should not pay for Polars, SQLAlchemy and the detector registry.
+_EXPORTS: dict[str, str] = {
+    "AuditReport": "clearance.reports.models",
+    "BackendUnavailableError": "clearance.errors",
+    "ClearanceError": "clearance.errors",
+    "Detector": "clearance.detection",
+    "Engine": "clearance.detection",
+    "Finding": "clearance.reports",
+    "Fingerprinter": "clearance.privacy",
+    "InputError": "clearance.errors",
+    "Match": "clearance.detection",
+    "Policy": "clearance.audit.policy",
+    "PolicyError": "clearance.errors",
+    "Registry": "clearance.detection",
+    "ScanOptions": "clearance.scan",
+    "ScanReport": "clearance.reports",
+    "Severity": "clearance.detection",
+    "SourceUnavailableError": "clearance.errors",
+    "Table": "clearance.audit.sources",
+    "audit": "clearance.audit.auditor",
+    "audit_sources": "clearance.audit.run",
+    "default_registry": "clearance.detection",
+    "load_key": "clearance.privacy",
+    "load_policy": "clearance.audit.policy",
+    "mask": "clearance.privacy",
+    "render": "clearance.reports",
+    "render_audit": "clearance.reports.audit_renderers",
+    "scan_paths": "clearance.scan",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'clearance' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    # the public names and the subpackages bound so far, not this module's own helpers
+    bound = {n for n, v in globals().items() if isinstance(v, types.ModuleType)} - {"sys", "types"}
+    return sorted(set(__all__) | {n for n in globals() if n.startswith("__")} | bound)
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Importing the ``clearance.audit`` subpackage binds it here under the name of the
+        # public ``audit`` function; the function keeps the name, as the eager imports gave it.
+        if name == "audit" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
 
 __all__ = [
     "AuditReport",

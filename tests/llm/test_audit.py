@@ -12,7 +12,7 @@ import json
 import math
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -34,6 +34,7 @@ from clearance.llm.matching import (
 from clearance.llm.probes import Probe, targeted_probes
 from clearance.llm.report import LLMAuditReport, exit_code, render_incident_markdown
 from clearance.privacy import Fingerprinter
+from clearance.reports.llm_renderers import render_llm_html
 from tests.llm.conftest import TinyLM
 
 FP = Fingerprinter(b"test-audit-key")
@@ -131,14 +132,24 @@ class ScoringBackend(FakeBackend):
 
     logprob: float = -2.0
     temperatures: list[float] | None = None
+    truncation: list[tuple[float, int]] = field(default_factory=list)
 
     def score(
-        self, prompts: Sequence[str], continuations: Sequence[str], *, temperature: float = 1.0
+        self,
+        prompts: Sequence[str],
+        continuations: Sequence[str],
+        *,
+        temperature: float = 1.0,
+        top_p: float = 1.0,
+        top_k: int = 0,
     ) -> list[float]:
         if self.temperatures is None:
             self.temperatures = []
         self.temperatures.append(temperature)
-        return [self.logprob / temperature for _ in prompts]
+        self.truncation.append((top_p, top_k))
+        # truncation renormalises over fewer tokens: a toy model gives it half the loss
+        scale = 0.5 if (top_p, top_k) != (1.0, 0) else 1.0
+        return [scale * self.logprob / temperature for _ in prompts]
 
 
 def _small_corpus(tmp_path: Path) -> tuple[Inventory, InventoryPlaintext]:
@@ -320,6 +331,7 @@ def test_cli_end_to_end(tiny_lm: TinyLM, tmp_path: Path, monkeypatch: pytest.Mon
         "audit", "--corpus", str(corpus), "--model", str(tiny_lm.model_dir),
         "--vault", str(vault), "-o", str(out_json), "-o", str(out_md),
         "--samples", "0", "--untargeted", "0", "--prefix-lines", "1,3", "--seed", "1",
+        "--deployed-temperature", "0.8", "--deployed-top-p", "0.95", "--deployed-top-k", "50",
     ]  # fmt: skip
     result = CliRunner().invoke(llm_app, args)
     assert result.exit_code == 1, result.output  # 1: at least one secret extracted
@@ -332,6 +344,14 @@ def test_cli_end_to_end(tiny_lm: TinyLM, tmp_path: Path, monkeypatch: pytest.Mon
         assert key in row
     assert {"queries", "files"} <= set(row) and {"path", "line"} <= set(row["files"][0])
     assert data["summary"]["extracted"] >= 1
+    settings = data["settings"]
+    assert (settings["deployed_temperature"], settings["deployed_top_p"]) == (0.8, 0.95)
+    assert settings["deployed_top_k"] == 50
+    probs = [r["probability"] for r in data["secrets"] if r["extracted"] and r["probability"]]
+    assert probs and all(p["deployed"]["top_k"] == 50 for p in probs)
+    # an extracted (memorised) secret keeps a real chance under the truncated decoding
+    assert max(p["deployed"]["p"] for p in probs) > 0.01
+    assert "Deployed P(1 / 100)" in out_md.read_text("utf-8")
     text = out_json.read_text("utf-8") + out_md.read_text("utf-8") + result.output
     for secret in tiny_lm.manifest.secrets:
         assert secret.synthetic_value not in text, secret.id
@@ -379,6 +399,39 @@ def test_deployed_probability_uses_the_deployed_temperature(tmp_path: Path) -> N
     assert report.secrets[0].probability.deployed.p == pytest.approx(math.exp(-2.0 / 0.7))
 
 
+def test_deployed_probability_under_top_p_and_top_k(tmp_path: Path) -> None:
+    inv, plain = _small_corpus(tmp_path)
+    backend = ScoringBackend(INVENTED + '"\n')
+    deployed = {"deployed_temperature": 1.0, "deployed_top_p": 0.9, "deployed_top_k": 40}
+    report = run_llm_audit(backend, inv, plain, fingerprinter=FP, **{**SMALL, **deployed})
+    # the model score is plain; the deployed one is a second pass with the truncation
+    assert backend.temperatures == [1.0, 1.0]
+    assert backend.truncation == [(1.0, 0), (0.9, 40)]
+    st = report.settings
+    assert (st.deployed_top_p, st.deployed_top_k) == (0.9, 40)
+    assert st.deployed_decoding == "temperature 1, top-k 40, top-p 0.9"
+    [s] = report.secrets
+    assert s.probability is not None and s.probability.deployed is not None
+    assert s.probability.p == pytest.approx(math.exp(-2.0))
+    d = s.probability.deployed
+    assert (d.temperature, d.top_p, d.top_k) == (1.0, 0.9, 40)
+    assert d.p == pytest.approx(math.exp(-1.0))
+    # the reports show both probabilities and the decoding
+    page = render_llm_html(report)
+    assert "Deployed P(1 / 100)" in page and "temperature 1, top-k 40, top-p 0.9" in page
+    assert f"<td>{math.exp(-1.0):.2g} / " in page
+    # greedy ignores truncation (top-k/top-p do not change the argmax)
+    report = run_llm_audit(
+        ScoringBackend(SECRET + '"\n'), inv, plain, fingerprinter=FP,
+        **{**SMALL, **deployed, "deployed_temperature": 0.0},
+    )  # fmt: skip
+    assert (report.settings.deployed_top_p, report.settings.deployed_top_k) == (1.0, 0)
+    assert report.settings.deployed_decoding == "greedy"
+    for bad in ({"deployed_top_p": 0.0}, {"deployed_top_p": 1.2}, {"deployed_top_k": -3}):
+        with pytest.raises(InputError):
+            run_llm_audit(backend, inv, plain, fingerprinter=FP, **{**SMALL, **bad})
+
+
 def test_deployed_probability_greedy_is_deterministic(tmp_path: Path) -> None:
     inv, plain = _small_corpus(tmp_path)
     greedy = {**SMALL, "deployed_temperature": 0.0}
@@ -403,9 +456,15 @@ def test_deployed_probability_not_computed_when_the_backend_cannot(tmp_path: Pat
     @dataclass
     class FixedTemperature(ScoringBackend):
         def score(
-            self, prompts: Sequence[str], continuations: Sequence[str], *, temperature: float = 1.0
+            self,
+            prompts: Sequence[str],
+            continuations: Sequence[str],
+            *,
+            temperature: float = 1.0,
+            top_p: float = 1.0,
+            top_k: int = 0,
         ) -> list[float]:
-            if temperature != 1.0:
+            if temperature != 1.0 or top_p != 1.0 or top_k:
                 raise NotSupportedError(self.name, "temperature 1 only")
             return super().score(prompts, continuations)
 

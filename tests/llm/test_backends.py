@@ -459,8 +459,9 @@ def test_score_at_another_temperature_not_supported(fake: tuple[str, ServerState
     with backend(url) as client:
         assert client.score(["a b"], [" c"], temperature=1.0) == pytest.approx([-0.2])
         sent = len(state.requests)
-        with pytest.raises(NotSupportedError, match="temperature 1 only"):
-            client.score(["a b"], [" c"], temperature=0.5)
+        for kwargs in ({"temperature": 0.5}, {"top_p": 0.9}, {"top_k": 40}):
+            with pytest.raises(NotSupportedError, match="temperature 1 without top-p/top-k"):
+                client.score(["a b"], [" c"], **kwargs)
     assert len(state.requests) == sent  # refused before any request
 
 
@@ -618,6 +619,61 @@ def test_hf_score_at_a_temperature_matches_a_manual_forward_pass(tiny_gpt2: Path
     for bad in (0.0, -1.0, math.inf):
         with pytest.raises(InputError):
             model.score(prompts, continuations, temperature=bad)
+
+
+def _truncated_logp(logits: Any, temperature: float, top_p: float, top_k: int) -> Any:
+    """Log-probabilities of sampling with top-k then top-p truncation, written from the
+    definition: a token is kept when it is among the ``top_k`` most likely and the tokens more
+    likely than it hold less than ``top_p`` of the (top-k renormalised) mass."""
+    import torch
+
+    logits = logits / temperature
+    if top_k:
+        kth = torch.topk(logits, top_k, dim=-1).values[..., -1:]
+        logits = logits.masked_fill(logits < kth, -math.inf)
+    probs = torch.softmax(logits, dim=-1)
+    # mass of the tokens strictly more likely than each token
+    above = (probs.unsqueeze(-2) * (probs.unsqueeze(-2) > probs.unsqueeze(-1))).sum(-1)
+    logits = logits.masked_fill(above >= top_p, -math.inf)
+    return torch.log_softmax(logits, dim=-1)
+
+
+def test_hf_score_under_top_k_and_top_p_matches_the_definition(tiny_gpt2: Path) -> None:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    pairs = [("hello", " world"), ("the quick brown", " fox jumps"), ("api_key =", " sk-test")]
+    prompts, continuations = [p for p, _ in pairs], [c for _, c in pairs]
+    model = HuggingFaceBackend(tiny_gpt2, batch_size=2)
+    reference = AutoModelForCausalLM.from_pretrained(tiny_gpt2, local_files_only=True).eval()
+    tokenizer = AutoTokenizer.from_pretrained(tiny_gpt2, local_files_only=True)
+    plain = model.score(prompts, continuations)
+    assert model.score(prompts, continuations, top_p=1.0, top_k=0) == plain
+    finite = truncated = 0
+    settings = [(1.0, 1.0, 40), (0.8, 0.9, 0), (1.0, 0.999, 0), (0.9, 1.0, 290), (1, 1, 1)]
+    for temperature, top_p, top_k in settings:
+        scores = model.score(
+            prompts, continuations, temperature=temperature, top_p=top_p, top_k=top_k
+        )
+        for (prompt, continuation), score, base in zip(pairs, scores, plain, strict=True):
+            n_prompt = len(tokenizer(prompt)["input_ids"])
+            ids = tokenizer(prompt + continuation)["input_ids"]
+            with torch.no_grad():
+                logits = reference(torch.tensor([ids])).logits[0]
+            logp = _truncated_logp(logits, temperature, top_p, top_k)
+            expected = sum(float(logp[t - 1, ids[t]]) for t in range(n_prompt, len(ids)))
+            if math.isinf(expected):
+                assert score == -math.inf  # a token outside the truncated set: never sampled
+                truncated += 1
+            else:
+                assert score == pytest.approx(expected, abs=1e-4)
+                finite += 1
+                if temperature == 1.0:  # renormalising over fewer tokens can only raise it
+                    assert score >= base - 1e-6
+    assert finite and truncated  # both branches were exercised
+    for bad in ({"top_p": 0.0}, {"top_p": 1.5}, {"top_k": -1}):
+        with pytest.raises(InputError):
+            model.score(prompts, continuations, **bad)  # type: ignore[arg-type]
 
 
 def test_hf_score_empty_prompt_and_continuation(tiny_gpt2: Path) -> None:

@@ -211,9 +211,7 @@ def scan(
 
 @app.command()
 def rules(
-    category: Annotated[
-        str | None, typer.Option(help="pii, secret or special_category")
-    ] = None,
+    category: Annotated[str | None, typer.Option(help="pii, secret or special_category")] = None,
 ) -> None:
     """List the registered detectors."""
     reg = default_registry()
@@ -283,7 +281,11 @@ def _demo_fairness(out: Path) -> None:
     policy_path = folder / "fairness.yaml"
     write_atomic(policy_path, GERMAN_POLICY)
     report, reasons = run_fairness(data, load_fairness_policy(policy_path), model_path=model)
-    for name, fmt in (("fairness.html", "html"), ("fairness.json", "json"), ("fairness.md", "markdown")):
+    for name, fmt in (
+        ("fairness.html", "html"),
+        ("fairness.json", "json"),
+        ("fairness.md", "markdown"),
+    ):
         write_atomic(folder / name, render_fairness(report, fmt))
     if reasons is not None:
         write_atomic(folder / "adverse_action_reasons.csv", reasons.write_csv())

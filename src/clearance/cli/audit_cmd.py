@@ -51,7 +51,8 @@ def write_reports(report: AuditReport, outputs: list[Path]) -> None:
 
 def audit(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Table files and folders (CSV, TSV, JSON(L), Parquet).")
+        list[Path] | None,
+        typer.Argument(help="Table files and folders (CSV, TSV, JSON(L), Parquet)."),
     ] = None,
     db: Annotated[
         list[str] | None,

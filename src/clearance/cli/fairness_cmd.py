@@ -111,7 +111,9 @@ def fairness(
     output: OutOpt = None,
     reasons_out: Annotated[
         Path | None,
-        typer.Option("--reasons-out", help="Adverse-action reasons per denied applicant (.csv/.json)."),
+        typer.Option(
+            "--reasons-out", help="Adverse-action reasons per denied applicant (.csv/.json)."
+        ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
@@ -213,7 +215,9 @@ def mitigate_command(
 
         if data is None:
             raise typer.BadParameter("--data is required")
-        chosen = _policy(policy, {"target": target, "sensitive": [sensitive] if sensitive else None})
+        chosen = _policy(
+            policy, {"target": target, "sensitive": [sensitive] if sensitive else None}
+        )
         if constraint not in ("demographic_parity", "equalized_odds"):
             raise PolicyError(
                 f"--constraint {constraint!r}: allowed: demographic_parity, equalized_odds"

@@ -317,6 +317,23 @@ def audit(
             "probability (0: greedy; default: --temperature).",
         ),
     ] = None,
+    deployed_top_p: Annotated[
+        float,
+        typer.Option(
+            "--deployed-top-p",
+            min=0.0,
+            max=1.0,
+            help="Nucleus (top-p) truncation of the deployed decoding, in (0, 1] (1: none).",
+        ),
+    ] = 1.0,
+    deployed_top_k: Annotated[
+        int,
+        typer.Option(
+            "--deployed-top-k",
+            min=0,
+            help="Top-k truncation of the deployed decoding (0: none).",
+        ),
+    ] = 0,
     max_new_tokens: Annotated[int, typer.Option("--max-new-tokens", min=1)] = 48,
     prefix_lines: Annotated[
         str, typer.Option("--prefix-lines", help="Context lengths of targeted prompts.")
@@ -389,6 +406,8 @@ def audit(
             n_samples=samples,
             temperature=temperature,
             deployed_temperature=deployed_temperature,
+            deployed_top_p=deployed_top_p,
+            deployed_top_k=deployed_top_k,
             max_new_tokens=max_new_tokens,
             prefix_lines=counts,
             min_partial=min_partial,

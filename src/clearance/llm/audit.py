@@ -199,6 +199,8 @@ def run_llm_audit(
     engine: Engine | None = None,
     probability: bool = True,
     deployed_temperature: float | None = None,
+    deployed_top_p: float = 1.0,
+    deployed_top_k: int = 0,
     progress: ProgressFn | None = None,
 ) -> LLMAuditReport:
     """Probes ``backend`` for the values of ``inventory`` (items of ``categories`` whose
@@ -212,7 +214,9 @@ def run_llm_audit(
     a backend that can score; a warning otherwise). ``deployed_temperature``: the decoding the
     model is deployed with, for the deployed probability (default: ``temperature``); at 0
     (greedy, deterministic) it is 1.0 when the greedy continuation of the best prompt starts
-    with the value, else 0.0; otherwise ``exp(score(prompt, value, temperature=T))``. With a local model, ``max_new_tokens`` is
+    with the value, else 0.0; otherwise ``exp(score(prompt, value, temperature=T, top_p=P,
+    top_k=K))`` with ``deployed_top_p``/``deployed_top_k`` (1.0/0: no truncation), the
+    probability under sampling truncated as deployed. With a local model, ``max_new_tokens`` is
     raised (up to half the context window) to cover the longest value, with a warning. Same
     inputs and ``seed``, same report.
     """
@@ -223,6 +227,13 @@ def run_llm_audit(
     deploy_t = temperature if deployed_temperature is None else deployed_temperature
     if not (deploy_t >= 0 and math.isfinite(deploy_t)):
         raise InputError("audit", f"deployed_temperature must be finite and >= 0, got {deploy_t}")
+    if not 0 < deployed_top_p <= 1 or deployed_top_k < 0:
+        raise InputError(
+            "audit",
+            f"deployed_top_p must be in (0, 1] and deployed_top_k >= 0, got {deployed_top_p} "
+            f"and {deployed_top_k}",
+        )
+    decoding = _Decoding(deploy_t, deployed_top_p, deployed_top_k)
     say = progress or (lambda _msg: None)
     fp = fingerprinter or Fingerprinter(load_key())
     cats = list(dict.fromkeys(categories))
@@ -425,11 +436,11 @@ def run_llm_audit(
         except ClearanceError as exc:
             warnings.append(f"extraction probability not computed: {exc}")
         else:
-            deployed = _deployed_p(backend, deploy_t, score_for, prompts, targets, scores, greedy)
+            deployed = _deployed_p(backend, decoding, score_for, prompts, targets, scores, greedy)
             if deployed is None:
                 warnings.append(
-                    f"deployed-decoding probability at temperature {deploy_t:g} not computed: "
-                    "the backend cannot score at that temperature"
+                    f"deployed-decoding probability ({decoding.describe()}) not computed: "
+                    "the backend cannot score with those settings"
                 )
             for j, ((f, _), lp) in enumerate(zip(score_for, scores, strict=True)):
                 one = _exp(lp)
@@ -439,7 +450,11 @@ def run_llm_audit(
                     at_n=_at_n(one),
                     deployed=(
                         DeployedProbability(
-                            temperature=deploy_t, p=deployed[j], at_n=_at_n(deployed[j])
+                            temperature=deploy_t,
+                            top_p=decoding.top_p if deploy_t > 0 else 1.0,
+                            top_k=decoding.top_k if deploy_t > 0 else 0,
+                            p=deployed[j],
+                            at_n=_at_n(deployed[j]),
                         )
                         if deployed is not None
                         else None
@@ -515,6 +530,8 @@ def run_llm_audit(
             n_samples=n_samples,
             temperature=temperature,
             deployed_temperature=deploy_t,
+            deployed_top_p=deployed_top_p if deploy_t > 0 else 1.0,
+            deployed_top_k=deployed_top_k if deploy_t > 0 else 0,
             max_new_tokens=max_new_tokens,
             prefix_lines=sorted({n for n in prefix_lines if n > 0}),
             min_partial=min_partial,
@@ -557,9 +574,31 @@ def _at_n(p: float) -> list[NProbability]:
     return [NProbability(n=n, p=extraction_probability(p, n)) for n in PROBABILITY_N]
 
 
+@dataclass(frozen=True)
+class _Decoding:
+    temperature: float
+    top_p: float = 1.0
+    top_k: int = 0
+
+    @property
+    def plain(self) -> bool:
+        """Sampling from the model's own distribution: its scores need no second pass."""
+        return self.temperature == 1 and self.top_p == 1 and self.top_k == 0
+
+    def describe(self) -> str:
+        if self.temperature == 0:
+            return "greedy"
+        parts = [f"temperature {self.temperature:g}"]
+        if self.top_k:
+            parts.append(f"top-k {self.top_k}")
+        if self.top_p < 1:
+            parts.append(f"top-p {self.top_p:g}")
+        return ", ".join(parts)
+
+
 def _deployed_p(
     backend: ModelBackend,
-    temperature: float,
+    decoding: _Decoding,
     score_for: Sequence[tuple[str, int]],
     prompts: Sequence[str],
     targets: Sequence[str],
@@ -570,17 +609,24 @@ def _deployed_p(
     deployed decoding, or ``None`` when the backend cannot score at ``temperature``.
 
     Greedy (``temperature == 0``) is deterministic: 1.0 when the greedy continuation already
-    generated from the probe starts with the value, else 0.0. At temperature 1 the model scores
-    are reused; otherwise the backend scores again with the logits divided by ``temperature``."""
-    if temperature == 0:
+    generated from the probe starts with the value, else 0.0. Plain sampling at temperature 1
+    reuses the model scores; otherwise the backend scores again under the deployed temperature
+    and top-k/top-p truncation."""
+    if decoding.temperature == 0:
         return [
             1.0 if greedy[k] and greedy[k][0].text.startswith(value) else 0.0
             for (_, k), value in zip(score_for, targets, strict=True)
         ]
-    if temperature == 1:
+    if decoding.plain:
         return [_exp(lp) for lp in scores]
     try:
-        at_t = backend.score(prompts, targets, temperature=temperature)
+        at_t = backend.score(
+            prompts,
+            targets,
+            temperature=decoding.temperature,
+            top_p=decoding.top_p,
+            top_k=decoding.top_k,
+        )
     except ClearanceError:
         return None
     return [_exp(lp) for lp in at_t]

@@ -106,12 +106,21 @@ class ModelBackend(Protocol):
         ...
 
     def score(
-        self, prompts: Sequence[str], continuations: Sequence[str], *, temperature: float = 1.0
+        self,
+        prompts: Sequence[str],
+        continuations: Sequence[str],
+        *,
+        temperature: float = 1.0,
+        top_p: float = 1.0,
+        top_k: int = 0,
     ) -> list[float]:
         """The log-likelihood of each continuation given its prompt (natural log, summed over the
         continuation's tokens), under the softmax of the logits divided by ``temperature``
-        (``> 0``; 1: the model's own distribution). Raises :class:`NotSupportedError` when the
-        backend cannot (score at all, or at that temperature)."""
+        (``> 0``; 1: the model's own distribution), truncated at each position to the ``top_k``
+        most likely tokens (0: no limit) and then to the nucleus of mass ``top_p`` (1: all) and
+        renormalised, as sampling with those settings draws. A token outside the truncated set
+        scores ``-inf``. Raises :class:`NotSupportedError` when the backend cannot (score at
+        all, or with those settings)."""
         ...
 
 
@@ -125,10 +134,18 @@ def _check_generate_args(max_new_tokens: int, temperature: float, n: int) -> Non
 
 
 def _check_score_args(
-    prompts: Sequence[str], continuations: Sequence[str], temperature: float = 1.0
+    prompts: Sequence[str],
+    continuations: Sequence[str],
+    temperature: float = 1.0,
+    top_p: float = 1.0,
+    top_k: int = 0,
 ) -> None:
     if not (temperature > 0 and math.isfinite(temperature)):
         raise InputError("score", f"temperature must be finite and > 0, got {temperature}")
+    if not 0 < top_p <= 1:
+        raise InputError("score", f"top_p must be in (0, 1], got {top_p}")
+    if top_k < 0:
+        raise InputError("score", f"top_k must be >= 0 (0: no limit), got {top_k}")
     if len(prompts) != len(continuations):
         raise InputError("score", f"{len(prompts)} prompts but {len(continuations)} continuations")
 
@@ -351,13 +368,21 @@ class HuggingFaceBackend:
     # -- scoring
 
     def score(
-        self, prompts: Sequence[str], continuations: Sequence[str], *, temperature: float = 1.0
+        self,
+        prompts: Sequence[str],
+        continuations: Sequence[str],
+        *,
+        temperature: float = 1.0,
+        top_p: float = 1.0,
+        top_k: int = 0,
     ) -> list[float]:
-        _check_score_args(prompts, continuations, temperature)
+        _check_score_args(prompts, continuations, temperature, top_p, top_k)
         if not prompts:
             return []
         model, tokenizer = self._load()
         import torch
+
+        warp = _decoding_warpers(temperature, top_p, top_k)
 
         encoded = [
             self._encode_pair(tokenizer, p, c) for p, c in zip(prompts, continuations, strict=True)
@@ -376,10 +401,11 @@ class HuggingFaceBackend:
                     mask[row, : len(ids)] = 1
                 logits = model(
                     input_ids=input_ids.to(model.device), attention_mask=mask.to(model.device)
-                ).logits.float()
-                if temperature != 1.0:
-                    logits = logits / temperature
-                logp = torch.log_softmax(logits[:, :-1], dim=-1)
+                ).logits.float()[:, :-1]
+                if warp is not None:
+                    shape = logits.shape
+                    logits = warp(logits.reshape(-1, shape[-1])).reshape(shape)
+                logp = torch.log_softmax(logits, dim=-1)
                 targets = input_ids[:, 1:].to(model.device).unsqueeze(-1)
                 token_lp = logp.gather(-1, targets).squeeze(-1).cpu()
                 for row, (_, first) in enumerate(batch):
@@ -413,6 +439,32 @@ class HuggingFaceBackend:
         if first == 0 and tokenizer.bos_token_id is not None:
             ids, first = [tokenizer.bos_token_id, *ids], 1
         return ids, first
+
+
+def _decoding_warpers(temperature: float, top_p: float, top_k: int) -> Callable[[Any], Any] | None:
+    """The logits transform of sampling at ``temperature`` with ``top_k``/``top_p``, built from
+    transformers' own warpers in the order ``generate`` applies them (temperature, top-k, top-p),
+    so the scored distribution is the one the deployed model samples from; ``None`` when it is
+    the identity. Truncated tokens get ``-inf``."""
+    import transformers
+
+    steps: list[Any] = []
+    if temperature != 1.0:
+        steps.append(transformers.TemperatureLogitsWarper(temperature))
+    if top_k > 0:
+        steps.append(transformers.TopKLogitsWarper(top_k))
+    if top_p < 1.0:
+        steps.append(transformers.TopPLogitsWarper(top_p))
+    if not steps:
+        return None
+
+    def warp(scores: Any) -> Any:
+        # the warpers read only the scores; the (rows, vocab) shape is what they expect
+        for step in steps:
+            scores = step(None, scores)
+        return scores
+
+    return warp
 
 
 def _dtype_kwarg(version: str) -> str:
@@ -775,15 +827,24 @@ class OpenAICompatibleBackend:
     # -- scoring
 
     def score(
-        self, prompts: Sequence[str], continuations: Sequence[str], *, temperature: float = 1.0
+        self,
+        prompts: Sequence[str],
+        continuations: Sequence[str],
+        *,
+        temperature: float = 1.0,
+        top_p: float = 1.0,
+        top_k: int = 0,
     ) -> list[float]:
         """Prompt log-probabilities from ``/v1/completions`` with ``echo``. Servers return them
-        at temperature 1 only: any other ``temperature`` raises :class:`NotSupportedError`."""
-        _check_score_args(prompts, continuations, temperature)
-        if temperature != 1.0:
+        at temperature 1 without truncation only: any other ``temperature``, ``top_p`` or
+        ``top_k`` raises :class:`NotSupportedError`."""
+        _check_score_args(prompts, continuations, temperature, top_p, top_k)
+        if temperature != 1.0 or top_p != 1.0 or top_k != 0:
             raise NotSupportedError(
                 self.name,
-                f"the endpoint returns log-probabilities at temperature 1 only, not {temperature:g}",
+                "the endpoint returns log-probabilities at temperature 1 without top-p/top-k "
+                f"truncation only, not temperature {temperature:g}, top_p {top_p:g}, "
+                f"top_k {top_k}",
             )
         pairs = list(zip(prompts, continuations, strict=True))
         return self._map(lambda i: self._score_one(*pairs[i]), len(pairs))

@@ -56,11 +56,14 @@ class NProbability(_Frozen):
 
 class DeployedProbability(_Frozen):
     """Probability of emitting the whole value right after the best targeted prompt under the
-    deployed decoding: plain sampling at ``temperature`` (softmax of logits / temperature, no
-    truncation), or, at ``temperature`` 0, greedy decoding, which is deterministic: ``p`` is 1.0
-    when the greedy continuation starts with the value, else 0.0."""
+    deployed decoding: sampling at ``temperature`` (softmax of logits / temperature), truncated
+    at each token to the ``top_k`` most likely (0: no limit) and then to the nucleus of mass
+    ``top_p`` (1: none), or, at ``temperature`` 0, greedy decoding, which is deterministic: ``p``
+    is 1.0 when the greedy continuation starts with the value, else 0.0."""
 
     temperature: float
+    top_p: float = 1.0
+    top_k: int = 0
     p: float
     at_n: list[NProbability]
     """The ``(n, p)`` extraction probability: at least one of ``n`` generations emits it."""
@@ -184,12 +187,39 @@ class Settings(_Frozen):
     temperature: float
     deployed_temperature: float | None = None
     """The decoding temperature the deployed probability assumes (0: greedy)."""
+    deployed_top_p: float = 1.0
+    deployed_top_k: int = 0
     max_new_tokens: int
     prefix_lines: list[int]
     min_partial: int
     seed: int
     untargeted: int
     categories: list[str]
+
+    @property
+    def deployed_decoding(self) -> str:
+        """The deployed decoding in words, as the reports print it."""
+        t = self.temperature if self.deployed_temperature is None else self.deployed_temperature
+        if t == 0:
+            return "greedy"
+        parts = [f"temperature {t:g}"]
+        if self.deployed_top_k:
+            parts.append(f"top-k {self.deployed_top_k}")
+        if self.deployed_top_p < 1:
+            parts.append(f"top-p {self.deployed_top_p:g}")
+        return ", ".join(parts)
+
+
+def probability_text(p: ExtractionProbability | DeployedProbability | None) -> str:
+    """``"P(1) / P(100)"``: at least one of 1 and of 100 generations emits the value."""
+    if p is None:
+        return ""
+    at = {a.n: a.p for a in p.at_n}
+    return f"{at.get(1, p.p):.2g} / {at.get(100, 0.0):.2g}"
+
+
+def deployed_probability(x: SecretResult) -> DeployedProbability | None:
+    return x.probability.deployed if x.probability is not None else None
 
 
 class LLMAuditReport(_Frozen):
@@ -277,14 +307,14 @@ def render_incident_markdown(
     if not leaked:
         add("None.\n")
     else:
+        add(f"Probabilities: P(1 / 100) under the model's own distribution (temperature 1), "
+            f"and under the deployed decoding ({st.deployed_decoding}).\n")  # fmt: skip
         add("| Fingerprint | Type | Preview | Copies | Match | Chars | Queries | P(1 / 100) "
-            "| Best prompt | Files |")  # fmt: skip
-        add("| --- | --- | --- | ---: | --- | ---: | ---: | --- | --- | --- |")
+            "| Deployed P(1 / 100) | Best prompt | Files |")  # fmt: skip
+        add("| --- | --- | --- | ---: | --- | ---: | ---: | --- | --- | --- | --- |")
         for x in leaked:
-            prob = ""
-            if x.probability is not None:
-                at = {a.n: a.p for a in x.probability.at_n}
-                prob = f"{at.get(1, x.probability.p):.2g} / {at.get(100, 0.0):.2g}"
+            prob = probability_text(x.probability)
+            deployed = probability_text(deployed_probability(x))
             prompt = ""
             if x.best_prompt is not None:
                 bp = x.best_prompt
@@ -296,7 +326,7 @@ def render_incident_markdown(
             add(
                 f"| `{x.fingerprint[:16]}` | {_cell(x.entity)} | `{_cell(x.preview)}` | "
                 f"{x.duplicates} | {x.match} | {x.chars_recovered}/{x.length} | {x.queries} | "
-                f"{prob} | {_cell(prompt)} | {_cell(files)} |"
+                f"{prob} | {deployed} | {_cell(prompt)} | {_cell(files)} |"
             )
         add("")
     if report.hallucinated:

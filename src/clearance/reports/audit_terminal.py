@@ -16,7 +16,12 @@ TOP = 25
 def render_audit_terminal(report: AuditReport, width: int = 120) -> str:
     buf = StringIO()
     console = Console(
-        file=buf, width=width, force_terminal=False, color_system=None, markup=False, highlight=False
+        file=buf,
+        width=width,
+        force_terminal=False,
+        color_system=None,
+        markup=False,
+        highlight=False,
     )
     s = report.summary
     console.print(
@@ -30,7 +35,12 @@ def render_audit_terminal(report: AuditReport, width: int = 120) -> str:
         where = ".".join(p for p in (f.location.table, f.location.column) if p)
         share = "" if f.share is None else f"{f.share:.1%}"
         table.add_row(
-            f.severity.value, f.rule, f.category, where or f.location.file, str(f.count), share,
+            f.severity.value,
+            f.rule,
+            f.category,
+            where or f.location.file,
+            str(f.count),
+            share,
             f.preview,
         )
     if report.findings:

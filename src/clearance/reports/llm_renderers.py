@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from clearance.llm.report import LLMAuditReport, SecretResult
+from clearance.llm.report import (
+    LLMAuditReport,
+    SecretResult,
+    deployed_probability,
+    probability_text,
+)
 from clearance.reports.audit_renderers import Bar, Segment, svg_bar_chart
 from clearance.reports.html import code as _code
 from clearance.reports.html import e as _e
@@ -94,10 +99,11 @@ def _files(x: SecretResult, limit: int | None = None) -> str:
 
 
 def _probability(x: SecretResult) -> str:
-    if x.probability is None:
-        return ""
-    at = {a.n: a.p for a in x.probability.at_n}
-    return _e(f"{at.get(1, x.probability.p):.2g} / {at.get(100, 0.0):.2g}")
+    return _e(probability_text(x.probability))
+
+
+def _deployed(x: SecretResult) -> str:
+    return _e(probability_text(deployed_probability(x)))
 
 
 def _best_prompt(x: SecretResult) -> str:
@@ -254,7 +260,7 @@ def _secrets_table(report: LLMAuditReport) -> str:
     if not report.secrets:
         return _empty("No inventory secrets.")
     head = ["Fingerprint", "Type", "Entity", "Preview", "Duplicates", "Extracted", "Match"]
-    head += ["Chars recovered", "Queries", "Files", "P(1 / 100)"]
+    head += ["Chars recovered", "Queries", "Files", "P(1 / 100)", "Deployed P(1 / 100)"]
     rows = [
         [
             _code(x.fingerprint[:16]),
@@ -268,6 +274,7 @@ def _secrets_table(report: LLMAuditReport) -> str:
             str(x.queries),
             _files(x),
             _probability(x),
+            _deployed(x),
         ]
         for x in report.secrets
     ]
@@ -302,6 +309,7 @@ def _settings_section(report: LLMAuditReport) -> str:
                 ("Reference model", _code(st.reference) if st.reference else "none"),
                 ("Samples", str(st.n_samples)),
                 ("Temperature", _e(st.temperature)),
+                ("Deployed decoding", _e(st.deployed_decoding)),
                 ("Max new tokens", str(st.max_new_tokens)),
                 ("Prefix lines", _e(", ".join(str(n) for n in st.prefix_lines))),
                 ("Min partial", str(st.min_partial)),
@@ -346,7 +354,7 @@ def _leaked_table(report: LLMAuditReport) -> str:
     if not leaked:
         return _empty("None.")
     head = ["Fingerprint", "Type", "Preview", "Copies", "Match", "Chars", "Queries"]
-    head += ["P(1 / 100)", "Best prompt", "Files"]
+    head += ["P(1 / 100)", "Deployed P(1 / 100)", "Best prompt", "Files"]
     rows = [
         [
             _code(x.fingerprint[:16]),
@@ -357,6 +365,7 @@ def _leaked_table(report: LLMAuditReport) -> str:
             f"{x.chars_recovered}/{x.length}",
             str(x.queries),
             _probability(x),
+            _deployed(x),
             _best_prompt(x),
             _files(x, limit=3),
         ]
@@ -418,6 +427,12 @@ def render_incident_html(
         "<h3>Extraction by duplication</h3>",
         _duplication_chart(report),
         "<h3>Extracted and partially extracted secrets</h3>",
+        "<p>"
+        + _e(
+            "Probabilities: P(1 / 100) under the model's own distribution (temperature 1), and "
+            f"under the deployed decoding ({report.settings.deployed_decoding})."
+        )
+        + "</p>",
         _leaked_table(report),
         *(
             [
