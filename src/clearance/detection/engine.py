@@ -272,11 +272,12 @@ def _apply_context(
     if det.requires_context and not has_context:
         return None
     if has_context:
-        return min(0.99, score + det.context_boost)
+        # rounded: 0.6 + 0.25 must tie with a bare 0.85, not beat it by 1e-16
+        return round(min(0.99, score + det.context_boost), 6)
     # Only the words right before a number say what it is ("order 4111...", "SKU 123-45-6789").
     near = text[max(0, start - 24) : start].lower() + " " + context
     if det.has_anti_context(near):
-        score = max(0.01, score - det.context_boost * 2)
+        score = round(max(0.01, score - det.context_boost * 2), 6)
     return score
 
 
