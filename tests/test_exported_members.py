@@ -19,7 +19,7 @@ def test_all_is_exported_and_sorted() -> None:
 
 
 def test_audit_is_the_function_once_the_subpackage_is_imported() -> None:
-    import clearance.audit.run  # noqa: F401  (binds the subpackage on the parent)
+    import clearance.audit.run  # binds the subpackage on the parent
 
     assert callable(clearance.audit)
     assert clearance.audit.__module__ == "clearance.audit.auditor"

@@ -19,7 +19,13 @@ def test_detect_text_file_writes_offsets(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert rows[0] == {"id": 1, "entities": []}
     ent = rows[1]["entities"][0]
-    assert ent == {"type": "EMAIL_ADDRESS", "start": 5, "end": 25, "score": 0.95, "detector": "email"}
+    assert ent == {
+        "type": "EMAIL_ADDRESS",
+        "start": 5,
+        "end": 25,
+        "score": 0.95,
+        "detector": "email",
+    }
     assert "jane.doe" not in out.read_text()
 
 
@@ -54,7 +60,17 @@ def test_scan_formats_and_gate(tmp_path: Path) -> None:
         assert out.read_text()
     report = json.loads((tmp_path / "report.json").read_text())
     finding = report["findings"][0]
-    for key in ("rule", "category", "entity", "severity", "location", "count", "preview", "fingerprint", "score"):
+    for key in (
+        "rule",
+        "category",
+        "entity",
+        "severity",
+        "location",
+        "count",
+        "preview",
+        "fingerprint",
+        "score",
+    ):
         assert key in finding
     assert finding["location"]["column"] == "email" and finding["count"] == 2
     gate = runner.invoke(app, ["scan", str(data), "--fail-on", "high", "-f", "json", "-q"])
@@ -73,7 +89,9 @@ def test_scan_exit_code_when_input_skipped(tmp_path: Path) -> None:
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert runner.invoke(app, ["scan"]).exit_code == 2
-    assert runner.invoke(app, ["detect", str(tmp_path / "x.txt"), "--threshold", "abc"]).exit_code == 2
+    assert (
+        runner.invoke(app, ["detect", str(tmp_path / "x.txt"), "--threshold", "abc"]).exit_code == 2
+    )
 
 
 def test_config_errors_exit_4(tmp_path: Path) -> None:
@@ -86,6 +104,27 @@ def test_config_errors_exit_4(tmp_path: Path) -> None:
 
 def test_missing_ner_model_is_backend_error(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Jane lives in Paris\n")
-    result = runner.invoke(app, ["detect", str(tmp_path / "a.txt"), "--ner", "hf:/nonexistent/model"])
+    result = runner.invoke(
+        app, ["detect", str(tmp_path / "a.txt"), "--ner", "hf:/nonexistent/model"]
+    )
     assert result.exit_code == 3
     assert "/nonexistent/model" in result.stderr
+
+
+def test_detect_workers_option_gives_the_same_output(tmp_path: Path) -> None:
+    lines = [
+        f"order {i}: mail user{i}@example.com, call +44 20 7946 0{i % 1000:03d}"
+        for i in range(3000)
+    ]
+    src = tmp_path / "docs.txt"
+    src.write_text("\n".join(lines) + "\n")
+    outs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}.jsonl"
+        result = runner.invoke(app, ["detect", str(src), "-o", str(out), "--workers", workers])
+        assert result.exit_code == 0, result.output
+        outs.append(out.read_text())
+    assert outs[0] == outs[1]
+    assert outs[0].count("EMAIL_ADDRESS") == 3000
+    bad = runner.invoke(app, ["detect", str(src), "--workers", "0"])
+    assert bad.exit_code == 2

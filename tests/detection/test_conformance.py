@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clearance.detection.detector import Detector
-from clearance.detection.engine import Engine, match_detector, resolve_overlaps
+from clearance.detection.detector import Detector, lead_of
+from clearance.detection.engine import Engine, _led_matches, match_detector, resolve_overlaps
 from clearance.detection.registry import Registry, default_registry
 
 DETECTORS = list(default_registry())
@@ -25,7 +25,9 @@ def test_detector_invariants(det: Detector) -> None:
         first = list(match_detector(det, text))
         second = list(match_detector(det, text))
         assert text == original
-        assert [(m.start, m.end, m.score) for m in first] == [(m.start, m.end, m.score) for m in second]
+        assert [(m.start, m.end, m.score) for m in first] == [
+            (m.start, m.end, m.score) for m in second
+        ]
         for m in first:
             assert 0 <= m.start < m.end <= len(text)
             assert 0.0 < m.score <= 1.0
@@ -41,7 +43,9 @@ def test_engine_empty_and_none() -> None:
 
 def test_engine_matches_equal_bruteforce_on_examples() -> None:
     """The Rust prefilter never loses a match the Python pass would find."""
-    texts = [p for d in DETECTORS for p in d.positives] + [n for d in DETECTORS for n in d.negatives]
+    texts = [p for d in DETECTORS for p in d.positives] + [
+        n for d in DETECTORS for n in d.negatives
+    ]
     fast = ENGINE.detect_batch(texts)
     for text, got in zip(texts, fast, strict=True):
         slow = resolve_overlaps([m for d in DETECTORS for m in match_detector(d, text)])
@@ -80,3 +84,58 @@ def test_positive_survives_random_surroundings(det: Detector, left: str, right: 
     text = f"{left}\n{example}\n{right}"
     engine = Engine(registry=Registry([det]))
     assert engine.detect(text), f"{det.id} lost its example between random lines"
+
+
+def _case_variants(text: str) -> list[str]:
+    mixed = "".join(c.upper() if i % 3 == 0 else c for i, c in enumerate(text))
+    return [text, text.upper(), text.lower(), mixed, f"x{text}", f"{text} {text}"]
+
+
+LED = [d for d in DETECTORS if any(lead is not None for lead in d.leads)]
+
+
+def test_leads_cover_the_keyed_and_context_rules() -> None:
+    led = {d.id for d in LED}
+    assert {"person-context", "place-in-context", "cloudflare-api-token"} <= led
+    assert len(LED) >= 50
+
+
+@pytest.mark.parametrize("det", LED, ids=[d.id for d in LED])
+def test_led_search_equals_finditer(det: Detector) -> None:
+    """Trying a pattern only where its lead matches finds exactly what ``finditer`` finds."""
+    texts = [v for t in (*det.positives, *det.negatives) for v in _case_variants(t)]
+    for pattern, lead in zip(det.compiled, det.leads, strict=True):
+        if lead is None:
+            continue
+        for text in texts:
+            if not text.isascii():
+                continue
+            led = [m.span() for m in _led_matches(pattern, lead, text, text.lower())]
+            assert led == [m.span() for m in pattern.finditer(text)], (det.id, text)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.text(alphabet=st.sampled_from("aAkKsS_-.: =\"'cCfFxX0123456789"), max_size=60))
+def test_led_search_equals_finditer_on_random_text(noise: str) -> None:
+    det = default_registry()["cloudflare-api-token"]
+    pattern, lead = det.compiled[0], det.leads[0]
+    assert lead is not None
+    for text in (noise, f"{noise} CF_API_TOKEN = {'a' * 40} {noise}"):
+        led = [m.span() for m in _led_matches(pattern, lead, text, text.lower())]
+        assert led == [m.span() for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "ignore_case", "lead"),
+    [
+        (r"(?:[cC][fF][_.-]?[aA][pP][iI])=x", False, r"(?:cf[_.-]?api)"),
+        (r"(?:\b(?i:my name is|hi)|--)[ ]+\w+", False, r"(?:\b(?:my name is|hi)|--)"),
+        (r"\b(?:Jan|Feb) \d+", False, None),  # case-sensitive: re's own scan is as fast
+        (r"(?:[cC]at)?dog", False, None),  # optional group: a match need not start there
+        (r"(?:[aA][bB]|[A-Z]x)y", False, None),  # a letter class: not case-free
+        (r"(?:Token)[ ]x", True, r"(?:token)"),
+        (r"[?&]token=x", False, None),
+    ],
+)
+def test_lead_of(pattern: str, ignore_case: bool, lead: str | None) -> None:
+    assert lead_of(pattern, ignore_case) == lead

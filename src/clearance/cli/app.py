@@ -42,7 +42,9 @@ app = typer.Typer(
 )
 
 
-def _build_engine(threshold: float, entities: str | None, ner: str | None) -> Engine:
+def _build_engine(
+    threshold: float, entities: str | None, ner: str | None, workers: int | None = None
+) -> Engine:
     registry: Registry = default_registry()
     if entities:
         try:
@@ -59,7 +61,7 @@ def _build_engine(threshold: float, entities: str | None, ner: str | None) -> En
             backend = load_ner(ner)
         except ValueError as exc:
             raise PolicyError(str(exc)) from None
-    return Engine(registry=registry, threshold=threshold, ner=backend)
+    return Engine(registry=registry, threshold=threshold, ner=backend, workers=workers)
 
 
 ThresholdOpt = Annotated[
@@ -67,6 +69,14 @@ ThresholdOpt = Annotated[
 ]
 EntitiesOpt = Annotated[
     str | None, typer.Option("--entities", help="Comma-separated entity types to report.")
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Processes for large inputs (default: CLEARANCE_WORKERS or every core; 1: none).",
+    ),
 ]
 NerOpt = Annotated[
     str | None,
@@ -114,12 +124,13 @@ def detect(
     threshold: ThresholdOpt = 0.0,
     entities: EntitiesOpt = None,
     ner: NerOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Find PII and secrets in documents; one JSON line per document with character offsets."""
     try:
         if not input.is_file():
             raise InputError(str(input), "no such file")
-        engine = _build_engine(threshold, entities, ner)
+        engine = _build_engine(threshold, entities, ner, workers)
         lines: list[str] = []
         batch: list[tuple[object, str]] = []
 
@@ -164,6 +175,7 @@ def scan(
     threshold: ThresholdOpt = 0.0,
     entities: EntitiesOpt = None,
     ner: NerOpt = None,
+    workers: WorkersOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Scan CSV, TSV, JSON, JSONL, Parquet and text/source files for PII and secrets."""
@@ -176,7 +188,7 @@ def scan(
                 gate = Severity.parse(fail_on)
             except ValueError as exc:
                 raise PolicyError(f"--fail-on: {exc}") from None
-        engine = _build_engine(threshold, entities, ner)
+        engine = _build_engine(threshold, entities, ner, workers)
         fp = Fingerprinter(load_key())
         with Progress(
             TextColumn("{task.description}"),

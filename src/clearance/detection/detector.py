@@ -83,6 +83,9 @@ class Detector:
     _context_re: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
     _anti_re: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
     _gated: bool = field(default=False, init=False, repr=False, compare=False)
+    _leads: tuple[re.Pattern[str] | None, ...] = field(
+        default=(), init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         flags = re.IGNORECASE if self.ignore_case else 0
@@ -91,12 +94,22 @@ class Detector:
         object.__setattr__(self, "_context_re", _word_start_re(self.context))
         object.__setattr__(self, "_anti_re", _word_start_re(self.anti_context))
         object.__setattr__(self, "_gated", self._compute_gated())
+        leads = (lead_of(p, self.ignore_case) for p in self.patterns)
+        object.__setattr__(
+            self, "_leads", tuple(None if x is None else re.compile(x) for x in leads)
+        )
         if not 0.0 < self.score <= 1.0:
             raise ValueError(f"detector {self.id}: score must be in (0, 1]")
 
     @property
     def compiled(self) -> tuple[re.Pattern[str], ...]:
         return self._compiled
+
+    @property
+    def leads(self) -> tuple[re.Pattern[str] | None, ...]:
+        """Per pattern, a regex for lowercased ASCII text that matches wherever a match of the
+        pattern can start (see :func:`lead_of`), or ``None``."""
+        return self._leads
 
     @property
     def keyword_gated(self) -> bool:
@@ -136,3 +149,69 @@ def _word_start_re(words: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
     return re.compile("(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in words) + ")")
+
+
+_CASE_PAIR = re.compile(r"\[([a-z])([A-Z])\]")
+_ESCAPE = re.compile(r"\\.")
+
+
+def lead_of(pattern: str, ignore_case: bool = False) -> str | None:
+    """The leading group of ``pattern`` rewritten as a case-sensitive regex for ``text.lower()``,
+    when that group is made of literals, case pairs (``[cC]``), case-insensitive groups and
+    case-free classes; else ``None``. A leading ``\\b`` is left out (the pattern checks it).
+
+    Python's ``re`` skips ahead quickly only to a literal or one case-sensitive character class:
+    a pattern starting with ``(?:[cC][lL]...|[xX]...)`` (every ``keyed`` secret rule) or
+    ``(?i:my name is|...)`` is tried at every position. The lead finds the possible starts at
+    C speed and the pattern is tried there only. On ASCII text lowering maps each letter to one
+    letter at the same offset, so every start of a match is a start of the lead (the converse
+    need not hold: the pattern checks).
+    """
+    body = pattern[2:] if pattern.startswith("\\b(?:") else pattern
+    if not body.startswith("(?:"):
+        return None
+    end = _group_end(body)
+    if end is None:
+        return None
+    head = body[:end]
+    if body[end : end + 1] in ("?", "*") or body.startswith("{0", end):
+        return None  # an optional group: a match need not start with it
+    if any(x in head for x in ("(?-i", "(?P<", "(?=", "(?!", "(?<")):
+        return None
+    if not ignore_case and "(?i:" not in head and not _CASE_PAIR.search(head):
+        return None  # case-sensitive: Python's own scan is as fast (measured)
+    if ignore_case:
+        head = re.sub(r"(\\.)|([A-Z])", lambda m: m.group(1) or m.group(2).lower(), head)
+    lead = _CASE_PAIR.sub(
+        lambda m: m.group(1) if m.group(1).upper() == m.group(2) else m.group(0), head
+    )
+    lead = lead.replace("(?i:", "(?:")
+    bare = _ESCAPE.sub("", lead)
+    if re.search(r"[A-Z]", bare) or re.search(r"\[[^\]]*[A-Za-z][^\]]*\]", bare):
+        return None  # an uppercase literal or a class with letters: not case-free
+    return lead
+
+
+def _group_end(pattern: str) -> int | None:
+    """The index just past the group that opens ``pattern`` (escapes and classes skipped)."""
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern.startswith("[]", i) or pattern.startswith("[^]", i):
+                i += 2 if pattern[i + 1] == "]" else 3
+                continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None

@@ -12,8 +12,9 @@ rows x detectors.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -21,6 +22,7 @@ import polars as pl
 from clearance.detection.detector import Detector
 from clearance.detection.match import Match
 from clearance.detection.ner import NerBackend
+from clearance.detection.parallel import default_workers, detect_parallel, should_parallelize
 from clearance.detection.registry import Registry, default_registry
 
 # Distinct gate regexes per call at most: Polars caches 32 compiled regexes per thread.
@@ -78,13 +80,17 @@ class Engine:
     """Finds sensitive spans in texts.
 
     ``threshold`` drops matches scoring below it; ``ner`` adds a user-supplied spaCy or
-    Hugging Face model on top of the built-in detectors.
+    Hugging Face model on top of the built-in detectors. ``workers``: processes a large batch
+    (100,000+ characters) is spread over (:mod:`clearance.detection.parallel`); ``None`` means
+    ``CLEARANCE_WORKERS`` or every usable core, 1 never starts a process. The results do not
+    depend on it.
     """
 
     registry: Registry = field(default_factory=default_registry)
     threshold: float = 0.0
     ner: NerBackend | None = None
     batch_size: int = 50_000
+    workers: int | None = None
 
     def detect(self, text: str) -> list[Match]:
         return self.detect_batch([text])[0]
@@ -104,6 +110,7 @@ class Engine:
             registry=Registry(d for d in self.registry if d.id in ids),
             threshold=self.threshold,
             batch_size=self.batch_size,
+            workers=self.workers,
         )
 
     @staticmethod
@@ -206,6 +213,11 @@ class Engine:
         index: dict[str, int] = {}
         positions = [index.setdefault(t or "", len(index)) for t in texts]
         unique = list(index)
+        workers = self.workers if self.workers is not None else default_workers()
+        if should_parallelize(self, unique, workers):
+            shared = detect_parallel(self, unique, context, workers)
+            if shared is not None:
+                return [shared[i] for i in positions]
         series = pl.Series("t", unique, dtype=pl.String)
         found: list[list[Match]] = [[] for _ in unique]
         for det_id, rows in self.candidate_rows(series, context).items():
@@ -224,8 +236,16 @@ class Engine:
 def match_detector(det: Detector, text: str, context: str = "") -> Iterable[Match]:
     """Exact matches of one detector in one text, validated and scored."""
     seen: set[tuple[int, int]] = set()
-    for pattern in det.compiled:
-        for m in pattern.finditer(text):
+    lowered: str | None = None
+    for pattern, lead in zip(det.compiled, det.leads, strict=True):
+        found: Iterable[re.Match[str]]
+        if lead is not None and text.isascii():
+            if lowered is None:
+                lowered = text.lower()
+            found = _led_matches(pattern, lead, text, lowered)
+        else:
+            found = pattern.finditer(text)
+        for m in found:
             if "value" in pattern.groupindex and m.group("value") is not None:
                 start, end = m.span("value")
             else:
@@ -259,6 +279,26 @@ def match_detector(det: Detector, text: str, context: str = "") -> Iterable[Matc
                 severity=det.severity,
                 value=value,
             )
+
+
+def _led_matches(
+    pattern: re.Pattern[str], lead: re.Pattern[str], text: str, haystack: str
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, trying ``pattern`` only where ``lead`` matches in
+    ``haystack`` (the lowercased text): the leftmost start where the pattern matches, then on
+    from its end."""
+    pos, n = 0, len(text)
+    while pos <= n:
+        candidate = lead.search(haystack, pos)
+        if candidate is None:
+            return
+        start = candidate.start()
+        m = pattern.match(text, start)
+        if m is None:
+            pos = start + 1
+            continue
+        yield m
+        pos = m.end() if m.end() > start else start + 1
 
 
 def _apply_context(

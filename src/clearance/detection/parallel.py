@@ -1,0 +1,137 @@
+"""Detection spread over worker processes.
+
+The Rust gate already runs on every core, but the exact pass that follows (Python ``re`` offsets,
+validators, context scoring, overlap resolution) holds the GIL and is most of the time on
+free text. A large batch is therefore split into one share per worker, balanced by characters,
+and each worker process runs the whole engine on its share. The workers come from joblib's loky
+executor, which starts clean interpreters (no fork of a process whose Polars threads are
+running), keeps them for the next batch and restarts them if one dies.
+
+Only engines a worker can rebuild by name are sent: the built-in detectors (all or a subset, by
+id) with no NER backend. Texts go to the workers and matches come back through pipes between our
+own processes; nothing is written anywhere. A batch whose workers fail is detected in process.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from clearance.detection.match import Match
+from clearance.detection.registry import Registry, default_registry
+
+if TYPE_CHECKING:
+    from clearance.detection.engine import Engine
+
+log = logging.getLogger(__name__)
+
+# Below these a batch is detected in process: starting the work and moving the texts and matches
+# between processes costs more than the second core saves.
+MIN_PARALLEL_CHARS = 100_000
+MIN_PARALLEL_TEXTS = 256
+# Idle workers exit after this many seconds; the next large batch starts them again.
+_IDLE_TIMEOUT_S = 300
+
+_ENGINES: dict[tuple[tuple[str, ...] | None, float, int], Engine] = {}
+
+
+def default_workers() -> int:
+    """``CLEARANCE_WORKERS`` when set (1: never spawn), else the number of usable cores."""
+    env = os.environ.get("CLEARANCE_WORKERS", "").strip()
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            raise ValueError(f"CLEARANCE_WORKERS must be a whole number, got {env!r}") from None
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover (macOS, Windows)
+        return max(1, os.cpu_count() or 1)
+
+
+def detector_ids(registry: Registry) -> tuple[str, ...] | None:
+    """How a worker rebuilds ``registry``: ``()`` for the whole default registry, the ids of a
+    subset of it, or ``None`` when it holds a detector of its own (which cannot be sent)."""
+    default = default_registry()
+    if registry is default:
+        return ()
+    ids = []
+    for det in registry:
+        if det.id not in default or default[det.id] is not det:
+            return None
+        ids.append(det.id)
+    return tuple(ids) if len(ids) < len(default) else ()
+
+
+def should_parallelize(engine: Engine, texts: Sequence[str], workers: int) -> bool:
+    return (
+        workers > 1
+        and engine.ner is None
+        and len(texts) >= MIN_PARALLEL_TEXTS
+        and sum(map(len, texts)) >= MIN_PARALLEL_CHARS
+    )
+
+
+def shares(texts: Sequence[str], n: int) -> list[list[int]]:
+    """``n`` lists of text indices with about the same number of characters each (longest text
+    first to the lightest share), each in input order."""
+    loads = [0] * n
+    out: list[list[int]] = [[] for _ in range(n)]
+    for i in sorted(range(len(texts)), key=lambda i: -len(texts[i])):
+        k = loads.index(min(loads))
+        out[k].append(i)
+        loads[k] += len(texts[i])
+    return [sorted(s) for s in out if s]
+
+
+def detect_parallel(
+    engine: Engine, texts: Sequence[str], context: str, workers: int
+) -> list[list[Match]] | None:
+    """Matches per text computed by ``workers`` processes, or ``None`` when the engine cannot
+    be sent or the workers failed (the caller then detects in process)."""
+    ids = detector_ids(engine.registry)
+    if ids is None:
+        return None
+    from joblib.externals.loky import get_reusable_executor
+
+    try:
+        executor = get_reusable_executor(max_workers=workers, timeout=_IDLE_TIMEOUT_S)
+        parts = shares(texts, workers)
+        futures = [
+            executor.submit(
+                _detect_share,
+                ids,
+                engine.threshold,
+                engine.batch_size,
+                [texts[i] for i in part],
+                context,
+            )
+            for part in parts
+        ]
+        out: list[list[Match]] = [[] for _ in texts]
+        for part, future in zip(parts, futures, strict=True):
+            for i, found in zip(part, future.result(), strict=True):
+                out[i] = found
+    except Exception as exc:  # a worker killed (memory), a broken pool: fall back, say why
+        log.warning("detection workers failed (%s); detecting in process", type(exc).__name__)
+        return None
+    return out
+
+
+def _detect_share(
+    ids: tuple[str, ...], threshold: float, batch_size: int, texts: list[str], context: str
+) -> list[list[Match]]:
+    """Runs in a worker: the engine named by ``ids`` (built once per worker) on ``texts``."""
+    from clearance.detection.engine import Engine
+
+    key = (ids, threshold, batch_size)
+    engine = _ENGINES.get(key)
+    if engine is None:
+        default = default_registry()
+        registry = default if not ids else Registry(default[i] for i in ids)
+        engine = _ENGINES[key] = Engine(
+            registry=registry, threshold=threshold, batch_size=batch_size, workers=1
+        )
+    return engine.detect_batch(texts, context)

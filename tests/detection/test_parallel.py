@@ -1,0 +1,126 @@
+"""Detection spread over worker processes gives what one process gives."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from clearance.detection import parallel
+from clearance.detection.detector import Detector, Severity
+from clearance.detection.engine import Engine
+from clearance.detection.registry import Registry, default_registry
+
+
+def _texts(n: int = 1200, seed: int = 3) -> list[str]:
+    """Sentences around every detector's positive and negative examples, past the size from
+    which the engine starts workers."""
+    rnd = random.Random(seed)
+    examples = [t for d in default_registry() for t in (*d.positives, *d.negatives)]
+    filler = "the parcel came late but the support team was kind and quick to help".split()
+    out = []
+    for i in range(n):
+        words = rnd.sample(filler, 8)
+        out.append(f"{' '.join(words)} {rnd.choice(examples)} ({i}) {' '.join(words[:4])}")
+    out += [out[0], "", out[1]]  # repeats and an empty text
+    return out
+
+
+def _spans(results: list[list]) -> list[list[tuple]]:  # type: ignore[type-arg]
+    return [[(m.start, m.end, m.detector, m.score, m.value) for m in r] for r in results]
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    t = _texts()
+    assert len(t) >= parallel.MIN_PARALLEL_TEXTS
+    assert sum(map(len, t)) >= parallel.MIN_PARALLEL_CHARS
+    return t
+
+
+def test_two_workers_give_what_one_process_gives(
+    texts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    real = parallel.detect_parallel
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        out = real(*args, **kwargs)
+        calls.append(0 if out is None else len(out))
+        return out
+
+    monkeypatch.setattr("clearance.detection.engine.detect_parallel", spy)
+    alone = Engine(workers=1).detect_batch(texts, "comment")
+    assert calls == []  # one worker: never spread
+    shared = Engine(workers=2).detect_batch(texts, "comment")
+    assert calls and calls[0] > 0  # the workers did run
+    assert _spans(shared) == _spans(alone)
+    assert sum(map(len, alone)) > len(texts) // 2  # and found plenty
+
+
+def test_subset_registry_travels_by_ids(texts: list[str]) -> None:
+    engine = Engine(workers=2).restricted(["email", "phone", "aws-access-key-id"])
+    assert parallel.detector_ids(engine.registry) == ("aws-access-key-id", "email", "phone")
+    alone = Engine(workers=1).restricted(["email", "phone", "aws-access-key-id"])
+    assert _spans(engine.detect_batch(texts)) == _spans(alone.detect_batch(texts))
+
+
+def test_own_detectors_stay_in_process(texts: list[str]) -> None:
+    own = Detector(
+        id="ticket-ref",
+        entity="TICKET",
+        category="pii",
+        severity=Severity.LOW,
+        patterns=(r"\(\d+\)",),
+        positives=("(12)",),
+        negatives=("12",),
+    )
+    registry = Registry([*default_registry(), own])
+    assert parallel.detector_ids(registry) is None
+    assert parallel.detector_ids(default_registry()) == ()
+    found = Engine(registry=registry, workers=2).detect_batch(texts)
+    assert sum(m.detector == "ticket-ref" for r in found for m in r) >= len(texts) - 3
+
+
+def test_broken_workers_fall_back_in_process(
+    texts: list[str], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(**_kwargs: object) -> object:
+        raise OSError("cannot start a process")
+
+    monkeypatch.setattr("joblib.externals.loky.get_reusable_executor", broken)
+    got = Engine(workers=2).detect_batch(texts)
+    assert _spans(got) == _spans(Engine(workers=1).detect_batch(texts))
+    assert "detecting in process" in caplog.text
+    # the log names the failure, never a text
+    assert not any(t and t in caplog.text for t in texts)
+
+
+def test_small_batches_stay_in_process() -> None:
+    engine = Engine(workers=4)
+    assert not parallel.should_parallelize(engine, ["a b c"] * 10, 4)
+    assert not parallel.should_parallelize(engine, ["x" * 1000] * 300, 1)
+    assert parallel.should_parallelize(engine, ["x" * 1000] * 300, 4)
+
+
+def test_shares_balance_characters() -> None:
+    rnd = random.Random(0)
+    texts = ["x" * rnd.randint(1, 500) for _ in range(1000)]
+    parts = parallel.shares(texts, 3)
+    assert sorted(i for p in parts for i in p) == list(range(len(texts)))
+    assert all(p == sorted(p) for p in parts)
+    loads = [sum(len(texts[i]) for i in p) for p in parts]
+    assert max(loads) - min(loads) <= 500
+    assert parallel.shares(["a"], 4) == [[0]]
+
+
+def test_workers_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLEARANCE_WORKERS", "3")
+    assert parallel.default_workers() == 3
+    monkeypatch.setenv("CLEARANCE_WORKERS", "0")
+    assert parallel.default_workers() == 1
+    monkeypatch.setenv("CLEARANCE_WORKERS", "many")
+    with pytest.raises(ValueError, match="CLEARANCE_WORKERS"):
+        parallel.default_workers()
+    monkeypatch.delenv("CLEARANCE_WORKERS")
+    assert parallel.default_workers() >= 1
