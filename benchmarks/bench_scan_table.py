@@ -18,6 +18,7 @@ import polars as pl
 from faker import Faker
 
 from clearance import Engine, Fingerprinter, ScanOptions, scan_paths
+from clearance.detection.parallel import default_workers
 
 REVIEWS = (
     "Arrived quickly and works as described.",
@@ -64,11 +65,28 @@ def make_table(path: Path, rows: int, seed: int = 11) -> None:
     frame.write_csv(path)
 
 
+def _children_peak_mb() -> list[float]:
+    """Peak RSS (VmHWM) of each live child process: the detection workers."""
+    import psutil
+
+    peaks = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            status = Path(f"/proc/{child.pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(round(int(line.split()[1]) / 1024, 1))
+    return sorted(peaks)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--path", type=Path, default=Path("benchmarks/results/table.csv"))
     parser.add_argument("--sample", type=int, default=None)
+    parser.add_argument("--workers", type=int, default=None, help="Engine(workers=); 1: none")
     args = parser.parse_args()
     args.path.parent.mkdir(parents=True, exist_ok=True)
     if not args.path.exists() or pl.scan_csv(args.path).select(pl.len()).collect().item() != args.rows:
@@ -76,12 +94,13 @@ def main() -> None:
         make_table(args.path, args.rows)
         print(f"generated {args.rows:,} rows in {time.perf_counter() - t:.1f}s")
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    engine = Engine()
+    engine = Engine(workers=args.workers)
     engine.detect("warm up the lexicons: John Smith lives in Boston")
     t = time.perf_counter()
     report = scan_paths([args.path], engine, Fingerprinter(b"bench"), ScanOptions(sample=args.sample))
     seconds = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers_peak = _children_peak_mb()
     size_mb = args.path.stat().st_size / 2**20
     result = {
         "rows": report.summary.rows_scanned,
@@ -89,13 +108,16 @@ def main() -> None:
         "file_mb": round(size_mb, 1),
         "seconds": round(seconds, 2),
         "rows_per_second": round(report.summary.rows_scanned / seconds),
+        "workers": engine.workers or default_workers(),
         "peak_rss_mb": round(peak, 1),
+        "worker_peak_rss_mb": workers_peak,
         "rss_before_scan_mb": round(rss_before, 1),
         "findings": report.summary.findings,
         "entity_columns": {c.column: c.entity for c in report.columns if c.entity},
     }
     print(json.dumps(result, indent=2))
-    out = args.path.parent / f"scan_table_{args.rows}.json"
+    suffix = "" if args.workers is None else f"_workers{args.workers}"
+    out = args.path.parent / f"scan_table_{args.rows}{suffix}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
 
 

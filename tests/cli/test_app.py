@@ -113,7 +113,8 @@ def test_missing_ner_model_is_backend_error(tmp_path: Path) -> None:
 
 def test_detect_workers_option_gives_the_same_output(tmp_path: Path) -> None:
     lines = [
-        f"order {i}: mail user{i}@example.com, call +44 20 7946 0{i % 1000:03d}"
+        f"Thanks for order {i}! Please mail user{i}@example.com or call +44 20 7946 0{i % 1000:03d}"
+        " if the parcel has not arrived by Friday."
         for i in range(3000)
     ]
     src = tmp_path / "docs.txt"

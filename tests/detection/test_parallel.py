@@ -33,8 +33,7 @@ def _spans(results: list[list]) -> list[list[tuple]]:  # type: ignore[type-arg]
 @pytest.fixture(scope="module")
 def texts() -> list[str]:
     t = _texts()
-    assert len(t) >= parallel.MIN_PARALLEL_TEXTS
-    assert sum(map(len, t)) >= parallel.MIN_PARALLEL_CHARS
+    assert parallel.should_parallelize(Engine(), t, 2)
     return t
 
 
@@ -101,6 +100,8 @@ def test_small_batches_stay_in_process() -> None:
     assert not parallel.should_parallelize(engine, ["a b c"] * 10, 4)
     assert not parallel.should_parallelize(engine, ["x" * 1000] * 300, 1)
     assert parallel.should_parallelize(engine, ["x" * 1000] * 300, 4)
+    # a column of short values stays in the (already multi-threaded) Rust gate
+    assert not parallel.should_parallelize(engine, ["jane@example.com"] * 20_000, 4)
 
 
 def test_shares_balance_characters() -> None:
