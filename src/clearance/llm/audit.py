@@ -78,6 +78,7 @@ from clearance.llm.report import (
     SecretResult,
     Settings,
     Summary,
+    describe_decoding,
 )
 from clearance.privacy import Fingerprinter, load_key, mask
 
@@ -586,14 +587,7 @@ class _Decoding:
         return self.temperature == 1 and self.top_p == 1 and self.top_k == 0
 
     def describe(self) -> str:
-        if self.temperature == 0:
-            return "greedy"
-        parts = [f"temperature {self.temperature:g}"]
-        if self.top_k:
-            parts.append(f"top-k {self.top_k}")
-        if self.top_p < 1:
-            parts.append(f"top-p {self.top_p:g}")
-        return ", ".join(parts)
+        return describe_decoding(self.temperature, self.top_p, self.top_k)
 
 
 def _deployed_p(

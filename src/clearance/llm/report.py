@@ -200,14 +200,19 @@ class Settings(_Frozen):
     def deployed_decoding(self) -> str:
         """The deployed decoding in words, as the reports print it."""
         t = self.temperature if self.deployed_temperature is None else self.deployed_temperature
-        if t == 0:
-            return "greedy"
-        parts = [f"temperature {t:g}"]
-        if self.deployed_top_k:
-            parts.append(f"top-k {self.deployed_top_k}")
-        if self.deployed_top_p < 1:
-            parts.append(f"top-p {self.deployed_top_p:g}")
-        return ", ".join(parts)
+        return describe_decoding(t, self.deployed_top_p, self.deployed_top_k)
+
+
+def describe_decoding(temperature: float, top_p: float = 1.0, top_k: int = 0) -> str:
+    """``"greedy"`` or ``"temperature 0.8, top-k 40, top-p 0.95"``."""
+    if temperature == 0:
+        return "greedy"
+    parts = [f"temperature {temperature:g}"]
+    if top_k:
+        parts.append(f"top-k {top_k}")
+    if top_p < 1:
+        parts.append(f"top-p {top_p:g}")
+    return ", ".join(parts)
 
 
 def probability_text(p: ExtractionProbability | DeployedProbability | None) -> str:
