@@ -33,6 +33,7 @@ def _spans(results: list[list]) -> list[list[tuple]]:  # type: ignore[type-arg]
 @pytest.fixture(scope="module")
 def texts() -> list[str]:
     t = _texts()
+    assert Engine(workers=2).start_workers()  # so batches under COLD_START_CHARS are spread
     assert parallel.should_parallelize(Engine(), t, 2)
     return t
 
@@ -95,7 +96,8 @@ def test_broken_workers_fall_back_in_process(
     assert not any(t and t in caplog.text for t in texts)
 
 
-def test_small_batches_stay_in_process() -> None:
+def test_small_batches_stay_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_started", {4})
     engine = Engine(workers=4)
     assert not parallel.should_parallelize(engine, ["a b c"] * 10, 4)
     assert not parallel.should_parallelize(engine, ["x" * 1000] * 300, 1)
@@ -125,3 +127,25 @@ def test_workers_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         parallel.default_workers()
     monkeypatch.delenv("CLEARANCE_WORKERS")
     assert parallel.default_workers() >= 1
+
+
+def test_cold_start_needs_a_large_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_started", set())
+    engine = Engine(workers=3)
+    assert not parallel.should_parallelize(engine, ["x" * 1000] * 300, 3)  # not worth a start
+    big = ["x" * 1000] * (parallel.COLD_START_CHARS // 1000)
+    assert parallel.should_parallelize(engine, big, 3)
+
+
+def test_start_workers_refuses_what_cannot_be_sent() -> None:
+    assert not Engine(workers=1).start_workers()
+    own = Detector(
+        id="own",
+        entity="X",
+        category="pii",
+        severity=Severity.LOW,
+        patterns=("x",),
+        positives=("x",),
+        negatives=("y",),
+    )
+    assert not Engine(registry=Registry([own]), workers=2).start_workers()

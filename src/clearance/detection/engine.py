@@ -22,7 +22,12 @@ import polars as pl
 from clearance.detection.detector import Detector
 from clearance.detection.match import Match
 from clearance.detection.ner import NerBackend
-from clearance.detection.parallel import default_workers, detect_parallel, should_parallelize
+from clearance.detection.parallel import (
+    default_workers,
+    detect_parallel,
+    should_parallelize,
+)
+from clearance.detection.parallel import start as start_workers
 from clearance.detection.registry import Registry, default_registry
 
 # Distinct gate regexes per call at most: Polars caches 32 compiled regexes per thread.
@@ -102,6 +107,14 @@ class Engine:
         for lo in range(0, len(texts), self.batch_size):
             out.extend(self._detect_chunk(texts[lo : lo + self.batch_size], context.lower()))
         return out
+
+    def start_workers(self) -> bool:
+        """Starts the worker processes now (about a second), so that batches of free text from
+        100,000 characters are spread from the first one; without this, a process starts them
+        for a batch of 4 MB or more. For long-running callers (a server, the guard proxy).
+        ``False`` when this engine stays in one process (1 worker, NER, own detectors)."""
+        workers = self.workers if self.workers is not None else default_workers()
+        return start_workers(self, workers)
 
     def restricted(self, detector_ids: Iterable[str]) -> Engine:
         """The same engine with only some detectors (no NER), for columns already classified."""

@@ -35,10 +35,16 @@ MIN_PARALLEL_TEXTS = 256
 # uses every core: splitting them only adds the transfer (a 1M-row table scan took 14.9 s with
 # two workers and 11.3 s without). Free text spends it in the Python pass: 1.5x with two.
 MIN_PARALLEL_MEAN_CHARS = 64
+# Starting a worker (a fresh interpreter that imports clearance and builds the registry) takes
+# about a second: a one-off batch must be this large to win it back (in one process, 4 MB of
+# free text takes about 4 s). Once started, workers serve every batch over MIN_PARALLEL_CHARS;
+# a long-running caller starts them up front with Engine.start_workers().
+COLD_START_CHARS = 4_000_000
 # Idle workers exit after this many seconds; the next large batch starts them again.
 _IDLE_TIMEOUT_S = 300
 
 _ENGINES: dict[tuple[tuple[str, ...] | None, float, int], Engine] = {}
+_started: set[int] = set()  # worker counts whose processes this process has running
 
 
 def default_workers() -> int:
@@ -73,7 +79,29 @@ def should_parallelize(engine: Engine, texts: Sequence[str], workers: int) -> bo
     if workers <= 1 or engine.ner is not None or len(texts) < MIN_PARALLEL_TEXTS:
         return False
     chars = sum(map(len, texts))
-    return chars >= MIN_PARALLEL_CHARS and chars >= MIN_PARALLEL_MEAN_CHARS * len(texts)
+    if chars < MIN_PARALLEL_CHARS or chars < MIN_PARALLEL_MEAN_CHARS * len(texts):
+        return False
+    return workers in _started or chars >= COLD_START_CHARS
+
+
+def start(engine: Engine, workers: int) -> bool:
+    """Starts the worker processes for ``engine`` and builds its detectors in each, so that the
+    next batches are spread at once; ``False`` when the engine cannot be sent or they failed."""
+    ids = detector_ids(engine.registry)
+    if workers <= 1 or engine.ner is not None or ids is None:
+        return False
+    from joblib.externals.loky import get_reusable_executor
+
+    try:
+        executor = get_reusable_executor(max_workers=workers - 1, timeout=_IDLE_TIMEOUT_S)
+        args = (ids, engine.threshold, engine.batch_size, ["warm up"], "")
+        for future in [executor.submit(_detect_share, *args) for _ in range(workers - 1)]:
+            future.result()
+    except Exception as exc:
+        log.warning("detection workers failed to start (%s)", type(exc).__name__)
+        return False
+    _started.add(workers)
+    return True
 
 
 def shares(texts: Sequence[str], n: int) -> list[list[int]]:
@@ -98,8 +126,10 @@ def detect_parallel(
         return None
     from joblib.externals.loky import get_reusable_executor
 
+    parts = shares(texts, workers)
+    if len(parts) < 2:
+        return None
     try:
-        parts = shares(texts, workers)
         # this process takes the last share itself rather than wait idle for the others
         executor = get_reusable_executor(max_workers=len(parts) - 1, timeout=_IDLE_TIMEOUT_S)
         futures = [
@@ -122,7 +152,9 @@ def detect_parallel(
                 out[i] = found
     except Exception as exc:  # a worker killed (memory), a broken pool: fall back, say why
         log.warning("detection workers failed (%s); detecting in process", type(exc).__name__)
+        _started.discard(workers)
         return None
+    _started.add(workers)
     return out
 
 
