@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from clearance.detection import validators as v
 from clearance.detection.detector import Severity
 from clearance.detection.pii._rule import BUSINESS_NUMBER_WORDS, pii
@@ -13,11 +15,30 @@ def _url_refine(text: str, start: int, end: int) -> tuple[int, int, float] | Non
     return (start, end, 0.6) if end - start > 10 else None
 
 
+# A group of 2+ digits right before or after the candidate: it is a piece of a longer grouped
+# number ("Tracking 9400 6645 4628 9149", a card typed in fours), not a phone number.
+_GROUP_BEFORE = re.compile(r"\d{2}[ .-]$")
+_GROUP_AFTER = re.compile(r"[ .-]\d{2}")
+_DECIMAL = re.compile(r"\d+\.\d+")  # "[7337.382853]" in a kernel log
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # "2025-10-25 04" from a timestamp
+_HTTP_STATUS = re.compile(r"HTTP/[\d.]+\"? $")  # 'HTTP/1.1" 201 22724': status and size
+
+
 def _phone_refine(text: str, start: int, end: int) -> tuple[int, int, float] | None:
     # "ORD-2024-000123", "INV/2024/5551234": digits glued to a code are part of an identifier.
     if start >= 2 and text[start - 1] in "-/#_" and text[start - 2].isalnum():
         return None
     if end < len(text) and (text[end].isalpha() or text[end] in "-_/"):
+        return None
+    value = text[start:end]
+    if _DECIMAL.fullmatch(value) or _ISO_DATE.match(value):
+        return None
+    if _HTTP_STATUS.search(text, max(0, start - 12), start):
+        return None
+    if not value.startswith(("+", "(")) and (
+        _GROUP_BEFORE.search(text, max(0, start - 3), start)
+        or _GROUP_AFTER.match(text, end, end + 3)
+    ):
         return None
     # An explicit international prefix is strong evidence on its own: phonenumbers then validates
     # the number for its own country, without guessing a region. It also outranks a shorter id
@@ -65,6 +86,10 @@ DETECTORS = (
             "version 1.2.3.4",
             "price 1,299.00",
             "ORD-2024-000123",
+            "Tracking 9400 6645 4628 9149 0000",
+            "kernel: [7337.382853] eth0 up",
+            "ts=2025-10-25 04:11:09",
+            '"GET / HTTP/1.1" 201 22724',
         ),
         score=0.65,
         validator=v.phone_number,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from stdnum.au import tfn
 from stdnum.br import cpf
 from stdnum.ca import sin
@@ -20,15 +22,24 @@ from clearance.detection import validators as v
 from clearance.detection.detector import Refiner, Severity
 from clearance.detection.pii._rule import BUSINESS_NUMBER_WORDS, pii
 
+_SPACED_GROUP_AFTER = re.compile(r" \d{2}")
+_SPACED_GROUP_BEFORE = re.compile(r"\d{2} $")
+
 
 def _unglued(score: float) -> Refiner:
-    """Drops digits that are one group of a longer hyphenated identifier: the last group of a
-    UUID, "INV-59268927", a dashed card number."""
+    """Drops digits that are one group of a longer identifier: the last group of a UUID,
+    "INV-59268927", a dashed card number, or the first twelve digits of a number typed in
+    groups of four ("4780 0837 4071 8815", a tracking number)."""
 
     def refine(text: str, start: int, end: int) -> tuple[int, int, float] | None:
         if start >= 2 and text[start - 1] in "-/#_" and text[start - 2].isalnum():
             return None
         if end + 1 < len(text) and text[end] in "-_" and text[end + 1].isalnum():
+            return None
+        if " " in text[start:end] and (
+            _SPACED_GROUP_AFTER.match(text, end, end + 3)
+            or _SPACED_GROUP_BEFORE.search(text, max(0, start - 3), start)
+        ):
             return None
         return start, end, score
 
@@ -198,6 +209,7 @@ DETECTORS = (
             "uid 3f2a9c1e-4b7d-4e2a-9c3b-234123412346",
             "request_id=698c3868-2341-2341-2346-113de1f50a62",
             "card 2341-2341-2346-9106",
+            "tracking 2341 2341 2346 9106",
         ),
         score=0.6,
         validator=v.stdnum_valid(aadhaar),
