@@ -96,7 +96,7 @@ LED = [d for d in DETECTORS if any(lead is not None for lead in d.leads)]
 
 def test_leads_cover_the_keyed_and_context_rules() -> None:
     led = {d.id for d in LED}
-    assert {"person-context", "place-in-context", "cloudflare-api-token"} <= led
+    assert {"person-context", "place-in-context", "cloudflare-api-token", "date-time"} <= led
     assert len(LED) >= 50
 
 
@@ -108,9 +108,10 @@ def test_led_search_equals_finditer(det: Detector) -> None:
         if lead is None:
             continue
         for text in texts:
-            if not text.isascii():
+            if lead.lowered and not text.isascii():
                 continue
-            led = [m.span() for m in _led_matches(pattern, lead, text, text.lower())]
+            haystack = text.lower() if lead.lowered else text
+            led = [m.span() for m in _led_matches(pattern, lead.regex, text, haystack)]
             assert led == [m.span() for m in pattern.finditer(text)], (det.id, text)
 
 
@@ -119,23 +120,29 @@ def test_led_search_equals_finditer(det: Detector) -> None:
 def test_led_search_equals_finditer_on_random_text(noise: str) -> None:
     det = default_registry()["cloudflare-api-token"]
     pattern, lead = det.compiled[0], det.leads[0]
-    assert lead is not None
+    assert lead is not None and lead.lowered
     for text in (noise, f"{noise} CF_API_TOKEN = {'a' * 40} {noise}"):
-        led = [m.span() for m in _led_matches(pattern, lead, text, text.lower())]
+        led = [m.span() for m in _led_matches(pattern, lead.regex, text, text.lower())]
         assert led == [m.span() for m in pattern.finditer(text)]
 
 
 @pytest.mark.parametrize(
-    ("pattern", "ignore_case", "lead"),
+    ("pattern", "ignore_case", "lead", "lowered"),
     [
-        (r"(?:[cC][fF][_.-]?[aA][pP][iI])=x", False, r"(?:cf[_.-]?api)"),
-        (r"(?:\b(?i:my name is|hi)|--)[ ]+\w+", False, r"(?:\b(?:my name is|hi)|--)"),
-        (r"\b(?:Jan|Feb) \d+", False, None),  # case-sensitive: re's own scan is as fast
-        (r"(?:[cC]at)?dog", False, None),  # optional group: a match need not start there
-        (r"(?:[aA][bB]|[A-Z]x)y", False, None),  # a letter class: not case-free
-        (r"(?:Token)[ ]x", True, r"(?:token)"),
-        (r"[?&]token=x", False, None),
+        (r"(?:[cC][fF][_.-]?[aA][pP][iI])=x", False, r"(?:cf[_.-]?api)", True),
+        (r"(?:\b(?i:my name is|hi)|--)[ ]+\w+", False, r"(?:\b(?:my name is|hi)|--)", True),
+        (r"\b(?:Jan|Feb) \d+", False, r"(?:Jan|Feb)", False),  # words behind \b: as written
+        (r"(?:Jan|Feb) \d+", False, None, None),  # no \b: re's own scan skips ahead already
+        (r"\b(?:\d{2}|Jan) \d+", False, None, None),  # not words only
+        (r"(?:[cC]at)?dog", False, None, None),  # optional group: a match need not start there
+        (r"(?:[aA][bB]|[A-Z]x)y", False, None, None),  # a letter class: not case-free
+        (r"(?:Token)[ ]x", True, r"(?:token)", True),
+        (r"[?&]token=x", False, None, None),
     ],
 )
-def test_lead_of(pattern: str, ignore_case: bool, lead: str | None) -> None:
-    assert lead_of(pattern, ignore_case) == lead
+def test_lead_of(pattern: str, ignore_case: bool, lead: str | None, lowered: bool | None) -> None:
+    got = lead_of(pattern, ignore_case)
+    if lead is None:
+        assert got is None
+    else:
+        assert got is not None and (got.regex.pattern, got.lowered) == (lead, lowered)

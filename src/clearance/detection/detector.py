@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Category = Literal["pii", "secret", "special_category"]
 
@@ -83,9 +83,7 @@ class Detector:
     _context_re: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
     _anti_re: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
     _gated: bool = field(default=False, init=False, repr=False, compare=False)
-    _leads: tuple[re.Pattern[str] | None, ...] = field(
-        default=(), init=False, repr=False, compare=False
-    )
+    _leads: tuple[Lead | None, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         flags = re.IGNORECASE if self.ignore_case else 0
@@ -94,9 +92,8 @@ class Detector:
         object.__setattr__(self, "_context_re", _word_start_re(self.context))
         object.__setattr__(self, "_anti_re", _word_start_re(self.anti_context))
         object.__setattr__(self, "_gated", self._compute_gated())
-        leads = (lead_of(p, self.ignore_case) for p in self.patterns)
         object.__setattr__(
-            self, "_leads", tuple(None if x is None else re.compile(x) for x in leads)
+            self, "_leads", tuple(lead_of(p, self.ignore_case) for p in self.patterns)
         )
         if not 0.0 < self.score <= 1.0:
             raise ValueError(f"detector {self.id}: score must be in (0, 1]")
@@ -106,9 +103,9 @@ class Detector:
         return self._compiled
 
     @property
-    def leads(self) -> tuple[re.Pattern[str] | None, ...]:
-        """Per pattern, a regex for lowercased ASCII text that matches wherever a match of the
-        pattern can start (see :func:`lead_of`), or ``None``."""
+    def leads(self) -> tuple[Lead | None, ...]:
+        """Per pattern, where a match of the pattern can start (see :func:`lead_of`), or
+        ``None``."""
         return self._leads
 
     @property
@@ -152,10 +149,19 @@ def _word_start_re(words: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 _CASE_PAIR = re.compile(r"\[([a-z])([A-Z])\]")
+_WORDS_ALTERNATION = re.compile(r"\(\?:[A-Za-z][A-Za-z|()?:]*\)")
 _ESCAPE = re.compile(r"\\.")
 
 
-def lead_of(pattern: str, ignore_case: bool = False) -> str | None:
+class Lead(NamedTuple):
+    """Where a pattern's matches can start: ``regex`` searched in the text as it is, or in
+    ``text.lower()`` when ``lowered`` (then for ASCII text only)."""
+
+    regex: re.Pattern[str]
+    lowered: bool
+
+
+def lead_of(pattern: str, ignore_case: bool = False) -> Lead | None:
     """The leading group of ``pattern`` rewritten as a case-sensitive regex for ``text.lower()``,
     when that group is made of literals, case pairs (``[cC]``), case-insensitive groups and
     case-free classes; else ``None``. A leading ``\\b`` is left out (the pattern checks it).
@@ -179,7 +185,12 @@ def lead_of(pattern: str, ignore_case: bool = False) -> str | None:
     if any(x in head for x in ("(?-i", "(?P<", "(?=", "(?!", "(?<")):
         return None
     if not ignore_case and "(?i:" not in head and not _CASE_PAIR.search(head):
-        return None  # case-sensitive: Python's own scan is as fast (measured)
+        # Case-sensitive: Python's own scan is as fast (measured), except behind a leading
+        # ``\\b`` on an alternation of words (``\\b(?:Jan(?:uary)?|Feb...)``: 2.4 ms -> 0.9 ms on
+        # the date candidates of the benchmark): its lowercase finds every start, and more.
+        if body is pattern or not _WORDS_ALTERNATION.fullmatch(head):
+            return None
+        return Lead(re.compile(head), lowered=False)
     if ignore_case:
         head = re.sub(r"(\\.)|([A-Z])", lambda m: m.group(1) or m.group(2).lower(), head)
     lead = _CASE_PAIR.sub(
@@ -189,7 +200,7 @@ def lead_of(pattern: str, ignore_case: bool = False) -> str | None:
     bare = _ESCAPE.sub("", lead)
     if re.search(r"[A-Z]", bare) or re.search(r"\[[^\]]*[A-Za-z][^\]]*\]", bare):
         return None  # an uppercase literal or a class with letters: not case-free
-    return lead
+    return Lead(re.compile(lead), lowered=True)
 
 
 def _group_end(pattern: str) -> int | None:

@@ -252,10 +252,14 @@ def match_detector(det: Detector, text: str, context: str = "") -> Iterable[Matc
     lowered: str | None = None
     for pattern, lead in zip(det.compiled, det.leads, strict=True):
         found: Iterable[re.Match[str]]
-        if lead is not None and text.isascii():
+        if lead is None:
+            found = pattern.finditer(text)
+        elif not lead.lowered:
+            found = _led_matches(pattern, lead.regex, text, text)
+        elif text.isascii():
             if lowered is None:
                 lowered = text.lower()
-            found = _led_matches(pattern, lead, text, lowered)
+            found = _led_matches(pattern, lead.regex, text, lowered)
         else:
             found = pattern.finditer(text)
         for m in found:
@@ -298,8 +302,8 @@ def _led_matches(
     pattern: re.Pattern[str], lead: re.Pattern[str], text: str, haystack: str
 ) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)``, trying ``pattern`` only where ``lead`` matches in
-    ``haystack`` (the lowercased text): the leftmost start where the pattern matches, then on
-    from its end."""
+    ``haystack`` (the text, or its lowercase): the leftmost start where the pattern matches,
+    then on from its end."""
     pos, n = 0, len(text)
     while pos <= n:
         candidate = lead.search(haystack, pos)

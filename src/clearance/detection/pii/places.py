@@ -39,11 +39,16 @@ _TOKEN = re.compile(r"[A-Z][\wà-ÿ'’-]*")
 
 def _best_place(text: str, start: int, end: int, major_only: bool) -> tuple[int, int, bool] | None:
     lex = lexicons.places()
+    pool = lex.major if major_only else lex.places
+    span = text[start:end]
+    if " " not in span and "-" not in span and "'" not in span and "’" not in span:
+        # one word (most candidates: "The", "Thanks"): one lookup, no tokenizing
+        name = span.lower()
+        return (start, end, name in lex.major) if name in pool else None
     toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
     for i in range(len(toks)):
         for j in range(min(len(toks), i + lex.max_words), i, -1):
             name = text[toks[i][1] : toks[j - 1][2]].lower()
-            pool = lex.major if major_only else lex.places
             if name in pool:
                 return toks[i][1], toks[j - 1][2], name in lex.major
     return None
