@@ -13,6 +13,7 @@ from html import escape
 from itertools import pairwise
 
 from clearance.governance.controls import CONTROLS, describe
+from clearance.reports.html import BASE_CSS, page
 from clearance.reports.html import code as _code
 from clearance.reports.html import e as _e
 from clearance.reports.html import empty as _empty
@@ -564,23 +565,9 @@ def svg_bar_chart(
 
 # --- HTML sections ---------------------------------------------------------------------------
 
-_CSS = """
-:root { --fg: #1f2933; --muted: #52606d; --line: #cbd2d9; --bg-alt: #f5f7fa; }
-* { box-sizing: border-box; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
-  color: var(--fg); margin: 0 auto; max-width: 1100px; padding: 24px; line-height: 1.45; }
-h1 { margin-bottom: 4px; } h2 { border-bottom: 2px solid var(--line); padding-bottom: 4px;
-  margin-top: 36px; } h3 { margin-bottom: 6px; }
-table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 14px; }
-th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: var(--bg-alt); } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px;
-  background: var(--bg-alt); padding: 0 3px; overflow-wrap: anywhere; }
-dl.kv { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; }
-dl.kv dt { color: var(--muted); } dl.kv dd { margin: 0; }
-.badge { display: inline-block; padding: 2px 10px; border-radius: 4px; font-weight: 700;
-  color: #fff; background: #52606d; }
-.badge.pass { background: #1b7f3b; } .badge.fail { background: #b42318; }
+_CSS = (
+    BASE_CSS
+    + """.badge.pass { background: #1b7f3b; } .badge.fail { background: #b42318; }
 .badge.sev-critical { background: #7a0916; } .badge.sev-high { background: #c2410c; }
 .badge.sev-medium { background: #a16207; } .badge.sev-low { background: #2563eb; }
 .badge.sev-info { background: #52606d; } .badge.skipped { background: #a16207; }
@@ -602,6 +589,7 @@ svg.chart text.marker-label { fill: #b42318; font-weight: 700; }
 @media print { body { max-width: none; padding: 0; } h2 { break-after: avoid; }
   svg.chart, table, .gate { break-inside: avoid; } }
 """
+)
 
 
 def _html_header(report: AuditReport) -> str:
@@ -982,18 +970,7 @@ def render_audit_html(report: AuditReport) -> str:
         _html_signoff(),
         "</main>",
     ]
-    head = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>clearance dataset audit: {_e(report.policy.purpose)}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-    ]
-    return "\n".join([*head, *sections, "</body>", "</html>"]) + "\n"
+    return page(f"clearance dataset audit: {report.policy.purpose}", _CSS, sections)
 
 
 # --- registry --------------------------------------------------------------------------------

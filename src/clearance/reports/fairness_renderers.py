@@ -27,6 +27,7 @@ from clearance.reports.html import code as _code
 from clearance.reports.html import e as _e
 from clearance.reports.html import empty as _empty
 from clearance.reports.html import kv as _kv
+from clearance.reports.html import page
 from clearance.reports.html import section as _section
 from clearance.reports.html import table as _html_table
 from clearance.reports.svg import Diagonal, Series, add_error_bars, svg_line_chart
@@ -748,19 +749,8 @@ def render_fairness_html(report: FairnessReport) -> str:
         _html_tail(report),
         "</main>",
     ]
-    head = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>clearance fairness report: {_e(report.data.target)} "
-        f"({_verdict_word(report)})</title>",
-        f"<style>{_FAIRNESS_CSS}</style>",
-        "</head>",
-        "<body>",
-    ]
-    return "\n".join([*head, *sections, "</body>", "</html>"]) + "\n"
+    title = f"clearance fairness report: {report.data.target} ({_verdict_word(report)})"
+    return page(title, _FAIRNESS_CSS, sections)
 
 
 # --- registry --------------------------------------------------------------------------------

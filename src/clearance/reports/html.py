@@ -6,6 +6,41 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
+# The look every report shares; each renderer appends the classes of its own sections.
+BASE_CSS = """
+:root { --fg: #1f2933; --muted: #52606d; --line: #cbd2d9; --bg-alt: #f5f7fa; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+  color: var(--fg); margin: 0 auto; max-width: 1100px; padding: 24px; line-height: 1.45; }
+h1 { margin-bottom: 4px; } h2 { border-bottom: 2px solid var(--line); padding-bottom: 4px;
+  margin-top: 36px; } h3 { margin-bottom: 6px; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 14px; }
+th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: var(--bg-alt); } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px;
+  background: var(--bg-alt); padding: 0 3px; overflow-wrap: anywhere; }
+dl.kv { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; }
+dl.kv dt { color: var(--muted); } dl.kv dd { margin: 0; }
+.badge { display: inline-block; padding: 2px 10px; border-radius: 4px; font-weight: 700;
+  color: #fff; background: #52606d; }
+"""
+
+
+def page(title: str, css: str, body: Sequence[str]) -> str:
+    """A whole self-contained page: ``title`` is escaped here, ``body`` is HTML already."""
+    head = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(title)}</title>",
+        f"<style>{css}</style>",
+        "</head>",
+        "<body>",
+    ]
+    return "\n".join([*head, *body, "</body>", "</html>"]) + "\n"
+
 
 def e(text: object) -> str:
     return escape(str(text), quote=True)

@@ -18,6 +18,7 @@ from clearance.llm.report import (
     probability_text,
 )
 from clearance.reports.audit_renderers import Bar, Segment, svg_bar_chart
+from clearance.reports.html import BASE_CSS, page
 from clearance.reports.html import code as _code
 from clearance.reports.html import e as _e
 from clearance.reports.html import empty as _empty
@@ -25,23 +26,9 @@ from clearance.reports.html import kv as _kv
 from clearance.reports.html import section as _section
 from clearance.reports.html import table as _table
 
-_CSS = """
-:root { --fg: #1f2933; --muted: #52606d; --line: #cbd2d9; --bg-alt: #f5f7fa; }
-* { box-sizing: border-box; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
-  color: var(--fg); margin: 0 auto; max-width: 1100px; padding: 24px; line-height: 1.45; }
-h1 { margin-bottom: 4px; } h2 { border-bottom: 2px solid var(--line); padding-bottom: 4px;
-  margin-top: 36px; } h3 { margin-bottom: 6px; }
-table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 14px; }
-th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: var(--bg-alt); } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px;
-  background: var(--bg-alt); padding: 0 3px; overflow-wrap: anywhere; }
-dl.kv { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; }
-dl.kv dt { color: var(--muted); } dl.kv dd { margin: 0; }
-.badge { display: inline-block; padding: 2px 10px; border-radius: 4px; font-weight: 700;
-  color: #fff; background: #52606d; }
-.badge.sev-high { background: #b42318; } .badge.sev-medium { background: #a16207; }
+_CSS = (
+    BASE_CSS
+    + """.badge.sev-high { background: #b42318; } .badge.sev-medium { background: #a16207; }
 .badge.sev-low { background: #1b7f3b; }
 .match-exact { color: #b42318; font-weight: 700; } .match-partial { color: #a16207; }
 .empty, .caption, .note { color: var(--muted); }
@@ -54,6 +41,7 @@ svg.chart .axis { stroke: var(--muted); stroke-width: 1; }
 @media print { body { max-width: none; padding: 0; } h2 { break-after: avoid; }
   svg.chart, table { break-inside: avoid; } }
 """
+)
 
 _BOX = "&#9744;"
 
@@ -66,19 +54,8 @@ def _pct(rate: float) -> str:
 
 
 def _page(title: str, body: Sequence[str]) -> str:
-    head = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-    ]
     foot = '<p class="note">This report holds fingerprints and masked previews only, never a secret value.</p>'
-    return "\n".join([*head, *body, foot, "</body>", "</html>"]) + "\n"
+    return page(title, _CSS, [*body, foot])
 
 
 def _severity(report: LLMAuditReport) -> str:
