@@ -437,30 +437,15 @@ def bootstrap_statistic(
     ``fn`` is called once per replicate. ``None`` when no replicate is defined.
     """
     _check_bootstrap_args(n_resamples, level)
-    strata = np.asarray(strata)
-    n_rows = len(strata)
-    if n_rows == 0:
+    if len(np.asarray(strata)) == 0:
         return None
-    _, codes = np.unique(strata, return_inverse=True)
-    codes = codes.reshape(-1)
-    # Positions 0..n-1 of the rows sorted by stratum; a draw for sorted position k replaces it
-    # by a uniformly random position inside k's stratum: start[k] + U{0, size[k] - 1}.
-    order = np.argsort(codes, kind="stable")
-    sizes = np.bincount(codes)
-    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    size_at = sizes[codes[order]]
-    start_at = starts[codes[order]]
-    rng = np.random.Generator(np.random.PCG64(seed))
-    block = max(1, _MAX_BLOCK_ENTRIES // n_rows)
     values = np.empty(n_resamples, dtype=np.float64)
     done = 0
-    while done < n_resamples:
-        b = min(block, n_resamples - done)
-        pos = start_at + rng.integers(0, size_at, size=(b, n_rows))
-        for i, rows in enumerate(order[pos]):
+    for block in bootstrap_indices(strata, n_resamples, seed):
+        for rows in block:
             value = fn(rows)
-            values[done + i] = np.nan if value is None or not math.isfinite(value) else value
-        done += b
+            values[done] = np.nan if value is None or not math.isfinite(value) else value
+            done += 1
     return _percentile(values, level)
 
 
