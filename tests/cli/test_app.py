@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from clearance.cli.app import app
@@ -129,3 +130,15 @@ def test_detect_workers_option_gives_the_same_output(tmp_path: Path) -> None:
     assert outs[0].count("EMAIL_ADDRESS") == 3000
     bad = runner.invoke(app, ["detect", str(src), "--workers", "0"])
     assert bad.exit_code == 2
+
+
+def test_bad_workers_environment_is_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "docs.txt"
+    src.write_text("mail jane.doe@example.com\n")
+    monkeypatch.setenv("CLEARANCE_WORKERS", "many")
+    result = runner.invoke(app, ["detect", str(src)])
+    assert result.exit_code == 4
+    assert "CLEARANCE_WORKERS" in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1

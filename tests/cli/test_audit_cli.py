@@ -60,7 +60,10 @@ def test_audit_bad_policy_is_exit_4(demo: tuple[Path, Path], tmp_path: Path) -> 
     bad.write_text("k: -3\n")
     result = runner.invoke(app, ["audit", str(data), "--policy", str(bad), "-q"])
     assert result.exit_code == 4
-    assert result.stderr.strip() == "error: " + f"{bad}: k: -3 (Input should be greater than or equal to 1)"
+    assert (
+        result.stderr.strip()
+        == "error: " + f"{bad}: k: -3 (Input should be greater than or equal to 1)"
+    )
 
 
 def test_audit_unknown_report_suffix_is_exit_4(demo: tuple[Path, Path], tmp_path: Path) -> None:

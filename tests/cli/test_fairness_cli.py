@@ -32,7 +32,9 @@ def german(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
 
 
 @needs_german
-def test_fairness_german_reports_and_verdict(german: tuple[Path, Path, Path], tmp_path: Path) -> None:
+def test_fairness_german_reports_and_verdict(
+    german: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     data, model, policy = german
     out_json, out_html, reasons = tmp_path / "f.json", tmp_path / "f.html", tmp_path / "r.csv"
     result = runner.invoke(
@@ -43,7 +45,9 @@ def test_fairness_german_reports_and_verdict(german: tuple[Path, Path, Path], tm
     report = json.loads(out_json.read_text())
     assert result.exit_code == (0 if report["verdict"]["passed"] else 1), result.output
     assert {g["attribute"] for g in report["by_group"]} == {"sex", "age_group", "sex & age_group"}
-    age = next(g for g in report["by_group"] if g["attribute"] == "age_group" and g["group"] == "<25")
+    age = next(
+        g for g in report["by_group"] if g["attribute"] == "age_group" and g["group"] == "<25"
+    )
     assert age["count"] == 149
     for key in ("selection_rate", "true_positive_rate", "false_positive_rate"):
         assert key in age and key in age["ci"]
@@ -78,13 +82,25 @@ def test_fairness_bad_inputs(tmp_path: Path) -> None:
     data = tmp_path / "d.csv"
     pl.DataFrame({"y": [0, 1, 2, 1], "p": [0, 1, 1, 0], "g": ["a", "b", "a", "b"]}).write_csv(data)
     bad_label = runner.invoke(
-        app, ["fairness", "--data", str(data), "--target", "y", "--prediction", "p", "--sensitive", "g"]
+        app,
+        ["fairness", "--data", str(data), "--target", "y", "--prediction", "p", "--sensitive", "g"],
     )
     assert bad_label.exit_code == 3 and "y" in bad_label.stderr
     one_group = tmp_path / "one.csv"
     pl.DataFrame({"y": [0, 1, 1, 0], "p": [0, 1, 1, 0], "g": ["a"] * 4}).write_csv(one_group)
     res = runner.invoke(
-        app, ["fairness", "--data", str(one_group), "--target", "y", "--prediction", "p", "--sensitive", "g"]
+        app,
+        [
+            "fairness",
+            "--data",
+            str(one_group),
+            "--target",
+            "y",
+            "--prediction",
+            "p",
+            "--sensitive",
+            "g",
+        ],
     )
     assert res.exit_code == 3
     assert runner.invoke(app, ["fairness", "--target", "y"]).exit_code == 2
@@ -100,7 +116,9 @@ def test_fairness_pickle_needs_trust(tmp_path: Path) -> None:
     path = tmp_path / "m.pkl"
     path.write_bytes(pickle.dumps(model))
     data = tmp_path / "d.csv"
-    pl.DataFrame({"a": x[:, 0], "b": x[:, 1], "y": y, "g": rng.choice(["u", "v"], 200)}).write_csv(data)
+    pl.DataFrame({"a": x[:, 0], "b": x[:, 1], "y": y, "g": rng.choice(["u", "v"], 200)}).write_csv(
+        data
+    )
     args = ["fairness", "--data", str(data), "--target", "y", "--sensitive", "g", "--model", str(path),
             "--bootstrap", "50", "-q"]  # fmt: skip
     refused = runner.invoke(app, args)
@@ -111,7 +129,9 @@ def test_fairness_pickle_needs_trust(tmp_path: Path) -> None:
 
 
 @needs_german
-def test_fairness_mitigate_saves_chosen_model(german: tuple[Path, Path, Path], tmp_path: Path) -> None:
+def test_fairness_mitigate_saves_chosen_model(
+    german: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     data, _, policy = german
     saved, report, page = tmp_path / "chosen.skops", tmp_path / "m.md", tmp_path / "m.html"
     result = runner.invoke(

@@ -10,6 +10,7 @@ from clearance.detection import parallel
 from clearance.detection.detector import Detector, Severity
 from clearance.detection.engine import Engine
 from clearance.detection.registry import Registry, default_registry
+from clearance.errors import PolicyError
 
 
 def _texts(n: int = 1200, seed: int = 3) -> list[str]:
@@ -123,7 +124,7 @@ def test_workers_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLEARANCE_WORKERS", "0")
     assert parallel.default_workers() == 1
     monkeypatch.setenv("CLEARANCE_WORKERS", "many")
-    with pytest.raises(ValueError, match="CLEARANCE_WORKERS"):
+    with pytest.raises(PolicyError, match="CLEARANCE_WORKERS"):
         parallel.default_workers()
     monkeypatch.delenv("CLEARANCE_WORKERS")
     assert parallel.default_workers() >= 1

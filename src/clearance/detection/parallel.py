@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from clearance.detection.match import Match
 from clearance.detection.registry import Registry, default_registry
+from clearance.errors import PolicyError
 
 if TYPE_CHECKING:
     from clearance.detection.engine import Engine
@@ -48,13 +49,16 @@ _started: set[int] = set()  # worker counts whose processes this process has run
 
 
 def default_workers() -> int:
-    """``CLEARANCE_WORKERS`` when set (1: never spawn), else the number of usable cores."""
+    """``CLEARANCE_WORKERS`` when set (1: never spawn), else the number of usable cores; a value
+    that is not a whole number raises :class:`~clearance.errors.PolicyError` (exit 4)."""
     env = os.environ.get("CLEARANCE_WORKERS", "").strip()
     if env:
         try:
             return max(1, int(env))
         except ValueError:
-            raise ValueError(f"CLEARANCE_WORKERS must be a whole number, got {env!r}") from None
+            raise PolicyError(
+                f"CLEARANCE_WORKERS must be a whole number (1: one process), got {env!r}"
+            ) from None
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover (macOS, Windows)
