@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clearance.detection.detector import Detector, lead_of
+from clearance.detection.detector import Detector, lead_of, python_form
 from clearance.detection.engine import Engine, _led_matches, match_detector, resolve_overlaps
 from clearance.detection.registry import Registry, default_registry
 
@@ -146,3 +147,54 @@ def test_lead_of(pattern: str, ignore_case: bool, lead: str | None, lowered: boo
         assert got is None
     else:
         assert got is not None and (got.regex.pattern, got.lowered) == (lead, lowered)
+
+
+REWRITTEN = [d for d in DETECTORS if any(python_form(p, d.ignore_case) != p for p in d.patterns)]
+
+
+def test_python_form_covers_the_bounded_shapes() -> None:
+    ids = {d.id for d in REWRITTEN}
+    assert {"us-ssn", "phone", "place-major", "url", "credit-card", "in-pan"} <= ids
+    assert len(REWRITTEN) >= 30
+
+
+@pytest.mark.parametrize("det", REWRITTEN, ids=[d.id for d in REWRITTEN])
+def test_python_form_matches_what_the_pattern_matches(det: Detector) -> None:
+    flags = re.IGNORECASE if det.ignore_case else 0
+    texts = [v for t in (*det.positives, *det.negatives) for v in _case_variants(t)]
+    texts += [f"é{t}" for t in det.positives] + [f"_{t}" for t in det.positives]
+    for source, compiled in zip(det.patterns, det.compiled, strict=True):
+        original = re.compile(source, flags)
+        for text in texts:
+            want = [m.span() for m in original.finditer(text)]
+            assert [m.span() for m in compiled.finditer(text)] == want, (det.id, text)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.text(alphabet=st.sampled_from("09 7-./_aZQé:wWhtps"), max_size=50))
+def test_python_form_equals_pattern_on_random_text(text: str) -> None:
+    for det in REWRITTEN:
+        for source, compiled in zip(det.patterns, det.compiled, strict=True):
+            want = [m.span() for m in re.finditer(source, text)]
+            assert [m.span() for m in compiled.finditer(text)] == want, (det.id, source)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "form"),
+    [
+        (r"\b\d{9}\b", r"\d(?<!\w\w)\d{8}\b"),
+        (r"\b\d{3,}x", r"\d(?<!\w\w)\d{2,}x"),
+        (r"\b\d+x", r"\d(?<!\w\w)\d*x"),
+        (r"\b[A-Z]{1,2}\d", r"[A-Z](?<!\w\w)[A-Z]{0,1}\d"),
+        (r"\bhttps?://", r"h(?<!\w\w)ttps?://"),
+        (r"\b9x", r"9(?<!\w\w)x"),
+        (r"\b[A-Z]?\d{8}", None),  # optional: a match need not start with [A-Z]
+        (r"\b\d{1,5}?x", None),  # lazy
+        (r"\b[A-Za-z0-9]x", None),  # lowercase letters in the class: measured slower
+        (r"\b[+A-Z]x", None),  # '+' is no word character: \b means something else before it
+        (r"\b(?:a|b)", None),
+    ],
+)
+def test_python_form(pattern: str, form: str | None) -> None:
+    assert python_form(pattern) == (pattern if form is None else form)
+    assert python_form(pattern, ignore_case=True) == pattern

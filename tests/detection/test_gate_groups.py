@@ -5,7 +5,14 @@ from __future__ import annotations
 import polars as pl
 
 from clearance.detection.detector import Detector, Severity
-from clearance.detection.engine import _MAX_GATE_REGEXES, Engine, _gate_groups
+from clearance.detection.engine import (
+    _MAX_GATE_REGEXES,
+    _MAX_REGEXES_PER_CALL,
+    _NARROW_IN_RUST_FROM,
+    Engine,
+    _gate_groups,
+    _groups_to_narrow,
+)
 from clearance.detection.registry import Registry, default_registry
 
 
@@ -43,3 +50,28 @@ def test_grouped_gates_keep_each_members_case_and_context() -> None:
     assert 0 in rows["t3"] and 1 not in rows.get("t3", [])
     assert 2 in rows["t900"]
     assert rows["t901"] == [4]
+
+
+def test_narrowed_groups_stay_within_the_regex_cache() -> None:
+    many = _NARROW_IN_RUST_FROM
+    groups = [[_det(10 * g + m, rf"\bg{g}m{m}\b") for m in range(4)] for g in range(20)]
+    groups.append([_det(999, r"\bsolo\b")])
+    counts = [many * (g + 1) for g in range(20)] + [10 * many]
+    chosen = _groups_to_narrow(groups, counts)
+    # most rows first, a one-member group is never narrowed, and the total fits the cache
+    assert chosen == {19, 18}
+    assert len(groups) + sum(len(groups[i]) for i in chosen) <= _MAX_REGEXES_PER_CALL
+    assert _groups_to_narrow(groups, [many - 1] * 21) == set()
+
+
+def test_a_group_is_narrowed_per_member_only_with_many_rows() -> None:
+    dets = [_det(i, rf"\bcode{i}x\b") for i in range(2 * _MAX_GATE_REGEXES)]
+    group = next(g for g in _gate_groups(dets) if any(d.id == "t1" for d in g))
+    other = next(d for d in group if d.id != "t1")
+    other_text = other.patterns[0].removeprefix(r"\b").removesuffix(r"\b")
+    texts = pl.Series("t", ["code1x", f"{other_text} here", "none"] * _NARROW_IN_RUST_FROM)
+    engine = Engine(registry=Registry(dets))
+    narrowed = engine.candidate_rows(texts)
+    assert narrowed["t1"] == list(range(0, 3 * _NARROW_IN_RUST_FROM, 3))
+    few = engine.candidate_rows(texts[:6])
+    assert few["t1"] == [0, 1, 3, 4]  # not narrowed: every row of the group, Python re-checks
