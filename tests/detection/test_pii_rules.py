@@ -3,10 +3,14 @@ calendar checks)."""
 
 from __future__ import annotations
 
+import ipaddress
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clearance.detection.engine import Engine
-from clearance.detection.validators import date_value
+from clearance.detection.validators import date_value, ip_address
 
 ENGINE = Engine()
 
@@ -31,3 +35,26 @@ def test_sign_off_on_its_own_line_is_a_person() -> None:
     text = "Please check the order.\nRegards,\nKalani Taufa"
     found = [m for m in ENGINE.detect(text) if m.entity == "PERSON"]
     assert [text[m.start : m.end] for m in found] == ["Kalani Taufa"]
+
+
+def _ip_by_the_library(value: str) -> bool:
+    try:
+        addr = ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    if isinstance(addr, ipaddress.IPv4Address):
+        return not addr.is_unspecified
+    return value.count(":") >= 2
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789abcdefABCDEF:", min_size=2, max_size=45),
+        st.lists(st.text(alphabet="0123456789abcdef", max_size=4), min_size=2, max_size=9).map(
+            ":".join
+        ),
+    )
+)
+def test_ip_address_shortcut_agrees_with_ipaddress(value: str) -> None:
+    assert ip_address(value) == _ip_by_the_library(value)
