@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from clearance.cli.app import app
+from clearance.detection.calibration import bundled
 
 runner = CliRunner()
 
@@ -24,7 +25,7 @@ def test_detect_text_file_writes_offsets(tmp_path: Path) -> None:
         "type": "EMAIL_ADDRESS",
         "start": 5,
         "end": 25,
-        "score": 0.95,
+        "score": bundled().score("email", 0.95),  # the hand-set 0.95, calibrated
         "detector": "email",
     }
     assert "jane.doe" not in out.read_text()
@@ -142,3 +143,62 @@ def test_bad_workers_environment_is_one_line_error(
     assert result.exit_code == 4
     assert "CLEARANCE_WORKERS" in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def _labelled(path: Path) -> list[str]:
+    """Documents with one labelled e-mail each; a second e-mail per document is left unlabelled,
+    so half the e-mail matches are judged wrong."""
+    lines, planted = [], []
+    for i in range(60):
+        labelled, other = f"ann.lee{i}@example.com", f"ops{i}@example.org"
+        text = f"contact {labelled} (cc {other})"
+        start = text.index(labelled)
+        spans = [{"type": "EMAIL_ADDRESS", "start": start, "end": start + len(labelled)}]
+        lines.append(json.dumps({"text": text, "spans": spans}))
+        planted += [labelled, other]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return planted
+
+
+def test_calibrate_then_detect_with_the_map(tmp_path: Path) -> None:
+    gold, cal = tmp_path / "gold.jsonl", tmp_path / "cal.json"
+    planted = _labelled(gold)
+    result = runner.invoke(app, ["calibrate", str(gold), "-o", str(cal), "--prior-strength", "0"])
+    assert result.exit_code == 0, result.output
+    assert "60 documents, 120 judged matches (60 right)" in result.output
+    fitted = json.loads(cal.read_text("utf-8"))
+    assert fitted["detectors"]["email"] == [
+        {"raw": 0.95, "calibrated": 0.5, "matches": 120, "correct": 60}
+    ]
+    assert not any(v in cal.read_text("utf-8") for v in planted)  # counts only, no text
+
+    src = tmp_path / "docs.txt"
+    src.write_text("mail jane.doe@example.com now\n")
+
+    def email_score(*flags: str) -> float:
+        out = runner.invoke(app, ["detect", str(src), *flags])
+        assert out.exit_code == 0, out.output
+        return float(json.loads(out.stdout)["entities"][0]["score"])
+
+    assert email_score("--calibration", str(cal)) == 0.5
+    assert email_score("--calibration", "none") == 0.95
+    assert email_score() == bundled().score("email", 0.95)
+    dropped = runner.invoke(
+        app, ["detect", str(src), "--calibration", str(cal), "--threshold", "0.6"]
+    )
+    assert json.loads(dropped.stdout)["entities"] == []
+
+
+def test_calibration_errors_are_one_line(tmp_path: Path) -> None:
+    src = tmp_path / "docs.txt"
+    src.write_text("mail jane.doe@example.com now\n")
+    broken = tmp_path / "cal.json"
+    broken.write_text("{not json", "utf-8")
+    result = runner.invoke(app, ["detect", str(src), "--calibration", str(broken)])
+    assert result.exit_code == 3
+    assert result.output.count("\n") == 1 and str(broken) in result.output
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"text": "x", "spans": [{"type": "PERSON", "start": 0, "end": 9}]}\n')
+    bad = runner.invoke(app, ["calibrate", str(gold), "-o", str(tmp_path / "o.json")])
+    assert bad.exit_code == 3 and "gold.jsonl:1: a span lies outside its text" in bad.output
+    assert not (tmp_path / "o.json").exists()

@@ -56,9 +56,11 @@ def test_engine_matches_equal_bruteforce_on_examples() -> None:
 
 
 def test_threshold_drops_weak_matches() -> None:
+    # hand-set scores: a name after "Thanks," is 0.6, a valid card 0.99 (calibrated, the corpus
+    # finds both right nearly always: see test_calibration for the threshold on those)
     text = "Thanks, Maria! Card 4111 1111 1111 1111"
-    everything = ENGINE.detect(text)
-    strict = Engine(threshold=0.9).detect(text)
+    everything = Engine(calibration=None).detect(text)
+    strict = Engine(threshold=0.9, calibration=None).detect(text)
     assert {m.score >= 0.9 for m in strict} == {True}
     assert len(strict) < len(everything)
 

@@ -150,3 +150,25 @@ def test_start_workers_refuses_what_cannot_be_sent() -> None:
         negatives=("y",),
     )
     assert not Engine(registry=Registry([own]), workers=2).start_workers()
+
+
+def test_workers_use_the_engines_calibration(texts: list[str]) -> None:
+    from clearance.detection.calibration import Calibration, Level
+
+    halve = Calibration(
+        source="test",
+        prior_strength=0,
+        documents=1,
+        detectors={
+            d.id: [Level(raw=d.score, calibrated=round(d.score / 2, 4), matches=1, correct=1)]
+            for d in default_registry()
+        },
+    )
+    for calibration in (None, halve):
+        alone = Engine(workers=1, calibration=calibration).detect_batch(texts)
+        shared = Engine(workers=2, calibration=calibration).detect_batch(texts)
+        assert _spans(shared) == _spans(alone)
+    bare = Engine(workers=2, calibration=None).detect_batch(texts[:50])
+    halved = Engine(workers=2, calibration=halve).detect_batch(texts[:50])
+    pairs = [(m, h) for r, s in zip(bare, halved, strict=True) for m, h in zip(r, s, strict=True)]
+    assert pairs and all(h.score < m.score for m, h in pairs)  # halved at base, interpolated

@@ -21,6 +21,8 @@ from clearance.cli._common import err, fail, write_atomic
 from clearance.cli.audit_cmd import audit, init
 from clearance.cli.fairness_cmd import fairness_app
 from clearance.cli.llm_cmd import llm_app
+from clearance.detection import calibration as calibrations
+from clearance.detection.calibration import Calibration
 from clearance.detection.detector import Severity
 from clearance.detection.engine import Engine
 from clearance.detection.ner import load_ner
@@ -43,7 +45,11 @@ app = typer.Typer(
 
 
 def _build_engine(
-    threshold: float, entities: str | None, ner: str | None, workers: int | None = None
+    threshold: float,
+    entities: str | None,
+    ner: str | None,
+    workers: int | None = None,
+    calibration: str | None = None,
 ) -> Engine:
     registry: Registry = default_registry()
     if entities:
@@ -61,9 +67,21 @@ def _build_engine(
             backend = load_ner(ner)
         except ValueError as exc:
             raise PolicyError(str(exc)) from None
-    return Engine(registry=registry, threshold=threshold, ner=backend, workers=workers)
+    calib: Calibration | None = calibrations.bundled()
+    if calibration is not None:
+        calib = None if calibration.lower() == "none" else calibrations.load(calibration)
+    return Engine(
+        registry=registry, threshold=threshold, ner=backend, workers=workers, calibration=calib
+    )
 
 
+CalibrationOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--calibration",
+        help="Score map from `clearance calibrate` (default: the bundled one; none: hand-set).",
+    ),
+]
 ThresholdOpt = Annotated[
     float, typer.Option("--threshold", help="Drop matches scoring below this (0-1).")
 ]
@@ -125,12 +143,13 @@ def detect(
     entities: EntitiesOpt = None,
     ner: NerOpt = None,
     workers: WorkersOpt = None,
+    calibration: CalibrationOpt = None,
 ) -> None:
     """Find PII and secrets in documents; one JSON line per document with character offsets."""
     try:
         if not input.is_file():
             raise InputError(str(input), "no such file")
-        engine = _build_engine(threshold, entities, ner, workers)
+        engine = _build_engine(threshold, entities, ner, workers, calibration)
         lines: list[str] = []
         batch: list[tuple[object, str]] = []
 
@@ -176,6 +195,7 @@ def scan(
     entities: EntitiesOpt = None,
     ner: NerOpt = None,
     workers: WorkersOpt = None,
+    calibration: CalibrationOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Scan CSV, TSV, JSON, JSONL, Parquet and text/source files for PII and secrets."""
@@ -188,7 +208,7 @@ def scan(
                 gate = Severity.parse(fail_on)
             except ValueError as exc:
                 raise PolicyError(f"--fail-on: {exc}") from None
-        engine = _build_engine(threshold, entities, ner, workers)
+        engine = _build_engine(threshold, entities, ner, workers, calibration)
         fp = Fingerprinter(load_key())
         with Progress(
             TextColumn("{task.description}"),
@@ -217,6 +237,48 @@ def scan(
             raise typer.Exit(EXIT_FINDINGS)
         if report.skipped:
             raise typer.Exit(EXIT_INPUT)
+    except ClearanceError as exc:
+        raise fail(exc) from None
+
+
+@app.command()
+def calibrate(
+    labelled: Annotated[
+        Path,
+        typer.Argument(help='JSONL: {"text": ..., "spans": [{"type", "start", "end"}]} per line.'),
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Score map to write (JSON).")],
+    text_field: Annotated[str, typer.Option(help="JSONL field holding the text.")] = "text",
+    prior_strength: Annotated[
+        float,
+        typer.Option(
+            min=0.0, help="Pseudo-matches at the hand-set score per level (shrinks thin levels)."
+        ),
+    ] = 20.0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+) -> None:
+    """Fit a score map on your own labelled documents (use it with --calibration).
+
+    Every match of a type the labels use is judged (same type, or SECRET for any secret; overlap
+    of at least half the labelled span); each detector's score levels are mapped to the
+    precision observed there. Nothing of the texts is written, only counts per level."""
+    try:
+        texts, gold = calibrations.read_labelled(labelled, text_field)
+        records = calibrations.observations(Engine(calibration=None), texts, gold)
+        fitted = calibrations.fit(
+            records,
+            source=f"clearance calibrate {labelled.name}",
+            documents=len(texts),
+            prior_strength=prior_strength,
+        )
+        write_atomic(output, fitted.to_json())
+        if not quiet:
+            right = sum(ok for _, _, ok in records)
+            typer.echo(
+                f"{len(texts)} documents, {len(records)} judged matches ({right} right), "
+                f"{len(fitted.detectors)} detectors fitted; wrote {output}",
+                err=True,
+            )
     except ClearanceError as exc:
         raise fail(exc) from None
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from clearance.detection.calibration import Calibration, bundled
 from clearance.detection.detector import Detector
 from clearance.detection.match import Match
 from clearance.detection.ner import NerBackend
@@ -106,7 +107,10 @@ class Engine:
     """Finds sensitive spans in texts.
 
     ``threshold`` drops matches scoring below it; ``ner`` adds a user-supplied spaCy or
-    Hugging Face model on top of the built-in detectors. ``workers``: processes a large batch
+    Hugging Face model on top of the built-in detectors. ``calibration`` maps each detector's
+    hand-set score levels to observed precision (:mod:`clearance.detection.calibration`; the
+    bundled map by default, ``None`` for the hand-set scores); ``threshold`` applies to the
+    calibrated score. ``workers``: processes a large batch
     (100,000+ characters) is spread over (:mod:`clearance.detection.parallel`); ``None`` means
     ``CLEARANCE_WORKERS`` or every usable core, 1 never starts a process. The results do not
     depend on it.
@@ -117,6 +121,7 @@ class Engine:
     ner: NerBackend | None = None
     batch_size: int = 50_000
     workers: int | None = None
+    calibration: Calibration | None = field(default_factory=bundled)
 
     def detect(self, text: str) -> list[Match]:
         return self.detect_batch([text])[0]
@@ -145,6 +150,7 @@ class Engine:
             threshold=self.threshold,
             batch_size=self.batch_size,
             workers=self.workers,
+            calibration=self.calibration,
         )
 
     @staticmethod
@@ -266,7 +272,7 @@ class Engine:
             for row in rows:
                 text = unique[row]
                 if text:
-                    found[row].extend(match_detector(det, text, context))
+                    found[row].extend(match_detector(det, text, context, self.calibration))
         if self.ner is not None:
             for row, extra in enumerate(self.ner.detect_batch(unique)):
                 found[row].extend(extra)
@@ -274,8 +280,10 @@ class Engine:
         return [resolved[i] for i in positions]
 
 
-def match_detector(det: Detector, text: str, context: str = "") -> Iterable[Match]:
-    """Exact matches of one detector in one text, validated and scored."""
+def match_detector(
+    det: Detector, text: str, context: str = "", calibration: Calibration | None = None
+) -> Iterable[Match]:
+    """Exact matches of one detector in one text, validated and scored (then calibrated)."""
     seen: set[tuple[int, int]] = set()
     lowered: str | None = None
     for pattern, lead in zip(det.compiled, det.leads, strict=True):
@@ -313,6 +321,9 @@ def match_detector(det: Detector, text: str, context: str = "") -> Iterable[Matc
             scored = _apply_context(det, text, start, end, score, context)
             if scored is None:
                 continue
+            raw = scored
+            if calibration is not None:
+                scored = calibration.score(det.id, scored)
             seen.add((start, end))
             yield Match(
                 entity=det.entity,
@@ -323,6 +334,7 @@ def match_detector(det: Detector, text: str, context: str = "") -> Iterable[Matc
                 category=det.category,
                 severity=det.severity,
                 value=value,
+                raw_score=raw,
             )
 
 
@@ -367,9 +379,10 @@ def _apply_context(
 
 
 def resolve_overlaps(matches: list[Match], threshold: float = 0.0) -> list[Match]:
-    """Keeps the strongest of overlapping matches (score, then length), sorted by position."""
+    """Keeps the strongest of overlapping matches (hand-set score, then length), sorted by
+    position; matches whose (calibrated) score is under ``threshold`` take no part."""
     kept: list[Match] = []
-    for m in sorted(matches, key=lambda m: (-m.score, -(m.end - m.start), m.start, m.detector)):
+    for m in sorted(matches, key=lambda m: (-m.priority, -(m.end - m.start), m.start, m.detector)):
         if m.score < threshold:
             continue
         if any(m.overlaps(k) for k in kept):

@@ -18,6 +18,13 @@ class Match:
     category: Category
     severity: Severity
     value: str = field(repr=False, compare=False)
+    # The detector's hand-set score before calibration: overlaps are settled on it (it ranks
+    # specific formats over generic ones; calibration can tie them at the 0.99 cap).
+    raw_score: float | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def priority(self) -> float:
+        return self.score if self.raw_score is None else self.raw_score
 
     def overlaps(self, other: Match) -> bool:
         return self.start < other.end and other.start < self.end

@@ -44,7 +44,9 @@ COLD_START_CHARS = 4_000_000
 # Idle workers exit after this many seconds; the next large batch starts them again.
 _IDLE_TIMEOUT_S = 300
 
-_ENGINES: dict[tuple[tuple[str, ...] | None, float, int], Engine] = {}
+_ENGINES: dict[tuple[tuple[str, ...] | None, float, int, str | None], Engine] = {}
+# How a worker gets the engine's calibration: the bundled map by name, else its JSON (or None).
+_BUNDLED = "bundled"
 _started: set[int] = set()  # worker counts whose processes this process has running
 
 
@@ -98,7 +100,7 @@ def start(engine: Engine, workers: int) -> bool:
 
     try:
         executor = get_reusable_executor(max_workers=workers - 1, timeout=_IDLE_TIMEOUT_S)
-        args = (ids, engine.threshold, engine.batch_size, ["warm up"], "")
+        args = (ids, engine.threshold, engine.batch_size, ["warm up"], "", _calibration_of(engine))
         for future in [executor.submit(_detect_share, *args) for _ in range(workers - 1)]:
             future.result()
     except Exception as exc:
@@ -144,6 +146,7 @@ def detect_parallel(
                 engine.batch_size,
                 [texts[i] for i in part],
                 context,
+                _calibration_of(engine),
             )
             for part in parts[:-1]
         ]
@@ -168,18 +171,42 @@ def _local_engine(engine: Engine) -> Engine:
     return replace(engine, workers=1)
 
 
+def _calibration_of(engine: Engine) -> str | None:
+    from clearance.detection.calibration import bundled
+
+    if engine.calibration is None:
+        return None
+    return _BUNDLED if engine.calibration is bundled() else engine.calibration.model_dump_json()
+
+
 def _detect_share(
-    ids: tuple[str, ...], threshold: float, batch_size: int, texts: list[str], context: str
+    ids: tuple[str, ...],
+    threshold: float,
+    batch_size: int,
+    texts: list[str],
+    context: str,
+    calibration: str | None,
 ) -> list[list[Match]]:
     """Runs in a worker: the engine named by ``ids`` (built once per worker) on ``texts``."""
+    from clearance.detection.calibration import Calibration, bundled
     from clearance.detection.engine import Engine
 
-    key = (ids, threshold, batch_size)
+    key = (ids, threshold, batch_size, calibration)
     engine = _ENGINES.get(key)
     if engine is None:
         default = default_registry()
         registry = default if not ids else Registry(default[i] for i in ids)
+        if calibration is None:
+            calib = None
+        elif calibration == _BUNDLED:
+            calib = bundled()
+        else:
+            calib = Calibration.model_validate_json(calibration)
         engine = _ENGINES[key] = Engine(
-            registry=registry, threshold=threshold, batch_size=batch_size, workers=1
+            registry=registry,
+            threshold=threshold,
+            batch_size=batch_size,
+            workers=1,
+            calibration=calib,
         )
     return engine.detect_batch(texts, context)

@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from clearance import __version__
+from clearance.detection.calibration import Calibration
 from clearance.detection.detector import Category, Detector, Severity
 from clearance.detection.engine import Engine
 from clearance.detection.match import Match
@@ -123,8 +124,11 @@ class _ColumnState:
     pattern_counted: int = 0
 
 
-def _pattern_matches(detectors: list[Detector], values: list[str]) -> list[list[Match]]:
-    """Matches by pattern only (Python ``re`` for the span; no validator, no context)."""
+def _pattern_matches(
+    detectors: list[Detector], values: list[str], calibration: Calibration | None
+) -> list[list[Match]]:
+    """Matches by pattern only (Python ``re`` for the span; no validator, no context), scored
+    as a bare match of the detector."""
     out: list[list[Match]] = []
     for value in values:
         found: list[Match] = []
@@ -139,11 +143,14 @@ def _pattern_matches(detectors: list[Detector], values: list[str]) -> list[list[
                         entity=det.entity,
                         start=start,
                         end=end,
-                        score=det.score,
+                        score=det.score
+                        if calibration is None
+                        else calibration.score(det.id, det.score),
                         detector=det.id,
                         category=det.category,
                         severity=det.severity,
                         value=value[start:end],
+                        raw_score=det.score,
                     )
                 )
                 break
@@ -324,7 +331,7 @@ class Scanner:
             self._tally(engine, state, rest, rest_results)
             return results + rest_results
         state.pattern_counted += len(rest)
-        return results + _pattern_matches(trusted, rest)
+        return results + _pattern_matches(trusted, rest, engine.calibration)
 
     @staticmethod
     def _tally(
