@@ -53,6 +53,32 @@ class Level(BaseModel):
     correct: int = Field(ge=0, description="of which agreed with the labels")
 
 
+class DetectorScale:
+    """One detector's map: fitted levels, linear in between, anchored at (0, 0) and (1, 1)."""
+
+    __slots__ = ("_memo", "_xs", "_ys")
+
+    def __init__(self, xs: list[float], ys: list[float]) -> None:
+        self._xs, self._ys = xs, ys
+        self._memo: dict[float, float] = {}
+
+    def __call__(self, raw: float) -> float:
+        value = self._memo.get(raw)
+        if value is None:
+            value = self._memo[raw] = self._interpolate(raw)
+        return value
+
+    def _interpolate(self, raw: float) -> float:
+        xs, ys = self._xs, self._ys
+        i = bisect.bisect_left(xs, raw - 1e-9)
+        if i < len(xs) and abs(xs[i] - raw) <= 1e-9:
+            return ys[i]
+        x0, y0 = (xs[i - 1], ys[i - 1]) if i else (0.0, 0.0)
+        x1, y1 = (xs[i], ys[i]) if i < len(xs) else (1.0, 1.0)
+        value = y0 + (y1 - y0) * (raw - x0) / (x1 - x0) if x1 > x0 else y0
+        return round(min(MAX_SCORE, max(MIN_SCORE, value)), 4)
+
+
 class Calibration(BaseModel):
     """Per-detector maps from hand-set score to calibrated score."""
 
@@ -62,34 +88,24 @@ class Calibration(BaseModel):
     documents: int = Field(ge=0)
     detectors: dict[str, list[Level]]
 
-    _knots: dict[str, tuple[list[float], list[float]]] = PrivateAttr(default_factory=dict)
-    _memo: dict[tuple[str, float], float] = PrivateAttr(default_factory=dict)
+    _scales: dict[str, DetectorScale] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, __context: object) -> None:
         for det, levels in self.detectors.items():
             levels.sort(key=lambda lv: lv.raw)
-            self._knots[det] = ([lv.raw for lv in levels], [lv.calibrated for lv in levels])
+            self._scales[det] = DetectorScale(
+                [lv.raw for lv in levels], [lv.calibrated for lv in levels]
+            )
+
+    def scale(self, detector: str) -> DetectorScale | None:
+        """``detector``'s map as a callable (``None``: not fitted, scores stay as they are).
+        Fetch it once per batch: attribute access on a pydantic model is slow in a hot loop."""
+        return self._scales.get(detector)
 
     def score(self, detector: str, raw: float) -> float:
         """The calibrated score of a ``raw`` score from ``detector`` (``raw`` when unfitted)."""
-        key = (detector, raw)
-        value = self._memo.get(key)
-        if value is None:
-            value = self._memo[key] = self._interpolate(detector, raw)
-        return value
-
-    def _interpolate(self, detector: str, raw: float) -> float:
-        knots = self._knots.get(detector)
-        if knots is None:
-            return raw
-        xs, ys = knots
-        i = bisect.bisect_left(xs, raw - 1e-9)
-        if i < len(xs) and abs(xs[i] - raw) <= 1e-9:
-            return ys[i]
-        x0, y0 = (xs[i - 1], ys[i - 1]) if i else (0.0, 0.0)
-        x1, y1 = (xs[i], ys[i]) if i < len(xs) else (1.0, 1.0)
-        value = y0 + (y1 - y0) * (raw - x0) / (x1 - x0) if x1 > x0 else y0
-        return round(min(MAX_SCORE, max(MIN_SCORE, value)), 4)
+        scale = self._scales.get(detector)
+        return raw if scale is None else scale(raw)
 
     def to_json(self) -> str:
         """The map as JSON (what :func:`load` reads)."""

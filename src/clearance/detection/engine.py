@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -269,10 +269,11 @@ class Engine:
         found: list[list[Match]] = [[] for _ in unique]
         for det_id, rows in self.candidate_rows(series, context).items():
             det = self.registry[det_id]
+            scale = None if self.calibration is None else self.calibration.scale(det_id)
             for row in rows:
                 text = unique[row]
                 if text:
-                    found[row].extend(match_detector(det, text, context, self.calibration))
+                    found[row].extend(match_detector(det, text, context, scale))
         if self.ner is not None:
             for row, extra in enumerate(self.ner.detect_batch(unique)):
                 found[row].extend(extra)
@@ -281,9 +282,13 @@ class Engine:
 
 
 def match_detector(
-    det: Detector, text: str, context: str = "", calibration: Calibration | None = None
+    det: Detector,
+    text: str,
+    context: str = "",
+    scale: Callable[[float], float] | None = None,
 ) -> Iterable[Match]:
-    """Exact matches of one detector in one text, validated and scored (then calibrated)."""
+    """Exact matches of one detector in one text, validated and scored; ``scale`` maps the
+    hand-set score to the calibrated one (:meth:`Calibration.scale`)."""
     seen: set[tuple[int, int]] = set()
     lowered: str | None = None
     for pattern, lead in zip(det.compiled, det.leads, strict=True):
@@ -322,8 +327,8 @@ def match_detector(
             if scored is None:
                 continue
             raw = scored
-            if calibration is not None:
-                scored = calibration.score(det.id, scored)
+            if scale is not None:
+                scored = scale(scored)
             seen.add((start, end))
             yield Match(
                 entity=det.entity,

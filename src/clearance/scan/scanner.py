@@ -130,6 +130,10 @@ def _pattern_matches(
     """Matches by pattern only (Python ``re`` for the span; no validator, no context), scored
     as a bare match of the detector."""
     out: list[list[Match]] = []
+    scores = {
+        d.id: d.score if calibration is None else calibration.score(d.id, d.score)
+        for d in detectors
+    }
     for value in values:
         found: list[Match] = []
         for det in detectors:
@@ -143,9 +147,7 @@ def _pattern_matches(
                         entity=det.entity,
                         start=start,
                         end=end,
-                        score=det.score
-                        if calibration is None
-                        else calibration.score(det.id, det.score),
+                        score=scores[det.id],
                         detector=det.id,
                         category=det.category,
                         severity=det.severity,
