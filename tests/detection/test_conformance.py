@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clearance.detection.detector import Detector, lead_of, python_form
+from clearance.detection.detector import Detector, Severity, lead_of, python_form
 from clearance.detection.engine import Engine, _led_matches, match_detector, resolve_overlaps
 from clearance.detection.registry import Registry, default_registry
 
@@ -200,3 +200,26 @@ def test_python_form_equals_pattern_on_random_text(text: str) -> None:
 def test_python_form(pattern: str, form: str | None) -> None:
     assert python_form(pattern) == (pattern if form is None else form)
     assert python_form(pattern, ignore_case=True) == pattern
+
+
+@pytest.mark.parametrize(
+    ("pattern", "gate"),
+    [
+        (r"[a-z]{0,63}@x", r"[a-z]{0,}@x"),
+        (r"https?://\S{3,2000}", r"https?://\S{3,}"),
+        (r"\d{1,9}", r"\d{1,9}"),  # short bounds stay: no gain, and a looser gate
+        (r"\{0,63\}", r"\{0,63\}"),  # literal braces
+        (r"[{}]x{2,40}", r"[{}]x{2,}"),
+    ],
+)
+def test_gate_leaves_long_repeats_unbounded(pattern: str, gate: str) -> None:
+    det = Detector(
+        id="t",
+        entity="T",
+        category="pii",
+        severity=Severity.LOW,
+        patterns=(pattern,),
+        positives=(),
+        negatives=(),
+    )
+    assert det.rust_pattern == f"(?:{gate})"

@@ -129,8 +129,11 @@ class Detector:
 
     @property
     def rust_pattern(self) -> str:
-        """One alternation of all patterns, with Python-only group syntax removed, for Polars."""
-        body = "|".join(f"(?:{_strip_group_names(p)})" for p in self.patterns)
+        """One alternation of all patterns for the Rust gate: Python-only group syntax removed,
+        and long bounded repeats (``{0,63}``, ``{3,2000}``) left unbounded. The gate only needs
+        a superset of the rows with a match, and Rust unrolls a bound into one program state
+        per repeat: the e-mail's ``{0,63}`` and ``{0,62}`` made its gate group 2.5x slower."""
+        body = "|".join(f"(?:{_relax_bounds(_strip_group_names(p))})" for p in self.patterns)
         return f"(?i){body}" if self.ignore_case else body
 
 
@@ -139,6 +142,14 @@ _GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 
 def _strip_group_names(pattern: str) -> str:
     return _GROUP_NAME.sub("(", pattern)
+
+
+# ``{m,n}`` with n of two digits from 16, or more digits; not after a backslash (``\{``).
+_LONG_BOUND = re.compile(r"(?<!\\)\{(\d+),(1[6-9]|[2-9]\d|\d{3,})\}")
+
+
+def _relax_bounds(pattern: str) -> str:
+    return _LONG_BOUND.sub(lambda m: f"{{{m.group(1)},}}", pattern)
 
 
 def _word_start_re(words: tuple[str, ...]) -> re.Pattern[str] | None:
