@@ -270,10 +270,12 @@ class Engine:
         for det_id, rows in self.candidate_rows(series, context).items():
             det = self.registry[det_id]
             scale = None if self.calibration is None else self.calibration.scale(det_id)
-            for row in rows:
-                text = unique[row]
-                if text:
-                    found[row].extend(match_detector(det, text, context, scale))
+            rows = [row for row in rows if unique[row]]
+            row_texts = [unique[row] for row in rows]
+            found_rows = match_texts(det, row_texts, context, scale)
+            for row, matches in zip(rows, found_rows, strict=True):
+                if matches:
+                    found[row].extend(matches)
         if self.ner is not None:
             for row, extra in enumerate(self.ner.detect_batch(unique)):
                 found[row].extend(extra)
@@ -289,58 +291,82 @@ def match_detector(
 ) -> Iterable[Match]:
     """Exact matches of one detector in one text, validated and scored; ``scale`` maps the
     hand-set score to the calibrated one (:meth:`Calibration.scale`)."""
-    seen: set[tuple[int, int]] = set()
-    lowered: str | None = None
-    for pattern, lead in zip(det.compiled, det.leads, strict=True):
-        found: Iterable[re.Match[str]]
-        if lead is None:
-            found = pattern.finditer(text)
-        elif not lead.lowered:
-            found = _led_matches(pattern, lead.regex, text, text)
-        elif text.isascii():
-            if lowered is None:
-                lowered = text.lower()
-            found = _led_matches(pattern, lead.regex, text, lowered)
-        else:
-            found = pattern.finditer(text)
-        for m in found:
-            if "value" in pattern.groupindex and m.group("value") is not None:
-                start, end = m.span("value")
+    return match_texts(det, [text], context, scale)[0]
+
+
+def match_texts(
+    det: Detector,
+    texts: Sequence[str],
+    context: str = "",
+    scale: Callable[[float], float] | None = None,
+) -> list[list[Match]]:
+    """:func:`match_detector` for each of ``texts``. The detector's attributes are looked up
+    once for all texts: the engine calls this for every (detector, candidate rows) pair, and a
+    call per row cost about 2 us of set-up, a tenth of the exact pass on free text."""
+    plans = [
+        (pattern, lead, "value" in pattern.groupindex)
+        for pattern, lead in zip(det.compiled, det.leads, strict=True)
+    ]
+    refine, validator, min_entropy = det.refine, det.validator, det.min_entropy
+    contextual = bool(det.context or det.anti_context)
+    out: list[list[Match]] = []
+    for text in texts:
+        matches: list[Match] = []
+        seen: list[tuple[int, int]] = []
+        lowered: str | None = None
+        for pattern, lead, has_value in plans:
+            found: Iterable[re.Match[str]]
+            if lead is None:
+                found = pattern.finditer(text)
+            elif not lead.lowered:
+                found = _led_matches(pattern, lead.regex, text, text)
+            elif text.isascii():
+                if lowered is None:
+                    lowered = text.lower()
+                found = _led_matches(pattern, lead.regex, text, lowered)
             else:
-                start, end = m.span()
-            if start == end:
-                continue
-            score = det.score
-            if det.refine is not None:
-                refined = det.refine(text, start, end)
-                if refined is None:
+                found = pattern.finditer(text)
+            for m in found:
+                start, end = m.span("value") if has_value else m.span()
+                if start == -1:  # an optional ``value`` group that did not take part
+                    start, end = m.span()
+                if start == end:
                     continue
-                start, end, score = refined
-            if any(s <= start and end <= e for s, e in seen):
-                continue  # inside a value this detector already accepted (e.g. "555-0187")
-            value = text[start:end]
-            if det.validator is not None and not det.validator(value):
-                continue
-            if det.min_entropy is not None and shannon_entropy(value) < det.min_entropy:
-                continue
-            scored = _apply_context(det, text, start, end, score, context)
-            if scored is None:
-                continue
-            raw = scored
-            if scale is not None:
-                scored = scale(scored)
-            seen.add((start, end))
-            yield Match(
-                entity=det.entity,
-                start=start,
-                end=end,
-                score=scored,
-                detector=det.id,
-                category=det.category,
-                severity=det.severity,
-                value=value,
-                raw_score=raw,
-            )
+                score = det.score
+                if refine is not None:
+                    refined = refine(text, start, end)
+                    if refined is None:
+                        continue
+                    start, end, score = refined
+                if seen and any(s <= start and end <= e for s, e in seen):
+                    continue  # inside a value this detector already accepted ("555-0187")
+                value = text[start:end]
+                if validator is not None and not validator(value):
+                    continue
+                if min_entropy is not None and shannon_entropy(value) < min_entropy:
+                    continue
+                if contextual:
+                    scored = _apply_context(det, text, start, end, score, context)
+                    if scored is None:
+                        continue
+                else:
+                    scored = score
+                seen.append((start, end))
+                matches.append(
+                    Match(
+                        entity=det.entity,
+                        start=start,
+                        end=end,
+                        score=scored if scale is None else scale(scored),
+                        detector=det.id,
+                        category=det.category,
+                        severity=det.severity,
+                        value=value,
+                        raw_score=scored,
+                    )
+                )
+        out.append(matches)
+    return out
 
 
 def _led_matches(
