@@ -84,6 +84,7 @@ class Detector:
     _anti_re: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
     _gated: bool = field(default=False, init=False, repr=False, compare=False)
     _leads: tuple[Lead | None, ...] = field(default=(), init=False, repr=False, compare=False)
+    _rust: str = field(default="", init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         flags = re.IGNORECASE if self.ignore_case else 0
@@ -95,6 +96,8 @@ class Detector:
         object.__setattr__(
             self, "_leads", tuple(lead_of(p, self.ignore_case) for p in self.patterns)
         )
+        body = "|".join(f"(?:{_relax_bounds(_strip_group_names(p))})" for p in self.patterns)
+        object.__setattr__(self, "_rust", f"(?i){body}" if self.ignore_case else body)
         if not 0.0 < self.score <= 1.0:
             raise ValueError(f"detector {self.id}: score must be in (0, 1]")
 
@@ -133,8 +136,7 @@ class Detector:
         and long bounded repeats (``{0,63}``, ``{3,2000}``) left unbounded. The gate only needs
         a superset of the rows with a match, and Rust unrolls a bound into one program state
         per repeat: the e-mail's ``{0,63}`` and ``{0,62}`` made its gate group 2.5x slower."""
-        body = "|".join(f"(?:{_relax_bounds(_strip_group_names(p))})" for p in self.patterns)
-        return f"(?i){body}" if self.ignore_case else body
+        return self._rust
 
 
 _GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")

@@ -412,6 +412,8 @@ def _apply_context(
 def resolve_overlaps(matches: list[Match], threshold: float = 0.0) -> list[Match]:
     """Keeps the strongest of overlapping matches (hand-set score, then length), sorted by
     position; matches whose (calibrated) score is under ``threshold`` take no part."""
+    if len(matches) == 1:  # most texts with a finding have one
+        return [matches[0]] if matches[0].score >= threshold else []
     kept: list[Match] = []
     for m in sorted(matches, key=lambda m: (-m.priority, -(m.end - m.start), m.start, m.detector)):
         if m.score < threshold:
