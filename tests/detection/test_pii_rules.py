@@ -4,12 +4,14 @@ calendar checks)."""
 from __future__ import annotations
 
 import ipaddress
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clearance.detection.engine import Engine
+from clearance.detection.registry import default_registry
 from clearance.detection.validators import date_value, ip_address
 
 ENGINE = Engine()
@@ -58,3 +60,31 @@ def _ip_by_the_library(value: str) -> bool:
 )
 def test_ip_address_shortcut_agrees_with_ipaddress(value: str) -> None:
     assert ip_address(value) == _ip_by_the_library(value)
+
+
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|May|June?|Sep(?:t(?:ember)?)?|Dec(?:ember)?)"
+# The date shapes written one pattern each, as they were before they shared one scan.
+_SEPARATE_DATE_SHAPES = (
+    r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?",
+    r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b",
+    r"\b\d{1,2}\.\d{1,2}\.\d{4}\b",
+    r"\b\d{1,2}(?:st|nd|rd|th)? " + _MONTH + r"\.?,? \d{4}\b",
+)
+_DATE_TOKENS = ["1", "12", "2024", "05", "/", ".", "-", " ", "T", ":", "Z", "st", "May", ",", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_TOKENS), max_size=14).map("".join))
+def test_one_numeric_date_scan_finds_what_the_separate_shapes_find(text: str) -> None:
+    shared = default_registry()["date-time"].compiled[0]
+    separate = sorted(
+        {m.span() for p in _SEPARATE_DATE_SHAPES for m in re.finditer(p, text)},
+    )
+    found = [m.span() for m in shared.finditer(text)]
+    # the same spans, except one shape's match inside another's (which overlap resolution
+    # drops anyway)
+    outer = [
+        s for s in separate if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in separate)
+    ]
+    assert [s for s in found if s in outer] == outer
+    assert set(found) <= set(separate)

@@ -11,18 +11,28 @@ _MONTH = (
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
 
-_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Wed|Thu|Fri|Sat|Sun"
+# Flat (full names first): a lead then finds the candidate starts (see ``lead_of``).
+_WEEKDAY = (
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Wed|Thu|Fri|Sat|Sun"
+)
+
+# The numeric shapes (ISO, d/m/y, d.m.y, "3rd May 2024") share one pattern: each was tried at
+# every digit that starts a word, and at one start at most one of them can match (the character
+# after the leading digits decides), so one scan finds what four did.
+_NUMERIC = (
+    r"\b\d(?:\d{3}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d?/\d{1,2}/(?:\d{4}|\d{2})\b"
+    r"|\d?\.\d{1,2}\.\d{4}\b"
+    rf"|\d?(?:st|nd|rd|th)? {_MONTH}\.?,? \d{{4}}\b)"
+)
 
 DETECTORS = (
     pii(
         "date-time",
         "DATE_TIME",
         (
-            r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?",
-            r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b",
-            r"\b\d{1,2}\.\d{1,2}\.\d{4}\b",
+            _NUMERIC,
             rf"\b{_MONTH}\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}\b",
-            rf"\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}\.?,? \d{{4}}\b",
             rf"\b(?:{_WEEKDAY}), {_MONTH}\.? \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?\b",
             rf"\b{_MONTH} {{1,2}}\d{{1,2}}(?:st|nd|rd|th)?(?: \d{{2}}:\d{{2}}:\d{{2}})?\b",
         ),
