@@ -22,6 +22,25 @@ class Match:
     # specific formats over generic ones; calibration can tie them at the 0.99 cap).
     raw_score: float | None = field(default=None, repr=False, compare=False)
 
+    def __reduce__(self) -> tuple[type[Match], tuple[object, ...]]:
+        # Worker processes send matches back pickled: the constructor's arguments pickle in
+        # a third of the time of the slots dataclass's own state protocol (1,300 matches:
+        # 9 ms -> 3 ms there and back).
+        return (
+            Match,
+            (
+                self.entity,
+                self.start,
+                self.end,
+                self.score,
+                self.detector,
+                self.category,
+                self.severity,
+                self.value,
+                self.raw_score,
+            ),
+        )
+
     @property
     def priority(self) -> float:
         return self.score if self.raw_score is None else self.raw_score
