@@ -99,12 +99,14 @@ def _gate_keywords(patterns: tuple[str, ...], keywords: tuple[str, ...]) -> tupl
     return tuple(out)
 
 
+_PLACEHOLDER = re.compile("|".join(map(re.escape, PLACEHOLDER_WORDS)))
+
+
 def plausible(value: str) -> bool:
     """False for placeholders and degenerate values (mostly one repeated character)."""
-    low = value.lower()
-    if any(word in low for word in PLACEHOLDER_WORDS):
+    if _PLACEHOLDER.search(value.lower()):  # one scan, not one ``in`` per word
         return False
-    if len(value) >= 4 and Counter(value).most_common(1)[0][1] * 2 > len(value):
+    if len(value) >= 4 and max(Counter(value).values()) * 2 > len(value):
         return False
     return True
 
