@@ -56,10 +56,13 @@ _TOKEN_CHARS = r"[A-Za-z0-9_+/=.~-]"
 _SEPARATOR = r"[\s'\"\\]{0,3}(?:=|:=|:|=>)[\s'\"\\]{0,5}"
 
 
+_REFERENCE = re.compile("|".join(map(re.escape, _REFERENCE_MARKERS)))
+
+
 def _not_reference(value: str) -> bool:
     """False for variable references, identifiers, paths, URLs and literal keywords."""
     low = value.lower()
-    if low in _LITERALS or any(marker in low for marker in _REFERENCE_MARKERS):
+    if low in _LITERALS or _REFERENCE.search(low):
         return False
     if value[0] in "$%@&!*:#/~." or "://" in value:
         return False
