@@ -80,6 +80,44 @@ def _table(name: str, rel: dict[str, Any]) -> None:
         )
 
 
+# The columns of bench_scan_table's table and the type every match in them should have (None:
+# no match is right there).
+COLUMN_TRUTH = {
+    "user_id": None,
+    "full_name": "PERSON",
+    "email": "EMAIL_ADDRESS",
+    "phone": "PHONE_NUMBER",
+    "street_address": "LOCATION",
+    "city": "LOCATION",
+    "birth_date": "DATE_TIME",
+    "card_number": "CREDIT_CARD",
+    "signup_ip": "IP_ADDRESS",
+    "sku": None,
+    "price": None,
+}
+
+
+def column_records(engine: Engine, rows: int = 20_000) -> list[tuple[str, float, bool]]:
+    """(detector, score, right) for the matches in the distinct values of each column of
+    bench_scan_table's table, the column name as context (as ``clearance scan`` passes it)."""
+    import tempfile
+
+    import polars as pl
+
+    from bench_scan_table import make_table
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "table.csv"
+        make_table(path, rows)
+        frame = pl.read_csv(path, infer_schema_length=0)
+    out: list[tuple[str, float, bool]] = []
+    for column, truth in COLUMN_TRUTH.items():
+        values = sorted(set(frame[column].drop_nulls().to_list()))
+        for matches in engine.detect_batch(values, context=column):
+            out += [(m.detector, m.score, m.entity == truth) for m in matches]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=3000)
@@ -115,6 +153,9 @@ def main() -> None:
     raw_eval = observations(raw_engine, eval_texts, eval_gold)
     cal_eval = observations(Engine(calibration=calibration), eval_texts, eval_gold)
 
+    raw_columns = column_records(raw_engine)
+    cal_columns = column_records(Engine(calibration=calibration))
+
     levels: dict[tuple[str, float], list[int]] = defaultdict(lambda: [0, 0])
     for det, score, ok in fit_records:
         level = levels[(det, round(score, 3))]
@@ -127,6 +168,8 @@ def main() -> None:
         "fit_hand_set": reliability(fit_records),
         "eval_hand_set": reliability(raw_eval),
         "eval_calibrated": reliability(cal_eval),
+        "columns_hand_set": reliability(raw_columns),
+        "columns_calibrated": reliability(cal_columns),
         "levels": [
             {
                 "detector": d,
@@ -144,6 +187,8 @@ def main() -> None:
     _table("hand-set scores, fitting documents", out["fit_hand_set"])
     _table("hand-set scores, evaluation documents", out["eval_hand_set"])
     _table("calibrated scores, evaluation documents", out["eval_calibrated"])
+    _table("hand-set scores, table columns", out["columns_hand_set"])
+    _table("calibrated scores, table columns", out["columns_calibrated"])
     if args.write_map is not None:
         args.write_map.write_text(calibration.to_json(), "utf-8")
         print(f"wrote {args.write_map}")
