@@ -102,3 +102,29 @@ def test_audit_missing_policy_column_is_reported_not_fatal(tmp_path: Path) -> No
     retention = next(c for c in checks if c["rule"] == "retention")
     assert retention["status"] == "skipped"
     assert "created_at" in retention["reason"] and "columns: text, created" in retention["reason"]
+
+
+def test_audit_reports_scores_of_the_calibration_it_is_given(
+    demo: tuple[Path, Path], tmp_path: Path
+) -> None:
+    data, policy = demo
+
+    def email_scores(*flags: str) -> set[float]:
+        out = tmp_path / "r.json"
+        result = runner.invoke(
+            app, ["audit", str(data), "--policy", str(policy), "-o", str(out), "-q", *flags]
+        )
+        assert result.exit_code == 1, result.output
+        findings = json.loads(out.read_text())["findings"]
+        return {f["score"] for f in findings if f["rule"] == "email"}
+
+    hand_set = email_scores("--calibration", "none")
+    calibrated = email_scores()
+    assert hand_set and calibrated and hand_set != calibrated
+    assert min(calibrated) > min(hand_set)  # e-mails were right more often than 0.95 says
+    broken = tmp_path / "cal.json"
+    broken.write_text("[]", "utf-8")
+    bad = runner.invoke(
+        app, ["audit", str(data), "--policy", str(policy), "--calibration", str(broken)]
+    )
+    assert bad.exit_code == 3 and str(broken) in bad.output

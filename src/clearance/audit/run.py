@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from clearance.audit.auditor import ProgressFn, audit
 from clearance.audit.policy import Policy, load_policy
 from clearance.audit.sources import Table, load_database, load_files
+from clearance.detection.calibration import Calibration
+from clearance.detection.engine import Engine
 from clearance.errors import InputError
 from clearance.privacy import Fingerprinter
 from clearance.reports.models import AuditReport
@@ -42,13 +45,20 @@ def audit_sources(
     sample: int | None = None,
     today: date | None = None,
     progress: ProgressFn | None = None,
+    calibration: Calibration | Literal["bundled"] | None = "bundled",
 ) -> AuditReport:
-    """Reads the sources, loads the policy (``policy`` wins over ``policy_path``), audits."""
+    """Reads the sources, loads the policy (``policy`` wins over ``policy_path``), audits.
+    ``calibration``: the score map of the engine (``"bundled"``, your own, or ``None`` for the
+    hand-set scores); the policy's ``min_score`` applies to the calibrated score."""
     chosen = policy or load_policy(policy_path)
     found, skipped = load_sources(paths, databases, tables)
+    engine = None
+    if calibration != "bundled":
+        engine = Engine(threshold=chosen.min_score, calibration=calibration)
     return audit(
         found,
         chosen,
+        engine=engine,
         policy_source=str(policy_path) if policy_path else "(gdpr profile defaults)",
         fingerprinter=fingerprinter,
         skipped=skipped,

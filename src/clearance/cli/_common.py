@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from clearance.detection import calibration as calibrations
 from clearance.errors import ClearanceError
 
 err = Console(stderr=True)
@@ -30,3 +32,19 @@ def write_atomic(path: Path, text: str) -> None:
 def fail(exc: ClearanceError) -> typer.Exit:
     typer.echo(f"error: {exc}", err=True)
     return typer.Exit(exc.exit_code)
+
+
+CalibrationOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--calibration",
+        help="Score map from `clearance calibrate` (default: the bundled one; none: hand-set).",
+    ),
+]
+
+
+def calibration_option(value: str | None) -> calibrations.Calibration | None:
+    """The map ``--calibration`` names: the bundled one when absent, none for ``none``."""
+    if value is None:
+        return calibrations.bundled()
+    return None if value.lower() == "none" else calibrations.load(value)

@@ -17,12 +17,17 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from clearance import __version__
-from clearance.cli._common import err, fail, write_atomic
+from clearance.cli._common import (
+    CalibrationOpt,
+    calibration_option,
+    err,
+    fail,
+    write_atomic,
+)
 from clearance.cli.audit_cmd import audit, init
 from clearance.cli.fairness_cmd import fairness_app
 from clearance.cli.llm_cmd import llm_app
 from clearance.detection import calibration as calibrations
-from clearance.detection.calibration import Calibration
 from clearance.detection.detector import Severity
 from clearance.detection.engine import Engine
 from clearance.detection.ner import load_ner
@@ -67,21 +72,15 @@ def _build_engine(
             backend = load_ner(ner)
         except ValueError as exc:
             raise PolicyError(str(exc)) from None
-    calib: Calibration | None = calibrations.bundled()
-    if calibration is not None:
-        calib = None if calibration.lower() == "none" else calibrations.load(calibration)
     return Engine(
-        registry=registry, threshold=threshold, ner=backend, workers=workers, calibration=calib
+        registry=registry,
+        threshold=threshold,
+        ner=backend,
+        workers=workers,
+        calibration=calibration_option(calibration),
     )
 
 
-CalibrationOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--calibration",
-        help="Score map from `clearance calibrate` (default: the bundled one; none: hand-set).",
-    ),
-]
 ThresholdOpt = Annotated[
     float, typer.Option("--threshold", help="Drop matches scoring below this (0-1).")
 ]

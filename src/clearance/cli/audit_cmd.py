@@ -9,7 +9,7 @@ import typer
 
 from clearance.audit.policy import STARTER
 from clearance.audit.run import audit_sources
-from clearance.cli._common import err, fail, write_atomic
+from clearance.cli._common import CalibrationOpt, calibration_option, err, fail, write_atomic
 from clearance.errors import ClearanceError, PolicyError
 from clearance.privacy import Fingerprinter, load_key
 from clearance.reports.audit_terminal import render_audit_terminal
@@ -71,6 +71,7 @@ def audit(
     sample: Annotated[
         int | None, typer.Option("--sample", min=1, help="Engine scan on the first N rows only.")
     ] = None,
+    calibration: CalibrationOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Audit a dataset against a policy: identifiers, secrets, special categories,
@@ -95,6 +96,7 @@ def audit(
                 fingerprinter=Fingerprinter(load_key()),
                 sample=sample,
                 progress=on_check,
+                calibration=calibration_option(calibration),
             )
         write_reports(report, outputs)
         if not quiet:
