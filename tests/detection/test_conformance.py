@@ -9,7 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clearance.detection.detector import Detector, Severity, lead_of, python_form
+from clearance.detection.detector import (
+    Detector,
+    Severity,
+    ascii_boundaries,
+    lead_of,
+    python_form,
+)
 from clearance.detection.engine import Engine, _led_matches, match_detector, resolve_overlaps
 from clearance.detection.registry import Registry, default_registry
 
@@ -223,3 +229,53 @@ def test_gate_leaves_long_repeats_unbounded(pattern: str, gate: str) -> None:
         negatives=(),
     )
     assert det.rust_pattern == f"(?:{gate})"
+
+
+_MIXED = st.text(alphabet=st.sampled_from(list("ab Z1-9./:@é’—€ßØ٣٤\u00a0\u200d_")), max_size=12)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "paid on ١٢/٠٥/٢٠٢٤ ok",  # Arabic-Indic digits: Unicode \b, not the ASCII one
+        "call ٠٢٠٧٩٤٦٠٩٥٨ now",
+        "“quoted” 2024-05-01 — €12 from Lisbon",  # non-ASCII, but no letter or digit
+        "Chloé Dupont, Zoë, São Paulo",
+    ],
+)
+def test_gate_on_texts_with_non_ascii_letters_or_digits(text: str) -> None:
+    got = ENGINE.detect(text)
+    slow = resolve_overlaps([m for d in DETECTORS for m in match_detector(d, text)])
+    assert [(m.start, m.end, m.detector) for m in got] == [
+        (m.start, m.end, m.detector) for m in slow
+    ]
+    assert got or "Chloé" in text
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.tuples(_MIXED, st.sampled_from(DETECTORS)), min_size=1, max_size=6))
+def test_gate_never_loses_a_match_next_to_non_ascii_text(parts: list[tuple[str, Detector]]) -> None:
+    """Examples glued to accented letters, curly quotes, other scripts' digits and symbols:
+    the gate (ASCII word boundaries on texts without non-ASCII letters or digits, Python for
+    the others) finds what trying every detector on every text finds."""
+    texts = [f"{noise}{det.positives[0]}{noise[::-1]}" for noise, det in parts]
+    fast = ENGINE.detect_batch(texts)
+    for text, got in zip(texts, fast, strict=True):
+        slow = resolve_overlaps([m for d in DETECTORS for m in match_detector(d, text)])
+        assert [(m.start, m.end, m.detector) for m in got] == [
+            (m.start, m.end, m.detector) for m in slow
+        ], text
+
+
+@pytest.mark.parametrize(
+    ("pattern", "ascii_form"),
+    [
+        (r"\b\d{3}\b", r"(?-u:\b)\d{3}(?-u:\b)"),
+        (r"[\b]x", r"[\b]x"),  # in a class \b is a backspace
+        (r"\\bx", r"\\bx"),  # an escaped backslash, then b
+        (r"(?:\b|\\[nrt])x", r"(?:(?-u:\b)|\\[nrt])x"),
+        (r"[^\]\b]\b", r"[^\]\b](?-u:\b)"),
+    ],
+)
+def test_ascii_boundaries(pattern: str, ascii_form: str) -> None:
+    assert ascii_boundaries(pattern) == ascii_form

@@ -81,12 +81,27 @@ def _groups_to_narrow(groups: Sequence[Sequence[Detector]], counts: Sequence[int
     return chosen
 
 
+# A character that is neither ASCII nor punctuation, a symbol or a space: a letter, digit or mark
+# under some Unicode definition of a word character (or a control character: kept to be safe).
+_WORDY_CHAR = r"[^\x00-\x7F\p{P}\p{S}\p{Z}]"
+
+
+def _wordy_rows(series: pl.Series) -> list[int]:
+    """Rows holding a :data:`_WORDY_CHAR`, where ASCII and Unicode word boundaries differ."""
+    non_ascii = series.str.len_bytes() != series.str.len_chars()
+    if not non_ascii.any():
+        return []
+    idx = non_ascii.arg_true()
+    return idx.filter(series.gather(idx).str.contains(_WORDY_CHAR)).to_list()
+
+
 def _group_pattern(detectors: Sequence[Detector]) -> str:
     """One Rust alternation matching wherever any of ``detectors`` matches, each with its own
-    case sensitivity (a scoped ``(?i:...)`` group)."""
+    case sensitivity (a scoped ``(?i:...)`` group), with ASCII word boundaries (the engine
+    gates only texts where they are the Unicode ones)."""
     parts = []
     for det in detectors:
-        pattern = det.rust_pattern
+        pattern = det.rust_ascii_pattern
         if det.ignore_case:
             parts.append(f"(?i:{pattern.removeprefix('(?i)')})")
         else:
@@ -155,7 +170,7 @@ class Engine:
 
     @staticmethod
     def _rust_gate(det: Detector, context: str) -> pl.Expr:
-        expr = pl.col("t").str.contains(det.rust_pattern)
+        expr = pl.col("t").str.contains(det.rust_ascii_pattern)
         context_gate = Engine._context_gate(det, context)
         return expr if context_gate is None else expr & context_gate
 
@@ -179,6 +194,23 @@ class Engine:
         member's own Rust regex when the group matched many rows, otherwise not at all (the
         Python pass re-checks each row, which is cheaper than compiling the member's regex).
         """
+        out: dict[str, list[int]] = {}
+        wordy = _wordy_rows(series)
+        if wordy:
+            # Texts with a non-ASCII letter or digit: every detector looks at them in Python
+            # (a few in a hundred: cheaper than a second set of Unicode gate regexes, which
+            # would push the others out of Polars' cache).
+            texts = pl.DataFrame({"t": series.gather(wordy)})
+            for det in plain:
+                gate = self._context_gate(det, context)
+                if gate is None:
+                    out[det.id] = wordy
+                    continue
+                kept = texts.select(gate.alias("k"))["k"]
+                rows = [row for row, ok in zip(wordy, kept, strict=True) if ok]
+                if rows:
+                    out[det.id] = rows
+            series = series.clone().scatter(wordy, "")  # the ASCII gates below skip them
         groups = _gate_groups(plain)
         frame = pl.DataFrame({"t": series})
         flags = frame.select(
@@ -186,7 +218,7 @@ class Engine:
         )
         counts = flags.sum().row(0)
         narrowed = _groups_to_narrow(groups, counts)
-        out: dict[str, list[int]] = {}
+        found: dict[str, list[int]] = {}
         for i, (group, n) in enumerate(zip(groups, counts, strict=True)):
             if not n:
                 continue
@@ -201,14 +233,16 @@ class Engine:
                     continue
                 if group_rows is None:
                     group_rows = idx.to_list()
-                out[det.id] = group_rows  # the Python pass re-checks every row
+                found[det.id] = group_rows  # the Python pass re-checks every row
             if not exprs:
                 continue
             member_flags = frame[idx].select(exprs)
             for expr, m in zip(exprs, member_flags.sum().row(0), strict=True):
                 if m:
                     det_id = expr.meta.output_name()
-                    out[det_id] = idx.gather(member_flags[det_id].arg_true()).to_list()
+                    found[det_id] = idx.gather(member_flags[det_id].arg_true()).to_list()
+        for det_id, rows in found.items():
+            out[det_id] = sorted(out[det_id] + rows) if det_id in out else rows
         return out
 
     def candidate_rows(self, texts: pl.Series, context: str = "") -> dict[str, list[int]]:
