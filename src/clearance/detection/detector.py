@@ -9,7 +9,7 @@ candidate rows of a batch, once in Python on those rows only to get exact spans.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal, NamedTuple
@@ -167,26 +167,33 @@ def ascii_boundaries(pattern: str) -> str:
     each character is a word character under both definitions or under neither, so the ASCII
     boundary is the Unicode one; the engine gates only such texts with this form.
     """
-    out, i, in_class = [], 0, False
+    return "".join(
+        "(?-u:\\b)" if token == "\\b" and not in_class else token
+        for _, token, in_class in _regex_tokens(pattern)
+    )
+
+
+def _regex_tokens(pattern: str) -> Iterator[tuple[int, str, bool]]:
+    """``(index, token, inside a class)`` for each escape pair, class opening (``[``, ``[^``,
+    ``[]``, ``[^]``: a ``]`` right after the opening is a member) and other character."""
+    i, in_class = 0, False
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\" and i + 1 < len(pattern):
-            pair = pattern[i : i + 2]
-            out.append("(?-u:\\b)" if pair == "\\b" and not in_class else pair)
+            yield i, pattern[i : i + 2], in_class
             i += 2
-            continue
-        if in_class:
+        elif in_class:
+            yield i, ch, True
             in_class = ch != "]"
+            i += 1
         elif ch == "[":
+            step = 2 if pattern.startswith("[]", i) else 3 if pattern.startswith("[^]", i) else 1
+            yield i, pattern[i : i + step], False
             in_class = True
-            if pattern.startswith("[]", i) or pattern.startswith("[^]", i):
-                step = 2 if pattern[i + 1] == "]" else 3
-                out.append(pattern[i : i + step])
-                i += step
-                continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+            i += step
+        else:
+            yield i, ch, False
+            i += 1
 
 
 def _relax_bounds(pattern: str) -> str:
@@ -321,24 +328,14 @@ def lead_of(pattern: str, ignore_case: bool = False) -> Lead | None:
 
 def _group_end(pattern: str) -> int | None:
     """The index just past the group that opens ``pattern`` (escapes and classes skipped)."""
-    depth, i, in_class = 0, 0, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
+    depth = 0
+    for i, token, in_class in _regex_tokens(pattern):
         if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if pattern.startswith("[]", i) or pattern.startswith("[^]", i):
-                i += 2 if pattern[i + 1] == "]" else 3
-                continue
-        elif ch == "(":
+            continue
+        if token == "(":
             depth += 1
-        elif ch == ")":
+        elif token == ")":
             depth -= 1
             if depth == 0:
                 return i + 1
-        i += 1
     return None
