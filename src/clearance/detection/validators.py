@@ -123,6 +123,11 @@ def ip_address(value: str) -> bool:
         # An IPv6 address without "::" has eight groups; this is a clock time ("12:30:45")
         # or a MAC-like code, and failing here is ~10x cheaper than ipaddress's exception.
         return False
+    return ip_address_by_library(value)
+
+
+def ip_address_by_library(value: str) -> bool:
+    """:func:`ip_address` without its shortcut: what ``ipaddress`` accepts, less 0.0.0.0."""
     try:
         addr = ipaddress.ip_address(value)
     except ValueError:
