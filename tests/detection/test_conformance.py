@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,13 @@ from clearance.detection.detector import (
     lead_of,
     python_form,
 )
-from clearance.detection.engine import Engine, _led_matches, match_detector, resolve_overlaps
+from clearance.detection.engine import (
+    Engine,
+    _led_matches,
+    _wordy_rows,
+    match_detector,
+    resolve_overlaps,
+)
 from clearance.detection.registry import Registry, default_registry
 
 DETECTORS = list(default_registry())
@@ -279,3 +286,23 @@ def test_gate_never_loses_a_match_next_to_non_ascii_text(parts: list[tuple[str, 
 )
 def test_ascii_boundaries(pattern: str, ascii_form: str) -> None:
     assert ascii_boundaries(pattern) == ascii_form
+
+
+def test_wordy_rows_pick_the_texts_where_ascii_boundaries_differ() -> None:
+    plain = ["call 555-0187", "“quoted” — €5"] * 10
+    assert _wordy_rows(pl.Series(plain)) == []
+    few = [*plain, "Zoë"]
+    assert _wordy_rows(pl.Series(few)) == [20]
+    # mostly accented text: every detector in Python would cost more than the Unicode gate
+    assert _wordy_rows(pl.Series(["Chloé Dupont, São Paulo"] * 5 + ["“x”"])) is None
+
+
+def test_an_accented_batch_is_gated_with_unicode_boundaries() -> None:
+    texts = [f"Café {d.positives[0]} déjà" for d in DETECTORS]
+    assert _wordy_rows(pl.Series(texts)) is None
+    fast = ENGINE.detect_batch(texts)
+    for text, got in zip(texts, fast, strict=True):
+        slow = resolve_overlaps([m for d in DETECTORS for m in match_detector(d, text)])
+        assert [(m.start, m.end, m.detector) for m in got] == [
+            (m.start, m.end, m.detector) for m in slow
+        ], text
