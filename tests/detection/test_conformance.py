@@ -20,7 +20,7 @@ from clearance.detection.detector import (
 from clearance.detection.engine import (
     Engine,
     _led_matches,
-    _wordy_rows,
+    _python_rows,
     match_detector,
     resolve_overlaps,
 )
@@ -29,6 +29,16 @@ from clearance.detection.registry import Registry, default_registry
 DETECTORS = list(default_registry())
 IDS = [d.id for d in DETECTORS]
 ENGINE = Engine()
+
+
+def assert_engine_equals_bruteforce(texts: list[str]) -> None:
+    """The engine (Rust gate, then Python on candidate rows) finds exactly what trying every
+    detector on every text finds."""
+    for text, got in zip(texts, ENGINE.detect_batch(texts), strict=True):
+        slow = resolve_overlaps([m for d in DETECTORS for m in match_detector(d, text)])
+        assert [(m.start, m.end, m.detector) for m in got] == [
+            (m.start, m.end, m.detector) for m in slow
+        ], text
 
 
 @pytest.mark.parametrize("det", DETECTORS, ids=IDS)
@@ -60,12 +70,7 @@ def test_engine_matches_equal_bruteforce_on_examples() -> None:
     texts = [p for d in DETECTORS for p in d.positives] + [
         n for d in DETECTORS for n in d.negatives
     ]
-    fast = ENGINE.detect_batch(texts)
-    for text, got in zip(texts, fast, strict=True):
-        slow = resolve_overlaps([m for d in DETECTORS for m in match_detector(d, text)])
-        assert [(m.start, m.end, m.detector) for m in got] == [
-            (m.start, m.end, m.detector) for m in slow
-        ]
+    assert_engine_equals_bruteforce(texts)
 
 
 def test_threshold_drops_weak_matches() -> None:
@@ -251,12 +256,8 @@ _MIXED = st.text(alphabet=st.sampled_from(list("ab Z1-9./:@é’—€ßØ٣٤\u
     ],
 )
 def test_gate_on_texts_with_non_ascii_letters_or_digits(text: str) -> None:
-    got = ENGINE.detect(text)
-    slow = resolve_overlaps([m for d in DETECTORS for m in match_detector(d, text)])
-    assert [(m.start, m.end, m.detector) for m in got] == [
-        (m.start, m.end, m.detector) for m in slow
-    ]
-    assert got or "Chloé" in text
+    assert_engine_equals_bruteforce([text])
+    assert ENGINE.detect(text) or "Chloé" in text
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -266,12 +267,7 @@ def test_gate_never_loses_a_match_next_to_non_ascii_text(parts: list[tuple[str, 
     the gate (ASCII word boundaries on texts without non-ASCII letters or digits, Python for
     the others) finds what trying every detector on every text finds."""
     texts = [f"{noise}{det.positives[0]}{noise[::-1]}" for noise, det in parts]
-    fast = ENGINE.detect_batch(texts)
-    for text, got in zip(texts, fast, strict=True):
-        slow = resolve_overlaps([m for d in DETECTORS for m in match_detector(d, text)])
-        assert [(m.start, m.end, m.detector) for m in got] == [
-            (m.start, m.end, m.detector) for m in slow
-        ], text
+    assert_engine_equals_bruteforce(texts)
 
 
 @pytest.mark.parametrize(
@@ -288,21 +284,19 @@ def test_ascii_boundaries(pattern: str, ascii_form: str) -> None:
     assert ascii_boundaries(pattern) == ascii_form
 
 
-def test_wordy_rows_pick_the_texts_where_ascii_boundaries_differ() -> None:
+def test_python_rows_are_those_whose_boundaries_the_gate_would_get_wrong() -> None:
     plain = ["call 555-0187", "“quoted” — €5"] * 10
-    assert _wordy_rows(pl.Series(plain)) == []
+    assert _python_rows(pl.Series(plain)) == ([], True)
     few = [*plain, "Zoë"]
-    assert _wordy_rows(pl.Series(few)) == [20]
-    # mostly accented text: every detector in Python would cost more than the Unicode gate
-    assert _wordy_rows(pl.Series(["Chloé Dupont, São Paulo"] * 5 + ["“x”"])) is None
+    assert _python_rows(pl.Series(few)) == ([20], True)
+    # mostly accented text: Unicode boundaries for the batch, Python only where Rust and
+    # Python disagree on what a word character is (a zero-width joiner, a combining accent)
+    accented = ["Chloé Dupont, São Paulo"] * 5 + ["“x”", "no 021000021\u200d", "e\u0301"]
+    assert _python_rows(pl.Series(accented)) == ([6, 7], False)
 
 
 def test_an_accented_batch_is_gated_with_unicode_boundaries() -> None:
     texts = [f"Café {d.positives[0]} déjà" for d in DETECTORS]
-    assert _wordy_rows(pl.Series(texts)) is None
-    fast = ENGINE.detect_batch(texts)
-    for text, got in zip(texts, fast, strict=True):
-        slow = resolve_overlaps([m for d in DETECTORS for m in match_detector(d, text)])
-        assert [(m.start, m.end, m.detector) for m in got] == [
-            (m.start, m.end, m.detector) for m in slow
-        ], text
+    texts += [f"Café {d.positives[0]}\u200d" for d in DETECTORS]  # a joiner right after it
+    assert _python_rows(pl.Series(texts))[1] is False
+    assert_engine_equals_bruteforce(texts)

@@ -86,22 +86,31 @@ def _groups_to_narrow(groups: Sequence[Sequence[Detector]], counts: Sequence[int
 _WORDY_CHAR = r"[^\x00-\x7F\p{P}\p{S}\p{Z}]"
 
 
-def _wordy_rows(series: pl.Series) -> list[int] | None:
-    """Rows holding a :data:`_WORDY_CHAR`, where ASCII and Unicode word boundaries differ, or
-    ``None`` when they are too many to try every detector on in Python: then the whole batch is
-    gated with Unicode boundaries. Every detector on a text in Python costs about three times
-    what the Unicode gate adds for a non-ASCII text (an all-accented corpus: 0.63 s against
-    0.45 s), so that stays for batches where under a third of the non-ASCII text is wordy."""
+# Word characters for Rust's Unicode ``\b`` that Python's ``re`` does not count (combining marks,
+# joiners, connector punctuation other than "_"): next to one, Rust sees no boundary where
+# Python sees one ("021000021" followed by a zero-width joiner), so the gate could lose a match.
+_DISPUTED_CHAR = r"[\p{M}\x{200C}\x{200D}\p{Pc}--_]"
+
+
+def _python_rows(series: pl.Series) -> tuple[list[int], bool]:
+    """The rows every detector tries in Python, skipping the gate, and whether the gate uses
+    ASCII word boundaries for the others.
+
+    ASCII boundaries are the Unicode ones on a text without a :data:`_WORDY_CHAR`, so the rows
+    with one go to Python. When they are too many (a third or more of the non-ASCII text: a
+    French or German corpus; every detector in Python costs about three times what the Unicode
+    gate adds to a text, 0.63 s against 0.45 s on an all-accented corpus), the gate keeps
+    Unicode boundaries and only the rows with a :data:`_DISPUTED_CHAR` go to Python."""
     non_ascii = series.str.len_bytes() != series.str.len_chars()
     if not non_ascii.any():
-        return []
+        return [], True
     idx = non_ascii.arg_true()
     texts = series.gather(idx)
     wordy = texts.str.contains(_WORDY_CHAR)
     lengths = texts.str.len_chars()
-    if lengths.filter(wordy).sum() * 3 > lengths.sum():
-        return None
-    return idx.filter(wordy).to_list()
+    if lengths.filter(wordy).sum() * 3 <= lengths.sum():
+        return idx.filter(wordy).to_list(), True
+    return idx.filter(texts.str.contains(_DISPUTED_CHAR)).to_list(), False
 
 
 def _group_pattern(detectors: Sequence[Detector], ascii: bool = True) -> str:
@@ -204,12 +213,11 @@ class Engine:
         Python pass re-checks each row, which is cheaper than compiling the member's regex).
         """
         out: dict[str, list[int]] = {}
-        wordy = _wordy_rows(series)
-        ascii = wordy is not None
+        wordy, ascii = _python_rows(series)
         if wordy:
-            # Texts with a non-ASCII letter or digit: every detector looks at them in Python
-            # (a few in a hundred: cheaper than a second set of Unicode gate regexes, which
-            # would push the others out of Polars' cache).
+            # Texts whose word boundaries the gate would get wrong: every detector looks at
+            # them in Python (a few in a hundred: cheaper than a second set of gate regexes,
+            # which would push the others out of Polars' cache).
             texts = pl.DataFrame({"t": series.gather(wordy)})
             for det in plain:
                 gate = self._context_gate(det, context)
@@ -220,7 +228,7 @@ class Engine:
                 rows = [row for row, ok in zip(wordy, kept, strict=True) if ok]
                 if rows:
                     out[det.id] = rows
-            series = series.clone().scatter(wordy, "")  # the ASCII gates below skip them
+            series = series.clone().scatter(wordy, "")  # the gates below skip them
         groups = _gate_groups(plain)
         frame = pl.DataFrame({"t": series})
         flags = frame.select(
