@@ -569,52 +569,45 @@ def test_hf_sampling_is_seeded(tiny_gpt2: Path) -> None:
     assert len({g.text for g in first[0]}) > 1
 
 
-def test_hf_score_matches_a_manual_forward_pass(tiny_gpt2: Path) -> None:
+def _manual_scores(
+    model_dir: Path, pairs: list[tuple[str, str]], temperature: float = 1.0
+) -> list[float]:
+    """Each continuation's log-likelihood from one plain forward pass of the reference model."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    pairs = [("hello", " world"), ("the quick brown", " fox jumps"), ("api_key =", " sk-test-01")]
-    model = HuggingFaceBackend(tiny_gpt2, batch_size=3)
-    scores = model.score([p for p, _ in pairs], [c for _, c in pairs])
-    assert model.score([pairs[1][0]], [pairs[1][1]]) == pytest.approx([scores[1]], abs=1e-5)
-
-    reference = AutoModelForCausalLM.from_pretrained(tiny_gpt2, local_files_only=True).eval()
-    tokenizer = AutoTokenizer.from_pretrained(tiny_gpt2, local_files_only=True)
-    for (prompt, continuation), score in zip(pairs, scores, strict=True):
+    reference = AutoModelForCausalLM.from_pretrained(model_dir, local_files_only=True).eval()
+    tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+    out = []
+    for prompt, continuation in pairs:
         n_prompt = len(tokenizer(prompt)["input_ids"])
         ids = tokenizer(prompt + continuation)["input_ids"]
         # these pairs split cleanly at a space: the prompt's tokens are a prefix
         assert ids[:n_prompt] == tokenizer(prompt)["input_ids"]
         with torch.no_grad():
             logits = reference(torch.tensor([ids])).logits[0]
-        logp = torch.log_softmax(logits, dim=-1)
-        expected = sum(float(logp[t - 1, ids[t]]) for t in range(n_prompt, len(ids)))
-        assert score == pytest.approx(expected, abs=1e-4)
-        assert math.isfinite(score) and score < 0
+        logp = torch.log_softmax(logits / temperature, dim=-1)
+        out.append(sum(float(logp[t - 1, ids[t]]) for t in range(n_prompt, len(ids))))
+    return out
+
+
+def test_hf_score_matches_a_manual_forward_pass(tiny_gpt2: Path) -> None:
+    pairs = [("hello", " world"), ("the quick brown", " fox jumps"), ("api_key =", " sk-test-01")]
+    model = HuggingFaceBackend(tiny_gpt2, batch_size=3)
+    scores = model.score([p for p, _ in pairs], [c for _, c in pairs])
+    assert model.score([pairs[1][0]], [pairs[1][1]]) == pytest.approx([scores[1]], abs=1e-5)
+    assert scores == pytest.approx(_manual_scores(tiny_gpt2, pairs), abs=1e-4)
+    assert all(math.isfinite(score) and score < 0 for score in scores)
 
 
 def test_hf_score_at_a_temperature_matches_a_manual_forward_pass(tiny_gpt2: Path) -> None:
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
     pairs = [("hello", " world"), ("the quick brown", " fox jumps")]
     prompts, continuations = [p for p, _ in pairs], [c for _, c in pairs]
     model = HuggingFaceBackend(tiny_gpt2, batch_size=2)
     default = model.score(prompts, continuations)
     assert model.score(prompts, continuations, temperature=1.0) == default
     scores = model.score(prompts, continuations, temperature=0.5)
-
-    reference = AutoModelForCausalLM.from_pretrained(tiny_gpt2, local_files_only=True).eval()
-    tokenizer = AutoTokenizer.from_pretrained(tiny_gpt2, local_files_only=True)
-    for (prompt, continuation), score in zip(pairs, scores, strict=True):
-        n_prompt = len(tokenizer(prompt)["input_ids"])
-        ids = tokenizer(prompt + continuation)["input_ids"]
-        assert ids[:n_prompt] == tokenizer(prompt)["input_ids"]
-        with torch.no_grad():
-            logits = reference(torch.tensor([ids])).logits[0]
-        logp = torch.log_softmax(logits / 0.5, dim=-1)
-        expected = sum(float(logp[t - 1, ids[t]]) for t in range(n_prompt, len(ids)))
-        assert score == pytest.approx(expected, abs=1e-4)
+    assert scores == pytest.approx(_manual_scores(tiny_gpt2, pairs, 0.5), abs=1e-4)
     assert scores != pytest.approx(default, abs=1e-6)
     for bad in (0.0, -1.0, math.inf):
         with pytest.raises(InputError):
