@@ -35,6 +35,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
 import eval_corpus  # noqa: E402
+from clearance.detection.calibration import match_spans  # noqa: E402
 from clearance.detection.parallel import default_workers  # noqa: E402
 
 Span = tuple[str, int, int]  # (type, start, end)
@@ -84,21 +85,7 @@ class DocErrors:
 
 def match_doc(gold: Sequence[Span], pred: Sequence[Span]) -> tuple[list[bool], list[bool]]:
     """Greedy one-to-one matching; returns (pred_is_tp, gold_is_found)."""
-    gold_found = [False] * len(gold)
-    pred_tp = [False] * len(pred)
-    for pi in sorted(range(len(pred)), key=lambda i: (pred[i][1], pred[i][2])):
-        ptype, ps, pe = pred[pi]
-        best, best_ov = -1, 0
-        for gi, (gtype, gs, ge) in enumerate(gold):
-            if gold_found[gi] or gtype != ptype:
-                continue
-            ov = min(pe, ge) - max(ps, gs)
-            if ov >= 0.5 * (ge - gs) and ov > best_ov:
-                best, best_ov = gi, ov
-        if best >= 0:
-            gold_found[best] = True
-            pred_tp[pi] = True
-    return pred_tp, gold_found
+    return match_spans(gold, [((ptype,), ps, pe) for ptype, ps, pe in pred])
 
 
 def score(

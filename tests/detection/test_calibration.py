@@ -165,3 +165,10 @@ def test_read_labelled_names_the_line(tmp_path: Path) -> None:
         read_labelled(path)
     path.write_text(json.dumps(ok) + "\n", "utf-8")
     assert read_labelled(path) == (["mail a@b.co"], [[("EMAIL_ADDRESS", 5, 11)]])
+
+
+def test_read_labelled_refuses_a_text_that_is_not_a_string(tmp_path: Path) -> None:
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps({"text": 42, "spans": []}) + "\n", "utf-8")
+    with pytest.raises(InputError, match=r"gold.jsonl:1: field 'text' is not a string"):
+        read_labelled(path)

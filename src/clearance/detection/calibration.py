@@ -132,25 +132,36 @@ def bundled() -> Calibration:
     return load(BUNDLED)
 
 
-def judge(matches: Sequence[Match], gold: Sequence[Span]) -> list[bool]:
-    """Per match, whether it agrees with a gold span: same type (``SECRET`` answers any secret
-    match) and overlapping at least half of that span; each gold span answers one match, taken
-    in text order (the rule of ``benchmarks/bench_presidio.py``)."""
+def match_spans(
+    gold: Sequence[Span], predicted: Sequence[tuple[tuple[str, ...], int, int]]
+) -> tuple[list[bool], list[bool]]:
+    """Greedy one-to-one matching of predicted spans (each with the types it may answer) to gold
+    spans: same type, overlap of at least half the gold span, predictions in text order, each
+    gold span answering one prediction. Returns (prediction is right, gold span is found)."""
     found = [False] * len(gold)
-    right = [False] * len(matches)
-    for mi in sorted(range(len(matches)), key=lambda i: (matches[i].start, matches[i].end)):
-        m = matches[mi]
-        kind = SECRET_TYPE if m.category == "secret" else m.entity
+    right = [False] * len(predicted)
+    for pi in sorted(range(len(predicted)), key=lambda i: predicted[i][1:]):
+        types, ps, pe = predicted[pi]
         best, best_overlap = -1, 0
         for gi, (gtype, gs, ge) in enumerate(gold):
-            if found[gi] or gtype not in (kind, m.entity):
+            if found[gi] or gtype not in types:
                 continue
-            overlap = min(m.end, ge) - max(m.start, gs)
+            overlap = min(pe, ge) - max(ps, gs)
             if overlap >= 0.5 * (ge - gs) and overlap > best_overlap:
                 best, best_overlap = gi, overlap
         if best >= 0:
-            found[best] = right[mi] = True
-    return right
+            found[best] = right[pi] = True
+    return right, found
+
+
+def judge(matches: Sequence[Match], gold: Sequence[Span]) -> list[bool]:
+    """Per match, whether it agrees with a gold span (:func:`match_spans`); ``SECRET`` answers
+    any secret match."""
+    predicted = [
+        ((SECRET_TYPE, m.entity) if m.category == "secret" else (m.entity,), m.start, m.end)
+        for m in matches
+    ]
+    return match_spans(gold, predicted)[0]
 
 
 def observations(
@@ -231,7 +242,9 @@ def read_labelled(path: str | Path, text_field: str = "text") -> tuple[list[str]
                 f"missing field {exc}" if isinstance(exc, KeyError) else "not a labelled document"
             )
             raise InputError(f"{p}:{no}", f"{what} (expected {text_field!r} and 'spans')") from None
-        if not isinstance(text, str) or any(not 0 <= s < e <= len(text) for _, s, e in spans):
+        if not isinstance(text, str):
+            raise InputError(f"{p}:{no}", f"field {text_field!r} is not a string")
+        if any(not 0 <= s < e <= len(text) for _, s, e in spans):
             raise InputError(f"{p}:{no}", "a span lies outside its text (character offsets)")
         texts.append(text)
         gold.append(spans)
