@@ -211,6 +211,7 @@ class Engine:
         a superset of every member's rows. A group's rows are then narrowed per member: by the
         member's own Rust regex when the group matched many rows, otherwise not at all (the
         Python pass re-checks each row, which is cheaper than compiling the member's regex).
+        Texts the gate's word boundaries would misjudge (:func:`_python_rows`) skip the gate.
         """
         out: dict[str, list[int]] = {}
         wordy, ascii = _python_rows(series)
@@ -265,7 +266,7 @@ class Engine:
                     det_id = expr.meta.output_name()
                     found[det_id] = idx.gather(member_flags[det_id].arg_true()).to_list()
         for det_id, rows in found.items():
-            out[det_id] = sorted(out[det_id] + rows) if det_id in out else rows
+            out[det_id] = sorted({*out[det_id], *rows}) if det_id in out else rows
         return out
 
     def candidate_rows(self, texts: pl.Series, context: str = "") -> dict[str, list[int]]:
