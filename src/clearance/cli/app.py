@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from clearance import __version__
 from clearance.cli._common import (
     CalibrationOpt,
     calibration_option,
-    err,
     fail,
+    progress,
     write_atomic,
 )
 from clearance.cli.audit_cmd import audit, init
@@ -209,19 +208,10 @@ def scan(
                 raise PolicyError(f"--fail-on: {exc}") from None
         engine = _build_engine(threshold, entities, ner, workers, calibration)
         fp = Fingerprinter(load_key())
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed:,} rows"),
-            TimeElapsedColumn(),
-            console=err,
-            disable=quiet,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("scanning", total=None)
+        with progress("scanning", unit="rows", quiet=quiet) as advance:
 
             def on_rows(label: str, n: int) -> None:
-                progress.update(task, description=f"scanning {Path(label).name}", advance=n)
+                advance(n, label=Path(label).name)
 
             report = scan_paths(paths, engine, fp, ScanOptions(sample=sample), on_rows)
         text = render(report, fmt)
