@@ -77,3 +77,57 @@ def test_one_numeric_date_scan_finds_what_the_separate_shapes_find(text: str) ->
     ]
     assert [s for s in found if s in outer] == outer
     assert set(found) <= set(separate)
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "705-489-6428x7954",
+        "(360)508-4207x89074",
+        "+1-977-427-0543x743",
+        "001-259-740-1522x92829",
+        "842.608.6164 ext. 12",
+        "+44 20 7946 0958 ext 204",
+    ],
+)
+def test_phone_span_is_the_number_with_its_extension(phone: str) -> None:
+    text = f"Call {phone} after five."
+    found = [m for m in ENGINE.detect(text) if m.entity == "PHONE_NUMBER"]
+    assert [text[m.start : m.end] for m in found] == [phone]
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "501812345673",  # Maestro, 12 digits
+        "5018 1234 5673",
+        "630412345674",  # Maestro 6304
+        "676112345670",  # Maestro 6761
+        "213100000000001",  # JCB, 15 digits
+        "180012345678905",  # JCB, 15 digits
+        "4222222222222",  # Visa, 13 digits
+        "4111111111111111110",  # Visa, 19 digits
+    ],
+)
+def test_every_card_network_length_is_found(number: str) -> None:
+    text = f"card on file: {number}"
+    found = [m for m in ENGINE.detect(text) if m.entity == "CREDIT_CARD"]
+    assert [text[m.start : m.end] for m in found] == [number]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ratio 0.36227206271667",
+        "score=0.4111111111111111",
+        "mean 4111111111111111.25",
+        "p = 0.5018123456730",
+        "share 0.2131000000000001",
+        "x 0.4155552671",
+        "balance 0.021000021",
+        "v 12.000123456789",
+    ],
+)
+def test_digits_of_a_decimal_number_are_no_identifier(text: str) -> None:
+    numeric = {"CREDIT_CARD", "PHONE_NUMBER", "ABA_ROUTING_NUMBER", "US_BANK_NUMBER"}
+    assert [m.entity for m in ENGINE.detect(text) if m.entity in numeric] == []

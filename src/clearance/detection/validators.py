@@ -42,40 +42,51 @@ def stdnum_valid(module: ModuleType, compact: bool = False) -> Callable[[str], b
     return validate
 
 
-# IIN ranges per brand: (first-digits range low, high, allowed lengths).
-_CARD_RANGES: tuple[tuple[int, int, tuple[int, ...]], ...] = (
-    (4, 4, (13, 16, 19)),  # Visa
-    (51, 55, (16,)),  # Mastercard
-    (2221, 2720, (16,)),  # Mastercard 2-series
-    (34, 34, (15,)),  # American Express
-    (37, 37, (15,)),
-    (6011, 6011, (16, 17, 18, 19)),  # Discover
-    (644, 649, (16, 17, 18, 19)),
-    (65, 65, (16, 17, 18, 19)),
-    (3528, 3589, (16, 17, 18, 19)),  # JCB
-    (300, 305, (14, 15, 16, 17, 18, 19)),  # Diners Club
-    (36, 36, (14, 15, 16, 17, 18, 19)),
-    (38, 39, (14, 15, 16, 17, 18, 19)),
-    (62, 62, (16, 17, 18, 19)),  # UnionPay
-    (50, 50, (12, 13, 14, 15, 16, 17, 18, 19)),  # Maestro
-    (56, 58, (12, 13, 14, 15, 16, 17, 18, 19)),
-    (639, 639, (12, 13, 14, 15, 16, 17, 18, 19)),
-    (6759, 6759, (12, 13, 14, 15, 16, 17, 18, 19)),
-    (2200, 2204, (16, 17, 18, 19)),  # Mir
+# IIN prefixes per network and the lengths each issues (ISO/IEC 7812 as the networks publish
+# them; Faker's card table agrees): (lowest prefix, highest prefix, lengths). Prefixes are
+# compared as strings of the same width, so "0604" keeps its leading zero.
+_ANY = tuple(range(12, 20))
+_CARD_RANGES: tuple[tuple[str, str, tuple[int, ...]], ...] = (
+    ("4", "4", (13, 16, 19)),  # Visa
+    ("51", "55", (16,)),  # Mastercard
+    ("2221", "2720", (16,)),  # Mastercard 2-series
+    ("34", "34", (15,)),  # American Express
+    ("37", "37", (15,)),
+    ("6011", "6011", (16, 17, 18, 19)),  # Discover
+    ("644", "649", (16, 17, 18, 19)),
+    ("65", "65", (16, 17, 18, 19)),
+    ("3528", "3589", (16, 17, 18, 19)),  # JCB
+    ("2131", "2131", (15,)),  # JCB, 15 digits
+    ("1800", "1800", (15,)),
+    ("300", "305", (14, 15, 16, 17, 18, 19)),  # Diners Club
+    ("36", "36", (14, 15, 16, 17, 18, 19)),
+    ("38", "39", (14, 15, 16, 17, 18, 19)),
+    ("62", "62", (16, 17, 18, 19)),  # UnionPay
+    ("50", "50", _ANY),  # Maestro: 12 to 19 digits
+    ("56", "58", _ANY),
+    ("639", "639", _ANY),
+    ("6304", "6304", _ANY),
+    ("6759", "6759", _ANY),
+    ("6761", "6763", _ANY),
+    ("0604", "0604", _ANY),
+    ("2200", "2204", (16, 17, 18, 19)),  # Mir
+)
+CARD_LENGTHS = range(
+    min(n for *_, lengths in _CARD_RANGES for n in lengths),
+    max(n for *_, lengths in _CARD_RANGES for n in lengths) + 1,
 )
 
 
 def card_brand_ok(number: str) -> bool:
     for low, high, lengths in _CARD_RANGES:
-        width = len(str(low))
-        if low <= int(number[:width]) <= high and len(number) in lengths:
+        if len(number) in lengths and low <= number[: len(low)] <= high:
             return True
     return False
 
 
 def credit_card(value: str) -> bool:
     number = digits(value)
-    if not 13 <= len(number) <= 19:
+    if len(number) not in CARD_LENGTHS:
         return False
     # Separators must be consistent: "4111 1111 1111 1111" yes, "4111 11-11 1111" no.
     seps = {c for c in value if not c.isdigit()}
@@ -94,28 +105,55 @@ _NOT_PHONE_SHAPE = re.compile(
 _PHONE_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "IN", "AU", "CA", "BR", "IE")
 
 
+# An extension after the number ("x7954", " ext. 12", " extension 3"): phonenumbers reads it
+# too; it must read the same digits.
+_PHONE_EXTENSION = re.compile(r" ?(?:[xX]|[eE]xt\.?|[eE]xtension) ?(\d{1,6})$")
+# The North American grouping 3-3-4, with "+1", "001" or "1" before it and the area code
+# optionally in parentheses: (360)508-4207, 705-489-6428, +1-977-427-0543, 842.608.6164.
+_NANP_SHAPE = re.compile(r"(?:(?:\+1|001|1)[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}")
+PHONE_VALID = 2
+PHONE_POSSIBLE = 1
+
+
 @lru_cache(maxsize=65536)
-def phone_number(value: str) -> bool:
+def phone_kind(value: str) -> int:
+    """:data:`PHONE_VALID` for a number phonenumbers finds valid for its country (extension
+    included), :data:`PHONE_POSSIBLE` for a North American number written in the 3-3-4
+    grouping whose area code or exchange is not assigned (yet phonenumbers finds it of a
+    possible length: test data, Faker's ``phone_number``, numbers typed into forms), else 0."""
     text = value.strip()
-    number = digits(text)
-    if not 7 <= len(number) <= 15 or _NOT_PHONE_SHAPE.fullmatch(text):
-        return False
-    if not text.startswith(("+", "00")) and len(number) > 11:
-        return False  # national numbers are at most 11 digits; longer runs are ids or cards
+    ext = _PHONE_EXTENSION.search(text)
+    body = text[: ext.start()] if ext else text
+    number = digits(body)
+    if not 7 <= len(number) <= 15 or _NOT_PHONE_SHAPE.fullmatch(body):
+        return 0
+    international = body.startswith(("+", "00"))
+    if not international and len(number) > 11:
+        return 0  # national numbers are at most 11 digits; longer runs are ids or cards
     # A bare run of digits with no separator or "+" is as likely an order number as a phone.
-    if text.isdigit() and len(text) not in (10, 11):
-        return False
-    regions: tuple[str | None, ...] = (None,) if text.startswith(("+", "00")) else _PHONE_REGIONS
-    if text.startswith("00"):
+    if body.isdigit() and len(body) not in (10, 11):
+        return 0
+    regions: tuple[str | None, ...] = (None,) if international else _PHONE_REGIONS
+    if body.startswith("00"):
         text = "+" + text[2:]
+    possible = False
     for region in regions:
         try:
             parsed = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
             continue
+        if (parsed.extension or None) != (ext.group(1) if ext else None):
+            continue  # phonenumbers read the text otherwise
         if phonenumbers.is_valid_number(parsed):
-            return True
-    return False
+            return PHONE_VALID
+        possible = possible or (
+            parsed.country_code == 1 and phonenumbers.is_possible_number(parsed)
+        )
+    return PHONE_POSSIBLE if possible and _NANP_SHAPE.fullmatch(body) else 0
+
+
+def phone_number(value: str) -> bool:
+    return phone_kind(value) > 0
 
 
 def ip_address(value: str) -> bool:

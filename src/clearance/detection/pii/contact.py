@@ -6,7 +6,7 @@ import re
 
 from clearance.detection import validators as v
 from clearance.detection.detector import Severity
-from clearance.detection.pii._rule import BUSINESS_NUMBER_WORDS, pii
+from clearance.detection.pii._rule import BUSINESS_NUMBER_WORDS, in_decimal, pii
 
 
 def _url_refine(text: str, start: int, end: int) -> tuple[int, int, float] | None:
@@ -31,7 +31,7 @@ def _phone_refine(text: str, start: int, end: int) -> tuple[int, int, float] | N
     if end < len(text) and (text[end].isalpha() or text[end] in "-_/"):
         return None
     value = text[start:end]
-    if _DECIMAL.fullmatch(value) or _ISO_DATE.match(value):
+    if _DECIMAL.fullmatch(value) or _ISO_DATE.match(value) or in_decimal(text, start, end):
         return None
     if _HTTP_STATUS.search(text, max(0, start - 12), start):
         return None
@@ -43,8 +43,17 @@ def _phone_refine(text: str, start: int, end: int) -> tuple[int, int, float] | N
     # An explicit international prefix is strong evidence on its own: phonenumbers then validates
     # the number for its own country, without guessing a region. It also outranks a shorter id
     # (driver's licence, NHS number) that a context word lends to digits inside it.
+    kind = v.phone_kind(value)
+    if not kind:
+        return None
+    if kind == v.PHONE_POSSIBLE:
+        return start, end, 0.45  # a North American shape only: a phone column or word says more
     international = text.startswith("+", start) or text.startswith("00", start)
     return start, end, 0.85 if international else 0.65
+
+
+# The extension is part of the span: "705-489-6428x7954", "842.608.6164 ext. 12".
+_EXT = r"(?: ?(?:[xX]|[eE]xt\.?|[eE]xtension) ?\d{1,6})?\b"
 
 
 DETECTORS = (
@@ -63,11 +72,11 @@ DETECTORS = (
         "PHONE_NUMBER",
         (
             # Groups up to 8 digits: Dutch mobiles are written "+31 6 12345678".
-            r"\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,12}(?:[ .-]\d{1,8}){0,5}\b",
-            r"\(\d{2,4}\)[ .-]?\d{2,4}(?:[ .-]\d{2,6}){1,4}\b",
-            r"\b\d{1,5}(?:[ .-]\d{2,6}){2,5}\b",
-            r"\b\d{3,5}[ .-]\d{4,8}\b",
-            r"\b\d{10,11}\b",
+            r"\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,12}(?:[ .-]\d{1,8}){0,5}" + _EXT,
+            r"\(\d{2,4}\)[ .-]?\d{2,4}(?:[ .-]\d{2,6}){1,4}" + _EXT,
+            r"\b\d{1,5}(?:[ .-]\d{2,6}){2,5}" + _EXT,
+            r"\b\d{3,5}[ .-]\d{4,8}" + _EXT,
+            r"\b\d{10,11}" + _EXT,
         ),
         positives=(
             "call me at (212) 555-0187 tomorrow",
@@ -78,6 +87,11 @@ DETECTORS = (
             "+31 6 12368017",
             "1-702-873-0806",
             "WhatsApp +14155552671",
+            "705-489-6428x7954",
+            "(360)508-4207x89074",
+            "+1-977-427-0543x743",
+            "001-259-740-1522x92829",
+            "842.608.6164 ext. 12",
         ),
         negatives=(
             "order 100234567",
@@ -90,6 +104,8 @@ DETECTORS = (
             "kernel: [7337.382853] eth0 up",
             "ts=2025-10-25 04:11:09",
             '"GET / HTTP/1.1" 201 22724',
+            "ratio 0.4155552671",
+            "123-45-6789x12",
         ),
         score=0.65,
         validator=v.phone_number,

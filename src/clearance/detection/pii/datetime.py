@@ -48,6 +48,7 @@ DETECTORS = (
         negatives=("2024-13-45", "v1.2.3", "99/99/9999", "version 15.9.10", "may I ask"),
         score=0.85,
         validator=v.date_value,
+        whole_number=False,  # "12.05.2024" is one
         severity=Severity.LOW,
     ),
 )
