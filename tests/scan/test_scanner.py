@@ -104,3 +104,78 @@ def test_report_is_deterministic(tmp_path: Path) -> None:
     b = scan_paths([tmp_path / "d"]).model_dump_json()
     assert a == b
     assert json.loads(a)["summary"]["files_scanned"] == 4
+
+
+def test_faker_phone_column_is_a_phone_column(tmp_path: Path) -> None:
+    from faker import Faker
+
+    fake = Faker("en_US")
+    fake.seed_instance(20240501)
+    phones = [fake.phone_number() for _ in range(400)]
+    assert sum("x" in p for p in phones) > 50  # extensions, +1- and 001- prefixes among them
+    pl.DataFrame({"contact": phones, "n": list(range(400))}).write_csv(tmp_path / "p.csv")
+    report = scan_paths([tmp_path / "p.csv"])
+    (profile,) = [c for c in report.columns if c.column == "contact"]
+    assert profile.kind == "entity" and profile.entity == "PHONE_NUMBER"
+    assert profile.share >= 0.95
+
+
+def test_float_columns_hold_no_card_numbers(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(7)
+    ratios = [rng.random() for _ in range(500)] + [0.36227206271667]
+    big = [rng.uniform(1e15, 1e16) for _ in range(501)]
+    pl.DataFrame({"ratio": ratios, "amount": big}).write_csv(tmp_path / "f.csv")
+    pl.DataFrame({"ratio": ratios, "amount": big}).write_parquet(tmp_path / "f.parquet")
+    report = scan_paths([tmp_path / "f.csv", tmp_path / "f.parquet"])
+    assert [f for f in report.findings if f.entity == "CREDIT_CARD"] == []
+    assert {c.kind for c in report.columns} == {"other"}
+
+
+def test_street_names_after_people_are_no_person_column(tmp_path: Path) -> None:
+    from faker import Faker
+
+    fake = Faker("en_US")
+    fake.seed_instance(3)
+    streets = [fake.street_address() for _ in range(400)]
+    pl.DataFrame({"street_address": streets}).write_csv(tmp_path / "a.csv")
+    report = scan_paths([tmp_path / "a.csv"])
+    columns = [f for f in report.findings if f.scope == "column"]
+    assert [(f.entity, f.category) for f in columns] == [("LOCATION", "pii")]
+    assert columns[0].share is not None and columns[0].share >= 0.98
+
+
+def test_minor_values_of_another_kind_stay_counted(tmp_path: Path) -> None:
+    phones = ["+44 20 7946 0958"] * 5 + [f"+1 415 555 {2600 + i:04d}" for i in range(90)]
+    values = phones + ["ana.silva@example.org"] * 5
+    pl.DataFrame({"phone": values}).write_csv(tmp_path / "m.csv")
+    report = scan_paths([tmp_path / "m.csv"])
+    entities = {f.entity for f in report.findings if f.location.column == "phone"}
+    assert entities == {"PHONE_NUMBER", "EMAIL_ADDRESS"}
+
+
+def test_event_times_are_quasi_identifiers_and_birth_dates_stay_sensitive(
+    tmp_path: Path,
+) -> None:
+    stamps = [f"2024-05-{d:02d}T10:{d:02d}:00" for d in range(1, 29)]
+    days = [f"19{50 + d}-0{1 + d % 9}-{d:02d}" for d in range(1, 29)]
+    frame = {
+        "signup_ts": stamps,
+        "created_at": stamps,
+        "ts": stamps,
+        "dob": days,
+        "birth_date": days,
+        "date_of_birth": days,
+    }
+    pl.DataFrame(frame).write_csv(tmp_path / "t.csv")
+    report = scan_paths([tmp_path / "t.csv"])
+    kinds = {
+        f.location.column: (f.category, f.entity) for f in report.findings if f.scope == "column"
+    }
+    for column in ("signup_ts", "created_at", "ts"):
+        assert kinds[column] == ("quasi_identifier", "DATE_TIME"), column
+    for column in ("dob", "birth_date", "date_of_birth"):
+        assert kinds[column] == ("pii", "DATE_TIME"), column
+    pii = [f for f in report.findings if f.category == "pii"]
+    assert {f.location.column for f in pii} == {"dob", "birth_date", "date_of_birth"}

@@ -11,23 +11,30 @@ import re
 
 import polars as pl
 
+from clearance.scan.column_names import normalise
+
+# Whole tokens of the normalised name, as the scan's name hints (``clearance.scan.column_names``):
+# "city" is no place in "capacity", "region" none in "regional_sales".
 _QI_NAMES: tuple[tuple[str, str], ...] = (
-    (r"zip|post_?code|postal", "postcode"),
-    (r"birth|dob|^age$|^age_|_age$", "date of birth / age"),
-    (r"gender|^sex$", "gender"),
-    (r"city|town|county|^state$|region|district|municipality", "place"),
-    (r"job|occupation|profession|employer|^title$", "occupation"),
-    (r"marital|civil_status", "marital status"),
+    (r"zip(_?code)?|post_?code|postal(_?code)?", "postcode"),
+    (
+        r"birth(_?(date|day|year|place))?|dob|date_?of_?birth|year_?of_?birth|age(_?group)?",
+        "date of birth / age",
+    ),
+    (r"gender|sex", "gender"),
+    (r"city|(home_?)?town|county|^state$|region|district|municipality", "place"),
+    (r"job(_?title)?|occupation|profession|employer|^title$", "occupation"),
+    (r"marital(_?status)?|civil_?status", "marital status"),
     (r"nationality|citizenship", "nationality"),
-    (r"^race$|ethnic", "ethnic origin"),
-    (r"education|degree", "education"),
+    (r"^race$|ethnic[a-z]*", "ethnic origin"),
+    (r"education(al)?|degree", "education"),
 )
-_COMPILED = tuple((re.compile(p), kind) for p, kind in _QI_NAMES)
+_COMPILED = tuple((re.compile(rf"(?:^|_)(?:{p})(?![a-z0-9])"), kind) for p, kind in _QI_NAMES)
 _NOT_QI = re.compile(r"(^|_)(id|at|ts|updated|created)$|timestamp|_time$")
 
 
 def qi_kind(column: str) -> str | None:
-    norm = re.sub(r"[^a-z0-9]+", "_", column.lower()).strip("_")
+    norm = normalise(column)
     if _NOT_QI.search(norm):
         return None
     for pattern, kind in _COMPILED:

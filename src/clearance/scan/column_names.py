@@ -4,23 +4,40 @@ from __future__ import annotations
 
 import re
 
+# Each pattern matches whole tokens of the normalised name (see :func:`normalise`): it must start
+# at a token and end at one, so "cell" is no hint in "cancellation_policy" nor "city" in
+# "capacity". Names written as one word ("phonenumber", "zipcode", "firstname") are spelled out.
 _HINTS: tuple[tuple[str, str], ...] = (
-    (r"e_?mail", "EMAIL_ADDRESS"),
-    (r"phone|mobile|cell|tel(ephone)?$|fax|msisdn", "PHONE_NUMBER"),
-    (r"ssn|social_?security", "US_SSN"),
-    (r"card_?(number|no|num)?$|cc_?(number|num)|pan$|credit_?card", "CREDIT_CARD"),
+    (r"e_?mails?(_?addr(ess)?(es)?)?", "EMAIL_ADDRESS"),
+    (
+        r"((cell|mobile|home|work|contact|tele)_?)?phones?(_?(numbers?|no|num|nr))?"
+        r"|mobile(_?(number|no|num))?|cell|tel(ephone)?(_?(number|no|num))?|fax|msisdn",
+        "PHONE_NUMBER",
+    ),
+    (r"ssn|social_?security(_?(number|no|num))?", "US_SSN"),
+    (
+        r"card(_?(number|no|num))?$|cc_?(number|num|no)|pan$|credit_?card(_?(number|no|num))?",
+        "CREDIT_CARD",
+    ),
     (r"iban", "IBAN_CODE"),
-    (r"ip(_?addr(ess)?)?$|client_?ip|remote_?addr", "IP_ADDRESS"),
+    (r"ip(_?v?[46])?(_?addr(ess)?)?$|client_?ip|remote_?addr", "IP_ADDRESS"),
     (r"mac(_?addr(ess)?)?$", "MAC_ADDRESS"),
     (r"(first|last|full|given|family|sur|user|customer|display)_?name$|^name$", "PERSON"),
-    (r"address|street|city|town|zip|postcode|postal", "LOCATION"),
-    (r"dob|birth|born|date|time|_at$|timestamp", "DATE_TIME"),
+    (
+        r"(street_?|home_?|billing_?|shipping_?|mailing_?|postal_?)?addr(ess)?(es)?"
+        r"|street|city|town|zip(_?code)?|post_?code|postal(_?code)?",
+        "LOCATION",
+    ),
+    (
+        r"dob|birth(_?date|day)?|born(_?on)?|date(_?of_?birth|time)?|time(stamp)?|at$|ts$",
+        "DATE_TIME",
+    ),
     (r"passport", "US_PASSPORT"),
-    (r"licen[cs]e", "US_DRIVER_LICENSE"),
-    (r"url|link|website", "URL"),
-    (r"token|secret|api_?key|password|passwd|credential", "SECRET"),
+    (r"licen[cs]es?", "US_DRIVER_LICENSE"),
+    (r"urls?|links?|website", "URL"),
+    (r"tokens?|secrets?|api_?keys?|passwords?|passwd|credentials?", "SECRET"),
 )
-_COMPILED = tuple((re.compile(p), e) for p, e in _HINTS)
+_COMPILED = tuple((re.compile(rf"(?:^|_)(?:{p})(?![a-z0-9])"), e) for p, e in _HINTS)
 
 # GDPR Art. 9 special categories. Checked first because some of these names contain a shorter
 # hint above ("ethni-city" is not a city, "union_members-hip" is not an IP address, "sickle_cell"
@@ -52,14 +69,41 @@ _SPECIAL_HINTS: tuple[tuple[str, str], ...] = (
         "GENETIC_DATA",
     ),
 )
-_SPECIAL = tuple((re.compile(p), e) for p, e in _SPECIAL_HINTS)
+# Special-category patterns are word stems ("diagnos", "religio"): they start at a token.
+_SPECIAL = tuple((re.compile(rf"(?:^|_)(?:{p})"), e) for p, e in _SPECIAL_HINTS)
 # A date, id, link or key about a special-category attribute is that kind of column first.
 _SPECIAL_SKIP = re.compile(r"(^|_)(date|time|at|on|id|ids|url|link|token|key|count|by)$")
 SPECIAL_CATEGORY_ENTITIES = frozenset(e for _, e in _SPECIAL_HINTS)
 
 
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])")
+_BIRTH = re.compile(r"(?:^|_)(?:dob|birth(_?date|day)?|born(_?on)?|date_?of_?birth)(?![a-z0-9])")
+
+
+def tokens(column: str) -> list[str]:
+    """The lower-case words of a column name in snake_case, camelCase, kebab-case or spaces;
+    digits are a token of their own (``addressLine1`` -> address, line, 1)."""
+    return [t for t in re.split(r"[^a-z0-9]+", _CAMEL.sub("_", column).lower()) if t]
+
+
+def normalise(column: str) -> str:
+    """The tokens of ``column`` joined by ``_``: what the name patterns are matched against."""
+    return "_".join(tokens(column))
+
+
+def matches_tokens(pattern: re.Pattern[str], column: str) -> bool:
+    """Whether ``pattern`` (written for :func:`normalise`'s form, anchored at tokens) matches."""
+    return pattern.search(normalise(column)) is not None
+
+
+def is_birth_date(column: str) -> bool:
+    """A name that says date of birth (``dob``, ``birth_date``, ``DateOfBirth``): a sensitive
+    date, unlike an event time (``created_at``, ``signup_ts``)."""
+    return matches_tokens(_BIRTH, column)
+
+
 def name_hint(column: str) -> str | None:
-    norm = re.sub(r"[^a-z0-9]+", "_", column.lower()).strip("_")
+    norm = normalise(column)
     if not _SPECIAL_SKIP.search(norm):
         for pattern, entity in _SPECIAL:
             if pattern.search(norm):

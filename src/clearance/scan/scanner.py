@@ -9,6 +9,7 @@ the scan: it is listed in ``skipped`` with the reason.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,16 +27,34 @@ from clearance.privacy import Fingerprinter, mask
 from clearance.reports.models import (
     ColumnProfile,
     Finding,
+    FindingCategory,
     Location,
     ScanReport,
     ScanSummary,
     SkippedInput,
 )
 from clearance.scan import readers
-from clearance.scan.column_names import SPECIAL_CATEGORY_ENTITIES, name_hint
+from clearance.scan.column_names import SPECIAL_CATEGORY_ENTITIES, is_birth_date, name_hint
 from clearance.scan.remediation import advice, fix_for
 
 ProgressFn = Callable[[str, int], None]
+
+_TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}")
+EVENT_TIME_ADVICE = (
+    "An event time (sign-up, order, log time) identifies no one alone but singles people out "
+    "with other quasi-identifiers; generalise it (day, week, month) before sharing, and keep "
+    "it only as long as the purpose needs (clearance remediation: generalize)."
+)
+
+
+def _event_time(column: str, hint: str | None, value: str) -> bool:
+    """A DATE_TIME column that records when something happened (``created_at``, ``signup_ts``,
+    values with a time of day), not a date of birth (``dob``, ``birth_date``): a
+    quasi-identifier, not a direct one. An unnamed column of plain dates may be birth dates
+    and stays sensitive."""
+    if is_birth_date(column):
+        return False
+    return hint == "DATE_TIME" or _TIME_OF_DAY.search(value) is not None
 
 
 @dataclass(frozen=True)
@@ -51,6 +70,9 @@ class ScanOptions:
     validate_limit: int | None = 20_000
     pattern_trust: float = 0.98
     coverage: float = 0.6  # share of a cell's characters the entity must cover
+    # ... and a minor type of an entity column (e-mails among phones): a value of another kind,
+    # not a piece of the column's values (a person's name in "1027 Jonathan Spring").
+    minor_coverage: float = 0.9
 
 
 @dataclass
@@ -184,7 +206,11 @@ def _classify(
     if rules:
         state.kind = "entity"
         # Minor types sharing the column (a phone column with a few e-mails) stay counted.
-        state.entity_rules = rules | {r for r, n in per_rule.items() if n / len(nonempty) >= 0.02}
+        state.entity_rules = rules | {
+            r
+            for r, n in per_rule.items()
+            if n / len(nonempty) >= 0.02 and covered[r] / n >= opts.minor_coverage
+        }
         return
     avg_len = sum(len(v) for v in nonempty) / len(nonempty)
     spaced = sum(" " in v.strip() for v in nonempty) / len(nonempty)
@@ -368,12 +394,14 @@ class Scanner:
             confidence = min(
                 0.99, value_conf * (0.5 + share / 2) + (0.1 if hint == m.entity else 0)
             )
+            event = m.entity == "DATE_TIME" and _event_time(state.name, hint, m.value)
+            category: FindingCategory = "quasi_identifier" if event else m.category
             self.column_findings.append(
                 Finding(
                     rule=rule,
-                    category=m.category,
+                    category=category,
                     entity=m.entity,
-                    severity=m.severity,
+                    severity=Severity.INFO if event else m.severity,
                     scope="column",
                     location=Location(file=file, table=state.table, column=state.name, row=row),
                     count=n,
@@ -381,9 +409,11 @@ class Scanner:
                     preview=mask(m.value, m.entity, m.category),
                     fingerprint=self.fp.of(rule, f"column\x00{file}\x00{state.name}"),
                     score=round(confidence, 4),
-                    remediation=advice(m.category, m.entity, "column"),
-                    fix=fix_for(m.category, "column"),
-                    controls=controls_for(m.category),
+                    remediation=EVENT_TIME_ADVICE
+                    if event
+                    else advice(m.category, m.entity, "column"),
+                    fix="generalize" if event else fix_for(m.category, "column"),
+                    controls=controls_for(category),
                 )
             )
             if share > best_share:

@@ -9,11 +9,13 @@ from clearance.detection.pii import lexicons
 from clearance.detection.pii._rule import pii
 
 _CAP = r"[A-Z][a-zà-ÿ]+"
-# USPS Publication 28 suffixes most seen in addresses, and European street words.
+# USPS Publication 28 street suffixes (every primary name: Faker's en_US list is the same), and
+# European street words.
 _SUFFIX = (
     "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|"
     "Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Crescent|Close|Row|Alley|Bypass|"
-    "Causeway|Center|Centers|Commons?|Corners?|Courts|Coves?|Creek|Crossing|Crossroad|Curve|Dale|Dam|"
+    "Branch|Bridge|Brooks?|Burgs?|Camp|Canyon|Cape|Circles|Cliffs?|Club|Course|Crest|Parkways|Rue|"
+    "Via|Causeway|Center|Centers|Commons?|Corners?|Courts|Coves?|Creek|Crossing|Crossroad|Curve|Dale|Dam|"
     "Divide|Drives|Estates?|Expressway|Extensions?|Falls?|Ferry|Fields?|Flats?|Fords?|Forest|Forges?|"
     "Forks?|Fort|Freeway|Gardens?|Gateway|Glens?|Greens?|Groves?|Harbors?|Haven|Heights|Highway|"
     "Hills?|Hollow|Inlet|Islands?|Isle|Junctions?|Keys?|Knolls?|Lakes?|Land|Landing|Lights?|Loaf|"
@@ -78,8 +80,10 @@ DETECTORS = (
             "4 Privet Drive, Little Whinging",
             "Hauptstraße 12, 10115 Berlin",
             "221B Baker Street",
+            "33670 Stephanie Camp",
+            "18259 Peters Rue Apt. 774",
         ),
-        negatives=("order 12 items", "3 Great Products", "version 2 Road map"),
+        negatives=("order 12 items", "3 Great Products", "version 2 Road map", "5 Via"),
         score=0.85,
         severity=Severity.MEDIUM,
     ),
