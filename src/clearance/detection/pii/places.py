@@ -9,6 +9,13 @@ from clearance.detection.pii import lexicons
 from clearance.detection.pii._rule import pii
 
 _CAP = r"[A-Z][a-zà-ÿ]+"
+# A capitalised word of any Latin script ("Århus", "Évora", "Wałbrzych"), and a run of them
+# with the particles of place names between ("Santiago del Estero", "Frankfurt am Main").
+_PCAP = r"[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿĀ-ſ]+"
+_PLACE_RUN = (
+    rf"{_PCAP}(?:(?:[ -](?:de|del|da|do|dos|das|di|du|des|la|le|el|am|upon|sur)){{0,2}}"
+    rf"[ -]{_PCAP}){{0,3}}"
+)
 # USPS Publication 28 street suffixes (every primary name: Faker's en_US list is the same), and
 # European street words.
 _SUFFIX = (
@@ -27,16 +34,25 @@ _SUFFIX = (
     "Walks?|Wall|Ways|Wells?|"
     "Strasse|Straße|Str|Weg|Platz|Allee|Gasse|straat|laan|gatan|vej"
 )
-_ADDRESS = (
+_STREET = (
     rf"\b\d{{1,5}}[A-Za-z]?[ ]+(?:{_CAP}[ ]+){{1,3}}(?:{_SUFFIX})\b\.?"
     rf"(?:,?[ ]+(?:Apt|Apartment|Suite|Ste|Unit|Flat|#)\.?[ ]*[A-Za-z0-9-]{{1,6}})?"
-    rf"(?:,[ ]*{_CAP}(?:[ ]+{_CAP}){{0,2}}(?:,?[ ]+[A-Z]{{2}}[ ]+\d{{5}}(?:-\d{{4}})?)?)?"
 )
-_EURO_ADDRESS = (
-    rf"\b(?:{_CAP}(?:straße|strasse|weg|platz|allee|gasse|straat|laan|gatan|vej))[ ]+\d{{1,4}}[a-z]?"
-    rf"(?:,[ ]*\d{{4,5}}[ ]+{_CAP})?"
+_EURO_STREET = rf"\b(?:{_CAP}(?:straße|strasse|weg|platz|allee|gasse|straat|laan|gatan|vej))[ ]+\d{{1,4}}[a-z]?"
+# Street type first, then the name and the number: "Avenida Jose Manuel Escolano 28", "Piazza
+# Gianmarco 52", "Rue de la Paix 3"; and "127 chemin Bernard", "4 rue des Lilas".
+_ROMANCE_STREET = (
+    r"\b(?:Avenida|Calle|Carrer|Paseo|Plaza|Rua|Via|Viale|Piazza|Corso|Largo|Rue|Chemin|"
+    r"Impasse|Quai)[ ]+(?:(?:de|del|della|di|du|des|la|le|da|do|dos)[ ]+){0,2}"
+    rf"{_CAP}(?:[ ]+{_CAP}){{0,3}},?[ ]+\d{{1,4}}\b"
 )
-_TOKEN = re.compile(r"[A-Z][\wà-ÿ'’-]*")
+_ROMANCE_NUMBER_FIRST = (
+    r"\b\d{1,4},?[ ]+(?:rue|avenue|boulevard|chemin|place|impasse|allée|quai|calle|via|rua)[ ]+"
+    rf"(?:(?:de|du|des|la|le|del|della|da|do)[ ]+){{0,2}}{_CAP}(?:[ ]+{_CAP}){{0,3}}"
+)
+# The city after a street address is a span of its own (the street and the city are two places).
+_CITY_AFTER = rf",[ ]*(?:\d{{4,5}}[ ]+)?(?P<value>{_PCAP}(?:[ -]{_PCAP}){{0,2}})"
+_TOKEN = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]*")
 
 
 def _best_place(text: str, start: int, end: int, major_only: bool) -> tuple[int, int, bool] | None:
@@ -45,15 +61,27 @@ def _best_place(text: str, start: int, end: int, major_only: bool) -> tuple[int,
     span = text[start:end]
     if " " not in span and "-" not in span and "'" not in span and "’" not in span:
         # one word (most candidates: "The", "Thanks"): one lookup, no tokenizing
-        name = span.lower()
+        name = lexicons.fold(span)
         return (start, end, name in lex.major) if name in pool else None
     toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
     for i in range(len(toks)):
         for j in range(min(len(toks), i + lex.max_words), i, -1):
-            name = text[toks[i][1] : toks[j - 1][2]].lower()
+            name = lexicons.fold(text[toks[i][1] : toks[j - 1][2]])
             if name in pool:
                 return toks[i][1], toks[j - 1][2], name in lex.major
     return None
+
+
+# Phrases that say a place follows even when its name is also an English word ("I live in
+# Reading", "moved to Bath"); after a bare "in", "to" or "at" such a name is taken for the word.
+_STRONG_BEFORE = re.compile(
+    r"(?i:live in|living in|lives in|lived in|based in|moved to|move to|moving to|relocated to|"
+    r"born in|grew up in|located in|headquartered in|flew to|fly to|flying to|trip to|"
+    r"travel(?:l?ed)? to)[ ]+$"
+)
+# Context words that also come before a person ("gave it to Savannah", "thanks to Jackson at",
+# "a gift from Florence"): a place that is also a given name needs more after them.
+_PERSON_TOO = re.compile(r"(?i:to|at|from)[ ]+$")
 
 
 def _refine_context(text: str, start: int, end: int) -> tuple[int, int, float] | None:
@@ -61,7 +89,47 @@ def _refine_context(text: str, start: int, end: int) -> tuple[int, int, float] |
     if found is None:
         return None
     s, e, major = found
+    name = lexicons.fold(text[s:e])
+    if name in lexicons.places().ambiguous or (
+        name in lexicons.names().first and _PERSON_TOO.search(text, max(0, s - 6), s)
+    ):
+        if not _STRONG_BEFORE.search(text, max(0, s - 24), s):
+            return None
     return s, e, 0.85 if major else 0.75
+
+
+def _refine_facility(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+    """The place of a store or office ("the Omaha store"): the whole name must be a place,
+    and not one that is also a word or a brand ("the Orange store")."""
+    found = _best_place(text, start, end, major_only=False)
+    if found is None or (found[0], found[1]) != (start, end):
+        return None
+    if lexicons.fold(text[start:end]) in lexicons.places().ambiguous:
+        return None
+    return start, end, 0.85 if found[2] else 0.75
+
+
+_ROMANCE_FIRST = re.compile(
+    r"(?:Avenida|Calle|Carrer|Paseo|Plaza|Rua|Via|Viale|Piazza|Corso|Largo|Rue|Chemin|Impasse|Quai)"
+    r"[ ]+(?:(?:de|del|della|di|du|des|la|le|da|do|dos)[ ]+){0,2}([A-Z][a-zà-ÿ]+)"
+)
+
+
+def _refine_street(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+    """A street written type first ("Via Roma 12") is named after a person or a place: "Via
+    Email 2" is no street."""
+    m = _ROMANCE_FIRST.match(text, start, end)
+    if m is not None:
+        word = lexicons.fold(m.group(1))
+        if word not in lexicons.names().any_name and word not in lexicons.places().places:
+            return None
+    return start, end, 0.85
+
+
+def _refine_city_after_street(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+    """The city named after a street address: any capitalised name, towns the gazetteer does
+    not list included."""
+    return start, end, 0.8
 
 
 def _refine_major(text: str, start: int, end: int) -> tuple[int, int, float] | None:
@@ -73,7 +141,8 @@ DETECTORS = (
     pii(
         "street-address",
         "LOCATION",
-        (_ADDRESS, _EURO_ADDRESS),
+        (_STREET, _EURO_STREET, _ROMANCE_STREET, _ROMANCE_NUMBER_FIRST),
+        refine=_refine_street,
         positives=(
             "ship to 742 Evergreen Terrace, Springfield",
             "1600 Pennsylvania Avenue NW",
@@ -82,10 +151,39 @@ DETECTORS = (
             "221B Baker Street",
             "33670 Stephanie Camp",
             "18259 Peters Rue Apt. 774",
+            "Avenida Jose Manuel Escolano 28",
+            "Piazza Gianmarco 52",
+            "127 chemin Bernard",
         ),
-        negatives=("order 12 items", "3 Great Products", "version 2 Road map", "5 Via"),
+        negatives=(
+            "order 12 items",
+            "3 Great Products",
+            "version 2 Road map",
+            "5 Via",
+            "Via Email 2",
+        ),
         score=0.85,
         severity=Severity.MEDIUM,
+    ),
+    pii(
+        "address-city",
+        "LOCATION",
+        tuple(
+            street + _CITY_AFTER
+            for street in (_STREET, _EURO_STREET, _ROMANCE_STREET, _ROMANCE_NUMBER_FIRST)
+        ),
+        positives=(
+            "ship to 742 Evergreen Terrace, Springfield",
+            "4 Privet Drive, Little Whinging",
+            "Hauptstraße 12, 10115 Berlin",
+            "Loosgasse 32, Toulouse",
+            "Piazza Gianmarco 52, Marseille",
+        ),
+        negatives=("742 Evergreen Terrace, and then", "Springfield, IL", "12 items, Berlin"),
+        score=0.8,
+        refine=_refine_city_after_street,
+        severity=Severity.MEDIUM,
+        description="The city written after a street address, as a span of its own.",
     ),
     pii(
         "city-state-zip",
@@ -99,12 +197,48 @@ DETECTORS = (
     pii(
         "place-in-context",
         "LOCATION",
-        rf"(?:(?i:live in|living in|based in|moved to|move to|ship to|shipped to|deliver to|delivered to|in|from|to|at|near|visiting|around|outside))[ ]+(?P<value>{_CAP}(?:[ -]{_CAP}){{0,3}})",
-        positives=("I live in Toronto", "shipped from Rotterdam", "we moved to Porto Alegre"),
-        negatives=("in Great shape", "from Amazon", "to Whom it may concern"),
+        rf"(?:(?i:live in|living in|based in|moved to|move to|ship to|shipped to|deliver to|delivered to|in|from|to|at|near|via|visit|visited|visiting|across|towards?|around|outside))[ ]+(?P<value>{_PLACE_RUN})",
+        positives=(
+            "I live in Toronto",
+            "shipped from Rotterdam",
+            "we moved to Porto Alegre",
+            "moved to Leeds last year",
+            "flew back to Zürich",
+            "shipped to Bangalore",
+            "I live in Reading",
+            "grew up in Santiago del Estero",
+            "a week in Wałbrzych",
+        ),
+        negatives=(
+            "in Great shape",
+            "from Amazon",
+            "to Whom it may concern",
+            "I was in Reading mode",
+            "sent to Mobile support",
+            "I gave the charger to Savannah yesterday",
+            "thanks to Jackson at the desk",
+        ),
         score=0.75,
         refine=_refine_context,
         severity=Severity.LOW,
+    ),
+    pii(
+        "place-facility",
+        "LOCATION",
+        rf"\b(?i:the|our|your|their|my)[ ]+(?P<value>{_PLACE_RUN})[ ]+"
+        r"(?i:store|shop|branch|office|outlet|warehouse|depot|showroom|location|site|plant|"
+        r"factory|campus|hq|headquarters|airport|station|clinic|hospital|team)s?\b",
+        positives=(
+            "thanks to Jane from the Omaha store",
+            "My colleague from the Leipzig office",
+            "Purchased at the São Paulo branch",
+            "our Leeds warehouse",
+        ),
+        negatives=("the Apple store", "the Orange shop", "the Customer Support team"),
+        score=0.75,
+        refine=_refine_facility,
+        severity=Severity.LOW,
+        description="A city named as the place of a store, office or branch.",
     ),
     pii(
         "place-major",
