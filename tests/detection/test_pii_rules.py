@@ -131,3 +131,29 @@ def test_every_card_network_length_is_found(number: str) -> None:
 def test_digits_of_a_decimal_number_are_no_identifier(text: str) -> None:
     numeric = {"CREDIT_CARD", "PHONE_NUMBER", "ABA_ROUTING_NUMBER", "US_BANK_NUMBER"}
     assert [m.entity for m in ENGINE.detect(text) if m.entity in numeric] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("thanks to Jane from the Omaha store", ["Omaha"]),
+        ("moved to Leeds last year", ["Leeds"]),
+        ("My colleague from the Leipzig office called", ["Leipzig"]),
+        ("Shipped to Bangalore faster than promised.", ["Bangalore"]),
+        ("I moved from Cork to Montreal last May", ["Cork", "Montreal"]),
+        ("She grew up in Santiago del Estero.", ["Santiago del Estero"]),
+        (
+            "The courier left it at 4846 High Terrace, Zaragoza today",
+            ["4846 High Terrace", "Zaragoza"],
+        ),
+        ("I live in Reading now", ["Reading"]),
+        ("I was reading in Bath mode", []),
+        ("I gave the spare charger to Savannah yesterday.", []),
+        ("Thanks to Jackson at the front desk.", []),
+        ("We bought it at the Apple store.", []),
+        ("Nice to meet you, sent to Mobile support.", []),
+    ],
+)
+def test_places_in_running_text(text: str, places: list[str]) -> None:
+    found = [text[m.start : m.end] for m in ENGINE.detect(text) if m.entity == "LOCATION"]
+    assert found == places
