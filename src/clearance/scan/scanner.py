@@ -3,8 +3,9 @@
 Structured files are read in batches. Each column is first classified on a probe of its first
 rows: an *entity column* (most cells are one value of one type, e.g. ``email``) is then counted
 with only the detectors that fired in the probe; free-text and other columns go through the whole
-engine span by span. Text and source files are scanned line by line. One bad file never stops
-the scan: it is listed in ``skipped`` with the reason.
+engine span by span. Text and source files are scanned line by line, and rules that span lines
+(private keys) on whole chunks of them. One bad file never stops the scan: it is listed in
+``skipped`` with the reason.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from clearance.reports.models import (
 from clearance.scan import readers
 from clearance.scan.column_names import SPECIAL_CATEGORY_ENTITIES, name_hint
 from clearance.scan.remediation import advice, fix_for
+from clearance.scan.text import TextDetector
 
 ProgressFn = Callable[[str, int], None]
 
@@ -210,25 +212,31 @@ class Scanner:
         self.warnings: list[str] = []
         self.rows = 0
         self.files = 0
+        self._text: TextDetector | None = None
 
     def _tick(self, label: str, n: int) -> None:
         if self.progress is not None:
             self.progress(label, n)
 
     def scan_text(self, path: Path) -> None:
-        doc = readers.read_text(path)
-        if doc.replaced_bytes:
+        """A text file, read in chunks (memory bounded by the chunk, not the file): rules that
+        span lines (private keys) on whole chunks, the others line by line
+        (:class:`clearance.scan.text.TextDetector`). A match is located on the line where it
+        starts."""
+        info = readers.check_text(path)  # InputError: binary, empty, unreadable, huge lines
+        if info.replaced_bytes:
             self.warnings.append(f"{path}: not valid UTF-8; undecodable bytes were replaced")
         name = str(path)
-        chunk = 20_000
-        for lo in range(0, len(doc.lines), chunk):
-            lines = doc.lines[lo : lo + chunk]
-            for offset, ms in enumerate(self.engine.detect_batch(lines)):
+        if self._text is None or self._text.engine is not self.engine:
+            self._text = TextDetector(self.engine)
+        for chunk, per_line in self._text.chunks(readers.text_chunks(path)):
+            for offset, ms in enumerate(per_line):
                 for m in ms:
-                    loc = Location(file=name, line=lo + offset + 1, start=m.start, end=m.end)
+                    line = chunk.first_line + offset
+                    loc = Location(file=name, line=line, start=m.start, end=m.end)
                     self.found.add(name, None, m, loc)
-            self.rows += len(lines)
-            self._tick(name, len(lines))
+            self.rows += len(chunk.lines)
+            self._tick(name, len(chunk.lines))
 
     def scan_table(self, path: Path, kind: readers.Kind) -> None:
         batches = readers.table_batches(path, kind, self.opts.batch_rows, self.opts.sample)
