@@ -10,7 +10,7 @@ engine span by span. Text and source files are scanned line by line, and rules t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.errors import InputError
 from clearance.governance.controls import controls_for
-from clearance.privacy import Fingerprinter, mask
+from clearance.privacy import Fingerprinter, mask, mask_name
 from clearance.reports.models import (
     ColumnProfile,
     Finding,
@@ -256,16 +256,34 @@ class Scanner:
 
     def _scan_batches(self, name: str, table: str | None, batches: Iterable[pl.DataFrame]) -> None:
         states: dict[str, _ColumnState] = {}
+        shown: dict[str, str] = {}
         row_base = 0
         for batch in batches:
+            if set(batch.columns) - set(shown):
+                shown = self.scan_column_names(name, table, batch.columns, shown)
             for column in batch.columns:
-                state = states.setdefault(column, _ColumnState(column, table))
+                state = states.setdefault(column, _ColumnState(shown[column], table))
                 self._scan_column(name, state, batch[column], row_base)
             row_base += batch.height
             self._tick(name, batch.height)
         self.rows += row_base
         for state in states.values():
             self._finish_column(name, state)
+
+    def scan_column_names(
+        self, file: str, table: str | None, columns: Sequence[str], shown: dict[str, str]
+    ) -> dict[str, str]:
+        """Column names (object keys) are data too: a headerless CSV's first row, a JSON object
+        keyed by e-mail addresses. Each new name goes through the engine; a match is a finding
+        located at the column header (``column`` and ``start``/``end`` in the name, no ``row``)
+        and the name is shown masked everywhere (:func:`safe_column_names`)."""
+        new = [c for c in columns if c not in shown]
+        names, matches = safe_column_names(self.engine, new, taken=set(shown.values()))
+        for display, ms in zip(names, matches, strict=True):
+            for m in ms:
+                loc = Location(file=file, table=table, column=display, start=m.start, end=m.end)
+                self.found.add(file, display, m, loc)
+        return {**shown, **dict(zip(new, names, strict=True))}
 
     def _scan_column(self, file: str, state: _ColumnState, series: pl.Series, base: int) -> None:
         # Distinct values with their count and first row, computed in Rust: Python then works
@@ -427,6 +445,12 @@ class Scanner:
             if hint in SPECIAL_CATEGORY_ENTITIES
             else "pii"
         )
+        # --entities and --threshold apply to name findings as to every other (score 0.5)
+        wanted = {d.entity for d in self.engine.registry}
+        if category == "secret" and any(d.category == "secret" for d in self.engine.registry):
+            wanted.add(hint)
+        if hint not in wanted or self.engine.threshold > 0.5:
+            return
         self.column_findings.append(
             Finding(
                 rule="column-name",
@@ -501,6 +525,28 @@ class Scanner:
         )
 
 
+def safe_column_names(
+    engine: Engine, names: Sequence[str], taken: set[str] | None = None
+) -> tuple[list[str], list[list[Match]]]:
+    """Names to show for ``names`` (column names, object keys) and the engine's matches in
+    each. A name with a match is masked (:func:`clearance.privacy.mask_name`), control
+    characters are escaped in every name, and a shown name that would clash with another gets
+    ``#2``, ``#3``. The scan and the audit both show column names only through this."""
+    matches = engine.detect_batch(list(names)) if names else []
+    used = set(taken or ()) | {n for n, ms in zip(names, matches, strict=True) if not ms}
+    out: list[str] = []
+    for name, ms in zip(names, matches, strict=True):
+        shown = mask_name(name, [(m.start, m.end, m.entity, m.category) for m in ms])
+        if shown != name:
+            base, k = shown, 1
+            while shown in used:
+                k += 1
+                shown = f"{base}#{k}"
+        used.add(shown)
+        out.append(shown)
+    return out, matches
+
+
 def scan_paths(
     paths: Iterable[Path | str],
     engine: Engine | None = None,
@@ -525,4 +571,4 @@ def scan_paths(
     return scanner.report()
 
 
-__all__ = ["Category", "ScanOptions", "Scanner", "Severity", "scan_paths"]
+__all__ = ["Category", "ScanOptions", "Scanner", "Severity", "safe_column_names", "scan_paths"]
