@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,14 +36,24 @@ MAX_LINE_CHARS = 1_000_000
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files under ``paths`` in a stable order, and (path, reason) for those that do not exist."""
+    """Files under ``paths`` in a stable order, and (path, reason) for what could not be
+    listed: a path that does not exist, a folder inside the tree that cannot be read (its files
+    would otherwise be missing without a word)."""
     files: list[Path] = []
     missing: list[tuple[str, str]] = []
+
+    def unreadable(exc: OSError) -> None:
+        where = exc.filename if exc.filename is not None else "?"
+        reason = exc.strerror or type(exc).__name__
+        missing.append((str(where), f"cannot read folder: {reason}; its files were not scanned"))
+
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not (set(child.relative_to(path).parts[:-1]) & _SKIP_DIRS):
-                    files.append(child)
+            found: list[Path] = []
+            for folder, dirs, names in os.walk(path, onerror=unreadable):
+                dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
+                found += [Path(folder, n) for n in names if Path(folder, n).is_file()]
+            files += sorted(found)
         elif path.is_file():
             files.append(path)
         else:
@@ -233,12 +244,19 @@ def table_batches(
             raise InputError(str(path), "no rows")
     except InputError:
         raise
+    except RecursionError:
+        raise InputError(str(path), f"cannot parse as {kind.upper()}: nested too deeply") from None
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
         raise InputError(str(path), f"cannot parse as {kind.upper()}: {_one_line(exc)}") from None
 
 
 def _read_json(path: Path) -> pl.DataFrame:
-    data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+    """Records of a JSON file. Nesting depth is data: a file nested deeper than Python's
+    parser recurses (100,000 arrays) is a ``ValueError`` naming the reason, not a crash."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+    except RecursionError:
+        raise ValueError("JSON nested too deeply to parse") from None
     if isinstance(data, dict):
         records = next((v for v in data.values() if isinstance(v, list)), [data])
     elif isinstance(data, list):
