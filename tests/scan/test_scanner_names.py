@@ -60,6 +60,8 @@ def test_no_output_of_scan_or_audit_prints_a_name_raw(tmp_path: Path) -> None:
         result = runner.invoke(app, ["scan", str(data), "--format", fmt])
         assert result.exit_code == 0, result.output
         _assert_clean(result.stdout + result.stderr, f"scan --format {fmt}")
+        if fmt in ("terminal", "markdown"):
+            assert "header of column j***@e***.com" in " ".join(result.stdout.split())
     report = out / "scan.json"
     result = runner.invoke(app, ["scan", str(data), "-f", "json", "-o", str(report)])
     _assert_clean(result.stderr + report.read_text(), "scan -o (terminal summary on stderr)")
