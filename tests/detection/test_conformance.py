@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 
 import polars as pl
@@ -25,6 +26,9 @@ from clearance.detection.engine import (
     resolve_overlaps,
 )
 from clearance.detection.registry import Registry, default_registry
+from clearance.llm.inventory import CATEGORIES, build_inventory
+from clearance.privacy import Fingerprinter
+from clearance.scan import ScanOptions, scan_paths
 
 DETECTORS = list(default_registry())
 IDS = [d.id for d in DETECTORS]
@@ -300,3 +304,131 @@ def test_an_accented_batch_is_gated_with_unicode_boundaries() -> None:
     texts += [f"Café {d.positives[0]}\u200d" for d in DETECTORS]  # a joiner right after it
     assert _python_rows(pl.Series(texts))[1] is False
     assert_engine_equals_bruteforce(texts)
+
+
+# --- every entry point finds every detector's examples ---------------------------------------
+#
+# ``Engine.detect`` on an example is the reference. The same examples, all in a few files (one
+# scan per entry point, not one per example), must be found by ``scan`` on a text file and in a
+# CSV cell and a JSON value, and by ``llm inventory`` on a text file and in a JSONL field: the
+# same (rule, value) at the same first location. A detector whose examples one entry point
+# misses (a private key read line by line) fails here.
+
+_FILLER = "\n\n" + "=" * 60 + "\n\n"  # longer than any context window: examples stay apart
+_EXAMPLES = [(d.id, p) for d in DETECTORS for p in d.positives]
+_KEY = Fingerprinter(b"conformance-key-0123456789")
+# where a value is first found: file line (1-based) and column, or data row and cell offset
+Where = tuple[int, int]
+
+
+def _first(found: dict[str, Where], fingerprint: str, where: Where) -> None:
+    found.setdefault(fingerprint, where)
+
+
+@pytest.fixture(scope="module")
+def entry_points(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, tuple[dict[str, Where], dict[str, Where]]]:
+    """Per entry point: (expected first location, found first location) by fingerprint."""
+    root = tmp_path_factory.mktemp("entry-points")
+    plain = ENGINE.detect_batch([p for _, p in _EXAMPLES])
+    in_note = ENGINE.detect_batch([p for _, p in _EXAMPLES], "note")
+    out: dict[str, tuple[dict[str, Where], dict[str, Where]]] = {}
+
+    # a text file: every example between filler lines
+    text_dir = root / "text"
+    text_dir.mkdir()
+    expected: dict[str, Where] = {}
+    parts, line = [], 1
+    for (_, example), ms in zip(_EXAMPLES, plain, strict=True):
+        for m in ms:
+            head = example[: m.start]
+            col = m.start - (head.rfind("\n") + 1)
+            _first(expected, _KEY.of(m.detector, m.value), (line + head.count("\n"), col))
+        parts.append(example)
+        line += example.count("\n") + _FILLER.count("\n")
+    (text_dir / "examples.txt").write_text(_FILLER.join(parts) + "\n", encoding="utf-8")
+    options = ScanOptions(max_values_per_rule=100_000)
+    report = scan_paths([text_dir], ENGINE, _KEY, options)
+    assert not report.skipped
+    found: dict[str, Where] = {}
+    for f in report.findings:
+        assert f.location.line is not None and f.location.start is not None
+        _first(found, f.fingerprint, (f.location.line, f.location.start))
+    out["scan text file"] = (expected, found)
+
+    # a CSV cell and a JSON value (column "note"; location: data row, offset in the cell)
+    expected = {}
+    for row, ms in enumerate(in_note):
+        for m in ms:
+            _first(expected, _KEY.of(m.detector, m.value), (row, m.start))
+    for kind in ("csv", "json"):
+        folder = root / kind
+        folder.mkdir()
+        if kind == "csv":
+            pl.DataFrame({"note": [p for _, p in _EXAMPLES]}).write_csv(folder / "notes.csv")
+        else:
+            rows = [{"note": p} for _, p in _EXAMPLES]
+            (folder / "notes.json").write_text(json.dumps(rows), encoding="utf-8")
+        report = scan_paths([folder], ENGINE, _KEY, options)
+        assert not report.skipped
+        found = {}
+        for f in report.findings:
+            if f.scope == "value" and f.location.row is not None:
+                _first(found, f.fingerprint, (f.location.row, f.location.start or 0))
+        out[f"scan {kind} cell"] = (expected, found)
+
+    # llm inventory: the text file, and a JSONL field (location: record line, column in the
+    # field's line; the field's line is checked through the record's)
+    inventory, _ = build_inventory([text_dir], fingerprinter=_KEY, categories=CATEGORIES)
+    assert not inventory.skipped
+    out["llm inventory text file"] = (
+        out["scan text file"][0],
+        {i.fingerprint: (i.locations[0].line, i.locations[0].column) for i in inventory.items},
+    )
+    jsonl_dir = root / "jsonl"
+    jsonl_dir.mkdir()
+    records = [json.dumps({"text": p}) for _, p in _EXAMPLES]
+    (jsonl_dir / "corpus.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
+    expected = {}
+    for number, ((_, example), ms) in enumerate(zip(_EXAMPLES, plain, strict=True), start=1):
+        for m in ms:
+            head = example[: m.start]
+            where = (number * 1000 + head.count("\n") + 1, m.start - (head.rfind("\n") + 1))
+            _first(expected, _KEY.of(m.detector, m.value), where)
+    inventory, _ = build_inventory([jsonl_dir], fingerprinter=_KEY, categories=CATEGORIES)
+    assert not inventory.skipped
+    found = {}
+    for item in inventory.items:
+        loc = item.locations[0]
+        assert loc.field == "text" and loc.field_line is not None
+        found[item.fingerprint] = (loc.line * 1000 + loc.field_line, loc.column)
+    out["llm inventory jsonl field"] = (expected, found)
+    return out
+
+
+@pytest.mark.parametrize("det", DETECTORS, ids=IDS)
+def test_every_entry_point_finds_the_examples(
+    det: Detector, entry_points: dict[str, tuple[dict[str, Where], dict[str, Where]]]
+) -> None:
+    for example in det.positives:
+        reference = ENGINE.detect(example)
+        assert reference, f"{det.id}: Engine.detect finds nothing in {example!r}"
+        for entry, (expected, found) in entry_points.items():
+            for m in reference:
+                fingerprint = _KEY.of(m.detector, m.value)
+                assert fingerprint in found, (
+                    f"{det.id}: {entry} misses the {m.detector} match in {example!r}"
+                )
+                assert found[fingerprint] == expected[fingerprint], (
+                    f"{det.id}: {entry} locates the {m.detector} match in {example!r} at "
+                    f"{found[fingerprint]}, Engine.detect at {expected[fingerprint]}"
+                )
+
+
+def test_entry_points_find_nothing_the_engine_does_not(
+    entry_points: dict[str, tuple[dict[str, Where], dict[str, Where]]],
+) -> None:
+    for entry, (expected, found) in entry_points.items():
+        extra = sorted(set(found) - set(expected))
+        assert not extra, f"{entry}: {len(extra)} finding(s) Engine.detect does not make"

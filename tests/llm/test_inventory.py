@@ -264,3 +264,15 @@ def test_duplication_bucket() -> None:
     assert [duplication_bucket(n) for n in (0, 1, 2, 4, 5, 19, 20, 500)] == [
         "0", "1", "2-4", "2-4", "5-19", "5-19", "20+", "20+",
     ]  # fmt: skip
+
+
+def test_deeply_nested_record_is_skipped_the_others_scanned(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    deep = '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    good = json.dumps({"text": "mail jane@example.com", "meta": [[[{"k": "bob@example.org"}]]]})
+    (corpus / "d.jsonl").write_text(deep + "\n" + good + "\n")
+    inv, _ = build_inventory([corpus], fingerprinter=_fp())
+    assert [s.reason for s in inv.skipped] == ["record 1: JSON nested too deeply; record skipped"]
+    fields = sorted(loc.field or "" for i in inv.items for loc in i.locations)
+    assert fields == ["meta[0][0][0].k", "text"]

@@ -4,6 +4,7 @@ cannot run is listed with the reason, one that fails does not stop the others.""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from clearance import __version__
@@ -24,7 +25,7 @@ from clearance.reports.models import (
     TableProfile,
 )
 from clearance.scan.readers import _one_line
-from clearance.scan.scanner import ScanOptions
+from clearance.scan.scanner import Scanner, ScanOptions
 
 ProgressFn = Callable[[str], None]
 
@@ -58,6 +59,23 @@ def _sort_key(f: Finding) -> tuple[int, str, str, str, int, str]:
     return (-f.severity.rank, loc.table or "", loc.column or "", f.rule, loc.row or 0, f.fingerprint)
 
 
+def _mask_column_names(
+    tables: dict[str, Table], engine: Engine, fingerprinter: Fingerprinter
+) -> tuple[dict[str, Table], list[Finding]]:
+    """Column names are data (a headerless CSV's first row): a name the engine matches is a
+    finding at the column header, and the table's column is renamed to its masked form
+    (:func:`clearance.scan.scanner.safe_column_names`) so no check, warning or report prints it."""
+    out: dict[str, Table] = {}
+    found: list[Finding] = []
+    for name, table in tables.items():
+        scanner = Scanner(engine, fingerprinter)
+        shown = scanner.scan_column_names(table.origin, name, table.frame.columns, {})
+        found += scanner.found.findings()
+        renamed = {raw: new for raw, new in shown.items() if raw != new}
+        out[name] = replace(table, frame=table.frame.rename(renamed)) if renamed else table
+    return out, found
+
+
 def audit(
     tables: Iterable[Table],
     policy: Policy,
@@ -80,11 +98,14 @@ def audit(
             raise InputError(t.origin, f"a second table named {t.name!r}; rename one of them")
         by_name[t.name] = t
     reference = today or policy.reference_date or datetime.now(UTC).date()
+    engine = engine or Engine(threshold=policy.min_score)
+    fingerprinter = fingerprinter or Fingerprinter(load_key())
+    by_name, header_findings = _mask_column_names(by_name, engine, fingerprinter)
     ctx = AuditContext(
         tables=by_name,
         policy=policy,
-        engine=engine or Engine(threshold=policy.min_score),
-        fingerprinter=fingerprinter or Fingerprinter(load_key()),
+        engine=engine,
+        fingerprinter=fingerprinter,
         today=reference,
         scan_options=scan_options or ScanOptions(),
     )
@@ -94,7 +115,7 @@ def audit(
             ctx.warnings.append(f"{t.origin}: table {name} has no rows; only its columns are checked")
     for name in sorted(set(policy.tables) - set(by_name)):
         ctx.warnings.append(f"policy: tables.{name}: no such table in the input; not checked")
-    findings: list[Finding] = []
+    findings: list[Finding] = list(header_findings)
     runs: list[CheckRun] = []
     for check in checks:
         if progress is not None:

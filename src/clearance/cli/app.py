@@ -32,7 +32,7 @@ from clearance.detection.engine import Engine
 from clearance.detection.ner import load_ner
 from clearance.detection.registry import Registry, default_registry
 from clearance.errors import ClearanceError, InputError, PolicyError
-from clearance.privacy import Fingerprinter, load_key
+from clearance.privacy import Fingerprinter, escape_controls, load_key
 from clearance.reports.renderers import RENDERERS, render
 from clearance.scan.scanner import ScanOptions, scan_paths
 
@@ -222,6 +222,14 @@ def scan(
                 typer.echo(f"report written to {output}", err=True)
         else:
             sys.stdout.write(text)
+            if fmt != "terminal" and not quiet:
+                # the report went to stdout: what was not scanned still shows on the terminal
+                for skipped in report.skipped:
+                    typer.echo(
+                        escape_controls(f"skipped {skipped.path}: {skipped.reason}"), err=True
+                    )
+                for warning in report.warnings:
+                    typer.echo(escape_controls(f"warning: {warning}"), err=True)
         if gate is not None and report.at_or_above(gate):
             raise typer.Exit(EXIT_FINDINGS)
         if report.skipped:
@@ -252,8 +260,10 @@ def calibrate(
     of at least half the labelled span); each detector's score levels are mapped to the
     precision observed there. Nothing of the texts is written, only counts per level."""
     try:
-        texts, gold = calibrations.read_labelled(labelled, text_field)
-        records = calibrations.observations(Engine(calibration=None), texts, gold)
+        engine = Engine(calibration=None)
+        known = {*engine.registry.entities, calibrations.SECRET_TYPE}
+        texts, gold = calibrations.read_labelled(labelled, text_field, known)
+        records = calibrations.observations(engine, texts, gold)
         fitted = calibrations.fit(
             records,
             source=f"clearance calibrate {labelled.name}",
@@ -278,6 +288,9 @@ def rules(
 ) -> None:
     """List the registered detectors."""
     reg = default_registry()
+    allowed = sorted({d.category for d in reg})
+    if category is not None and category not in allowed:
+        raise fail(PolicyError(f"--category {category!r}: allowed: {', '.join(allowed)}"))
     for det in reg:
         if category is None or det.category == category:
             typer.echo(f"{det.id}\t{det.category}\t{det.entity}\t{det.severity.value}")

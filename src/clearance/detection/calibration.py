@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -219,9 +219,12 @@ def fit(
     )
 
 
-def read_labelled(path: str | Path, text_field: str = "text") -> tuple[list[str], list[list[Span]]]:
+def read_labelled(
+    path: str | Path, text_field: str = "text", known: Collection[str] | None = None
+) -> tuple[list[str], list[list[Span]]]:
     """Labelled documents from JSONL: ``{"text": ..., "spans": [{"type", "start", "end"}]}``
-    per line (character offsets). :class:`~clearance.errors.InputError` names the line."""
+    per line (character offsets). :class:`~clearance.errors.InputError` names the line; with
+    ``known``, also for a span type outside it (a typo would otherwise judge nothing)."""
     p = Path(path)
     texts: list[str] = []
     gold: list[list[Span]] = []
@@ -246,6 +249,13 @@ def read_labelled(path: str | Path, text_field: str = "text") -> tuple[list[str]
             raise InputError(f"{p}:{no}", f"field {text_field!r} is not a string")
         if any(not 0 <= s < e <= len(text) for _, s, e in spans):
             raise InputError(f"{p}:{no}", "a span lies outside its text (character offsets)")
+        unknown = sorted({t for t, _, _ in spans} - set(known)) if known is not None else []
+        if unknown:
+            raise InputError(
+                f"{p}:{no}",
+                f"unknown entity type {', '.join(map(repr, unknown))}: use a type "
+                f"`clearance rules` lists (third column), or {SECRET_TYPE} for any credential",
+            )
         texts.append(text)
         gold.append(spans)
     if not texts:

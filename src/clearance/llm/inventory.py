@@ -41,6 +41,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,7 @@ from clearance.detection.registry import default_registry
 from clearance.errors import InputError, PolicyError
 from clearance.privacy import Fingerprinter, load_key, mask
 from clearance.scan import readers
+from clearance.scan.text import Doc, TextDetector
 
 SCHEMA_VERSION = "1"
 VALUE_RULE = "value"
@@ -349,6 +351,7 @@ class _Builder:
         self.warnings: list[str] = []
         self.files = 0
         self.records = 0
+        self.text = TextDetector(engine)
         literals = sorted(
             (e for e in vault.values() if len(e.value) >= MIN_VAULT_LITERAL),
             key=lambda e: (-len(e.value), e.line),
@@ -358,12 +361,14 @@ class _Builder:
             re.compile("|".join(re.escape(e.value) for e in literals)) if literals else None
         )
 
-    def scan_units(self, units: list[_Unit]) -> None:
-        for lo in range(0, len(units), _CHUNK):
-            chunk = units[lo : lo + _CHUNK]
-            for unit, matches in zip(
-                chunk, self.engine.detect_batch([u.text for u in chunk]), strict=True
-            ):
+    def scan_docs(self, docs: list[tuple[Doc, list[_Unit]]]) -> None:
+        """Detects in docs (a JSONL field's lines), one unit per line: rules that span lines
+        on the whole doc, the others line by line (:class:`TextDetector`)."""
+        if not docs:
+            return
+        results = self.text.detect([doc for doc, _ in docs])
+        for (_, units), per_line in zip(docs, results, strict=True):
+            for unit, matches in zip(units, per_line, strict=True):
                 self._scan_unit(unit, matches)
 
     def _scan_unit(self, unit: _Unit, matches: list[Match]) -> None:
@@ -437,49 +442,59 @@ class _Builder:
         )
 
     def scan_file(self, path: Path) -> None:
-        doc = readers.read_text(path)  # InputError: binary, empty, unreadable, huge lines
-        if doc.replaced_bytes:
+        info = readers.check_text(path)  # InputError: binary, empty, unreadable, huge lines
+        if info.replaced_bytes:
             self.warnings.append(f"{path}: not valid UTF-8; undecodable bytes were replaced")
         name = str(path)
         if path.suffix.lower().lstrip(".") in _JSONL:
-            self._scan_jsonl(name, doc.lines)
+            self._scan_jsonl(name, path)
         else:
-            lines = doc.lines
             before_n = max(CONTEXT_LINES) - 1
-            units = [
-                _Unit(name, i + 1, text, before=lines[max(0, i - before_n) : i])
-                for i, text in enumerate(lines)
-            ]
-            self.scan_units(units)
-            self.records += len(lines)
-            self._tick(name, len(lines))
+            recent: deque[str] = deque(maxlen=before_n)
+            for chunk, per_line in self.text.chunks(readers.text_chunks(path)):
+                for k, (raw, matches) in enumerate(zip(chunk.lines, per_line, strict=True)):
+                    line = readers.strip_break(raw)
+                    if matches or self.literal_re is not None:
+                        unit = _Unit(name, chunk.first_line + k, line, before=tuple(recent))
+                        self._scan_unit(unit, matches)
+                    recent.append(line)
+                self.records += len(chunk.lines)
+                self._tick(name, len(chunk.lines))
         self.files += 1
 
-    def _scan_jsonl(self, name: str, lines: list[str]) -> None:
-        units: list[_Unit] = []
+    def _scan_jsonl(self, name: str, path: Path) -> None:
+        docs: list[tuple[Doc, list[_Unit]]] = []
+        pending = 0
         good = bad = record = 0
         before_n = max(CONTEXT_LINES) - 1
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            record += 1
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                bad += 1  # exc.msg and the position only: never the offending text
-                self.skipped.append(
-                    Skipped(
-                        path=f"{name}:{number}",
-                        reason=f"record {record}: invalid JSON ({exc.msg} at column "
-                        f"{exc.colno}); record skipped",
+        number = 0
+        for chunk in readers.text_chunks(path):
+            for number, raw in enumerate(chunk.lines, start=chunk.first_line):
+                line = readers.strip_break(raw)
+                if not line.strip():
+                    continue
+                record += 1
+                try:
+                    data = json.loads(line)
+                except (json.JSONDecodeError, RecursionError) as exc:
+                    bad += 1  # the message and position only: never the offending text
+                    why = (
+                        f"invalid JSON ({exc.msg} at column {exc.colno})"
+                        if isinstance(exc, json.JSONDecodeError)
+                        else "JSON nested too deeply"
                     )
-                )
-                continue
-            good += 1
-            for field_name, text in _string_fields(data, ""):
-                parts = text.splitlines()
-                for k, part in enumerate(parts):
-                    units.append(
+                    self.skipped.append(
+                        Skipped(
+                            path=f"{name}:{number}",
+                            reason=f"record {record}: {why}; record skipped",
+                        )
+                    )
+                    continue
+                good += 1
+                for field_name, text in _string_fields(data, ""):
+                    parts = text.splitlines(keepends=True)
+                    plain = [readers.strip_break(part) for part in parts]
+                    units = [
                         _Unit(
                             name,
                             number,
@@ -487,13 +502,16 @@ class _Builder:
                             record=record,
                             field=field_name or "$",
                             field_line=k + 1,
-                            before=parts[max(0, k - before_n) : k],
+                            before=plain[max(0, k - before_n) : k],
                         )
-                    )
-            if len(units) >= _CHUNK:
-                self.scan_units(units)
-                units = []
-        self.scan_units(units)
+                        for k, part in enumerate(plain)
+                    ]
+                    docs.append((Doc(parts), units))
+                    pending += len(units)
+                if pending >= _CHUNK:
+                    self.scan_docs(docs)
+                    docs, pending = [], 0
+        self.scan_docs(docs)
         self.records += good
         self._tick(name, good + bad)
         if not good:
@@ -534,16 +552,19 @@ class _Builder:
 
 def _string_fields(data: Any, path: str) -> Iterator[tuple[str, str]]:
     """(field path, text) of every non-empty string in a JSON value, in document order:
-    ``text``, ``meta.source``, ``messages[1].content``."""
-    if isinstance(data, str):
-        if data:
-            yield path, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _string_fields(value, f"{path}.{key}" if path else str(key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _string_fields(value, f"{path}[{i}]")
+    ``text``, ``meta.source``, ``messages[1].content``. Iterative: nesting depth is data."""
+    stack: list[tuple[str, Any]] = [(path, data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            if value:
+                yield where, value
+        elif isinstance(value, dict):
+            stack.extend(
+                (f"{where}.{key}" if where else str(key), v) for key, v in reversed(value.items())
+            )
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", v) for i, v in reversed(list(enumerate(value))))
 
 
 def _vault_acc(value: str, value_fp: str) -> _Acc:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
+
 _SEP = " -./:()"
 
 
@@ -69,3 +72,32 @@ def mask(value: str, entity: str, category: str = "pii") -> str:
     if alnum >= 8:
         return _mask_digits(value, 2)
     return value[:1] + "***"
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with control and format characters (ANSI escapes, NUL, bidi overrides, line
+    breaks) written as ``\\x1b``/``\\u202e``: a name taken from data prints as one visible line
+    and never drives a terminal."""
+    out = []
+    for c in text:
+        if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp"):
+            code = ord(c)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def mask_name(name: str, spans: Iterable[tuple[int, int, str, str]] = ()) -> str:
+    """A name taken from data (a column name, a JSON object key) safe to print: each
+    ``(start, end, entity, category)`` span a detector matched in it replaced by its masked
+    preview, control characters escaped. A headerless CSV's first row and a JSON object keyed
+    by e-mail addresses are values, not labels: the scan and the audit show them only so."""
+    out, pos = [], 0
+    for start, end, entity, category in sorted(spans):
+        if start < pos:
+            continue
+        out += [name[pos:start], mask(name[start:end], entity, category)]
+        pos = end
+    out.append(name[pos:])
+    return escape_controls("".join(out))

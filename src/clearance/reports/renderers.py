@@ -32,7 +32,9 @@ def render_json(report: ScanReport) -> str:
 def _where(f: Finding) -> str:
     loc = f.location
     parts = [loc.file]
-    if loc.column is not None:
+    if loc.column is not None and f.scope == "value" and loc.row is None and loc.line is None:
+        parts.append(f"header of column {loc.column}")  # the name itself matched
+    elif loc.column is not None:
         parts.append(f"column {loc.column}")
     if loc.line is not None:
         parts.append(f"line {loc.line}")

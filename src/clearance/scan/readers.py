@@ -6,7 +6,9 @@ not the file size. Every failure becomes an ``InputError`` naming the file and t
 
 from __future__ import annotations
 
+import codecs
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,14 +36,24 @@ MAX_LINE_CHARS = 1_000_000
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files under ``paths`` in a stable order, and (path, reason) for those that do not exist."""
+    """Files under ``paths`` in a stable order, and (path, reason) for what could not be
+    listed: a path that does not exist, a folder inside the tree that cannot be read (its files
+    would otherwise be missing without a word)."""
     files: list[Path] = []
     missing: list[tuple[str, str]] = []
+
+    def unreadable(exc: OSError) -> None:
+        where = exc.filename if exc.filename is not None else "?"
+        reason = exc.strerror or type(exc).__name__
+        missing.append((str(where), f"cannot read folder: {reason}; its files were not scanned"))
+
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not (set(child.relative_to(path).parts[:-1]) & _SKIP_DIRS):
-                    files.append(child)
+            found: list[Path] = []
+            for folder, dirs, names in os.walk(path, onerror=unreadable):
+                dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
+                found += [Path(folder, n) for n in names if Path(folder, n).is_file()]
+            files += sorted(found)
         elif path.is_file():
             files.append(path)
         else:
@@ -51,12 +63,6 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
 
 def kind_of(path: Path) -> Kind:
     return _SUFFIX_KIND.get(path.suffix.lower(), "text")
-
-
-@dataclass(frozen=True)
-class TextFile:
-    lines: list[str]
-    replaced_bytes: bool
 
 
 _QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"", re.DOTALL)
@@ -74,25 +80,120 @@ def _one_line(exc: BaseException) -> str:
     return first[:200]
 
 
-def read_text(path: Path) -> TextFile:
+_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines() splits on
+_BLOCK_BYTES = 1 << 20
+CHUNK_CHARS = 1 << 20
+CHUNK_LINES = 20_000
+
+
+def strip_break(line: str) -> str:
+    """``line`` without its line break (one of ``str.splitlines``'s, ``\r\n`` counting as one)."""
+    if line.endswith("\r\n"):
+        return line[:-2]
+    return line[:-1] if line and line[-1] in _BREAKS else line
+
+
+@dataclass(frozen=True)
+class TextInfo:
+    """What the first pass over a text file learnt: its line count and whether bytes that are
+    not UTF-8 were replaced (U+FFFD) when decoding."""
+
+    lines: int
+    replaced_bytes: bool
+
+
+@dataclass(frozen=True)
+class TextChunk:
+    """Consecutive lines of a text file, each with its line break (``str.splitlines(True)``)."""
+
+    first_line: int  # 1-based number of lines[0]
+    lines: list[str]
+
+    @property
+    def chars(self) -> int:
+        return sum(map(len, self.lines))
+
+
+def _line_blocks(path: Path, info: list[bool] | None = None) -> Iterator[list[str]]:
+    """Lines of ``path`` with their line breaks, a block at a time, decoded as UTF-8 with
+    replacement: memory stays bounded by the block and the longest line (at most
+    ``MAX_LINE_CHARS``, else ``InputError``). ``info`` receives [replaced bytes, any text]."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    pending = ""
+    number = 0
+    replaced = raw_marks = 0
+    tail = b""
+    seen_text = False
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            first = True
+            while True:
+                block = handle.read(_BLOCK_BYTES)
+                if first and b"\x00" in block[:8192]:
+                    raise InputError(str(path), "binary file (NUL bytes); not scanned")
+                first = False
+                raw_marks += (tail + block).count(b"\xef\xbf\xbd")
+                tail = block[-2:]
+                text = decoder.decode(block, final=not block)
+                replaced += text.count("\ufffd")
+                seen_text = seen_text or (not text.isspace() and bool(text))
+                pieces = (pending + text).splitlines(keepends=True)
+                pending = ""
+                if block and pieces and (pieces[-1][-1] not in _BREAKS or pieces[-1][-1] == "\r"):
+                    pending = pieces.pop()  # unfinished line (or a \r that a \n may follow)
+                if pieces and max(map(len, pieces)) > MAX_LINE_CHARS:
+                    for k, line in enumerate(pieces, start=1):
+                        _check_length(path, number + k, len(strip_break(line)))
+                number += len(pieces)
+                _check_length(path, number + 1, len(pending))
+                if pieces:
+                    yield pieces
+                if not block:
+                    break
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or _one_line(exc)}") from None
-    if not raw.strip():
+    if info is not None:
+        info[:] = [replaced > raw_marks, seen_text]
+
+
+def _check_length(path: Path, number: int, length: int) -> None:
+    if length > MAX_LINE_CHARS:
+        raise InputError(
+            str(path),
+            f"line {number} has over {MAX_LINE_CHARS:,} characters (the limit); minified or "
+            "generated data is not scanned",
+        )
+
+
+def check_text(path: Path) -> TextInfo:
+    """First pass over a text file, keeping nothing: ``InputError`` if it cannot be read, is
+    empty (whitespace only), binary (NUL bytes at the start) or has a line over
+    ``MAX_LINE_CHARS`` characters, so that a file is either scanned whole or not at all."""
+    info: list[bool] = []
+    count = sum(len(block) for block in _line_blocks(path, info))
+    if not info[1]:
         raise InputError(str(path), "file is empty")
-    if b"\x00" in raw[:8192]:
-        raise InputError(str(path), "binary file (NUL bytes); not scanned")
-    text = raw.decode("utf-8", errors="replace")
-    lines = text.splitlines()
-    for number, line in enumerate(lines, start=1):
-        if len(line) > MAX_LINE_CHARS:
-            raise InputError(
-                str(path),
-                f"line {number} has {len(line):,} characters (limit {MAX_LINE_CHARS:,}); "
-                "minified or generated data is not scanned",
-            )
-    return TextFile(lines=lines, replaced_bytes="\ufffd" in text and b"\xef\xbf\xbd" not in raw)
+    return TextInfo(lines=count, replaced_bytes=info[0])
+
+
+def text_chunks(
+    path: Path, max_chars: int = CHUNK_CHARS, max_lines: int = CHUNK_LINES
+) -> Iterator[TextChunk]:
+    """The lines of ``path`` in chunks of at most ``max_lines`` lines and about ``max_chars``
+    characters (a chunk always holds at least one line). Call ``check_text`` first."""
+    lines: list[str] = []
+    chars = 0
+    first = 1
+    for block in _line_blocks(path):
+        for line in block:
+            lines.append(line)
+            chars += len(line)
+            if len(lines) >= max_lines or chars >= max_chars:
+                yield TextChunk(first, lines)
+                first += len(lines)
+                lines, chars = [], 0
+    if lines:
+        yield TextChunk(first, lines)
 
 
 def as_strings(frame: pl.DataFrame) -> pl.DataFrame:
@@ -143,12 +244,19 @@ def table_batches(
             raise InputError(str(path), "no rows")
     except InputError:
         raise
+    except RecursionError:
+        raise InputError(str(path), f"cannot parse as {kind.upper()}: nested too deeply") from None
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
         raise InputError(str(path), f"cannot parse as {kind.upper()}: {_one_line(exc)}") from None
 
 
 def _read_json(path: Path) -> pl.DataFrame:
-    data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+    """Records of a JSON file. Nesting depth is data: a file nested deeper than Python's
+    parser recurses (100,000 arrays) is a ``ValueError`` naming the reason, not a crash."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+    except RecursionError:
+        raise ValueError("JSON nested too deeply to parse") from None
     if isinstance(data, dict):
         records = next((v for v in data.values() if isinstance(v, list)), [data])
     elif isinstance(data, list):

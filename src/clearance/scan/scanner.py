@@ -3,14 +3,15 @@
 Structured files are read in batches. Each column is first classified on a probe of its first
 rows: an *entity column* (most cells are one value of one type, e.g. ``email``) is then counted
 with only the detectors that fired in the probe; free-text and other columns go through the whole
-engine span by span. Text and source files are scanned line by line. One bad file never stops
-the scan: it is listed in ``skipped`` with the reason.
+engine span by span. Text and source files are scanned line by line, and rules that span lines
+(private keys) on whole chunks of them. One bad file never stops the scan: it is listed in
+``skipped`` with the reason.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.errors import InputError
 from clearance.governance.controls import controls_for
-from clearance.privacy import Fingerprinter, mask
+from clearance.privacy import Fingerprinter, mask, mask_name
 from clearance.reports.models import (
     ColumnProfile,
     Finding,
@@ -36,6 +37,7 @@ from clearance.reports.models import (
 from clearance.scan import readers
 from clearance.scan.column_names import SPECIAL_CATEGORY_ENTITIES, is_birth_date, name_hint
 from clearance.scan.remediation import advice, fix_for
+from clearance.scan.text import TextDetector
 
 ProgressFn = Callable[[str, int], None]
 
@@ -236,25 +238,31 @@ class Scanner:
         self.warnings: list[str] = []
         self.rows = 0
         self.files = 0
+        self._text: TextDetector | None = None
 
     def _tick(self, label: str, n: int) -> None:
         if self.progress is not None:
             self.progress(label, n)
 
     def scan_text(self, path: Path) -> None:
-        doc = readers.read_text(path)
-        if doc.replaced_bytes:
+        """A text file, read in chunks (memory bounded by the chunk, not the file): rules that
+        span lines (private keys) on whole chunks, the others line by line
+        (:class:`clearance.scan.text.TextDetector`). A match is located on the line where it
+        starts."""
+        info = readers.check_text(path)  # InputError: binary, empty, unreadable, huge lines
+        if info.replaced_bytes:
             self.warnings.append(f"{path}: not valid UTF-8; undecodable bytes were replaced")
         name = str(path)
-        chunk = 20_000
-        for lo in range(0, len(doc.lines), chunk):
-            lines = doc.lines[lo : lo + chunk]
-            for offset, ms in enumerate(self.engine.detect_batch(lines)):
+        if self._text is None or self._text.engine is not self.engine:
+            self._text = TextDetector(self.engine)
+        for chunk, per_line in self._text.chunks(readers.text_chunks(path)):
+            for offset, ms in enumerate(per_line):
                 for m in ms:
-                    loc = Location(file=name, line=lo + offset + 1, start=m.start, end=m.end)
+                    line = chunk.first_line + offset
+                    loc = Location(file=name, line=line, start=m.start, end=m.end)
                     self.found.add(name, None, m, loc)
-            self.rows += len(lines)
-            self._tick(name, len(lines))
+            self.rows += len(chunk.lines)
+            self._tick(name, len(chunk.lines))
 
     def scan_table(self, path: Path, kind: readers.Kind) -> None:
         batches = readers.table_batches(path, kind, self.opts.batch_rows, self.opts.sample)
@@ -274,16 +282,34 @@ class Scanner:
 
     def _scan_batches(self, name: str, table: str | None, batches: Iterable[pl.DataFrame]) -> None:
         states: dict[str, _ColumnState] = {}
+        shown: dict[str, str] = {}
         row_base = 0
         for batch in batches:
+            if set(batch.columns) - set(shown):
+                shown = self.scan_column_names(name, table, batch.columns, shown)
             for column in batch.columns:
-                state = states.setdefault(column, _ColumnState(column, table))
+                state = states.setdefault(column, _ColumnState(shown[column], table))
                 self._scan_column(name, state, batch[column], row_base)
             row_base += batch.height
             self._tick(name, batch.height)
         self.rows += row_base
         for state in states.values():
             self._finish_column(name, state)
+
+    def scan_column_names(
+        self, file: str, table: str | None, columns: Sequence[str], shown: dict[str, str]
+    ) -> dict[str, str]:
+        """Column names (object keys) are data too: a headerless CSV's first row, a JSON object
+        keyed by e-mail addresses. Each new name goes through the engine; a match is a finding
+        located at the column header (``column`` and ``start``/``end`` in the name, no ``row``)
+        and the name is shown masked everywhere (:func:`safe_column_names`)."""
+        new = [c for c in columns if c not in shown]
+        names, matches = safe_column_names(self.engine, new, taken=set(shown.values()))
+        for display, ms in zip(names, matches, strict=True):
+            for m in ms:
+                loc = Location(file=file, table=table, column=display, start=m.start, end=m.end)
+                self.found.add(file, display, m, loc)
+        return {**shown, **dict(zip(new, names, strict=True))}
 
     def _scan_column(self, file: str, state: _ColumnState, series: pl.Series, base: int) -> None:
         # Distinct values with their count and first row, computed in Rust: Python then works
@@ -449,6 +475,12 @@ class Scanner:
             if hint in SPECIAL_CATEGORY_ENTITIES
             else "pii"
         )
+        # --entities and --threshold apply to name findings as to every other (score 0.5)
+        wanted = {d.entity for d in self.engine.registry}
+        if category == "secret" and any(d.category == "secret" for d in self.engine.registry):
+            wanted.add(hint)
+        if hint not in wanted or self.engine.threshold > 0.5:
+            return
         self.column_findings.append(
             Finding(
                 rule="column-name",
@@ -523,6 +555,28 @@ class Scanner:
         )
 
 
+def safe_column_names(
+    engine: Engine, names: Sequence[str], taken: set[str] | None = None
+) -> tuple[list[str], list[list[Match]]]:
+    """Names to show for ``names`` (column names, object keys) and the engine's matches in
+    each. A name with a match is masked (:func:`clearance.privacy.mask_name`), control
+    characters are escaped in every name, and a shown name that would clash with another gets
+    ``#2``, ``#3``. The scan and the audit both show column names only through this."""
+    matches = engine.detect_batch(list(names)) if names else []
+    used = set(taken or ()) | {n for n, ms in zip(names, matches, strict=True) if not ms}
+    out: list[str] = []
+    for name, ms in zip(names, matches, strict=True):
+        shown = mask_name(name, [(m.start, m.end, m.entity, m.category) for m in ms])
+        if shown != name:
+            base, k = shown, 1
+            while shown in used:
+                k += 1
+                shown = f"{base}#{k}"
+        used.add(shown)
+        out.append(shown)
+    return out, matches
+
+
 def scan_paths(
     paths: Iterable[Path | str],
     engine: Engine | None = None,
@@ -547,4 +601,4 @@ def scan_paths(
     return scanner.report()
 
 
-__all__ = ["Category", "ScanOptions", "Scanner", "Severity", "scan_paths"]
+__all__ = ["Category", "ScanOptions", "Scanner", "Severity", "safe_column_names", "scan_paths"]

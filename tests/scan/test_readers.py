@@ -1,0 +1,43 @@
+"""Text files are read in blocks: the same lines as ``str.splitlines``, bounded memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clearance.errors import InputError
+from clearance.scan import readers
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 7, 64])
+def test_lines_in_blocks_equal_splitlines(
+    tmp_path: Path, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(readers, "_BLOCK_BYTES", block)
+    text = "a\r\nbé\r\rc\n\nzß€\u2028last\r\n\r\nend"
+    path = tmp_path / "t.txt"
+    path.write_bytes(text.encode())
+    info = readers.check_text(path)
+    chunks = list(readers.text_chunks(path, max_lines=2))
+    assert [line for c in chunks for line in c.lines] == text.splitlines(keepends=True)
+    assert [c.first_line for c in chunks] == list(range(1, len(text.splitlines()) + 1, 2))
+    assert info.lines == len(text.splitlines()) and not info.replaced_bytes
+
+
+def test_invalid_utf8_is_flagged_a_literal_replacement_character_is_not(tmp_path: Path) -> None:
+    bad, literal = tmp_path / "bad.txt", tmp_path / "literal.txt"
+    bad.write_bytes(b"caf\xe9 ok\n")
+    literal.write_text("ok \ufffd\n")
+    assert readers.check_text(bad).replaced_bytes
+    assert not readers.check_text(literal).replaced_bytes
+
+
+def test_a_line_over_the_limit_is_refused_with_its_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(readers, "_BLOCK_BYTES", 1000)
+    path = tmp_path / "min.js"
+    path.write_text("ok\n" + "x" * (readers.MAX_LINE_CHARS + 1))
+    with pytest.raises(InputError, match=r"line 2 has over 1,000,000 characters"):
+        readers.check_text(path)
