@@ -1,8 +1,19 @@
 """The ``clearance`` command: parses arguments, calls the library, picks a renderer.
 
-Exit codes: 0 success; 1 findings at or above ``--fail-on`` (or the policy's gate); 2 usage error;
-3 input error or an input skipped; 4 configuration or policy error; 5 optional backend
-unavailable; 6 a database or service unreachable or refusing the credentials.
+Exit codes (the README's table; ``tests/cli/test_exit_codes.py`` drives each one):
+
+- 0 success;
+- 1 a result, never an error: findings at or above ``--fail-on`` or the policy's gate, a failed
+  fairness verdict, a secret extracted by ``llm audit``;
+- 2 usage error (unknown option, missing or malformed argument);
+- 3 input error (``InputError``): an input unreadable or skipped, an output path refused;
+- 4 configuration or policy error (``PolicyError``), including a fingerprint key that cannot be
+  created without ``CLEARANCE_KEY``;
+- 5 optional backend or model unavailable (``BackendUnavailableError``);
+- 6 a database or service unreachable or refusing the credentials (``SourceUnavailableError``);
+- 70 internal error: any other exception, caught at the boundary (:class:`Boundary`), one line;
+  the traceback with ``clearance --debug`` or ``CLEARANCE_DEBUG=1``;
+- 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -17,10 +28,14 @@ import typer
 
 from clearance import __version__
 from clearance.cli._common import (
+    Boundary,
     CalibrationOpt,
     calibration_option,
+    check_outputs,
     fail,
+    is_stdout,
     progress,
+    say,
     write_atomic,
 )
 from clearance.cli.audit_cmd import audit, init
@@ -45,6 +60,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Boundary,
 )
 
 
@@ -145,6 +161,8 @@ def detect(
 ) -> None:
     """Find PII and secrets in documents; one JSON line per document with character offsets."""
     try:
+        check_outputs([output])
+        output = None if output is not None and is_stdout(output) else output
         if not input.is_file():
             raise InputError(str(input), "no such file")
         engine = _build_engine(threshold, entities, ner, workers, calibration)
@@ -169,7 +187,7 @@ def detect(
             sys.stdout.write(text)
         else:
             write_atomic(output, text)
-            typer.echo(f"wrote {len(lines)} documents to {output}", err=True)
+            say(f"wrote {len(lines)} documents to {output}")
     except ClearanceError as exc:
         raise fail(exc) from None
 
@@ -200,6 +218,8 @@ def scan(
     try:
         if fmt not in RENDERERS:
             raise PolicyError(f"--format {fmt!r}: allowed: {', '.join(RENDERERS)}")
+        check_outputs([output])
+        output = None if output is not None and is_stdout(output) else output
         gate = None
         if fail_on:
             try:
@@ -218,8 +238,8 @@ def scan(
         if output is not None:
             write_atomic(output, text)
             if not quiet:
-                typer.echo(render(report, "terminal"), err=True, nl=False)
-                typer.echo(f"report written to {output}", err=True)
+                say(render(report, "terminal").rstrip("\n"))
+                say(f"report written to {output}")
         else:
             sys.stdout.write(text)
         if gate is not None and report.at_or_above(gate):
@@ -252,6 +272,7 @@ def calibrate(
     of at least half the labelled span); each detector's score levels are mapped to the
     precision observed there. Nothing of the texts is written, only counts per level."""
     try:
+        check_outputs([output])
         texts, gold = calibrations.read_labelled(labelled, text_field)
         records = calibrations.observations(Engine(calibration=None), texts, gold)
         fitted = calibrations.fit(
@@ -263,10 +284,9 @@ def calibrate(
         write_atomic(output, fitted.to_json())
         if not quiet:
             right = sum(ok for _, _, ok in records)
-            typer.echo(
+            say(
                 f"{len(texts)} documents, {len(records)} judged matches ({right} right), "
-                f"{len(fitted.detectors)} detectors fitted; wrote {output}",
-                err=True,
+                f"{len(fitted.detectors)} detectors fitted; wrote {output}"
             )
     except ClearanceError as exc:
         raise fail(exc) from None
@@ -368,7 +388,16 @@ app.add_typer(llm_app, name="llm")
 @app.callback(invoke_without_command=True)
 def _root(
     version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help="On an internal error (exit 70), print the traceback (it may quote data); "
+            "also CLEARANCE_DEBUG=1.",
+        ),
+    ] = False,
 ) -> None:
+    # --debug is read by the Boundary group that runs every subcommand.
     if version:
         typer.echo(__version__)
         raise typer.Exit(0)

@@ -1,0 +1,147 @@
+"""The output helper every command writes through, and the stderr line writer."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from clearance.cli import _common
+from clearance.cli._common import check_outputs, say, write_atomic, write_outputs
+from clearance.cli.app import app
+from clearance.errors import InputError
+
+runner = CliRunner()
+
+
+def _data(tmp_path: Path) -> Path:
+    data = tmp_path / "users.csv"
+    data.write_text("id,email\n1,jane.doe@example.com\n2,john@example.org\n")
+    return data
+
+
+def _special(tmp_path: Path) -> dict[str, Path]:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    target = tmp_path / "target.txt"
+    target.write_text("keep me\n")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    return {"fifo": fifo, "symlink": link, "device": Path("/dev/null"), "folder": tmp_path}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink", "device", "folder", "missing folder"])
+def test_output_that_is_not_a_regular_file_is_refused(kind: str, tmp_path: Path) -> None:
+    paths = {**_special(tmp_path), "missing folder": tmp_path / "nope" / "r.json"}
+    path = paths[kind]
+    with pytest.raises(InputError) as info:
+        write_atomic(path, "report\n")
+    assert info.value.exit_code == 3 and str(path) in str(info.value)
+    # nothing replaced: the FIFO is still a FIFO, the link still points at its untouched target
+    assert stat.S_ISFIFO(paths["fifo"].lstat().st_mode)
+    assert paths["symlink"].is_symlink() and (tmp_path / "target.txt").read_text() == "keep me\n"
+    assert not (tmp_path / "nope").exists()
+
+
+def test_dash_writes_to_stdout(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["scan", str(_data(tmp_path)), "-f", "json", "-o", "-", "-q"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["summary"]["findings"] == 1
+    assert not (tmp_path / "-").exists()
+    detect = runner.invoke(app, ["detect", str(_data(tmp_path)), "-o", "-"])
+    assert detect.exit_code == 0 and detect.stdout.count('"id"') == 3
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o027, 0o077])
+def test_reports_keep_the_umask(mask: int, tmp_path: Path) -> None:
+    old = os.umask(mask)
+    try:
+        result = runner.invoke(
+            app, ["scan", str(_data(tmp_path)), "-f", "json", "-o", "r.json", "-q"]
+        )
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE((tmp_path / "r.json").stat().st_mode) == 0o666 & ~mask
+
+
+def test_replacing_a_report_keeps_its_mode(tmp_path: Path) -> None:
+    path = tmp_path / "r.json"
+    path.write_text("old\n")
+    path.chmod(0o600)
+    write_atomic(path, "new\n")
+    assert path.read_text() == "new\n" and stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_no_output_replaced_unless_every_one_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = tmp_path / "a.json", tmp_path / "b.md"
+    a.write_text("old a\n")
+    b.write_text("old b\n")
+    # a bad path among them: refused before anything is written
+    with pytest.raises(InputError):
+        write_outputs([(a, "new a\n"), (tmp_path / "nope" / "c.md", "c\n"), (b, "new b\n")])
+    # a write that fails half-way (disk full): the others stay as they were, no temp file left
+    real = _common._write_temp
+
+    def full(path: Path, text: str, mode: int) -> str:
+        if path == b:
+            raise OSError(28, "No space left on device")
+        return real(path, text, mode)
+
+    monkeypatch.setattr(_common, "_write_temp", full)
+    with pytest.raises(InputError) as info:
+        write_outputs([(a, "new a\n"), (b, "new b\n")])
+    assert str(b) in str(info.value) and "No space left" in str(info.value)
+    assert a.read_text() == "old a\n" and b.read_text() == "old b\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.md"]
+
+
+def test_audit_checks_every_output_before_replacing_any(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    old = tmp_path / "audit.json"
+    old.write_text("previous audit\n")
+    (tmp_path / "folder.md").mkdir()
+    result = runner.invoke(
+        app, ["audit", str(data), "-o", str(old), "-o", str(tmp_path / "folder.md"), "-q"]
+    )
+    assert result.exit_code == 3, result.output
+    assert str(tmp_path / "folder.md") in result.stderr
+    assert old.read_text() == "previous audit\n"
+
+
+def test_check_outputs_refuses_the_same_path_twice(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="given twice"):
+        check_outputs([tmp_path / "a.json", tmp_path / "." / "a.json"])
+
+
+def test_unwritable_folder_is_refused(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root writes into read-only folders")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(InputError, match="not writable"):
+            write_atomic(folder / "r.json", "x\n")
+    finally:
+        folder.chmod(0o755)
+
+
+def test_say_escapes_control_characters(capsys: pytest.CaptureFixture[str]) -> None:
+    say("skipped \x1b[31mred\x1b]8;;http://x\x07y\x1b]8;;\x07\u202e.csv: binary")
+    err = capsys.readouterr().err
+    assert err == "skipped \\x1b[31mred\\x1b]8;;http://x\\x07y\\x1b]8;;\\x07\\u202e.csv: binary\n"
+
+
+def test_error_line_is_one_line_and_escaped(tmp_path: Path) -> None:
+    data = tmp_path / "a\nerror: none\x1b[2J.txt"
+    result = runner.invoke(app, ["detect", str(data)], color=True)
+    assert result.exit_code == 3
+    assert result.stderr.count("\n") == 1 and "\x1b" not in result.stderr
+    assert "a\\nerror: none\\x1b[2J.txt: no such file" in result.stderr
