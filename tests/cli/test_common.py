@@ -31,7 +31,13 @@ def _special(tmp_path: Path) -> dict[str, Path]:
     target.write_text("keep me\n")
     link = tmp_path / "link.json"
     link.symlink_to(target)
-    return {"fifo": fifo, "symlink": link, "device": Path("/dev/null"), "folder": tmp_path}
+    # A device node of our own (never /dev/null: code that replaces outputs would replace it).
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        device = Path("/dev/null")  # only root may mknod; others cannot replace /dev/null
+    return {"fifo": fifo, "symlink": link, "device": device, "folder": tmp_path}
 
 
 @pytest.mark.parametrize("kind", ["fifo", "symlink", "device", "folder", "missing folder"])
@@ -43,6 +49,7 @@ def test_output_that_is_not_a_regular_file_is_refused(kind: str, tmp_path: Path)
     assert info.value.exit_code == 3 and str(path) in str(info.value)
     # nothing replaced: the FIFO is still a FIFO, the link still points at its untouched target
     assert stat.S_ISFIFO(paths["fifo"].lstat().st_mode)
+    assert stat.S_ISCHR(paths["device"].lstat().st_mode)
     assert paths["symlink"].is_symlink() and (tmp_path / "target.txt").read_text() == "keep me\n"
     assert not (tmp_path / "nope").exists()
 
@@ -72,9 +79,9 @@ def test_reports_keep_the_umask(mask: int, tmp_path: Path) -> None:
 def test_replacing_a_report_keeps_its_mode(tmp_path: Path) -> None:
     path = tmp_path / "r.json"
     path.write_text("old\n")
-    path.chmod(0o600)
+    path.chmod(0o640)
     write_atomic(path, "new\n")
-    assert path.read_text() == "new\n" and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_text() == "new\n" and stat.S_IMODE(path.stat().st_mode) == 0o640
 
 
 def test_no_output_replaced_unless_every_one_is_written(
@@ -145,3 +152,18 @@ def test_error_line_is_one_line_and_escaped(tmp_path: Path) -> None:
     assert result.exit_code == 3
     assert result.stderr.count("\n") == 1 and "\x1b" not in result.stderr
     assert "a\\nerror: none\\x1b[2J.txt: no such file" in result.stderr
+
+
+def test_progress_labels_from_data_are_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=True, markup=False, emoji=False, width=120)
+    monkeypatch.setattr(_common, "err", console)
+    with _common.progress("scanning", unit="rows") as advance:
+        advance(5, label="\x1b]8;;http://x\x1b\\users:phone:[bold].csv")
+    out = buf.getvalue()
+    assert "\x1b]8;;http://x" not in out and "\\x1b]8;;http://x" in out
+    assert ":phone:" in out and "[bold]" in out

@@ -72,7 +72,7 @@ def progress(description: str, *, unit: str = "", quiet: bool = False) -> Iterat
         task = bar.add_task(description, total=None)
 
         def advance(n: float = 1, *, label: str | None = None, total: float | None = None) -> None:
-            shown = f"{description} {label}" if label else description
+            shown = terminal_line(f"{description} {label}" if label else description)
             if total is not None:
                 bar.update(task, total=total)
             bar.update(task, description=shown, advance=n)
