@@ -167,3 +167,77 @@ def test_progress_labels_from_data_are_escaped(monkeypatch: pytest.MonkeyPatch) 
     out = buf.getvalue()
     assert "\x1b]8;;http://x" not in out and "\\x1b]8;;http://x" in out
     assert ":phone:" in out and "[bold]" in out
+
+
+class _Backend:
+    """A model that answers every prompt with the same text (no torch)."""
+
+    name = "fake"
+    supports_logprobs = False
+    calls = 0
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def generate(self, prompts: list[str], **kwargs: object) -> list[list[object]]:
+        from clearance.llm.backends import Generation
+
+        _Backend.calls += 1
+        n = int(kwargs.get("n", 1))  # type: ignore[call-overload]
+        return [[Generation("nothing to see\n") for _ in range(n)] for _ in prompts]
+
+    def score(self, prompts: list[str], continuations: list[str], **kwargs: object) -> list[float]:
+        from clearance.errors import BackendUnavailableError
+
+        raise BackendUnavailableError(self.name, "cannot score")
+
+
+def _corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "settings.py").write_text('API_KEY = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n')
+    return corpus
+
+
+def test_llm_audit_writes_every_report_or_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("clearance.llm.backends.OpenAICompatibleBackend", _Backend)
+    corpus = _corpus(tmp_path)
+    old = tmp_path / "report.json"
+    old.write_text("previous\n")
+    (tmp_path / "incident.md").mkdir()
+    argv = ["llm", "audit", "--corpus", str(corpus), "--untargeted", "0"]
+    argv += ["--endpoint", "http://127.0.0.1:9/v1", "--endpoint-model", "m"]
+    refused = runner.invoke(app, [*argv, "-o", str(old), "-o", str(tmp_path / "incident.md")])
+    assert refused.exit_code == 3 and "incident.md: is a folder" in refused.stderr
+    assert old.read_text() == "previous\n" and _Backend.calls == 0  # refused before probing
+    (tmp_path / "incident.md").rmdir()
+    outs = [old, tmp_path / "incident.md", tmp_path / "report.html"]
+    done = runner.invoke(app, [*argv, *(a for p in outs for a in ("-o", str(p))), "-q"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(old.read_text())["summary"]["extracted"] == 0
+    assert all(p.stat().st_size > 0 for p in outs)
+
+
+def test_fairness_checks_reasons_out_before_the_audit(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    pytest.importorskip("fairlearn")
+    pytest.importorskip("skops")
+    report = tmp_path / "fairness.json"
+    report.write_text("previous\n")
+    result = runner.invoke(
+        app,
+        [
+            "fairness",
+            "--data",
+            str(tmp_path / "not-read.csv"),
+            "-o",
+            str(report),
+            "--reasons-out",
+            str(tmp_path / "missing" / "reasons.csv"),
+        ],
+    )
+    assert result.exit_code == 3, result.output
+    assert "reasons.csv: the folder" in result.stderr and "does not exist" in result.stderr
+    assert report.read_text() == "previous\n"
