@@ -295,3 +295,17 @@ def test_demo_says_the_failures_are_on_purpose_and_exits_0(tmp_path: Path) -> No
         assert "fairness verdict for the German credit model: FAIL" in result.stderr
         assert "the verdict FAILS as expected" in result.stderr
         assert (tmp_path / "demo" / "fairness" / "adverse_action_reasons.csv").is_file()
+
+
+def test_detect_warns_about_invalid_utf8(tmp_path: Path) -> None:
+    src = tmp_path / "docs.txt"
+    src.write_bytes(b"fine\r\nmail jane.doe@example.com \xff\xfe here\nok \xc3\n")
+    result = runner.invoke(app, ["detect", str(src)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"warning: {src}: invalid UTF-8 on 2 line(s) (first: line 2), decoded with replacement "
+        "characters\n"
+    )
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in rows] == [1, 2, 3]
+    assert rows[1]["entities"][0]["start"] == 5 and rows[1]["entities"][0]["end"] == 25

@@ -90,6 +90,7 @@ CASES: dict[str, Case] = {
     "3 output under a missing folder": Case(
         3, lambda t: ["scan", str(_data(t)), "-o", str(t / "nope" / "r.json"), "-q"]
     ),
+    "3 demo folder is a file": Case(3, lambda t: ["demo", "--out", str(_clean(t))]),
     "4 bad --format": Case(4, lambda t: ["scan", str(_data(t)), "--format", "pdf"]),
     "4 bad policy": Case(4, lambda t: ["audit", str(_data(t)), "-p", str(_bad_policy(t)), "-q"]),
     "4 no key and no writable key folder": Case(

@@ -126,6 +126,20 @@ def _check_output(path: Path) -> None:
         raise InputError(where, f"the folder {folder} is not writable")
 
 
+def output_folder(path: Path) -> Path:
+    """A folder to write several outputs into (``demo --out``), created when missing; a file in
+    its place, or a folder that cannot be created or written, is an :class:`InputError`."""
+    if path.exists() and not path.is_dir():
+        raise InputError(str(path), "is not a folder; give a folder path")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(str(path), f"cannot create the folder: {exc.strerror or exc}") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise InputError(str(path), "the folder is not writable")
+    return path
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)

@@ -19,6 +19,7 @@ Exit codes (the README's table; ``tests/cli/test_exit_codes.py`` drives each one
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +35,7 @@ from clearance.cli._common import (
     check_outputs,
     fail,
     is_stdout,
+    output_folder,
     progress,
     say,
     write_atomic,
@@ -119,12 +121,22 @@ NerOpt = Annotated[
 ]
 
 
-def _documents(path: Path, text_field: str, id_field: str | None) -> Iterator[tuple[object, str]]:
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+def _documents(
+    path: Path, text_field: str, id_field: str | None, invalid: list[int]
+) -> Iterator[tuple[object, str]]:
+    """Documents of a text file (one per line) or JSONL. Invalid UTF-8 is decoded with
+    replacement characters; the numbers of the lines that held it are appended to ``invalid``."""
     jsonl = path.suffix.lower() in {".jsonl", ".ndjson"}
     try:
-        with path.open(encoding="utf-8", errors="replace") as fh:
+        with path.open(encoding="utf-8", errors="surrogateescape") as fh:
             for number, line in enumerate(fh, start=1):
                 line = line.rstrip("\n")
+                if _UNDECODABLE.search(line):
+                    invalid.append(number)
+                    line = line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
                 if not jsonl:
                     yield number, line
                     continue
@@ -178,11 +190,17 @@ def detect(
                 )
             batch.clear()
 
-        for doc in _documents(input, text_field, id_field):
+        invalid: list[int] = []
+        for doc in _documents(input, text_field, id_field, invalid):
             batch.append(doc)
             if len(batch) >= 50_000:
                 flush()
         flush()
+        if invalid:
+            say(
+                f"warning: {input}: invalid UTF-8 on {len(invalid)} line(s) (first: line "
+                f"{invalid[0]}), decoded with replacement characters"
+            )
         text = "\n".join(lines) + ("\n" if lines else "")
         if output is None:
             sys.stdout.write(text)
@@ -319,7 +337,7 @@ def demo(
     from clearance.reports.audit_terminal import render_audit_terminal
 
     try:
-        data_dir = out / "data"
+        data_dir = output_folder(out) / "data"
         generate(data_dir, users=rows, seed=seed)
         policy = write_policy(out / "clearance.yaml")
         fp = Fingerprinter(load_key())

@@ -17,7 +17,8 @@ from typing import Annotated
 
 import typer
 
-from clearance.cli._common import check_outputs, err, fail, say, write_atomic, write_outputs
+from clearance.cli._common import check_outputs, err, fail, write_atomic, write_outputs
+from clearance.cli._common import say as say_err
 from clearance.errors import ClearanceError, PolicyError
 from clearance.llm.inventory import (
     Inventory,
@@ -126,7 +127,7 @@ def inventory(
         write_atomic(output, inv.to_json())
         if not quiet:
             for line in summary_lines(inv, output):
-                say(line)
+                say_err(line)
         if inv.skipped:
             raise typer.Exit(EXIT_INPUT)
     except ClearanceError as exc:
@@ -399,7 +400,7 @@ def audit(
 
         def say(message: str) -> None:
             if not quiet:
-                typer.echo(f"audit: {message}", err=True)
+                say_err(f"audit: {message}")
 
         say(f"{len(inv.items)} inventory items from {inv.files_scanned} files")
         report = run_llm_audit(
@@ -458,7 +459,7 @@ def audit(
                     err=True,
                 )
             for w in report.warnings:
-                say(f"warning: {w}")
+                say_err(f"warning: {w}")
             for path, _ in outputs:
                 typer.echo(f"written: {path}", err=True)
         code = exit_code(report)
