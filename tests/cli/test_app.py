@@ -309,3 +309,13 @@ def test_detect_warns_about_invalid_utf8(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in rows] == [1, 2, 3]
     assert rows[1]["entities"][0]["start"] == 5 and rows[1]["entities"][0]["end"] == 25
+
+
+def test_a_bare_clearance_error_is_never_a_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    from clearance.errors import ClearanceError
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise ClearanceError("raised without a class")
+
+    monkeypatch.setattr("clearance.cli.app.default_registry", refuse)
+    assert runner.invoke(app, ["rules"]).exit_code == 70

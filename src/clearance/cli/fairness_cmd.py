@@ -234,6 +234,6 @@ def mitigate_command(
         )
         write_outputs([(path, render_mitigation(result, _format(path))) for path in output or []])
         if not quiet:
-            typer.echo(render_mitigation(result, "markdown"), err=True)
+            say(render_mitigation(result, "markdown"))
     except ClearanceError as exc:
         raise fail(exc) from None
