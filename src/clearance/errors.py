@@ -1,22 +1,30 @@
 """Exceptions raised by clearance.
 
 Every message says what happened, where (file, field, line) and what to do, and never carries a
-sensitive value::
+sensitive value; the CLI prints it on one line (``error: ...``) and exits with the class's code::
 
     ClearanceError
-    ├── InputError               unreadable, corrupt or unsupported input (exit code 3)
-    ├── PolicyError              invalid policy or configuration value (exit code 4)
+    ├── InputError               unreadable, corrupt or unsupported input, or an output path
+    │                            that cannot be written or must not be replaced (exit code 3)
+    ├── PolicyError              invalid policy or configuration value, or a fingerprint key
+    │                            that cannot be created without CLEARANCE_KEY (exit code 4)
     ├── BackendUnavailableError  an optional dependency or model is missing (exit code 5)
     └── SourceUnavailableError   a database or endpoint is down or refuses the credentials (exit 6)
+
+Any other exception reaching the CLI is a bug, never a result: ``clearance.cli._common.Boundary``
+prints its type and where it was raised on one line, never its message (it may quote data), and
+exits 70; ``clearance --debug`` or ``CLEARANCE_DEBUG=1`` adds the traceback. Ctrl-C exits 130.
+Exit 1 means findings or a failed verdict only; 2 is a usage error (click).
 """
 
 from __future__ import annotations
 
 
 class ClearanceError(Exception):
-    """Base class of every error clearance raises on purpose."""
+    """Base class of every error clearance raises on purpose; raise one of its subclasses. The
+    base itself is never a result: it exits 70 (internal error), never 1 (findings)."""
 
-    exit_code = 1
+    exit_code = 70
 
 
 class InputError(ClearanceError):

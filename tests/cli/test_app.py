@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from clearance.cli.app import app
 from clearance.detection.calibration import bundled
+from clearance.errors import PolicyError
 
 runner = CliRunner()
 
@@ -109,7 +110,7 @@ def test_missing_ner_model_is_backend_error(tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["detect", str(tmp_path / "a.txt"), "--ner", "hf:/nonexistent/model"]
     )
-    assert result.exit_code == 3
+    assert result.exit_code == 5
     assert "/nonexistent/model" in result.stderr
 
 
@@ -202,3 +203,119 @@ def test_calibration_errors_are_one_line(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["calibrate", str(gold), "-o", str(tmp_path / "o.json")])
     assert bad.exit_code == 3 and "gold.jsonl:1: a span lies outside its text" in bad.output
     assert not (tmp_path / "o.json").exists()
+
+
+# --- the CLI boundary: a crash never looks like a result --------------------------------------
+
+
+def _crash(monkeypatch: pytest.MonkeyPatch, exc: BaseException) -> None:
+    def boom(*args: object, **kwargs: object) -> object:
+        raise exc
+
+    monkeypatch.setattr("clearance.cli.app.scan_paths", boom)
+
+
+def _users(tmp_path: Path) -> Path:
+    data = tmp_path / "users.csv"
+    data.write_text("id,email\n1,jane.doe@example.com\n")
+    return data
+
+
+def test_internal_error_is_exit_70_one_line_without_the_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CLEARANCE_DEBUG", raising=False)
+    # Exception messages may quote data: the one-line report names the type, never the text.
+    _crash(monkeypatch, ValueError("jane.doe@example.com is not in list"))
+    result = runner.invoke(app, ["scan", str(_users(tmp_path)), "-q"])
+    assert result.exit_code == 70
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: internal error (ValueError")
+    assert "--debug" in lines[0] and "CLEARANCE_DEBUG=1" in lines[0]
+    assert "jane.doe" not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("how", ["--debug", "CLEARANCE_DEBUG=1"])
+def test_debug_shows_the_traceback(
+    how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _crash(monkeypatch, RecursionError("maximum recursion depth exceeded"))
+    argv = ["scan", str(_users(tmp_path)), "-q"]
+    if how == "--debug":
+        argv.insert(0, "--debug")
+    else:
+        monkeypatch.setenv("CLEARANCE_DEBUG", "1")
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 70
+    assert "Traceback" in result.stderr and "RecursionError" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("error: internal error")
+
+
+def test_interrupt_is_exit_130_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _crash(monkeypatch, KeyboardInterrupt())
+    result = runner.invoke(app, ["scan", str(_users(tmp_path)), "-q"])
+    assert result.exit_code == 130
+    assert result.stderr.strip() == "error: interrupted"
+
+
+def test_boundary_covers_every_subcommand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nested groups (llm canary, fairness) and commands without their own error handling."""
+
+    def boom(*args: object, **kwargs: object) -> object:
+        raise TypeError("unexpected")
+
+    monkeypatch.setattr("clearance.cli.app.default_registry", boom)
+    monkeypatch.setattr("clearance.llm.canary.make_canaries", boom)
+    monkeypatch.setattr("clearance.cli.audit_cmd.write_atomic", boom)
+    for argv in (["rules"], ["llm", "canary", "make", "-f", "digits:4"], ["init"]):
+        result = runner.invoke(app, argv)
+        assert result.exit_code == 70, (argv, result.output)
+        assert result.stderr.startswith("error: internal error (TypeError"), result.stderr
+
+
+def test_clearance_error_outside_a_handler_keeps_its_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise PolicyError("clearance.yaml: bad value")
+
+    monkeypatch.setattr("clearance.cli.app.default_registry", refuse)
+    result = runner.invoke(app, ["rules"])
+    assert result.exit_code == 4 and result.stderr == "error: clearance.yaml: bad value\n"
+
+
+def test_demo_says_the_failures_are_on_purpose_and_exits_0(tmp_path: Path) -> None:
+    from clearance.demo.german import default_german_path
+
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo"), "--rows", "40"])
+    assert result.exit_code == 0, result.output
+    assert "gate FAIL" in result.stderr
+    assert "the gate FAILS on purpose: the demo data has planted problems" in result.stderr
+    assert "the demo exits 0 all the same" in result.stderr
+    if default_german_path().is_file():
+        assert "fairness verdict for the German credit model: FAIL" in result.stderr
+        assert "the verdict FAILS as expected" in result.stderr
+        assert (tmp_path / "demo" / "fairness" / "adverse_action_reasons.csv").is_file()
+
+
+def test_detect_warns_about_invalid_utf8(tmp_path: Path) -> None:
+    src = tmp_path / "docs.txt"
+    src.write_bytes(b"fine\r\nmail jane.doe@example.com \xff\xfe here\nok \xc3\n")
+    result = runner.invoke(app, ["detect", str(src)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"warning: {src}: invalid UTF-8 on 2 line(s) (first: line 2), decoded with replacement "
+        "characters\n"
+    )
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in rows] == [1, 2, 3]
+    assert rows[1]["entities"][0]["start"] == 5 and rows[1]["entities"][0]["end"] == 25
+
+
+def test_a_bare_clearance_error_is_never_a_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    from clearance.errors import ClearanceError
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise ClearanceError("raised without a class")
+
+    monkeypatch.setattr("clearance.cli.app.default_registry", refuse)
+    assert runner.invoke(app, ["rules"]).exit_code == 70

@@ -25,6 +25,7 @@ not by the driver's message.
 
 from __future__ import annotations
 
+import glob
 import json
 import sqlite3
 import warnings
@@ -140,11 +141,12 @@ def _read_table_file(path: Path) -> pl.DataFrame:
                 # distinct values; the checks parse timestamps and numbers themselves.
                 infer_schema=False,
                 encoding="utf8-lossy",
+                glob=False,  # a file name is a name: sales[2023].csv, not a pattern
             )
         elif kind == "jsonl":
-            frame = pl.read_ndjson(path, infer_schema_length=None)
+            frame = pl.read_ndjson(glob.escape(str(path)), infer_schema_length=None)
         elif kind == "parquet":
-            frame = pl.read_parquet(path)
+            frame = pl.read_parquet(path, glob=False)
         else:
             frame = _read_json(path)
     except _SkipFile:

@@ -9,7 +9,15 @@ import typer
 
 from clearance.audit.policy import STARTER
 from clearance.audit.run import audit_sources
-from clearance.cli._common import CalibrationOpt, calibration_option, err, fail, write_atomic
+from clearance.cli._common import (
+    CalibrationOpt,
+    calibration_option,
+    check_outputs,
+    err,
+    fail,
+    write_atomic,
+    write_outputs,
+)
 from clearance.errors import ClearanceError, PolicyError
 from clearance.privacy import Fingerprinter, load_key
 from clearance.reports.audit_terminal import render_audit_terminal
@@ -45,8 +53,7 @@ def _format_of(path: Path) -> str:
 def write_reports(report: AuditReport, outputs: list[Path]) -> None:
     from clearance.reports.audit_renderers import render_audit
 
-    for path in outputs:
-        write_atomic(path, render_audit(report, _format_of(path)))
+    write_outputs([(path, render_audit(report, _format_of(path))) for path in outputs])
 
 
 def audit(
@@ -80,6 +87,7 @@ def audit(
         outputs = list(output or [])
         for path in outputs:
             _format_of(path)
+        check_outputs(outputs)
         if not paths and not db:
             raise typer.BadParameter("give table files/folders, --db URI, or both")
         with err.status("auditing", spinner="dots") if not quiet else _Null() as status:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from clearance.cli._common import fail, write_atomic
+from clearance.cli._common import check_outputs, fail, say, write_outputs
 from clearance.errors import BackendUnavailableError, ClearanceError, PolicyError
 
 EXIT_VERDICT = 1
@@ -131,6 +131,7 @@ def fairness(
         outputs = list(output or [])
         for path in outputs:
             _format(path)
+        check_outputs([*outputs, reasons_out])
         chosen = _policy(
             policy,
             {
@@ -161,22 +162,22 @@ def fairness(
             trust_pickle=trust_model,
             trusted_types=list(trust_type or []),
         )
-        for path in outputs:
-            write_atomic(path, render_fairness(report, _format(path)))
+        files = [(path, render_fairness(report, _format(path))) for path in outputs]
         if reasons_out is not None:
             if reasons is None:
                 typer.echo("no adverse-action reasons: they need --model", err=True)
             elif reasons_out.suffix.lower() == ".json":
-                write_atomic(reasons_out, json.dumps(reasons.to_dicts(), indent=1) + "\n")
+                files.append((reasons_out, json.dumps(reasons.to_dicts(), indent=1) + "\n"))
             else:
-                write_atomic(reasons_out, reasons.write_csv())
+                files.append((reasons_out, reasons.write_csv()))
+        write_outputs(files)
         if not quiet:
             v = report.verdict
             typer.echo(f"fairness verdict: {'PASS' if v.passed else 'FAIL'}", err=True)
             for reason in v.reasons:
-                typer.echo(f"  - {reason}", err=True)
+                say(f"  - {reason}")
             for warning in (report.model.warnings if report.model else []) + report.warnings:
-                typer.echo(f"warning: {warning}", err=True)
+                say(f"warning: {warning}")
             for path in outputs:
                 typer.echo(f"report written to {path}", err=True)
         if not report.verdict.passed:
@@ -222,6 +223,7 @@ def mitigate_command(
             raise PolicyError(
                 f"--constraint {constraint!r}: allowed: demographic_parity, equalized_odds"
             )
+        check_outputs([*(output or []), save_model])
         result = run_mitigation(
             data,
             chosen,
@@ -230,9 +232,8 @@ def mitigate_command(
             seed=seed,
             save_model=save_model,
         )
-        for path in output or []:
-            write_atomic(path, render_mitigation(result, _format(path)))
+        write_outputs([(path, render_mitigation(result, _format(path))) for path in output or []])
         if not quiet:
-            typer.echo(render_mitigation(result, "markdown"), err=True)
+            say(render_mitigation(result, "markdown"))
     except ClearanceError as exc:
         raise fail(exc) from None

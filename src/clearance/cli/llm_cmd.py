@@ -17,7 +17,8 @@ from typing import Annotated
 
 import typer
 
-from clearance.cli._common import err, fail, write_atomic
+from clearance.cli._common import check_outputs, err, fail, write_atomic, write_outputs
+from clearance.cli._common import say as say_err
 from clearance.errors import ClearanceError, PolicyError
 from clearance.llm.inventory import (
     Inventory,
@@ -101,6 +102,7 @@ def inventory(
 ) -> None:
     """Inventory a training corpus's secrets and personal data (fingerprints, no plaintext)."""
     try:
+        check_outputs([output])
         cats = _categories(categories)
         vault_lines = read_vault(vault) if vault is not None else None
         fingerprinter = Fingerprinter(load_key())
@@ -125,7 +127,7 @@ def inventory(
         write_atomic(output, inv.to_json())
         if not quiet:
             for line in summary_lines(inv, output):
-                typer.echo(line, err=True)
+                say_err(line)
         if inv.skipped:
             raise typer.Exit(EXIT_INPUT)
     except ClearanceError as exc:
@@ -221,6 +223,7 @@ def canary_measure(
     from clearance.llm.canary import measure_exposures, read_canaries
 
     try:
+        check_outputs([output])
         canaries = read_canaries(canaries_path)
         spec = model if model.startswith(("hf:", "openai:")) else f"hf:{model}"
         options = {"device": device, "batch_size": batch_size} if spec.startswith("hf:") else {}
@@ -376,6 +379,7 @@ def audit(
             if kind == ".html" and "incident" in path.name.lower():
                 kind = "incident.html"
             outputs.append((path, kind))
+        check_outputs(output)
         counts = _prefix_lines(prefix_lines)
         cats = _categories(categories)
         backend: ModelBackend
@@ -396,7 +400,7 @@ def audit(
 
         def say(message: str) -> None:
             if not quiet:
-                typer.echo(f"audit: {message}", err=True)
+                say_err(f"audit: {message}")
 
         say(f"{len(inv.items)} inventory items from {inv.files_scanned} files")
         report = run_llm_audit(
@@ -429,23 +433,19 @@ def audit(
                 }
             )
         now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        files: list[tuple[Path, str]] = []
+        corpus_names = [str(c) for c in corpus]
         for path, kind in outputs:
             if kind == ".json":
-                write_atomic(path, report.to_json())
+                text = report.to_json()
             elif kind == ".html":
-                write_atomic(path, render_llm_html(report))
+                text = render_llm_html(report)
             elif kind == "incident.html":
-                write_atomic(
-                    path,
-                    render_incident_html(report, generated_at=now, corpus=[str(c) for c in corpus]),
-                )
+                text = render_incident_html(report, generated_at=now, corpus=corpus_names)
             else:
-                write_atomic(
-                    path,
-                    render_incident_markdown(
-                        report, generated_at=now, corpus=[str(c) for c in corpus]
-                    ),
-                )
+                text = render_incident_markdown(report, generated_at=now, corpus=corpus_names)
+            files.append((path, text))
+        write_outputs(files)
         if not quiet:
             s = report.summary
             typer.echo(
@@ -459,7 +459,7 @@ def audit(
                     err=True,
                 )
             for w in report.warnings:
-                typer.echo(f"warning: {w}", err=True)
+                say_err(f"warning: {w}")
             for path, _ in outputs:
                 typer.echo(f"written: {path}", err=True)
         code = exit_code(report)

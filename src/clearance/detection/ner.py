@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from clearance.detection.detector import Severity
 from clearance.detection.match import Match
-from clearance.errors import BackendUnavailableError, InputError
+from clearance.errors import BackendUnavailableError
 
 # spaCy / Hugging Face labels -> Presidio entity names.
 _LABELS = {
@@ -87,7 +87,11 @@ class HuggingFaceNer:
     def _load(self) -> Any:
         if self._pipe is None:
             if not Path(self.path).is_dir():
-                raise InputError(self.path, "not a folder holding a token-classification model")
+                raise BackendUnavailableError(
+                    f"NER model {self.path}",
+                    "no such folder; pass the folder of a local token-classification model "
+                    "(clearance never downloads models)",
+                )
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             try:
                 from transformers import pipeline

@@ -153,9 +153,9 @@ def read_table(path: Path) -> pl.DataFrame:
         raise InputError(source, "file not found")
     try:
         if suffix in CSV_SUFFIXES:
-            frame = pl.read_csv(path, infer_schema_length=None)
+            frame = pl.read_csv(path, infer_schema_length=None, glob=False)
         else:
-            frame = pl.read_parquet(path)
+            frame = pl.read_parquet(path, glob=False)
     except pl.exceptions.NoDataError as exc:
         raise InputError(source, "the file is empty") from exc
     except Exception as exc:  # parse errors can quote cell values: only the type is shown

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from clearance.llm.matching import MatchKind
 from clearance.llm.probes import ProbeKind
+from clearance.reports.escape import md_code, md_text
 
 SCHEMA_VERSION = "1"
 EXIT_EXTRACTED = 1
@@ -252,7 +253,11 @@ def exit_code(report: LLMAuditReport) -> int:
 
 
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return md_text(str(text))
+
+
+def _code(text: object) -> str:
+    return md_code(str(text))
 
 
 def _pct(rate: float) -> str:
@@ -276,9 +281,9 @@ def render_incident_markdown(
     add = out.append
     severity = "HIGH" if s.extracted else ("MEDIUM" if s.partial else "LOW")
     add("# Incident report: secrets memorised by a language model\n")
-    add(f"**Model:** `{_cell(st.model)}`  ")
+    add(f"**Model:** {_code(st.model)}  ")
     if corpus:
-        add(f"**Training corpus audited:** {', '.join(f'`{_cell(c)}`' for c in corpus)}  ")
+        add(f"**Training corpus audited:** {', '.join(_code(c) for c in corpus)}  ")
     add(f"**Severity:** {severity}: {s.extracted} of {s.secrets} inventory secrets extracted "
         f"verbatim, {s.partial} partially.\n")  # fmt: skip
     add("## Timeline\n")
@@ -329,7 +334,7 @@ def render_incident_markdown(
             if len(x.files) > 3 or x.files_truncated:
                 files += ", ..."
             add(
-                f"| `{x.fingerprint[:16]}` | {_cell(x.entity)} | `{_cell(x.preview)}` | "
+                f"| `{x.fingerprint[:16]}` | {_cell(x.entity)} | {_code(x.preview)} | "
                 f"{x.duplicates} | {x.match} | {x.chars_recovered}/{x.length} | {x.queries} | "
                 f"{prob} | {deployed} | {_cell(prompt)} | {_cell(files)} |"
             )
@@ -339,7 +344,7 @@ def render_incident_markdown(
         add("| Fingerprint | Type | Preview | Count |")
         add("| --- | --- | --- | ---: |")
         for h in report.hallucinated:
-            add(f"| `{h.fingerprint[:16]}` | {_cell(h.entity)} | `{_cell(h.preview)}` | "
+            add(f"| `{h.fingerprint[:16]}` | {_cell(h.entity)} | {_code(h.preview)} | "
                 f"{h.count} |")  # fmt: skip
         add("")
     add("## Remediation plan\n")
@@ -349,7 +354,7 @@ def render_incident_markdown(
         add("| ---: | --- | --- | --- | ---: | --- | ---: | --- | --- |")
         for r in report.rotation:
             add(
-                f"| {r.rank} | `{r.fingerprint[:16]}` | {_cell(r.entity)} | `{_cell(r.preview)}` "
+                f"| {r.rank} | `{r.fingerprint[:16]}` | {_cell(r.entity)} | {_code(r.preview)} "
                 f"| {r.duplicates} | {r.match} | {r.score:.2f} | {'yes' if r.in_vault else 'no'} "
                 "| [ ] |"
             )

@@ -22,22 +22,32 @@ _SPACE = re.compile(r"[\s\-.()]+")
 
 
 def load_key(project_dir: Path | None = None) -> bytes:
+    """The fingerprint key: ``CLEARANCE_KEY``, else ``.clearance/key`` in ``project_dir`` (the
+    working directory), created on first use. A folder where it cannot be read or created (a
+    read-only checkout) raises a :class:`PolicyError` naming ``CLEARANCE_KEY`` and the folder."""
     env = os.environ.get(KEY_ENV)
     if env:
         return env.encode()
     path = (project_dir or Path.cwd()) / KEY_FILE
-    if path.exists():
-        data = path.read_bytes().strip()
-        if not data:
-            raise PolicyError(f"{path}: key file is empty; delete it to generate a new key")
-        return data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(secrets.token_hex(32))
-    os.replace(tmp, path)
-    return path.read_bytes().strip()
+    try:
+        if path.exists():
+            data = path.read_bytes().strip()
+            if not data:
+                raise PolicyError(f"{path}: key file is empty; delete it to generate a new key")
+            return data
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+        os.replace(tmp, path)
+        return path.read_bytes().strip()
+    except OSError as exc:
+        raise PolicyError(
+            f"{path}: cannot read or create the fingerprint key ({exc.strerror or exc}); set "
+            f"{KEY_ENV} to a secret string, or run from a folder where {path.parent} can be "
+            "created"
+        ) from None
 
 
 def normalise(value: str) -> str:

@@ -9,13 +9,14 @@ import json
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from html import escape
 from itertools import pairwise
 
 from clearance.governance.controls import CONTROLS, describe
+from clearance.reports.escape import md_code, md_text
 from clearance.reports.html import BASE_CSS, page
 from clearance.reports.html import code as _code
 from clearance.reports.html import e as _e
+from clearance.reports.html import e as escape
 from clearance.reports.html import empty as _empty
 from clearance.reports.html import kv as _kv
 from clearance.reports.html import section as _section
@@ -133,18 +134,10 @@ def render_audit_json(report: AuditReport) -> str:
 # --- Markdown --------------------------------------------------------------------------------
 
 
-def _md(text: str) -> str:
-    """Free text in a Markdown line: no raw HTML."""
-    return text.replace("<", "&lt;").replace("\n", " ")
-
-
-def _md_cell(text: str) -> str:
-    return _md(text).replace("|", "\\|")
-
-
-def _md_code(text: str) -> str:
-    text = text.replace("\n", " ").replace("|", "\\|")
-    return f"`` {text} ``" if "`" in text else f"`{text}`"
+# Text from data goes through md_text (HTML escaped, table cells kept whole) or md_code.
+_md = md_text
+_md_cell = md_text
+_md_code = md_code
 
 
 def _md_table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -339,7 +332,13 @@ def _md_checks(report: AuditReport) -> list[str]:
         out += _md_table(
             head,
             (
-                [_md_code(c.rule), c.category, c.table or "(dataset)", c.status, _md_cell(c.reason)]
+                [
+                    _md_code(c.rule),
+                    c.category,
+                    _md(c.table) if c.table else "(dataset)",
+                    c.status,
+                    _md_cell(c.reason),
+                ]
                 for c in not_ran
             ),
         )
@@ -350,7 +349,15 @@ def _md_checks(report: AuditReport) -> list[str]:
         out += ["", "### Ran", ""]
         out += _md_table(
             ["rule", "category", "table", "findings"],
-            ([_md_code(c.rule), c.category, c.table or "(dataset)", str(c.findings)] for c in ran),
+            (
+                [
+                    _md_code(c.rule),
+                    c.category,
+                    _md(c.table) if c.table else "(dataset)",
+                    str(c.findings),
+                ]
+                for c in ran
+            ),
         )
     return out
 

@@ -8,6 +8,7 @@ from io import StringIO
 from rich.console import Console
 from rich.table import Table
 
+from clearance.reports.escape import terminal_line
 from clearance.reports.models import AuditReport
 
 TOP = 25
@@ -21,12 +22,13 @@ def render_audit_terminal(report: AuditReport, width: int = 120) -> str:
         force_terminal=False,
         color_system=None,
         markup=False,
+        emoji=False,
         highlight=False,
     )
     s = report.summary
     console.print(
         f"clearance audit: {s.tables} tables, {s.rows:,} rows, {s.findings} findings; "
-        f"purpose {report.policy.purpose}; gate {s.gate.upper()} (fail on {s.fail_on.value})"
+        f"purpose {terminal_line(report.policy.purpose)}; gate {s.gate.upper()} (fail on {s.fail_on.value})"
     )
     table = Table(show_lines=False)
     for col in ("severity", "rule", "category", "where", "count", "share", "preview"):
@@ -38,10 +40,10 @@ def render_audit_terminal(report: AuditReport, width: int = 120) -> str:
             f.severity.value,
             f.rule,
             f.category,
-            where or f.location.file,
+            terminal_line(where or f.location.file),
             str(f.count),
             share,
-            f.preview,
+            terminal_line(f.preview),
         )
     if report.findings:
         console.print(table)
@@ -50,7 +52,7 @@ def render_audit_terminal(report: AuditReport, width: int = 120) -> str:
     not_run = [c for c in report.checks if c.status != "ran"]
     for c in not_run:
         where = f" [{c.table}]" if c.table else ""
-        console.print(f"{c.status}: {c.rule}{where}: {c.reason}")
+        console.print(terminal_line(f"{c.status}: {c.rule}{where}: {c.reason}"))
     for skipped in report.skipped:
-        console.print(f"skipped input {skipped.path}: {skipped.reason}")
+        console.print(terminal_line(f"skipped input {skipped.path}: {skipped.reason}"))
     return buf.getvalue()

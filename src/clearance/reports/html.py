@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
+from clearance.reports.escape import terminal_text
+
 # The look every report shares; each renderer appends the classes of its own sections.
 BASE_CSS = """
 :root { --fg: #1f2933; --muted: #52606d; --line: #cbd2d9; --bg-alt: #f5f7fa; }
@@ -43,7 +45,8 @@ def page(title: str, css: str, body: Sequence[str]) -> str:
 
 
 def e(text: object) -> str:
-    return escape(str(text), quote=True)
+    """Text from data in HTML: escaped, control characters shown (``\\x1b``), never raw."""
+    return escape(terminal_text(str(text)), quote=True)
 
 
 def code(text: object) -> str:

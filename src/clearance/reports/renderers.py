@@ -10,6 +10,7 @@ from io import StringIO
 from rich.console import Console
 from rich.table import Table
 
+from clearance.reports.escape import md_code, md_text, terminal_line
 from clearance.reports.models import Finding, ScanReport
 
 Renderer = Callable[[ScanReport], str]
@@ -115,10 +116,6 @@ def render_sarif(report: ScanReport) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(report: ScanReport) -> str:
     s = report.summary
     out = [
@@ -141,29 +138,38 @@ def render_markdown(report: ScanReport) -> str:
     for f in report.findings:
         share = "" if f.share is None else f"{f.share:.1%}"
         out.append(
-            f"| {f.severity.value} | {f.rule} | {f.entity} | {_md_cell(_where(f))} | {f.count} "
-            f"| {share} | `{_md_cell(f.preview)}` | {f.score:.2f} |"
+            f"| {f.severity.value} | {f.rule} | {f.entity} | {md_text(_where(f))} | {f.count} "
+            f"| {share} | {md_code(f.preview)} | {f.score:.2f} |"
         )
     if report.columns:
         out += ["", "## Columns", "", "| file | column | kind | entity | share | confidence |"]
         out.append("|---|---|---|---|---|---|")
         for c in report.columns:
             out.append(
-                f"| {_md_cell(c.file)} | {_md_cell(c.column)} | {c.kind} | {c.entity or ''} "
+                f"| {md_text(c.file)} | {md_text(c.column)} | {c.kind} | {c.entity or ''} "
                 f"| {c.share:.1%} | {c.confidence:.2f} |"
             )
     if report.skipped:
         out += ["", "## Skipped inputs", ""]
-        out += [f"- `{_md_cell(s.path)}`: {s.reason}" for s in report.skipped]
+        out += [f"- {md_code(s.path)}: {md_text(s.reason)}" for s in report.skipped]
     if report.warnings:
         out += ["", "## Warnings", ""]
-        out += [f"- {_md_cell(w)}" for w in report.warnings]
+        out += [f"- {md_text(w)}" for w in report.warnings]
     return "\n".join(out) + "\n"
 
 
 def render_terminal(report: ScanReport, width: int = 120, limit: int = 25) -> str:
     buf = StringIO()
-    console = Console(file=buf, width=width, color_system=None, force_terminal=False)
+    # Names and paths come from data: never read as markup or emoji, control characters shown.
+    console = Console(
+        file=buf,
+        width=width,
+        color_system=None,
+        force_terminal=False,
+        markup=False,
+        emoji=False,
+        highlight=False,
+    )
     s = report.summary
     console.print(
         f"clearance scan: {s.files_scanned} file(s), {s.rows_scanned} rows/lines, "
@@ -173,14 +179,20 @@ def render_terminal(report: ScanReport, width: int = 120, limit: int = 25) -> st
     for col in ("severity", "entity", "where", "count", "preview"):
         table.add_column(col)
     for f in report.findings[:limit]:
-        table.add_row(f.severity.value, f.entity, _where(f), str(f.count), f.preview)
+        table.add_row(
+            f.severity.value,
+            f.entity,
+            terminal_line(_where(f)),
+            str(f.count),
+            terminal_line(f.preview),
+        )
     console.print(table)
     if len(report.findings) > limit:
         console.print(f"... and {len(report.findings) - limit} more (use --format json -o FILE)")
     for skipped in report.skipped:
-        console.print(f"skipped {skipped.path}: {skipped.reason}")
+        console.print(terminal_line(f"skipped {skipped.path}: {skipped.reason}"))
     for warning in report.warnings:
-        console.print(f"warning: {warning}")
+        console.print(terminal_line(f"warning: {warning}"))
     return buf.getvalue()
 
 

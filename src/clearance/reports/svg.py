@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 
 from clearance.reports.audit_renderers import Bar
+from clearance.reports.html import e as escape
 
 _W = 800
 

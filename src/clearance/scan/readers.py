@@ -7,6 +7,7 @@ not the file size. Every failure becomes an ``InputError`` naming the file and t
 from __future__ import annotations
 
 import codecs
+import glob
 import json
 import os
 import re
@@ -227,11 +228,12 @@ def table_batches(
                 infer_schema=False,
                 encoding="utf8-lossy",
                 truncate_ragged_lines=False,
+                glob=False,  # a file name is a name: sales[2023].csv, not a pattern
             )
         elif kind == "jsonl":
-            lazy = pl.scan_ndjson(path, infer_schema_length=1000)
+            lazy = pl.scan_ndjson(glob.escape(str(path)), infer_schema_length=1000)
         elif kind == "parquet":
-            lazy = pl.scan_parquet(path)
+            lazy = pl.scan_parquet(path, glob=False)
         else:
             lazy = _read_json(path).lazy()
         if limit is not None:

@@ -1,0 +1,243 @@
+"""The output helper every command writes through, and the stderr line writer."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from clearance.cli import _common
+from clearance.cli._common import check_outputs, say, write_atomic, write_outputs
+from clearance.cli.app import app
+from clearance.errors import InputError
+
+runner = CliRunner()
+
+
+def _data(tmp_path: Path) -> Path:
+    data = tmp_path / "users.csv"
+    data.write_text("id,email\n1,jane.doe@example.com\n2,john@example.org\n")
+    return data
+
+
+def _special(tmp_path: Path) -> dict[str, Path]:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    target = tmp_path / "target.txt"
+    target.write_text("keep me\n")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    # A device node of our own (never /dev/null: code that replaces outputs would replace it).
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        device = Path("/dev/null")  # only root may mknod; others cannot replace /dev/null
+    return {"fifo": fifo, "symlink": link, "device": device, "folder": tmp_path}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink", "device", "folder", "missing folder"])
+def test_output_that_is_not_a_regular_file_is_refused(kind: str, tmp_path: Path) -> None:
+    paths = {**_special(tmp_path), "missing folder": tmp_path / "nope" / "r.json"}
+    path = paths[kind]
+    with pytest.raises(InputError) as info:
+        write_atomic(path, "report\n")
+    assert info.value.exit_code == 3 and str(path) in str(info.value)
+    # nothing replaced: the FIFO is still a FIFO, the link still points at its untouched target
+    assert stat.S_ISFIFO(paths["fifo"].lstat().st_mode)
+    assert stat.S_ISCHR(paths["device"].lstat().st_mode)
+    assert paths["symlink"].is_symlink() and (tmp_path / "target.txt").read_text() == "keep me\n"
+    assert not (tmp_path / "nope").exists()
+
+
+def test_dash_writes_to_stdout(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["scan", str(_data(tmp_path)), "-f", "json", "-o", "-", "-q"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["summary"]["findings"] == 1
+    assert not (tmp_path / "-").exists()
+    detect = runner.invoke(app, ["detect", str(_data(tmp_path)), "-o", "-"])
+    assert detect.exit_code == 0 and detect.stdout.count('"id"') == 3
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o027, 0o077])
+def test_reports_keep_the_umask(mask: int, tmp_path: Path) -> None:
+    old = os.umask(mask)
+    try:
+        result = runner.invoke(
+            app, ["scan", str(_data(tmp_path)), "-f", "json", "-o", "r.json", "-q"]
+        )
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE((tmp_path / "r.json").stat().st_mode) == 0o666 & ~mask
+
+
+def test_replacing_a_report_keeps_its_mode(tmp_path: Path) -> None:
+    path = tmp_path / "r.json"
+    path.write_text("old\n")
+    path.chmod(0o640)
+    write_atomic(path, "new\n")
+    assert path.read_text() == "new\n" and stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_no_output_replaced_unless_every_one_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = tmp_path / "a.json", tmp_path / "b.md"
+    a.write_text("old a\n")
+    b.write_text("old b\n")
+    # a bad path among them: refused before anything is written
+    with pytest.raises(InputError):
+        write_outputs([(a, "new a\n"), (tmp_path / "nope" / "c.md", "c\n"), (b, "new b\n")])
+    # a write that fails half-way (disk full): the others stay as they were, no temp file left
+    real = _common._write_temp
+
+    def full(path: Path, text: str, mode: int) -> str:
+        if path == b:
+            raise OSError(28, "No space left on device")
+        return real(path, text, mode)
+
+    monkeypatch.setattr(_common, "_write_temp", full)
+    with pytest.raises(InputError) as info:
+        write_outputs([(a, "new a\n"), (b, "new b\n")])
+    assert str(b) in str(info.value) and "No space left" in str(info.value)
+    assert a.read_text() == "old a\n" and b.read_text() == "old b\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.md"]
+
+
+def test_audit_checks_every_output_before_replacing_any(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    old = tmp_path / "audit.json"
+    old.write_text("previous audit\n")
+    (tmp_path / "folder.md").mkdir()
+    result = runner.invoke(
+        app, ["audit", str(data), "-o", str(old), "-o", str(tmp_path / "folder.md"), "-q"]
+    )
+    assert result.exit_code == 3, result.output
+    assert str(tmp_path / "folder.md") in result.stderr
+    assert old.read_text() == "previous audit\n"
+
+
+def test_check_outputs_refuses_the_same_path_twice(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="given twice"):
+        check_outputs([tmp_path / "a.json", tmp_path / "." / "a.json"])
+
+
+def test_unwritable_folder_is_refused(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root writes into read-only folders")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(InputError, match="not writable"):
+            write_atomic(folder / "r.json", "x\n")
+    finally:
+        folder.chmod(0o755)
+
+
+def test_say_escapes_control_characters(capsys: pytest.CaptureFixture[str]) -> None:
+    say("skipped \x1b[31mred\x1b]8;;http://x\x07y\x1b]8;;\x07\u202e.csv: binary")
+    err = capsys.readouterr().err
+    assert err == "skipped \\x1b[31mred\\x1b]8;;http://x\\x07y\\x1b]8;;\\x07\\u202e.csv: binary\n"
+
+
+def test_error_line_is_one_line_and_escaped(tmp_path: Path) -> None:
+    data = tmp_path / "a\nerror: none\x1b[2J.txt"
+    result = runner.invoke(app, ["detect", str(data)], color=True)
+    assert result.exit_code == 3
+    assert result.stderr.count("\n") == 1 and "\x1b" not in result.stderr
+    assert "a\\nerror: none\\x1b[2J.txt: no such file" in result.stderr
+
+
+def test_progress_labels_from_data_are_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=True, markup=False, emoji=False, width=120)
+    monkeypatch.setattr(_common, "err", console)
+    with _common.progress("scanning", unit="rows") as advance:
+        advance(5, label="\x1b]8;;http://x\x1b\\users:phone:[bold].csv")
+    out = buf.getvalue()
+    assert "\x1b]8;;http://x" not in out and "\\x1b]8;;http://x" in out
+    assert ":phone:" in out and "[bold]" in out
+
+
+class _Backend:
+    """A model that answers every prompt with the same text (no torch)."""
+
+    name = "fake"
+    supports_logprobs = False
+    calls = 0
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def generate(self, prompts: list[str], **kwargs: object) -> list[list[object]]:
+        from clearance.llm.backends import Generation
+
+        _Backend.calls += 1
+        n = int(kwargs.get("n", 1))  # type: ignore[call-overload]
+        return [[Generation("nothing to see\n") for _ in range(n)] for _ in prompts]
+
+    def score(self, prompts: list[str], continuations: list[str], **kwargs: object) -> list[float]:
+        from clearance.errors import BackendUnavailableError
+
+        raise BackendUnavailableError(self.name, "cannot score")
+
+
+def _corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "settings.py").write_text('API_KEY = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n')
+    return corpus
+
+
+def test_llm_audit_writes_every_report_or_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("clearance.llm.backends.OpenAICompatibleBackend", _Backend)
+    corpus = _corpus(tmp_path)
+    old = tmp_path / "report.json"
+    old.write_text("previous\n")
+    (tmp_path / "incident.md").mkdir()
+    argv = ["llm", "audit", "--corpus", str(corpus), "--untargeted", "0"]
+    argv += ["--endpoint", "http://127.0.0.1:9/v1", "--endpoint-model", "m"]
+    refused = runner.invoke(app, [*argv, "-o", str(old), "-o", str(tmp_path / "incident.md")])
+    assert refused.exit_code == 3 and "incident.md: is a folder" in refused.stderr
+    assert old.read_text() == "previous\n" and _Backend.calls == 0  # refused before probing
+    (tmp_path / "incident.md").rmdir()
+    outs = [old, tmp_path / "incident.md", tmp_path / "report.html"]
+    done = runner.invoke(app, [*argv, *(a for p in outs for a in ("-o", str(p))), "-q"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(old.read_text())["summary"]["extracted"] == 0
+    assert all(p.stat().st_size > 0 for p in outs)
+
+
+def test_fairness_checks_reasons_out_before_the_audit(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    pytest.importorskip("fairlearn")
+    pytest.importorskip("skops")
+    report = tmp_path / "fairness.json"
+    report.write_text("previous\n")
+    result = runner.invoke(
+        app,
+        [
+            "fairness",
+            "--data",
+            str(tmp_path / "not-read.csv"),
+            "-o",
+            str(report),
+            "--reasons-out",
+            str(tmp_path / "missing" / "reasons.csv"),
+        ],
+    )
+    assert result.exit_code == 3, result.output
+    assert "reasons.csv: the folder" in result.stderr and "does not exist" in result.stderr
+    assert report.read_text() == "previous\n"

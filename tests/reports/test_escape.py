@@ -1,0 +1,105 @@
+"""Names taken from data (files, tables, columns) in every report format: Markdown never carries
+raw HTML or a broken table row, the terminal never reads markup, emoji codes, links or escape
+sequences, JSON keeps the exact name."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from clearance.cli.app import app
+from clearance.reports.escape import md_code, md_text, terminal_line, terminal_text
+
+runner = CliRunner()
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "[/]",
+    ":phone:",
+    "\x1b[31mred",
+    "[link=http://x]y[/link]",
+    "<img src=x onerror=alert(1)>",
+    "a|b\nc",
+    "\x1b]8;;http://x\x07click\x1b]8;;\x07",
+]
+FILE = "t<img src=y onerror=alert(2)>[bold]:phone:\x1b[31m"
+
+
+def _data(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    header = ",".join('"' + h.replace('"', '""') + '"' for h in ["id", *HOSTILE])
+    rows = [
+        ",".join([str(i), *(f"user{i}.{j}@example.com" for j in range(len(HOSTILE)))])
+        for i in range(20)
+    ]
+    (folder / f"{FILE}.csv").write_text("\n".join([header, *rows]) + "\n")
+    return folder
+
+
+def _assert_terminal_safe(text: str) -> None:
+    assert "\x1b" not in text and "\x07" not in text
+    assert "\u260e" not in text and "\U0001f4de" not in text  # :phone: read as an emoji
+    assert ":phone:" in text
+    assert "[/]" in text or "[/" in text  # shown, not read as markup (cells may wrap)
+
+
+def _assert_markdown_safe(text: str) -> None:
+    assert "\x1b" not in text and "\x07" not in text
+    outside_code = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", text)  # code spans show text as is
+    assert not re.search(r"<(script|img)", outside_code, re.I)
+    tables = re.split(r"\n(?!\|)", text)
+    for block in tables:
+        rows = [r for r in block.splitlines() if r.startswith("|")]
+        counts = {len(re.findall(r"(?<!\\)\|", r)) for r in rows}
+        assert len(counts) <= 1, rows  # every row of a table has the header's cells
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "json", "sarif"])
+def test_scan_formats_with_hostile_names(fmt: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["scan", str(_data(tmp_path)), "-f", fmt], color=True)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    if fmt == "terminal":
+        _assert_terminal_safe(out)
+        assert "link=http" in out
+    elif fmt == "markdown":
+        _assert_markdown_safe(out)
+        assert "&lt;script>" in out
+    else:
+        doc = json.loads(out)
+        text = json.dumps(doc)
+        assert "\\u001b[31mred" in text  # the exact name, escaped by JSON
+        if fmt == "json":
+            assert {c["column"] for c in doc["columns"]} >= set(HOSTILE)
+
+
+@pytest.mark.parametrize("suffix", ["md", "html", "json"])
+def test_audit_formats_with_hostile_names(suffix: str, tmp_path: Path) -> None:
+    out = tmp_path / f"audit.{suffix}"
+    result = runner.invoke(app, ["audit", str(_data(tmp_path)), "-o", str(out)], color=True)
+    assert result.exit_code in (0, 1), result.output
+    _assert_terminal_safe(result.stderr)  # the terminal summary
+    text = out.read_text()
+    if suffix == "md":
+        _assert_markdown_safe(text)
+    elif suffix == "html":
+        assert not re.search(r"<(script|img)", text.split("</style>", 1)[-1], re.I)
+        assert "\x1b" not in text
+    else:
+        assert "\\u001b[31mred" in text
+
+
+def test_escape_helpers() -> None:
+    assert md_text("<b>a|b</b>\n&c &lt;\\") == "&lt;b>a\\|b&lt;/b> &c &amp;lt;\\\\"
+    assert md_text("ratio >= 0.8") == "ratio >= 0.8"
+    assert md_text("[x](javascript:alert(1))") == "[x\\](javascript:alert(1))"
+    assert md_text("[25, 65) -> 25-64") == "[25, 65) -> 25-64"
+    assert md_code("a`b|c") == "`` a`b\\|c ``"
+    assert md_code("plain") == "`plain`"
+    assert terminal_line("a\x1b[2Jb\nc\td\u202e") == "a\\x1b[2Jb\\nc\\td\\u202e"
+    assert terminal_text("line 1\n\x9bline 2\n") == "line 1\n\\x9bline 2\n"
