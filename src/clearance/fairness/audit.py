@@ -346,8 +346,10 @@ def _reasons(
     denied = np.asarray(data.y_pred) == 0
     if not denied.any():
         return [], None
+    # The LoadedModel, not its bare estimator: it knows which class is favourable (German
+    # credit codes good = 1, bad = 2, so the favourable class is classes_[0]).
     table = adverse_action_reasons(
-        model.estimator,
+        model,
         data.features,
         denied,
         reason_texts=policy.reasons or None,

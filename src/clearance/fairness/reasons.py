@@ -109,8 +109,10 @@ def adverse_action_reasons(
     ``model`` is a clearance ``LoadedModel`` or a fitted scikit-learn binary classifier (typed
     ``Any`` because scikit-learn has no types). ``X`` holds the model's input columns (extra
     columns are ignored when the model names its features), row-aligned with ``denied`` (bool,
-    True = denied). ``favourable`` is the favourable class label of a raw estimator (default:
-    ``classes_[1]``, i.e. 1 for 0/1 labels); a ``LoadedModel`` already knows it.
+    True = denied). ``favourable`` is the favourable class label of a raw estimator; it may be
+    left out only when the classes are 0/1 (or False/True), then 1 is favourable; any other
+    coding without it raises ``InputError``. A ``LoadedModel`` already knows it. Contributions
+    are always towards the favourable class, wherever it is in ``classes_``.
     ``reason_texts`` maps a feature to the text shown to the applicant (e.g. loaded from the
     policy's YAML/JSON); a key ``"<feature>:high"`` or ``"<feature>:low"`` gives a text for one
     direction of a numeric feature and takes precedence. Features without a text get
@@ -265,6 +267,16 @@ class _Adapter:
         if classes is not None:
             labels = list(np.asarray(classes).tolist())
             if favourable is None:
+                # Only 0/1 (or False/True) labels say by themselves which class is favourable;
+                # guessing classes_[1] for any other coding (German credit: 1 = good, 2 = bad)
+                # turns every reason around.
+                if sorted(str(c) for c in labels) not in (["0", "1"], ["False", "True"]):
+                    raise InputError(
+                        "favourable",
+                        "the model's classes are "
+                        + ", ".join(repr(c) for c in labels)
+                        + ": pass favourable= (the label meaning approved/good)",
+                    )
                 favourable = labels[-1]
             hits = [i for i, c in enumerate(labels) if _is_favourable(c, favourable)]
             if len(labels) != 2 or not hits:
