@@ -150,3 +150,81 @@ def test_fairness_mitigate_saves_chosen_model(
     assert 'class="err"' in html
     for title in ("accuracy by candidate", "demographic parity ratio (threshold 0.8"):
         assert title in html
+
+
+@needs_german
+def test_fairness_mitigate_chosen_model_round_trips_through_the_audit(
+    german: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """On age_group the most accurate fair candidate is group-thresholds, which takes the age
+    group at decision time (disparate treatment under ECOA): it must be listed, flagged, and
+    never chosen; the saved model must be audited by `clearance fairness` without
+    --trust-type, with the policy's own favourable label (German: 1 = good, 2 = bad)."""
+    data, _, policy = german
+    saved, out = tmp_path / "chosen.skops", tmp_path / "m.json"
+    result = runner.invoke(
+        app,
+        ["fairness", "mitigate", "--data", str(data), "--policy", str(policy),
+         "--sensitive", "age_group", "-o", str(out), "--save-model", str(saved), "-q"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    mitigation = json.loads(out.read_text())["result"]
+    chosen = next(c for c in mitigation["candidates"] if c["name"] == mitigation["chosen"])
+    assert not chosen["needs_sensitive"]
+    flagged = [c["name"] for c in mitigation["candidates"] if c["needs_sensitive"]]
+    assert set(flagged) == {"threshold-optimizer", "group-thresholds"}
+    assert any(n.startswith("Not eligible: threshold-optimizer") for n in mitigation["notes"])
+    report = tmp_path / "audit.json"
+    audit = runner.invoke(
+        app,
+        ["fairness", "--data", str(data), "--policy", str(policy), "--model", str(saved),
+         "--bootstrap", "20", "-o", str(report), "-q"],
+    )  # fmt: skip
+    assert audit.exit_code in (0, 1), audit.output
+    assert "error" not in audit.stderr
+    audited = json.loads(report.read_text())
+    assert audited["model"]["kind"] == "skops" and audited["model"]["warnings"] == []
+    assert audited["reasons"]  # adverse-action reasons of the saved model
+
+
+def test_fairness_mitigate_saved_model_keeps_string_labels(tmp_path: Path) -> None:
+    """A label coded good/bad: the saved model answers good/bad and audits with --favourable
+    good (a 0/1 model would be refused, or read backwards with a 0 = favourable coding)."""
+    import skops.io as sio
+
+    rng = np.random.default_rng(5)
+    n = 600
+    group = rng.choice(["u", "v"], n)
+    income = rng.normal(size=n) + (group == "u") * 0.8
+    debt = rng.normal(size=n)
+    good = rng.random(n) < 1 / (1 + np.exp(-(income - debt)))
+    data = tmp_path / "d.csv"
+    pl.DataFrame(
+        {"income": income, "debt": debt, "g": group, "y": np.where(good, "good", "bad")}
+    ).write_csv(data)
+    saved = tmp_path / "chosen.skops"
+    common = ["--data", str(data), "--target", "y", "--sensitive", "g", "-q"]
+    result = runner.invoke(
+        app,
+        ["fairness", "mitigate", *common, "--policy", str(_favourable_policy(tmp_path, "good")),
+         "--save-model", str(saved)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    model = sio.load(saved, trusted=sio.get_untrusted_types(file=saved))
+    frame = pl.read_csv(data)
+    assert set(model.predict(frame.select("income", "debt").to_pandas()).tolist()) <= {
+        "good",
+        "bad",
+    }
+    audit = runner.invoke(
+        app,
+        ["fairness", *common, "--model", str(saved), "--favourable", "good", "--bootstrap", "20"],
+    )
+    assert audit.exit_code in (0, 1), audit.output
+    assert "error" not in audit.stderr
+
+
+def _favourable_policy(folder: Path, favourable: str) -> Path:
+    path = folder / "fairness.yaml"
+    path.write_text(f"version: 1\nfavourable: {favourable}\n")
+    return path

@@ -171,8 +171,26 @@ def test_choose_rule() -> None:
     assert choose(pool)[0] == "fair"
     assert choose(pool, min_ratio=0.9)[0] == "fairer"
     name, notes = choose(pool, min_ratio=0.99)  # only the randomized one qualifies
-    assert name == "fairer" and "No deterministic candidate reaches" in notes[0]
+    assert name == "fairer" and "No eligible deterministic candidate reaches" in notes[0]
     assert choose([cand("a", 0.7, None), cand("b", 0.6, 0.5)], min_ratio=0.8)[0] == "b"
+
+
+def test_choose_never_picks_a_decision_on_the_sensitive_attribute() -> None:
+    """A candidate taking the sensitive attribute at decision time is disparate treatment under
+    ECOA: listed and flagged, never chosen, even when it is the most accurate and the fairest."""
+
+    def cand(name: str, acc: float, ratio: float, sensitive: bool = False) -> Candidate:
+        return Candidate(
+            name=name, deterministic=True, needs_sensitive=sensitive, accuracy=acc,
+            selection_rate={}, metrics={"demographic_parity_ratio": ratio},
+        )  # fmt: skip
+
+    pool = [cand("baseline", 0.70, 0.6), cand("group-thresholds", 0.90, 0.99, sensitive=True)]
+    name, notes = choose(pool)
+    assert name == "baseline"
+    assert any("Not eligible: group-thresholds" in n and "ECOA" in n for n in notes)
+    with pytest.raises(ValueError, match="without the sensitive attribute"):
+        choose([cand("threshold-optimizer", 0.9, 0.99, sensitive=True)])
 
 
 # --- the comparison on synthetic data ----------------------------------------------------------
@@ -272,8 +290,10 @@ def test_german_credit_tradeoff(german_result: MitigationResult) -> None:
     chosen = german_result.candidate(german_result.chosen)
     qualifying = [
         c for c in german_result.candidates
-        if c.deterministic and (c.metrics["demographic_parity_ratio"] or 0) >= 0.8
+        if c.deterministic and not c.needs_sensitive
+        and (c.metrics["demographic_parity_ratio"] or 0) >= 0.8
     ]  # fmt: skip
+    assert not chosen.needs_sensitive
     if qualifying:
         assert chosen.accuracy == max(c.accuracy for c in qualifying)
     auc = german_result.candidate("baseline").roc_auc

@@ -3,8 +3,10 @@
 Model files are code: a pickle runs whatever it contains when it is loaded. So the order is:
 
 - ``.skops``: the types in the file are listed first (``skops.io.get_untrusted_types``); any type
-  skops does not trust by default must be named by the user (``--trust-type NAME``) after review,
-  otherwise loading is refused with the list. Nothing is loaded silently.
+  skops does not trust by default, other than clearance's own estimator classes
+  (``clearance.fairness.estimators.OWN_TYPES``, what ``fairness mitigate`` saves), must be named
+  by the user (``--trust-type NAME``) after review, otherwise loading is refused with the list.
+  Nothing is loaded silently.
 - ``.onnx``: run with onnxruntime, which executes a graph, not Python code.
 - ``.pkl`` / ``.pickle`` / ``.joblib``: refused unless the user passes the explicit trust flag
   (``--trust-model``); then loaded with a warning in ``LoadedModel.warnings``.
@@ -29,6 +31,7 @@ import numpy as np
 import polars as pl
 
 from clearance.errors import BackendUnavailableError, InputError, PolicyError
+from clearance.fairness.estimators import OWN_TYPES
 
 __all__ = [
     "EXTRA_HINT",
@@ -158,6 +161,15 @@ class _SklearnModel(LoadedModel):
                 "'good' or 'approved'",
             )
         self._favourable_index = hits[0]
+        needs = _required_keywords(estimator.predict)
+        if needs:
+            raise InputError(
+                self.source,
+                f"the model's predict needs {', '.join(needs)}: it takes the sensitive "
+                "attribute at decision time (disparate treatment in credit), so it cannot "
+                "decide from the feature columns alone; audit a model that decides from "
+                "features (e.g. the one `clearance fairness mitigate --save-model` chooses)",
+            )
 
     def _input(self, X: pl.DataFrame) -> Any:
         if self.feature_names is not None:
@@ -296,6 +308,19 @@ class _OnnxModel(LoadedModel):
             self.warnings.append(line)
 
 
+def _required_keywords(method: Any) -> list[str]:
+    """Keyword-only parameters without a default (``sensitive_features`` of a post-processor)."""
+    import inspect
+
+    try:
+        parameters = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [
+        p.name for p in parameters if p.kind is p.KEYWORD_ONLY and p.default is p.empty
+    ]
+
+
 def check_features(model: LoadedModel, data_columns: Sequence[str]) -> None:
     """Raise InputError naming the model's feature columns that the data lacks."""
     if model.feature_names is None:
@@ -362,7 +387,10 @@ def _load_skops(
         untrusted = [str(t) for t in sio.get_untrusted_types(file=path)]
     except Exception as exc:
         raise InputError(source, f"not a readable skops file ({type(exc).__name__})") from exc
-    allowed = set(trusted_types)
+    # clearance's own classes (what `fairness mitigate --save-model` writes) are trusted like
+    # skops' defaults: they only run clearance's code.
+    own = set(OWN_TYPES)
+    allowed = set(trusted_types) | own
     refused = sorted(t for t in untrusted if t not in allowed)
     if refused:
         raise PolicyError(
@@ -376,7 +404,8 @@ def _load_skops(
         raise InputError(
             source, f"the skops file could not be loaded ({type(exc).__name__})"
         ) from exc
-    notes = [f"loaded with user-trusted types: {', '.join(sorted(untrusted))}"] if untrusted else []
+    user_trusted = sorted(t for t in untrusted if t not in own)
+    notes = [f"loaded with user-trusted types: {', '.join(user_trusted)}"] if user_trusted else []
     return _SklearnModel(
         estimator, kind="skops", source=source, favourable=favourable, warnings=notes
     )

@@ -50,6 +50,7 @@ from sklearn.preprocessing import (  # type: ignore[import-untyped]
 )
 
 from clearance.errors import InputError
+from clearance.fairness.estimators import LabelledClassifier
 from clearance.fairness.loading import LoadedModel
 
 __all__ = ["REASON_COLUMNS", "adverse_action_reasons", "default_reason", "summarise_reasons"]
@@ -323,6 +324,10 @@ def _linear(
     adapter: _Adapter, X: pl.DataFrame, denied: np.ndarray, reference: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray] | None:
     estimator = adapter.estimator
+    if isinstance(estimator, LabelledClassifier):
+        # A 0/1 model (1 = favourable) answering in the data's labels; classes_ keeps the
+        # inner order (unfavourable, favourable), so favourable_index holds for both.
+        estimator = estimator.estimator
     if isinstance(estimator, Pipeline):
         final = estimator.steps[-1][1]
         prefix: Any = estimator[:-1] if len(estimator.steps) > 1 else None
