@@ -9,12 +9,13 @@ are at hand. Groups below the minimum size are reported as insufficient, never r
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import polars as pl
 
 from clearance import __version__
+from clearance.errors import PolicyError
 from clearance.fairness.curves import GroupCurves, group_curves
 from clearance.fairness.data import PreparationNotes
 from clearance.fairness.loading import LoadedModel
@@ -369,6 +370,37 @@ def _reasons(
     return summaries, table
 
 
+_MAX_NAMES_SHOWN = 20
+
+
+def _names(values: Sequence[str]) -> str:
+    """Names taken from data, for a one-line message: quoted and escaped (a control character
+    or terminal escape shows as ``\\x1b``, never acts), at most ``_MAX_NAMES_SHOWN``."""
+    shown = ", ".join(repr(str(v)) for v in values[:_MAX_NAMES_SHOWN])
+    more = len(values) - _MAX_NAMES_SHOWN
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def _check_reference(groups: list[GroupMetrics], reference: Mapping[str, str]) -> None:
+    """``--reference ATTRIBUTE=GROUP`` (or ``reference:``) must name an audited attribute and
+    one of its groups: a PolicyError listing what exists, never a traceback or a silent skip."""
+    by_attribute: dict[str, list[str]] = {}
+    for g in groups:
+        by_attribute.setdefault(g.attribute, []).append(g.group)
+    for attribute, given in reference.items():
+        if attribute not in by_attribute:
+            raise PolicyError(
+                f"reference: {attribute!r} is not an audited attribute; "
+                f"audited: {_names(list(by_attribute))}"
+            )
+        names = sorted(by_attribute[attribute])
+        if given not in names:
+            raise PolicyError(
+                f"reference: no group {given!r} in {attribute!r}; "
+                f"its groups: {_names(names)}"
+            )
+
+
 def fairness_audit(
     data: FairnessData,
     notes: PreparationNotes,
@@ -386,6 +418,7 @@ def fairness_audit(
         intersections=policy.intersections and len(attributes) > 1,
         min_group_size=policy.min_group_size,
     )
+    _check_reference(groups, policy.reference)
     disps = disparities(groups, policy.reference or None)
     groups, disps = _statistics(data, groups, disps, policy)
     groups, disps, warnings = _row_bootstrap(data, groups, disps, policy)

@@ -201,7 +201,10 @@ class _OnnxModel(LoadedModel):
     """An ONNX classifier with one float tensor input and skl2onnx-style outputs.
 
     Outputs: a label tensor, and optionally probabilities either as a sequence of maps
-    (class -> probability, skl2onnx's default ZipMap) or as an ``[n, 2]`` tensor.
+    (class -> probability, skl2onnx's default ZipMap) or as an ``[n, 2]`` tensor. A label
+    output that is itself an ``[n, 2]`` table of probabilities (or one-hot labels) is read as
+    classes 0 and 1 (the favourable label must then be 0 or 1): the decision is the most
+    probable class and the favourable column is the score. Any other shape is an InputError.
     """
 
     kind: ModelKind = "onnx"
@@ -261,15 +264,54 @@ class _OnnxModel(LoadedModel):
             raise self._prediction_error(exc) from exc
         return result
 
+    def _decisions(self, raw: Any) -> tuple[np.ndarray, np.ndarray | None]:
+        """0/1 favourable flags from the label output, and the favourable probability when the
+        label output is itself an ``[n, 2]`` probability table (Keras-style exports)."""
+        labels = np.asarray(raw)
+        if labels.ndim == 2 and labels.shape[1] == 1:
+            labels = labels[:, 0]
+        if labels.ndim == 1:
+            return np.array([_matches(v, self.favourable) for v in labels], dtype=np.int64), None
+        if labels.ndim != 2 or labels.shape[1] != 2:
+            raise InputError(
+                self.source,
+                f"the ONNX label output has shape {list(labels.shape)}; expected one label per "
+                "row, or an [n, 2] table of class probabilities",
+            )
+        table = labels.astype(np.float64) if labels.dtype.kind in "fiub" else None
+        probabilities = (
+            table is not None
+            and bool(np.all((table >= 0) & (table <= 1)))
+            and bool(np.allclose(table.sum(axis=1), 1.0, atol=1e-3))
+        )
+        if not probabilities or table is None:
+            raise InputError(
+                self.source,
+                "the ONNX label output is an [n, 2] table that is not class probabilities or "
+                "one-hot labels (rows must be in [0, 1] and sum to 1); export the model with a "
+                "label output of one class per row",
+            )
+        if str(self.favourable) not in ("0", "1"):
+            raise InputError(
+                self.source,
+                "the ONNX label output is an [n, 2] probability table without class names; "
+                f"its columns are read as classes 0 and 1, so the favourable label must be 0 "
+                f"or 1, not {self.favourable!r}",
+            )
+        column = int(str(self.favourable))
+        # The most probable class, ties to column 0 (numpy's argmax), as scikit-learn predicts.
+        flags = np.asarray(table.argmax(axis=1) == column, dtype=np.int64)
+        return flags, table[:, column]
+
     def predict(self, X: pl.DataFrame) -> np.ndarray:
-        labels = np.asarray(self._run(X)[0]).ravel()
-        return np.array([_matches(v, self.favourable) for v in labels], dtype=np.int64)
+        return self._decisions(self._run(X)[0])[0]
 
     def predict_proba(self, X: pl.DataFrame) -> np.ndarray | None:
-        if self._proba_name is None:
-            return None
         result = self._run(X)
-        labels, proba = np.asarray(result[0]).ravel(), result[1]
+        flags, from_label = self._decisions(result[0])
+        if self._proba_name is None:
+            return from_label
+        proba = result[1]
         if isinstance(proba, list):  # sequence of {class: probability}
             if not proba:
                 return np.zeros(0, dtype=np.float64)
@@ -285,7 +327,7 @@ class _OnnxModel(LoadedModel):
         if table.ndim != 2 or table.shape[1] != 2:
             self._note("the ONNX probability output is not an [n, 2] table; scores not used")
             return None
-        column = self._favourable_column(labels, table)
+        column = self._favourable_column(flags, table)
         if column is None:
             self._note(
                 "could not tell which ONNX probability column is the favourable class "
@@ -294,9 +336,9 @@ class _OnnxModel(LoadedModel):
             return None
         return table[:, column]
 
-    def _favourable_column(self, labels: np.ndarray, table: np.ndarray) -> int | None:
-        """The probability column whose argmax agrees with the favourable label."""
-        favourable = np.array([_matches(v, self.favourable) for v in labels])
+    def _favourable_column(self, flags: np.ndarray, table: np.ndarray) -> int | None:
+        """The probability column whose argmax agrees with the favourable decisions."""
+        favourable = flags.astype(bool)
         if favourable.all() or not favourable.any():
             return None
         argmax = table.argmax(axis=1)
