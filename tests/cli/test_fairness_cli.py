@@ -352,3 +352,42 @@ def test_fairness_reference_must_name_a_group(tmp_path: Path) -> None:
     unknown = runner.invoke(app, [*args, "--reference", "gender=male"])
     assert unknown.exit_code == 4 and "'gender'" in unknown.stderr and "'sex'" in unknown.stderr
     assert runner.invoke(app, [*args, "--reference", "sex=male"]).exit_code in (0, 1)
+
+
+def test_fairness_shows_progress_per_stage_and_warnings_even_when_quiet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI drives the shared progress helper (clearance.cli._common.progress) once per
+    library stage; -q hides progress and the summary, never a warning."""
+    from contextlib import contextmanager
+
+    from clearance.cli import fairness_cmd
+
+    calls: list[tuple[str, bool, str | None]] = []
+
+    @contextmanager
+    def recording(description: str, *, unit: str = "", quiet: bool = False) -> Any:
+        def advance(n: float = 1, *, label: str | None = None, total: float | None = None) -> None:
+            calls.append((description, quiet, label))
+
+        yield advance
+
+    monkeypatch.setattr(fairness_cmd, "progress", recording)
+    rng = np.random.default_rng(0)
+    groups = rng.choice(["a", "b", "tiny"], 200, p=[0.5, 0.45, 0.05])
+    data = tmp_path / "d.csv"
+    pl.DataFrame(
+        {"y": rng.integers(0, 2, 200), "p": rng.integers(0, 2, 200), "g": groups}
+    ).write_csv(data)
+    result = runner.invoke(
+        app,
+        ["fairness", "--data", str(data), "--target", "y", "--prediction", "p",
+         "--sensitive", "g", "--bootstrap", "10", "-q"],
+    )  # fmt: skip
+    assert result.exit_code in (0, 1) and _no_crash(result), result.output
+    assert [label for _, _, label in calls] == [
+        "loading", "metrics", "bootstrap", "proxies", "reasons", "report"
+    ]  # fmt: skip
+    assert all(d == "fairness" and quiet for d, quiet, _ in calls)
+    # The report's warning (a group below the minimum size) reaches the terminal under -q.
+    assert "warning: g: 1 group(s) below 30 records" in result.stderr

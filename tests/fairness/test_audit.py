@@ -356,3 +356,37 @@ def test_reasons_point_towards_denial_whatever_the_label_coding(
     assert reasons <= {"debt: value too high", "income: value too low", "noise: value too high",
                        "noise: value too low"}  # fmt: skip
     assert report.reasons
+
+
+def test_progress_is_reported_per_stage(tmp_path: Path) -> None:
+    from clearance.fairness.run import STAGES
+
+    stages: list[str] = []
+    run_fairness(_synthetic(tmp_path), _policy(score="s"), model_path=None, progress=stages.append)
+    assert stages == list(STAGES)
+    assert stages == ["loading", "metrics", "bootstrap", "proxies", "reasons", "report"]
+
+
+def test_onnx_model_says_reasons_were_not_computed(tmp_path: Path) -> None:
+    """Nothing skipped silently: an ONNX model gives decisions only, so the report says the
+    adverse-action reasons were not computed."""
+    skl2onnx = pytest.importorskip("skl2onnx")
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 2)).astype(np.float32)
+    y = (x[:, 0] > 0).astype(int)
+    model = tmp_path / "m.onnx"
+    model.write_bytes(
+        skl2onnx.to_onnx(LogisticRegression().fit(x, y), x[:1]).SerializeToString()
+    )
+    data = tmp_path / "d.csv"
+    pl.DataFrame({"a": x[:, 0], "b": x[:, 1], "y": y, "g": rng.choice(["u", "v"], 300)}).write_csv(
+        data
+    )
+    policy = fairness_policy_from_mapping(
+        {"target": "y", "sensitive": ["g"], "bootstrap": 0, "features": ["a", "b"]}
+    )
+    report, table = run_fairness(data, policy, model_path=model)
+    assert table is None
+    assert any(w.startswith("adverse-action reasons not computed") for w in report.warnings)

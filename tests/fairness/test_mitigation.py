@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -336,3 +337,31 @@ def test_input_validation() -> None:
         mitigate(X, y + 1, s)
     with pytest.raises(ValueError, match="missing"):
         mitigate(X, y, s.scatter(0, None))
+
+
+def test_progress_per_method_and_skipped_candidates_are_noted() -> None:
+    from sklearn.base import BaseEstimator, ClassifierMixin
+    from sklearn.linear_model import LogisticRegression
+
+    class NoScores(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+        """A classifier with predict only (no predict_proba, no decision_function)."""
+
+        def fit(self, X: Any, y: Any, sample_weight: Any = None) -> NoScores:
+            self.model_ = LogisticRegression().fit(X, y, sample_weight=sample_weight)
+            self.classes_ = self.model_.classes_
+            return self
+
+        def predict(self, X: Any) -> Any:
+            return self.model_.predict(X)
+
+    X, y, s = synthetic(n=300)
+    numeric = X.select(pl.selectors.numeric())
+    stages: list[str] = []
+    result = mitigate(
+        numeric, y, s, base_estimator=NoScores(), n_resamples=20, progress=stages.append
+    )
+    assert stages == list(METHODS)
+    names = [c.name for c in result.candidates]
+    assert "threshold-optimizer" not in names and "group-thresholds" not in names
+    for name in ("threshold-optimizer", "group-thresholds"):
+        assert any(n.startswith(f"{name} skipped") for n in result.notes), result.notes

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from clearance.cli._common import fail, write_atomic
+from clearance.cli._common import err, fail, progress, write_atomic
 from clearance.errors import BackendUnavailableError, ClearanceError, PolicyError
 
 EXIT_VERDICT = 1
@@ -123,7 +123,7 @@ def fairness(
         return
     try:
         _fairness_extra()
-        from clearance.fairness.run import run_fairness
+        from clearance.fairness.run import STAGES, run_fairness
         from clearance.reports.fairness_renderers import render_fairness
 
         if data is None:
@@ -154,29 +154,40 @@ def fairness(
                 "files you produced",
                 err=True,
             )
-        report, reasons = run_fairness(
-            data,
-            chosen,
-            model_path=model,
-            trust_pickle=trust_model,
-            trusted_types=list(trust_type or []),
-        )
+        with progress("fairness", quiet=quiet) as advance:
+
+            def on_stage(stage: str) -> None:
+                advance(1, label=stage, total=len(STAGES))
+
+            report, reasons = run_fairness(
+                data,
+                chosen,
+                model_path=model,
+                trust_pickle=trust_model,
+                trusted_types=list(trust_type or []),
+                progress=on_stage,
+            )
         for path in outputs:
             write_atomic(path, render_fairness(report, _format(path)))
         if reasons_out is not None:
             if reasons is None:
-                typer.echo("no adverse-action reasons: they need --model", err=True)
+                typer.echo(
+                    "warning: no adverse-action reasons written: they need --model with a "
+                    "scikit-learn model and at least one denied applicant",
+                    err=True,
+                )
             elif reasons_out.suffix.lower() == ".json":
                 write_atomic(reasons_out, json.dumps(reasons.to_dicts(), indent=1) + "\n")
             else:
                 write_atomic(reasons_out, reasons.write_csv())
+        # Warnings reach the terminal even with -q: a gap in the audit must never read as clean.
+        for warning in (report.model.warnings if report.model else []) + report.warnings:
+            err.print(f"warning: {warning}", soft_wrap=True)
         if not quiet:
             v = report.verdict
             typer.echo(f"fairness verdict: {'PASS' if v.passed else 'FAIL'}", err=True)
             for reason in v.reasons:
                 typer.echo(f"  - {reason}", err=True)
-            for warning in (report.model.warnings if report.model else []) + report.warnings:
-                typer.echo(f"warning: {warning}", err=True)
             for path in outputs:
                 typer.echo(f"report written to {path}", err=True)
         if not report.verdict.passed:
@@ -222,14 +233,22 @@ def mitigate_command(
             raise PolicyError(
                 f"--constraint {constraint!r}: allowed: demographic_parity, equalized_odds"
             )
-        result = run_mitigation(
-            data,
-            chosen,
-            constraint=constraint,
-            allow_randomized=allow_randomized,
-            seed=seed,
-            save_model=save_model,
-        )
+        from clearance.fairness.mitigation import METHODS
+
+        with progress("mitigation", quiet=quiet) as advance:
+
+            def on_stage(stage: str) -> None:
+                advance(1, label=stage, total=len(METHODS) + 1 + (save_model is not None))
+
+            result = run_mitigation(
+                data,
+                chosen,
+                constraint=constraint,
+                allow_randomized=allow_randomized,
+                seed=seed,
+                save_model=save_model,
+                progress=on_stage,
+            )
         for path in output or []:
             write_atomic(path, render_mitigation(result, _format(path)))
         if not quiet:

@@ -9,7 +9,7 @@ are at hand. Groups below the minimum size are reported as insufficient, never r
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import polars as pl
@@ -48,6 +48,9 @@ from clearance.fairness.stats import (
 )
 
 INTERSECTION = " & "
+#: The stages ``fairness_audit`` reports to its ``progress`` callback, in order.
+AUDIT_STAGES = ("metrics", "bootstrap", "proxies", "reasons", "report")
+ProgressFn = Callable[[str], None]
 
 #: Group metrics and disparities whose intervals need the rows (scores, or the reference
 #: group's rates together with another group's), not just the confusion counts: they come from
@@ -408,10 +411,14 @@ def fairness_audit(
     *,
     model: LoadedModel | None = None,
     model_source: str | None = None,
+    progress: ProgressFn | None = None,
 ) -> tuple[FairnessReport, pl.DataFrame | None]:
     """The report, and the adverse-action reasons table (one row per denied applicant and
-    reason) when the model is available."""
+    reason) when the model is available. ``progress`` is called with each stage's name as it
+    starts (``AUDIT_STAGES``, in order)."""
+    say = progress or (lambda _stage: None)
     attributes = list(data.sensitive.columns)
+    say("metrics")
     groups = group_metrics(
         data,
         attributes,
@@ -420,6 +427,7 @@ def fairness_audit(
     )
     _check_reference(groups, policy.reference)
     disps = disparities(groups, policy.reference or None)
+    say("bootstrap")
     groups, disps = _statistics(data, groups, disps, policy)
     groups, disps, warnings = _row_bootstrap(data, groups, disps, policy)
     for d in disps:
@@ -428,8 +436,16 @@ def fairness_audit(
                 f"{d.attribute}: {len(d.insufficient_groups)} group(s) below "
                 f"{policy.min_group_size} records reported as insufficient data"
             )
+    say("proxies")
     proxies = _proxies(data, notes, policy)
+    say("reasons")
     reasons, table = _reasons(data, model, policy)
+    if model is not None and model.estimator is None:
+        warnings.append(
+            f"adverse-action reasons not computed: they need a scikit-learn model (.skops or a "
+            f"trusted pickle); the {model.kind} model gives decisions only"
+        )
+    say("report")
     report = FairnessReport(
         version=__version__,
         data=notes,

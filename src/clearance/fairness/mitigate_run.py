@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,13 @@ def run_mitigation(
     allow_randomized: bool = False,
     seed: int = 0,
     save_model: Path | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> MitigationResult:
+    """Reads the data, compares the candidates (``mitigate``) and saves the chosen model.
+    ``progress`` is called with each stage's name as it starts: ``loading``, each method of
+    ``METHODS``, then ``saving`` when a model is saved."""
+    if progress is not None:
+        progress("loading")
     if not policy.target:
         raise PolicyError("--target: the label column is required (or `target:` in the policy)")
     if len(policy.sensitive) != 1:
@@ -76,10 +83,13 @@ def run_mitigation(
             allow_randomized=allow_randomized,
             min_ratio=policy.thresholds.demographic_parity_ratio,
             n_resamples=min(policy.bootstrap, 500) or 100,
+            progress=progress,
         )
     except ValueError as exc:
         raise InputError(str(data_path), str(exc).splitlines()[0]) from None
     if save_model is not None:
+        if progress is not None:
+            progress("saving")
         # In the data's own labels, so `clearance fairness --model` audits it with the same
         # policy (favourable label) as the data.
         save_chosen(result, save_model, classes=[unfavourable, favourable[0]])

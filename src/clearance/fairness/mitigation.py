@@ -40,7 +40,7 @@ attribute at prediction time: ``model.predict(X, sensitive_features=groups)``.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -555,8 +555,10 @@ def mitigate(
     allow_randomized: bool = False,
     min_ratio: float = 0.8,
     n_resamples: int = 500,
+    progress: Callable[[str], None] | None = None,
 ) -> MitigationResult:
-    """Fit each candidate on a stratified training split and compare them on the test split."""
+    """Fit each candidate on a stratified training split and compare them on the test split.
+    ``progress`` is called with each method's name as its fit starts."""
     unknown = [m for m in methods if m not in METHODS]
     if unknown or not methods:
         raise ValueError(f"unknown methods {unknown}; choose from {list(METHODS)}")
@@ -599,7 +601,10 @@ def mitigate(
             baseline = clone(base).fit(X_tr, y_tr)
         return baseline
 
+    skipped: list[str] = []
     for i, name in enumerate(methods):
+        if progress is not None:
+            progress(name)
         notes: list[str] = []
         deterministic, needs_sensitive = True, False
         scores: np.ndarray | None = None
@@ -658,7 +663,10 @@ def mitigate(
             notes.append(_TRAINING_ONLY)
         elif name in ("threshold-optimizer", "group-thresholds"):
             if score_method is None:
-                notes.append("Skipped: the base estimator has no predict_proba/decision_function.")
+                # Not silently: the candidate is absent from the table, so say why.
+                skipped.append(
+                    f"{name} skipped: the base estimator has no predict_proba/decision_function."
+                )
                 continue
             fitted = fitted_baseline()
             needs_sensitive = True
@@ -749,6 +757,7 @@ def mitigate(
         predictions[name] = pred
 
     chosen, notes = choose(candidates, min_ratio)
+    notes = skipped + notes
     if allow_randomized:
         notes.append(
             "allow_randomized=True: randomized candidates are reported for comparison but never "
