@@ -62,3 +62,21 @@ def test_load_policy_file_errors(tmp_path: Path) -> None:
     empty = tmp_path / "empty.yaml"
     empty.write_text("")
     assert load_policy(empty).k == 5
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"version: 1\nk: \xff\xfe\n", "not UTF-8"),
+        (b"version: 1\nreference_date: 2024-13-45\n", "YYYY-MM-DD"),
+        (b"version: 1\nk: 2024-01-01\n", "k: 2024-01-01"),
+    ],
+)
+def test_bad_encoding_and_dates_are_policy_errors(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    path = tmp_path / "clearance.yaml"
+    path.write_bytes(content)
+    with pytest.raises(PolicyError, match=expected) as caught:
+        load_policy(path)
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import pickle
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -150,3 +151,243 @@ def test_fairness_mitigate_saves_chosen_model(
     assert 'class="err"' in html
     for title in ("accuracy by candidate", "demographic parity ratio (threshold 0.8"):
         assert title in html
+
+
+@needs_german
+def test_fairness_mitigate_chosen_model_round_trips_through_the_audit(
+    german: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """On age_group the most accurate fair candidate is group-thresholds, which takes the age
+    group at decision time (disparate treatment under ECOA): it must be listed, flagged, and
+    never chosen; the saved model must be audited by `clearance fairness` without
+    --trust-type, with the policy's own favourable label (German: 1 = good, 2 = bad)."""
+    data, _, policy = german
+    saved, out = tmp_path / "chosen.skops", tmp_path / "m.json"
+    result = runner.invoke(
+        app,
+        ["fairness", "mitigate", "--data", str(data), "--policy", str(policy),
+         "--sensitive", "age_group", "-o", str(out), "--save-model", str(saved), "-q"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    mitigation = json.loads(out.read_text())["result"]
+    chosen = next(c for c in mitigation["candidates"] if c["name"] == mitigation["chosen"])
+    assert not chosen["needs_sensitive"]
+    flagged = [c["name"] for c in mitigation["candidates"] if c["needs_sensitive"]]
+    assert set(flagged) == {"threshold-optimizer", "group-thresholds"}
+    assert any(n.startswith("Not eligible: threshold-optimizer") for n in mitigation["notes"])
+    report = tmp_path / "audit.json"
+    audit = runner.invoke(
+        app,
+        ["fairness", "--data", str(data), "--policy", str(policy), "--model", str(saved),
+         "--bootstrap", "20", "-o", str(report), "-q"],
+    )  # fmt: skip
+    assert audit.exit_code in (0, 1) and _no_crash(audit), audit.output
+    assert "error" not in audit.stderr
+    audited = json.loads(report.read_text())
+    assert audited["model"]["kind"] == "skops" and audited["model"]["warnings"] == []
+    assert audited["reasons"]  # adverse-action reasons of the saved model
+
+
+def test_fairness_mitigate_saved_model_keeps_string_labels(tmp_path: Path) -> None:
+    """A label coded good/bad: the saved model answers good/bad and audits with --favourable
+    good (a 0/1 model would be refused, or read backwards with a 0 = favourable coding)."""
+    import skops.io as sio
+
+    rng = np.random.default_rng(5)
+    n = 600
+    group = rng.choice(["u", "v"], n)
+    income = rng.normal(size=n) + (group == "u") * 0.8
+    debt = rng.normal(size=n)
+    good = rng.random(n) < 1 / (1 + np.exp(-(income - debt)))
+    data = tmp_path / "d.csv"
+    pl.DataFrame(
+        {"income": income, "debt": debt, "g": group, "y": np.where(good, "good", "bad")}
+    ).write_csv(data)
+    saved = tmp_path / "chosen.skops"
+    common = ["--data", str(data), "--target", "y", "--sensitive", "g", "-q"]
+    result = runner.invoke(
+        app,
+        ["fairness", "mitigate", *common, "--policy", str(_favourable_policy(tmp_path, "good")),
+         "--save-model", str(saved)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    model = sio.load(saved, trusted=sio.get_untrusted_types(file=saved))
+    frame = pl.read_csv(data)
+    assert set(model.predict(frame.select("income", "debt").to_pandas()).tolist()) <= {
+        "good",
+        "bad",
+    }
+    audit = runner.invoke(
+        app,
+        ["fairness", *common, "--model", str(saved), "--favourable", "good", "--bootstrap", "20"],
+    )
+    assert audit.exit_code in (0, 1) and _no_crash(audit), audit.output
+    assert "error" not in audit.stderr
+
+
+def _no_crash(result: Any) -> bool:
+    """CliRunner reports an uncaught exception as exit code 1, the code of a failed verdict."""
+    return result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def _favourable_policy(folder: Path, favourable: str) -> Path:
+    path = folder / "fairness.yaml"
+    path.write_text(f"version: 1\nfavourable: {favourable}\n")
+    return path
+
+
+def _softmax_onnx(path: Path, weights: np.ndarray, *, softmax: bool = True) -> Path:
+    """An ONNX model whose only output, "label", is an [n, 2] table: softmax(X @ W) (a
+    probability per class 0 and 1, as Keras-style exports give), or X @ W itself."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    nodes = [helper.make_node("MatMul", ["X", "W"], ["logits" if softmax else "label"])]
+    if softmax:
+        nodes.append(helper.make_node("Softmax", ["logits"], ["label"], axis=1))
+    graph = helper.make_graph(
+        nodes,
+        "two_column_label",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, [None, weights.shape[0]])],
+        [helper.make_tensor_value_info("label", TensorProto.FLOAT, [None, 2])],
+        [numpy_helper.from_array(weights.astype(np.float32), "W")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    path.write_bytes(model.SerializeToString())
+    return path
+
+
+def test_fairness_onnx_two_column_label_output(tmp_path: Path) -> None:
+    """A label output of shape [n, 2]: read as class probabilities (columns 0 and 1) when it
+    is one; otherwise a one-line InputError (exit 3), never a traceback."""
+    rng = np.random.default_rng(2)
+    n = 400
+    x = rng.normal(size=(n, 2))
+    y = (x[:, 0] - x[:, 1] > 0).astype(int)
+    data = tmp_path / "d.csv"
+    pl.DataFrame({"a": x[:, 0], "b": x[:, 1], "y": y, "g": rng.choice(["u", "v"], n)}).write_csv(
+        data
+    )
+    weights = np.array([[-2.0, 2.0], [2.0, -2.0]])  # column 1 (class 1) grows with a - b
+    model = _softmax_onnx(tmp_path / "soft.onnx", weights)
+    report = tmp_path / "r.json"
+    args = ["fairness", "--data", str(data), "--target", "y", "--sensitive", "g",
+            "--bootstrap", "20", "-q"]  # fmt: skip
+    ok = runner.invoke(app, [*args, "--model", str(model), "-o", str(report)])
+    assert ok.exit_code in (0, 1) and _no_crash(ok), ok.output
+    audited = json.loads(report.read_text())
+    expected = (x[:, 0] - x[:, 1] > 0).mean()
+    rates = {g["group"]: g for g in audited["by_group"] if g["attribute"] == "g"}
+    total = sum(g["selection_rate"] * g["count"] for g in rates.values()) / n
+    assert total == pytest.approx(expected, abs=1e-9)
+    assert all(g["roc_auc"] is not None for g in rates.values())  # the scores were used
+    # favourable 0: the other column.
+    flipped = runner.invoke(
+        app, [*args, "--model", str(model), "--favourable", "0", "-o", str(report)]
+    )
+    assert flipped.exit_code in (0, 1) and _no_crash(flipped), flipped.output
+    rates0 = [g for g in json.loads(report.read_text())["by_group"] if g["attribute"] == "g"]
+    total0 = sum(g["selection_rate"] * g["count"] for g in rates0) / n
+    assert total0 == pytest.approx(1 - expected, abs=1e-9)
+    # Not probabilities: refused with a one-line message naming the file.
+    raw = _softmax_onnx(tmp_path / "raw.onnx", weights, softmax=False)
+    bad = runner.invoke(app, [*args, "--model", str(raw)])
+    assert bad.exit_code == 3, bad.output
+    assert "raw.onnx" in bad.stderr and "[n, 2]" in bad.stderr
+    assert "Traceback" not in bad.output and len(bad.stderr.strip().splitlines()) == 1
+    # Probabilities, but the favourable label is not 0 or 1: the columns cannot be named.
+    texts = tmp_path / "texts.csv"
+    pl.read_csv(data).with_columns(
+        pl.when(pl.col("y") == 1).then(pl.lit("good")).otherwise(pl.lit("bad")).alias("y")
+    ).write_csv(texts)
+    named = runner.invoke(
+        app, ["fairness", "--data", str(texts), *args[3:], "--model", str(model),
+              "--favourable", "good"],
+    )  # fmt: skip
+    assert named.exit_code == 3 and "[n, 2]" in named.stderr, named.output
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"version: 1\ntarget: \xff\xfe\n", "not UTF-8"),
+        (b"version: 1\nseed: 2024-13-45\n", "YYYY-MM-DD"),
+        (b"version: 1\nseed: 2024-01-01\n", "seed: 2024-01-01"),
+        (b"version: 1\nmissing: sometimes\n",
+         "missing: 'sometimes' is not allowed; allowed: 'group' or 'drop'"),
+        (b"version: 1\nproxies: {enabled: true, bogus: 1}\n",
+         "proxies.bogus: unknown key; allowed here: auc_threshold, enabled, mi_threshold"),
+        (b"version: 1\nderive: {age: {source: age, bins: {edges: [0, 1], labels: [a], "
+         b"closed: both}}}\n", "derive.age.bins.closed: 'both' is not allowed"),
+        (b"- a\n- b\n", "must be a mapping"),
+    ],
+)
+@pytest.mark.parametrize("command", [["fairness"], ["fairness", "mitigate"]])
+def test_fairness_policy_errors_are_one_line_exit_4(
+    tmp_path: Path, content: bytes, expected: str, command: list[str]
+) -> None:
+    data = tmp_path / "d.csv"
+    pl.DataFrame({"y": [0, 1] * 20, "p": [0, 1] * 20, "g": ["a", "b"] * 20}).write_csv(data)
+    policy = tmp_path / "fairness.yaml"
+    policy.write_bytes(content)
+    result = runner.invoke(
+        app, [*command, "--data", str(data), "--target", "y", "--sensitive", "g", "-p", str(policy)]
+    )
+    assert result.exit_code == 4 and _no_crash(result), result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {policy}: ") and expected in line, line
+
+
+def test_fairness_reference_must_name_a_group(tmp_path: Path) -> None:
+    data = tmp_path / "d.csv"
+    groups = ["male", "female\x1b[31m"] * 30
+    pl.DataFrame({"y": [0, 1, 1] * 20, "p": [0, 1, 0] * 20, "sex": groups}).write_csv(data)
+    args = ["fairness", "--data", str(data), "--target", "y", "--prediction", "p",
+            "--sensitive", "sex", "--bootstrap", "0"]  # fmt: skip
+    alien = runner.invoke(app, [*args, "--reference", "sex=alien"])
+    assert alien.exit_code == 4 and _no_crash(alien), alien.output
+    (line,) = alien.stderr.strip().splitlines()
+    assert "'alien'" in line and "'sex'" in line and "'male'" in line
+    assert "'female\\x1b[31m'" in line and "\x1b" not in line  # a name from data, escaped
+    unknown = runner.invoke(app, [*args, "--reference", "gender=male"])
+    assert unknown.exit_code == 4 and "'gender'" in unknown.stderr and "'sex'" in unknown.stderr
+    assert runner.invoke(app, [*args, "--reference", "sex=male"]).exit_code in (0, 1)
+
+
+def test_fairness_shows_progress_per_stage_and_warnings_even_when_quiet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI drives the shared progress helper (clearance.cli._common.progress) once per
+    library stage; -q hides progress and the summary, never a warning."""
+    from contextlib import contextmanager
+
+    from clearance.cli import fairness_cmd
+
+    calls: list[tuple[str, bool, str | None]] = []
+
+    @contextmanager
+    def recording(description: str, *, unit: str = "", quiet: bool = False) -> Any:
+        def advance(n: float = 1, *, label: str | None = None, total: float | None = None) -> None:
+            calls.append((description, quiet, label))
+
+        yield advance
+
+    monkeypatch.setattr(fairness_cmd, "progress", recording)
+    rng = np.random.default_rng(0)
+    groups = rng.choice(["a", "b", "tiny"], 200, p=[0.5, 0.45, 0.05])
+    data = tmp_path / "d.csv"
+    pl.DataFrame(
+        {"y": rng.integers(0, 2, 200), "p": rng.integers(0, 2, 200), "g": groups}
+    ).write_csv(data)
+    result = runner.invoke(
+        app,
+        ["fairness", "--data", str(data), "--target", "y", "--prediction", "p",
+         "--sensitive", "g", "--bootstrap", "10", "-q"],
+    )  # fmt: skip
+    assert result.exit_code in (0, 1) and _no_crash(result), result.output
+    assert [label for _, _, label in calls] == [
+        "loading", "metrics", "bootstrap", "proxies", "reasons", "report"
+    ]  # fmt: skip
+    assert all(d == "fairness" and quiet for d, quiet, _ in calls)
+    # The report's warning (a group below the minimum size) reaches the terminal under -q.
+    assert "warning: g: 1 group(s) below 30 records" in result.stderr

@@ -291,3 +291,102 @@ def test_group_metrics_model_unchanged_by_row_bootstrap_without_groups() -> None
         [],
         FairnessPolicy(),
     ) == ([], [], [])
+
+
+# ------------------------------------------------------- adverse-action reasons and label coding
+
+
+def _coded_model(
+    tmp_path: Path, favourable: object, unfavourable: object, n: int = 800
+) -> tuple[Path, Path, np.ndarray, np.ndarray, np.ndarray]:
+    """A logistic regression trained on labels coded ``favourable`` / ``unfavourable``:
+    ``income`` helps (higher = approved), ``debt`` hurts, ``noise`` does nothing."""
+    import skops.io as sio
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(3)
+    income, debt, noise = rng.normal(size=n), rng.normal(size=n), rng.normal(size=n)
+    good = rng.random(n) < 1 / (1 + np.exp(-(0.5 + 2.0 * income - 2.0 * debt)))
+    labels = np.where(good, favourable, unfavourable)  # type: ignore[call-overload]
+    features = pl.DataFrame({"income": income, "debt": debt, "noise": noise})
+    model = LogisticRegression().fit(features.to_pandas(), labels)
+    data = tmp_path / "coded.csv"
+    features.with_columns(
+        pl.Series("label", labels.tolist()), pl.Series("g", rng.choice(["u", "v"], n))
+    ).write_csv(data)
+    path = tmp_path / "coded.skops"
+    sio.dump(model, path)
+    # Coefficients towards the favourable class, whatever its position in classes_.
+    coef = np.asarray(model.coef_).reshape(-1)
+    if str(model.classes_[0]) == str(favourable):
+        coef = -coef
+    denied = np.array([str(v) != str(favourable) for v in model.predict(features.to_pandas())])
+    return data, path, denied, coef, features.to_numpy()
+
+
+@pytest.mark.parametrize(
+    ("favourable", "unfavourable"),
+    [
+        (1, 2),  # German credit's own coding: the favourable class is classes_[0]
+        (1, 0),  # the favourable class is classes_[1]
+        ("good", "bad"),  # strings, favourable second
+        ("approved", "rejected"),  # strings, favourable first
+    ],
+)
+def test_reasons_point_towards_denial_whatever_the_label_coding(
+    tmp_path: Path, favourable: object, unfavourable: object
+) -> None:
+    data, model, denied_mask, coef, X = _coded_model(tmp_path, favourable, unfavourable)
+    policy = fairness_policy_from_mapping(
+        {"target": "label", "favourable": favourable, "sensitive": ["g"], "bootstrap": 0}
+    )
+    report, table = run_fairness(data, policy, model_path=model)
+    assert table is not None and table.height > 0
+    top = table.filter(pl.col("rank") == 1)
+    denied = top.get_column("applicant").to_numpy()
+    index = {"income": 0, "debt": 1, "noise": 2}
+    assert set(denied.tolist()) <= set(np.flatnonzero(denied_mask).tolist())
+    baseline = X[~denied_mask].mean(axis=0)  # the reference: the approved applicants
+    for row, feature in zip(denied, top.get_column("feature").to_list(), strict=True):
+        j = index[feature]
+        # The principal reason pushed this applicant towards denial, never towards approval.
+        assert coef[j] * (X[row, j] - baseline[j]) < 0, (row, feature)
+    # Denied applicants are mostly denied for debt too high or income too low.
+    reasons = set(top.get_column("reason").to_list())
+    assert reasons <= {"debt: value too high", "income: value too low", "noise: value too high",
+                       "noise: value too low"}  # fmt: skip
+    assert report.reasons
+
+
+def test_progress_is_reported_per_stage(tmp_path: Path) -> None:
+    from clearance.fairness.run import STAGES
+
+    stages: list[str] = []
+    run_fairness(_synthetic(tmp_path), _policy(score="s"), model_path=None, progress=stages.append)
+    assert stages == list(STAGES)
+    assert stages == ["loading", "metrics", "bootstrap", "proxies", "reasons", "report"]
+
+
+def test_onnx_model_says_reasons_were_not_computed(tmp_path: Path) -> None:
+    """Nothing skipped silently: an ONNX model gives decisions only, so the report says the
+    adverse-action reasons were not computed."""
+    skl2onnx = pytest.importorskip("skl2onnx")
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 2)).astype(np.float32)
+    y = (x[:, 0] > 0).astype(int)
+    model = tmp_path / "m.onnx"
+    model.write_bytes(
+        skl2onnx.to_onnx(LogisticRegression().fit(x, y), x[:1]).SerializeToString()
+    )
+    data = tmp_path / "d.csv"
+    pl.DataFrame({"a": x[:, 0], "b": x[:, 1], "y": y, "g": rng.choice(["u", "v"], 300)}).write_csv(
+        data
+    )
+    policy = fairness_policy_from_mapping(
+        {"target": "y", "sensitive": ["g"], "bootstrap": 0, "features": ["a", "b"]}
+    )
+    report, table = run_fairness(data, policy, model_path=model)
+    assert table is None
+    assert any(w.startswith("adverse-action reasons not computed") for w in report.warnings)

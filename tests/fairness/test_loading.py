@@ -264,3 +264,38 @@ def test_missing_extra_names_the_install_command(
     onnx.write_bytes(b"")
     with pytest.raises(BackendUnavailableError, match="onnxruntime"):
         load_model(onnx)
+
+
+def test_clearance_own_types_are_trusted_and_resolve(tmp_path: Path, frame: pl.DataFrame) -> None:
+    """What `fairness mitigate --save-model` writes loads without --trust-type, and every name
+    in the trusted list is a class of clearance (a rename must not leave a dangling trust)."""
+    import importlib
+
+    from clearance.fairness.estimators import OWN_TYPES, LabelledClassifier
+
+    for name in OWN_TYPES:
+        module, _, attr = name.rpartition(".")
+        assert isinstance(getattr(importlib.import_module(module), attr), type), name
+    # The inner model is trained on 0/1 (1 = good), as mitigation does.
+    fitted = _pipeline(frame.with_columns((pl.col("label") == 1).cast(pl.Int64)))
+    wrapped = LabelledClassifier(estimator=fitted, classes=["bad", "good"]).fit()
+    path = tmp_path / "own.skops"
+    sio.dump(wrapped, path)
+    model = load_model(path, favourable="good")
+    assert model.warnings == [] and model.feature_names == ["income", "debt", "region"]
+    expected = np.asarray(fitted.predict(frame.drop("label").to_pandas()))
+    assert np.array_equal(model.predict(frame), expected)
+    assert set(wrapped.predict(frame.drop("label").to_pandas()).tolist()) == {"bad", "good"}
+
+
+def test_model_deciding_on_the_sensitive_attribute_is_refused(
+    tmp_path: Path, frame: pl.DataFrame
+) -> None:
+    from clearance.fairness.mitigation import GroupThresholdClassifier
+
+    fitted = _pipeline(frame)
+    post = GroupThresholdClassifier(estimator=fitted, rules={"a": [(1.0, ">=", 0.5)]}).fit()
+    path = tmp_path / "post.skops"
+    sio.dump(post, path)
+    with pytest.raises(InputError, match="sensitive_features"):
+        load_model(path)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -171,8 +172,26 @@ def test_choose_rule() -> None:
     assert choose(pool)[0] == "fair"
     assert choose(pool, min_ratio=0.9)[0] == "fairer"
     name, notes = choose(pool, min_ratio=0.99)  # only the randomized one qualifies
-    assert name == "fairer" and "No deterministic candidate reaches" in notes[0]
+    assert name == "fairer" and "No eligible deterministic candidate reaches" in notes[0]
     assert choose([cand("a", 0.7, None), cand("b", 0.6, 0.5)], min_ratio=0.8)[0] == "b"
+
+
+def test_choose_never_picks_a_decision_on_the_sensitive_attribute() -> None:
+    """A candidate taking the sensitive attribute at decision time is disparate treatment under
+    ECOA: listed and flagged, never chosen, even when it is the most accurate and the fairest."""
+
+    def cand(name: str, acc: float, ratio: float, sensitive: bool = False) -> Candidate:
+        return Candidate(
+            name=name, deterministic=True, needs_sensitive=sensitive, accuracy=acc,
+            selection_rate={}, metrics={"demographic_parity_ratio": ratio},
+        )  # fmt: skip
+
+    pool = [cand("baseline", 0.70, 0.6), cand("group-thresholds", 0.90, 0.99, sensitive=True)]
+    name, notes = choose(pool)
+    assert name == "baseline"
+    assert any("Not eligible: group-thresholds" in n and "ECOA" in n for n in notes)
+    with pytest.raises(ValueError, match="without the sensitive attribute"):
+        choose([cand("threshold-optimizer", 0.9, 0.99, sensitive=True)])
 
 
 # --- the comparison on synthetic data ----------------------------------------------------------
@@ -272,8 +291,10 @@ def test_german_credit_tradeoff(german_result: MitigationResult) -> None:
     chosen = german_result.candidate(german_result.chosen)
     qualifying = [
         c for c in german_result.candidates
-        if c.deterministic and (c.metrics["demographic_parity_ratio"] or 0) >= 0.8
+        if c.deterministic and not c.needs_sensitive
+        and (c.metrics["demographic_parity_ratio"] or 0) >= 0.8
     ]  # fmt: skip
+    assert not chosen.needs_sensitive
     if qualifying:
         assert chosen.accuracy == max(c.accuracy for c in qualifying)
     auc = german_result.candidate("baseline").roc_auc
@@ -316,3 +337,31 @@ def test_input_validation() -> None:
         mitigate(X, y + 1, s)
     with pytest.raises(ValueError, match="missing"):
         mitigate(X, y, s.scatter(0, None))
+
+
+def test_progress_per_method_and_skipped_candidates_are_noted() -> None:
+    from sklearn.base import BaseEstimator, ClassifierMixin
+    from sklearn.linear_model import LogisticRegression
+
+    class NoScores(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+        """A classifier with predict only (no predict_proba, no decision_function)."""
+
+        def fit(self, X: Any, y: Any, sample_weight: Any = None) -> NoScores:
+            self.model_ = LogisticRegression().fit(X, y, sample_weight=sample_weight)
+            self.classes_ = self.model_.classes_
+            return self
+
+        def predict(self, X: Any) -> Any:
+            return self.model_.predict(X)
+
+    X, y, s = synthetic(n=300)
+    numeric = X.select(pl.selectors.numeric())
+    stages: list[str] = []
+    result = mitigate(
+        numeric, y, s, base_estimator=NoScores(), n_resamples=20, progress=stages.append
+    )
+    assert stages == list(METHODS)
+    names = [c.name for c in result.candidates]
+    assert "threshold-optimizer" not in names and "group-thresholds" not in names
+    for name in ("threshold-optimizer", "group-thresholds"):
+        assert any(n.startswith(f"{name} skipped") for n in result.notes), result.notes

@@ -203,8 +203,10 @@ def test_bare_estimator_and_favourable_label() -> None:
     labels = np.where(approved == 1, "good", "bad")
     model = LogisticRegression(max_iter=1000).fit(numeric.to_numpy(), labels)
     denied = model.predict(numeric.to_numpy()) == "bad"
-    # classes_ is ['bad', 'good']: the default favourable label (classes_[1]) is right here ...
-    reasons = adverse_action_reasons(model, numeric, denied)
+    # classes_ is ['bad', 'good']: strings do not say which is favourable, so it must be given.
+    with pytest.raises(InputError, match="favourable="):
+        adverse_action_reasons(model, numeric, denied)
+    reasons = adverse_action_reasons(model, numeric, denied, favourable="good")
     assert top_reason_share(reasons, "debt_ratio") > 0.8
     # ... and naming 'bad' as favourable flips every sign, so debt_ratio stops being a reason.
     flipped = adverse_action_reasons(model, numeric, denied, favourable="bad")
@@ -212,9 +214,11 @@ def test_bare_estimator_and_favourable_label() -> None:
     with pytest.raises(InputError, match="favourable"):
         adverse_action_reasons(model, numeric, denied, favourable="maybe")
     with pytest.raises(InputError, match="align"):
-        adverse_action_reasons(model, numeric, denied[:10])
+        adverse_action_reasons(model, numeric, denied[:10], favourable="good")
     with pytest.raises(InputError, match="baseline='mean'"):
-        adverse_action_reasons(model, numeric, np.ones(numeric.height, dtype=bool))
+        adverse_action_reasons(
+            model, numeric, np.ones(numeric.height, dtype=bool), favourable="good"
+        )
 
 
 def test_summarise_reasons(data: tuple[pl.DataFrame, np.ndarray], linear: Any) -> None:
@@ -268,3 +272,37 @@ def test_sparse_output_and_dropped_categories(data: tuple[pl.DataFrame, np.ndarr
     reasons = adverse_action_reasons(model, X, denied, method="linear", top_n=10)
     assert set(reasons.get_column("feature")) <= set(X.columns)
     assert top_reason_share(reasons, "debt_ratio") > 0.8
+
+
+@pytest.mark.parametrize(
+    ("favourable", "unfavourable"), [(1, 2), (1, 0), ("good", "bad"), ("approved", "rejected")]
+)
+@pytest.mark.parametrize("method", ["linear", "occlusion"])
+def test_reasons_follow_the_favourable_class_in_any_coding(
+    favourable: object, unfavourable: object, method: str
+) -> None:
+    """Favourable first or second in classes_, numbers or strings: the principal reason of a
+    denied applicant is a feature that pushed them towards denial (the sign of
+    coef x (value - approved mean), with coef taken towards the favourable class)."""
+    X, approved = credit_data(n=800, seed=4)
+    numeric = X.select(NUMERIC)
+    labels = np.where(approved == 1, favourable, unfavourable)  # type: ignore[call-overload]
+    model = LogisticRegression(max_iter=1000).fit(numeric.to_pandas(), labels)
+    denied = np.array([str(v) != str(favourable) for v in model.predict(numeric.to_pandas())])
+    coef = np.asarray(model.coef_).reshape(-1)
+    if str(model.classes_[0]) == str(favourable):
+        coef = -coef
+    reasons = adverse_action_reasons(
+        model, numeric, denied, favourable=favourable, method=method  # type: ignore[arg-type]
+    )
+    top = reasons.filter(pl.col("rank") == 1)
+    assert top.height > 0
+    values = numeric.to_numpy()
+    baseline = values[~denied].mean(axis=0)
+    for row, feature in top.select("applicant", "feature").iter_rows():
+        j = NUMERIC.index(feature)
+        assert coef[j] * (values[row, j] - baseline[j]) < 0, (row, feature)
+    assert top_reason_share(reasons, "debt_ratio") > 0.8
+    if sorted(str(c) for c in model.classes_) != ["0", "1"]:
+        with pytest.raises(InputError, match="favourable="):
+            adverse_action_reasons(model, numeric, denied, method=method)  # type: ignore[arg-type]

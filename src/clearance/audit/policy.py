@@ -8,6 +8,7 @@ edits this file, not a developer.
 
 from __future__ import annotations
 
+import typing
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -109,29 +110,72 @@ def _key_path(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in loc) or "(top level)"
 
 
-def _allowed_keys(parent: tuple[int | str, ...]) -> list[str]:
-    model: type[BaseModel] = Policy
-    if parent[:1] == ("tables",):
-        model = TablePolicy
-    elif parent[:1] == ("consent",):
-        model = ConsentPolicy
-    elif parent[:1] == ("entities",):
-        model = EntityPolicy
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation holds (``X | None``, ``dict[str, X]``, ``list[X]``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _allowed_keys(parent: tuple[int | str, ...], root: type[BaseModel] = Policy) -> list[str]:
+    """The keys allowed under ``parent``, found by walking ``root``'s fields (dict keys and
+    list positions on the way are skipped)."""
+    model = root
+    for part in parent:
+        field = model.model_fields.get(str(part))
+        if field is None:
+            continue  # a dict key (a table name) or a list index: same model below
+        models = _models_in(field.annotation)
+        if not models:
+            break
+        model = models[0]
     return sorted(model.model_fields)
 
 
-def _message(source: str, err: dict[str, Any]) -> str:
+def _message(source: str, err: dict[str, Any], root: type[BaseModel] = Policy) -> str:
     where = _key_path(err["loc"])
     value = err.get("input")
     shown = repr(value) if isinstance(value, str | int | float | bool) or value is None else ""
+    if isinstance(value, date):  # YAML reads 2024-01-01 as a date
+        shown = value.isoformat()
     msg = err["msg"]
     if err["type"] == "extra_forbidden":
-        allowed = ", ".join(_allowed_keys(err["loc"][:-1]))
+        allowed = ", ".join(_allowed_keys(err["loc"][:-1], root))
         return f"{source}: {where}: unknown key; allowed here: {allowed}"
     if err["type"] == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         return f"{source}: {where}: {shown} is not allowed; allowed: {expected}"
     return f"{source}: {where}: {shown + ' ' if shown else ''}({msg})"
+
+
+def validation_error(source: str, exc: ValidationError, root: type[BaseModel]) -> PolicyError:
+    """The one-line PolicyError for a policy file's first validation error: the file, the key
+    path, the bad value and what is allowed. Shared by every policy file (``clearance.yaml``,
+    ``fairness.yaml``)."""
+    return PolicyError(_message(source, dict(exc.errors()[0]), root))
+
+
+def read_policy_file(path: Path) -> Any:
+    """The YAML document at ``path``, or a one-line PolicyError naming the file: unreadable,
+    not UTF-8, not YAML, or a value YAML itself rejects (a date such as 2024-13-45)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot read the policy ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise PolicyError(
+            f"{path}: not UTF-8 text (bad byte at offset {exc.start}); save the policy as UTF-8"
+        ) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "somewhere"
+        raise PolicyError(f"{path}: not valid YAML ({where})") from None
+    except ValueError as exc:  # PyYAML's date constructor: "month must be in 1..12"
+        raise PolicyError(
+            f"{path}: a value YAML cannot read ({exc}); write dates as YYYY-MM-DD, or quote it"
+        ) from None
 
 
 def policy_from_mapping(data: dict[str, Any], source: str = "<policy>") -> Policy:
@@ -145,7 +189,7 @@ def policy_from_mapping(data: dict[str, Any], source: str = "<policy>") -> Polic
     try:
         return Policy.model_validate(merged)
     except ValidationError as exc:
-        raise PolicyError(_message(source, dict(exc.errors()[0]))) from None
+        raise validation_error(source, exc, Policy) from None
     except ValueError as exc:  # Severity.parse inside a validator
         raise PolicyError(f"{source}: {exc}") from None
 
@@ -154,17 +198,7 @@ def load_policy(path: Path | None) -> Policy:
     """The policy at ``path``; ``None`` gives the GDPR profile's defaults."""
     if path is None:
         return policy_from_mapping({})
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PolicyError(f"{path}: cannot read the policy ({exc.strerror})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "somewhere"
-        raise PolicyError(f"{path}: not valid YAML ({where})") from None
-    return policy_from_mapping(data or {}, str(path))
+    return policy_from_mapping(read_policy_file(path) or {}, str(path))
 
 
 STARTER = """\

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from clearance.cli._common import check_outputs, fail, say, write_outputs
+from clearance.cli._common import check_outputs, fail, progress, say, write_outputs
 from clearance.errors import BackendUnavailableError, ClearanceError, PolicyError
 
 EXIT_VERDICT = 1
@@ -123,7 +123,7 @@ def fairness(
         return
     try:
         _fairness_extra()
-        from clearance.fairness.run import run_fairness
+        from clearance.fairness.run import STAGES, run_fairness
         from clearance.reports.fairness_renderers import render_fairness
 
         if data is None:
@@ -155,29 +155,40 @@ def fairness(
                 "files you produced",
                 err=True,
             )
-        report, reasons = run_fairness(
-            data,
-            chosen,
-            model_path=model,
-            trust_pickle=trust_model,
-            trusted_types=list(trust_type or []),
-        )
+        with progress("fairness", quiet=quiet) as advance:
+
+            def on_stage(stage: str) -> None:
+                advance(1, label=stage, total=len(STAGES))
+
+            report, reasons = run_fairness(
+                data,
+                chosen,
+                model_path=model,
+                trust_pickle=trust_model,
+                trusted_types=list(trust_type or []),
+                progress=on_stage,
+            )
         files = [(path, render_fairness(report, _format(path))) for path in outputs]
         if reasons_out is not None:
             if reasons is None:
-                typer.echo("no adverse-action reasons: they need --model", err=True)
+                typer.echo(
+                    "warning: no adverse-action reasons written: they need --model with a "
+                    "scikit-learn model and at least one denied applicant",
+                    err=True,
+                )
             elif reasons_out.suffix.lower() == ".json":
                 files.append((reasons_out, json.dumps(reasons.to_dicts(), indent=1) + "\n"))
             else:
                 files.append((reasons_out, reasons.write_csv()))
         write_outputs(files)
+        # Warnings reach the terminal even with -q: a gap in the audit must never read as clean.
+        for warning in (report.model.warnings if report.model else []) + report.warnings:
+            say(f"warning: {warning}")
         if not quiet:
             v = report.verdict
             typer.echo(f"fairness verdict: {'PASS' if v.passed else 'FAIL'}", err=True)
             for reason in v.reasons:
                 say(f"  - {reason}")
-            for warning in (report.model.warnings if report.model else []) + report.warnings:
-                say(f"warning: {warning}")
             for path in outputs:
                 typer.echo(f"report written to {path}", err=True)
         if not report.verdict.passed:
@@ -224,14 +235,22 @@ def mitigate_command(
                 f"--constraint {constraint!r}: allowed: demographic_parity, equalized_odds"
             )
         check_outputs([*(output or []), save_model])
-        result = run_mitigation(
-            data,
-            chosen,
-            constraint=constraint,
-            allow_randomized=allow_randomized,
-            seed=seed,
-            save_model=save_model,
-        )
+        from clearance.fairness.mitigation import METHODS
+
+        with progress("mitigation", quiet=quiet) as advance:
+
+            def on_stage(stage: str) -> None:
+                advance(1, label=stage, total=len(METHODS) + 1 + (save_model is not None))
+
+            result = run_mitigation(
+                data,
+                chosen,
+                constraint=constraint,
+                allow_randomized=allow_randomized,
+                seed=seed,
+                save_model=save_model,
+                progress=on_stage,
+            )
         write_outputs([(path, render_mitigation(result, _format(path))) for path in output or []])
         if not quiet:
             say(render_mitigation(result, "markdown"))

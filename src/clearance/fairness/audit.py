@@ -9,12 +9,13 @@ are at hand. Groups below the minimum size are reported as insufficient, never r
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import polars as pl
 
 from clearance import __version__
+from clearance.errors import PolicyError
 from clearance.fairness.curves import GroupCurves, group_curves
 from clearance.fairness.data import PreparationNotes
 from clearance.fairness.loading import LoadedModel
@@ -47,6 +48,9 @@ from clearance.fairness.stats import (
 )
 
 INTERSECTION = " & "
+#: The stages ``fairness_audit`` reports to its ``progress`` callback, in order.
+AUDIT_STAGES = ("metrics", "bootstrap", "proxies", "reasons", "report")
+ProgressFn = Callable[[str], None]
 
 #: Group metrics and disparities whose intervals need the rows (scores, or the reference
 #: group's rates together with another group's), not just the confusion counts: they come from
@@ -346,8 +350,10 @@ def _reasons(
     denied = np.asarray(data.y_pred) == 0
     if not denied.any():
         return [], None
+    # The LoadedModel, not its bare estimator: it knows which class is favourable (German
+    # credit codes good = 1, bad = 2, so the favourable class is classes_[0]).
     table = adverse_action_reasons(
-        model.estimator,
+        model,
         data.features,
         denied,
         reason_texts=policy.reasons or None,
@@ -367,6 +373,37 @@ def _reasons(
     return summaries, table
 
 
+_MAX_NAMES_SHOWN = 20
+
+
+def _names(values: Sequence[str]) -> str:
+    """Names taken from data, for a one-line message: quoted and escaped (a control character
+    or terminal escape shows as ``\\x1b``, never acts), at most ``_MAX_NAMES_SHOWN``."""
+    shown = ", ".join(repr(str(v)) for v in values[:_MAX_NAMES_SHOWN])
+    more = len(values) - _MAX_NAMES_SHOWN
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def _check_reference(groups: list[GroupMetrics], reference: Mapping[str, str]) -> None:
+    """``--reference ATTRIBUTE=GROUP`` (or ``reference:``) must name an audited attribute and
+    one of its groups: a PolicyError listing what exists, never a traceback or a silent skip."""
+    by_attribute: dict[str, list[str]] = {}
+    for g in groups:
+        by_attribute.setdefault(g.attribute, []).append(g.group)
+    for attribute, given in reference.items():
+        if attribute not in by_attribute:
+            raise PolicyError(
+                f"reference: {attribute!r} is not an audited attribute; "
+                f"audited: {_names(list(by_attribute))}"
+            )
+        names = sorted(by_attribute[attribute])
+        if given not in names:
+            raise PolicyError(
+                f"reference: no group {given!r} in {attribute!r}; "
+                f"its groups: {_names(names)}"
+            )
+
+
 def fairness_audit(
     data: FairnessData,
     notes: PreparationNotes,
@@ -374,17 +411,23 @@ def fairness_audit(
     *,
     model: LoadedModel | None = None,
     model_source: str | None = None,
+    progress: ProgressFn | None = None,
 ) -> tuple[FairnessReport, pl.DataFrame | None]:
     """The report, and the adverse-action reasons table (one row per denied applicant and
-    reason) when the model is available."""
+    reason) when the model is available. ``progress`` is called with each stage's name as it
+    starts (``AUDIT_STAGES``, in order)."""
+    say = progress or (lambda _stage: None)
     attributes = list(data.sensitive.columns)
+    say("metrics")
     groups = group_metrics(
         data,
         attributes,
         intersections=policy.intersections and len(attributes) > 1,
         min_group_size=policy.min_group_size,
     )
+    _check_reference(groups, policy.reference)
     disps = disparities(groups, policy.reference or None)
+    say("bootstrap")
     groups, disps = _statistics(data, groups, disps, policy)
     groups, disps, warnings = _row_bootstrap(data, groups, disps, policy)
     for d in disps:
@@ -393,8 +436,16 @@ def fairness_audit(
                 f"{d.attribute}: {len(d.insufficient_groups)} group(s) below "
                 f"{policy.min_group_size} records reported as insufficient data"
             )
+    say("proxies")
     proxies = _proxies(data, notes, policy)
+    say("reasons")
     reasons, table = _reasons(data, model, policy)
+    if model is not None and model.estimator is None:
+        warnings.append(
+            f"adverse-action reasons not computed: they need a scikit-learn model (.skops or a "
+            f"trusted pickle); the {model.kind} model gives decisions only"
+        )
+    say("report")
     report = FairnessReport(
         version=__version__,
         data=notes,

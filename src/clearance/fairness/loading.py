@@ -3,8 +3,10 @@
 Model files are code: a pickle runs whatever it contains when it is loaded. So the order is:
 
 - ``.skops``: the types in the file are listed first (``skops.io.get_untrusted_types``); any type
-  skops does not trust by default must be named by the user (``--trust-type NAME``) after review,
-  otherwise loading is refused with the list. Nothing is loaded silently.
+  skops does not trust by default, other than clearance's own estimator classes
+  (``clearance.fairness.estimators.OWN_TYPES``, what ``fairness mitigate`` saves), must be named
+  by the user (``--trust-type NAME``) after review, otherwise loading is refused with the list.
+  Nothing is loaded silently.
 - ``.onnx``: run with onnxruntime, which executes a graph, not Python code.
 - ``.pkl`` / ``.pickle`` / ``.joblib``: refused unless the user passes the explicit trust flag
   (``--trust-model``); then loaded with a warning in ``LoadedModel.warnings``.
@@ -29,6 +31,7 @@ import numpy as np
 import polars as pl
 
 from clearance.errors import BackendUnavailableError, InputError, PolicyError
+from clearance.fairness.estimators import OWN_TYPES
 
 __all__ = [
     "EXTRA_HINT",
@@ -158,6 +161,15 @@ class _SklearnModel(LoadedModel):
                 "'good' or 'approved'",
             )
         self._favourable_index = hits[0]
+        needs = _required_keywords(estimator.predict)
+        if needs:
+            raise InputError(
+                self.source,
+                f"the model's predict needs {', '.join(needs)}: it takes the sensitive "
+                "attribute at decision time (disparate treatment in credit), so it cannot "
+                "decide from the feature columns alone; audit a model that decides from "
+                "features (e.g. the one `clearance fairness mitigate --save-model` chooses)",
+            )
 
     def _input(self, X: pl.DataFrame) -> Any:
         if self.feature_names is not None:
@@ -189,7 +201,10 @@ class _OnnxModel(LoadedModel):
     """An ONNX classifier with one float tensor input and skl2onnx-style outputs.
 
     Outputs: a label tensor, and optionally probabilities either as a sequence of maps
-    (class -> probability, skl2onnx's default ZipMap) or as an ``[n, 2]`` tensor.
+    (class -> probability, skl2onnx's default ZipMap) or as an ``[n, 2]`` tensor. A label
+    output that is itself an ``[n, 2]`` table of probabilities (or one-hot labels) is read as
+    classes 0 and 1 (the favourable label must then be 0 or 1): the decision is the most
+    probable class and the favourable column is the score. Any other shape is an InputError.
     """
 
     kind: ModelKind = "onnx"
@@ -249,15 +264,54 @@ class _OnnxModel(LoadedModel):
             raise self._prediction_error(exc) from exc
         return result
 
+    def _decisions(self, raw: Any) -> tuple[np.ndarray, np.ndarray | None]:
+        """0/1 favourable flags from the label output, and the favourable probability when the
+        label output is itself an ``[n, 2]`` probability table (Keras-style exports)."""
+        labels = np.asarray(raw)
+        if labels.ndim == 2 and labels.shape[1] == 1:
+            labels = labels[:, 0]
+        if labels.ndim == 1:
+            return np.array([_matches(v, self.favourable) for v in labels], dtype=np.int64), None
+        if labels.ndim != 2 or labels.shape[1] != 2:
+            raise InputError(
+                self.source,
+                f"the ONNX label output has shape {list(labels.shape)}; expected one label per "
+                "row, or an [n, 2] table of class probabilities",
+            )
+        table = labels.astype(np.float64) if labels.dtype.kind in "fiub" else None
+        probabilities = (
+            table is not None
+            and bool(np.all((table >= 0) & (table <= 1)))
+            and bool(np.allclose(table.sum(axis=1), 1.0, atol=1e-3))
+        )
+        if not probabilities or table is None:
+            raise InputError(
+                self.source,
+                "the ONNX label output is an [n, 2] table that is not class probabilities or "
+                "one-hot labels (rows must be in [0, 1] and sum to 1); export the model with a "
+                "label output of one class per row",
+            )
+        if str(self.favourable) not in ("0", "1"):
+            raise InputError(
+                self.source,
+                "the ONNX label output is an [n, 2] probability table without class names; "
+                f"its columns are read as classes 0 and 1, so the favourable label must be 0 "
+                f"or 1, not {self.favourable!r}",
+            )
+        column = int(str(self.favourable))
+        # The most probable class, ties to column 0 (numpy's argmax), as scikit-learn predicts.
+        flags = np.asarray(table.argmax(axis=1) == column, dtype=np.int64)
+        return flags, table[:, column]
+
     def predict(self, X: pl.DataFrame) -> np.ndarray:
-        labels = np.asarray(self._run(X)[0]).ravel()
-        return np.array([_matches(v, self.favourable) for v in labels], dtype=np.int64)
+        return self._decisions(self._run(X)[0])[0]
 
     def predict_proba(self, X: pl.DataFrame) -> np.ndarray | None:
-        if self._proba_name is None:
-            return None
         result = self._run(X)
-        labels, proba = np.asarray(result[0]).ravel(), result[1]
+        flags, from_label = self._decisions(result[0])
+        if self._proba_name is None:
+            return from_label
+        proba = result[1]
         if isinstance(proba, list):  # sequence of {class: probability}
             if not proba:
                 return np.zeros(0, dtype=np.float64)
@@ -273,7 +327,7 @@ class _OnnxModel(LoadedModel):
         if table.ndim != 2 or table.shape[1] != 2:
             self._note("the ONNX probability output is not an [n, 2] table; scores not used")
             return None
-        column = self._favourable_column(labels, table)
+        column = self._favourable_column(flags, table)
         if column is None:
             self._note(
                 "could not tell which ONNX probability column is the favourable class "
@@ -282,9 +336,9 @@ class _OnnxModel(LoadedModel):
             return None
         return table[:, column]
 
-    def _favourable_column(self, labels: np.ndarray, table: np.ndarray) -> int | None:
-        """The probability column whose argmax agrees with the favourable label."""
-        favourable = np.array([_matches(v, self.favourable) for v in labels])
+    def _favourable_column(self, flags: np.ndarray, table: np.ndarray) -> int | None:
+        """The probability column whose argmax agrees with the favourable decisions."""
+        favourable = flags.astype(bool)
         if favourable.all() or not favourable.any():
             return None
         argmax = table.argmax(axis=1)
@@ -294,6 +348,19 @@ class _OnnxModel(LoadedModel):
     def _note(self, line: str) -> None:
         if line not in self.warnings:
             self.warnings.append(line)
+
+
+def _required_keywords(method: Any) -> list[str]:
+    """Keyword-only parameters without a default (``sensitive_features`` of a post-processor)."""
+    import inspect
+
+    try:
+        parameters = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [
+        p.name for p in parameters if p.kind is p.KEYWORD_ONLY and p.default is p.empty
+    ]
 
 
 def check_features(model: LoadedModel, data_columns: Sequence[str]) -> None:
@@ -362,7 +429,10 @@ def _load_skops(
         untrusted = [str(t) for t in sio.get_untrusted_types(file=path)]
     except Exception as exc:
         raise InputError(source, f"not a readable skops file ({type(exc).__name__})") from exc
-    allowed = set(trusted_types)
+    # clearance's own classes (what `fairness mitigate --save-model` writes) are trusted like
+    # skops' defaults: they only run clearance's code.
+    own = set(OWN_TYPES)
+    allowed = set(trusted_types) | own
     refused = sorted(t for t in untrusted if t not in allowed)
     if refused:
         raise PolicyError(
@@ -376,7 +446,8 @@ def _load_skops(
         raise InputError(
             source, f"the skops file could not be loaded ({type(exc).__name__})"
         ) from exc
-    notes = [f"loaded with user-trusted types: {', '.join(sorted(untrusted))}"] if untrusted else []
+    user_trusted = sorted(t for t in untrusted if t not in own)
+    notes = [f"loaded with user-trusted types: {', '.join(user_trusted)}"] if user_trusted else []
     return _SklearnModel(
         estimator, kind="skops", source=source, favourable=favourable, warnings=notes
     )

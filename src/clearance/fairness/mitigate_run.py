@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,13 @@ def run_mitigation(
     allow_randomized: bool = False,
     seed: int = 0,
     save_model: Path | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> MitigationResult:
+    """Reads the data, compares the candidates (``mitigate``) and saves the chosen model.
+    ``progress`` is called with each stage's name as it starts: ``loading``, each method of
+    ``METHODS``, then ``saving`` when a model is saved."""
+    if progress is not None:
+        progress("loading")
     if not policy.target:
         raise PolicyError("--target: the label column is required (or `target:` in the policy)")
     if len(policy.sensitive) != 1:
@@ -52,10 +59,20 @@ def run_mitigation(
     missing = [c for c in features if c not in frame.columns]
     if missing:
         raise InputError(str(data_path), f"feature column(s) not found: {', '.join(missing)}")
+    values = frame[policy.target].drop_nulls().unique(maintain_order=True).to_list()
+    favourable = [v for v in values if str(v) == str(policy.favourable)]
+    if len(values) != 2 or not favourable:
+        shown = ", ".join(repr(v) for v in values[:5]) + (", ..." if len(values) > 5 else "")
+        raise InputError(
+            str(data_path),
+            f"label {policy.target!r} must have two values, one of them the favourable "
+            f"{policy.favourable!r}; it has {shown or 'none'}",
+        )
+    if frame[policy.target].null_count():
+        raise InputError(str(data_path), f"label {policy.target!r} has missing values")
+    unfavourable = next(v for v in values if str(v) != str(policy.favourable))
     label = frame[policy.target].cast(pl.String)
     y = np.asarray((label == str(policy.favourable)).to_numpy(), dtype=np.int64)
-    if y.min() == y.max():
-        raise InputError(str(data_path), f"label {policy.target!r} has one outcome only")
     try:
         result = mitigate(
             frame.select(features),
@@ -66,11 +83,16 @@ def run_mitigation(
             allow_randomized=allow_randomized,
             min_ratio=policy.thresholds.demographic_parity_ratio,
             n_resamples=min(policy.bootstrap, 500) or 100,
+            progress=progress,
         )
     except ValueError as exc:
         raise InputError(str(data_path), str(exc).splitlines()[0]) from None
     if save_model is not None:
-        save_chosen(result, save_model)
+        if progress is not None:
+            progress("saving")
+        # In the data's own labels, so `clearance fairness --model` audits it with the same
+        # policy (favourable label) as the data.
+        save_chosen(result, save_model, classes=[unfavourable, favourable[0]])
     return result
 
 
@@ -128,13 +150,15 @@ def render_mitigation(result: MitigationResult, fmt: str) -> str:
         return json.dumps(
             {"result": result.model_dump(mode="json"), "tradeoff": rows}, indent=2, default=str
         ) + "\n"
-    header = ["candidate", "deterministic", *_COLUMNS]
+    header = ["candidate", "deterministic", "sensitive at decision", *_COLUMNS]
     lines = [
         f"# Mitigation trade-off ({result.constraint}, seed {result.seed}, "
         f"{result.n_train} train / {result.n_test} test rows)",
         "",
-        f"Chosen: **{result.chosen}** (deterministic candidates only; demographic parity ratio "
-        f">= {result.min_ratio}, then highest accuracy). Intervals: bootstrap 95%, "
+        f"Chosen: **{result.chosen}** (deterministic candidates that decide without the "
+        f"sensitive attribute only; demographic parity ratio >= {result.min_ratio}, then "
+        "highest accuracy). A candidate marked 'sensitive at decision: True' is disparate "
+        "treatment under ECOA and never chosen. Intervals: bootstrap 95%, "
         f"{result.n_resamples} resamples.",
         "",
         "| " + " | ".join(header) + " |",
@@ -143,7 +167,7 @@ def render_mitigation(result: MitigationResult, fmt: str) -> str:
     for row in rows:
         name = str(row["name"]) + (" (chosen)" if row.get("chosen") else "")
         lines.append(
-            f"| {name} | {row.get('deterministic')} | "
+            f"| {name} | {row.get('deterministic')} | {row.get('needs_sensitive')} | "
             + " | ".join(_cell(row, c) for c in _COLUMNS)
             + " |"
         )
@@ -165,6 +189,7 @@ def render_mitigation(result: MitigationResult, fmt: str) -> str:
             for v in (
                 str(r["name"]) + (" (chosen)" if r.get("chosen") else ""),
                 r.get("deterministic"),
+                r.get("needs_sensitive"),
                 *(_cell(r, c) for c in _COLUMNS),
             )
         )

@@ -30,15 +30,17 @@ with replacement gives that number a Binomial(n_k, favourable share of stratum k
 drawing the binomials is exactly the stratified row bootstrap, without materialising the rows.
 
 Saved models (``save_chosen``) use skops. The post-processing and derandomized candidates are
-small sklearn-compatible classes of this module; ``load_model`` trusts exactly those classes (see
-``TRUSTED_TYPES``) on top of skops' defaults. The post-processing classes take the sensitive
+small sklearn-compatible classes of this module; ``load_model`` (and ``clearance fairness``) trust
+exactly clearance's own classes (``TRUSTED_TYPES``, from ``clearance.fairness.estimators``) on top
+of skops' defaults. The candidates that take the sensitive attribute at decision time are never
+chosen (disparate treatment under ECOA). The post-processing classes take the sensitive
 attribute at prediction time: ``model.predict(X, sensitive_features=groups)``.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -68,6 +70,8 @@ from sklearn.model_selection import train_test_split  # type: ignore[import-unty
 from sklearn.pipeline import Pipeline  # type: ignore[import-untyped]
 from sklearn.preprocessing import OneHotEncoder, StandardScaler  # type: ignore[import-untyped]
 
+from clearance.fairness.estimators import OWN_TYPES, LabelledClassifier
+
 Constraint = Literal["demographic_parity", "equalized_odds"]
 Rule = tuple[float, str, float]
 
@@ -85,10 +89,7 @@ DISPARITY_METRICS: tuple[str, ...] = (
     "equal_opportunity_difference",
 )
 CI_METRICS: tuple[str, ...] = ("accuracy", *DISPARITY_METRICS)
-TRUSTED_TYPES: tuple[str, ...] = (
-    "clearance.fairness.mitigation.GroupThresholdClassifier",
-    "clearance.fairness.mitigation.WeightedVoteClassifier",
-)
+TRUSTED_TYPES: tuple[str, ...] = OWN_TYPES
 
 _DISPARATE_TREATMENT = (
     "Uses the sensitive attribute at decision time: in the US this is disparate treatment "
@@ -192,6 +193,9 @@ class WeightedVoteClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mi
         ):
             raise ValueError("predictors and weights must be non-empty and of the same length")
         self.classes_ = np.array([0, 1])
+        names = getattr(self.predictors[0], "feature_names_in_", None)
+        if names is not None:  # the columns the mixture reads, for loaders and audits
+            self.feature_names_in_ = np.asarray(names, dtype=object)
         return self
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -469,14 +473,28 @@ def bootstrap_ci(
 
 def choose(candidates: Sequence[Candidate], min_ratio: float = 0.8) -> tuple[str, list[str]]:
     """Among deterministic candidates with demographic_parity_ratio >= min_ratio, the most
-    accurate (ties: the earlier); if none qualifies, the deterministic one with the best ratio."""
-    pool = [c for c in candidates if c.deterministic]
+    accurate (ties: the earlier); if none qualifies, the deterministic one with the best ratio.
+
+    A candidate that takes the sensitive attribute at decision time (``needs_sensitive``) is
+    never chosen: in credit that is disparate treatment under ECOA / Regulation B. It stays in
+    the comparison, flagged. Raises ValueError when every candidate needs it."""
+    eligible = [c for c in candidates if not c.needs_sensitive]
     notes: list[str] = []
+    excluded = [c.name for c in candidates if c.needs_sensitive]
+    if excluded:
+        notes.append(
+            f"Not eligible: {', '.join(excluded)} (the decision takes the sensitive attribute: "
+            "disparate treatment under ECOA / Regulation B); listed for comparison only."
+        )
+    if not eligible:
+        raise ValueError(
+            "no candidate decides without the sensitive attribute; include baseline, "
+            "reweighing or exponentiated-gradient"
+        )
+    pool = [c for c in eligible if c.deterministic]
     if not pool:
-        pool = list(candidates)
+        pool = eligible
         notes.append("No deterministic candidate: chose among randomized ones.")
-    if not pool:
-        raise ValueError("no candidates")
 
     def ratio(c: Candidate) -> float:
         r = c.metrics.get("demographic_parity_ratio")
@@ -486,13 +504,13 @@ def choose(candidates: Sequence[Candidate], min_ratio: float = 0.8) -> tuple[str
     if ok:
         best = max(ok, key=lambda c: c.accuracy)  # max keeps the first of equals
         notes.append(
-            f"Chose {best.name}: the most accurate deterministic candidate with "
+            f"Chose {best.name}: the most accurate eligible deterministic candidate with "
             f"demographic_parity_ratio >= {min_ratio}."
         )
     else:
         best = max(pool, key=ratio)
         notes.append(
-            f"No deterministic candidate reaches demographic_parity_ratio >= {min_ratio}; "
+            f"No eligible deterministic candidate reaches demographic_parity_ratio >= {min_ratio}; "
             f"chose {best.name}, the one with the best ratio ({ratio(best):.3f})."
         )
     return best.name, notes
@@ -537,8 +555,10 @@ def mitigate(
     allow_randomized: bool = False,
     min_ratio: float = 0.8,
     n_resamples: int = 500,
+    progress: Callable[[str], None] | None = None,
 ) -> MitigationResult:
-    """Fit each candidate on a stratified training split and compare them on the test split."""
+    """Fit each candidate on a stratified training split and compare them on the test split.
+    ``progress`` is called with each method's name as its fit starts."""
     unknown = [m for m in methods if m not in METHODS]
     if unknown or not methods:
         raise ValueError(f"unknown methods {unknown}; choose from {list(METHODS)}")
@@ -581,7 +601,10 @@ def mitigate(
             baseline = clone(base).fit(X_tr, y_tr)
         return baseline
 
+    skipped: list[str] = []
     for i, name in enumerate(methods):
+        if progress is not None:
+            progress(name)
         notes: list[str] = []
         deterministic, needs_sensitive = True, False
         scores: np.ndarray | None = None
@@ -640,7 +663,10 @@ def mitigate(
             notes.append(_TRAINING_ONLY)
         elif name in ("threshold-optimizer", "group-thresholds"):
             if score_method is None:
-                notes.append("Skipped: the base estimator has no predict_proba/decision_function.")
+                # Not silently: the candidate is absent from the table, so say why.
+                skipped.append(
+                    f"{name} skipped: the base estimator has no predict_proba/decision_function."
+                )
                 continue
             fitted = fitted_baseline()
             needs_sensitive = True
@@ -731,6 +757,7 @@ def mitigate(
         predictions[name] = pred
 
     chosen, notes = choose(candidates, min_ratio)
+    notes = skipped + notes
     if allow_randomized:
         notes.append(
             "allow_randomized=True: randomized candidates are reported for comparison but never "
@@ -771,10 +798,18 @@ def candidate_predictions(result: MitigationResult, name: str | None = None) -> 
     return result._predictions[name]
 
 
-def save_chosen(result: MitigationResult, path: str | Path) -> Path:
-    """Save the chosen fitted model with skops; read it back with ``load_model``."""
+def save_chosen(
+    result: MitigationResult, path: str | Path, *, classes: Sequence[Any] | None = None
+) -> Path:
+    """Save the chosen fitted model with skops; read it back with ``load_model`` or audit it
+    with ``clearance fairness --model``. ``classes`` is ``[unfavourable, favourable]`` in the
+    data's own label coding: the saved model then predicts those labels (a
+    ``LabelledClassifier``) instead of 0/1, so it is audited with the data's ``favourable``."""
     path = Path(path)
-    sio.dump(fitted_model(result), path)
+    model = fitted_model(result)
+    if classes is not None:
+        model = LabelledClassifier(estimator=model, classes=list(classes)).fit()
+    sio.dump(model, path)
     return path
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from clearance.audit.policy import read_policy_file, validation_error
 from clearance.errors import PolicyError
 from clearance.fairness.data import Derivation
 
@@ -60,38 +60,19 @@ class FairnessPolicy(_Model):
     features: list[str] | None = None
 
 
-def _where(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(p) for p in loc) or "(top level)"
-
-
 def fairness_policy_from_mapping(data: Any, source: str = "<policy>") -> FairnessPolicy:
     if not isinstance(data, dict):
         raise PolicyError(f"{source}: the policy must be a mapping of keys to values")
     try:
         return FairnessPolicy.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        value = err.get("input")
-        shown = repr(value) if isinstance(value, str | int | float | bool) else ""
-        if err["type"] == "extra_forbidden":
-            return_msg = f"{_where(err['loc'])}: unknown key"
-        else:
-            return_msg = f"{_where(err['loc'])}: {shown + ' ' if shown else ''}({err['msg']})"
-        raise PolicyError(f"{source}: {return_msg}") from None
+        raise validation_error(source, exc, FairnessPolicy) from None
 
 
 def load_fairness_policy(path: Path | None) -> FairnessPolicy:
     if path is None:
         return FairnessPolicy()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PolicyError(f"{path}: cannot read the policy ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "somewhere"
-        raise PolicyError(f"{path}: not valid YAML ({where})") from None
-    return fairness_policy_from_mapping(data or {}, str(path))
+    return fairness_policy_from_mapping(read_policy_file(path) or {}, str(path))
 
 
 GERMAN_POLICY = """\

@@ -50,6 +50,7 @@ from sklearn.preprocessing import (  # type: ignore[import-untyped]
 )
 
 from clearance.errors import InputError
+from clearance.fairness.estimators import LabelledClassifier
 from clearance.fairness.loading import LoadedModel
 
 __all__ = ["REASON_COLUMNS", "adverse_action_reasons", "default_reason", "summarise_reasons"]
@@ -109,8 +110,10 @@ def adverse_action_reasons(
     ``model`` is a clearance ``LoadedModel`` or a fitted scikit-learn binary classifier (typed
     ``Any`` because scikit-learn has no types). ``X`` holds the model's input columns (extra
     columns are ignored when the model names its features), row-aligned with ``denied`` (bool,
-    True = denied). ``favourable`` is the favourable class label of a raw estimator (default:
-    ``classes_[1]``, i.e. 1 for 0/1 labels); a ``LoadedModel`` already knows it.
+    True = denied). ``favourable`` is the favourable class label of a raw estimator; it may be
+    left out only when the classes are 0/1 (or False/True), then 1 is favourable; any other
+    coding without it raises ``InputError``. A ``LoadedModel`` already knows it. Contributions
+    are always towards the favourable class, wherever it is in ``classes_``.
     ``reason_texts`` maps a feature to the text shown to the applicant (e.g. loaded from the
     policy's YAML/JSON); a key ``"<feature>:high"`` or ``"<feature>:low"`` gives a text for one
     direction of a numeric feature and takes precedence. Features without a text get
@@ -265,6 +268,16 @@ class _Adapter:
         if classes is not None:
             labels = list(np.asarray(classes).tolist())
             if favourable is None:
+                # Only 0/1 (or False/True) labels say by themselves which class is favourable;
+                # guessing classes_[1] for any other coding (German credit: 1 = good, 2 = bad)
+                # turns every reason around.
+                if sorted(str(c) for c in labels) not in (["0", "1"], ["False", "True"]):
+                    raise InputError(
+                        "favourable",
+                        "the model's classes are "
+                        + ", ".join(repr(c) for c in labels)
+                        + ": pass favourable= (the label meaning approved/good)",
+                    )
                 favourable = labels[-1]
             hits = [i for i, c in enumerate(labels) if _is_favourable(c, favourable)]
             if len(labels) != 2 or not hits:
@@ -311,6 +324,10 @@ def _linear(
     adapter: _Adapter, X: pl.DataFrame, denied: np.ndarray, reference: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray] | None:
     estimator = adapter.estimator
+    if isinstance(estimator, LabelledClassifier):
+        # A 0/1 model (1 = favourable) answering in the data's labels; classes_ keeps the
+        # inner order (unfavourable, favourable), so favourable_index holds for both.
+        estimator = estimator.estimator
     if isinstance(estimator, Pipeline):
         final = estimator.steps[-1][1]
         prefix: Any = estimator[:-1] if len(estimator.steps) > 1 else None

@@ -8,11 +8,14 @@ from pathlib import Path
 import polars as pl
 
 from clearance.errors import PolicyError
-from clearance.fairness.audit import fairness_audit
+from clearance.fairness.audit import AUDIT_STAGES, ProgressFn, fairness_audit
 from clearance.fairness.data import prepare, read_table
 from clearance.fairness.loading import load_model
 from clearance.fairness.policy import FairnessPolicy
 from clearance.fairness.report import FairnessReport
+
+#: What ``run_fairness`` reports to ``progress``, in order.
+STAGES = ("loading", *AUDIT_STAGES)
 
 
 def run_fairness(
@@ -22,14 +25,18 @@ def run_fairness(
     model_path: Path | None = None,
     trust_pickle: bool = False,
     trusted_types: Sequence[str] = (),
+    progress: ProgressFn | None = None,
 ) -> tuple[FairnessReport, pl.DataFrame | None]:
-    """Reads the evaluation data, loads the model (if any), prepares and audits."""
+    """Reads the evaluation data, loads the model (if any), prepares and audits.
+    ``progress`` is called with each stage's name as it starts (``STAGES``, in order)."""
     if not policy.target:
         raise PolicyError("--target: the label column is required (or `target:` in the policy)")
     if not policy.sensitive:
         raise PolicyError("--sensitive: name at least one sensitive attribute")
     if (model_path is None) == (policy.prediction is None):
         raise PolicyError("give exactly one of --model FILE or --prediction COLUMN")
+    if progress is not None:
+        progress("loading")
     frame = read_table(data_path)
     model = None
     if model_path is not None:
@@ -54,5 +61,10 @@ def run_fairness(
         source=str(data_path),
     )
     return fairness_audit(
-        data, notes, policy, model=model, model_source=str(model_path) if model_path else None
+        data,
+        notes,
+        policy,
+        model=model,
+        model_source=str(model_path) if model_path else None,
+        progress=progress,
     )
