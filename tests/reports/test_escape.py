@@ -81,7 +81,7 @@ def test_scan_formats_with_hostile_names(fmt: str, tmp_path: Path) -> None:
                 "[/]",
                 ":phone:",
                 "\\x1b[31mred",
-                "a|b\\x0ac",
+                "a|b\\nc",
             }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections.abc import Iterable
 
 _SEP = " -./:()"
@@ -74,18 +74,29 @@ def mask(value: str, entity: str, category: str = "pii") -> str:
     return value[:1] + "***"
 
 
-def escape_controls(text: str) -> str:
+# C0 and C1 controls, DEL, soft hyphen, zero-width and invisible format characters, the byte
+# order mark, line and paragraph separators, and the bidirectional controls that can reorder
+# what a terminal or a viewer shows (Trojan Source, CVE-2021-42574).
+_CONTROLS = "\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+_CONTROL = re.compile(f"[{_CONTROLS}]")
+_CONTROL_BUT_LINES = re.compile(f"(?![\n\t])[{_CONTROLS}]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _show(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str, *, keep_lines: bool = False) -> str:
     """``text`` with control and format characters (ANSI escapes, NUL, bidi overrides, line
-    breaks) written as ``\\x1b``/``\\u202e``: a name taken from data prints as one visible line
-    and never drives a terminal."""
-    out = []
-    for c in text:
-        if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp"):
-            code = ord(c)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        else:
-            out.append(c)
-    return "".join(out)
+    breaks unless ``keep_lines``) written as ``\\x1b``/``\\u202e``/``\\n``: text taken from data
+    prints as what it is and never drives a terminal. Shown, not dropped: a name that carries
+    one is suspicious and the reader should see it. The one escaping rule of every output."""
+    return (_CONTROL_BUT_LINES if keep_lines else _CONTROL).sub(_show, text)
 
 
 def mask_name(name: str, spans: Iterable[tuple[int, int, str, str]] = ()) -> str:

@@ -11,37 +11,22 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 controls, DEL, line and paragraph separators, and the bidirectional controls that
-# can reorder what a terminal or a viewer shows (Trojan Source, CVE-2021-42574).
-_CONTROL = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
-_CONTROL_KEEP_LINES = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+from clearance.privacy.masking import escape_controls
+
 # a backslash, a backtick (code span), a pipe (table cell), and "]" before "(" (a link or image).
 _MD_SPECIAL = re.compile(r"([\\`|]|\](?=\())")
 _LINE_BREAK = re.compile("\r\n|[\r\n]")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 
 
-def _show(match: re.Match[str]) -> str:
-    char = match.group()
-    if char in _NAMED:
-        return _NAMED[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def terminal_line(text: str) -> str:
     """One line for a terminal: every control character (line breaks included) shown escaped."""
-    return _CONTROL.sub(_show, text)
+    return escape_controls(text)
 
 
 def terminal_text(text: str) -> str:
     """Several lines for a terminal: line breaks and tabs kept, other controls shown escaped."""
-    return _CONTROL_KEEP_LINES.sub(_show, text)
+    return escape_controls(text, keep_lines=True)
 
 
 def md_text(text: str) -> str:
