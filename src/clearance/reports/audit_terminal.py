@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from io import StringIO
 
-from rich.console import Console
 from rich.table import Table
 
-from clearance.reports.escape import terminal_line
+from clearance.reports.escape import plain_console, terminal_line
 from clearance.reports.models import AuditReport
 
 TOP = 25
@@ -16,15 +15,7 @@ TOP = 25
 
 def render_audit_terminal(report: AuditReport, width: int = 120) -> str:
     buf = StringIO()
-    console = Console(
-        file=buf,
-        width=width,
-        force_terminal=False,
-        color_system=None,
-        markup=False,
-        emoji=False,
-        highlight=False,
-    )
+    console = plain_console(buf, width)
     s = report.summary
     console.print(
         f"clearance audit: {s.tables} tables, {s.rows:,} rows, {s.findings} findings; "

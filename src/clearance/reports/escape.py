@@ -10,6 +10,9 @@ emoji=False, highlight=False`` as well: these helpers do not escape ``[...]`` or
 from __future__ import annotations
 
 import re
+from typing import TextIO
+
+from rich.console import Console
 
 from clearance.privacy.masking import escape_controls
 
@@ -49,3 +52,17 @@ def md_code(text: str) -> str:
         return f"`{text}`"
     fence = "`" * (longest + 1)
     return f"{fence} {text} {fence}"
+
+
+def plain_console(file: TextIO, width: int) -> Console:
+    """A Rich console for a terminal report rendered to text: no colour codes, and names and
+    paths from data never read as markup, emoji codes or highlighted."""
+    return Console(
+        file=file,
+        width=width,
+        color_system=None,
+        force_terminal=False,
+        markup=False,
+        emoji=False,
+        highlight=False,
+    )

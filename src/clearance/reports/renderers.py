@@ -7,10 +7,9 @@ import json
 from collections.abc import Callable
 from io import StringIO
 
-from rich.console import Console
 from rich.table import Table
 
-from clearance.reports.escape import md_code, md_text, terminal_line
+from clearance.reports.escape import md_code, md_text, plain_console, terminal_line
 from clearance.reports.models import Finding, ScanReport
 
 Renderer = Callable[[ScanReport], str]
@@ -160,16 +159,7 @@ def render_markdown(report: ScanReport) -> str:
 
 def render_terminal(report: ScanReport, width: int = 120, limit: int = 25) -> str:
     buf = StringIO()
-    # Names and paths come from data: never read as markup or emoji, control characters shown.
-    console = Console(
-        file=buf,
-        width=width,
-        color_system=None,
-        force_terminal=False,
-        markup=False,
-        emoji=False,
-        highlight=False,
-    )
+    console = plain_console(buf, width)
     s = report.summary
     console.print(
         f"clearance scan: {s.files_scanned} file(s), {s.rows_scanned} rows/lines, "
