@@ -128,3 +128,57 @@ def test_audit_reports_scores_of_the_calibration_it_is_given(
         app, ["audit", str(data), "--policy", str(policy), "--calibration", str(broken)]
     )
     assert bad.exit_code == 3 and str(broken) in bad.output
+
+
+# Passwords written every way a user may write them; no fragment of one may be printed.
+TRICKY_URLS = [
+    ("postgresql://auditor:Zq8@Xk7@127.0.0.1:9/shop", ("Zq8", "Xk7")),  # unencoded @
+    ("postgresql://auditor:Zq8@Xk7@Wm3@127.0.0.1:9/shop", ("Zq8", "Xk7", "Wm3")),
+    ("postgresql://auditor:Zq8:Xk7@127.0.0.1:9/shop", ("Zq8", "Xk7")),  # unencoded :
+    ("postgresql://auditor:Zq8/Xk7@127.0.0.1:9/shop", ("Zq8", "Xk7")),  # unencoded /
+    ("postgresql://auditor:Zq8%Xk7@127.0.0.1:9/shop", ("Zq8", "Xk7")),  # bare %
+    ("postgresql://auditor:Zq8%40Xk7@127.0.0.1:9/shop", ("Zq8", "Xk7")),  # encoded @
+    ("postgresql://auditor:Zq8?Xk7@Wm3@127.0.0.1:9/shop", ("Zq8", "Xk7", "Wm3")),  # ? and @
+    ("postgresql://aud/itor:Zq8Xk7@127.0.0.1:9/shop", ("Zq8Xk7",)),  # / in the user name
+    ("postgresql://auditor:Zq8Xk7@127.0.0.1:9/shop?password=Wm3Yp5", ("Zq8Xk7", "Wm3Yp5")),
+    ("postgresql://auditor:@127.0.0.1:9/shop", ()),  # empty password
+    ("postgresql://auditor@127.0.0.1:9/shop", ()),  # no password
+]
+
+
+@pytest.mark.parametrize(("uri", "fragments"), TRICKY_URLS)
+def test_no_part_of_a_password_is_ever_printed(uri: str, fragments: tuple[str, ...]) -> None:
+    result = runner.invoke(app, ["audit", "--db", uri])
+    assert result.exit_code in (3, 6), result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for fragment in fragments:
+        assert fragment not in result.output
+    assert "127.0.0.1" in lines[0] and "shop" in lines[0]
+
+
+def test_ambiguous_password_is_refused_with_how_to_fix_it() -> None:
+    result = runner.invoke(app, ["audit", "--db", "postgresql://u:Zq8@Xk7@127.0.0.1:9/shop"])
+    assert result.exit_code == 3
+    assert "percent-encode" in result.stderr and "%40" in result.stderr
+
+
+def test_missing_sqlite_file_is_exit_6_and_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.db"
+    result = runner.invoke(app, ["audit", "--db", f"sqlite:///{missing}", "-q"])
+    assert result.exit_code == 6, result.output
+    assert str(missing) in result.stderr and "no such SQLite file" in result.stderr
+    assert not missing.exists()
+
+
+def test_sqlite_report_names_the_database_without_credentials(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "shop.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE t (sku TEXT)")
+        conn.execute("INSERT INTO t VALUES ('A-1')")
+    out = tmp_path / "r.json"
+    result = runner.invoke(app, ["audit", "--db", f"sqlite:///{db}", "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["tables"][0]["origin"] == f"sqlite:///{db}#t"
