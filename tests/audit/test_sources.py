@@ -74,16 +74,20 @@ def test_load_files_reads_every_format_with_types(tmp_path: Path) -> None:
     assert by["users"].origin == str(tmp_path / "data" / "users.csv")
 
 
-def test_load_files_recurses_and_ignores_non_table_files(tmp_path: Path) -> None:
+def test_load_files_recurses_and_lists_non_table_files_as_skipped(tmp_path: Path) -> None:
     (tmp_path / "data" / "nested" / "deeper").mkdir(parents=True)
     (tmp_path / "data" / "nested" / "deeper" / "people.csv").write_text("a\n1\n")
     (tmp_path / "data" / "README.md").write_text("# not a table\n")
     (tmp_path / "data" / "script.py").write_text("print(1)\n")
     (tmp_path / "data" / ".git").mkdir()
     (tmp_path / "data" / ".git" / "hidden.csv").write_text("a\n1\n")
+    (tmp_path / "data" / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00")
     tables, skipped = load_files([tmp_path / "data"])
     assert [t.name for t in tables] == ["people"]
-    assert skipped == []
+    assert sorted(origin for origin, _ in skipped) == [
+        str(tmp_path / "data" / name) for name in ("README.md", "photo.png", "script.py")
+    ]
+    assert all(reason.startswith("not a table file") for _, reason in skipped)
 
 
 def test_explicit_non_table_and_missing_paths_are_skipped(tmp_path: Path) -> None:

@@ -182,3 +182,115 @@ def test_sqlite_report_names_the_database_without_credentials(tmp_path: Path) ->
     result = runner.invoke(app, ["audit", "--db", f"sqlite:///{db}", "-o", str(out), "-q"])
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text())["tables"][0]["origin"] == f"sqlite:///{db}#t"
+
+
+# --------------------------------------------------------------- bad policy files (item 14)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"reference_date: 2024-13-45\n", "reference_date: '2024-13-45'"),
+        (b"purpose: caf\xe9\n", "not UTF-8 text (byte offset 12)"),
+        (b'k: "five"\n', "k: 'five'"),
+        (b"tables: [users, orders]\n", "tables: expected a mapping of keys to values, got a list"),
+        (b"tables:\n  users: [postcode]\n", "tables.users: expected a mapping"),
+        (b"entities: [EMAIL_ADDRESS]\n", "entities: expected a mapping"),
+        (b"consent: users\n", "consent: expected a mapping of keys to values, got text"),
+        (
+            b"tables:\n  users:\n    quasi_identifiers: postcode\n",
+            "tables.users.quasi_identifiers: expected a list such as [a, b], got text",
+        ),
+        (b"k: [1, 2\n", "not valid YAML (line 2)"),
+    ],
+)
+def test_bad_policy_file_is_exit_4_naming_the_file(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    (tmp_path / "t.csv").write_text("sku\nA-1\n")
+    policy = tmp_path / "clearance.yaml"
+    policy.write_bytes(content)
+    result = runner.invoke(app, ["audit", str(tmp_path / "t.csv"), "-p", str(policy), "-q"])
+    assert result.exit_code == 4, result.output
+    line = result.stderr.strip()
+    assert line.startswith(f"error: {policy}: ") and "\n" not in line
+    assert expected in line
+
+
+def test_a_good_date_still_loads(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text("sku\nA-1\n")
+    policy = tmp_path / "clearance.yaml"
+    policy.write_text("reference_date: 2024-02-29\n")
+    out = tmp_path / "r.json"
+    result = runner.invoke(
+        app, ["audit", str(tmp_path / "t.csv"), "-p", str(policy), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["policy"]["reference_date"] == "2024-02-29"
+
+
+# ------------------------------------------------------------ silent gaps (item 17, audit)
+
+
+def test_non_table_file_in_a_folder_is_skipped_printed_and_exit_3(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "t.csv").write_text("sku\nA-1\n")
+    (tmp_path / "data" / "README.txt").write_text("about the data\n")
+    (tmp_path / "data" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    for quiet in ([], ["-q"]):
+        out = tmp_path / "r.json"
+        result = runner.invoke(app, ["audit", str(tmp_path / "data"), "-o", str(out), *quiet])
+        assert result.exit_code == 3, result.output
+        for name in ("README.txt", "logo.png"):
+            assert f"skipped input {tmp_path / 'data' / name}: not a table file" in result.stderr
+        skipped = {s["path"] for s in json.loads(out.read_text())["skipped"]}
+        assert skipped == {str(tmp_path / "data" / n) for n in ("README.txt", "logo.png")}
+
+
+@pytest.mark.parametrize("key", ["forbidden", "allowed"])
+def test_unknown_entity_type_in_policy_is_exit_4(tmp_path: Path, key: str) -> None:
+    (tmp_path / "t.csv").write_text("email\nana@example.org\n")
+    policy = tmp_path / "clearance.yaml"
+    policy.write_text(f"entities:\n  {key}: [CREDIT_CARD, EMAIL]\n")
+    result = runner.invoke(app, ["audit", str(tmp_path / "t.csv"), "-p", str(policy)])
+    assert result.exit_code == 4, result.output
+    line = result.stderr.strip()
+    assert line.startswith(f"error: {policy}: entities.{key}: unknown entity type 'EMAIL'")
+    assert "EMAIL_ADDRESS" in line and "clearance rules" in line
+
+
+def test_entity_types_are_case_insensitive(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text("email\nana@example.org\nbo@example.net\n")
+    policy = tmp_path / "clearance.yaml"
+    policy.write_text("entities:\n  forbidden: [email_address]\n")
+    out = tmp_path / "r.json"
+    result = runner.invoke(
+        app, ["audit", str(tmp_path / "t.csv"), "-p", str(policy), "-o", str(out), "-q"]
+    )
+    assert result.exit_code == 1, result.output
+    severities = {
+        f["severity"] for f in json.loads(out.read_text())["findings"] if f["rule"] == "email"
+    }
+    assert severities == {"critical"}
+
+
+def test_policy_warnings_are_printed_in_the_terminal(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text("sku\nA-1\n")
+    policy = tmp_path / "clearance.yaml"
+    policy.write_text("tables:\n  users:\n    retention_days: 30\n")
+    for quiet in ([], ["-q"]):
+        result = runner.invoke(app, ["audit", str(tmp_path / "t.csv"), "-p", str(policy), *quiet])
+        assert result.exit_code == 0, result.output
+        assert "warning: policy: tables.users: no such table in the input" in result.stderr
+
+
+def test_no_readable_table_prints_the_reasons(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "notes.txt").write_text("hello\n")
+    (tmp_path / "data" / "empty.csv").write_text("")
+    result = runner.invoke(app, ["audit", str(tmp_path / "data"), "-q"])
+    assert result.exit_code == 3, result.output
+    line = result.stderr.strip()
+    assert "\n" not in line and "above" not in line
+    assert f"{tmp_path / 'data' / 'empty.csv'}: file is empty" in line
+    assert f"{tmp_path / 'data' / 'notes.txt'}: not a table file" in line

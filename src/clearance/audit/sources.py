@@ -5,8 +5,8 @@ without time zone, booleans), named so that one audit report can cover many tabl
 
 Files (CSV, TSV, JSON, JSONL, Parquet, and folders of them, walked like ``scan.readers.discover``)
 never stop the audit: a missing, empty or corrupt file is returned in ``skipped`` with a one-line
-reason. Inside a folder, files that are not in a table format (text, source code, images) are
-ignored silently; a non-table file named explicitly is reported in ``skipped``.
+reason, and so is every file that is not in a table format (text, source code, images), whether
+named or found in a folder: a file the audit did not read must never look audited.
 
 Databases are read with SQLAlchemy: SQLite files (opened read-only, never created) and PostgreSQL
 (psycopg 3, all schemas except the system ones, inside a read-only transaction). Rows are fetched
@@ -70,6 +70,10 @@ class Table:
 
 
 Skipped = list[tuple[str, str]]
+_NOT_A_TABLE = (
+    "not a table file (expected .csv, .tsv, .json, .jsonl, .parquet); not audited "
+    "(clearance scan reads text files)"
+)
 
 
 # --------------------------------------------------------------------------------------- files
@@ -83,14 +87,16 @@ def load_files(paths: Sequence[Path]) -> tuple[list[Table], Skipped]:
         path = Path(path)
         if path.is_dir():
             files, _ = discover([path])
-            found.extend((f, path) for f in files if kind_of(f) in _TABLE_KINDS)
+            for f in files:
+                if kind_of(f) in _TABLE_KINDS:
+                    found.append((f, path))
+                else:
+                    skipped.append((str(f), _NOT_A_TABLE))
         elif path.is_file():
             if kind_of(path) in _TABLE_KINDS:
                 found.append((path, None))
             else:
-                skipped.append(
-                    (str(path), "not a table file (expected .csv, .tsv, .json, .jsonl, .parquet)")
-                )
+                skipped.append((str(path), _NOT_A_TABLE))
         else:
             skipped.append((str(path), "no such file or directory"))
 

@@ -12,7 +12,7 @@ from clearance.audit.run import audit_sources
 from clearance.cli._common import CalibrationOpt, calibration_option, err, fail, write_atomic
 from clearance.errors import ClearanceError, PolicyError
 from clearance.privacy import Fingerprinter, load_key
-from clearance.reports.audit_terminal import render_audit_terminal
+from clearance.reports.audit_terminal import render_audit_notices, render_audit_terminal
 from clearance.reports.models import AuditReport
 
 EXIT_GATE = 1
@@ -103,6 +103,8 @@ def audit(
             typer.echo(render_audit_terminal(report), err=True, nl=False)
             for path in outputs:
                 typer.echo(f"report written to {path}", err=True)
+        else:  # skipped inputs and warnings are never silent: they change what "clean" means
+            typer.echo(render_audit_notices(report), err=True, nl=False)
         if report.summary.gate == "fail":
             raise typer.Exit(EXIT_GATE)
         if report.skipped:

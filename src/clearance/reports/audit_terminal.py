@@ -51,6 +51,13 @@ def render_audit_terminal(report: AuditReport, width: int = 120) -> str:
     for c in not_run:
         where = f" [{c.table}]" if c.table else ""
         console.print(f"{c.status}: {c.rule}{where}: {c.reason}")
-    for skipped in report.skipped:
-        console.print(f"skipped input {skipped.path}: {skipped.reason}")
+    console.print(render_audit_notices(report), end="")
     return buf.getvalue()
+
+
+def render_audit_notices(report: AuditReport) -> str:
+    """The lines that must reach the terminal even with ``-q``: inputs not audited and the
+    warnings (a policy naming a table that is not there, keys that cannot be compared)."""
+    lines = [f"skipped input {s.path}: {s.reason}" for s in report.skipped]
+    lines += [f"warning: {w}" for w in report.warnings]
+    return "".join(line + "\n" for line in lines)
