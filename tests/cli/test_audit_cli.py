@@ -294,3 +294,68 @@ def test_no_readable_table_prints_the_reasons(tmp_path: Path) -> None:
     assert "\n" not in line and "above" not in line
     assert f"{tmp_path / 'data' / 'empty.csv'}: file is empty" in line
     assert f"{tmp_path / 'data' / 'notes.txt'}: not a table file" in line
+
+
+# ----------------------------------------------------------- init for your own data (item 23)
+
+
+def _own_data(folder: Path) -> Path:
+    folder.mkdir()
+    rows = [(f"C{i:03d}", f"{10100 + i % 3}", "fm"[i % 2], f"c{i}@example.org") for i in range(12)]
+    (folder / "customers.csv").write_text(
+        "customer_id,zip,gender,email\n" + "".join(",".join(r) + "\n" for r in rows)
+    )
+    (folder / "purchases.csv").write_text(
+        "customer_id,purchased_at,amount\n"
+        + "".join(f"C{i % 12:03d},2025-0{1 + i % 9}-1{i % 9}T10:00:00,{i}.50\n" for i in range(30))
+    )
+    return folder
+
+
+def test_init_data_writes_a_policy_for_your_tables_and_audit_runs_it(tmp_path: Path) -> None:
+    data = _own_data(tmp_path / "data")
+    policy = tmp_path / "clearance.yaml"
+    result = runner.invoke(app, ["init", str(data), "-o", str(policy)])
+    assert result.exit_code == 0, result.output
+    for guess in (
+        "guessed: 2 tables",
+        "guessed: subject key customer_id (subject table customers; linked: purchases)",
+        "guessed: timestamps: purchases.purchased_at",
+        "guessed: quasi-identifiers: customers: zip, gender",
+    ):
+        assert guess in result.stderr, result.stderr
+    text = policy.read_text()
+    assert '"customers":' in text and 'tables:\n  "users"' not in text
+    out = tmp_path / "r.json"
+    audited = runner.invoke(app, ["audit", str(data), "-p", str(policy), "-o", str(out), "-q"])
+    assert audited.exit_code in (0, 1), audited.output
+    report = json.loads(out.read_text())
+    status = {(c["rule"], c["table"]): c["status"] for c in report["checks"]}
+    assert status[("k-anonymity", "customers")] == "ran"
+    assert status[("retention", "purchases")] == "ran"
+    assert status[("minimization", "customers")] == "ran"
+    assert status[("minimization", "purchases")] == "ran"
+    assert report["policy"]["subject_key"] == "customer_id"
+    assert not [w for w in report["warnings"] if "no such table" in w]
+
+
+def test_init_data_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    data = _own_data(tmp_path / "data")
+    policy = tmp_path / "clearance.yaml"
+    policy.write_text("purpose: mine\n")
+    refused = runner.invoke(app, ["init", str(data), "-o", str(policy)])
+    assert refused.exit_code == 4 and "--force" in refused.stderr
+    assert policy.read_text() == "purpose: mine\n"
+    forced = runner.invoke(app, ["init", str(data), "-o", str(policy), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert '"purchases":' in policy.read_text()
+
+
+def test_init_names_that_look_like_yaml_stay_names(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "t.csv").write_text('"a: b","# c","[d]"\n1,2,3\n')
+    policy = tmp_path / "clearance.yaml"
+    assert runner.invoke(app, ["init", str(tmp_path / "data"), "-o", str(policy)]).exit_code == 0
+    from clearance.audit.policy import load_policy
+
+    assert load_policy(policy).table("t").features == ["a: b", "# c", "[d]"]
