@@ -48,9 +48,11 @@ def render_audit_terminal(report: AuditReport, width: int = 120) -> str:
     if len(report.findings) > TOP:
         console.print(f"... and {len(report.findings) - TOP} more findings in the report")
     not_run = [c for c in report.checks if c.status != "ran"]
-    for c in not_run:
+    for c in not_run[:TOP]:
         where = f" [{c.table}]" if c.table else ""
         console.print(f"{c.status}: {c.rule}{where}: {c.reason}")
+    if len(not_run) > TOP:  # thousands of tables: the report lists every one
+        console.print(f"... and {len(not_run) - TOP} more checks that did not run, in the report")
     console.print(render_audit_notices(report), end="")
     return buf.getvalue()
 
