@@ -74,16 +74,20 @@ def test_load_files_reads_every_format_with_types(tmp_path: Path) -> None:
     assert by["users"].origin == str(tmp_path / "data" / "users.csv")
 
 
-def test_load_files_recurses_and_ignores_non_table_files(tmp_path: Path) -> None:
+def test_load_files_recurses_and_lists_non_table_files_as_skipped(tmp_path: Path) -> None:
     (tmp_path / "data" / "nested" / "deeper").mkdir(parents=True)
     (tmp_path / "data" / "nested" / "deeper" / "people.csv").write_text("a\n1\n")
     (tmp_path / "data" / "README.md").write_text("# not a table\n")
     (tmp_path / "data" / "script.py").write_text("print(1)\n")
     (tmp_path / "data" / ".git").mkdir()
     (tmp_path / "data" / ".git" / "hidden.csv").write_text("a\n1\n")
+    (tmp_path / "data" / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00")
     tables, skipped = load_files([tmp_path / "data"])
     assert [t.name for t in tables] == ["people"]
-    assert skipped == []
+    assert sorted(origin for origin, _ in skipped) == [
+        str(tmp_path / "data" / name) for name in ("README.md", "photo.png", "script.py")
+    ]
+    assert all(reason.startswith("not a table file") for _, reason in skipped)
 
 
 def test_explicit_non_table_and_missing_paths_are_skipped(tmp_path: Path) -> None:
@@ -177,11 +181,15 @@ def test_same_relative_path_in_two_folder_arguments(
             "postgresql://alice:s3cr%40t@db.example:5432/shop",
             "postgresql://alice:***@db.example:5432/shop",
         ),
-        ("postgresql://alice:p@ss:w/rd@db:5432/shop", "postgresql://alice:***@db:5432/shop"),
+        ("postgresql://alice:p@ss:w/rd@db:5432/shop", "postgresql://***@db:5432/shop"),
+        ("postgresql://user:p@ss@host/db", "postgresql://***@host/db"),
         ("postgresql://alice@db/shop", "postgresql://alice@db/shop"),
         ("postgresql://db/shop?password=hunter2&sslmode=require", "postgresql://db/shop"),
         ("postgresql+psycopg://u:pw@h/d", "postgresql+psycopg://u:***@h/d"),
+        ("postgresql://u:@h/d", "postgresql://u:***@h/d"),
+        ("postgresql://u:p/w:x%y@h:5/d", "postgresql://u:***@h:5/d"),
         ("sqlite:///data/app.db", "sqlite:///data/app.db"),
+        ("sqlite:////abs/app.db", "sqlite:////abs/app.db"),
         ("not a uri with hunter2", "<database URI>"),
     ],
 )
@@ -281,13 +289,14 @@ def test_sqlite_unknown_table_names_the_available_ones(tmp_path: Path) -> None:
     assert [t.name for t in load_database(f"sqlite:///{db}", ["users"])[0]] == ["users"]
 
 
-def test_sqlite_missing_file_is_an_input_error_and_not_created(tmp_path: Path) -> None:
+def test_sqlite_missing_file_is_a_missing_database_and_not_created(tmp_path: Path) -> None:
     for uri, path in [
         (f"sqlite:///{tmp_path / 'missing.db'}", tmp_path / "missing.db"),
         ("sqlite:///relative-missing.db", tmp_path / "relative-missing.db"),  # cwd is tmp_path
     ]:
-        with pytest.raises(InputError, match="no such SQLite file"):
+        with pytest.raises(SourceUnavailableError, match="no such SQLite file") as err:
             load_database(uri)
+        assert err.value.exit_code == 6  # README: a database that does not exist
         assert not path.exists()
     with pytest.raises(InputError, match="expected sqlite:///path"):
         load_database("sqlite://")

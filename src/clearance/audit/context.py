@@ -46,6 +46,9 @@ class AuditContext:
     warnings: list[str] = field(default_factory=list)
     _scan: ScanReport | None = None
     _links: SubjectLinks | None = None
+    _scan_by_table: dict[str, list[Finding]] | None = None
+    anonymity_by_table: dict[str, AnonymityResult] = field(default_factory=dict)
+    _key_columns: frozenset[str] | None = None
 
     @property
     def links(self) -> SubjectLinks:
@@ -56,6 +59,13 @@ class AuditContext:
             )
         return self._links
 
+    @property
+    def key_columns(self) -> frozenset[str]:
+        """The subject-key columns of every linked table."""
+        if self._key_columns is None:
+            self._key_columns = frozenset(self.links.keys.values())
+        return self._key_columns
+
     def scan(self) -> ScanReport:
         """The detection engine over every column of every table, once per audit."""
         if self._scan is None:
@@ -64,6 +74,15 @@ class AuditContext:
                 scanner.scan_frame(table.origin, table.name, table.frame)
             self._scan = scanner.report()
         return self._scan
+
+    def scan_findings(self, table: str) -> list[Finding]:
+        """The engine's findings in one table (indexed once: per-table checks must not walk
+        every finding of every table)."""
+        if self._scan_by_table is None:
+            self._scan_by_table = {}
+            for f in self.scan().findings:
+                self._scan_by_table.setdefault(f.location.table or "", []).append(f)
+        return self._scan_by_table.get(table, [])
 
     def quasi_identifiers(self, table: str) -> list[str]:
         declared = self.policy.table(table).quasi_identifiers

@@ -64,6 +64,35 @@ class EntityPolicy(_Model):
         default_factory=list, description="entity types the purpose may receive (reported as info)"
     )
 
+    @field_validator("forbidden", "allowed", mode="after")
+    @classmethod
+    def _upper(cls, value: list[str]) -> list[str]:
+        return [e.strip().upper() for e in value]
+
+
+# Entity types a named-entity model adds to the registry's (clearance.detection.ner).
+_NER_ONLY_ENTITIES = frozenset({"NRP"})
+
+
+def _check_entities(policy: Policy, source: str) -> None:
+    """An unknown entity type in ``entities.forbidden`` would let that data through unnoticed:
+    refuse it, with the closest known names and how to list them all."""
+    from difflib import get_close_matches
+
+    from clearance.detection.registry import default_registry
+
+    known = set(default_registry().entities) | _NER_ONLY_ENTITIES
+    for key in ("forbidden", "allowed"):
+        for entity in getattr(policy.entities, key):
+            if entity in known:
+                continue
+            close = get_close_matches(entity, sorted(known), n=3, cutoff=0.5)
+            hint = f"did you mean {', '.join(close)}? " if close else ""
+            raise PolicyError(
+                f"{source}: entities.{key}: unknown entity type {entity!r}; {hint}"
+                "`clearance rules` lists the known entity types"
+            )
+
 
 class Policy(_Model):
     version: Literal[1] = 1
@@ -132,6 +161,16 @@ def _allowed_keys(parent: tuple[int | str, ...], root: type[BaseModel] = Policy)
     return sorted(model.model_fields)
 
 
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    return "a number" if isinstance(value, int | float) else type(value).__name__
+
+
 def _message(source: str, err: dict[str, Any], root: type[BaseModel] = Policy) -> str:
     where = _key_path(err["loc"])
     value = err.get("input")
@@ -139,6 +178,10 @@ def _message(source: str, err: dict[str, Any], root: type[BaseModel] = Policy) -
     if isinstance(value, date):  # YAML reads 2024-01-01 as a date
         shown = value.isoformat()
     msg = err["msg"]
+    if err["type"] in ("dict_type", "model_type", "model_attributes_type"):
+        return f"{source}: {where}: expected a mapping of keys to values, got {_kind(value)}"
+    if err["type"] == "list_type":
+        return f"{source}: {where}: expected a list such as [a, b], got {_kind(value)}"
     if err["type"] == "extra_forbidden":
         allowed = ", ".join(_allowed_keys(err["loc"][:-1], root))
         return f"{source}: {where}: unknown key; allowed here: {allowed}"
@@ -167,14 +210,15 @@ def read_policy_file(path: Path) -> Any:
             f"{path}: not UTF-8 text (bad byte at offset {exc.start}); save the policy as UTF-8"
         ) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "somewhere"
         raise PolicyError(f"{path}: not valid YAML ({where})") from None
-    except ValueError as exc:  # PyYAML's date constructor: "month must be in 1..12"
+    except (ValueError, OverflowError, RecursionError) as exc:  # a constructor's own error
         raise PolicyError(
-            f"{path}: a value YAML cannot read ({exc}); write dates as YYYY-MM-DD, or quote it"
+            f"{path}: a value YAML cannot read ({type(exc).__name__}); write dates as "
+            "YYYY-MM-DD, or quote it"
         ) from None
 
 
@@ -187,11 +231,13 @@ def policy_from_mapping(data: dict[str, Any], source: str = "<policy>") -> Polic
         raise PolicyError(f"{source}: profile: {profile!r} is not allowed; allowed: {allowed}")
     merged = {**_PROFILES[profile], **data}
     try:
-        return Policy.model_validate(merged)
+        policy = Policy.model_validate(merged)
     except ValidationError as exc:
         raise validation_error(source, exc, Policy) from None
     except ValueError as exc:  # Severity.parse inside a validator
         raise PolicyError(f"{source}: {exc}") from None
+    _check_entities(policy, source)
+    return policy
 
 
 def load_policy(path: Path | None) -> Policy:
@@ -199,6 +245,17 @@ def load_policy(path: Path | None) -> Policy:
     if path is None:
         return policy_from_mapping({})
     return policy_from_mapping(read_policy_file(path) or {}, str(path))
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, with dates left as text: ``reference_date: 2024-13-45`` is then
+    refused by the policy model, naming the key, instead of failing inside YAML."""
+
+
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda loader, node: loader.construct_scalar(node),  # type: ignore[arg-type]
+)
 
 
 STARTER = """\

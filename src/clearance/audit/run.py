@@ -30,8 +30,17 @@ def load_sources(
         skipped += db_skipped
     if not found:
         where = ", ".join([str(p) for p in paths] + ["--db"] * len(databases)) or "(nothing)"
-        raise InputError(where, "no table could be read; see the reasons above")
+        raise InputError(where, "no table could be read" + _reasons(skipped))
     return found, skipped
+
+
+def _reasons(skipped: list[tuple[str, str]], shown: int = 5) -> str:
+    """The reasons themselves, on the one line of the error (nothing else prints them)."""
+    if not skipped:
+        return " (no table file found)"
+    listed = "; ".join(f"{origin}: {reason}" for origin, reason in skipped[:shown])
+    more = f"; and {len(skipped) - shown} more" if len(skipped) > shown else ""
+    return f" ({listed}{more})"
 
 
 def audit_sources(

@@ -5,8 +5,8 @@ without time zone, booleans), named so that one audit report can cover many tabl
 
 Files (CSV, TSV, JSON, JSONL, Parquet, and folders of them, walked like ``scan.readers.discover``)
 never stop the audit: a missing, empty or corrupt file is returned in ``skipped`` with a one-line
-reason. Inside a folder, files that are not in a table format (text, source code, images) are
-ignored silently; a non-table file named explicitly is reported in ``skipped``.
+reason, and so is every file that is not in a table format (text, source code, images), whether
+named or found in a folder: a file the audit did not read must never look audited.
 
 Databases are read with SQLAlchemy: SQLite files (opened read-only, never created) and PostgreSQL
 (psycopg 3, all schemas except the system ones, inside a read-only transaction). Rows are fetched
@@ -71,6 +71,10 @@ class Table:
 
 
 Skipped = list[tuple[str, str]]
+_NOT_A_TABLE = (
+    "not a table file (expected .csv, .tsv, .json, .jsonl, .parquet); not audited "
+    "(clearance scan reads text files)"
+)
 
 
 # --------------------------------------------------------------------------------------- files
@@ -84,14 +88,16 @@ def load_files(paths: Sequence[Path]) -> tuple[list[Table], Skipped]:
         path = Path(path)
         if path.is_dir():
             files, _ = discover([path])
-            found.extend((f, path) for f in files if kind_of(f) in _TABLE_KINDS)
+            for f in files:
+                if kind_of(f) in _TABLE_KINDS:
+                    found.append((f, path))
+                else:
+                    skipped.append((str(f), _NOT_A_TABLE))
         elif path.is_file():
             if kind_of(path) in _TABLE_KINDS:
                 found.append((path, None))
             else:
-                skipped.append(
-                    (str(path), "not a table file (expected .csv, .tsv, .json, .jsonl, .parquet)")
-                )
+                skipped.append((str(path), _NOT_A_TABLE))
         else:
             skipped.append((str(path), "no such file or directory"))
 
@@ -215,26 +221,51 @@ def _unique_names(found: Sequence[tuple[Path, Path | None]]) -> list[str]:
 # ----------------------------------------------------------------------------------- databases
 
 
-def mask_uri(uri: str) -> str:
-    """The URI without its password and query string: ``postgresql://user:***@host:port/db``."""
+_AMBIGUOUS = (
+    "cannot tell the password from the host: percent-encode '@' (as %40), '/', '?' and ':' "
+    "in the user name and password"
+)
+
+
+def _parse_masked(uri: str) -> tuple[URL | None, str]:
+    """(the URL as SQLAlchemy parses it, or None when that parse would misplace part of the
+    credentials; the URI as it may be shown).
+
+    The mask is rendered from SQLAlchemy's own parse (``URL.render_as_string(hide_password=
+    True)``, query dropped: it may hold ``password=``), so what is hidden is exactly what the
+    driver would send as the password. An unencoded ``@`` in a password makes SQLAlchemy end the
+    password at the first ``@`` and read the rest as the host or database; such a URI is shown
+    as ``scheme://***@`` + what follows its last ``@``, and not used."""
     scheme, sep, rest = uri.partition("://")
     if not sep:
-        return "<database URI>"
-    at = rest.rfind("@")
-    if at >= 0:
-        userinfo, location = rest[:at], rest[at + 1 :]
-        user, has_password, _ = userinfo.partition(":")
-        userinfo = f"{user}:***" if has_password else user
-        rest = f"{userinfo}@{location}"
-    rest = rest.split("?", 1)[0].split("#", 1)[0]
-    return f"{scheme}://{rest}"
+        return None, "<database URI>"
+    after = rest[rest.rfind("@") + 1 :].split("?", 1)[0] if "@" in rest else ""
+    conservative = f"{scheme}://***@{after}" if after else f"{scheme}://***"
+    try:
+        url = make_url(uri)
+    except (sa_exc.ArgumentError, ValueError):
+        return None, conservative
+    if url.get_backend_name() == "sqlite":
+        return url, f"{url.drivername}://" + (f"/{url.database}" if url.database else "")
+    if "@" in (url.host or "") or "@" in (url.database or ""):
+        return None, conservative
+    return url, url.set(query={}).render_as_string(hide_password=True)
+
+
+def mask_uri(uri: str) -> str:
+    """The URI without its password and query string: ``postgresql://user:***@host:port/db``.
+
+    Parsed as SQLAlchemy parses it (see :func:`_parse_masked`): no part of a password, however
+    written, is ever in the result."""
+    return _parse_masked(uri)[1]
 
 
 def load_database(uri: str, tables: Sequence[str] | None = None) -> tuple[list[Table], Skipped]:
     """Read all tables of a database, or those named in ``tables``.
 
-    Raises ``InputError`` for an unsupported URI, a missing SQLite file or an unknown table, and
-    ``SourceUnavailableError`` when the server cannot be reached or refuses the login.
+    Raises ``InputError`` for an unsupported or ambiguous URI or an unknown table, and
+    ``SourceUnavailableError`` when the server cannot be reached or refuses the login, or the
+    SQLite file does not exist (it is never created).
     """
     masked = mask_uri(uri)
     url = _parse_url(uri, masked)
@@ -254,10 +285,11 @@ def _parse_url(uri: str, masked: str) -> URL:
         raise InputError(
             masked, "unsupported database URI; supported: " + ", ".join(SUPPORTED_SCHEMES)
         )
-    try:
-        url = make_url(uri)
-    except (sa_exc.ArgumentError, ValueError):
-        raise InputError(masked, "cannot parse the database URI") from None
+    url, _ = _parse_masked(uri)
+    if url is None:
+        if "@" in uri.partition("://")[2]:
+            raise InputError(masked, _AMBIGUOUS)
+        raise InputError(masked, "cannot parse the database URI")
     if url.get_backend_name() == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     return url
@@ -268,8 +300,11 @@ def _sqlite_engine(url: URL, masked: str) -> Engine:
     if not database or database == ":memory:" or database.startswith("file:"):
         raise InputError(masked, "expected sqlite:///path/to/file.db")
     path = Path(database)
+    if not path.exists():
+        # Like a server that is not there (README: exit 6); never created, so never "empty".
+        raise SourceUnavailableError(masked, "no such SQLite file (it is never created)")
     if not path.is_file():
-        raise InputError(masked, "no such SQLite file" if not path.exists() else "not a file")
+        raise InputError(masked, "not a file")
     target = path.resolve().as_uri() + "?mode=ro"
 
     def connect() -> sqlite3.Connection:

@@ -2,16 +2,20 @@
 
 Declared in the policy, or detected: a column whose name says it is a person's id, present in
 at least two tables, unique in one of them (the subject table), whose values in the other
-tables are mostly found in the subject table.
+tables are mostly found in the subject table. Key values are compared as the canonical text of
+:mod:`clearance.audit.keys` (``"0042"`` in a CSV is subject ``42`` of a database table); a table
+whose key column has a type that is not a key (a boolean, a date) is not linked, and is listed
+in ``SubjectLinks.incomparable`` with the reason.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
+from clearance.audit.keys import KeyTypeError, join_key
 from clearance.audit.sources import Table
 
 _SUBJECT_NAME = re.compile(
@@ -26,32 +30,36 @@ class SubjectLinks:
     subject_table: str | None
     keys: dict[str, str]  # table -> its subject-key column (only linked tables)
     overlap: dict[str, float]  # table -> share of its key values found in the subject table
+    incomparable: dict[str, str] = field(default_factory=dict)  # table -> why not linked
 
 
 def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-def _unique(frame: pl.DataFrame, column: str) -> bool:
-    col = frame[column]
-    return frame.height > 0 and col.null_count() == 0 and col.n_unique() == frame.height
+def _keys(table: Table, column: str, bad: dict[str, str]) -> pl.Series | None:
+    try:
+        return join_key(table.frame[column], f"{table.name}.{column}")
+    except KeyTypeError as exc:
+        bad[table.name] = str(exc)
+        return None
 
 
-def _overlap(frame: pl.DataFrame, column: str, subjects: pl.Series) -> float:
-    values = frame[column].drop_nulls()
+def _unique(keys: pl.Series) -> bool:
+    return keys.len() > 0 and keys.null_count() == 0 and keys.n_unique() == keys.len()
+
+
+def _overlap(keys: pl.Series, subjects: pl.Series) -> float:
+    values = keys.drop_nulls()
     if values.len() == 0:
         return 0.0
-    try:
-        found = values.cast(subjects.dtype).is_in(subjects.implode()).sum()
-    except pl.exceptions.PolarsError:
-        found = values.cast(pl.String).is_in(subjects.cast(pl.String).implode()).sum()
-    return float(found) / values.len()
+    return float(values.is_in(subjects.implode()).sum()) / values.len()
 
 
 def link_subjects(
     tables: list[Table], declared: str | None, per_table: dict[str, str | None]
 ) -> SubjectLinks:
-    columns = {t.name: {c: c for c in t.frame.columns} for t in tables}
+    columns = {t.name: set(t.frame.columns) for t in tables}
     candidates: list[str] = []
     if declared:
         candidates = [declared]
@@ -63,26 +71,35 @@ def link_subjects(
                     seen[c] = seen.get(c, 0) + 1
         candidates = sorted(seen, key=lambda c: (-seen[c], c))
     for key in candidates:
-        holders = [t for t in tables if (per_table.get(t.name) or key) in columns[t.name]]
+        bad: dict[str, str] = {}
+        holders: list[tuple[Table, str, pl.Series]] = []
+        for t in tables:
+            col = per_table.get(t.name) or key
+            if col in columns[t.name]:
+                keys = _keys(t, col, bad)
+                if keys is not None:
+                    holders.append((t, col, keys))
         # The subject table lists each subject once; of several such tables the largest wins
         # (a lookup table with a handful of ids must not become the subject table).
-        unique = [t for t in holders if _unique(t.frame, per_table.get(t.name) or key)]
-        subject = max(unique, key=lambda t: (t.frame.height, t.name), default=None)
+        unique = [h for h in holders if _unique(h[2])]
+        subject = max(unique, key=lambda h: (h[0].frame.height, h[0].name), default=None)
         if subject is None and holders and declared:
             subject = holders[0]
         if subject is None:
             continue
-        subject_values = subject.frame[per_table.get(subject.name) or key].drop_nulls()
-        keys = {subject.name: per_table.get(subject.name) or key}
-        overlap = {subject.name: 1.0}
-        for t in holders:
-            if t.name == subject.name:
+        subject_table, subject_col, subject_keys = subject
+        subject_values = subject_keys.drop_nulls().unique()
+        keys_of = {subject_table.name: subject_col}
+        overlap = {subject_table.name: 1.0}
+        for t, col, keys in holders:
+            if t.name == subject_table.name:
                 continue
-            col = per_table.get(t.name) or key
-            share = _overlap(t.frame, col, subject_values)
+            share = _overlap(keys, subject_values)
             if declared or share >= MIN_OVERLAP:
-                keys[t.name] = col
+                keys_of[t.name] = col
                 overlap[t.name] = round(share, 4)
-        if declared or len(keys) > 1:
-            return SubjectLinks(key, subject.name, keys, overlap)
+        if declared or len(keys_of) > 1:
+            return SubjectLinks(
+                key, subject_table.name, keys_of, overlap, dict(sorted(bad.items()))
+            )
     return SubjectLinks(None, None, {}, {})

@@ -6,21 +6,25 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 
-from clearance.audit.policy import STARTER
-from clearance.audit.run import audit_sources
+from clearance.audit.policy import STARTER, policy_from_mapping
+from clearance.audit.run import audit_sources, load_sources
+from clearance.audit.sources import mask_uri
+from clearance.audit.starter import starter_for
 from clearance.cli._common import (
     CalibrationOpt,
     calibration_option,
     check_outputs,
     err,
     fail,
+    say,
     write_atomic,
     write_outputs,
 )
 from clearance.errors import ClearanceError, PolicyError
 from clearance.privacy import Fingerprinter, load_key
-from clearance.reports.audit_terminal import render_audit_terminal
+from clearance.reports.audit_terminal import render_audit_notices, render_audit_terminal
 from clearance.reports.models import AuditReport
 
 EXIT_GATE = 1
@@ -29,17 +33,45 @@ _SUFFIX_FORMAT = {".json": "json", ".md": "markdown", ".markdown": "markdown", "
 
 
 def init(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Your tables (as audit takes them): the policy is written for them."),
+    ] = None,
+    db: Annotated[
+        list[str] | None, typer.Option("--db", help="Database URI, as audit takes it.")
+    ] = None,
+    table: Annotated[
+        list[str] | None, typer.Option("--table", help="Only these database tables (repeatable).")
+    ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the policy.")] = Path(
         "clearance.yaml"
     ),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write a commented starter policy (clearance.yaml)."""
-    if out.exists() and not force:
-        typer.echo(f"error: {out}: already exists; use --force to overwrite", err=True)
-        raise typer.Exit(PolicyError.exit_code)
-    write_atomic(out, STARTER)
-    typer.echo(f"wrote {out}; edit it, then run: clearance audit DATA --policy {out}", err=True)
+    """Write a commented starter policy (clearance.yaml): for your own tables when given DATA
+    or --db (subject key, timestamps and quasi-identifiers as the audit detects them), else the
+    demo's."""
+    try:
+        if (out.exists() or out.is_symlink()) and not force:
+            raise PolicyError(f"{out}: already exists; use --force to overwrite")
+        check_outputs([out])
+        text = STARTER
+        data = [str(p) for p in paths or []] + [f"--db {mask_uri(u)}" for u in db or []]
+        if data:
+            found, skipped = load_sources(
+                list(paths or []), list(db or []), list(table or []) or None
+            )
+            text, guesses = starter_for(found)
+            policy_from_mapping(yaml.safe_load(text), str(out))  # what we write must load
+            for origin, reason in skipped:
+                say(f"skipped input {origin}: {reason}")
+            for line in guesses.summary(len(found)):
+                say(f"guessed: {line}")
+        write_atomic(out, text)
+    except ClearanceError as exc:
+        raise fail(exc) from None
+    target = " ".join(data) if data else "DATA"
+    say(f"wrote {out}; edit it, then run: clearance audit {target} --policy {out}")
 
 
 def _format_of(path: Path) -> str:
@@ -111,6 +143,8 @@ def audit(
             typer.echo(render_audit_terminal(report), err=True, nl=False)
             for path in outputs:
                 typer.echo(f"report written to {path}", err=True)
+        else:  # skipped inputs and warnings are never silent: they change what "clean" means
+            typer.echo(render_audit_notices(report), err=True, nl=False)
         if report.summary.gate == "fail":
             raise typer.Exit(EXIT_GATE)
         if report.skipped:

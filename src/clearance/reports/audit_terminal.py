@@ -41,9 +41,18 @@ def render_audit_terminal(report: AuditReport, width: int = 120) -> str:
     if len(report.findings) > TOP:
         console.print(f"... and {len(report.findings) - TOP} more findings in the report")
     not_run = [c for c in report.checks if c.status != "ran"]
-    for c in not_run:
+    for c in not_run[:TOP]:
         where = f" [{c.table}]" if c.table else ""
         console.print(terminal_line(f"{c.status}: {c.rule}{where}: {c.reason}"))
-    for skipped in report.skipped:
-        console.print(terminal_line(f"skipped input {skipped.path}: {skipped.reason}"))
+    if len(not_run) > TOP:  # thousands of tables: the report lists every one
+        console.print(f"... and {len(not_run) - TOP} more checks that did not run, in the report")
+    console.print(render_audit_notices(report), end="")
     return buf.getvalue()
+
+
+def render_audit_notices(report: AuditReport) -> str:
+    """The lines that must reach the terminal even with ``-q``: inputs not audited and the
+    warnings (a policy naming a table that is not there, keys that cannot be compared)."""
+    lines = [f"skipped input {s.path}: {s.reason}" for s in report.skipped]
+    lines += [f"warning: {w}" for w in report.warnings]
+    return "".join(terminal_line(line) + "\n" for line in lines)

@@ -1,5 +1,9 @@
 """Consent and purpose: rows whose data subject has not consented to the declared purpose, in
-every table linked to that subject (a review by a user who did not consent is out too)."""
+every table linked to that subject (a review by a user who did not consent is out too).
+
+Keys are joined as the canonical text of :mod:`clearance.audit.keys`; a linked table whose key
+cannot be compared (a boolean or date column) is listed in the report's warnings, and when no
+table can be compared the check is skipped with the reason."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import polars as pl
 
 from clearance.audit.checks._check import Check, Example
 from clearance.audit.context import AuditContext, CheckSkipped
+from clearance.audit.keys import KeyTypeError, join_key
 from clearance.detection.detector import Severity
 from clearance.reports.models import ConsentResult, Finding
 
@@ -32,6 +37,11 @@ def _consenting(ctx: AuditContext) -> tuple[str, pl.DataFrame]:
         raise CheckSkipped("no subject key declared or detected to link consent to rows")
     ctx.require(policy.table, [key, policy.column], "consent")
     frame = ctx.tables[policy.table].frame.select(key, policy.column)
+    try:
+        keys = join_key(frame[key], f"{policy.table}.{key}")
+    except KeyTypeError as exc:
+        raise CheckSkipped(f"consent cannot be linked to rows: {exc}") from None
+    frame = frame.with_columns(keys)
     col = pl.col(policy.column)
     dtype = frame.schema[policy.column]
     purpose = ctx.policy.purpose.lower()
@@ -48,8 +58,8 @@ def _consenting(ctx: AuditContext) -> tuple[str, pl.DataFrame]:
             .list.eval(pl.element().str.strip_chars())
             .list.contains(purpose)
         ).fill_null(False)
-    consent = frame.select(pl.col(key), ok.alias("_consent")).group_by(key).agg(
-        pl.col("_consent").any()
+    consent = (
+        frame.select(pl.col(key), ok.alias("_consent")).group_by(key).agg(pl.col("_consent").any())
     )
     return key, consent
 
@@ -60,18 +70,18 @@ def run(ctx: AuditContext) -> list[Finding]:
     linked = dict(ctx.links.keys)
     consent_table = ctx.policy.consent.table if ctx.policy.consent else ""
     linked.setdefault(consent_table, consent_key)
+    right = consent.rename({consent_key: "_k"})
+    incomparable: list[str] = []
     for table, key in sorted(linked.items()):
         frame = ctx.tables[table].frame
         if key not in frame.columns:
             continue
-        keys = frame.select(pl.col(key).alias("_k"))
-        right = consent.rename({consent_key: "_k"})
         try:
-            joined = keys.join(right, on="_k", how="left")
-        except pl.exceptions.PolarsError:
-            joined = keys.with_columns(pl.col("_k").cast(pl.String)).join(
-                right.with_columns(pl.col("_k").cast(pl.String)), on="_k", how="left"
-            )
+            keys = join_key(frame[key], f"{table}.{key}").alias("_k").to_frame()
+        except KeyTypeError as exc:
+            incomparable.append(str(exc))
+            continue
+        joined = keys.join(right, on="_k", how="left")
         rows = joined.height
         consented = int(joined["_consent"].fill_null(False).sum())
         no_record = int(joined["_consent"].is_null().sum())
@@ -112,6 +122,13 @@ def run(ctx: AuditContext) -> list[Finding]:
                 },
             )
         )
+    for table, reason in sorted(ctx.links.incomparable.items()):
+        if table not in linked:
+            incomparable.append(reason)
+    if incomparable and not ctx.consent:
+        raise CheckSkipped("consent cannot be linked to rows: " + "; ".join(incomparable))
+    for reason in incomparable:
+        ctx.warnings.append(f"consent: not checked for {reason}")
     return out
 
 

@@ -20,15 +20,14 @@ def run(ctx: AuditContext, table: str) -> list[Finding]:
     if features is None:
         raise CheckSkipped(f"{table}: the policy declares no features for the purpose")
     ctx.require(table, list(features), "feature")
-    report = ctx.scan()
     carried: dict[str, tuple[str, str]] = {}  # column -> (entity, category)
-    for f in report.findings:
-        if f.location.table != table or f.location.column is None:
+    for f in ctx.scan_findings(table):
+        if f.location.column is None:
             continue
         if f.category in ("pii", "secret", "special_category") and f.entity != "DATE_TIME":
             carried.setdefault(f.location.column, (f.entity, f.category))
     qis = set(ctx.quasi_identifiers(table))
-    keys = set(ctx.links.keys.values())
+    keys = ctx.key_columns
     out = []
     for column in ctx.tables[table].frame.columns:
         if column in features or column in keys:

@@ -25,7 +25,7 @@ REMEDIATION_K = (
 
 
 def anonymity_for(ctx: AuditContext, table: str) -> AnonymityResult:
-    cached = next((a for a in ctx.anonymity if a.table == table), None)
+    cached = ctx.anonymity_by_table.get(table)
     if cached is not None:
         return cached
     qis = ctx.quasi_identifiers(table)
@@ -56,6 +56,7 @@ def anonymity_for(ctx: AuditContext, table: str) -> AnonymityResult:
         l_diversity=dict(measured.l_diversity),
     )
     ctx.anonymity.append(result)
+    ctx.anonymity_by_table[table] = result
     return result
 
 

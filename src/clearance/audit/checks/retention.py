@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 
 import polars as pl
 
 from clearance.audit.checks._check import Check, Example
 from clearance.audit.context import AuditContext, CheckSkipped
+from clearance.audit.quasi import qi_kind
 from clearance.detection.detector import Severity
 from clearance.reports.models import AgeBin, Finding, RetentionResult
 
@@ -59,15 +61,39 @@ def parse_timestamps(series: pl.Series) -> pl.Series:
     return frame.select(pl.coalesce(parsed).alias(series.name))[series.name]
 
 
+_TIMESTAMP_SUFFIX = re.compile(r"(^|_)(at|ts|time|timestamp|date|datetime)$")
+_PARSED_SHARE = 0.9
+
+
+def detect_timestamp(frame: pl.DataFrame) -> str | None:
+    """The column holding each record's time, when the policy does not name it: one of the
+    usual names (``created_at``, ``timestamp``, ...), else the first column named like an event
+    time (``ordered_at``, ``signup_ts``, ``event_date``) that is not a quasi-identifier (a birth
+    date is not a record's age) and whose values are mostly timestamps."""
+    for name in _TIMESTAMP_NAME:
+        if name in frame.columns:
+            return name
+    for name in frame.columns:
+        norm = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+        if not _TIMESTAMP_SUFFIX.search(norm) or qi_kind(name) is not None:
+            continue
+        values = frame[name].head(1000).drop_nulls()
+        if (
+            values.len()
+            and parse_timestamps(values).drop_nulls().len() >= _PARSED_SHARE * values.len()
+        ):
+            return name
+    return None
+
+
 def _timestamp_column(ctx: AuditContext, table: str) -> str:
     declared = ctx.policy.table(table).timestamp
     if declared:
         ctx.require(table, [declared], "timestamp")
         return declared
-    columns = ctx.tables[table].frame.columns
-    for name in _TIMESTAMP_NAME:
-        if name in columns:
-            return name
+    detected = detect_timestamp(ctx.tables[table].frame)
+    if detected is not None:
+        return detected
     raise CheckSkipped(f"{table}: a retention period is set but no timestamp column is declared")
 
 
