@@ -68,8 +68,8 @@ def test_load_policy_file_errors(tmp_path: Path) -> None:
     ("content", "expected"),
     [
         (b"version: 1\nk: \xff\xfe\n", "not UTF-8"),
-        (b"version: 1\nreference_date: 2024-13-45\n", "YYYY-MM-DD"),
-        (b"version: 1\nk: 2024-01-01\n", "k: 2024-01-01"),
+        (b"version: 1\nreference_date: 2024-13-45\n", "reference_date: '2024-13-45'"),
+        (b"version: 1\nk: 2024-01-01\n", "k: '2024-01-01'"),
     ],
 )
 def test_bad_encoding_and_dates_are_policy_errors(

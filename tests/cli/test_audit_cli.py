@@ -191,7 +191,7 @@ def test_sqlite_report_names_the_database_without_credentials(tmp_path: Path) ->
     ("content", "expected"),
     [
         (b"reference_date: 2024-13-45\n", "reference_date: '2024-13-45'"),
-        (b"purpose: caf\xe9\n", "not UTF-8 text (byte offset 12)"),
+        (b"purpose: caf\xe9\n", "not UTF-8 text (bad byte at offset 12)"),
         (b'k: "five"\n', "k: 'five'"),
         (b"tables: [users, orders]\n", "tables: expected a mapping of keys to values, got a list"),
         (b"tables:\n  users: [postcode]\n", "tables.users: expected a mapping"),

@@ -105,6 +105,7 @@ CASES: dict[str, Case] = {
     "6 database port closed": Case(
         6, lambda t: ["audit", "--db", f"postgresql://auditor@127.0.0.1:{_closed_port()}/shop"]
     ),
+    "6 missing SQLite file": Case(6, lambda t: ["audit", "--db", f"sqlite:///{t / 'none.db'}"]),
     "70 internal error": Case(
         70,
         lambda t: ["scan", str(_data(t)), "-q"],
@@ -134,7 +135,6 @@ DISPUTED: dict[str, Case] = {
             str(t / "r.json"),
         ],
     ),
-    "6 missing SQLite file": Case(6, lambda t: ["audit", "--db", f"sqlite:///{t / 'none.db'}"]),
 }
 
 

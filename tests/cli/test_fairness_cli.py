@@ -311,8 +311,8 @@ def test_fairness_onnx_two_column_label_output(tmp_path: Path) -> None:
     ("content", "expected"),
     [
         (b"version: 1\ntarget: \xff\xfe\n", "not UTF-8"),
-        (b"version: 1\nseed: 2024-13-45\n", "YYYY-MM-DD"),
-        (b"version: 1\nseed: 2024-01-01\n", "seed: 2024-01-01"),
+        (b"version: 1\nseed: 2024-13-45\n", "seed: '2024-13-45'"),
+        (b"version: 1\nseed: 2024-01-01\n", "seed: '2024-01-01' (Input should be a valid integer"),
         (b"version: 1\nmissing: sometimes\n",
          "missing: 'sometimes' is not allowed; allowed: 'group' or 'drop'"),
         (b"version: 1\nproxies: {enabled: true, bogus: 1}\n",
