@@ -132,6 +132,21 @@ def _refine_city_after_street(text: str, start: int, end: int) -> tuple[int, int
     return start, end, 0.8
 
 
+_WORDS = re.compile(r"[a-z]+(?: [a-z]+)*")
+
+
+def _major_gate() -> str:
+    """The Rust gate of ``place-major``: its refiner accepts a run of capitalised words only
+    where some of them, lower-cased, are the name of a major place, so an ASCII text with a
+    match holds that name with each word capitalised, between word boundaries; a match with
+    an accented letter (à-ÿ, the rest of ``_CAP``'s letters) is let through by that letter.
+    About 850 literals: Rust looks for them at once, and the Python pass runs on one row in
+    seven of the evaluation corpus instead of three in four (each with a capitalised word)."""
+    names = sorted(n for n in lexicons.places().major if _WORDS.fullmatch(n))
+    spelled = (" ".join(w.capitalize() for w in n.split(" ")) for n in names)
+    return r"\b(?:" + "|".join(spelled) + r")\b|[à-ÿ]"
+
+
 def _refine_major(text: str, start: int, end: int) -> tuple[int, int, float] | None:
     found = _best_place(text, start, end, major_only=True)
     return None if found is None else (found[0], found[1], 0.6)
@@ -182,6 +197,7 @@ DETECTORS = (
         negatives=("742 Evergreen Terrace, and then", "Springfield, IL", "12 items, Berlin"),
         score=0.8,
         refine=_refine_city_after_street,
+        gate_by="street-address",
         severity=Severity.MEDIUM,
         description="The city written after a street address, as a span of its own.",
     ),
@@ -222,10 +238,12 @@ DETECTORS = (
         refine=_refine_context,
         severity=Severity.LOW,
     ),
+    # The article is a group of its own, ``(?:(?i:...))``, so that it is the pattern's lead
+    # (``detector.lead_of``): Python tries the pattern only where "the", "our"... are.
     pii(
         "place-facility",
         "LOCATION",
-        rf"\b(?i:the|our|your|their|my)[ ]+(?P<value>{_PLACE_RUN})[ ]+"
+        rf"\b(?:(?i:the|our|your|their|my))[ ]+(?P<value>{_PLACE_RUN})[ ]+"
         r"(?i:store|shop|branch|office|outlet|warehouse|depot|showroom|location|site|plant|"
         r"factory|campus|hq|headquarters|airport|station|clinic|hospital|team)s?\b",
         positives=(
@@ -248,6 +266,7 @@ DETECTORS = (
         negatives=("Hello", "Great Product"),
         score=0.6,
         refine=_refine_major,
+        prefilter=_major_gate,
         severity=Severity.LOW,
     ),
     pii(
