@@ -128,15 +128,16 @@ def main() -> None:
     results = engine.detect_batch([t for t, _ in data])
     tp = n_pred = n_gold = 0
     for (text, gold), matches in zip(data, results, strict=True):
-        pred = [(("LOCATION",), m.start, m.end) for m in matches if m.entity == "LOCATION"]
+        located = [m for m in matches if m.entity == "LOCATION"]
+        pred = [(("LOCATION",), m.start, m.end) for m in located]
         pred_hit, gold_hit = match_spans(gold, pred)
         tp += sum(gold_hit)
         n_pred += len(pred)
         n_gold += len(gold)
         if args.show_errors:
-            for (_, s, e), hit in zip(pred, pred_hit, strict=True):
+            for m, hit in zip(located, pred_hit, strict=True):
                 if not hit:
-                    print(f"FP {text[s:e]!r} in {text!r}")
+                    print(f"FP {m.value!r} ({m.detector}) in {text!r}")
             for (_, s, e), hit in zip(gold, gold_hit, strict=True):
                 if not hit:
                     print(f"FN {text[s:e]!r} in {text!r}")

@@ -157,3 +157,33 @@ def test_digits_of_a_decimal_number_are_no_identifier(text: str) -> None:
 def test_places_in_running_text(text: str, places: list[str]) -> None:
     found = [text[m.start : m.end] for m in ENGINE.detect(text) if m.entity == "LOCATION"]
     assert found == places
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # people named after cities, whether or not the lexicon knows the given name
+        ("I gave the spare charger to Sydney yesterday.", []),
+        ("Thanks to Lincoln at the front desk, it was sorted quickly.", []),
+        ("Delivered to Paris in accounting.", []),
+        ("Delivered to Kingston in HR.", []),
+        ("Talked to Adelaide Atkinson about the refund.", []),
+        ("Talked to Mark Wilson about the refund.", []),
+        # firms named after people named after cities
+        ("Sent the invoice to Jordan Group last Tuesday.", []),
+        ("Bought it from Garcia Inc on sale.", []),
+        ("Sent the invoice to Washington-Chambers last Tuesday.", []),
+        ("Bought it from Roman, Mccullough and Houston on sale.", []),
+        # the same names as places
+        ("I flew to Sydney yesterday.", ["Sydney"]),
+        ("Shipped to Lima faster than promised.", ["Lima"]),
+        ("We moved to Kingston in 2019.", ["Kingston"]),
+        ("We ship to Houston, Dallas and Austin.", ["Houston", "Dallas"]),
+        ("The weather in San Juan de los Morros was awful.", ["San Juan de los Morros"]),
+    ],
+)
+def test_people_and_firms_named_after_places_are_no_places(text: str, places: list[str]) -> None:
+    """Item 5's precision: the name of a big city given to a person or a firm ("gave it to
+    Sydney", "Jordan Group") is no place; the same names after a place phrase still are."""
+    found = [text[m.start : m.end] for m in ENGINE.detect(text) if m.entity == "LOCATION"]
+    assert found == places

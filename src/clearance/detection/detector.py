@@ -56,6 +56,14 @@ class Detector:
     an ``anti_context`` word (``order``, ``sku``, ``tracking``...) takes it away.
     With ``requires_context`` a match without context is dropped (for formats such as passport
     numbers that are indistinguishable from any other number on their own).
+
+    Two ways to gate a detector more cheaply than by its own patterns (see :mod:`engine`):
+    ``gate_by`` names a detector whose every text with a match of this one also matches its
+    gate (the city after a street address is only where the street is): the engine then gives
+    this detector that one's candidate rows and runs no regex of its own for it.
+    ``prefilter`` builds, on first use, a Rust regex that matches wherever a pattern can lead to
+    a match after ``refine`` (a lexicon's names), used by the engine's gate instead of the
+    patterns; :attr:`rust_pattern` stays the patterns' (the scanner counts pattern matches).
     """
 
     id: str
@@ -77,6 +85,8 @@ class Detector:
     ignore_case: bool = False
     description: str = ""
     keywords: tuple[str, ...] = ()
+    gate_by: str = ""
+    prefilter: Callable[[], str] | None = None
     _compiled: tuple[re.Pattern[str], ...] = field(
         default=(), init=False, repr=False, compare=False
     )
@@ -86,6 +96,8 @@ class Detector:
     _leads: tuple[Lead | None, ...] = field(default=(), init=False, repr=False, compare=False)
     _rust: str = field(default="", init=False, repr=False, compare=False)
     _rust_ascii: str = field(default="", init=False, repr=False, compare=False)
+    _gate: str = field(default="", init=False, repr=False, compare=False)
+    _gate_ascii: str = field(default="", init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         flags = re.IGNORECASE if self.ignore_case else 0
@@ -145,6 +157,30 @@ class Detector:
         """:attr:`rust_pattern` with ASCII word boundaries: the same rows on texts whose
         non-ASCII characters are all punctuation, symbols or spaces (see :func:`ascii_boundaries`)."""
         return self._rust_ascii
+
+    @property
+    def gate_pattern(self) -> str:
+        """The Rust regex the engine's gate runs: :attr:`rust_pattern`, or the ``prefilter``'s
+        (built once, on first use)."""
+        if self.prefilter is None:
+            return self._rust
+        if not self._gate:
+            self._build_gate(self.prefilter)
+        return self._gate
+
+    @property
+    def gate_ascii_pattern(self) -> str:
+        """:attr:`gate_pattern` with ASCII word boundaries (as :attr:`rust_ascii_pattern`)."""
+        if self.prefilter is None:
+            return self._rust_ascii
+        if not self._gate:
+            self._build_gate(self.prefilter)
+        return self._gate_ascii
+
+    def _build_gate(self, prefilter: Callable[[], str]) -> None:
+        gate = prefilter()
+        object.__setattr__(self, "_gate_ascii", ascii_boundaries(gate))
+        object.__setattr__(self, "_gate", gate)
 
 
 _GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")

@@ -52,11 +52,11 @@ def _gate_groups(plain: Sequence[Detector]) -> list[list[Detector]]:
     together. The others keep a regex of their own: most start with or hold a literal
     (``https?://``, ``@``, ``SK``) that Rust looks for first, which an alternation with
     unrelated patterns would lose."""
-    bounded = sorted((d for d in plain if _word_bounded(d)), key=lambda d: d.rust_pattern)
+    bounded = sorted((d for d in plain if _word_bounded(d)), key=lambda d: d.gate_pattern)
     groups = [[d] for d in plain if not _word_bounded(d)]
     n = max(1, _MAX_GATE_REGEXES - len(groups))
     if len(groups) >= _MAX_GATE_REGEXES:  # too many: group everything
-        bounded, groups, n = sorted(plain, key=lambda d: d.rust_pattern), [], _MAX_GATE_REGEXES
+        bounded, groups, n = sorted(plain, key=lambda d: d.gate_pattern), [], _MAX_GATE_REGEXES
     if bounded:
         size = -(-len(bounded) // n)
         groups += [bounded[lo : lo + size] for lo in range(0, len(bounded), size)]
@@ -119,7 +119,7 @@ def _group_pattern(detectors: Sequence[Detector], ascii: bool = True) -> str:
     texts where they are the Unicode ones)."""
     parts = []
     for det in detectors:
-        pattern = det.rust_ascii_pattern if ascii else det.rust_pattern
+        pattern = det.gate_ascii_pattern if ascii else det.gate_pattern
         if det.ignore_case:
             parts.append(f"(?i:{pattern.removeprefix('(?i)')})")
         else:
@@ -188,7 +188,7 @@ class Engine:
 
     @staticmethod
     def _rust_gate(det: Detector, context: str, ascii: bool = True) -> pl.Expr:
-        expr = pl.col("t").str.contains(det.rust_ascii_pattern if ascii else det.rust_pattern)
+        expr = pl.col("t").str.contains(det.gate_ascii_pattern if ascii else det.gate_pattern)
         context_gate = Engine._context_gate(det, context)
         return expr if context_gate is None else expr & context_gate
 
@@ -274,12 +274,21 @@ class Engine:
 
         Detectors with literal keywords (most secret formats: ``ghp_``, ``AKIA``, ``xoxb-``) are
         gated together by one Aho-Corasick pass (``str.extract_many``); the others run their own
-        Rust regex, one Polars expression each, in parallel.
+        Rust regex, one Polars expression each, in parallel. A detector declared ``gate_by``
+        another takes that one's rows when it is in the registry (no regex of its own).
         """
         detectors = list(self.registry)
         if not detectors or texts.len() == 0:
             return {}
         series = texts.fill_null("")
+        follows = {
+            d.id: d.gate_by
+            for d in detectors
+            if d.gate_by in self.registry
+            and not self.registry[d.gate_by].gate_by
+            and not d.requires_context
+        }
+        detectors = [d for d in detectors if d.id not in follows]
         gated = [d for d in detectors if d.keyword_gated]
         gated_ids = {d.id for d in gated}
         plain = [d for d in detectors if d.id not in gated_ids]
@@ -311,6 +320,9 @@ class Engine:
                     per_det.setdefault(det_id, set()).add(row)
             for det_id, det_rows in per_det.items():
                 rows[det_id] = sorted(det_rows)
+        for det_id, leader in follows.items():
+            if leader in rows:
+                rows[det_id] = rows[leader]
         return rows
 
     def _detect_chunk(self, texts: Sequence[str | None], context: str) -> list[list[Match]]:

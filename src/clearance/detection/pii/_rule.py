@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from clearance.detection.detector import Detector, Refiner, Severity, Validator
 
 
@@ -23,6 +25,8 @@ def pii(
     ignore_case: bool = False,
     whole_number: bool | None = None,
     description: str = "",
+    gate_by: str = "",
+    prefilter: Callable[[], str] | None = None,
 ) -> Detector:
     """A PII detector. ``whole_number``: a match is never the integer or the fraction part of
     a decimal number (``0.36227206271667`` holds no card number, ``4111111111111111.25`` none
@@ -49,6 +53,8 @@ def pii(
         requires_context=requires_context,
         ignore_case=ignore_case,
         description=description,
+        gate_by=gate_by,
+        prefilter=prefilter,
     )
 
 
