@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from clearance.cli._common import err, fail, write_atomic
+from clearance.cli._common import err, fail, progress, write_atomic
 from clearance.errors import ClearanceError, PolicyError
 from clearance.llm.inventory import (
     Inventory,
@@ -213,6 +213,7 @@ def canary_measure(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the reference values.")] = 0,
     device: Annotated[str, typer.Option("--device", help="hf: models: torch device.")] = "cpu",
     batch_size: Annotated[int, typer.Option("--batch-size", help="hf: models: batch size.")] = 8,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Exposure of each canary (Carlini et al. 2019): rank among references and skew-normal."""
     import json
@@ -225,7 +226,17 @@ def canary_measure(
         spec = model if model.startswith(("hf:", "openai:")) else f"hf:{model}"
         options = {"device": device, "batch_size": batch_size} if spec.startswith("hf:") else {}
         backend = load_backend(spec, **options)
-        exposures = measure_exposures(backend, canaries, candidates=candidates, seed=seed)
+        with progress("canary measure: scoring", unit="values", quiet=quiet) as advance:
+            last = 0
+
+            def on_progress(done: int, total: int) -> None:
+                nonlocal last
+                advance(done - last, total=total)
+                last = done
+
+            exposures = measure_exposures(
+                backend, canaries, candidates=candidates, seed=seed, progress=on_progress
+            )
         fingerprinter = Fingerprinter(load_key())
         rows = []
         for c, e in zip(canaries, exposures, strict=True):
@@ -348,12 +359,31 @@ def audit(
     categories: Annotated[
         str, typer.Option("--categories", help="Comma-separated: secret, pii, special_category.")
     ] = "secret",
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            min=0.001,
+            help="--endpoint: seconds the whole audit may spend on the endpoint (default: no "
+            "limit); past it the audit stops with exit code 6.",
+        ),
+    ] = None,
+    request_timeout: Annotated[
+        float,
+        typer.Option(
+            "--request-timeout",
+            min=0.001,
+            help="--endpoint: seconds one request may take in full (connection, headers, body).",
+        ),
+    ] = 60.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Probe a model for memorised corpus secrets; writes fingerprints and masked previews only.
 
-    Exit code: 0 no secret extracted, 1 at least one extracted verbatim, 3 unreadable input,
-    4 invalid option, 5 missing backend (torch/transformers), 6 endpoint unreachable.
+    Exit code: 0 no secret extracted, 1 at least one extracted verbatim, 3 unreadable or
+    unusable input (a corpus file skipped, a model that cannot be loaded, a malformed endpoint
+    answer), 4 invalid option, 5 missing backend (torch/transformers) or model not found,
+    6 endpoint unreachable or out of time (--timeout).
     """
     from datetime import UTC, datetime
 
@@ -363,11 +393,14 @@ def audit(
     from clearance.llm.report import exit_code, render_incident_markdown
     from clearance.reports.llm_renderers import render_incident_html, render_llm_html
 
+    endpoint_backend: OpenAICompatibleBackend | None = None
     try:
         if (model is None) == (endpoint is None):
             raise PolicyError("give exactly one of --model PATH or --endpoint URL")
         if endpoint is not None and not endpoint_model:
             raise PolicyError("--endpoint needs --endpoint-model NAME")
+        if endpoint is None and timeout is not None:
+            raise PolicyError("--timeout applies to --endpoint audits only")
         outputs: list[tuple[Path, str]] = []
         for path in output:
             kind = path.suffix.lower()
@@ -385,7 +418,9 @@ def audit(
             assert endpoint is not None and endpoint_model is not None
             if not endpoint.startswith(("http://", "https://")):
                 raise InputError("--endpoint", "the URL must start with http:// or https://")
-            backend = OpenAICompatibleBackend(endpoint, model=endpoint_model)
+            backend = endpoint_backend = OpenAICompatibleBackend(
+                endpoint, model=endpoint_model, timeout=request_timeout, deadline_s=timeout
+            )
         ref = HuggingFaceBackend(reference) if reference is not None else None
         vault_lines = read_vault(vault) if vault is not None else None
         fingerprinter = Fingerprinter(load_key())
@@ -394,30 +429,38 @@ def audit(
         )
         del vault_lines
 
-        def say(message: str) -> None:
-            if not quiet:
-                typer.echo(f"audit: {message}", err=True)
+        if not quiet:
+            typer.echo(
+                f"audit: {len(inv.items)} inventory items from {inv.files_scanned} files",
+                err=True,
+            )
+        with progress("audit: probing", unit="model calls", quiet=quiet) as advance:
+            last = 0
 
-        say(f"{len(inv.items)} inventory items from {inv.files_scanned} files")
-        report = run_llm_audit(
-            backend,
-            inv,
-            plain,
-            n_samples=samples,
-            temperature=temperature,
-            deployed_temperature=deployed_temperature,
-            deployed_top_p=deployed_top_p,
-            deployed_top_k=deployed_top_k,
-            max_new_tokens=max_new_tokens,
-            prefix_lines=counts,
-            min_partial=min_partial,
-            seed=seed,
-            untargeted=untargeted,
-            categories=cats,
-            reference=ref,
-            fingerprinter=fingerprinter,
-            progress=say,
-        )
+            def on_progress(stage: str, done: int, total: int) -> None:
+                nonlocal last
+                advance(done - last, label=f"({stage})", total=total)
+                last = done
+
+            report = run_llm_audit(
+                backend,
+                inv,
+                plain,
+                n_samples=samples,
+                temperature=temperature,
+                deployed_temperature=deployed_temperature,
+                deployed_top_p=deployed_top_p,
+                deployed_top_k=deployed_top_k,
+                max_new_tokens=max_new_tokens,
+                prefix_lines=counts,
+                min_partial=min_partial,
+                seed=seed,
+                untargeted=untargeted,
+                categories=cats,
+                reference=ref,
+                fingerprinter=fingerprinter,
+                progress=on_progress,
+            )
         del plain  # plaintext never outlives the run
         if inv.skipped:
             report = report.model_copy(
@@ -459,14 +502,23 @@ def audit(
                     err=True,
                 )
             for w in report.warnings:
-                typer.echo(f"warning: {w}", err=True)
+                if not w.startswith("skipped "):
+                    typer.echo(f"warning: {w}", err=True)
             for path, _ in outputs:
                 typer.echo(f"written: {path}", err=True)
-        code = exit_code(report)
+        if inv.skipped:  # listed even with -q: the exit code says an input was left out
+            typer.echo(f"skipped {len(inv.skipped)} corpus input(s):", err=True)
+            for skip in inv.skipped:
+                typer.echo(f"  {skip.path}: {skip.reason}", err=True)
+        # 1 (a secret extracted) wins; else 3 when a corpus input could not be read
+        code = exit_code(report) or (EXIT_INPUT if inv.skipped else 0)
         if code:
             raise typer.Exit(code)
     except ClearanceError as exc:
         raise fail(exc) from None
+    finally:
+        if endpoint_backend is not None:
+            endpoint_backend.close()  # its pooled connections
 
 
 @llm_app.command("serve")
