@@ -8,8 +8,9 @@ cycled to N. Both paths decode greedily ``--max-new-tokens`` tokens; the batched
 The outputs must be identical (asserted). Prints probes/s for both and the speedup and writes
 ``benchmarks/results/llm_probing.json``.
 
-The model: the newest complete ``.clearance/cache/tiny-lm/*/model`` (what the test fixture
-caches), or one trained into a temporary folder (a few minutes on two CPU cores); ``--model``
+The model: the newest complete ``<cache>/*/model`` of the per-user fixture cache
+(:func:`clearance.llm.fixture_cache.cache_dir`, what the test fixture caches), or one trained into
+a temporary folder (a few minutes on two CPU cores); ``--model``
 (with ``--gguf FILE`` for a GGUF checkpoint in that folder) points at another, ``--corpus`` at the
 fixture corpus the prompts come from. ``--random-init`` builds the model from the folder's
 ``config.json`` with random weights (same architecture and cost; for a machine the weights
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from clearance.llm.backends import HuggingFaceBackend
+from clearance.llm.fixture_cache import cache_dir, is_complete
 from clearance.llm.fixtures import (
     CorpusManifest,
     generate_corpus,
@@ -40,14 +42,18 @@ from clearance.llm.fixtures import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-CACHE = REPO / ".clearance" / "cache" / "tiny-lm"
 RESULTS = REPO / "benchmarks" / "results" / "llm_probing.json"
 
 
 def find_fixture(tmp: Path) -> tuple[Path, Path, str]:
     """``(corpus_dir, model_dir, origin)``: a cached fixture, or a freshly trained one."""
+    cache = cache_dir()
     done = sorted(
-        (p for p in CACHE.glob("*/model/training.json") if ".partial" not in p.parts[-3]),
+        (
+            p
+            for p in (cache.glob("*/model/training.json") if cache is not None else ())
+            if is_complete(p.parents[1])
+        ),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )

@@ -3,7 +3,9 @@
 Usage: ``python scripts/train_tiny_lm.py OUT_DIR [--seed 0] [--steps N]``. Writes
 ``OUT_DIR/corpus`` (with ``manifest.json``) and ``OUT_DIR/model`` (safetensors, tokenizer,
 ``training.json``), then prints how many secrets of each duplication level greedy decoding
-extracts. The logic lives in :mod:`clearance.llm.fixtures`; this is a thin wrapper.
+extracts. ``python scripts/train_tiny_lm.py --cache`` instead builds the fixture the tests use
+into the per-user cache (``clearance.llm.fixture_cache``; nothing when it is already there) and
+prints its folder. The logic lives in :mod:`clearance.llm.fixtures`; this is a thin wrapper.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from clearance.llm.fixture_cache import cache_dir, cached_build, tiny_lm_key
 from clearance.llm.fixtures import (
     dump_summary,
     evaluate_memorisation,
@@ -20,18 +23,34 @@ from clearance.llm.fixtures import (
 )
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", type=Path)
+    parser.add_argument("out", type=Path, nargs="?")
+    parser.add_argument("--cache", action="store_true", help="Build the tests' cached fixture.")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--steps", type=int, default=None)
     args = parser.parse_args(argv)
+    if args.cache:
+        cache = cache_dir()
+        if cache is None or args.out is not None or args.steps is not None:
+            parser.error("--cache takes no OUT_DIR nor --steps, and needs the cache on")
+
+        def build(root: Path) -> None:
+            generate_corpus(root / "corpus", seed=args.seed)
+            train_tiny_lm(root / "corpus", root / "model", seed=args.seed, log=_say)
+
+        print(cached_build(cache, tiny_lm_key(args.seed), build, log=_say))
+        return 0
+    if args.out is None:
+        parser.error("give OUT_DIR or --cache")
     corpus, model = args.out / "corpus", args.out / "model"
     manifest = generate_corpus(corpus, seed=args.seed)
-    print(f"corpus: {manifest.files} files, {manifest.total_bytes} bytes", file=sys.stderr)
-    report = train_tiny_lm(
-        corpus, model, seed=args.seed, steps=args.steps, log=lambda m: print(m, file=sys.stderr)
-    )
+    _say(f"corpus: {manifest.files} files, {manifest.total_bytes} bytes")
+    report = train_tiny_lm(corpus, model, seed=args.seed, steps=args.steps, log=_say)
     print(report.model_dump_json(indent=2))
     print(dump_summary(evaluate_memorisation(model, manifest)))
     return 0

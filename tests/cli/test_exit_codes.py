@@ -22,14 +22,6 @@ from clearance.cli.app import app
 
 runner = CliRunner()
 
-# The cases below are the documented codes; three command paths answer otherwise on main and are
-# being fixed on the audit and LLM branches (issue 11, item 19). Until those branches are merged
-# they fail here; the mark is strict so that it must be removed when they are.
-_OTHER_BRANCH = pytest.mark.xfail(
-    strict=True, reason="fixed on the audit/llm branches (issue 11 item 19): remove on merge"
-)
-
-
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -105,20 +97,6 @@ CASES: dict[str, Case] = {
     "6 database port closed": Case(
         6, lambda t: ["audit", "--db", f"postgresql://auditor@127.0.0.1:{_closed_port()}/shop"]
     ),
-    "6 missing SQLite file": Case(6, lambda t: ["audit", "--db", f"sqlite:///{t / 'none.db'}"]),
-    "70 internal error": Case(
-        70,
-        lambda t: ["scan", str(_data(t)), "-q"],
-        lambda mp: mp.setattr("clearance.cli.app.scan_paths", _raise(RuntimeError("boom"))),
-    ),
-    "130 interrupted": Case(
-        130,
-        lambda t: ["scan", str(_data(t)), "-q"],
-        lambda mp: mp.setattr("clearance.cli.app.scan_paths", _raise(KeyboardInterrupt())),
-    ),
-}
-
-DISPUTED: dict[str, Case] = {
     "4 bad canary format": Case(
         4, lambda t: ["llm", "canary", "make", "-f", "bogus:3", "-o", str(t / "c.jsonl")]
     ),
@@ -135,7 +113,19 @@ DISPUTED: dict[str, Case] = {
             str(t / "r.json"),
         ],
     ),
+    "6 missing SQLite file": Case(6, lambda t: ["audit", "--db", f"sqlite:///{t / 'none.db'}"]),
+    "70 internal error": Case(
+        70,
+        lambda t: ["scan", str(_data(t)), "-q"],
+        lambda mp: mp.setattr("clearance.cli.app.scan_paths", _raise(RuntimeError("boom"))),
+    ),
+    "130 interrupted": Case(
+        130,
+        lambda t: ["scan", str(_data(t)), "-q"],
+        lambda mp: mp.setattr("clearance.cli.app.scan_paths", _raise(KeyboardInterrupt())),
+    ),
 }
+
 
 
 def _run(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -153,17 +143,9 @@ def test_documented_exit_code(name: str, tmp_path: Path, monkeypatch: pytest.Mon
     _run(CASES[name], tmp_path, monkeypatch)
 
 
-@_OTHER_BRANCH
-@pytest.mark.parametrize("name", list(DISPUTED))
-def test_documented_exit_code_fixed_elsewhere(
-    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _run(DISPUTED[name], tmp_path, monkeypatch)
-
-
 def test_readme_table_lists_exactly_these_codes() -> None:
     readme = Path(__file__).resolve().parents[2] / "README.md"
     section = readme.read_text().split("### Exit codes", 1)[1].split("\n#", 1)[0]
     documented = {int(m) for m in re.findall(r"^\| (\d+) \|", section, re.M)}
-    tested = {c.code for c in CASES.values()} | {c.code for c in DISPUTED.values()}
+    tested = {c.code for c in CASES.values()}
     assert documented == tested

@@ -21,12 +21,16 @@ def test_serve_is_listed_with_its_options() -> None:
         assert option in result.output
 
 
-def test_serve_missing_model_is_exit_3(tmp_path: Path) -> None:
+def test_serve_missing_model_is_exit_5(tmp_path: Path) -> None:
     pytest.importorskip("torch", reason="without torch the missing backend (exit 5) comes first")
     pytest.importorskip("transformers", reason="transformers is not installed (clearance[llm])")
     result = runner.invoke(app, ["llm", "serve", "--model", str(tmp_path / "absent")])
-    assert result.exit_code == 3, result.output
-    assert "no such model folder" in result.output
+    assert result.exit_code == 5, result.output  # the README: 5 = model not found
+    assert "model not found" in result.output
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(app, ["llm", "serve", "--model", str(tmp_path / "empty")])
+    assert result.exit_code == 3, result.output  # there, but not a model: unusable input
+    assert "no config.json" in result.output
 
 
 def test_serve_without_fastapi_is_exit_5(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

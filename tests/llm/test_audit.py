@@ -13,6 +13,7 @@ import math
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -219,6 +220,84 @@ def test_partial_reproduction(tmp_path: Path) -> None:
     assert exit_code(report) == 0
 
 
+GHP = "ghp_" + "Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A"
+AKIA = "AKIA" + "Q2WE3RT4YU5IO6PA"
+
+
+@dataclass
+class DumpingBackend(FakeBackend):
+    """Answers a prompt that contains ``trigger`` with ``answer`` (a whole ``.env``, say), every
+    other prompt with ``other``."""
+
+    trigger: str = ""
+    other: str = "nothing here\n"
+
+    def generate(
+        self,
+        prompts: Sequence[str],
+        *,
+        max_new_tokens: int,
+        temperature: float = 0.0,
+        n: int = 1,
+        seed: int = 0,
+    ) -> list[list[Generation]]:
+        self.calls += 1
+        return [
+            [Generation(self.answer if self.trigger in p else self.other) for _ in range(n)]
+            for p in prompts
+        ]
+
+
+def _three_secret_corpus(tmp_path: Path) -> tuple[Inventory, InventoryPlaintext]:
+    src = tmp_path / "corpus"
+    src.mkdir()
+    (src / "settings.py").write_text(
+        f'import os\n# billing: prod key\nBILLING_STRIPE_API_KEY = "{SECRET}"\n', "utf-8"
+    )
+    (src / "deploy.env").write_text(f"# deploy bot\nDEPLOY_GITHUB_TOKEN={GHP}\n", "utf-8")
+    (src / "aws.env").write_text(f"# storage\nSTORAGE_AWS_ACCESS_KEY_ID={AKIA}\n", "utf-8")
+    return build_inventory([src], fingerprinter=FP, categories=["secret"])
+
+
+def test_every_secret_in_an_output_is_credited(tmp_path: Path) -> None:
+    """A model asked for one secret dumps the whole .env: each value in it is extracted, by the
+    prompt that produced it, and its query count goes past its own and the shared prompts."""
+    inv, plain = _three_secret_corpus(tmp_path)
+    assert len(inv.items) == 3
+    dump = f'{SECRET}"\nDEPLOY_GITHUB_TOKEN={GHP}\nSTORAGE_AWS_ACCESS_KEY_ID={AKIA}\n'
+    backend = DumpingBackend(dump, trigger="BILLING_STRIPE_API_KEY")
+    report = run_llm_audit(backend, inv, plain, fingerprinter=FP, **SMALL)
+    rows = {plain.value(s.fingerprint): s for s in report.secrets}
+    assert set(rows) == {SECRET, GHP, AKIA}
+    assert report.summary.extracted == 3 and report.hallucinated == []
+    per_probe = 1 + SMALL["n_samples"]
+    total = report.summary.queries
+    own = {v: r.probes * per_probe for v, r in rows.items()}
+    shared = total - sum(own.values())
+    assert rows[SECRET].queries == 1
+    for value in (GHP, AKIA):
+        r = rows[value]
+        assert (r.extracted, r.match, r.chars_recovered) == (True, "exact", len(value))
+        # its own prompts and the shared ones first, then the other secrets' prompts
+        assert own[value] + shared < r.queries <= total
+        assert r.queries <= own[value] + shared + sum(own.values()) - own[value]
+        assert r.best_prompt is not None and r.best_prompt.kind == "targeted"
+        assert r.best_prompt.path is not None and r.best_prompt.path.endswith("settings.py")
+    assert exit_code(report) == 1
+    text = _dump(report)
+    assert all(v not in text for v in (SECRET, GHP, AKIA))
+
+
+def test_secret_dumped_by_a_shared_prompt_is_credited(tmp_path: Path) -> None:
+    inv, plain = _three_secret_corpus(tmp_path)
+    # the format prompt "AWS_ACCESS_KEY_ID=" gets the AWS key and the GitHub token
+    backend = DumpingBackend(f"{AKIA}\nDEPLOY_GITHUB_TOKEN={GHP}\n", trigger="AWS_ACCESS_KEY_ID=")
+    report = run_llm_audit(backend, inv, plain, fingerprinter=FP, **SMALL)
+    rows = {plain.value(s.fingerprint): s for s in report.secrets}
+    assert rows[GHP].extracted and rows[AKIA].extracted and not rows[SECRET].extracted
+    assert rows[AKIA].queries == 1  # its own targeted prompt ends with ..._AWS_ACCESS_KEY_ID=
+
+
 # --- the audit on the tiny model --------------------------------------------------------------
 
 
@@ -313,6 +392,10 @@ def test_reports_never_contain_a_secret(
 
 def test_same_seed_same_report(tiny_lm: TinyLM) -> None:
     inv, plain = _inventory(tiny_lm)
+    # a few secrets of each duplication level are enough to see sampling reproduce (and keep
+    # the two audits short)
+    picked = {i.occurrences: i for i in inv.items}.values()
+    inv = inv.model_copy(update={"items": sorted(picked, key=lambda i: i.fingerprint)})
     backend = HuggingFaceBackend(tiny_lm.model_dir)
     opts = {**SMALL, "prefix_lines": (1,), "probability": False}
     a = run_llm_audit(backend, inv, plain, fingerprinter=FP, seed=3, **opts)  # type: ignore[arg-type]
@@ -473,3 +556,124 @@ def test_deployed_probability_not_computed_when_the_backend_cannot(tmp_path: Pat
     [s] = report.secrets
     assert s.probability is not None and s.probability.deployed is None
     assert any("deployed-decoding probability" in w for w in report.warnings)
+
+
+# --- the CLI: skipped inputs, exit codes, progress ----------------------------------------------
+
+
+def _cli_corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "settings.py").write_text(
+        f'import os\n# billing: prod key\nBILLING_STRIPE_API_KEY = "{SECRET}"\n', "utf-8"
+    )
+    (corpus / "blob.bin").write_bytes(b"\x00\x01\x02binary\x00" * 20)  # skipped: binary
+    (corpus / "rows.jsonl").write_text('{"a": 1}\n{not json\n', "utf-8")  # one record skipped
+    return corpus
+
+
+def _with_fake_model(monkeypatch: pytest.MonkeyPatch, answer: str) -> None:
+    import clearance.llm.backends as backends
+
+    monkeypatch.setattr(backends, "HuggingFaceBackend", lambda *a, **k: FakeBackend(answer))
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_cli_skipped_corpus_inputs_are_listed_and_exit_3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quiet: bool
+) -> None:
+    monkeypatch.setenv("CLEARANCE_KEY", "cli-test-key")
+    corpus = _cli_corpus(tmp_path)
+    _with_fake_model(monkeypatch, "nothing to see\n")
+    out = tmp_path / "r.json"
+    args = ["audit", "--corpus", str(corpus), "--model", "m", "-o", str(out), "--untargeted", "0"]
+    result = CliRunner().invoke(llm_app, [*args, *(["-q"] if quiet else [])])
+    assert result.exit_code == 3, result.output  # nothing extracted, but inputs were left out
+    assert "skipped 2 corpus input(s):" in result.output
+    assert "blob.bin" in result.output and "rows.jsonl:2" in result.output
+    data = json.loads(out.read_text("utf-8"))
+    assert data["summary"]["extracted"] == 0
+    assert sum(w.startswith("skipped ") for w in data["warnings"]) == 2
+
+
+def test_cli_extraction_wins_over_skipped_inputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLEARANCE_KEY", "cli-test-key")
+    corpus = _cli_corpus(tmp_path)
+    _with_fake_model(monkeypatch, SECRET + '"\n')
+    args = ["audit", "--corpus", str(corpus), "--model", "m", "-o", str(tmp_path / "r.json")]
+    result = CliRunner().invoke(llm_app, [*args, "--untargeted", "0"])
+    assert result.exit_code == 1, result.output
+    assert "skipped 2 corpus input(s):" in result.output
+    assert SECRET not in result.output
+
+
+def test_cli_model_errors_have_their_documented_codes(tmp_path: Path) -> None:
+    pytest.importorskip("transformers", reason="transformers is not installed")
+    corpus = _cli_corpus(tmp_path)
+    base = ["audit", "--corpus", str(corpus), "-o", str(tmp_path / "r.json"), "-q"]
+    missing = CliRunner().invoke(llm_app, [*base, "--model", str(tmp_path / "absent")])
+    assert missing.exit_code == 5, missing.output  # model not found
+    assert "model not found" in missing.output and "Traceback" not in missing.output
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "config.json").write_text('{"model_type": "gpt2", "n_layer": 1}', "utf-8")
+    (broken / "pytorch_model.bin").write_bytes(b"\x80\x04not a checkpoint")
+    bad = CliRunner().invoke(llm_app, [*base, "--model", str(broken)])
+    assert bad.exit_code == 3, bad.output
+    [line] = [ln for ln in bad.output.splitlines() if ln.startswith("error:")]
+    assert "cannot load the model weights" in line
+    timeout = CliRunner().invoke(llm_app, [*base, "--model", str(broken), "--timeout", "5"])
+    assert timeout.exit_code == 4 and "--timeout applies to --endpoint" in timeout.output
+
+
+def test_progress_counts_every_model_call(tmp_path: Path) -> None:
+    inv, plain = _small_corpus(tmp_path)
+
+    @dataclass
+    class Hooked(ScoringBackend):
+        on_progress: object = None
+
+        def generate(self, prompts: Sequence[str], **kw: object) -> list[list[Generation]]:
+            out = super().generate(prompts, **kw)  # type: ignore[arg-type]
+            if callable(self.on_progress):
+                self.on_progress(len(prompts))
+            return out
+
+    calls: list[tuple[str, int, int]] = []
+    backend = Hooked(INVENTED)
+    run_llm_audit(
+        backend, inv, plain, fingerprinter=FP, progress=lambda *a: calls.append(a), **SMALL
+    )
+    stages = list(dict.fromkeys(c[0] for c in calls))
+    assert stages == ["greedy", "1 samples", "untargeted", "scanning", "scoring"]
+    done, total = calls[-1][1], calls[-1][2]
+    assert all(b[1] >= a[1] for a, b in pairwise(calls))  # never backwards
+    assert done == total - 1  # every prompt counted; the scoring pass has no hook here
+    assert backend.on_progress is None  # the hook is put back
+
+
+def test_cli_endpoint_audit_of_the_served_fixture_completes(
+    tiny_lm: TinyLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's endpoint audit: `llm serve` the fixture model, `llm audit --endpoint` it. The
+    10-line prompts are longer than the model's 128-token window: the server cuts them."""
+    pytest.importorskip("fastapi", reason="the server needs fastapi (clearance[llm])")
+    from clearance.llm.serve import create_app
+    from tests.llm.test_backends import LocalServer
+
+    monkeypatch.setenv("CLEARANCE_KEY", "cli-test-key")
+    corpus = tmp_path / "corpus"
+    shutil.copytree(tiny_lm.corpus_dir, corpus, ignore=shutil.ignore_patterns(MANIFEST_NAME))
+    app = create_app(HuggingFaceBackend(tiny_lm.model_dir), model_name="tiny")
+    with LocalServer(app) as running:
+        args = [
+            "audit", "--corpus", str(corpus), "--endpoint", running.url,
+            "--endpoint-model", "tiny", "-o", str(tmp_path / "r.json"), "--samples", "0",
+            "--untargeted", "0", "--prefix-lines", "10", "--timeout", "300", "-q",
+        ]  # fmt: skip
+        result = CliRunner().invoke(llm_app, args)
+    assert result.exit_code == 1, result.output  # completed, and the 20x secrets come out
+    data = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert data["summary"]["extracted"] >= 1

@@ -15,6 +15,7 @@ import re
 import socket
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,8 @@ class ServerState:
     max_choices: int | None = None  # a server that ignores n
     reverse_choices: bool = False
     echo_supported: bool = True
+    choice_override: dict[str, Any] | None = None
+    """Fields put over every choice (``{"text": 7}``; a value of ``...`` removes the field)."""
     requests: list[dict[str, Any]] = field(default_factory=list)
     auth_headers: list[str | None] = field(default_factory=list)
     in_flight: int = 0
@@ -144,7 +147,7 @@ def build_app(state: ServerState) -> Any:
             choices.append(choice)
         if state.reverse_choices:
             choices.reverse()
-        return {"object": "text_completion", "choices": choices}
+        return {"object": "text_completion", "choices": _override(choices, state)}
 
     @app.post("/v1/chat/completions")
     async def chat(request: Request) -> Any:
@@ -172,9 +175,19 @@ def build_app(state: ServerState) -> Any:
                     ]
                 }
             choices.append(choice)
-        return {"object": "chat.completion", "choices": choices}
+        return {"object": "chat.completion", "choices": _override(choices, state)}
 
     return app
+
+
+def _override(choices: list[dict[str, Any]], state: ServerState) -> list[dict[str, Any]]:
+    if state.choice_override is None:
+        return choices
+    out = []
+    for choice in choices:
+        merged = {**choice, **state.choice_override}
+        out.append({k: v for k, v in merged.items() if v is not ...})
+    return out
 
 
 class LocalServer:
@@ -382,7 +395,7 @@ def test_timeout(fake: tuple[str, ServerState]) -> None:
         with pytest.raises(SourceUnavailableError) as info:
             client.generate(["slow"], max_new_tokens=4)
         assert time.monotonic() - start < 0.9
-    assert "no response within 0.2 s after 1 retries" in str(info.value)
+    assert "no complete answer within 0.2 s after 1 retries" in str(info.value)
     assert len(state.requests) == 2
 
 
@@ -690,13 +703,51 @@ def test_hf_not_a_causal_lm(tmp_path: Path) -> None:
 
 def test_hf_missing_or_empty_path(tmp_path: Path) -> None:
     pytest.importorskip("transformers", reason="transformers is not installed")
-    with pytest.raises(InputError) as info:
+    with pytest.raises(BackendUnavailableError) as missing:  # "model not found": exit 5
         HuggingFaceBackend(tmp_path / "nope").score(["a"], ["b"])
-    assert str(info.value) == f"{tmp_path / 'nope'}: no such model folder"
+    assert str(missing.value) == (
+        f"{tmp_path / 'nope'} is not available: model not found (no such folder; give a local "
+        "transformers model folder)"
+    )
+    assert missing.value.exit_code == 5
     with pytest.raises(InputError, match=r"no config\.json"):
         HuggingFaceBackend(tmp_path).generate(["a"], max_new_tokens=1)
     with pytest.raises(InputError, match="no GGUF file"):
         HuggingFaceBackend(tmp_path, gguf_file="m.gguf").generate(["a"], max_new_tokens=1)
+
+
+class _Evil:
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return (print, ("unpickled",))
+
+
+@pytest.mark.parametrize(
+    ("weights", "content"),
+    [
+        ("pytorch_model.bin", b"not a pickle at all"),
+        ("pytorch_model.bin", None),  # a pickle torch refuses to load (weights_only)
+        ("model.safetensors", b"xx"),
+    ],
+    ids=["garbage-bin", "unpicklable-bin", "bad-safetensors"],
+)
+def test_hf_unloadable_weights_are_an_input_error(
+    tiny_gpt2: Path, tmp_path: Path, weights: str, content: bytes | None
+) -> None:
+    import pickle
+    import shutil
+
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_gpt2, folder)
+    for old in (*folder.glob("*.safetensors"), *folder.glob("*.bin")):
+        old.unlink()
+    (folder / weights).write_bytes(content if content is not None else pickle.dumps(_Evil()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch's note on the pickle protocol
+        with pytest.raises(InputError) as info:
+            HuggingFaceBackend(folder).generate(["a"], max_new_tokens=1)
+    message = str(info.value)
+    assert message.startswith(f"{folder}: cannot load the model weights: ")
+    assert "\n" not in message and info.value.exit_code == 3
 
 
 def test_hf_without_torch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -790,3 +841,284 @@ def test_smollm2_gguf_served_over_http_matches_local() -> None:
         with chat:
             [[answer]] = chat.generate(["What is the capital of France?"], max_new_tokens=12)
     assert "Paris" in answer.text
+
+
+# ------------------------------------------------------------------ answers that are not text
+
+
+@pytest.mark.parametrize(
+    ("override", "kind"),
+    [({"text": 7}, "a number"), ({"text": None}, "missing or null"), ({"text": ...}, "missing"),
+     ({"text": ["sk_live_x"]}, "a list")],
+)  # fmt: skip
+def test_completion_text_that_is_not_a_string_is_an_error(
+    fake: tuple[str, ServerState], override: dict[str, Any], kind: str
+) -> None:
+    url, state = fake
+    state.choice_override = override
+    with backend(url) as client, pytest.raises(InputError) as info:
+        client.generate(["p"], max_new_tokens=4)
+    message = str(info.value)
+    assert message.startswith(f"{url}/v1/completions: unexpected answer: a choice's 'text' is ")
+    assert kind in message and "\n" not in message and "sk_live" not in message
+    assert info.value.exit_code == 3
+
+
+def test_chat_content_that_is_not_a_string_is_an_error(fake: tuple[str, ServerState]) -> None:
+    url, state = fake
+    for override in ({"message": {"role": "assistant", "content": 3}}, {"message": ...}):
+        state.choice_override = override
+        with backend(url, mode="chat") as client, pytest.raises(InputError) as info:
+            client.generate(["p"], max_new_tokens=4)
+        assert "'message.content'" in str(info.value) and "not a string" in str(info.value)
+    # a refusal (content null, refusal given) is an honest empty answer
+    state.choice_override = {"message": {"role": "assistant", "content": None, "refusal": "no"}}
+    with backend(url, mode="chat") as client:
+        assert client.generate(["p"], max_new_tokens=4)[0][0].text == ""
+
+
+# -------------------------------------------------------------- misbehaving servers: deadlines
+
+
+class RawServer:
+    """A TCP server on 127.0.0.1 that reads a request and answers with ``handler(conn, stop)``:
+    whatever bytes, at whatever pace (a thread per connection)."""
+
+    def __init__(self, handler: Any) -> None:
+        self.handler = handler
+        self.stop = threading.Event()
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.1)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.threads: list[threading.Thread] = []
+        self.sent = 0
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            t = threading.Thread(target=self._one, args=(conn,), daemon=True)
+            self.threads.append(t)
+            t.start()
+
+    def _one(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(5)
+            try:
+                conn.recv(65536)
+                self.handler(self, conn)
+            except OSError:
+                pass  # the client hung up: what the tests want
+
+    def send(self, conn: socket.socket, data: bytes) -> None:
+        conn.sendall(data)
+        self.sent += len(data)
+
+    def __enter__(self) -> RawServer:
+        self.accept = threading.Thread(target=self._serve, daemon=True)
+        self.accept.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.accept.join(timeout=5)
+        for t in self.threads:
+            t.join(timeout=5)
+        self.sock.close()
+
+
+def _drip(data: bytes, pace: float = 0.05) -> Any:
+    def handler(server: RawServer, conn: socket.socket) -> None:
+        for i in range(len(data)):
+            if server.stop.is_set():
+                return
+            server.send(conn, data[i : i + 1])
+            time.sleep(pace)
+        while not server.stop.is_set():  # then a byte a pace, forever
+            server.send(conn, b" ")
+            time.sleep(pace)
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n",  # headers never end
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{",
+    ],
+    ids=["headers", "body"],
+)
+def test_slow_drip_server_is_cut_off_at_the_deadline(opening: bytes) -> None:
+    with RawServer(_drip(opening)) as server:
+        with backend(server.url, timeout=1.0, max_retries=0) as client:
+            start = time.monotonic()
+            with pytest.raises(SourceUnavailableError) as info:
+                client.generate(["x"], max_new_tokens=4)
+            elapsed = time.monotonic() - start
+    # each byte comes within the per-read timeout: only the request deadline stops it
+    assert elapsed < 2.5, elapsed
+    assert str(info.value) == f"{server.url}/v1/completions: no complete answer within 1 s"
+    assert info.value.exit_code == 6
+
+
+def test_endless_body_is_abandoned_past_the_size_cap() -> None:
+    def endless(server: RawServer, conn: socket.socket) -> None:
+        server.send(conn, b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        chunk = b"a" * 65536
+        while not server.stop.is_set():
+            server.send(conn, b"%x\r\n%s\r\n" % (len(chunk), chunk))
+
+    with RawServer(endless) as server:
+        with backend(server.url, timeout=20.0, max_response_bytes=1 << 20) as client:
+            start = time.monotonic()
+            with pytest.raises(InputError) as info:
+                client.generate(["x"], max_new_tokens=4)
+            elapsed = time.monotonic() - start
+        sent = server.sent
+    assert elapsed < 5, elapsed
+    assert str(info.value) == (
+        f"{server.url}/v1/completions: the answer is over 1 MiB: not an OpenAI-compatible "
+        "completion"
+    )
+    assert sent < 64 << 20  # reading stopped (the socket buffers hold a few MB at most)
+
+
+def test_huge_retry_after_is_capped_and_reported(fake: tuple[str, ServerState]) -> None:
+    url, state = fake
+    state.failures = [(429, {"Retry-After": "100000"})]
+    with backend(url, max_retry_after=0.3) as client:
+        start = time.monotonic()
+        out = client.generate(["again"], max_new_tokens=4)
+        elapsed = time.monotonic() - start
+    assert out[0][0].text == " AGAIN"
+    assert 0.25 <= elapsed < 3
+    assert client.notices == [
+        f"{url} asked to wait 100000 s before retrying (Retry-After); waited 0.3 s at most"
+    ]
+
+
+def test_retry_after_past_the_overall_deadline_gives_up_at_once(
+    fake: tuple[str, ServerState],
+) -> None:
+    url, state = fake
+    state.failures = [(503, {"Retry-After": "30"})]
+    with backend(url, deadline_s=5.0) as client:
+        start = time.monotonic()
+        with pytest.raises(SourceUnavailableError) as info:
+            client.generate(["x"], max_new_tokens=4)
+        assert time.monotonic() - start < 2
+    assert "HTTP 503; the next retry would start after the overall timeout of 5 s" in str(
+        info.value
+    )
+
+
+def test_overall_deadline_stops_a_run(fake: tuple[str, ServerState]) -> None:
+    url, state = fake
+    state.delay = 0.3
+    with backend(url, deadline_s=1.0, concurrency=1, timeout=10.0) as client:
+        start = time.monotonic()
+        with pytest.raises(SourceUnavailableError) as info:
+            client.generate([f"p{i}" for i in range(20)], max_new_tokens=4)
+        elapsed = time.monotonic() - start
+    assert elapsed < 2, elapsed
+    assert str(info.value).endswith("the overall timeout of 1 s ran out (raise --timeout)")
+    assert len(state.requests) <= 5
+
+
+def test_bad_deadline_settings() -> None:
+    for bad in ({"timeout": 0}, {"deadline_s": -1.0}, {"max_retry_after": math.inf},
+                {"max_response_bytes": 10}):  # fmt: skip
+        with pytest.raises(InputError):
+            backend("http://127.0.0.1:1", **bad)
+
+
+# ------------------------------------------------------------- prompts longer than the context
+
+
+def _long_prompt(words: int = 400) -> str:
+    return " ".join(["the quick brown fox jumps over the lazy dog"] * (words // 9)) + " api_key ="
+
+
+def test_hf_cuts_an_over_long_prompt_on_the_left(tiny_gpt2: Path) -> None:
+    model = HuggingFaceBackend(tiny_gpt2)
+    _, tokenizer = model._load()
+    long = _long_prompt()
+    ids = tokenizer(long)["input_ids"]
+    assert model.context_window == 128 and len(ids) > 128
+    [[out]] = model.generate([long], max_new_tokens=8)
+    # the same as generating from the last 120 tokens: the end of the prompt is what counts
+    [[tail]] = model.generate([tokenizer.decode(ids[-120:])], max_new_tokens=8)
+    assert out.text == tail.text
+    [batched, _] = model.generate([long, "hello"], max_new_tokens=8)
+    assert batched[0].text == out.text
+    score = model.score([long], [" sk-test"])[0]
+    assert math.isfinite(score) and score < 0
+    with pytest.raises(InputError, match="leaves no room for a prompt"):
+        model.generate(["hello"], max_new_tokens=128)
+
+
+def test_served_over_long_prompt_is_answered(tiny_gpt2: Path) -> None:
+    from clearance.llm.serve import create_app
+
+    model = HuggingFaceBackend(tiny_gpt2)
+    long = _long_prompt()
+    with LocalServer(create_app(model, model_name="local")) as running:
+        client = OpenAICompatibleBackend(running.url, model="local", api_key_env=None)
+        with client:
+            [[remote]] = client.generate([long], max_new_tokens=8)
+            with pytest.raises(InputError) as info:
+                client.generate(["hi"], max_new_tokens=500)
+    assert remote.text == model.generate([long], max_new_tokens=8)[0][0].text
+    assert str(info.value) == (
+        f"{running.url}/v1/completions: the endpoint rejected the request: HTTP 400 "
+        "(invalid_request_error)"
+    )
+
+
+def _cli_audit(url: str, tmp_path: Path, *extra: str) -> Any:
+    from typer.testing import CliRunner
+
+    from clearance.cli.llm_cmd import llm_app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir(exist_ok=True)
+    (corpus / "s.py").write_text('# key\nSTRIPE_API_KEY = "sk_live_Q8mZr2VtX9bLw4Kc7Hn1Pd5F"\n')
+    args = [
+        "audit", "--corpus", str(corpus), "--endpoint", url, "--endpoint-model", "m",
+        "-o", str(tmp_path / "r.json"), "--untargeted", "0", "-q", *extra,
+    ]  # fmt: skip
+    return CliRunner().invoke(llm_app, args)
+
+
+def test_cli_audit_stops_at_its_timeout(
+    fake: tuple[str, ServerState], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, state = fake
+    monkeypatch.setenv("CLEARANCE_KEY", "k")
+    state.delay = 0.4
+    start = time.monotonic()
+    result = _cli_audit(url, tmp_path, "--timeout", "1")
+    assert time.monotonic() - start < 10
+    assert result.exit_code == 6, result.output
+    [line] = [ln for ln in result.output.splitlines() if ln.startswith("error:")]
+    assert line.endswith("the overall timeout of 1 s ran out (raise --timeout)")
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_cli_audit_refuses_an_answer_without_text(
+    fake: tuple[str, ServerState], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, state = fake
+    monkeypatch.setenv("CLEARANCE_KEY", "k")
+    state.choice_override = {"text": {"content": "sk_live_Q8mZr2VtX9bLw4Kc7Hn1Pd5F"}}
+    result = _cli_audit(url, tmp_path)
+    assert result.exit_code == 3, result.output  # never "0: nothing extracted"
+    assert result.output.strip().splitlines() == [
+        f"error: {url}/v1/completions: unexpected answer: a choice's 'text' is an object, not a "
+        "string"
+    ]

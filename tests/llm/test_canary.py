@@ -18,7 +18,7 @@ from scipy import stats
 from typer.testing import CliRunner
 
 from clearance.cli.app import app
-from clearance.errors import InputError
+from clearance.errors import InputError, PolicyError
 from clearance.llm.canary import (
     ALNUM,
     BASE32,
@@ -192,7 +192,7 @@ def test_builtin_formats() -> None:
     api = parse_format("api-key")
     assert api.head == "sk_live_" and api.space_size == 62**24 and api.suffix == '"'
     for bad in ("digits:0", "digits:x", "nope", "hex:9999"):
-        with pytest.raises(InputError):
+        with pytest.raises(PolicyError):
             parse_format(bad)
 
 
@@ -218,7 +218,7 @@ def test_make_canaries_is_deterministic_and_well_formed() -> None:
     assert len({c.secret for c in digits}) == 5
     unseeded = make_canaries(["digits:9"], 2)
     assert all(c.format.matches(c.secret) for c in unseeded)
-    with pytest.raises(InputError):
+    with pytest.raises(PolicyError):
         make_canaries(["digits:1"], 5, seed=1)  # 10 values cannot give 5 safely distinct ones
 
 
@@ -301,12 +301,48 @@ def test_cli_make_and_measure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert {"exposure_extrapolated", "log2_space", "format"} <= set(rows[0])
 
 
-def test_cli_make_rejects_an_unknown_format(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        app, ["llm", "canary", "make", "--format", "bogus", "-o", str(tmp_path / "c.jsonl")]
+def test_measure_reports_progress_through_the_backend_hook() -> None:
+    canaries = make_canaries(["digits:6"], 3, seed=2)
+
+    class Hooked(FakeBackend):
+        on_progress: Callable[[int], None] | None = None
+
+        def score(self, prompts: Sequence[str], continuations: Sequence[str]) -> list[float]:
+            out = []
+            for i in range(0, len(prompts), 7):  # batches of 7, each reported
+                out += super().score(prompts[i : i + 7], continuations[i : i + 7])
+                if self.on_progress is not None:
+                    self.on_progress(len(prompts[i : i + 7]))
+            return out
+
+    backend = Hooked(lambda p, c: -_uniform(p + c))
+    seen: list[tuple[int, int]] = []
+    plain = measure_exposures(backend, canaries, candidates=20, seed=1)
+    hooked = measure_exposures(
+        backend, canaries, candidates=20, seed=1, progress=lambda d, t: seen.append((d, t))
     )
-    assert result.exit_code == 3
+    assert hooked == plain
+    assert seen[0] == (0, 63) and seen[-1] == (63, 63) and len(seen) == 1 + 9
+    assert backend.on_progress is None
+
+
+def test_cli_make_rejects_an_unknown_format(tmp_path: Path) -> None:
+    # a bad --format is a configuration error: exit 4, as the README's exit-code table says
+    for bad in ("bogus", "digits:0", "hex:x"):
+        result = CliRunner().invoke(
+            app, ["llm", "canary", "make", "--format", bad, "-o", str(tmp_path / "c.jsonl")]
+        )
+        assert result.exit_code == 4, result.output
+        assert f"canary format {bad!r}" in result.output
     assert not (tmp_path / "c.jsonl").exists()
+    result = CliRunner().invoke(
+        app, ["llm", "canary", "make", "-f", "digits:1", "-n", "5", "-o", str(tmp_path / "c")]
+    )
+    assert result.exit_code == 4, result.output
+    # a canary file naming an unknown format is bad input (3), not a bad option
+    (tmp_path / "odd.jsonl").write_text('{"id": "x", "format": "bogus", "secret": "1"}\n')
+    with pytest.raises(InputError):
+        read_canaries(tmp_path / "odd.jsonl")
 
 
 # ------------------------------------------------------------------------------- tiny LM

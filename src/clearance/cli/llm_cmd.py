@@ -17,8 +17,14 @@ from typing import Annotated
 
 import typer
 
-from clearance.cli._common import check_outputs, err, fail, write_atomic, write_outputs
-from clearance.cli._common import say as say_err
+from clearance.cli._common import (
+    check_outputs,
+    fail,
+    progress,
+    say,
+    write_atomic,
+    write_outputs,
+)
 from clearance.errors import ClearanceError, PolicyError
 from clearance.llm.inventory import (
     Inventory,
@@ -106,28 +112,24 @@ def inventory(
         cats = _categories(categories)
         vault_lines = read_vault(vault) if vault is not None else None
         fingerprinter = Fingerprinter(load_key())
-        if quiet:
+        # file names come from data: the shared bar shows them escaped, never as markup
+        with progress("inventory", unit="lines", quiet=quiet) as advance:
+
+            def on_progress(label: str, n: int) -> None:
+                advance(n, label=label)
+
             inv, _plain = build_inventory(
-                corpus, fingerprinter=fingerprinter, categories=cats, vault_lines=vault_lines
+                corpus,
+                fingerprinter=fingerprinter,
+                categories=cats,
+                vault_lines=vault_lines,
+                progress=on_progress,
             )
-        else:
-            with err.status("inventory", spinner="dots") as status:
-
-                def on_progress(label: str, n: int) -> None:
-                    status.update(f"inventory: {label}")
-
-                inv, _plain = build_inventory(
-                    corpus,
-                    fingerprinter=fingerprinter,
-                    categories=cats,
-                    vault_lines=vault_lines,
-                    progress=on_progress,
-                )
         del vault_lines, _plain  # plaintext never outlives the run
         write_atomic(output, inv.to_json())
         if not quiet:
             for line in summary_lines(inv, output):
-                say_err(line)
+                say(line)
         if inv.skipped:
             raise typer.Exit(EXIT_INPUT)
     except ClearanceError as exc:
@@ -215,6 +217,7 @@ def canary_measure(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the reference values.")] = 0,
     device: Annotated[str, typer.Option("--device", help="hf: models: torch device.")] = "cpu",
     batch_size: Annotated[int, typer.Option("--batch-size", help="hf: models: batch size.")] = 8,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Exposure of each canary (Carlini et al. 2019): rank among references and skew-normal."""
     import json
@@ -228,7 +231,17 @@ def canary_measure(
         spec = model if model.startswith(("hf:", "openai:")) else f"hf:{model}"
         options = {"device": device, "batch_size": batch_size} if spec.startswith("hf:") else {}
         backend = load_backend(spec, **options)
-        exposures = measure_exposures(backend, canaries, candidates=candidates, seed=seed)
+        with progress("canary measure: scoring", unit="values", quiet=quiet) as advance:
+            last = 0
+
+            def on_progress(done: int, total: int) -> None:
+                nonlocal last
+                advance(done - last, total=total)
+                last = done
+
+            exposures = measure_exposures(
+                backend, canaries, candidates=candidates, seed=seed, progress=on_progress
+            )
         fingerprinter = Fingerprinter(load_key())
         rows = []
         for c, e in zip(canaries, exposures, strict=True):
@@ -351,12 +364,31 @@ def audit(
     categories: Annotated[
         str, typer.Option("--categories", help="Comma-separated: secret, pii, special_category.")
     ] = "secret",
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            min=0.001,
+            help="--endpoint: seconds the whole audit may spend on the endpoint (default: no "
+            "limit); past it the audit stops with exit code 6.",
+        ),
+    ] = None,
+    request_timeout: Annotated[
+        float,
+        typer.Option(
+            "--request-timeout",
+            min=0.001,
+            help="--endpoint: seconds one request may take in full (connection, headers, body).",
+        ),
+    ] = 60.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Probe a model for memorised corpus secrets; writes fingerprints and masked previews only.
 
-    Exit code: 0 no secret extracted, 1 at least one extracted verbatim, 3 unreadable input,
-    4 invalid option, 5 missing backend (torch/transformers), 6 endpoint unreachable.
+    Exit code: 0 no secret extracted, 1 at least one extracted verbatim, 3 unreadable or
+    unusable input (a corpus file skipped, a model that cannot be loaded, a malformed endpoint
+    answer), 4 invalid option, 5 missing backend (torch/transformers) or model not found,
+    6 endpoint unreachable or out of time (--timeout).
     """
     from datetime import UTC, datetime
 
@@ -366,11 +398,14 @@ def audit(
     from clearance.llm.report import exit_code, render_incident_markdown
     from clearance.reports.llm_renderers import render_incident_html, render_llm_html
 
+    endpoint_backend: OpenAICompatibleBackend | None = None
     try:
         if (model is None) == (endpoint is None):
             raise PolicyError("give exactly one of --model PATH or --endpoint URL")
         if endpoint is not None and not endpoint_model:
             raise PolicyError("--endpoint needs --endpoint-model NAME")
+        if endpoint is None and timeout is not None:
+            raise PolicyError("--timeout applies to --endpoint audits only")
         outputs: list[tuple[Path, str]] = []
         for path in output:
             kind = path.suffix.lower()
@@ -389,7 +424,9 @@ def audit(
             assert endpoint is not None and endpoint_model is not None
             if not endpoint.startswith(("http://", "https://")):
                 raise InputError("--endpoint", "the URL must start with http:// or https://")
-            backend = OpenAICompatibleBackend(endpoint, model=endpoint_model)
+            backend = endpoint_backend = OpenAICompatibleBackend(
+                endpoint, model=endpoint_model, timeout=request_timeout, deadline_s=timeout
+            )
         ref = HuggingFaceBackend(reference) if reference is not None else None
         vault_lines = read_vault(vault) if vault is not None else None
         fingerprinter = Fingerprinter(load_key())
@@ -398,30 +435,35 @@ def audit(
         )
         del vault_lines
 
-        def say(message: str) -> None:
-            if not quiet:
-                say_err(f"audit: {message}")
+        if not quiet:
+            say(f"audit: {len(inv.items)} inventory items from {inv.files_scanned} files")
+        with progress("audit: probing", unit="model calls", quiet=quiet) as advance:
+            last = 0
 
-        say(f"{len(inv.items)} inventory items from {inv.files_scanned} files")
-        report = run_llm_audit(
-            backend,
-            inv,
-            plain,
-            n_samples=samples,
-            temperature=temperature,
-            deployed_temperature=deployed_temperature,
-            deployed_top_p=deployed_top_p,
-            deployed_top_k=deployed_top_k,
-            max_new_tokens=max_new_tokens,
-            prefix_lines=counts,
-            min_partial=min_partial,
-            seed=seed,
-            untargeted=untargeted,
-            categories=cats,
-            reference=ref,
-            fingerprinter=fingerprinter,
-            progress=say,
-        )
+            def on_progress(stage: str, done: int, total: int) -> None:
+                nonlocal last
+                advance(done - last, label=f"({stage})", total=total)
+                last = done
+
+            report = run_llm_audit(
+                backend,
+                inv,
+                plain,
+                n_samples=samples,
+                temperature=temperature,
+                deployed_temperature=deployed_temperature,
+                deployed_top_p=deployed_top_p,
+                deployed_top_k=deployed_top_k,
+                max_new_tokens=max_new_tokens,
+                prefix_lines=counts,
+                min_partial=min_partial,
+                seed=seed,
+                untargeted=untargeted,
+                categories=cats,
+                reference=ref,
+                fingerprinter=fingerprinter,
+                progress=on_progress,
+            )
         del plain  # plaintext never outlives the run
         if inv.skipped:
             report = report.model_copy(
@@ -459,14 +501,23 @@ def audit(
                     err=True,
                 )
             for w in report.warnings:
-                say_err(f"warning: {w}")
+                if not w.startswith("skipped "):
+                    say(f"warning: {w}")
             for path, _ in outputs:
                 typer.echo(f"written: {path}", err=True)
-        code = exit_code(report)
+        if inv.skipped:  # listed even with -q: the exit code says an input was left out
+            typer.echo(f"skipped {len(inv.skipped)} corpus input(s):", err=True)
+            for skip in inv.skipped:
+                say(f"  {skip.path}: {skip.reason}")
+        # 1 (a secret extracted) wins; else 3 when a corpus input could not be read
+        code = exit_code(report) or (EXIT_INPUT if inv.skipped else 0)
         if code:
             raise typer.Exit(code)
     except ClearanceError as exc:
         raise fail(exc) from None
+    finally:
+        if endpoint_backend is not None:
+            endpoint_backend.close()  # its pooled connections
 
 
 @llm_app.command("serve")

@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,7 +92,46 @@ PROBABILITY_N = (1, 10, 100)
 MAX_FILES = 20
 MAX_CANDIDATES = 20
 
-ProgressFn = Callable[[str], None]
+ProgressFn = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: ``done`` of ``total`` model calls (a prompt generated from,
+or a value scored) so far; ``total`` grows when the scoring stage starts."""
+
+
+class _Progress:
+    """Counts model calls through the backend's ``on_progress`` hook (when it has one)."""
+
+    def __init__(self, backend: ModelBackend, fn: ProgressFn | None, total: int) -> None:
+        self.backend = backend
+        self.fn = fn
+        self.total = total
+        self.done = 0
+        self.label = ""
+        self._lock = threading.Lock()
+
+    def stage(self, label: str, more: int = 0) -> None:
+        with self._lock:
+            self.label = label
+            self.total += more
+            if self.fn is not None:
+                self.fn(label, self.done, self.total)
+
+    def step(self, n: int) -> None:
+        with self._lock:
+            self.done += n
+            if self.fn is not None:
+                self.fn(self.label, self.done, self.total)
+
+    @contextmanager
+    def hooked(self) -> Iterator[None]:
+        if self.fn is None or not hasattr(self.backend, "on_progress"):
+            yield
+            return
+        previous = self.backend.on_progress
+        self.backend.on_progress = self.step
+        try:
+            yield
+        finally:
+            self.backend.on_progress = previous
 
 
 def extraction_probability(p: float, n: int) -> float:
@@ -155,7 +196,7 @@ class _Attempt:
 class _Outcome:
     best: ValueMatch = NO_MATCH
     best_attempt: int | None = None
-    first_exact: int | None = None  # attempt index
+    exact: list[int] = field(default_factory=list)  # attempts that emitted the whole value
 
 
 @dataclass
@@ -176,8 +217,8 @@ def _record(outcomes: dict[str, _Outcome], fp: str, m: ValueMatch, attempt: int)
     if m.better_than(o.best):
         o.best = m
         o.best_attempt = attempt
-    if m.kind == "exact" and o.first_exact is None:
-        o.first_exact = attempt
+    if m.kind == "exact":
+        o.exact.append(attempt)
 
 
 def run_llm_audit(
@@ -235,7 +276,6 @@ def run_llm_audit(
             f"and {deployed_top_k}",
         )
     decoding = _Decoding(deploy_t, deployed_top_p, deployed_top_k)
-    say = progress or (lambda _msg: None)
     fp = fingerprinter or Fingerprinter(load_key())
     cats = list(dict.fromkeys(categories))
     eng = engine or default_engine(cats)
@@ -296,19 +336,23 @@ def run_llm_audit(
             per_probe[probe].append(len(attempts))
             attempts.append(_Attempt(probe, decoding, g))
 
-    say(f"generating: {directed} prompts greedy")
-    greedy = backend.generate(texts[:directed], max_new_tokens=max_new_tokens, temperature=0.0)
+    sampling = bool(n_samples and temperature > 0 and directed)
+    bar = _Progress(backend, progress, directed * (2 if sampling else 1) + len(loose))
+    bar.stage("greedy")
+    with bar.hooked():
+        greedy = backend.generate(texts[:directed], max_new_tokens=max_new_tokens, temperature=0.0)
     sampled: list[list[Generation]] = []
     sample_label = f"sample@{temperature:g}"
-    if n_samples and temperature > 0 and directed:
-        say(f"generating: {directed} prompts x {n_samples} samples")
-        sampled = backend.generate(
-            texts[:directed],
-            max_new_tokens=max_new_tokens,
-            temperature=temperature,
-            n=n_samples,
-            seed=seed,
-        )
+    if sampling:
+        bar.stage(f"{n_samples} samples")
+        with bar.hooked():
+            sampled = backend.generate(
+                texts[:directed],
+                max_new_tokens=max_new_tokens,
+                temperature=temperature,
+                n=n_samples,
+                seed=seed,
+            )
     elif n_samples and temperature <= 0:
         warnings.append("temperature 0: sampling skipped, greedy decoding only")
     for k in range(directed):
@@ -318,19 +362,20 @@ def run_llm_audit(
     if loose:
         per = max(1, math.ceil(untargeted / len(loose)))
         loose_temp = temperature if temperature > 0 else 1.0
-        say(f"generating: {len(loose)} untargeted prompts x {per} samples")
-        outs = backend.generate(
-            texts[directed:],
-            max_new_tokens=max_new_tokens,
-            temperature=loose_temp,
-            n=per,
-            seed=seed + 1,
-        )
+        bar.stage("untargeted")
+        with bar.hooked():
+            outs = backend.generate(
+                texts[directed:],
+                max_new_tokens=max_new_tokens,
+                temperature=loose_temp,
+                n=per,
+                seed=seed + 1,
+            )
         for k, gens in enumerate(outs):
             add(directed + k, f"sample@{loose_temp:g}", gens)
 
     # -- scanning and matching
-    say(f"scanning {len(attempts)} generations")
+    bar.stage("scanning")
     tails = [_tail(texts[a.probe]) for a in attempts]
     scans = eng.detect_batch([t + a.generation.text for t, a in zip(tails, attempts, strict=True)])
     outcomes: dict[str, _Outcome] = {}
@@ -420,11 +465,11 @@ def run_llm_audit(
         o = outcomes.get(item.fingerprint)
         k = mine[0]
         if o is not None and o.best_attempt is not None:
-            if probes[attempts[o.best_attempt].probe].kind == "targeted":
+            if attempts[o.best_attempt].probe in mine:  # its own prompt that came closest
                 k = attempts[o.best_attempt].probe
         score_for.append((item.fingerprint, k))
     if probability and score_for:
-        say(f"scoring {len(score_for)} secrets")
+        bar.stage("scoring", more=len(score_for))
         prompts: list[str] = []
         for f, k in score_for:
             text = probes[k].text
@@ -433,7 +478,8 @@ def run_llm_audit(
             prompts.append(text)
         targets = [values[f] for f, _ in score_for]
         try:
-            scores = backend.score(prompts, targets)
+            with bar.hooked():
+                scores = backend.score(prompts, targets)
         except ClearanceError as exc:
             warnings.append(f"extraction probability not computed: {exc}")
         else:
@@ -467,13 +513,24 @@ def run_llm_audit(
         f = item.fingerprint
         order = [i for k in own_probes.get(f, []) for i in per_probe[k]] + shared_attempts
         o = outcomes.get(f, _Outcome())
-        if o.first_exact is not None:
-            queries = order.index(o.first_exact) + 1
+        best_attempt = o.best_attempt
+        if o.exact:
+            # a value can come out of any output (a model asked for one key dumps the whole
+            # .env): count the secret's own prompts first, then the shared ones, then the other
+            # secrets' prompts, and credit the first of those that emitted it
+            seen = set(order)
+            position = {a: n for n, a in enumerate(order)}
+            position.update(
+                (a, len(order) + n)
+                for n, a in enumerate(a for a in range(len(attempts)) if a not in seen)
+            )
+            best_attempt = min(o.exact, key=position.__getitem__)
+            queries = position[best_attempt] + 1
         else:
             queries = len(order)
         best = None
-        if o.best_attempt is not None:
-            a = attempts[o.best_attempt]
+        if best_attempt is not None:
+            a = attempts[best_attempt]
             best = prompt_ref(a.probe, a.decoding)
         elif own_probes.get(f):
             best = prompt_ref(own_probes[f][0], "greedy")
@@ -521,6 +578,9 @@ def run_llm_audit(
         ),
         key=lambda h: (-h.count, h.fingerprint),
     )
+    # what the backends had to do that the reader should know (a Retry-After cut short)
+    for b in (backend, reference):
+        warnings.extend(n for n in getattr(b, "notices", ()) if n not in warnings)
     extracted = sum(r.extracted for r in results)
     partial = sum(r.match == "partial" for r in results)
     total = len(results)

@@ -10,7 +10,9 @@ Two backends implement the :class:`ModelBackend` protocol:
   ``llama-server``, TGI, Ollama, OpenAI itself), through ``httpx``. Requests run concurrently on
   a thread pool (the public API stays synchronous), are rate-limited by a token bucket and retried
   with exponential backoff and seeded jitter on HTTP 429/500/502/503/504 and timeouts, honouring
-  ``Retry-After``.
+  ``Retry-After`` up to a cap. Each request has an overall deadline (not only a per-read timeout:
+  a server dripping a byte a second cannot hold it), the whole run can have one too
+  (``deadline_s``), and an answer is read as a stream and abandoned past ``max_response_bytes``.
 
 :func:`load_backend` builds either from a spec string: ``hf:PATH[#GGUF_FILE]`` or
 ``openai:URL#MODEL``.
@@ -30,14 +32,16 @@ raises :class:`~clearance.errors.BackendUnavailableError` (exit 5), and so does
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import random
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -155,6 +159,12 @@ def _one_line(text: str, limit: int = 160) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+def _load_error(exc: BaseException) -> str:
+    """A loader's exception in one line: its type and the first line of its message."""
+    first = next((ln for ln in str(exc).splitlines() if ln.strip()), "")
+    return _one_line(f"{type(exc).__name__}: {first}" if first else type(exc).__name__, 120)
+
+
 # ------------------------------------------------------------------------------- Hugging Face
 
 
@@ -202,6 +212,8 @@ class HuggingFaceBackend:
         self._model: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
+        self.on_progress: Callable[[int], None] | None = None
+        """Called with the number of prompts (or scored pairs) of each batch just done."""
 
     @property
     def name(self) -> str:
@@ -232,7 +244,10 @@ class HuggingFaceBackend:
             folder, gguf = folder.parent, folder.name
         source = str(self.path)
         if not folder.exists():
-            raise InputError(source, "no such model folder")
+            # the documented "model not found" (exit 5), as for a missing optional backend
+            raise BackendUnavailableError(
+                source, "model not found (no such folder; give a local transformers model folder)"
+            )
         if not folder.is_dir():
             raise InputError(source, "not a model folder (give the folder, or PATH#file.gguf)")
         kwargs: dict[str, Any] = {"local_files_only": True}
@@ -253,10 +268,8 @@ class HuggingFaceBackend:
             raise BackendUnavailableError(
                 "transformers", f"{LLM_EXTRA_HINT} ({_one_line(str(exc), 80)})"
             ) from None
-        except (OSError, ValueError, KeyError) as exc:
-            raise InputError(
-                source, f"cannot read the model config: {_one_line(str(exc))}"
-            ) from None
+        except Exception as exc:  # a config.json that is not JSON, not an object, ...
+            raise InputError(source, f"cannot read the model config: {_load_error(exc)}") from None
         model_kwargs = dict(kwargs)
         if torch_dtype is not None:
             # ``torch_dtype`` was renamed ``dtype`` in transformers 4.56
@@ -274,13 +287,15 @@ class HuggingFaceBackend:
             raise BackendUnavailableError(
                 "transformers", f"{LLM_EXTRA_HINT} ({_one_line(str(exc), 80)})"
             ) from None
-        except (OSError, KeyError, RuntimeError) as exc:
-            raise InputError(source, f"cannot load the model: {_one_line(str(exc))}") from None
+        except Exception as exc:  # corrupt weights: a pickle torch refuses, a bad safetensors
+            # header... whatever the loader raises, the folder is unusable input, not a crash
+            raise InputError(source, f"cannot load the model weights: {_load_error(exc)}") from None
         try:
             tokenizer = transformers.AutoTokenizer.from_pretrained(folder, **kwargs)
-        except (OSError, ValueError, KeyError) as exc:
-            raise InputError(source, f"cannot load the tokenizer: {_one_line(str(exc))}") from None
+        except Exception as exc:
+            raise InputError(source, f"cannot load the tokenizer: {_load_error(exc)}") from None
         tokenizer.padding_side = "left"
+        tokenizer.truncation_side = "left"  # a prompt too long for the window keeps its end
         if tokenizer.pad_token_id is None:
             if tokenizer.eos_token_id is not None:
                 tokenizer.pad_token = tokenizer.eos_token
@@ -293,6 +308,17 @@ class HuggingFaceBackend:
         model.eval()
         return model, tokenizer
 
+    @property
+    def context_window(self) -> int | None:
+        """The model's context length in tokens (``n_positions`` or
+        ``max_position_embeddings``), or ``None`` when its config does not say."""
+        model, _ = self._load()
+        config = model.config
+        limit = getattr(config, "n_positions", None) or getattr(
+            config, "max_position_embeddings", None
+        )
+        return limit if isinstance(limit, int) and limit > 0 else None
+
     # -- generation
 
     def generate(
@@ -304,12 +330,23 @@ class HuggingFaceBackend:
         n: int = 1,
         seed: int = 0,
     ) -> list[list[Generation]]:
+        """See :meth:`ModelBackend.generate`. A prompt longer than the context window minus
+        ``max_new_tokens`` is cut on the left (its end, what the model continues, is kept)."""
         _check_generate_args(max_new_tokens, temperature, n)
         if not prompts:
             return []
         model, tokenizer = self._load()  # first: raises BackendUnavailableError without torch
         import torch
         import transformers
+
+        window = self.context_window
+        budget = None if window is None else window - max_new_tokens
+        if budget is not None and budget < 1:
+            raise InputError(
+                self.name,
+                f"max_new_tokens {max_new_tokens} leaves no room for a prompt in the model's "
+                f"{window}-token context window",
+            )
 
         generation_config: Any = transformers.GenerationConfig
 
@@ -337,15 +374,31 @@ class HuggingFaceBackend:
             torch.manual_seed(seed)
             for start in range(0, len(prompts), self.batch_size):
                 batch = list(prompts[start : start + self.batch_size])
-                results.extend(self._generate_batch(model, tokenizer, batch, config, n, stops))
+                results.extend(
+                    self._generate_batch(model, tokenizer, batch, config, n, stops, budget)
+                )
+                if self.on_progress is not None:
+                    self.on_progress(len(batch))
         return results
 
     def _generate_batch(
-        self, model: Any, tokenizer: Any, batch: list[str], config: Any, n: int, stops: set[int]
+        self,
+        model: Any,
+        tokenizer: Any,
+        batch: list[str],
+        config: Any,
+        n: int,
+        stops: set[int],
+        budget: int | None = None,
     ) -> list[list[Generation]]:
         import torch
 
-        enc = tokenizer(batch, return_tensors="pt", padding=True)
+        if budget is None:
+            enc = tokenizer(batch, return_tensors="pt", padding=True)
+        else:  # truncation_side is "left": the end of the prompt stays
+            enc = tokenizer(
+                batch, return_tensors="pt", padding=True, truncation=True, max_length=budget
+            )
         enc = {k: v.to(model.device) for k, v in enc.items()}
         out = model.generate(**enc, generation_config=config)
         width = enc["input_ids"].shape[1]
@@ -387,6 +440,19 @@ class HuggingFaceBackend:
         encoded = [
             self._encode_pair(tokenizer, p, c) for p, c in zip(prompts, continuations, strict=True)
         ]
+        window = self.context_window
+        if window is not None:  # too long for the window: cut the prompt on the left
+            for i, (ids, first) in enumerate(encoded):
+                cut = len(ids) - window
+                if cut <= 0:
+                    continue
+                if first - cut < 1 and first < len(ids):
+                    raise InputError(
+                        self.name,
+                        f"a continuation of {len(ids) - first} tokens does not fit the model's "
+                        f"{window}-token context window",
+                    )
+                encoded[i] = (ids[cut:], first - cut)
         scores: list[float] = []
         pad = tokenizer.pad_token_id
         with torch.inference_mode():
@@ -415,6 +481,8 @@ class HuggingFaceBackend:
                     scores.append(
                         float(token_lp[row, lo - 1 : length - 1].sum()) if lo < length else 0.0
                     )
+                if self.on_progress is not None:
+                    self.on_progress(len(batch))
         return scores
 
     @staticmethod
@@ -534,11 +602,13 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _error_type(response: httpx.Response) -> str | None:
+def _error_type(raw: bytes | None) -> str | None:
     """The server's short error type (``invalid_request_error``, ``BadRequestError``, ...), never
     its message: that may echo the prompt."""
+    if raw is None:
+        return None
     try:
-        body = response.json()
+        body = json.loads(raw)
     except ValueError:
         return None
     if not isinstance(body, dict):
@@ -552,6 +622,135 @@ def _error_type(response: httpx.Response) -> str | None:
         if isinstance(value, str) and _ERROR_TYPE.fullmatch(value):
             return value
     return None
+
+
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in words, never the value itself (it may hold a secret)."""
+    if value is None:
+        return "missing or null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MiB" if n >= 1024 * 1024 else f"{n / 1024:g} KiB"
+
+
+def _read_capped(response: httpx.Response, limit: int) -> bytes | None:
+    """The (decompressed) body, or ``None`` once it exceeds ``limit`` bytes (reading stops)."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# Deadline of the request running in this thread (time.monotonic()); read by the transport.
+_REQUEST_DEADLINE = threading.local()
+
+
+@contextmanager
+def _deadline(when: float) -> Iterator[None]:
+    previous = getattr(_REQUEST_DEADLINE, "at", None)
+    _REQUEST_DEADLINE.at = when
+    try:
+        yield
+    finally:
+        _REQUEST_DEADLINE.at = previous
+
+
+def _time_left(timeout: float | None) -> float | None:
+    """``timeout`` cut to the time left before this thread's request deadline."""
+    at: float | None = getattr(_REQUEST_DEADLINE, "at", None)
+    if at is None:
+        return timeout
+    left = at - time.monotonic()
+    return left if timeout is None else min(timeout, left)
+
+
+def _deadline_transport(concurrency: int) -> Any:
+    """An httpx transport whose every socket connect, read and write is bounded by the running
+    request's deadline (httpx's own timeouts are per operation: a server sending a byte a
+    second never trips them)."""
+    import httpcore
+    import httpx
+
+    class Stream(httpcore.NetworkStream):
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            left = _time_left(timeout)
+            if left is not None and left <= 0:
+                raise httpcore.ReadTimeout("request deadline")
+            return bytes(self.inner.read(max_bytes, left))
+
+        def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            left = _time_left(timeout)
+            if left is not None and left <= 0:
+                raise httpcore.WriteTimeout("request deadline")
+            self.inner.write(buffer, left)
+
+        def close(self) -> None:
+            self.inner.close()
+
+        def start_tls(
+            self,
+            ssl_context: Any,
+            server_hostname: str | None = None,
+            timeout: float | None = None,
+        ) -> Any:
+            left = _time_left(timeout)
+            if left is not None and left <= 0:
+                raise httpcore.ConnectTimeout("request deadline")
+            return Stream(self.inner.start_tls(ssl_context, server_hostname, left))
+
+        def get_extra_info(self, info: str) -> Any:
+            return self.inner.get_extra_info(info)
+
+    class Backend(httpcore.NetworkBackend):
+        def __init__(self) -> None:
+            self.inner = httpcore.SyncBackend()
+
+        def connect_tcp(
+            self,
+            host: str,
+            port: int,
+            timeout: float | None = None,
+            local_address: str | None = None,
+            socket_options: Any = None,
+        ) -> Any:
+            left = _time_left(timeout)
+            if left is not None and left <= 0:
+                raise httpcore.ConnectTimeout("request deadline")
+            stream = self.inner.connect_tcp(
+                host, port, timeout=left, local_address=local_address, socket_options=socket_options
+            )
+            return Stream(stream)
+
+        def sleep(self, seconds: float) -> None:
+            self.inner.sleep(seconds)
+
+    transport = httpx.HTTPTransport(trust_env=False)
+    # httpx builds its httpcore pool with no way to pass a network backend: put the same pool
+    # over the deadline-bounded backend in its place
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=concurrency,
+        max_keepalive_connections=concurrency,
+        network_backend=Backend(),
+    )
+    return transport
 
 
 def _sum_logprobs(values: Sequence[Any]) -> float | None:
@@ -572,10 +771,19 @@ class OpenAICompatibleBackend:
     ``concurrency`` requests run at once (a thread pool; one request per prompt, asking for
     ``n`` choices; more requests are made when a server returns fewer choices than asked).
     ``rate_limit_per_s`` caps the request rate with a token bucket. Each request is tried up to
-    ``1 + max_retries`` times on HTTP 429/500/502/503/504, timeouts (``timeout`` seconds) and
-    dropped connections, waiting ``Retry-After`` when the server sends it (at most
-    ``max_retry_after`` seconds) and otherwise ``backoff_base * 2**attempt`` seconds with a jitter
-    drawn from a generator seeded with ``jitter_seed``.
+    ``1 + max_retries`` times on HTTP 429/500/502/503/504, timeouts and dropped connections,
+    waiting ``Retry-After`` when the server sends it and otherwise ``backoff_base * 2**attempt``
+    seconds with a jitter drawn from a generator seeded with ``jitter_seed``. A ``Retry-After``
+    over ``max_retry_after`` seconds is cut to it, and the cut is recorded in :attr:`notices`.
+
+    Deadlines: every attempt of a request must be answered in full (connection, headers and body)
+    within ``timeout`` seconds: each socket read and write is bounded by the time left, so a
+    server that sends a byte a second forever is cut off at the deadline. ``deadline_s`` bounds
+    the whole run (every request and every wait from the first request on): past it a request
+    raises :class:`~clearance.errors.SourceUnavailableError` instead of starting, and a
+    ``Retry-After`` that would end past it gives up at once. Size: an answer is read as a stream
+    (decompressed) and abandoned with an :class:`~clearance.errors.InputError` once it exceeds
+    ``max_response_bytes``; an error answer is read up to 64 KiB only.
 
     ``logprobs=True`` asks for token log-probabilities (``logprobs: 1`` on completions,
     ``logprobs: true, top_logprobs: 1`` on chat); :attr:`Generation.logprob` is ``None`` when the
@@ -601,6 +809,8 @@ class OpenAICompatibleBackend:
         backoff_base: float = 0.5,
         max_retry_after: float = 60.0,
         jitter_seed: int = 0,
+        deadline_s: float | None = None,
+        max_response_bytes: int = 16 * 1024 * 1024,
     ) -> None:
         if mode not in ("completions", "chat"):
             raise InputError(
@@ -612,6 +822,13 @@ class OpenAICompatibleBackend:
             raise InputError("openai backend", f"max_retries must be >= 0, got {max_retries}")
         if rate_limit_per_s is not None and not rate_limit_per_s > 0:
             raise InputError("openai backend", "rate_limit_per_s must be positive")
+        for label, value in (("timeout", timeout), ("max_retry_after", max_retry_after)):
+            if not (value > 0 and math.isfinite(value)):
+                raise InputError("openai backend", f"{label} must be a positive number of seconds")
+        if deadline_s is not None and not (deadline_s > 0 and math.isfinite(deadline_s)):
+            raise InputError("openai backend", "the overall timeout must be a positive number")
+        if max_response_bytes < 1024:
+            raise InputError("openai backend", "max_response_bytes must be at least 1024")
         root = base_url.rstrip("/")
         if root.endswith("/v1"):
             root = root[: -len("/v1")]
@@ -626,12 +843,19 @@ class OpenAICompatibleBackend:
         self.logprobs = logprobs
         self.backoff_base = backoff_base
         self.max_retry_after = max_retry_after
+        self.deadline_s = deadline_s
+        self.max_response_bytes = max_response_bytes
+        self.notices: list[str] = []
+        """What the backend did that the caller should report (a ``Retry-After`` cut short)."""
+        self._run_deadline: float | None = None  # monotonic; set by the first request
         self._source = _mask_url(root)
         self._rng = random.Random(jitter_seed)
         self._rng_lock = threading.Lock()
         self._client_lock = threading.Lock()
         self._client: httpx.Client | None = None
         self._sleep: Callable[[float], None] = time.sleep
+        self.on_progress: Callable[[int], None] | None = None
+        """Called with 1 after each prompt (or scored pair) is answered."""
         self._bucket = (
             _TokenBucket(rate_limit_per_s, self._sleep) if rate_limit_per_s is not None else None
         )
@@ -678,14 +902,23 @@ class OpenAICompatibleBackend:
                     base_url=self.base_url,
                     headers=headers,
                     timeout=httpx.Timeout(self.timeout),
-                    limits=httpx.Limits(
-                        max_connections=self.concurrency,
-                        max_keepalive_connections=self.concurrency,
-                    ),
+                    transport=_deadline_transport(self.concurrency),
                     follow_redirects=False,
                     trust_env=False,
                 )
+                if self.deadline_s is not None and self._run_deadline is None:
+                    self._run_deadline = time.monotonic() + self.deadline_s
             return self._client
+
+    def _note(self, message: str) -> None:
+        with self._rng_lock:
+            if message not in self.notices:
+                self.notices.append(message)
+
+    def _out_of_time(self, source: str) -> SourceUnavailableError:
+        return SourceUnavailableError(
+            source, f"the overall timeout of {self.deadline_s:g} s ran out (raise --timeout)"
+        )
 
     def _backoff(self, attempt: int) -> float:
         with self._rng_lock:
@@ -701,21 +934,37 @@ class OpenAICompatibleBackend:
         for attempt in range(self.max_retries + 1):
             if self._bucket is not None:
                 self._bucket.acquire()
+            now = time.monotonic()
+            if self._run_deadline is not None and now >= self._run_deadline:
+                raise self._out_of_time(source)
+            deadline = now + self.timeout
+            if self._run_deadline is not None:
+                deadline = min(deadline, self._run_deadline)
             wait: float | None = None
             try:
-                response = client.post(path, json=payload)
+                with _deadline(deadline), client.stream("POST", path, json=payload) as response:
+                    status = response.status_code
+                    ok = 200 <= status < 300
+                    raw = _read_capped(response, self.max_response_bytes if ok else 64 * 1024)
             except httpx.ConnectError as exc:
                 reason = "host not found" if _is_dns_error(exc) else "connection refused"
                 raise SourceUnavailableError(source, reason) from None
             except httpx.TimeoutException:
-                failure = f"no response within {self.timeout:g} s"
+                if self._run_deadline is not None and time.monotonic() >= self._run_deadline:
+                    raise self._out_of_time(source) from None
+                failure = f"no complete answer within {self.timeout:g} s"
             except httpx.TransportError:
                 failure = "the connection was dropped"
             else:
-                status = response.status_code
-                if 200 <= status < 300:
+                if ok:
+                    if raw is None:
+                        raise InputError(
+                            source,
+                            f"the answer is over {_size(self.max_response_bytes)}: "
+                            "not an OpenAI-compatible completion",
+                        )
                     try:
-                        body = response.json()
+                        body = json.loads(raw)
                     except ValueError:
                         body = None
                     if not isinstance(body, dict):
@@ -728,22 +977,43 @@ class OpenAICompatibleBackend:
                 if status not in _RETRY_STATUSES:
                     if status >= 500 and status != 501:
                         raise SourceUnavailableError(source, f"HTTP {status} from the endpoint")
-                    raise _RequestRejected(source, status, _error_type(response))
+                    raise _RequestRejected(source, status, _error_type(raw))
                 failure = f"HTTP {status}"
                 wait = _retry_after(response.headers.get("Retry-After"))
             if attempt == self.max_retries:
                 break
             delay = self._backoff(attempt) if wait is None else wait
-            self._sleep(min(delay, self.max_retry_after))
+            if delay > self.max_retry_after:
+                if wait is not None:
+                    self._note(
+                        f"{self._source} asked to wait {delay:.0f} s before retrying "
+                        f"(Retry-After); waited {self.max_retry_after:g} s at most"
+                    )
+                delay = self.max_retry_after
+            if self._run_deadline is not None and time.monotonic() + delay >= self._run_deadline:
+                raise SourceUnavailableError(
+                    source,
+                    f"{failure}; the next retry would start after the overall timeout of "
+                    f"{self.deadline_s:g} s",
+                )
+            self._sleep(delay)
         retries = f" after {self.max_retries} retries" if self.max_retries else ""
         raise SourceUnavailableError(source, f"{failure}{retries}")
 
     def _map(self, fn: Callable[[int], Any], count: int) -> list[Any]:
         self._http()  # create the client (and read the key) once, before the threads start
+        hook = self.on_progress
+
+        def one(i: int) -> Any:
+            out = fn(i)
+            if hook is not None:
+                hook(1)
+            return out
+
         if count == 1 or self.concurrency == 1:
-            return [fn(i) for i in range(count)]
+            return [one(i) for i in range(count)]
         with ThreadPoolExecutor(max_workers=min(self.concurrency, count)) as pool:
-            return list(pool.map(fn, range(count)))
+            return list(pool.map(one, range(count)))
 
     # -- generation
 
@@ -781,14 +1051,16 @@ class OpenAICompatibleBackend:
                 payload["messages"] = [{"role": "user", "content": prompt}]
                 if self.logprobs:
                     payload.update(logprobs=True, top_logprobs=1)
-                body = self._post("/v1/chat/completions", payload)
-                got = [self._chat_choice(c) for c in self._choices(body, "/v1/chat/completions")]
+                path = "/v1/chat/completions"
+                body = self._post(path, payload)
+                got = [self._chat_choice(c, path) for c in self._choices(body, path)]
             else:
                 payload["prompt"] = prompt
                 if self.logprobs:
                     payload["logprobs"] = 1
-                body = self._post("/v1/completions", payload)
-                got = [self._completion_choice(c) for c in self._choices(body, "/v1/completions")]
+                path = "/v1/completions"
+                body = self._post(path, payload)
+                got = [self._completion_choice(c, path) for c in self._choices(body, path)]
             if not got:
                 raise InputError(self._source, "the endpoint answered without any choice")
             generations.extend(got[:want])
@@ -803,26 +1075,39 @@ class OpenAICompatibleBackend:
             choices, key=lambda c: c.get("index", 0) if isinstance(c.get("index"), int) else 0
         )
 
-    @staticmethod
-    def _completion_choice(choice: dict[str, Any]) -> Generation:
+    def _completion_choice(self, choice: dict[str, Any], path: str) -> Generation:
         text = choice.get("text")
+        if not isinstance(text, str):
+            # read as an empty output, it would pass the audit as "nothing leaked"
+            raise InputError(
+                self._source + path,
+                f"unexpected answer: a choice's 'text' is {_json_kind(text)}, not a string",
+            )
         logprobs = choice.get("logprobs")
         total = None
         if isinstance(logprobs, dict) and isinstance(logprobs.get("token_logprobs"), list):
             total = _sum_logprobs(logprobs["token_logprobs"])
-        return Generation(text if isinstance(text, str) else "", total)
+        return Generation(text, total)
 
-    @staticmethod
-    def _chat_choice(choice: dict[str, Any]) -> Generation:
+    def _chat_choice(self, choice: dict[str, Any], path: str) -> Generation:
         message = choice.get("message")
         content = message.get("content") if isinstance(message, dict) else None
+        if not isinstance(content, str):
+            refused = isinstance(message, dict) and isinstance(message.get("refusal"), str)
+            if not (content is None and refused):  # a refusal is an honest empty answer
+                shown = _json_kind(content) if isinstance(message, dict) else "missing"
+                raise InputError(
+                    self._source + path,
+                    f"unexpected answer: a choice's 'message.content' is {shown}, not a string",
+                )
+            content = ""
         logprobs = choice.get("logprobs")
         total = None
         if isinstance(logprobs, dict) and isinstance(logprobs.get("content"), list):
             total = _sum_logprobs(
                 [t.get("logprob") for t in logprobs["content"] if isinstance(t, dict)]
             )
-        return Generation(content if isinstance(content, str) else "", total)
+        return Generation(content, total)
 
     # -- scoring
 

@@ -58,12 +58,13 @@ import math
 import random
 import re
 import string
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from clearance.errors import InputError
+from clearance.errors import InputError, PolicyError
 from clearance.llm.backends import ModelBackend
 from clearance.privacy import Fingerprinter
 
@@ -180,7 +181,8 @@ _MAX_LENGTH = 256
 
 
 def parse_format(spec: str) -> CanaryFormat:
-    """A built-in format from its spec (see :data:`BUILTIN_FORMATS`)."""
+    """A built-in format from its spec (see :data:`BUILTIN_FORMATS`); an unknown spec raises
+    :class:`~clearance.errors.PolicyError` (a setting, exit code 4)."""
     spec = spec.strip()
     if spec == "aws-key":
         return CanaryFormat("aws-key", "aws_access_key_id = ", "AKIA", (Segment(BASE32, 16),))
@@ -193,8 +195,14 @@ def parse_format(spec: str) -> CanaryFormat:
             return make(default)
         if size.isdigit() and 1 <= int(size) <= _MAX_LENGTH:
             return make(int(size))
-        raise InputError(spec, f"the length must be a whole number from 1 to {_MAX_LENGTH}")
-    raise InputError(spec, "unknown canary format; use one of " + ", ".join(BUILTIN_FORMATS))
+        raise PolicyError(
+            f"canary format {spec!r}: the length must be a whole number from 1 to {_MAX_LENGTH}"
+        )
+    raise PolicyError(
+        f"canary format {spec!r}: unknown; use one of "
+        + ", ".join(BUILTIN_FORMATS)
+        + " (digits, hex and alnum take :LENGTH)"
+    )
 
 
 def _alphabet(chars: str) -> str:
@@ -291,15 +299,17 @@ def make_canaries(
     operating system's generator (what real canaries should use: a seeded one can be guessed);
     a seed gives the same canaries every time."""
     if count < 1:
-        raise InputError("canaries", f"count must be at least 1, got {count}")
+        raise PolicyError(f"canaries: the count must be at least 1, got {count}")
     fmts = [parse_format(f) if isinstance(f, str) else f for f in formats]
     if not fmts:
-        raise InputError("canaries", "give at least one format")
+        raise PolicyError("canaries: give at least one format")
     rng: random.Random = random.SystemRandom() if seed is None else random.Random(seed)
     out: list[Canary] = []
     for fmt in fmts:
         if fmt.space_size < 4 * count:
-            raise InputError(fmt.name, f"too few possible values for {count} distinct canaries")
+            raise PolicyError(
+                f"canary format {fmt.name}: too few possible values for {count} distinct canaries"
+            )
         seen: set[str] = set()
         while len(seen) < count:
             secret = fmt.sample(rng)
@@ -372,7 +382,7 @@ def read_canaries(path: Path) -> list[Canary]:
             rec = json.loads(line)
             fmt = parse_format(str(rec["format"]))
             canary = Canary(str(rec["id"]), fmt, str(rec["secret"]))
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, PolicyError):
             raise InputError(f"{path}:{n}", "not a canary record (id, format, secret)") from None
         if not fmt.matches(canary.secret):
             raise InputError(f"{path}:{n}", f"the secret does not match format {fmt.name}")
@@ -453,19 +463,21 @@ def measure_exposures(
     *,
     candidates: int = 1000,
     seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Exposure]:
     """The exposure of each canary against ``candidates`` references drawn uniformly from its
     format (seeded by ``seed`` and the canary id), all scored in one :meth:`ModelBackend.score`
-    call given the canary's prompt."""
+    call given the canary's prompt. ``progress(done, total)`` is called as values are scored
+    (through the backend's ``on_progress`` hook, when it has one)."""
     if candidates < 2:
-        raise InputError("exposure", f"candidates must be at least 2, got {candidates}")
+        raise PolicyError(f"candidates must be at least 2, got {candidates}")
     prompts: list[str] = []
     continuations: list[str] = []
     for c in canaries:
         refs = _references(c, candidates, seed)
         prompts += [c.prompt] * (candidates + 1)
         continuations += [c.secret, *refs]
-    scores = backend.score(prompts, continuations) if canaries else []
+    scores = _score(backend, prompts, continuations, progress) if canaries else []
     out: list[Exposure] = []
     for i, c in enumerate(canaries):
         chunk = scores[i * (candidates + 1) : (i + 1) * (candidates + 1)]
@@ -492,6 +504,33 @@ def measure_exposures(
             )
         )
     return out
+
+
+def _score(
+    backend: ModelBackend,
+    prompts: list[str],
+    continuations: list[str],
+    progress: Callable[[int, int], None] | None,
+) -> list[float]:
+    if progress is None or not hasattr(backend, "on_progress"):
+        return backend.score(prompts, continuations)
+    done = 0
+    total = len(prompts)
+    lock = threading.Lock()
+
+    def step(n: int) -> None:
+        nonlocal done
+        with lock:
+            done += n
+            progress(done, total)
+
+    previous = backend.on_progress
+    backend.on_progress = step
+    try:
+        progress(0, total)
+        return backend.score(prompts, continuations)
+    finally:
+        backend.on_progress = previous
 
 
 def measure_exposure(

@@ -5,6 +5,10 @@
 It lets a local model (``hf:PATH``, e.g. a GGUF file) be audited through the same HTTP path as
 a remote endpoint, and backs the tests of :class:`~clearance.llm.backends.OpenAICompatibleBackend`.
 
+A prompt longer than the model's context window is cut on the left (its end is kept, what the
+model continues; :meth:`HuggingFaceBackend.generate`); a ``max_tokens`` that leaves no room for a
+prompt is refused with HTTP 400 ``invalid_request_error``.
+
 Scope: ``prompt`` is a string or a list of strings; ``max_tokens``, ``temperature`` (default 1,
 as OpenAI), ``n`` and ``seed`` are honoured; ``stop``, ``top_p`` and the penalties are ignored.
 The backend only gives the summed log-probability of a generation, so ``logprobs`` answers with
@@ -27,7 +31,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from clearance.errors import BackendUnavailableError, ClearanceError
+from clearance.errors import BackendUnavailableError, ClearanceError, InputError
 from clearance.llm.backends import Generation, HuggingFaceBackend, ModelBackend
 
 __all__ = ["ChatRequest", "CompletionRequest", "create_app", "serve"]
@@ -102,6 +106,8 @@ def create_app(backend: ModelBackend, *, model_name: str) -> Any:
                     n=n,
                     seed=seed or 0,
                 )
+        except InputError as exc:  # a request the model cannot serve (max_tokens too large)
+            return _error(400, "invalid_request_error", exc.reason)
         except ClearanceError as exc:
             return _error(500, "server_error", type(exc).__name__)
 
