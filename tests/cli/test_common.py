@@ -179,6 +179,9 @@ class _Backend:
     def __init__(self, *args: object, **kwargs: object) -> None:
         pass
 
+    def close(self) -> None:
+        pass
+
     def generate(self, prompts: list[str], **kwargs: object) -> list[list[object]]:
         from clearance.llm.backends import Generation
 
