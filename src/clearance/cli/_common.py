@@ -85,10 +85,13 @@ def is_stdout(path: Path | str) -> bool:
     return str(path) == STDOUT
 
 
-def check_outputs(paths: Iterable[Path | None]) -> None:
+def check_outputs(paths: Iterable[Path | None], inputs: Iterable[Path | None] = ()) -> None:
     """Refuses output paths that cannot be written or must not be replaced (exit 3, naming the
-    path). Commands call it before their work, so a bad ``-o`` fails in a second, not after it."""
+    path), among them an output that is one of the command's input files (``scan data.json -o
+    data.json`` would replace the data with its report). Commands call it before their work, so
+    a bad ``-o`` fails in a second, not after it."""
     seen: dict[str, Path] = {}
+    sources = [p for p in inputs if p is not None and not is_stdout(p)]
     for path in paths:
         if path is None:
             continue
@@ -98,6 +101,19 @@ def check_outputs(paths: Iterable[Path | None]) -> None:
         seen[key] = path
         if key != STDOUT:
             _check_output(path)
+            _check_not_input(path, sources)
+
+
+def _check_not_input(path: Path, inputs: Sequence[Path]) -> None:
+    for source in inputs:
+        try:
+            same = os.path.samefile(path, source)
+        except OSError:  # either does not exist (yet): nothing to replace
+            continue
+        if same:
+            raise InputError(
+                str(path), f"is an input ({source}); not replaced: write the report elsewhere"
+            )
 
 
 def _check_output(path: Path) -> None:

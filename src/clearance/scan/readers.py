@@ -19,6 +19,7 @@ from typing import Literal
 import polars as pl
 
 from clearance.errors import InputError
+from clearance.files import not_regular
 
 Kind = Literal["csv", "tsv", "json", "jsonl", "parquet", "text"]
 
@@ -39,7 +40,9 @@ MAX_LINE_CHARS = 1_000_000
 def discover(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     """Files under ``paths`` in a stable order, and (path, reason) for what could not be
     listed: a path that does not exist, a folder inside the tree that cannot be read (its files
-    would otherwise be missing without a word)."""
+    would otherwise be missing without a word), an entry that is not a regular file (a FIFO,
+    which would block the scan, a device, a socket, a broken link or a link loop) and a link to
+    a folder, which is not followed."""
     files: list[Path] = []
     missing: list[tuple[str, str]] = []
 
@@ -52,13 +55,32 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
         if path.is_dir():
             found: list[Path] = []
             for folder, dirs, names in os.walk(path, onerror=unreadable):
-                dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
-                found += [Path(folder, n) for n in names if Path(folder, n).is_file()]
+                linked = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and d not in linked)
+                for d in sorted(linked):
+                    missing.append(
+                        (
+                            os.path.join(folder, d),
+                            "a symbolic link to a folder, not followed (it may loop or leave "
+                            "the tree); scan its target directly",
+                        )
+                    )
+                for n in names:
+                    entry = Path(folder, n)
+                    reason = not_regular(entry)
+                    if reason is None:
+                        found.append(entry)
+                    else:  # a FIFO would block the scan, a device never end: named, not read
+                        missing.append((str(entry), reason))
             files += sorted(found)
-        elif path.is_file():
-            files.append(path)
         else:
-            missing.append((str(path), "no such file or directory"))
+            reason = not_regular(path)
+            if reason is None:
+                files.append(path)
+            else:
+                missing.append(
+                    (str(path), "no such file or directory" if reason == "no such file" else reason)
+                )
     return files, missing
 
 
