@@ -36,6 +36,7 @@ STDOUT = "-"
 DEBUG_ENV = "CLEARANCE_DEBUG"
 EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug in clearance, never a result
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell shows for `yes | head`
 
 # Names, paths and labels printed here come from data: never read them as Rich markup, emoji
 # codes (``users.csv:phone:``) or highlight them.
@@ -275,6 +276,14 @@ class Boundary(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("error: interrupted", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:
+            # The reader of stdout went away (`clearance rules | head`): not a bug and not a
+            # result. Quietly, as a tool killed by SIGPIPE; stdout goes to /dev/null so that
+            # the interpreter's last flush does not fail again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except Exception as exc:
             raise internal_error(exc, debug=debug_enabled(bool(ctx.params.get("debug")))) from None
 
