@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -42,4 +43,14 @@ def not_regular(path: str | Path) -> str | None:
     return "not a regular file; not read"
 
 
-__all__ = ["not_regular"]
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def shown_path(path: str | Path) -> str:
+    """``path`` as text a report can hold: a file name of bytes that are not UTF-8 decodes to
+    lone surrogates (``\\udcff``), which no UTF-8 file can store; each is written as the byte
+    it stands for (``bad\\xff.txt``), like the control characters of names from data."""
+    return _UNDECODED.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", str(path))
+
+
+__all__ = ["not_regular", "shown_path"]
