@@ -35,6 +35,10 @@ _SUFFIX_KIND: dict[str, Kind] = {
 }
 _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".clearance"}
 MAX_LINE_CHARS = 1_000_000
+MAX_COLUMNS = 10_000
+"""Columns a table may have. Each column is classified and detected on its own (about 12 ms
+each), so 100,000 columns took over 20 minutes and a JSON object of 1,000,000 keys (one row,
+one column per key) 4 GB before a row was read: such a file is skipped with the reason."""
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -179,6 +183,15 @@ def _line_blocks(path: Path, info: list[bool] | None = None) -> Iterator[list[st
         info[:] = [replaced > raw_marks, seen_text]
 
 
+def _check_width(path: Path, columns: int) -> None:
+    if columns > MAX_COLUMNS:
+        raise InputError(
+            str(path),
+            f"{columns:,} columns (the limit is {MAX_COLUMNS:,}); a table this wide, or a JSON "
+            "object keyed by values, is not scanned: split or transpose it",
+        )
+
+
 def _check_length(path: Path, number: int, length: int) -> None:
     if length > MAX_LINE_CHARS:
         raise InputError(
@@ -258,6 +271,7 @@ def table_batches(
             lazy = pl.scan_parquet(path, glob=False)
         else:
             lazy = _read_json(path).lazy()
+        _check_width(path, len(lazy.collect_schema()))
         if limit is not None:
             lazy = lazy.head(limit)
         produced = False
@@ -289,4 +303,5 @@ def _read_json(path: Path) -> pl.DataFrame:
         raise ValueError("top-level value is neither an object nor an array")
     if not records or not all(isinstance(r, dict) for r in records):
         raise ValueError("expected an array of objects")
+    _check_width(path, len(set().union(*records)))
     return pl.DataFrame(records, infer_schema_length=None)
