@@ -244,3 +244,23 @@ def test_fairness_checks_reasons_out_before_the_audit(tmp_path: Path) -> None:
     assert result.exit_code == 3, result.output
     assert "reasons.csv: the folder" in result.stderr and "does not exist" in result.stderr
     assert report.read_text() == "previous\n"
+
+
+def test_a_closed_stdout_is_not_an_internal_error(tmp_path: Path) -> None:
+    """`clearance rules | head -1`: the reader goes away; the command ends quietly with 141
+    (128 + SIGPIPE, as a shell reports a tool killed by it), never 70 or a traceback."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "clearance", "rules"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "CLEARANCE_KEY": "k"},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before it writes: its first write meets a closed pipe
+    with proc.stderr:
+        err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, err
+    assert err == ""

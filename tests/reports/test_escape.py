@@ -114,3 +114,40 @@ def test_escape_helpers() -> None:
     assert md_code("plain") == "`plain`"
     assert terminal_line("a\x1b[2Jb\nc\td\u202e") == "a\\x1b[2Jb\\nc\\td\\u202e"
     assert terminal_text("line 1\n\x9bline 2\n") == "line 1\n\\x9bline 2\n"
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "json", "sarif"])
+def test_a_file_name_that_is_not_utf8_reaches_every_format(
+    fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name of bytes that are not UTF-8 (``bad\\xff.txt``) decodes to lone surrogates, which
+    a UTF-8 report cannot hold: every format shows the byte as ``\\xff`` and the report is
+    written, never an internal error (70)."""
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    raw = os.path.join(os.fsencode(folder), b"bad\xff\xfename.txt")
+    with open(raw, "w") as fh:
+        fh.write("mail jane.doe@example.com\n")
+    out = tmp_path / "report.out"
+    monkeypatch.chdir(tmp_path)  # a short path: the terminal table does not wrap it
+    result = runner.invoke(app, ["scan", "in", "-f", fmt, "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    text = out.read_bytes().decode("utf-8")  # valid UTF-8 throughout
+    if fmt in ("json", "sarif"):
+        doc = json.loads(text)
+        assert "\\ud" not in text  # no lone surrogate escapes, which strict parsers reject
+        if fmt == "json":
+            assert doc["findings"][0]["location"]["file"].endswith("bad\\xff\\xfename.txt")
+        else:
+            where = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+            assert where["artifactLocation"]["uri"].endswith("bad%5Cxff%5Cxfename.txt")
+    else:  # Markdown escapes the backslash itself (\\xff); the terminal table may wrap
+        assert "\\xff" in text and "xfename.txt" in text
+
+
+def test_escape_shows_undecodable_bytes() -> None:
+    assert terminal_line("bad\udcff\udcfe.txt") == "bad\\xff\\xfe.txt"
+    assert md_text("bad\udcff.txt") == "bad\\\\xff.txt"  # the backslash escaped for Markdown
+    assert md_code("bad\udcff.txt") == "`bad\\xff.txt`"

@@ -52,3 +52,22 @@ def test_markdown_lists_findings_and_columns(report) -> None:  # type: ignore[no
 def test_unknown_format() -> None:
     with pytest.raises(ValueError, match="allowed"):
         render(None, "pdf")  # type: ignore[arg-type]
+
+
+def test_sarif_uris_are_uri_references_and_columns_code_points(tmp_path: Path) -> None:
+    """A file name with a space, ``#``, ``%`` or non-ASCII letters is percent-encoded in
+    ``artifactLocation.uri`` (a raw ``#`` starts a fragment: the viewer would open ``my``);
+    region columns count code points, which the run declares (SARIF's default is UTF-16)."""
+    from urllib.parse import unquote
+
+    name = "my data #1 100% é.txt"
+    (tmp_path / name).write_text("\U0001f600 mail jane.doe@example.com\n")
+    doc = json.loads(render(scan_paths([tmp_path]), "sarif"))
+    run = doc["runs"][0]
+    assert run["columnKind"] == "unicodeCodePoints"
+    (result,) = run["results"]
+    loc = result["locations"][0]["physicalLocation"]
+    uri = loc["artifactLocation"]["uri"]
+    assert uri.endswith("my%20data%20%231%20100%25%20%C3%A9.txt")
+    assert unquote(uri) == str(tmp_path / name)
+    assert loc["region"]["startColumn"] == 8  # after the emoji (1 code point, 2 UTF-16 units)

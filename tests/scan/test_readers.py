@@ -41,3 +41,69 @@ def test_a_line_over_the_limit_is_refused_with_its_number(
     path.write_text("ok\n" + "x" * (readers.MAX_LINE_CHARS + 1))
     with pytest.raises(InputError, match=r"line 2 has over 1,000,000 characters"):
         readers.check_text(path)
+
+
+def test_discover_names_every_entry_it_does_not_read(tmp_path: Path) -> None:
+    """A FIFO in a scanned tree would block the scan forever, a link to a folder may loop or
+    leave the tree: neither is opened or followed, and each is listed with its reason instead
+    of disappearing from a report that then reads as clean."""
+    import os
+
+    tree = tmp_path / "tree"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "a.txt").write_text("x\n")
+    os.mkfifo(tree / "pipe.txt")
+    (tree / "broken.txt").symlink_to(tmp_path / "nowhere")
+    (tree / "sub" / "loop").symlink_to(tree)
+    (tree / "self.txt").symlink_to(tree / "self.txt")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tree / "linked").symlink_to(outside)
+    (tree / "good-link.txt").symlink_to(tree / "a.txt")
+
+    files, skipped = readers.discover([tree, tree / "pipe.txt"])
+
+    assert files == [tree / "a.txt", tree / "good-link.txt"]
+    reasons = dict(skipped)
+    assert "FIFO" in reasons[str(tree / "pipe.txt")]
+    assert "broken symbolic link" in reasons[str(tree / "broken.txt")]
+    assert "loop" in reasons[str(tree / "self.txt")]
+    assert "not followed" in reasons[str(tree / "linked")]
+    assert "not followed" in reasons[str(tree / "sub" / "loop")]
+    assert [p for p, _ in skipped].count(str(tree / "pipe.txt")) == 2  # in the tree and named
+    assert not any("no such file" in r for r in reasons.values())
+
+
+@pytest.mark.parametrize("kind", ["csv", "json", "jsonl", "parquet"])
+def test_a_table_wider_than_the_limit_is_skipped_before_it_is_read(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """100,000 columns took 20 minutes and a JSON object of 1,000,000 keys 4 GB: past
+    ``MAX_COLUMNS`` the file is skipped with the reason, under the limit it is scanned."""
+    import json
+
+    import polars as pl
+
+    from clearance.scan import scan_paths
+
+    monkeypatch.setattr(readers, "MAX_COLUMNS", 50)
+    for width, name in [(51, "wide"), (50, "ok")]:
+        row = {f"c{i}": str(i) for i in range(width)}
+        path = tmp_path / f"{name}.{kind}"
+        if kind == "csv":
+            path.write_text(",".join(row) + "\n" + ",".join(row.values()) + "\n")
+        elif kind == "json":
+            path.write_text(json.dumps(row))  # one object: one row, a column per key
+        elif kind == "jsonl":
+            path.write_text(json.dumps(row) + "\n")
+        else:
+            pl.DataFrame([row]).write_parquet(path)
+    report = scan_paths([tmp_path])
+    assert [(s.path, s.reason) for s in report.skipped] == [
+        (
+            str(tmp_path / f"wide.{kind}"),
+            "51 columns (the limit is 50); a table this wide, or a JSON object keyed by "
+            "values, is not scanned: split or transpose it",
+        )
+    ]
+    assert report.summary.files_scanned == 1

@@ -36,6 +36,7 @@ STDOUT = "-"
 DEBUG_ENV = "CLEARANCE_DEBUG"
 EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug in clearance, never a result
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell shows for `yes | head`
 
 # Names, paths and labels printed here come from data: never read them as Rich markup, emoji
 # codes (``users.csv:phone:``) or highlight them.
@@ -85,10 +86,13 @@ def is_stdout(path: Path | str) -> bool:
     return str(path) == STDOUT
 
 
-def check_outputs(paths: Iterable[Path | None]) -> None:
+def check_outputs(paths: Iterable[Path | None], inputs: Iterable[Path | None] = ()) -> None:
     """Refuses output paths that cannot be written or must not be replaced (exit 3, naming the
-    path). Commands call it before their work, so a bad ``-o`` fails in a second, not after it."""
+    path), among them an output that is one of the command's input files (``scan data.json -o
+    data.json`` would replace the data with its report). Commands call it before their work, so
+    a bad ``-o`` fails in a second, not after it."""
     seen: dict[str, Path] = {}
+    sources = [p for p in inputs if p is not None and not is_stdout(p)]
     for path in paths:
         if path is None:
             continue
@@ -98,6 +102,19 @@ def check_outputs(paths: Iterable[Path | None]) -> None:
         seen[key] = path
         if key != STDOUT:
             _check_output(path)
+            _check_not_input(path, sources)
+
+
+def _check_not_input(path: Path, inputs: Sequence[Path]) -> None:
+    for source in inputs:
+        try:
+            same = os.path.samefile(path, source)
+        except OSError:  # either does not exist (yet): nothing to replace
+            continue
+        if same:
+            raise InputError(
+                str(path), f"is an input ({source}); not replaced: write the report elsewhere"
+            )
 
 
 def _check_output(path: Path) -> None:
@@ -259,6 +276,14 @@ class Boundary(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("error: interrupted", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:
+            # The reader of stdout went away (`clearance rules | head`): not a bug and not a
+            # result. Quietly, as a tool killed by SIGPIPE; stdout goes to /dev/null so that
+            # the interpreter's last flush does not fail again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except Exception as exc:
             raise internal_error(exc, debug=debug_enabled(bool(ctx.params.get("debug")))) from None
 

@@ -50,6 +50,7 @@ from clearance.detection.engine import Engine
 from clearance.detection.ner import load_ner
 from clearance.detection.registry import Registry, default_registry
 from clearance.errors import ClearanceError, InputError, PolicyError
+from clearance.files import not_regular
 from clearance.privacy import Fingerprinter, load_key
 from clearance.reports.renderers import RENDERERS, render
 from clearance.scan.scanner import ScanOptions, scan_paths
@@ -155,6 +156,11 @@ def _documents(
         raise InputError(str(path), f"cannot read: {exc.strerror}") from None
 
 
+def _calibration_path(value: str | None) -> Path | None:
+    """The file ``--calibration`` names, if any (an input an output must not replace)."""
+    return None if value is None or value.lower() == "none" else Path(value)
+
+
 @app.command()
 def detect(
     input: Annotated[Path, typer.Argument(help="Text file (one document per line) or JSONL.")],
@@ -174,10 +180,11 @@ def detect(
 ) -> None:
     """Find PII and secrets in documents; one JSON line per document with character offsets."""
     try:
-        check_outputs([output])
+        check_outputs([output], [input, _calibration_path(calibration)])
         output = None if output is not None and is_stdout(output) else output
-        if not input.is_file():
-            raise InputError(str(input), "no such file")
+        reason = not_regular(input)
+        if reason is not None:
+            raise InputError(str(input), reason)
         engine = _build_engine(threshold, entities, ner, workers, calibration)
         lines: list[str] = []
         batch: list[tuple[object, str]] = []
@@ -237,7 +244,7 @@ def scan(
     try:
         if fmt not in RENDERERS:
             raise PolicyError(f"--format {fmt!r}: allowed: {', '.join(RENDERERS)}")
-        check_outputs([output])
+        check_outputs([output], [*paths, _calibration_path(calibration)])
         output = None if output is not None and is_stdout(output) else output
         gate = None
         if fail_on:
@@ -297,7 +304,7 @@ def calibrate(
     of at least half the labelled span); each detector's score levels are mapped to the
     precision observed there. Nothing of the texts is written, only counts per level."""
     try:
-        check_outputs([output])
+        check_outputs([output], [labelled])
         engine = Engine(calibration=None)
         known = {*engine.registry.entities, calibrations.SECRET_TYPE}
         texts, gold = calibrations.read_labelled(labelled, text_field, known)

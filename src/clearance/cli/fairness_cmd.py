@@ -131,7 +131,7 @@ def fairness(
         outputs = list(output or [])
         for path in outputs:
             _format(path)
-        check_outputs([*outputs, reasons_out])
+        check_outputs([*outputs, reasons_out], [data, model, policy])
         chosen = _policy(
             policy,
             {
@@ -234,7 +234,7 @@ def mitigate_command(
             raise PolicyError(
                 f"--constraint {constraint!r}: allowed: demographic_parity, equalized_odds"
             )
-        check_outputs([*(output or []), save_model])
+        check_outputs([*(output or []), save_model], [data, policy])
         from clearance.fairness.mitigation import METHODS
 
         with progress("mitigation", quiet=quiet) as advance:

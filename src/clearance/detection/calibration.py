@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError
 
 from clearance.errors import BackendUnavailableError, InputError
+from clearance.files import not_regular
 
 if TYPE_CHECKING:
     from clearance.detection.engine import Engine
@@ -116,6 +117,9 @@ def load(path: str | Path) -> Calibration:
     """Reads a calibration map; :class:`~clearance.errors.InputError` (exit 3) names the file
     and the first problem."""
     p = Path(path)
+    reason = not_regular(p)
+    if reason is not None:
+        raise InputError(str(p), f"cannot read calibration map: {reason}")
     try:
         return Calibration.model_validate_json(p.read_bytes())
     except OSError as exc:
@@ -228,6 +232,9 @@ def read_labelled(
     p = Path(path)
     texts: list[str] = []
     gold: list[list[Span]] = []
+    reason = not_regular(p)
+    if reason is not None:
+        raise InputError(str(p), f"cannot read labelled documents: {reason}")
     try:
         lines = p.read_text("utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from clearance.errors import InputError, PolicyError
 from clearance.fairness.loading import LoadedModel, check_features
 from clearance.fairness.models import FairnessData
+from clearance.files import not_regular
 
 __all__ = [
     "MISSING_GROUP",
@@ -149,8 +150,9 @@ def read_table(path: Path) -> pl.DataFrame:
         raise InputError(
             source, f"unsupported table format {suffix or '(no suffix)'!r}: use .csv or .parquet"
         )
-    if not path.is_file():
-        raise InputError(source, "file not found")
+    reason = not_regular(path)
+    if reason is not None:
+        raise InputError(source, "file not found" if reason == "no such file" else reason)
     try:
         if suffix in CSV_SUFFIXES:
             frame = pl.read_csv(path, infer_schema_length=None, glob=False)

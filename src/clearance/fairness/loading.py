@@ -32,6 +32,7 @@ import polars as pl
 
 from clearance.errors import BackendUnavailableError, InputError, PolicyError
 from clearance.fairness.estimators import OWN_TYPES
+from clearance.files import not_regular
 
 __all__ = [
     "EXTRA_HINT",
@@ -411,8 +412,9 @@ def load_model(
             f"{source}: refusing to load a pickle file: unpickling can run arbitrary code. "
             "Prefer a .skops or .onnx export; if you trust the file's origin, pass --trust-model"
         )
-    if not path.is_file():
-        raise InputError(source, "model file not found")
+    reason = not_regular(path)
+    if reason is not None:
+        raise InputError(source, "model file not found" if reason == "no such file" else reason)
     if suffix in SKOPS_SUFFIXES:
         return _load_skops(path, source, trusted_types, favourable)
     if suffix in ONNX_SUFFIXES:

@@ -78,6 +78,9 @@ def mask(value: str, entity: str, category: str = "pii") -> str:
 # order mark, line and paragraph separators, and the bidirectional controls that can reorder
 # what a terminal or a viewer shows (Trojan Source, CVE-2021-42574).
 _CONTROLS = "\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+# ... and lone surrogates: the bytes of a name that is not UTF-8 (``surrogateescape``), which no
+# UTF-8 output can hold; shown as the byte they stand for (``\xff``).
+_CONTROLS += "\ud800-\udfff"
 _CONTROL = re.compile(f"[{_CONTROLS}]")
 _CONTROL_BUT_LINES = re.compile(f"(?![\n\t])[{_CONTROLS}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -88,6 +91,8 @@ def _show(match: re.Match[str]) -> str:
     if char in _NAMED:
         return _NAMED[char]
     code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 

@@ -4,8 +4,10 @@ report renders to the same bytes."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from io import StringIO
+from urllib.parse import quote
 
 from rich.table import Table
 
@@ -43,6 +45,15 @@ def _where(f: Finding) -> str:
     return ", ".join(parts)
 
 
+def sarif_uri(path: str) -> str:
+    """A file path as a SARIF ``artifactLocation.uri``: a URI reference (RFC 3986), so spaces,
+    ``#``, ``%``, ``?`` and bytes outside ASCII are percent-encoded (a ``#`` would otherwise
+    start a fragment and cut the path); ``/`` separators, relative paths kept relative."""
+    if os.sep != "/":
+        path = path.replace(os.sep, "/")  # a Windows path; on POSIX a backslash is a character
+    return quote(os.fsencode(path), safe="/")
+
+
 def render_sarif(report: ScanReport) -> str:
     rules: dict[str, dict[str, object]] = {}
     results = []
@@ -74,7 +85,7 @@ def render_sarif(report: ScanReport) -> str:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": f.location.file.replace("\\", "/")},
+                            "artifactLocation": {"uri": sarif_uri(f.location.file)},
                             "region": region,
                         }
                     }
@@ -97,6 +108,8 @@ def render_sarif(report: ScanReport) -> str:
                     }
                 },
                 "results": results,
+                # regions count Python characters (code points), not SARIF's default UTF-16
+                "columnKind": "unicodeCodePoints",
                 "invocations": [
                     {
                         "executionSuccessful": True,

@@ -19,6 +19,7 @@ from typing import Literal
 import polars as pl
 
 from clearance.errors import InputError
+from clearance.files import not_regular
 
 Kind = Literal["csv", "tsv", "json", "jsonl", "parquet", "text"]
 
@@ -34,12 +35,18 @@ _SUFFIX_KIND: dict[str, Kind] = {
 }
 _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".clearance"}
 MAX_LINE_CHARS = 1_000_000
+MAX_COLUMNS = 10_000
+"""Columns a table may have. Each column is classified and detected on its own (about 12 ms
+each), so 100,000 columns took over 20 minutes and a JSON object of 1,000,000 keys (one row,
+one column per key) 4 GB before a row was read: such a file is skipped with the reason."""
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     """Files under ``paths`` in a stable order, and (path, reason) for what could not be
     listed: a path that does not exist, a folder inside the tree that cannot be read (its files
-    would otherwise be missing without a word)."""
+    would otherwise be missing without a word), an entry that is not a regular file (a FIFO,
+    which would block the scan, a device, a socket, a broken link or a link loop) and a link to
+    a folder, which is not followed."""
     files: list[Path] = []
     missing: list[tuple[str, str]] = []
 
@@ -52,13 +59,32 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
         if path.is_dir():
             found: list[Path] = []
             for folder, dirs, names in os.walk(path, onerror=unreadable):
-                dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
-                found += [Path(folder, n) for n in names if Path(folder, n).is_file()]
+                linked = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and d not in linked)
+                for d in sorted(linked):
+                    missing.append(
+                        (
+                            os.path.join(folder, d),
+                            "a symbolic link to a folder, not followed (it may loop or leave "
+                            "the tree); scan its target directly",
+                        )
+                    )
+                for n in names:
+                    entry = Path(folder, n)
+                    reason = not_regular(entry)
+                    if reason is None:
+                        found.append(entry)
+                    else:  # a FIFO would block the scan, a device never end: named, not read
+                        missing.append((str(entry), reason))
             files += sorted(found)
-        elif path.is_file():
-            files.append(path)
         else:
-            missing.append((str(path), "no such file or directory"))
+            reason = not_regular(path)
+            if reason is None:
+                files.append(path)
+            else:
+                missing.append(
+                    (str(path), "no such file or directory" if reason == "no such file" else reason)
+                )
     return files, missing
 
 
@@ -157,6 +183,15 @@ def _line_blocks(path: Path, info: list[bool] | None = None) -> Iterator[list[st
         info[:] = [replaced > raw_marks, seen_text]
 
 
+def _check_width(path: Path, columns: int) -> None:
+    if columns > MAX_COLUMNS:
+        raise InputError(
+            str(path),
+            f"{columns:,} columns (the limit is {MAX_COLUMNS:,}); a table this wide, or a JSON "
+            "object keyed by values, is not scanned: split or transpose it",
+        )
+
+
 def _check_length(path: Path, number: int, length: int) -> None:
     if length > MAX_LINE_CHARS:
         raise InputError(
@@ -236,6 +271,7 @@ def table_batches(
             lazy = pl.scan_parquet(path, glob=False)
         else:
             lazy = _read_json(path).lazy()
+        _check_width(path, len(lazy.collect_schema()))
         if limit is not None:
             lazy = lazy.head(limit)
         produced = False
@@ -267,4 +303,5 @@ def _read_json(path: Path) -> pl.DataFrame:
         raise ValueError("top-level value is neither an object nor an array")
     if not records or not all(isinstance(r, dict) for r in records):
         raise ValueError("expected an array of objects")
+    _check_width(path, len(set().union(*records)))
     return pl.DataFrame(records, infer_schema_length=None)

@@ -23,6 +23,7 @@ from clearance.detection.detector import Category, Detector, Severity
 from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.errors import InputError
+from clearance.files import shown_path
 from clearance.governance.controls import controls_for
 from clearance.privacy import Fingerprinter, mask, mask_name
 from clearance.reports.models import (
@@ -252,7 +253,7 @@ class Scanner:
         info = readers.check_text(path)  # InputError: binary, empty, unreadable, huge lines
         if info.replaced_bytes:
             self.warnings.append(f"{path}: not valid UTF-8; undecodable bytes were replaced")
-        name = str(path)
+        name = shown_path(path)
         if self._text is None or self._text.engine is not self.engine:
             self._text = TextDetector(self.engine)
         for chunk, per_line in self._text.chunks(readers.text_chunks(path)):
@@ -266,7 +267,7 @@ class Scanner:
 
     def scan_table(self, path: Path, kind: readers.Kind) -> None:
         batches = readers.table_batches(path, kind, self.opts.batch_rows, self.opts.sample)
-        self._scan_batches(str(path), None, batches)
+        self._scan_batches(shown_path(path), None, batches)
 
     def scan_frame(self, origin: str, table: str, frame: pl.DataFrame) -> None:
         """Scans an in-memory table (a database table or a file the audit already loaded);
@@ -509,7 +510,7 @@ class Scanner:
                 self.scan_table(path, kind)
             self.files += 1
         except InputError as exc:
-            self.skipped.append(SkippedInput(path=exc.source, reason=exc.reason))
+            self.skipped.append(SkippedInput(path=shown_path(exc.source), reason=exc.reason))
 
     def report(self) -> ScanReport:
         findings = sorted(
@@ -593,7 +594,7 @@ def scan_paths(
     )
     files, missing = readers.discover([Path(p) for p in paths])
     for missing_path, reason in missing:
-        scanner.skipped.append(SkippedInput(path=missing_path, reason=reason))
+        scanner.skipped.append(SkippedInput(path=shown_path(missing_path), reason=reason))
     for path in files:
         if on_file is not None:
             on_file(path)

@@ -1,0 +1,167 @@
+"""Hostile inputs through the CLI: a FIFO or an endless device given where a file is expected is
+refused at once with its kind named (never opened: that hangs, or reads forever), and an output
+path that is one of the inputs is refused before the input is destroyed."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from clearance.cli.app import app
+
+runner = CliRunner()
+
+
+@contextlib.contextmanager
+def _fifo(tmp_path: Path) -> Iterator[Path]:
+    """A FIFO; should a command open it anyway, a writer comes after 20 s and closes it, so
+    the test fails on its assertion instead of hanging the suite."""
+    path = tmp_path / "pipe.csv"
+    os.mkfifo(path)
+    done = threading.Event()
+
+    def unblock() -> None:
+        if not done.wait(20):
+            with contextlib.suppress(OSError), open(path, "wb"):
+                pass
+
+    thread = threading.Thread(target=unblock, daemon=True)
+    thread.start()
+    try:
+        yield path
+    finally:
+        done.set()
+
+
+def _data(tmp_path: Path) -> Path:
+    data = tmp_path / "users.csv"
+    data.write_text("id,email\n1,jane.doe@example.com\n")
+    return data
+
+
+def _commands(special: str, tmp_path: Path) -> dict[str, list[str]]:
+    data = str(_data(tmp_path))
+    model = tmp_path / "model.skops"  # the same entry under a name the model loader accepts
+    model.symlink_to(special)
+    out = str(tmp_path / "out.json")
+    return {
+        "detect INPUT": ["detect", special],
+        "calibrate INPUT": ["calibrate", special, "-o", out],
+        "scan --calibration": ["scan", data, "--calibration", special],
+        "detect --calibration": ["detect", data, "--calibration", special],
+        "fairness --data": [
+            "fairness", "--data", special, "--target", "y", "--prediction", "p",
+            "--sensitive", "s",
+        ],
+        "fairness --policy": [
+            "fairness", "--data", data, "--target", "y", "--prediction", "p",
+            "--sensitive", "s", "--policy", special,
+        ],
+        "fairness --model": [
+            "fairness", "--data", data, "--target", "y", "--model", str(model), "--sensitive", "s",
+        ],
+        "mitigate --data": [
+            "fairness", "mitigate", "--data", special, "--target", "y", "--sensitive", "s",
+        ],
+    }  # fmt: skip
+
+
+COMMANDS = [
+    "detect INPUT",
+    "calibrate INPUT",
+    "scan --calibration",
+    "detect --calibration",
+    "fairness --data",
+    "fairness --policy",
+    "fairness --model",
+    "mitigate --data",
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_fifo_as_input_is_refused_not_opened(command: str, tmp_path: Path) -> None:
+    with _fifo(tmp_path) as fifo:
+        result = runner.invoke(app, _commands(str(fifo), tmp_path)[command])
+    assert result.exit_code in (3, 4), result.output
+    assert "FIFO" in result.stderr and str(tmp_path) in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_an_endless_device_as_input_is_refused_not_read(command: str, tmp_path: Path) -> None:
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero")
+    # with a suffix the format checks accept, so the kind check is what refuses it
+    device = tmp_path / "zero.csv"
+    device.symlink_to("/dev/zero")
+    result = runner.invoke(app, _commands(str(device), tmp_path)[command])
+    assert result.exit_code in (3, 4), result.output
+    assert "character device" in result.stderr, result.stderr
+
+
+def test_scan_names_a_fifo_input_as_a_fifo_not_as_missing(tmp_path: Path) -> None:
+    with _fifo(tmp_path) as fifo:
+        result = runner.invoke(app, ["scan", str(fifo), "-f", "json", "-o", "-", "-q"])
+    assert result.exit_code == 3
+    (skipped,) = json.loads(result.stdout)["skipped"]
+    assert skipped["path"] == str(fifo) and "FIFO" in skipped["reason"]
+    assert "no such file" not in skipped["reason"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["scan", "{data}", "-f", "json", "-o", "{data}"],
+        ["scan", "{data}", "-f", "json", "-o", "{data}", "--calibration", "{data}"],
+        [
+            "fairness",
+            "--data",
+            "{table}",
+            "--target",
+            "y",
+            "--prediction",
+            "p",
+            "--sensitive",
+            "s",
+            "--reasons-out",
+            "{table}",
+        ],
+        [
+            "fairness",
+            "mitigate",
+            "--data",
+            "{table}",
+            "--target",
+            "y",
+            "--sensitive",
+            "s",
+            "--save-model",
+            "{table}",
+        ],
+        ["detect", "{data}", "-o", "{data}"],
+        ["calibrate", "{data}", "-o", "{data}"],
+    ],
+)
+def test_an_output_that_is_an_input_is_refused_and_the_input_kept(
+    argv: list[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    data = folder / "notes.txt"
+    original = "mail jane.doe@example.com\n"
+    data.write_text(original)
+    table = folder / "scored.csv"
+    table.write_text("y,p,s\n1,1,a\n0,1,b\n")
+    original_table = table.read_text()
+    args = [a.format(data=data, table=table) for a in argv]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 3, result.output
+    assert "is an input" in result.stderr
+    assert data.read_text() == original and table.read_text() == original_table
