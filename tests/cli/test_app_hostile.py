@@ -70,6 +70,7 @@ def _commands(special: str, tmp_path: Path) -> dict[str, list[str]]:
         "mitigate --data": [
             "fairness", "mitigate", "--data", special, "--target", "y", "--sensitive", "s",
         ],
+        "audit --policy": ["audit", data, "--policy", special],
     }  # fmt: skip
 
 
@@ -82,6 +83,7 @@ COMMANDS = [
     "fairness --policy",
     "fairness --model",
     "mitigate --data",
+    "audit --policy",
 ]
 
 
@@ -147,6 +149,12 @@ def test_scan_names_a_fifo_input_as_a_fifo_not_as_missing(tmp_path: Path) -> Non
         ],
         ["detect", "{data}", "-o", "{data}"],
         ["calibrate", "{data}", "-o", "{data}"],
+        ["audit", "{datajson}", "-o", "{table}.md", "-o", "{datajson}"],
+        ["llm", "inventory", "{folder}", "-o", "{data}"],
+        [
+            "llm", "audit", "--corpus", "{datajson}", "--endpoint", "http://127.0.0.1:9/v1",
+            "--endpoint-model", "m", "-o", "{table}.json", "-o", "{datajson}",
+        ],
     ],
 )
 def test_an_output_that_is_an_input_is_refused_and_the_input_kept(
@@ -160,8 +168,39 @@ def test_an_output_that_is_an_input_is_refused_and_the_input_kept(
     table = folder / "scored.csv"
     table.write_text("y,p,s\n1,1,a\n0,1,b\n")
     original_table = table.read_text()
-    args = [a.format(data=data, table=table) for a in argv]
+    datajson = folder / "notes.json"  # an input under a name the report types accept
+    datajson.write_text(original)
+    args = [a.format(data=data, datajson=datajson, table=table, folder=folder) for a in argv]
     result = runner.invoke(app, args)
     assert result.exit_code == 3, result.output
     assert "is an input" in result.stderr
     assert data.read_text() == original and table.read_text() == original_table
+    assert datajson.read_text() == original
+
+
+def test_audit_lists_a_fifo_in_a_folder_with_its_reason(tmp_path: Path) -> None:
+    """A folder holding only a FIFO: nothing could be read, and the one-line error says why."""
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    with _fifo(folder) as fifo:
+        result = runner.invoke(app, ["audit", str(folder), "-q"])
+    assert result.exit_code == 3, result.output
+    assert "no table could be read" in result.stderr and "FIFO" in result.stderr
+    assert fifo.name in result.stderr
+
+
+def test_audit_skips_a_table_too_wide_to_audit(tmp_path: Path) -> None:
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    (folder / "users.csv").write_text("id,email\n1,jane.doe@example.com\n")
+    width = 10_001
+    (folder / "wide.csv").write_text(
+        ",".join(f"c{i}" for i in range(width)) + "\n" + ",".join("1" * width) + "\n"
+    )
+    out = tmp_path / "audit.json"
+    result = runner.invoke(app, ["audit", str(folder), "-o", str(out), "-q"])
+    assert result.exit_code in (1, 3), result.output
+    skipped = json.loads(out.read_text())["skipped"]
+    assert [s["path"] for s in skipped] == [str(folder / "wide.csv")]
+    assert "10,001 columns" in skipped[0]["reason"]
+    assert "wide.csv" in result.stderr

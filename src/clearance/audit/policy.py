@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from clearance.detection.detector import Severity
 from clearance.errors import PolicyError
+from clearance.files import not_regular
 
 Profile = Literal["gdpr", "ccpa", "none"]
 
@@ -200,7 +201,11 @@ def validation_error(source: str, exc: ValidationError, root: type[BaseModel]) -
 
 def read_policy_file(path: Path) -> Any:
     """The YAML document at ``path``, or a one-line PolicyError naming the file: unreadable,
-    not UTF-8, not YAML, or a value YAML itself rejects (a date such as 2024-13-45)."""
+    not UTF-8, not YAML, or a value YAML itself rejects (a date such as 2024-13-45); a FIFO or
+    device is refused unopened (reading it would block or never end)."""
+    reason = not_regular(path)
+    if reason is not None:
+        raise PolicyError(f"{path}: cannot read the policy: {reason}")
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

@@ -43,7 +43,8 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
 
 from clearance.errors import InputError, SourceUnavailableError
-from clearance.scan.readers import _one_line, _read_json, discover, kind_of
+from clearance.files import not_regular
+from clearance.scan.readers import MAX_COLUMNS, _one_line, _read_json, discover, kind_of
 
 __all__ = ["SUPPORTED_SCHEMES", "Table", "load_database", "load_files", "mask_uri"]
 
@@ -87,7 +88,8 @@ def load_files(paths: Sequence[Path]) -> tuple[list[Table], Skipped]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            files, _ = discover([path])
+            files, unlisted = discover([path])
+            skipped += unlisted  # unreadable folders, FIFOs, links: never dropped silently
             for f in files:
                 if kind_of(f) in _TABLE_KINDS:
                     found.append((f, path))
@@ -99,7 +101,7 @@ def load_files(paths: Sequence[Path]) -> tuple[list[Table], Skipped]:
             else:
                 skipped.append((str(path), _NOT_A_TABLE))
         else:
-            skipped.append((str(path), "no such file or directory"))
+            skipped.append((str(path), not_regular(path) or "cannot be read"))
 
     seen: set[Path] = set()
     unique: list[tuple[Path, Path | None]] = []
@@ -163,6 +165,11 @@ def _read_table_file(path: Path) -> pl.DataFrame:
         raise _SkipFile(f"cannot parse as {kind.upper()}: {_one_line(exc)}") from None
     if frame.width == 0:
         raise _SkipFile("no columns")
+    if frame.width > MAX_COLUMNS:
+        raise _SkipFile(
+            f"{frame.width:,} columns (the limit is {MAX_COLUMNS:,}); a table this wide, or a "
+            "JSON object keyed by values, is not audited: split or transpose it"
+        )
     return _flatten_nested(frame)
 
 

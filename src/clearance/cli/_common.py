@@ -106,12 +106,18 @@ def check_outputs(paths: Iterable[Path | None], inputs: Iterable[Path | None] = 
 
 
 def _check_not_input(path: Path, inputs: Sequence[Path]) -> None:
+    """An existing output that is an input, or a file inside an input folder (``scan data/ -o
+    data/users.csv``), would be replaced by the report: refused."""
+    if not path.exists():
+        return  # nothing to replace
+    target = path.resolve()
     for source in inputs:
         try:
             same = os.path.samefile(path, source)
-        except OSError:  # either does not exist (yet): nothing to replace
+        except OSError:  # the input does not exist: nothing of it to replace
             continue
-        if same:
+        inside = not same and Path(source).is_dir() and target.is_relative_to(Path(source).resolve())
+        if same or inside:
             raise InputError(
                 str(path), f"is an input ({source}); not replaced: write the report elsewhere"
             )

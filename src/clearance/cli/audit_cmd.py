@@ -119,7 +119,7 @@ def audit(
         outputs = list(output or [])
         for path in outputs:
             _format_of(path)
-        check_outputs(outputs)
+        check_outputs(outputs, [*(paths or []), policy])
         if not paths and not db:
             raise typer.BadParameter("give table files/folders, --db URI, or both")
         with err.status("auditing", spinner="dots") if not quiet else _Null() as status:

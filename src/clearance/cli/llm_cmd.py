@@ -108,7 +108,7 @@ def inventory(
 ) -> None:
     """Inventory a training corpus's secrets and personal data (fingerprints, no plaintext)."""
     try:
-        check_outputs([output])
+        check_outputs([output], [*corpus, vault])
         cats = _categories(categories)
         vault_lines = read_vault(vault) if vault is not None else None
         fingerprinter = Fingerprinter(load_key())
@@ -226,7 +226,7 @@ def canary_measure(
     from clearance.llm.canary import measure_exposures, read_canaries
 
     try:
-        check_outputs([output])
+        check_outputs([output], [canaries_path])
         canaries = read_canaries(canaries_path)
         spec = model if model.startswith(("hf:", "openai:")) else f"hf:{model}"
         options = {"device": device, "batch_size": batch_size} if spec.startswith("hf:") else {}
@@ -414,7 +414,7 @@ def audit(
             if kind == ".html" and "incident" in path.name.lower():
                 kind = "incident.html"
             outputs.append((path, kind))
-        check_outputs(output)
+        check_outputs(output, [*corpus, vault])
         counts = _prefix_lines(prefix_lines)
         cats = _categories(categories)
         backend: ModelBackend

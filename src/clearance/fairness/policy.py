@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from clearance.audit.policy import read_policy_file, validation_error
 from clearance.errors import PolicyError
 from clearance.fairness.data import Derivation
-from clearance.files import not_regular
 
 
 class _Model(BaseModel):
@@ -73,9 +72,6 @@ def fairness_policy_from_mapping(data: Any, source: str = "<policy>") -> Fairnes
 def load_fairness_policy(path: Path | None) -> FairnessPolicy:
     if path is None:
         return FairnessPolicy()
-    reason = not_regular(path)
-    if reason is not None:
-        raise PolicyError(f"{path}: cannot read the policy: {reason}")
     return fairness_policy_from_mapping(read_policy_file(path) or {}, str(path))
 
 
