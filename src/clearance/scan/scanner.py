@@ -344,10 +344,12 @@ class Scanner:
     def _groupable(self, frame: pl.DataFrame) -> bool:
         """A table :meth:`scan_frames` scans with others: one batch, probed whole, and every
         distinct value validated (the paths of :meth:`_scan_column` that depend only on each
-        value)."""
+        value), by an engine without a NER model (a model may score a text differently in
+        another batch; its per-call cost is small next to the model's)."""
         limit = self.opts.validate_limit
         return (
             self.opts.group_tables > 1
+            and self.engine.ner is None
             and frame.height <= min(self.opts.probe_rows, self.opts.batch_rows)
             and (limit is None or frame.height <= limit)
         )
