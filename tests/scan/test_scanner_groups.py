@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from clearance.detection.engine import Engine
+from clearance.detection.match import Match
 from clearance.privacy import Fingerprinter
 from clearance.reports.models import ScanReport
 from clearance.scan.scanner import Scanner, ScanOptions
@@ -144,3 +145,25 @@ def test_many_small_tables_take_few_engine_calls(monkeypatch: pytest.MonkeyPatch
     # detectors only: 5 calls, where scanning each table took 300 x (1 + 3 x 2) = 2,100
     assert len(calls) <= 6, len(calls)
     assert sum(c.entity == "EMAIL_ADDRESS" for c in report.columns) == 300
+
+
+class _BatchSensitiveNer:
+    """A NER model whose output may depend on the batch: records the batches it is given."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+
+    def detect_batch(self, texts: list[str]) -> list[list[Match]]:
+        self.batches.append(list(texts))
+        return [[] for _ in texts]
+
+
+def test_an_engine_with_ner_scans_each_table_on_its_own() -> None:
+    tables = [
+        (f"t{i}.csv", f"t{i}", pl.DataFrame({"note": [f"hello from table {i}"]})) for i in range(4)
+    ]
+    ner = _BatchSensitiveNer()
+    scanner = Scanner(Engine(ner=ner), FP)
+    scanner.scan_frames(tables)
+    assert all(len({t for t in batch if t.startswith("hello")}) <= 1 for batch in ner.batches)
+    assert len(scanner.report().columns) == 4
