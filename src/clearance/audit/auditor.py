@@ -64,12 +64,15 @@ def _mask_column_names(
 ) -> tuple[dict[str, Table], list[Finding]]:
     """Column names are data (a headerless CSV's first row): a name the engine matches is a
     finding at the column header, and the table's column is renamed to its masked form
-    (:func:`clearance.scan.scanner.safe_column_names`) so no check, warning or report prints it."""
+    (:func:`clearance.scan.scanner.safe_column_names`) so no check, warning or report prints it.
+    The names of all tables go through the engine in one call."""
     out: dict[str, Table] = {}
     found: list[Finding] = []
+    names = list(dict.fromkeys(c for t in tables.values() for c in t.frame.columns))
+    known = dict(zip(names, engine.detect_batch(names), strict=True)) if names else {}
     for name, table in tables.items():
         scanner = Scanner(engine, fingerprinter)
-        shown = scanner.scan_column_names(table.origin, name, table.frame.columns, {})
+        shown = scanner.scan_column_names(table.origin, name, table.frame.columns, {}, known)
         found += scanner.found.findings()
         renamed = {raw: new for raw, new in shown.items() if raw != new}
         out[name] = replace(table, frame=table.frame.rename(renamed)) if renamed else table

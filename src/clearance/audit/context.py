@@ -70,8 +70,7 @@ class AuditContext:
         """The detection engine over every column of every table, once per audit."""
         if self._scan is None:
             scanner = Scanner(self.engine, self.fingerprinter, self.scan_options)
-            for table in self.tables.values():
-                scanner.scan_frame(table.origin, table.name, table.frame)
+            scanner.scan_frames((t.origin, t.name, t.frame) for t in self.tables.values())
             self._scan = scanner.report()
         return self._scan
 

@@ -1,0 +1,93 @@
+"""The audit of many small tables: scanned together (few engine calls), with the report the
+audit gives when each table is scanned on its own."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from clearance.audit.auditor import audit
+from clearance.audit.policy import policy_from_mapping
+from clearance.audit.run import load_sources
+from clearance.audit.sources import Table
+from clearance.detection.engine import Engine
+from clearance.privacy import Fingerprinter
+from clearance.reports.models import AuditReport
+from clearance.scan.scanner import ScanOptions
+
+FP = Fingerprinter(b"test-key-auditor-0123456789")
+TODAY = date(2026, 1, 31)
+
+
+def _write_tables(folder: Path, n: int) -> None:
+    """One- to three-row CSV tables of mixed content, sharing users and e-mails."""
+    folder.mkdir()
+    for i in range(n):
+        kind = i % 5
+        if kind == 0:
+            text = f"user_id,email,phone\n{i},p{i // 2}@example.org,+1-202-555-01{i % 90:02d}\n"
+        elif kind == 1:
+            text = (
+                "user_id,note\n"
+                f'{i - 1},"Please call me back, my card is 4111 1111 1111 1111 thanks"\n'
+                f'{i},"token ghp_8sXq2ZrT6vN1mKpL0aYwC3dE5fG7hJ9kQbRt leaked in the chat"\n'
+            )
+        elif kind == 2:
+            text = f"user_id,created_at,city\n{i - 2},2025-03-0{i % 9 + 1} 10:00:00,Leeds\n"
+        elif kind == 3:
+            text = f"user_id,full_name,email\n{i},Jane Doe,p{i // 2}@example.org\n{i + 1},Omar Haddad,\n"
+        else:
+            text = f"p{i}@example.com,Leeds\nq{i}@example.com,Omaha\n"  # headerless
+        (folder / f"t{i:04d}.csv").write_text(text)
+
+
+def _audit(tables: list[Table], skipped: list[tuple[str, str]], **options: int) -> AuditReport:
+    return audit(
+        tables,
+        policy_from_mapping({}),
+        fingerprinter=FP,
+        today=TODAY,
+        skipped=skipped,
+        scan_options=ScanOptions(**options),  # type: ignore[arg-type]
+    )
+
+
+def test_grouped_audit_equals_per_table_audit(tmp_path: Path) -> None:
+    _write_tables(tmp_path / "data", 120)
+    tables, skipped = load_sources([tmp_path / "data"])
+    grouped = _audit(tables, skipped)
+    per_table = _audit(tables, skipped, group_tables=1)
+    assert grouped.model_dump() == per_table.model_dump()
+    rules = {f.rule for f in grouped.findings}
+    assert {"email", "linkage-repeated-identifier"} <= rules
+    assert any(f.category == "secret" for f in grouped.findings)
+    assert {c.entity for c in grouped.columns} >= {"EMAIL_ADDRESS", "PHONE_NUMBER"}
+
+
+def test_audit_of_many_one_row_tables_takes_few_engine_calls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[int] = []
+    detect = Engine.detect_batch
+
+    def counted(self: Engine, texts: list[str | None], context: str = "") -> object:
+        calls.append(len(texts))
+        return detect(self, texts, context)
+
+    monkeypatch.setattr(Engine, "detect_batch", counted)
+    tables = [
+        Table(
+            name=f"t{i}",
+            origin=f"t{i}.csv",
+            frame=pl.DataFrame({"user_id": [i], "email": [f"p{i}@example.org"], "city": ["Leeds"]}),
+        )
+        for i in range(200)
+    ]
+    report = audit(tables, policy_from_mapping({}), fingerprinter=FP, today=TODAY)
+    # per table, it was one call for the column names when masking them, one more in the scan,
+    # and two per column: 200 x 8 = 1,600 calls
+    assert len(calls) <= 20, len(calls)
+    assert sum(c.entity == "EMAIL_ADDRESS" for c in report.columns) == 200
