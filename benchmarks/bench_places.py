@@ -7,7 +7,7 @@ products; Faker sentences). Neither the templates nor their words were used to t
 LOCATION precision and recall, with the span rule of ``bench_presidio`` (same type, overlap
 of at least half of the gold span, one-to-one)::
 
-    python benchmarks/bench_places.py [--sentences 2000] [--seed 11]
+    python benchmarks/bench_places.py [--sentences 2000] [--seed 11] [--presidio]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from clearance.detection.calibration import match_spans  # noqa: E402
@@ -119,33 +120,54 @@ def main() -> None:
     ap.add_argument("--sentences", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--show-errors", action="store_true")
+    ap.add_argument(
+        "--presidio", action="store_true", help="also Presidio (the bench extra: spaCy model)"
+    )
     args = ap.parse_args()
 
     from clearance.detection.engine import Engine
 
     data = build(args.sentences, args.seed)
+    texts = [t for t, _ in data]
     engine = Engine()
-    results = engine.detect_batch([t for t, _ in data])
-    tp = n_pred = n_gold = 0
-    for (text, gold), matches in zip(data, results, strict=True):
-        located = [m for m in matches if m.entity == "LOCATION"]
-        pred = [(("LOCATION",), m.start, m.end) for m in located]
-        pred_hit, gold_hit = match_spans(gold, pred)
-        tp += sum(gold_hit)
-        n_pred += len(pred)
-        n_gold += len(gold)
-        if args.show_errors:
-            for m, hit in zip(located, pred_hit, strict=True):
-                if not hit:
-                    print(f"FP {m.value!r} ({m.detector}) in {text!r}")
-            for (_, s, e), hit in zip(gold, gold_hit, strict=True):
-                if not hit:
-                    print(f"FN {text[s:e]!r} in {text!r}")
-    precision = tp / n_pred if n_pred else 0.0
-    recall = tp / n_gold if n_gold else 0.0
-    print(f"{len(data)} sentences, {n_gold} places, {n_pred} LOCATION predictions")
-    print(f"LOCATION precision {precision:.3f} recall {recall:.3f}")
+    clearance = [
+        [("LOCATION", m.start, m.end, f"{m.value!r} ({m.detector})") for m in ms if m.entity == "LOCATION"]
+        for ms in engine.detect_batch(texts)
+    ]
+    tools = {"clearance": clearance}
+    if args.presidio:
+        from bench_presidio import build_presidio
 
+        analyzer = build_presidio()
+        tools["presidio"] = [
+            [
+                ("LOCATION", r.start, r.end, repr(t[r.start : r.end]))
+                for r in analyzer.analyze(text=t, language="en", score_threshold=0.4)
+                if r.entity_type == "LOCATION"
+            ]
+            for t in texts
+        ]
+    print(f"{len(data)} sentences (seed {args.seed}), {sum(len(g) for _, g in data)} places")
+    print("| tool | LOCATION predictions | precision | recall |")
+    print("|---|---:|---:|---:|")
+    for name, predicted in tools.items():
+        tp = n_pred = n_gold = 0
+        for (text, gold), located in zip(data, predicted, strict=True):
+            pred = [(("LOCATION",), s, e) for _, s, e, _ in located]
+            pred_hit, gold_hit = match_spans(gold, pred)
+            tp += sum(gold_hit)
+            n_pred += len(pred)
+            n_gold += len(gold)
+            if args.show_errors:
+                for (_, _, _, shown), hit in zip(located, pred_hit, strict=True):
+                    if not hit:
+                        print(f"{name} FP {shown} in {text!r}")
+                for (_, s, e), hit in zip(gold, gold_hit, strict=True):
+                    if not hit:
+                        print(f"{name} FN {text[s:e]!r} in {text!r}")
+        precision = tp / n_pred if n_pred else 0.0
+        recall = tp / n_gold if n_gold else 0.0
+        print(f"| {name} | {n_pred} | {precision:.3f} | {recall:.3f} |")
 
 if __name__ == "__main__":
     main()

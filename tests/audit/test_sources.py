@@ -99,7 +99,7 @@ def test_explicit_non_table_and_missing_paths_are_skipped(tmp_path: Path) -> Non
         str(tmp_path / "nope.csv"),
     ]
     assert "not a table file" in skipped[0][1]
-    assert skipped[1][1] == "no such file or directory"
+    assert skipped[1][1] == "no such file"
 
 
 def test_corrupt_and_empty_files_are_skipped_not_raised(tmp_path: Path) -> None:

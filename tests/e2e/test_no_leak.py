@@ -39,6 +39,7 @@ def test_no_planted_value_in_any_output(tmp_path: Path) -> None:
     (data / "docs.jsonl").write_text(json.dumps({"id": 1, "text": f"mail {PLANTED['email']}"}) + "\n")
     (data / "broken.csv").write_text(f'a,b\n"{PLANTED["ssn"]},1\n')
     out = tmp_path / "out"
+    out.mkdir()  # an output under a missing folder is refused (exit 3), never created
     runs = [
         _run("scan", str(data), "-f", fmt, "-o", str(out / f"r.{fmt}"), cwd=tmp_path)
         for fmt in ("json", "sarif", "markdown", "terminal")
