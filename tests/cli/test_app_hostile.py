@@ -150,7 +150,7 @@ def test_scan_names_a_fifo_input_as_a_fifo_not_as_missing(tmp_path: Path) -> Non
         ["detect", "{data}", "-o", "{data}"],
         ["calibrate", "{data}", "-o", "{data}"],
         ["audit", "{datajson}", "-o", "{table}.md", "-o", "{datajson}"],
-        ["llm", "inventory", "{folder}", "-o", "{data}"],
+        ["llm", "inventory", "{datajson}", "-o", "{datajson}"],
         [
             "llm", "audit", "--corpus", "{datajson}", "--endpoint", "http://127.0.0.1:9/v1",
             "--endpoint-model", "m", "-o", "{table}.json", "-o", "{datajson}",
@@ -204,3 +204,14 @@ def test_audit_skips_a_table_too_wide_to_audit(tmp_path: Path) -> None:
     assert [s["path"] for s in skipped] == [str(folder / "wide.csv")]
     assert "10,001 columns" in skipped[0]["reason"]
     assert "wide.csv" in result.stderr
+
+
+def test_a_report_inside_the_scanned_folder_is_replaced_on_the_next_run(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    _data(folder)
+    report = folder / "report.json"
+    for _ in range(2):
+        result = runner.invoke(app, ["scan", str(folder), "-f", "json", "-o", str(report), "-q"])
+        assert result.exit_code == 0, result.output
+    assert json.loads(report.read_text())["summary"]["files_scanned"] == 2  # users.csv, report

@@ -106,18 +106,15 @@ def check_outputs(paths: Iterable[Path | None], inputs: Iterable[Path | None] = 
 
 
 def _check_not_input(path: Path, inputs: Sequence[Path]) -> None:
-    """An existing output that is an input, or a file inside an input folder (``scan data/ -o
-    data/users.csv``), would be replaced by the report: refused."""
-    if not path.exists():
-        return  # nothing to replace
-    target = path.resolve()
+    """An output that is one of the inputs named on the command line would be replaced by the
+    report: refused. A file inside an input folder is not refused: `scan . -o report.json` run
+    twice replaces its own earlier report, which is what the user asked for."""
     for source in inputs:
         try:
             same = os.path.samefile(path, source)
-        except OSError:  # the input does not exist: nothing of it to replace
+        except OSError:  # either does not exist (yet): nothing to replace
             continue
-        inside = not same and Path(source).is_dir() and target.is_relative_to(Path(source).resolve())
-        if same or inside:
+        if same:
             raise InputError(
                 str(path), f"is an input ({source}); not replaced: write the report elsewhere"
             )
