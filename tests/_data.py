@@ -1,17 +1,35 @@
 """Shared test data locations: German credit lives in ../shared/data next to the repository (or
-CLEARANCE_GERMAN_DATA); tests that need it skip when it is absent."""
+CLEARANCE_GERMAN_DATA). Tests that need it skip when it is absent, unless
+``CLEARANCE_REQUIRE_GERMAN_DATA=1`` (set by CI), which makes them fail instead: the real-data
+oracle tests must never skip quietly where the data is expected."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from clearance.demo.german import default_german_path
 
+REQUIRE_VAR = "CLEARANCE_REQUIRE_GERMAN_DATA"
+
 
 def german_path() -> Path:
+    """The German credit file; skips, or fails under ``CLEARANCE_REQUIRE_GERMAN_DATA=1``."""
     path = default_german_path()
     if not path.is_file():
-        pytest.skip(f"German credit data not present at {path} (set CLEARANCE_GERMAN_DATA)")
+        message = f"German credit data not present at {path} (set CLEARANCE_GERMAN_DATA)"
+        if os.environ.get(REQUIRE_VAR) == "1":
+            pytest.fail(f"{message}; {REQUIRE_VAR}=1 requires it", pytrace=False)
+        pytest.skip(message)
     return path
+
+
+# For tests that read German credit through ``default_german_path`` themselves: skipped without
+# the data, except under CLEARANCE_REQUIRE_GERMAN_DATA=1, where they run and fail on the missing
+# file.
+needs_german = pytest.mark.skipif(
+    not default_german_path().is_file() and os.environ.get(REQUIRE_VAR) != "1",
+    reason="German credit data not present (set CLEARANCE_GERMAN_DATA)",
+)

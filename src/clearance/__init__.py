@@ -8,12 +8,12 @@ and render that (:func:`render_audit`).
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 import sys
 import types
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+from clearance._version import __version__
 
 if TYPE_CHECKING:
     from clearance.audit.auditor import audit

@@ -11,13 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 from clearance.cli.app import app
-from clearance.demo.german import default_german_path, load_german, train_credit_model
+from clearance.demo.german import load_german, train_credit_model
 from clearance.fairness.policy import GERMAN_POLICY
+from tests._data import needs_german
 
 runner = CliRunner()
-needs_german = pytest.mark.skipif(
-    not default_german_path().is_file(), reason="../shared/data/german.data not present"
-)
 
 
 @pytest.fixture(scope="module")

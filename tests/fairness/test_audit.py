@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 import yaml
 
-from clearance.demo.german import default_german_path, load_german, train_credit_model
+from clearance.demo.german import load_german, train_credit_model
 from clearance.fairness import audit
 from clearance.fairness.audit import ROW_DISPARITIES, ROW_GROUP_METRICS, verdict
 from clearance.fairness.metrics import GAPS
@@ -22,10 +22,8 @@ from clearance.fairness.policy import (
 from clearance.fairness.report import FairnessReport
 from clearance.fairness.run import run_fairness
 from clearance.fairness.stats import RATE_METRICS, bootstrap_indices, bootstrap_statistic
+from tests._data import needs_german
 
-needs_german = pytest.mark.skipif(
-    not default_german_path().is_file(), reason="../shared/data/german.data not present"
-)
 ALL_DISPARITIES = tuple(gap.name for gap in GAPS)
 
 

@@ -268,3 +268,19 @@ def test_german_model_trained_and_audited(german: pl.DataFrame, german_model: Pa
     assert data.features is not None and data.features.columns == model.feature_names
     assert notes.predictions_from == "model" and notes.scores_from == "model"
     assert notes.model_kind == "skops"
+
+
+def test_german_data_skips_or_fails_as_ci_requires(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the file the real-data tests skip, except under CLEARANCE_REQUIRE_GERMAN_DATA=1
+    (CI), where they fail: five oracle tests once skipped in CI without anyone noticing."""
+    from tests._data import german_path
+
+    monkeypatch.setenv("CLEARANCE_GERMAN_DATA", str(tmp_path / "nowhere.data"))
+    monkeypatch.delenv("CLEARANCE_REQUIRE_GERMAN_DATA", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        german_path()
+    monkeypatch.setenv("CLEARANCE_REQUIRE_GERMAN_DATA", "1")
+    with pytest.raises(pytest.fail.Exception, match="CLEARANCE_REQUIRE_GERMAN_DATA"):
+        german_path()

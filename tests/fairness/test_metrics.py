@@ -11,7 +11,6 @@ import functools
 import math
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -42,6 +41,7 @@ from sklearn.preprocessing import StandardScaler
 
 from clearance.fairness.metrics import GAPS, RATES, disparities, group_metrics
 from clearance.fairness.models import Disparity, FairnessData, GroupMetrics
+from tests._data import german_path
 
 TOL = 1e-9
 LABEL_METRICS: dict[str, Callable[..., Any]] = {
@@ -164,18 +164,9 @@ def _random_data(
     )
 
 
-def _german_path() -> Path:
-    here = Path(__file__).resolve()
-    for root in (here.parents[2], here.parents[3]):
-        path = root / "shared" / "data" / "german.data"
-        if path.exists():
-            return path
-    pytest.skip("shared/data/german.data is not present")
-
-
 @pytest.fixture(scope="module")
 def german() -> FairnessData:
-    raw = pl.read_csv(_german_path(), separator=" ", has_header=False)
+    raw = pl.read_csv(german_path(), separator=" ", has_header=False)
     assert raw.shape == (1000, 21)
     columns = {i: raw.to_series(i - 1) for i in range(1, 22)}  # 1-based attribute numbers
     y_true = (columns[21] == 1).to_numpy().astype(np.int64)  # 1 good (favourable), 2 bad

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from clearance import __version__
+from clearance._version import __version__
 from clearance.audit.checks import CHECKS, Check
 from clearance.audit.context import AuditContext, CheckSkipped
 from clearance.audit.policy import Policy

@@ -27,7 +27,7 @@ from typing import Annotated
 
 import typer
 
-from clearance import __version__
+from clearance._version import __version__
 from clearance.cli._common import (
     Boundary,
     CalibrationOpt,

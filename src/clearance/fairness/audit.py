@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import polars as pl
 
-from clearance import __version__
+from clearance._version import __version__
 from clearance.errors import PolicyError
 from clearance.fairness.curves import GroupCurves, group_curves
 from clearance.fairness.data import PreparationNotes

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from clearance import __version__
+from clearance._version import __version__
 from clearance.detection.calibration import Calibration
 from clearance.detection.detector import Category, Detector, Severity
 from clearance.detection.engine import Engine
