@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
@@ -28,9 +26,9 @@ from clearance.reports.models import (
     RetentionResult,
     TableProfile,
 )
+from tests.reports.golden_files import assert_golden
 from tests.reports.html_check import parse as _parse
 
-GOLDEN = Path(__file__).parent / "golden"
 EVIL = "<script>alert(1)</script>"
 
 
@@ -358,10 +356,4 @@ def test_registry() -> None:
 @pytest.mark.parametrize(("name", "fmt"), [("audit.md", "markdown"), ("audit.html", "html")])
 def test_golden(report: AuditReport, name: str, fmt: str) -> None:
     """Regenerate with ``CLEARANCE_UPDATE_GOLDEN=1 pytest tests/reports``."""
-    path = GOLDEN / name
-    text = render_audit(report, fmt)
-    if os.environ.get("CLEARANCE_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
-    assert path.exists(), f"{path} is missing; run with CLEARANCE_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8"), f"{name} differs; CLEARANCE_UPDATE_GOLDEN=1"
+    assert_golden(name, render_audit(report, fmt))

@@ -6,10 +6,8 @@ adverse-action reasons and a failing verdict. One group name is hostile HTML."""
 
 from __future__ import annotations
 
-import os
 import re
 from html import escape, unescape
-from pathlib import Path
 
 import pytest
 
@@ -31,6 +29,7 @@ from clearance.reports.fairness_renderers import (
     render_fairness_markdown,
 )
 from clearance.reports.svg import add_error_bars
+from tests.reports.golden_files import assert_golden
 from tests.reports.html_check import parse as _parse
 
 EVIL = "<script>alert(1)</script>"
@@ -203,7 +202,6 @@ def fairness_report() -> FairnessReport:
 
 # --- tests ------------------------------------------------------------------------------------
 
-GOLDEN = Path(__file__).parent / "golden"
 
 
 @pytest.fixture
@@ -511,10 +509,4 @@ def test_error_bars_need_one_interval_per_bar() -> None:
 @pytest.mark.parametrize(("name", "fmt"), [("fairness.md", "markdown"), ("fairness.html", "html")])
 def test_golden(report: FairnessReport, name: str, fmt: str) -> None:
     """Regenerate with ``CLEARANCE_UPDATE_GOLDEN=1 pytest tests/reports``."""
-    path = GOLDEN / name
-    text = render_fairness(report, fmt)
-    if os.environ.get("CLEARANCE_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
-    assert path.exists(), f"{path} is missing; run with CLEARANCE_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8"), f"{name} differs; CLEARANCE_UPDATE_GOLDEN=1"
+    assert_golden(name, render_fairness(report, fmt))
