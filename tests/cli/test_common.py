@@ -94,14 +94,16 @@ def test_no_output_replaced_unless_every_one_is_written(
     with pytest.raises(InputError):
         write_outputs([(a, "new a\n"), (tmp_path / "nope" / "c.md", "c\n"), (b, "new b\n")])
     # a write that fails half-way (disk full): the others stay as they were, no temp file left
-    real = _common._write_temp
+    from clearance.io import outputs
+
+    real = outputs._write_temp
 
     def full(path: Path, text: str, mode: int) -> str:
         if path == b:
             raise OSError(28, "No space left on device")
         return real(path, text, mode)
 
-    monkeypatch.setattr(_common, "_write_temp", full)
+    monkeypatch.setattr(outputs, "_write_temp", full)
     with pytest.raises(InputError) as info:
         write_outputs([(a, "new a\n"), (b, "new b\n")])
     assert str(b) in str(info.value) and "No space left" in str(info.value)

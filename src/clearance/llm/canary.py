@@ -331,7 +331,7 @@ def write_canaries(
     """Writes the canaries (JSON Lines, values included: the measurement input), optionally
     their texts one a line (to insert into the training set), and a manifest of fingerprints
     (default ``<path stem>.manifest.json``). Returns the three paths."""
-    from clearance.cli._common import write_atomic
+    from clearance.io.outputs import write_atomic
 
     lines = [
         json.dumps(
