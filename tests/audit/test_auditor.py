@@ -13,10 +13,10 @@ from clearance.audit.auditor import audit
 from clearance.audit.policy import policy_from_mapping
 from clearance.audit.run import load_sources
 from clearance.audit.sources import Table
-from clearance.detection.engine import Engine
 from clearance.privacy import Fingerprinter
 from clearance.reports.models import AuditReport
 from clearance.scan.scanner import ScanOptions
+from tests._engine import count_engine_calls
 
 FP = Fingerprinter(b"test-key-auditor-0123456789")
 TODAY = date(2026, 1, 31)
@@ -70,14 +70,7 @@ def test_grouped_audit_equals_per_table_audit(tmp_path: Path) -> None:
 def test_audit_of_many_one_row_tables_takes_few_engine_calls(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    calls: list[int] = []
-    detect = Engine.detect_batch
-
-    def counted(self: Engine, texts: list[str | None], context: str = "") -> object:
-        calls.append(len(texts))
-        return detect(self, texts, context)
-
-    monkeypatch.setattr(Engine, "detect_batch", counted)
+    calls = count_engine_calls(monkeypatch)
     tables = [
         Table(
             name=f"t{i}",

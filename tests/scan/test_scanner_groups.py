@@ -13,6 +13,7 @@ from clearance.detection.match import Match
 from clearance.privacy import Fingerprinter
 from clearance.reports.models import ScanReport
 from clearance.scan.scanner import Scanner, ScanOptions
+from tests._engine import count_engine_calls
 
 FP = Fingerprinter(b"test-key-groups-0123456789")
 FIRST = ["Jane", "Omar", "Li", "Zoë", "Émile", "Priya", "Tom"]
@@ -124,14 +125,7 @@ def test_sample_applies_to_grouped_tables() -> None:
 
 
 def test_many_small_tables_take_few_engine_calls(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = []
-    detect = Engine.detect_batch
-
-    def counted(self: Engine, texts: list[str | None], context: str = "") -> object:
-        calls.append(len(texts))
-        return detect(self, texts, context)
-
-    monkeypatch.setattr(Engine, "detect_batch", counted)
+    calls = count_engine_calls(monkeypatch)
     tables = [
         (
             f"t{i}.csv",
