@@ -13,11 +13,11 @@ import yaml
 from typer.testing import CliRunner
 
 from clearance.audit.policy import STARTER
+from clearance.audit.report import AuditReport
 from clearance.audit.run import audit_sources
 from clearance.audit.sources import load_files
 from clearance.cli.app import app
 from clearance.demo.ecommerce import REFERENCE_DATE, Planted, generate
-from clearance.reports.models import AuditReport
 
 from .conftest import PgSchema, _libpq
 

@@ -11,10 +11,10 @@ import pytest
 
 from clearance.audit.auditor import audit
 from clearance.audit.policy import policy_from_mapping
+from clearance.audit.report import AuditReport
 from clearance.audit.run import load_sources
 from clearance.audit.sources import Table
 from clearance.privacy import Fingerprinter
-from clearance.reports.models import AuditReport
 from clearance.scan.scanner import ScanOptions
 from tests._engine import count_engine_calls
 

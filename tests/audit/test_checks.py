@@ -11,8 +11,8 @@ import pytest
 from clearance.audit.auditor import audit
 from clearance.audit.checks import CHECKS, Check, Example
 from clearance.audit.policy import policy_from_mapping
+from clearance.audit.report import AuditReport
 from clearance.audit.sources import Table
-from clearance.reports.models import AuditReport
 
 CASES = [
     pytest.param(check, example, True, id=f"{check.id}-pos{i}")

@@ -8,9 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from clearance.audit.report import AuditReport
 from clearance.audit.run import audit_sources
+from clearance.core.findings import Finding
 from clearance.demo.ecommerce import Planted, generate, write_policy
-from clearance.reports.models import AuditReport, Finding
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clearance.core.severity import Severity
 from clearance.detection.detector import (
     Detector,
-    Severity,
     ascii_boundaries,
     lead_of,
     python_form,

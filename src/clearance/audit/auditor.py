@@ -11,19 +11,13 @@ from clearance._version import __version__
 from clearance.audit.checks import CHECKS, Check
 from clearance.audit.context import AuditContext, CheckSkipped
 from clearance.audit.policy import Policy
+from clearance.audit.report import AuditReport, AuditSummary, CheckRun, PolicySummary, TableProfile
 from clearance.audit.sources import Table
+from clearance.core.findings import Finding
+from clearance.core.run import SkippedInput
 from clearance.detection.engine import Engine
 from clearance.errors import ClearanceError, InputError
 from clearance.privacy import Fingerprinter
-from clearance.reports.models import (
-    AuditReport,
-    AuditSummary,
-    CheckRun,
-    Finding,
-    PolicySummary,
-    SkippedInput,
-    TableProfile,
-)
 from clearance.scan.readers import _one_line
 from clearance.scan.scanner import Scanner, ScanOptions
 

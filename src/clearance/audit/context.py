@@ -8,22 +8,15 @@ from datetime import date
 
 from clearance.audit.policy import Policy
 from clearance.audit.quasi import detect_quasi_identifiers
+from clearance.audit.report import AnonymityResult, ConsentResult, RetentionResult
 from clearance.audit.sources import Table
 from clearance.audit.subjects import SubjectLinks, link_subjects
-from clearance.detection.detector import Severity
+from clearance.core.findings import Finding, FindingCategory, Fix, Location
+from clearance.core.severity import Severity
 from clearance.detection.engine import Engine
 from clearance.governance.controls import controls_for
 from clearance.privacy import Fingerprinter
-from clearance.reports.models import (
-    AnonymityResult,
-    ConsentResult,
-    Finding,
-    FindingCategory,
-    Fix,
-    Location,
-    RetentionResult,
-    ScanReport,
-)
+from clearance.scan.report import ScanReport
 from clearance.scan.scanner import Scanner, ScanOptions
 
 

@@ -10,12 +10,12 @@ from typing import Literal
 
 from clearance.audit.auditor import ProgressFn, audit
 from clearance.audit.policy import Policy, load_policy
+from clearance.audit.report import AuditReport
 from clearance.audit.sources import Table, load_database, load_files
 from clearance.detection.calibration import Calibration
 from clearance.detection.engine import Engine
 from clearance.errors import InputError
 from clearance.privacy import Fingerprinter
-from clearance.reports.models import AuditReport
 from clearance.scan.scanner import ScanOptions
 
 

@@ -44,8 +44,8 @@ from clearance.cli._common import (
 from clearance.cli.audit_cmd import audit, init
 from clearance.cli.fairness_cmd import fairness_app
 from clearance.cli.llm_cmd import llm_app
+from clearance.core.severity import Severity
 from clearance.detection import calibration as calibrations
-from clearance.detection.detector import Severity
 from clearance.detection.engine import Engine
 from clearance.detection.ner import load_ner
 from clearance.detection.registry import Registry, default_registry

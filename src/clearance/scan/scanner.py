@@ -18,26 +18,21 @@ from pathlib import Path
 import polars as pl
 
 from clearance._version import __version__
+from clearance.core.findings import Finding, FindingCategory, Location
+from clearance.core.run import SkippedInput
+from clearance.core.severity import Severity
 from clearance.detection.calibration import Calibration
-from clearance.detection.detector import Category, Detector, Severity
+from clearance.detection.detector import Category, Detector
 from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.errors import InputError
 from clearance.files import shown_path
 from clearance.governance.controls import controls_for
 from clearance.privacy import Fingerprinter, mask, mask_name
-from clearance.reports.models import (
-    ColumnProfile,
-    Finding,
-    FindingCategory,
-    Location,
-    ScanReport,
-    ScanSummary,
-    SkippedInput,
-)
 from clearance.scan import readers
 from clearance.scan.column_names import SPECIAL_CATEGORY_ENTITIES, is_birth_date, name_hint
 from clearance.scan.remediation import advice, fix_for
+from clearance.scan.report import ColumnProfile, ScanReport, ScanSummary
 from clearance.scan.text import TextDetector
 
 ProgressFn = Callable[[str, int], None]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from clearance.audit.context import AuditContext
-from clearance.reports.models import Finding, FindingCategory
+from clearance.core.findings import Finding, FindingCategory
 
 Scope = Literal["table", "dataset"]
 

@@ -12,8 +12,9 @@ import polars as pl
 from clearance.audit.checks._check import Check, Example
 from clearance.audit.context import AuditContext, CheckSkipped
 from clearance.audit.keys import KeyTypeError, join_key
-from clearance.detection.detector import Severity
-from clearance.reports.models import ConsentResult, Finding
+from clearance.audit.report import ConsentResult
+from clearance.core.findings import Finding
+from clearance.core.severity import Severity
 
 WHY = (
     "Processing for a purpose the subject did not consent to has no lawful basis under "

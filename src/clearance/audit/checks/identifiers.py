@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from clearance.audit.checks._check import Check, Example
 from clearance.audit.context import AuditContext
-from clearance.detection.detector import Severity
-from clearance.reports.models import ColumnProfile, Finding
+from clearance.core.findings import Finding
+from clearance.core.severity import Severity
+from clearance.scan.report import ColumnProfile
 
 # Timestamps are quasi-identifiers and retention evidence, not direct identifiers; the audit
 # handles them in those checks instead of listing every created_at column here.

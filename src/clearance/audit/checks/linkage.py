@@ -24,9 +24,9 @@ import polars as pl
 from clearance.audit.checks._check import Check, Example
 from clearance.audit.context import AuditContext, CheckSkipped
 from clearance.audit.keys import KeyTypeError, join_key
-from clearance.detection.detector import Severity
+from clearance.core.findings import Finding
+from clearance.core.severity import Severity
 from clearance.privacy import mask
-from clearance.reports.models import Finding
 
 WHY_TEXT = (
     "Free text that contains its author's own identifier re-links a pseudonymised record to the "

@@ -6,8 +6,8 @@ from __future__ import annotations
 from clearance.audit.checks._check import Check, Example
 from clearance.audit.context import AuditContext, CheckSkipped
 from clearance.audit.quasi import qi_kind
-from clearance.detection.detector import Severity
-from clearance.reports.models import Finding
+from clearance.core.findings import Finding
+from clearance.core.severity import Severity
 
 WHY = (
     "Only data adequate, relevant and limited to what the purpose needs may be processed "

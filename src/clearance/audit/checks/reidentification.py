@@ -5,8 +5,9 @@ from __future__ import annotations
 from clearance.audit.anonymity import measure_anonymity
 from clearance.audit.checks._check import Check, Example
 from clearance.audit.context import AuditContext, CheckSkipped
-from clearance.detection.detector import Severity
-from clearance.reports.models import AnonymityResult, Finding
+from clearance.audit.report import AnonymityResult
+from clearance.core.findings import Finding
+from clearance.core.severity import Severity
 
 WHY_K = (
     "Records whose quasi-identifier combination (postcode, birth date, gender, ...) is shared by "

@@ -10,8 +10,9 @@ import polars as pl
 from clearance.audit.checks._check import Check, Example
 from clearance.audit.context import AuditContext, CheckSkipped
 from clearance.audit.quasi import qi_kind
-from clearance.detection.detector import Severity
-from clearance.reports.models import AgeBin, Finding, RetentionResult
+from clearance.audit.report import AgeBin, RetentionResult
+from clearance.core.findings import Finding
+from clearance.core.severity import Severity
 
 WHY = (
     "Personal data may be kept no longer than its purpose needs (GDPR Art. 5(1)(e)); records "
