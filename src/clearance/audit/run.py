@@ -50,7 +50,7 @@ def audit_sources(
     tables: Sequence[str] | None = None,
     policy: Policy | None = None,
     policy_path: Path | None = None,
-    fingerprinter: Fingerprinter | None = None,
+    fingerprinter: Fingerprinter,
     sample: int | None = None,
     today: date | None = None,
     progress: ProgressFn | None = None,
@@ -58,7 +58,9 @@ def audit_sources(
 ) -> AuditReport:
     """Reads the sources, loads the policy (``policy`` wins over ``policy_path``), audits.
     ``calibration``: the score map of the engine (``"bundled"``, your own, or ``None`` for the
-    hand-set scores); the policy's ``min_score`` applies to the calibrated score."""
+    hand-set scores); the policy's ``min_score`` applies to the calibrated score.
+    ``fingerprinter`` keys the findings' fingerprints (the CLI's comes from
+    :func:`clearance.privacy.load_key`)."""
     chosen = policy or load_policy(policy_path)
     found, skipped = load_sources(paths, databases, tables)
     engine = None
