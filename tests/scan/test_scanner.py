@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from clearance.demo.ecommerce import generate
 from clearance.privacy import Fingerprinter
@@ -182,3 +183,19 @@ def test_event_times_are_quasi_identifiers_and_birth_dates_stay_sensitive(
         assert kinds[column] == ("pii", "DATE_TIME"), column
     pii = [f for f in report.findings if f.category == "pii"]
     assert {f.location.column for f in pii} == {"dob", "birth_date", "date_of_birth"}
+
+
+def test_scan_takes_an_explicit_fingerprinter_and_writes_no_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CLEARANCE_KEY")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "c.csv").write_text("email\nana@example.org\n")
+    with pytest.raises(TypeError, match="fingerprinter"):
+        scan_paths([data])  # type: ignore[call-arg]
+    report = scan_paths([data], fingerprinter=FP)
+    assert [f.fingerprint for f in report.findings] == [
+        FP.of(report.findings[0].rule, f"column\x00{report.findings[0].location.file}\x00email")
+    ]
+    assert not (tmp_path / ".clearance").exists()
