@@ -14,6 +14,7 @@ from clearance.audit.policy import Policy
 from clearance.audit.sources import Table
 from clearance.detection.engine import Engine
 from clearance.errors import ClearanceError, InputError
+from clearance.io.readers import one_line as _one_line
 from clearance.privacy import Fingerprinter
 from clearance.reports.models import (
     AuditReport,
@@ -24,7 +25,6 @@ from clearance.reports.models import (
     SkippedInput,
     TableProfile,
 )
-from clearance.scan.readers import _one_line
 from clearance.scan.scanner import Scanner, ScanOptions
 
 ProgressFn = Callable[[str], None]

@@ -50,7 +50,7 @@ from clearance.detection.engine import Engine
 from clearance.detection.ner import load_ner
 from clearance.detection.registry import Registry, default_registry
 from clearance.errors import ClearanceError, InputError, PolicyError
-from clearance.files import not_regular
+from clearance.io.files import not_regular
 from clearance.privacy import Fingerprinter, load_key
 from clearance.reports.renderers import RENDERERS, render
 from clearance.scan.scanner import ScanOptions, scan_paths

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError
 
 from clearance.errors import BackendUnavailableError, InputError
-from clearance.files import not_regular
+from clearance.io.files import not_regular
 
 if TYPE_CHECKING:
     from clearance.detection.engine import Engine

@@ -23,8 +23,9 @@ from clearance.detection.detector import Category, Detector, Severity
 from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.errors import InputError
-from clearance.files import shown_path
 from clearance.governance.controls import controls_for
+from clearance.io import readers
+from clearance.io.files import shown_path
 from clearance.privacy import Fingerprinter, mask, mask_name
 from clearance.reports.models import (
     ColumnProfile,
@@ -35,7 +36,6 @@ from clearance.reports.models import (
     ScanSummary,
     SkippedInput,
 )
-from clearance.scan import readers
 from clearance.scan.column_names import SPECIAL_CATEGORY_ENTITIES, is_birth_date, name_hint
 from clearance.scan.remediation import advice, fix_for
 from clearance.scan.text import TextDetector

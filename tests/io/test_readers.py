@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from clearance.errors import InputError
-from clearance.scan import readers
+from clearance.io import readers
 
 
 @pytest.mark.parametrize("block", [1, 2, 3, 7, 64])
