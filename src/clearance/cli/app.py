@@ -44,7 +44,7 @@ from clearance.cli._common import (
 from clearance.cli.audit_cmd import audit, init
 from clearance.cli.fairness_cmd import fairness_app
 from clearance.cli.llm_cmd import llm_app
-from clearance.detection import calibration as calibrations
+from clearance.detection import fitting
 from clearance.detection.detector import Severity
 from clearance.detection.engine import Engine
 from clearance.detection.ner import load_ner
@@ -306,10 +306,10 @@ def calibrate(
     try:
         check_outputs([output], [labelled])
         engine = Engine(calibration=None)
-        known = {*engine.registry.entities, calibrations.SECRET_TYPE}
-        texts, gold = calibrations.read_labelled(labelled, text_field, known)
-        records = calibrations.observations(engine, texts, gold)
-        fitted = calibrations.fit(
+        known = {*engine.registry.entities, fitting.SECRET_TYPE}
+        texts, gold = fitting.read_labelled(labelled, text_field, known)
+        records = fitting.observations(engine, texts, gold)
+        fitted = fitting.fit(
             records,
             source=f"clearance calibrate {labelled.name}",
             documents=len(texts),
