@@ -27,8 +27,8 @@ from clearance.core.findings import Finding
 from clearance.core.run import SkippedInput
 from clearance.detection.engine import Engine
 from clearance.errors import ClearanceError, InputError
+from clearance.io.readers import one_line as _one_line
 from clearance.privacy import Fingerprinter
-from clearance.scan.readers import _one_line
 from clearance.scan.scanner import Scanner, ScanOptions
 
 ProgressFn = Callable[[str], None]

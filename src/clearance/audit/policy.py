@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from clearance.core.severity import Severity
 from clearance.errors import PolicyError
-from clearance.files import not_regular
+from clearance.io.files import not_regular
 
 Profile = Literal["gdpr", "ccpa", "none"]
 

@@ -18,8 +18,8 @@ from clearance.audit.report import (
     ConsentResult,
     RetentionResult,
 )
+from clearance.core.controls import CONTROLS, describe
 from clearance.core.findings import Finding
-from clearance.governance.controls import CONTROLS, describe
 from clearance.reports.escape import md_code, md_text
 from clearance.reports.html import BASE_CSS, page
 from clearance.reports.html import code as _code

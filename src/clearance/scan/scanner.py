@@ -26,9 +26,9 @@ from clearance.detection.detector import Category, Detector
 from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.errors import InputError
-from clearance.files import shown_path
+from clearance.io import readers
+from clearance.io.files import shown_path
 from clearance.privacy import Fingerprinter, mask, mask_name
-from clearance.scan import readers
 from clearance.scan.column_names import SPECIAL_CATEGORY_ENTITIES, is_birth_date, name_hint
 from clearance.scan.remediation import advice, fix_for
 from clearance.scan.report import ColumnProfile, ScanReport, ScanSummary
