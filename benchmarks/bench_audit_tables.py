@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from clearance import Fingerprinter
-from clearance.audit.auditor import audit
+from clearance.audit.auditor import audit_dataset
 from clearance.audit.policy import policy_from_mapping
 from clearance.audit.run import load_sources
 from clearance.cli._common import write_outputs
@@ -60,7 +60,7 @@ def phases(folder: Path, out: Path, per_table: bool) -> dict[str, object]:
         last[0], last[1] = now, rule
 
     options = ScanOptions(group_tables=1) if per_table else ScanOptions()
-    report = audit(
+    report = audit_dataset(
         tables,
         policy_from_mapping({}),
         fingerprinter=Fingerprinter(KEY.encode()),

@@ -35,6 +35,7 @@ PUBLIC = [
     "render",
     "render_audit",
     "run_fairness",
+    "run_mitigation",
     "scan_paths",
 ]
 
@@ -56,17 +57,19 @@ def test_all_is_exported() -> None:
 
 
 def test_one_entry_point_per_job() -> None:
-    from clearance.audit.auditor import audit
+    from clearance.audit.auditor import audit_dataset
     from clearance.audit.run import audit_sources
     from clearance.detection.settings import DetectionSettings
+    from clearance.fairness.mitigate_run import run_mitigation
     from clearance.fairness.run import run_fairness
     from clearance.scan.scanner import scan_paths
 
     assert clearance.DetectionSettings is DetectionSettings
     assert clearance.scan_paths is scan_paths
     assert clearance.audit_sources is audit_sources
-    assert clearance.audit_dataset is audit
+    assert clearance.audit_dataset is audit_dataset
     assert clearance.run_fairness is run_fairness
+    assert clearance.run_mitigation is run_mitigation
 
 
 def test_audit_is_the_subpackage_and_audit_dataset_the_function() -> None:

@@ -9,7 +9,8 @@ The public API, one entry point per job:
 - audit a dataset against a policy into an :class:`AuditReport`: :func:`audit_sources` (files
   and databases) or :func:`audit_dataset` (tables already loaded), :func:`load_policy`, rendered
   by :func:`render_audit`;
-- audit a credit model's fairness: :func:`run_fairness` with :func:`load_fairness_policy`.
+- audit a credit model's fairness: :func:`run_fairness` with :func:`load_fairness_policy`;
+  mitigate it: :func:`run_mitigation`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from clearance._version import __version__
 
 if TYPE_CHECKING:
-    from clearance.audit.auditor import audit as audit_dataset
+    from clearance.audit.auditor import audit_dataset
     from clearance.audit.policy import Policy, load_policy
     from clearance.audit.report import AuditReport
     from clearance.audit.run import audit_sources
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
         PolicyError,
         SourceUnavailableError,
     )
+    from clearance.fairness.mitigate_run import run_mitigation
     from clearance.fairness.policy import load_fairness_policy
     from clearance.fairness.run import run_fairness
     from clearance.privacy import Fingerprinter, load_key, mask
@@ -47,8 +49,8 @@ if TYPE_CHECKING:
 
 # The public names load on first use (PEP 562): ``import clearance.llm.backends`` or the CLI's
 # ``--help`` should not pay for Polars, SQLAlchemy and the detector registry. Each maps to its
-# module, or to (module, name there).
-_EXPORTS: dict[str, str | tuple[str, str]] = {
+# module.
+_EXPORTS: dict[str, str] = {
     "AuditReport": "clearance.audit.report",
     "BackendUnavailableError": "clearance.errors",
     "ClearanceError": "clearance.errors",
@@ -67,7 +69,7 @@ _EXPORTS: dict[str, str | tuple[str, str]] = {
     "Severity": "clearance.core.severity",
     "SourceUnavailableError": "clearance.errors",
     "Table": "clearance.audit.sources",
-    "audit_dataset": ("clearance.audit.auditor", "audit"),
+    "audit_dataset": "clearance.audit.auditor",
     "audit_sources": "clearance.audit.run",
     "default_registry": "clearance.detection",
     "load_fairness_policy": "clearance.fairness.policy",
@@ -77,6 +79,7 @@ _EXPORTS: dict[str, str | tuple[str, str]] = {
     "render": "clearance.reports",
     "render_audit": "clearance.reports.audit_renderers",
     "run_fairness": "clearance.fairness.run",
+    "run_mitigation": "clearance.fairness.mitigate_run",
     "scan_paths": "clearance.scan",
 }
 
@@ -85,8 +88,7 @@ def __getattr__(name: str) -> Any:
     target = _EXPORTS.get(name)
     if target is None:
         raise AttributeError(f"module 'clearance' has no attribute {name!r}")
-    module, attribute = target if isinstance(target, tuple) else (target, name)
-    value = getattr(import_module(module), attribute)
+    value = getattr(import_module(target), name)
     globals()[name] = value
     return value
 
@@ -127,5 +129,6 @@ __all__ = [
     "render",
     "render_audit",
     "run_fairness",
+    "run_mitigation",
     "scan_paths",
 ]

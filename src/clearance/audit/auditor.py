@@ -109,7 +109,7 @@ def _mask_column_names(
     return out, found
 
 
-def audit(
+def audit_dataset(
     tables: Iterable[Table],
     policy: Policy,
     *,

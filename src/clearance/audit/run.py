@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from clearance.audit.auditor import ProgressFn, audit
+from clearance.audit.auditor import ProgressFn, audit_dataset
 from clearance.audit.policy import Policy, load_policy
 from clearance.audit.report import AuditReport
 from clearance.audit.sources import Table, load_database, load_files
@@ -66,7 +66,7 @@ def audit_sources(
     engine = None
     if calibration != "bundled":
         engine = Engine(threshold=chosen.min_score, calibration=calibration)
-    return audit(
+    return audit_dataset(
         found,
         chosen,
         engine=engine,

@@ -27,7 +27,7 @@ from typing import Any
 import polars as pl
 
 from clearance.errors import BackendUnavailableError, InputError
-from clearance.fairness.data import Bins, Derivation
+from clearance.fairness.derivation import Bins, Derivation
 
 __all__ = [
     "EXCLUDED_FROM_MODEL",

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from clearance.audit.policy import read_policy_file, validation_error
 from clearance.errors import PolicyError
-from clearance.fairness.data import Derivation
+from clearance.fairness.derivation import Derivation
 
 
 class _Model(BaseModel):
