@@ -24,8 +24,6 @@ from clearance.cli.llm_cmd import llm_app
 from clearance.errors import InputError
 from clearance.llm.audit import run_llm_audit, run_llm_audit_paths
 from clearance.llm.audit_settings import LlmAuditSettings
-from clearance.llm.model_target import EndpointModel, LocalModel
-from clearance.llm.probability import extraction_probability
 from clearance.llm.backend_protocol import Generation, NotSupportedError
 from clearance.llm.hf_backend import HuggingFaceBackend
 from clearance.llm.inventory import Inventory, InventoryPlaintext, build_inventory
@@ -36,6 +34,8 @@ from clearance.llm.matching import (
     match_value,
     public_prefix_length,
 )
+from clearance.llm.model_target import EndpointModel, LocalModel
+from clearance.llm.probability import extraction_probability
 from clearance.llm.probes import Probe, targeted_probes
 from clearance.llm.report import LLMAuditReport, exit_code, render_incident_markdown
 from clearance.privacy import Fingerprinter
@@ -703,7 +703,10 @@ def test_run_llm_audit_paths_builds_the_inventory_and_lists_skipped_inputs(
     assert seen == [1]  # called once, before probing
     [s] = run.report.secrets
     assert s.extracted and run.report.settings.model == "fake"
-    assert [x.path.rsplit("/", 1)[-1] for x in run.inventory.skipped] == ["blob.bin", "rows.jsonl:2"]
+    assert [x.path.rsplit("/", 1)[-1] for x in run.inventory.skipped] == [
+        "blob.bin",
+        "rows.jsonl:2",
+    ]
     assert [w for w in run.report.warnings if w.startswith("skipped ")] == [
         f"skipped {x.path}: {x.reason}" for x in run.inventory.skipped
     ]
