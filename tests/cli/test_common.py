@@ -185,7 +185,7 @@ class _Backend:
         pass
 
     def generate(self, prompts: list[str], **kwargs: object) -> list[list[object]]:
-        from clearance.llm.backends import Generation
+        from clearance.llm.backend_protocol import Generation
 
         _Backend.calls += 1
         n = int(kwargs.get("n", 1))  # type: ignore[call-overload]
