@@ -11,10 +11,13 @@ PUBLIC = [
     "ClearanceError",
     "DetectionSettings",
     "Detector",
+    "EndpointModel",
     "Engine",
     "Finding",
     "Fingerprinter",
     "InputError",
+    "LlmAuditSettings",
+    "LocalModel",
     "Match",
     "Policy",
     "PolicyError",
@@ -35,6 +38,7 @@ PUBLIC = [
     "render",
     "render_audit",
     "run_fairness",
+    "run_llm_audit_paths",
     "run_mitigation",
     "scan_paths",
 ]
@@ -62,6 +66,7 @@ def test_one_entry_point_per_job() -> None:
     from clearance.detection.settings import DetectionSettings
     from clearance.fairness.mitigate_run import run_mitigation
     from clearance.fairness.run import run_fairness
+    from clearance.llm.audit import run_llm_audit_paths
     from clearance.scan.scanner import scan_paths
 
     assert clearance.DetectionSettings is DetectionSettings
@@ -70,6 +75,7 @@ def test_one_entry_point_per_job() -> None:
     assert clearance.audit_dataset is audit_dataset
     assert clearance.run_fairness is run_fairness
     assert clearance.run_mitigation is run_mitigation
+    assert clearance.run_llm_audit_paths is run_llm_audit_paths
 
 
 def test_audit_is_the_subpackage_and_audit_dataset_the_function() -> None:

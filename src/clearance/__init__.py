@@ -10,7 +10,9 @@ The public API, one entry point per job:
   and databases) or :func:`audit_dataset` (tables already loaded), :func:`load_policy`, rendered
   by :func:`render_audit`;
 - audit a credit model's fairness: :func:`run_fairness` with :func:`load_fairness_policy`;
-  mitigate it: :func:`run_mitigation`.
+  mitigate it: :func:`run_mitigation`;
+- audit an LLM for memorised secrets: :func:`run_llm_audit_paths` with
+  :class:`LlmAuditSettings` and a :class:`LocalModel` or :class:`EndpointModel`.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ if TYPE_CHECKING:
     from clearance.fairness.mitigate_run import run_mitigation
     from clearance.fairness.policy import load_fairness_policy
     from clearance.fairness.run import run_fairness
+    from clearance.llm.audit import run_llm_audit_paths
+    from clearance.llm.audit_settings import LlmAuditSettings
+    from clearance.llm.model_target import EndpointModel, LocalModel
     from clearance.privacy import Fingerprinter, load_key, mask
     from clearance.reports import render
     from clearance.reports.audit_renderers import render_audit
@@ -57,9 +62,12 @@ _EXPORTS: dict[str, str] = {
     "DetectionSettings": "clearance.detection.settings",
     "Detector": "clearance.detection",
     "Engine": "clearance.detection",
+    "EndpointModel": "clearance.llm.model_target",
     "Finding": "clearance.core.findings",
     "Fingerprinter": "clearance.privacy",
     "InputError": "clearance.errors",
+    "LlmAuditSettings": "clearance.llm.audit_settings",
+    "LocalModel": "clearance.llm.model_target",
     "Match": "clearance.detection",
     "Policy": "clearance.audit.policy",
     "PolicyError": "clearance.errors",
@@ -79,6 +87,7 @@ _EXPORTS: dict[str, str] = {
     "render": "clearance.reports",
     "render_audit": "clearance.reports.audit_renderers",
     "run_fairness": "clearance.fairness.run",
+    "run_llm_audit_paths": "clearance.llm.audit",
     "run_mitigation": "clearance.fairness.mitigate_run",
     "scan_paths": "clearance.scan",
 }
@@ -105,10 +114,13 @@ __all__ = [
     "ClearanceError",
     "DetectionSettings",
     "Detector",
+    "EndpointModel",
     "Engine",
     "Finding",
     "Fingerprinter",
     "InputError",
+    "LlmAuditSettings",
+    "LocalModel",
     "Match",
     "Policy",
     "PolicyError",
@@ -129,6 +141,7 @@ __all__ = [
     "render",
     "render_audit",
     "run_fairness",
+    "run_llm_audit_paths",
     "run_mitigation",
     "scan_paths",
 ]
