@@ -1,14 +1,19 @@
 """clearance: clears data, models and LLMs for training and deployment.
 
-The public API: detect sensitive values in text (:class:`Engine`), scan files and folders into a
-:class:`ScanReport` (:func:`scan_paths`), render it (:func:`render`); audit tables against a
-policy into an :class:`AuditReport` (:func:`audit_sources`, :func:`audit`, :func:`load_policy`)
-and render that (:func:`render_audit`).
+The public API, one entry point per job:
+
+- detect sensitive values in text: :class:`Engine`, built from validated
+  :class:`DetectionSettings` (``DetectionSettings.of(threshold=0.5).engine()``);
+- scan files and folders into a :class:`ScanReport`: :func:`scan_paths`, rendered by
+  :func:`render`;
+- audit a dataset against a policy into an :class:`AuditReport`: :func:`audit_sources` (files
+  and databases) or :func:`audit_dataset` (tables already loaded), :func:`load_policy`, rendered
+  by :func:`render_audit`;
+- audit a credit model's fairness: :func:`run_fairness` with :func:`load_fairness_policy`.
 """
 
 from __future__ import annotations
 
-import sys
 import types
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
@@ -16,11 +21,15 @@ from typing import TYPE_CHECKING, Any
 from clearance._version import __version__
 
 if TYPE_CHECKING:
-    from clearance.audit.auditor import audit
+    from clearance.audit.auditor import audit as audit_dataset
     from clearance.audit.policy import Policy, load_policy
+    from clearance.audit.report import AuditReport
     from clearance.audit.run import audit_sources
     from clearance.audit.sources import Table
-    from clearance.detection import Detector, Engine, Match, Registry, Severity, default_registry
+    from clearance.core.findings import Finding
+    from clearance.core.severity import Severity
+    from clearance.detection import Detector, Engine, Match, Registry, default_registry
+    from clearance.detection.settings import DetectionSettings
     from clearance.errors import (
         BackendUnavailableError,
         ClearanceError,
@@ -28,21 +37,25 @@ if TYPE_CHECKING:
         PolicyError,
         SourceUnavailableError,
     )
+    from clearance.fairness.policy import load_fairness_policy
+    from clearance.fairness.run import run_fairness
     from clearance.privacy import Fingerprinter, load_key, mask
-    from clearance.reports import Finding, ScanReport, render
+    from clearance.reports import render
     from clearance.reports.audit_renderers import render_audit
-    from clearance.reports.models import AuditReport
     from clearance.scan import ScanOptions, scan_paths
+    from clearance.scan.report import ScanReport
 
 # The public names load on first use (PEP 562): ``import clearance.llm.backends`` or the CLI's
-# ``--help`` should not pay for Polars, SQLAlchemy and the detector registry.
-_EXPORTS: dict[str, str] = {
-    "AuditReport": "clearance.reports.models",
+# ``--help`` should not pay for Polars, SQLAlchemy and the detector registry. Each maps to its
+# module, or to (module, name there).
+_EXPORTS: dict[str, str | tuple[str, str]] = {
+    "AuditReport": "clearance.audit.report",
     "BackendUnavailableError": "clearance.errors",
     "ClearanceError": "clearance.errors",
+    "DetectionSettings": "clearance.detection.settings",
     "Detector": "clearance.detection",
     "Engine": "clearance.detection",
-    "Finding": "clearance.reports",
+    "Finding": "clearance.core.findings",
     "Fingerprinter": "clearance.privacy",
     "InputError": "clearance.errors",
     "Match": "clearance.detection",
@@ -50,53 +63,45 @@ _EXPORTS: dict[str, str] = {
     "PolicyError": "clearance.errors",
     "Registry": "clearance.detection",
     "ScanOptions": "clearance.scan",
-    "ScanReport": "clearance.reports",
-    "Severity": "clearance.detection",
+    "ScanReport": "clearance.scan.report",
+    "Severity": "clearance.core.severity",
     "SourceUnavailableError": "clearance.errors",
     "Table": "clearance.audit.sources",
-    "audit": "clearance.audit.auditor",
+    "audit_dataset": ("clearance.audit.auditor", "audit"),
     "audit_sources": "clearance.audit.run",
     "default_registry": "clearance.detection",
+    "load_fairness_policy": "clearance.fairness.policy",
     "load_key": "clearance.privacy",
     "load_policy": "clearance.audit.policy",
     "mask": "clearance.privacy",
     "render": "clearance.reports",
     "render_audit": "clearance.reports.audit_renderers",
+    "run_fairness": "clearance.fairness.run",
     "scan_paths": "clearance.scan",
 }
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
+    target = _EXPORTS.get(name)
+    if target is None:
         raise AttributeError(f"module 'clearance' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
+    module, attribute = target if isinstance(target, tuple) else (target, name)
+    value = getattr(import_module(module), attribute)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
     # the public names and the subpackages bound so far, not this module's own helpers
-    bound = {n for n, v in globals().items() if isinstance(v, types.ModuleType)} - {"sys", "types"}
+    bound = {n for n, v in globals().items() if isinstance(v, types.ModuleType)} - {"types"}
     return sorted(set(__all__) | {n for n in globals() if n.startswith("__")} | bound)
-
-
-class _Package(types.ModuleType):
-    def __setattr__(self, name: str, value: Any) -> None:
-        # Importing the ``clearance.audit`` subpackage binds it here under the name of the
-        # public ``audit`` function; the function keeps the name, as the eager imports gave it.
-        if name == "audit" and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [
     "AuditReport",
     "BackendUnavailableError",
     "ClearanceError",
+    "DetectionSettings",
     "Detector",
     "Engine",
     "Finding",
@@ -112,13 +117,15 @@ __all__ = [
     "SourceUnavailableError",
     "Table",
     "__version__",
-    "audit",
+    "audit_dataset",
     "audit_sources",
     "default_registry",
+    "load_fairness_policy",
     "load_key",
     "load_policy",
     "mask",
     "render",
     "render_audit",
+    "run_fairness",
     "scan_paths",
 ]

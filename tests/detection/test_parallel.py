@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from clearance.core.severity import Severity
 from clearance.detection import parallel
-from clearance.detection.detector import Detector, Severity
+from clearance.detection.detector import Detector
 from clearance.detection.engine import Engine
+from clearance.detection.match import Match
 from clearance.detection.registry import Registry, default_registry
 from clearance.errors import PolicyError
 
@@ -29,6 +31,13 @@ def _texts(n: int = 1200, seed: int = 3) -> list[str]:
     return out
 
 
+class _Ner:
+    """An NER backend that finds nothing: it lives in this process and cannot be sent."""
+
+    def detect_batch(self, texts: list[str]) -> list[list[Match]]:
+        return [[] for _ in texts]
+
+
 def _spans(results: list[list]) -> list[list[tuple]]:  # type: ignore[type-arg]
     return [[(m.start, m.end, m.detector, m.score, m.value) for m in r] for r in results]
 
@@ -37,7 +46,7 @@ def _spans(results: list[list]) -> list[list[tuple]]:  # type: ignore[type-arg]
 def texts() -> list[str]:
     t = _texts()
     assert Engine(workers=2).start_workers()  # so batches under COLD_START_CHARS are spread
-    assert parallel.should_parallelize(Engine(), t, 2)
+    assert parallel.should_parallelize(t, 2)
     return t
 
 
@@ -109,12 +118,11 @@ def test_broken_workers_fall_back_in_process(
 
 def test_small_batches_stay_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "_started", {4})
-    engine = Engine(workers=4)
-    assert not parallel.should_parallelize(engine, ["a b c"] * 10, 4)
-    assert not parallel.should_parallelize(engine, ["x" * 1000] * 300, 1)
-    assert parallel.should_parallelize(engine, ["x" * 1000] * 300, 4)
+    assert not parallel.should_parallelize(["a b c"] * 10, 4)
+    assert not parallel.should_parallelize(["x" * 1000] * 300, 1)
+    assert parallel.should_parallelize(["x" * 1000] * 300, 4)
     # a column of short values stays in the (already multi-threaded) Rust gate
-    assert not parallel.should_parallelize(engine, ["jane@example.com"] * 20_000, 4)
+    assert not parallel.should_parallelize(["jane@example.com"] * 20_000, 4)
 
 
 def test_shares_balance_characters() -> None:
@@ -142,10 +150,9 @@ def test_workers_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_cold_start_needs_a_large_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "_started", set())
-    engine = Engine(workers=3)
-    assert not parallel.should_parallelize(engine, ["x" * 1000] * 300, 3)  # not worth a start
+    assert not parallel.should_parallelize(["x" * 1000] * 300, 3)  # not worth a start
     big = ["x" * 1000] * (parallel.COLD_START_CHARS // 1000)
-    assert parallel.should_parallelize(engine, big, 3)
+    assert parallel.should_parallelize(big, 3)
 
 
 def test_start_workers_refuses_what_cannot_be_sent() -> None:
@@ -160,6 +167,9 @@ def test_start_workers_refuses_what_cannot_be_sent() -> None:
         negatives=("y",),
     )
     assert not Engine(registry=Registry([own]), workers=2).start_workers()
+
+    # an NER model cannot travel to a worker: the engine keeps every batch in process
+    assert not Engine(ner=_Ner(), workers=2).start_workers()
 
 
 def test_workers_use_the_engines_calibration(texts: list[str]) -> None:
@@ -182,3 +192,15 @@ def test_workers_use_the_engines_calibration(texts: list[str]) -> None:
     halved = Engine(workers=2, calibration=halve).detect_batch(texts[:50])
     pairs = [(m, h) for r, s in zip(bare, halved, strict=True) for m, h in zip(r, s, strict=True)]
     assert pairs and all(h.score < m.score for m, h in pairs)  # halved at base, interpolated
+
+
+def test_an_engine_with_ner_detects_in_process(
+    texts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[object] = []
+    monkeypatch.setattr(
+        "clearance.detection.engine.detect_parallel", lambda *a, **k: calls.append(a)
+    )
+    found = Engine(ner=_Ner(), workers=2).detect_batch(texts)
+    assert calls == []
+    assert _spans(found) == _spans(Engine(workers=1).detect_batch(texts))

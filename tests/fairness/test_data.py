@@ -242,12 +242,9 @@ def test_german_load_and_derivations(german: pl.DataFrame) -> None:
     assert notes.rows_used == 1000 and notes.favourable == "1"
 
 
-def test_german_path_from_environment_and_missing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("CLEARANCE_GERMAN_DATA", str(tmp_path / "nowhere.data"))
+def test_german_data_missing_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"nowhere\.data: German Credit data not found"):
-        load_german()
+        load_german(tmp_path / "nowhere.data")
 
 
 def test_german_model_trained_and_audited(german: pl.DataFrame, german_model: Path) -> None:

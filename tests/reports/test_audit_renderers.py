@@ -4,7 +4,19 @@ import re
 
 import pytest
 
-from clearance.detection.detector import Severity
+from clearance.audit.report import (
+    AgeBin,
+    AnonymityResult,
+    AuditReport,
+    AuditSummary,
+    CheckRun,
+    ConsentResult,
+    PolicySummary,
+    RetentionResult,
+    TableProfile,
+)
+from clearance.core.findings import Finding, Location
+from clearance.core.severity import Severity
 from clearance.reports.audit_renderers import (
     AUDIT_RENDERERS,
     render_audit,
@@ -12,20 +24,7 @@ from clearance.reports.audit_renderers import (
     render_audit_json,
     render_audit_markdown,
 )
-from clearance.reports.models import (
-    AgeBin,
-    AnonymityResult,
-    AuditReport,
-    AuditSummary,
-    CheckRun,
-    ColumnProfile,
-    ConsentResult,
-    Finding,
-    Location,
-    PolicySummary,
-    RetentionResult,
-    TableProfile,
-)
+from clearance.scan.report import ColumnProfile
 from tests.reports.golden_files import assert_golden
 from tests.reports.html_check import parse as _parse
 

@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -24,8 +24,10 @@ from clearance.detection.detector import Detector
 from clearance.detection.match import Match
 from clearance.detection.ner import NerBackend
 from clearance.detection.parallel import (
+    WorkerEngine,
     default_workers,
     detect_parallel,
+    detector_ids,
     should_parallelize,
 )
 from clearance.detection.parallel import start as start_workers
@@ -171,8 +173,24 @@ class Engine:
         100,000 characters are spread from the first one; without this, a process starts them
         for a batch of 4 MB or more. For long-running callers (a server, the guard proxy).
         ``False`` when this engine stays in one process (1 worker, NER, own detectors)."""
+        spec = self._worker_engine()
+        if spec is None:
+            return False
         workers = self.workers if self.workers is not None else default_workers()
-        return start_workers(self, workers)
+        return start_workers(_detect_share, spec, workers)
+
+    def _worker_engine(self) -> WorkerEngine | None:
+        """How a worker rebuilds this engine, or ``None`` when it cannot (its own detectors,
+        an NER model)."""
+        ids = detector_ids(self.registry)
+        if ids is None or self.ner is not None:
+            return None
+        calibration = self.calibration
+        if calibration is None:
+            ref = None
+        else:
+            ref = _BUNDLED if calibration is bundled() else calibration.model_dump_json()
+        return WorkerEngine(ids, self.threshold, self.batch_size, ref)
 
     def restricted(self, detector_ids: Iterable[str]) -> Engine:
         """The same engine with only some detectors (no NER), for columns already classified."""
@@ -330,8 +348,17 @@ class Engine:
         positions = [index.setdefault(t or "", len(index)) for t in texts]
         unique = list(index)
         workers = self.workers if self.workers is not None else default_workers()
-        if should_parallelize(self, unique, workers):
-            shared = detect_parallel(self, unique, context, workers)
+        spec = self._worker_engine() if should_parallelize(unique, workers) else None
+        if spec is not None:
+            local = replace(self, workers=1)
+            shared = detect_parallel(
+                _detect_share,
+                spec,
+                lambda share: local.detect_batch(share, context),
+                unique,
+                context,
+                workers,
+            )
             if shared is not None:
                 return [shared[i] for i in positions]
         series = pl.Series("t", unique, dtype=pl.String)
@@ -350,6 +377,34 @@ class Engine:
                 found[row].extend(extra)
         resolved = [resolve_overlaps(m, self.threshold) if m else m for m in found]
         return [resolved[i] for i in positions]
+
+
+# How a worker gets the engine's calibration: the bundled map by name, else its JSON (or None).
+_BUNDLED = "bundled"
+_WORKER_ENGINES: dict[WorkerEngine, Engine] = {}
+
+
+def _detect_share(spec: WorkerEngine, texts: list[str], context: str) -> list[list[Match]]:
+    """Runs in a worker (:mod:`clearance.detection.parallel`): the engine ``spec`` describes
+    (built once per worker) on ``texts``."""
+    engine = _WORKER_ENGINES.get(spec)
+    if engine is None:
+        default = default_registry()
+        registry = default if not spec.ids else Registry(default[i] for i in spec.ids)
+        if spec.calibration is None:
+            calibration = None
+        elif spec.calibration == _BUNDLED:
+            calibration = bundled()
+        else:
+            calibration = Calibration.model_validate_json(spec.calibration)
+        engine = _WORKER_ENGINES[spec] = Engine(
+            registry=registry,
+            threshold=spec.threshold,
+            batch_size=spec.batch_size,
+            workers=1,
+            calibration=calibration,
+        )
+    return engine.detect_batch(texts, context)
 
 
 def match_detector(

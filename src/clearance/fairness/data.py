@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from clearance.errors import InputError, PolicyError
 from clearance.fairness.loading import LoadedModel, check_features
 from clearance.fairness.models import FairnessData
-from clearance.files import not_regular
+from clearance.io.files import not_regular
 
 __all__ = [
     "MISSING_GROUP",

@@ -53,8 +53,8 @@ from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.detection.registry import default_registry
 from clearance.errors import InputError, PolicyError
+from clearance.io import readers
 from clearance.privacy import Fingerprinter, load_key, mask
-from clearance.scan import readers
 from clearance.scan.text import Doc, TextDetector
 
 SCHEMA_VERSION = "1"
@@ -612,7 +612,7 @@ def build_inventory(
     """Scans the corpus under ``paths`` and returns its inventory and, in memory only, the
     plaintext behind it.
 
-    Files under folders are found by ``clearance.scan.readers.discover`` (VCS, virtualenv and
+    Files under folders are found by ``clearance.io.readers.discover`` (VCS, virtualenv and
     cache folders skipped). ``.jsonl``/``.ndjson`` files are parsed record by record and every
     string field is scanned; every other file is read as text, line by line. A missing,
     binary, empty or unreadable file, or a JSONL record that is not valid JSON, is listed in

@@ -1,22 +1,6 @@
-"""Report models and renderers (JSON, SARIF 2.1.0, Markdown, terminal)."""
+"""Renderers (JSON, SARIF 2.1.0, Markdown, HTML, terminal). The report models live with their
+job (:mod:`clearance.scan.report`, :mod:`clearance.audit.report`) over :mod:`clearance.core`."""
 
-from clearance.reports.models import (
-    ColumnProfile,
-    Finding,
-    Location,
-    ScanReport,
-    ScanSummary,
-    SkippedInput,
-)
 from clearance.reports.renderers import RENDERERS, render
 
-__all__ = [
-    "RENDERERS",
-    "ColumnProfile",
-    "Finding",
-    "Location",
-    "ScanReport",
-    "ScanSummary",
-    "SkippedInput",
-    "render",
-]
+__all__ = ["RENDERERS", "render"]

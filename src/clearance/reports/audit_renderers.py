@@ -11,7 +11,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from clearance.governance.controls import CONTROLS, describe
+from clearance.audit.report import (
+    AnonymityResult,
+    AuditReport,
+    CheckRun,
+    ConsentResult,
+    RetentionResult,
+)
+from clearance.core.controls import CONTROLS, describe
+from clearance.core.findings import Finding
 from clearance.reports.escape import md_code, md_text
 from clearance.reports.html import BASE_CSS, page
 from clearance.reports.html import code as _code
@@ -21,14 +29,6 @@ from clearance.reports.html import empty as _empty
 from clearance.reports.html import kv as _kv
 from clearance.reports.html import section as _section
 from clearance.reports.html import table as _html_table
-from clearance.reports.models import (
-    AnonymityResult,
-    AuditReport,
-    CheckRun,
-    ConsentResult,
-    Finding,
-    RetentionResult,
-)
 
 AuditRenderer = Callable[[AuditReport], str]
 
