@@ -53,7 +53,9 @@ def texts() -> list[str]:
 def test_two_workers_give_what_one_process_gives(
     texts: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = parallel._detect_share
+    from clearance.detection import engine as engine_module
+
+    real = engine_module._detect_share  # what a worker runs on its share
     seen = tmp_path / "shares"
     seen.mkdir()
 
@@ -63,10 +65,10 @@ def test_two_workers_give_what_one_process_gives(
         import os
 
         with (seen / str(os.getpid())).open("a") as fh:
-            fh.write(f"{len(args[3])}\n")
+            fh.write(f"{len(args[1])}\n")
         return real(*args)
 
-    monkeypatch.setattr(parallel, "_detect_share", in_worker)
+    monkeypatch.setattr(engine_module, "_detect_share", in_worker)
     alone = Engine(workers=1).detect_batch(texts, "comment")
     assert list(seen.iterdir()) == []  # one worker: never spread
     shared = Engine(workers=2).detect_batch(texts, "comment")
