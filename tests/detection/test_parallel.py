@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import random
+from pathlib import Path
 
 import pytest
 
@@ -49,21 +51,31 @@ def texts() -> list[str]:
 
 
 def test_two_workers_give_what_one_process_gives(
-    texts: list[str], monkeypatch: pytest.MonkeyPatch
+    texts: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[int] = []
-    real = parallel.detect_parallel
+    from clearance.detection import engine as engine_module
 
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        out = real(*args, **kwargs)
-        calls.append(0 if out is None else len(out))
-        return out
+    real = engine_module._detect_share  # what a worker runs on its share
+    seen = tmp_path / "shares"
+    seen.mkdir()
 
-    monkeypatch.setattr("clearance.detection.engine.detect_parallel", spy)
+    def in_worker(*args):  # type: ignore[no-untyped-def]
+        # a local function travels to the worker by value (cloudpickle): it notes, in a file
+        # named after the process that ran it, how many texts it was given
+        import os
+
+        with (seen / str(os.getpid())).open("a") as fh:
+            fh.write(f"{len(args[1])}\n")
+        return real(*args)
+
+    monkeypatch.setattr(engine_module, "_detect_share", in_worker)
     alone = Engine(workers=1).detect_batch(texts, "comment")
-    assert calls == []  # one worker: never spread
+    assert list(seen.iterdir()) == []  # one worker: never spread
     shared = Engine(workers=2).detect_batch(texts, "comment")
-    assert calls and calls[0] > 0  # the workers did run
+    ran = {int(f.name): sum(map(int, f.read_text().split())) for f in seen.iterdir()}
+    assert ran and os.getpid() not in ran  # the share went to another process, which ran it
+    unique = len(set(texts))
+    assert 0 < sum(ran.values()) < unique  # a share, not the whole batch: this process did some
     assert _spans(shared) == _spans(alone)
     assert sum(map(len, alone)) > len(texts) // 2  # and found plenty
 

@@ -70,8 +70,7 @@ def _groups_to_narrow(groups: Sequence[Sequence[Detector]], counts: Sequence[int
     ``_NARROW_IN_RUST_FROM`` rows, most rows first, while the group and member regexes together
     stay within Polars' cache. Past it the least recently used regex is evicted, and a call
     that cycles through more regexes than the cache holds recompiles every one of them, on
-    every thread (measured: 62 ms for the gate of the benchmark's texts with 38 regexes, 48 ms
-    with 26)."""
+    every thread (measured on the benchmark's texts: the gate slowed down past the cache)."""
     budget = _MAX_REGEXES_PER_CALL - len(groups)
     chosen: set[int] = set()
     for i in sorted(range(len(groups)), key=lambda i: -counts[i]):
@@ -100,8 +99,8 @@ def _python_rows(series: pl.Series) -> tuple[list[int], bool]:
 
     ASCII boundaries are the Unicode ones on a text without a :data:`_WORDY_CHAR`, so the rows
     with one go to Python. When they are too many (a third or more of the non-ASCII text: a
-    French or German corpus; every detector in Python costs about three times what the Unicode
-    gate adds to a text, 0.63 s against 0.45 s on an all-accented corpus), the gate keeps
+    French or German corpus; every detector in Python then costs more than what the Unicode
+    gate adds to a text, measured on an all-accented corpus), the gate keeps
     Unicode boundaries and only the rows with a :data:`_DISPUTED_CHAR` go to Python."""
     non_ascii = series.str.len_bytes() != series.str.len_chars()
     if not non_ascii.any():
@@ -427,7 +426,8 @@ def match_texts(
 ) -> list[list[Match]]:
     """:func:`match_detector` for each of ``texts``. The detector's attributes are looked up
     once for all texts: the engine calls this for every (detector, candidate rows) pair, and a
-    call per row cost about 2 us of set-up, a tenth of the exact pass on free text."""
+    call per row repeated that set-up for every row, a noticeable share of the exact pass on
+    free text."""
     plans = [
         (pattern, lead, "value" in pattern.groupindex)
         for pattern, lead in zip(det.compiled, det.leads, strict=True)

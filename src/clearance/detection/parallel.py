@@ -35,12 +35,13 @@ log = logging.getLogger(__name__)
 MIN_PARALLEL_CHARS = 100_000
 MIN_PARALLEL_TEXTS = 256
 # Short values (a column of names or e-mails) spend their time in the Rust gate, which already
-# uses every core: splitting them only adds the transfer (a 1M-row table scan took 14.9 s with
-# two workers and 11.3 s without). Free text spends it in the Python pass: 1.5x with two.
+# uses every core: splitting them only adds the transfer (a 1M-row table scan was slower with
+# two workers than without). Free text spends it in the Python pass, which two workers speed up
+# (benchmarks/results/scan_table_*.json and the README have the figures).
 MIN_PARALLEL_MEAN_CHARS = 64
-# Starting a worker (a fresh interpreter that imports clearance and builds the registry) takes
-# about a second: a one-off batch must be this large to win it back (in one process, 4 MB of
-# free text takes about 4 s). Once started, workers serve every batch over MIN_PARALLEL_CHARS;
+# Starting a worker (a fresh interpreter that imports clearance and builds the registry) is
+# slow: a one-off batch must be this large to win it back (as measured when the limit was set,
+# in one process, on free text). Once started, workers serve every batch over MIN_PARALLEL_CHARS;
 # a long-running caller starts them up front with Engine.start_workers().
 COLD_START_CHARS = 4_000_000
 # Idle workers exit after this many seconds; the next large batch starts them again.

@@ -229,8 +229,8 @@ class _Distinct:
 
 
 def _distinct(cells: Sequence[str | None]) -> _Distinct:
-    """:class:`_Distinct` of a few cells, in Python (a Polars ``group_by`` costs about a
-    millisecond, which is most of the scan of a one-row table)."""
+    """:class:`_Distinct` of a few cells, in Python (a Polars ``group_by`` has a fixed cost
+    that is most of the scan of a one-row table)."""
     out = _Distinct([], [], [])
     index: dict[str, int] = {}
     for row, cell in enumerate(cells):
@@ -310,7 +310,7 @@ class Scanner:
 
     def scan_frames(self, frames: Iterable[tuple[str, str, pl.DataFrame]]) -> None:
         """:meth:`scan_frame` for each ``(origin, table, frame)``, with the same results, in
-        fewer engine calls. An engine call has a fixed cost of a few milliseconds, and a table
+        fewer engine calls. An engine call has a fixed cost, and a table
         costs one per batch of column names plus two per column (classification, then the
         distinct values), so 20,000 one-row tables took minutes. Small tables (at most
         ``probe_rows`` rows) are therefore scanned ``group_tables`` at a time: the column names
