@@ -34,7 +34,7 @@ from clearance.audit.run import load_sources
 from clearance.cli._common import write_outputs
 from clearance.reports.audit_renderers import render_audit
 from clearance.reports.audit_terminal import render_audit_terminal
-from clearance.scan.scanner import ScanOptions
+from clearance.scan.options import ScanOptions
 
 KEY = "bench-key-0123456789"
 

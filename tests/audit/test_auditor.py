@@ -18,7 +18,7 @@ from clearance.audit.report import AuditReport, ConsentResult
 from clearance.audit.run import load_sources
 from clearance.audit.sources import Table
 from clearance.privacy import Fingerprinter
-from clearance.scan.scanner import ScanOptions
+from clearance.scan.options import ScanOptions
 from tests._engine import count_engine_calls
 
 FP = Fingerprinter(b"test-key-auditor-0123456789")

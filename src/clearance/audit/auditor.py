@@ -29,7 +29,8 @@ from clearance.detection.engine import Engine
 from clearance.errors import ClearanceError, InputError
 from clearance.io.readers import one_line as _one_line
 from clearance.privacy import Fingerprinter
-from clearance.scan.scanner import Scanner, ScanOptions
+from clearance.scan.options import ScanOptions
+from clearance.scan.scanner import Scanner
 
 ProgressFn = Callable[[str], None]
 

@@ -16,7 +16,7 @@ from clearance.detection.calibration import Calibration
 from clearance.detection.engine import Engine
 from clearance.errors import InputError
 from clearance.privacy import Fingerprinter
-from clearance.scan.scanner import ScanOptions
+from clearance.scan.options import ScanOptions
 
 
 def load_sources(

@@ -53,7 +53,8 @@ from clearance.errors import ClearanceError, InputError, PolicyError
 from clearance.io.files import not_regular
 from clearance.privacy import Fingerprinter, load_key
 from clearance.reports.renderers import RENDERERS, render
-from clearance.scan.scanner import ScanOptions, scan_paths
+from clearance.scan.options import ScanOptions
+from clearance.scan.scanner import scan_paths
 
 EXIT_FINDINGS = 1
 EXIT_INPUT = 3
