@@ -11,8 +11,9 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
-from clearance.audit import sources
-from clearance.audit.sources import Table, load_database, load_files, mask_uri
+from clearance.audit import databases
+from clearance.audit.databases import load_database, mask_uri
+from clearance.audit.sources import Table, load_files
 from clearance.errors import ClearanceError, InputError, SourceUnavailableError
 from tests.audit.conftest import PgSchema
 
@@ -314,7 +315,7 @@ def test_sqlite_is_opened_read_only(tmp_path: Path) -> None:
     load_database(f"sqlite:///{db}")
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db"]  # no journal or WAL left
-    engine = sources._sqlite_engine(sources._parse_url(f"sqlite:///{db}", "x"), "x")
+    engine = databases._sqlite_engine(databases._parse_url(f"sqlite:///{db}", "x"), "x")
     with engine.connect() as conn, pytest.raises(sa.exc.OperationalError, match="readonly"):
         conn.exec_driver_sql("DELETE FROM users")
     engine.dispose()
@@ -330,7 +331,7 @@ def test_sqlite_not_a_database(tmp_path: Path) -> None:
 def test_sqlite_batches_are_joined_and_mixed_batches_become_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sources, "BATCH_ROWS", 3)
+    monkeypatch.setattr(databases, "BATCH_ROWS", 3)
     conn = sqlite3.connect(tmp_path / "big.db")
     conn.execute("CREATE TABLE t (n INTEGER, m INTEGER)")
     conn.executemany("INSERT INTO t VALUES (?, ?)", [(i, i) for i in range(10)])

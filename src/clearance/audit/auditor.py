@@ -65,7 +65,14 @@ def _run_check(ctx: AuditContext, check: Check, table: str | None) -> tuple[Chec
 
 def _sort_key(f: Finding) -> tuple[int, str, str, str, int, str]:
     loc = f.location
-    return (-f.severity.rank, loc.table or "", loc.column or "", f.rule, loc.row or 0, f.fingerprint)
+    return (
+        -f.severity.rank,
+        loc.table or "",
+        loc.column or "",
+        f.rule,
+        loc.row or 0,
+        f.fingerprint,
+    )
 
 
 def _sections(

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Literal
 
 from clearance.audit.auditor import ProgressFn, audit_dataset
+from clearance.audit.databases import load_database, mask_uri
 from clearance.audit.policy import Policy, load_policy
 from clearance.audit.report import AuditReport
-from clearance.audit.sources import Table, load_database, load_files, mask_uri
+from clearance.audit.sources import Table, load_files
 from clearance.detection.calibration import Calibration
 from clearance.detection.engine import Engine
 from clearance.errors import InputError

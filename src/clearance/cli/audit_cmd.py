@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 import yaml
 
+from clearance.audit.databases import mask_uri
 from clearance.audit.policy import STARTER, policy_from_mapping
 from clearance.audit.report import AuditReport
 from clearance.audit.run import audit_sources, load_sources
-from clearance.audit.sources import mask_uri
 from clearance.audit.starter import starter_for
 from clearance.cli._common import (
     CalibrationOpt,

@@ -41,7 +41,10 @@ def _rows_with(profiles: dict[tuple[str, str], ColumnProfile], f: Finding) -> tu
 def _policy_severity(ctx: AuditContext, f: Finding) -> tuple[Severity, str]:
     ents = ctx.policy.entities
     if f.entity in ents.forbidden:
-        return Severity.CRITICAL, f" The policy forbids {f.entity} for purpose {ctx.policy.purpose}."
+        return (
+            Severity.CRITICAL,
+            f" The policy forbids {f.entity} for purpose {ctx.policy.purpose}.",
+        )
     if f.entity in ents.allowed:
         return Severity.INFO, f" The policy allows {f.entity} for purpose {ctx.policy.purpose}."
     return f.severity, ""

@@ -39,9 +39,7 @@ def _measure(ctx: AuditContext, table: str) -> AnonymityResult:
     ctx.require(table, sensitive, "sensitive attribute")
     if ctx.tables[table].frame.height == 0:
         raise CheckSkipped(f"{table}: the table is empty")
-    measured = measure_anonymity(
-        ctx.tables[table].frame, qis, sensitive, k_threshold=ctx.policy.k
-    )
+    measured = measure_anonymity(ctx.tables[table].frame, qis, sensitive, k_threshold=ctx.policy.k)
     return AnonymityResult(
         table=table,
         quasi_identifiers=qis,
@@ -65,32 +63,32 @@ def run_k(ctx: AuditContext, table: str) -> CheckResult:
     if a.k >= ctx.policy.k:
         return CheckResult(measurements=[a])
     finding = ctx.finding(
-            rule="k-anonymity",
-            category="quasi_identifier",
-            entity="QUASI_IDENTIFIERS",
-            severity=Severity.HIGH if a.unique_records else Severity.MEDIUM,
-            table=table,
-            column=", ".join(a.quasi_identifiers),
-            count=a.records_below_k,
-            share=a.share_below_k,
-            scope="table",
-            remediation=REMEDIATION_K,
-            fix="generalize",
-            why=WHY_K,
-            preview=f"k={a.k} < {ctx.policy.k}",
-            metrics={
-                "k": float(a.k),
-                "k_threshold": float(ctx.policy.k),
-                "classes": float(a.classes),
-                "records_below_k": float(a.records_below_k),
-                "share_below_k": a.share_below_k,
-                "unique_records": float(a.unique_records),
-                "sample_uniqueness": a.sample_uniqueness,
-                "prosecutor_risk_max": a.prosecutor_risk_max,
-                "prosecutor_risk_avg": a.prosecutor_risk_avg,
-            },
-            identity=",".join(a.quasi_identifiers),
-        )
+        rule="k-anonymity",
+        category="quasi_identifier",
+        entity="QUASI_IDENTIFIERS",
+        severity=Severity.HIGH if a.unique_records else Severity.MEDIUM,
+        table=table,
+        column=", ".join(a.quasi_identifiers),
+        count=a.records_below_k,
+        share=a.share_below_k,
+        scope="table",
+        remediation=REMEDIATION_K,
+        fix="generalize",
+        why=WHY_K,
+        preview=f"k={a.k} < {ctx.policy.k}",
+        metrics={
+            "k": float(a.k),
+            "k_threshold": float(ctx.policy.k),
+            "classes": float(a.classes),
+            "records_below_k": float(a.records_below_k),
+            "share_below_k": a.share_below_k,
+            "unique_records": float(a.unique_records),
+            "sample_uniqueness": a.sample_uniqueness,
+            "prosecutor_risk_max": a.prosecutor_risk_max,
+            "prosecutor_risk_avg": a.prosecutor_risk_avg,
+        },
+        identity=",".join(a.quasi_identifiers),
+    )
     return CheckResult([finding], measurements=[a])
 
 
@@ -112,8 +110,10 @@ def run_l(ctx: AuditContext, table: str) -> CheckResult:
                 column=attribute,
                 count=a.rows,
                 scope="table",
-                remediation=REMEDIATION_K.replace("every class has at least k records", "every "
-                "class holds at least l distinct sensitive values"),
+                remediation=REMEDIATION_K.replace(
+                    "every class has at least k records",
+                    "every class holds at least l distinct sensitive values",
+                ),
                 fix="generalize",
                 why=WHY_L,
                 preview=f"l={l_value} < {ctx.policy.l}",
