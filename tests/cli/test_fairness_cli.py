@@ -127,6 +127,37 @@ def test_fairness_pickle_needs_trust(tmp_path: Path) -> None:
     assert "arbitrary code" in trusted.stderr
 
 
+def _double(x: np.ndarray) -> np.ndarray:  # a function skops does not trust by default
+    return x * 2
+
+
+def test_fairness_untrusted_skops_types_name_the_flag(tmp_path: Path) -> None:
+    import skops.io as sio
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    rng = np.random.default_rng(2)
+    x = rng.random((200, 2))
+    y = (x[:, 0] > 0.5).astype(int)
+    pipe = make_pipeline(FunctionTransformer(_double), LogisticRegression()).fit(x, y)
+    path = tmp_path / "m.skops"
+    sio.dump(pipe, path)
+    untrusted = sio.get_untrusted_types(file=path)
+    assert untrusted
+    data = tmp_path / "d.csv"
+    frame = pl.DataFrame({"a": x[:, 0], "b": x[:, 1], "y": y, "g": rng.choice(["u", "v"], 200)})
+    frame.write_csv(data)
+    args = ["fairness", "--data", str(data), "--target", "y", "--sensitive", "g", "--model", str(path),
+            "--bootstrap", "50", "-q"]  # fmt: skip
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 4
+    assert "Review them, then pass --trust-type NAME for each to load the model" in refused.stderr
+    assert "trusted_types" not in refused.stderr
+    trusted = runner.invoke(app, [*args, *(a for t in untrusted for a in ("--trust-type", t))])
+    assert trusted.exit_code in (0, 1), trusted.output
+
+
 @needs_german
 def test_fairness_mitigate_saves_chosen_model(
     german: tuple[Path, Path, Path], tmp_path: Path

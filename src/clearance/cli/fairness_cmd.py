@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from clearance.fairness.tradeoff import MitigationResult
 
 EXIT_VERDICT = 1
+# what allows an untrusted model to load, by the library argument that allows it
+_TRUST_FLAGS = {
+    "trust_pickle": "pass --trust-model",
+    "trusted_types": "pass --trust-type NAME for each to load the model",
+}
 _FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".html": "html"}
 
 fairness_app = typer.Typer(
@@ -141,6 +146,7 @@ def fairness(
         return
     try:
         _fairness_extra()
+        from clearance.fairness.loading import UntrustedModelError
         from clearance.fairness.run import STAGES, run_fairness
         from clearance.reports.fairness_renderers import render_fairness
 
@@ -213,6 +219,8 @@ def fairness(
         if not report.verdict.passed:
             raise typer.Exit(EXIT_VERDICT)
     except ClearanceError as exc:
+        if isinstance(exc, UntrustedModelError):  # the library names its argument, we our flag
+            exc = PolicyError(exc.ending(_TRUST_FLAGS[exc.option]))
         raise fail(exc) from None
 
 

@@ -169,7 +169,7 @@ class _SklearnModel(LoadedModel):
                 f"the model's predict needs {', '.join(needs)}: it takes the sensitive "
                 "attribute at decision time (disparate treatment in credit), so it cannot "
                 "decide from the feature columns alone; audit a model that decides from "
-                "features (e.g. the one `clearance fairness mitigate --save-model` chooses)",
+                "features (e.g. the one fairness mitigation chooses and saves)",
             )
 
     def _input(self, X: pl.DataFrame) -> Any:
@@ -378,6 +378,26 @@ def check_features(model: LoadedModel, data_columns: Sequence[str]) -> None:
         )
 
 
+
+class UntrustedModelError(PolicyError):
+    """Loading the model would trust more than the defaults: a pickle (``trust_pickle``) or
+    skops types (``trusted_types``). ``option`` names the argument that allows it, so that a
+    front end can name its own switch instead (:meth:`ending`)."""
+
+    _LIBRARY = {
+        "trust_pickle": "pass trust_pickle=True",
+        "trusted_types": "trust each one by name (trusted_types) to load the model",
+    }
+
+    def __init__(self, head: str, option: Literal["trust_pickle", "trusted_types"]) -> None:
+        self.head = head
+        self.option = option
+        super().__init__(self.ending(self._LIBRARY[option]))
+
+    def ending(self, remedy: str) -> str:
+        """The message with ``remedy`` (what allows the load) as its end."""
+        return f"{self.head} {remedy}"
+
 def load_model(
     path: Path,
     *,
@@ -405,12 +425,13 @@ def load_model(
         raise InputError(
             source,
             f"unsupported model format {suffix or '(no suffix)'!r}: use .skops or .onnx "
-            "(or .pkl/.pickle/.joblib with --trust-model)",
+            "(or .pkl/.pickle/.joblib, trusted explicitly)",
         )
     if suffix in PICKLE_SUFFIXES and not trust_pickle:
-        raise PolicyError(
+        raise UntrustedModelError(
             f"{source}: refusing to load a pickle file: unpickling can run arbitrary code. "
-            "Prefer a .skops or .onnx export; if you trust the file's origin, pass --trust-model"
+            "Prefer a .skops or .onnx export; if you trust the file's origin,",
+            "trust_pickle",
         )
     reason = not_regular(path)
     if reason is not None:
@@ -437,10 +458,10 @@ def _load_skops(
     allowed = set(trusted_types) | own
     refused = sorted(t for t in untrusted if t not in allowed)
     if refused:
-        raise PolicyError(
+        raise UntrustedModelError(
             f"{source}: the skops file contains {len(refused)} type(s) that are not trusted by "
-            f"default: {', '.join(refused)}. Review them, then pass --trust-type NAME for each "
-            "to load the model"
+            f"default: {', '.join(refused)}. Review them, then",
+            "trusted_types",
         )
     try:
         estimator = sio.load(path, trusted=untrusted or None)
