@@ -379,20 +379,21 @@ def check_features(model: LoadedModel, data_columns: Sequence[str]) -> None:
 
 
 
+_LIBRARY_REMEDY = {
+    "trust_pickle": "pass trust_pickle=True",
+    "trusted_types": "trust each one by name (trusted_types) to load the model",
+}
+
+
 class UntrustedModelError(PolicyError):
     """Loading the model would trust more than the defaults: a pickle (``trust_pickle``) or
     skops types (``trusted_types``). ``option`` names the argument that allows it, so that a
     front end can name its own switch instead (:meth:`ending`)."""
 
-    _LIBRARY = {
-        "trust_pickle": "pass trust_pickle=True",
-        "trusted_types": "trust each one by name (trusted_types) to load the model",
-    }
-
     def __init__(self, head: str, option: Literal["trust_pickle", "trusted_types"]) -> None:
         self.head = head
         self.option = option
-        super().__init__(self.ending(self._LIBRARY[option]))
+        super().__init__(self.ending(_LIBRARY_REMEDY[option]))
 
     def ending(self, remedy: str) -> str:
         """The message with ``remedy`` (what allows the load) as its end."""
