@@ -399,8 +399,7 @@ def _check_reference(groups: list[GroupMetrics], reference: Mapping[str, str]) -
         names = sorted(by_attribute[attribute])
         if given not in names:
             raise PolicyError(
-                f"reference: no group {given!r} in {attribute!r}; "
-                f"its groups: {_names(names)}"
+                f"reference: no group {given!r} in {attribute!r}; its groups: {_names(names)}"
             )
 
 

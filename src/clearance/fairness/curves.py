@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from clearance.core.model import FrozenModel
 
 MAX_POINTS = 50
 CALIBRATION_BINS = 10
 
 
-class GroupCurves(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class GroupCurves(FrozenModel):
     attribute: str
     group: str
     roc: list[tuple[float, float]] = Field(description="(false positive rate, true positive rate)")
@@ -46,8 +46,11 @@ def calibration_points(y_true: np.ndarray, scores: np.ndarray) -> list[tuple[flo
     score_sum = np.bincount(bins, weights=scores, minlength=CALIBRATION_BINS)
     pos_sum = np.bincount(bins, weights=y_true.astype(float), minlength=CALIBRATION_BINS)
     return [
-        (round(float(score_sum[b] / counts[b]), 6), round(float(pos_sum[b] / counts[b]), 6),
-         int(counts[b]))
+        (
+            round(float(score_sum[b] / counts[b]), 6),
+            round(float(pos_sum[b] / counts[b]), 6),
+            int(counts[b]),
+        )
         for b in range(CALIBRATION_BINS)
         if counts[b]
     ]

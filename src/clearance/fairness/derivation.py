@@ -83,9 +83,7 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def derive_column(
-    frame: pl.DataFrame, source: str, name: str, derivation: Derivation
-) -> pl.Series:
+def derive_column(frame: pl.DataFrame, source: str, name: str, derivation: Derivation) -> pl.Series:
     """The attribute ``name`` derived from ``frame`` (``source`` names the table in messages);
     a value the definition does not cover is an InputError with a count, never the value."""
     column = derivation.source

@@ -359,9 +359,7 @@ def _required_keywords(method: Any) -> list[str]:
         parameters = inspect.signature(method).parameters.values()
     except (TypeError, ValueError):
         return []
-    return [
-        p.name for p in parameters if p.kind is p.KEYWORD_ONLY and p.default is p.empty
-    ]
+    return [p.name for p in parameters if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
 
 
 def check_features(model: LoadedModel, data_columns: Sequence[str]) -> None:
@@ -376,7 +374,6 @@ def check_features(model: LoadedModel, data_columns: Sequence[str]) -> None:
             f"the data lacks {len(missing)} of the model's {len(model.feature_names)} feature "
             f"columns: {_listed(missing)}",
         )
-
 
 
 _LIBRARY_REMEDY = {
@@ -398,6 +395,7 @@ class UntrustedModelError(PolicyError):
     def ending(self, remedy: str) -> str:
         """The message with ``remedy`` (what allows the load) as its end."""
         return f"{self.head} {remedy}"
+
 
 def load_model(
     path: Path,

@@ -48,9 +48,7 @@ def run_mitigation(
     if len(policy.sensitive) != 1:
         raise PolicyError("mitigation needs exactly one sensitive attribute (`sensitive`)")
     if constraint not in ("demographic_parity", "equalized_odds"):
-        raise PolicyError(
-            f"constraint {constraint!r}: allowed: demographic_parity, equalized_odds"
-        )
+        raise PolicyError(f"constraint {constraint!r}: allowed: demographic_parity, equalized_odds")
     source = str(data_path)
     outcomes = prepare_outcomes(
         read_table(data_path),

@@ -70,6 +70,7 @@ _TRAINING_ONLY = (
 
 # --- sklearn-compatible wrappers (saved with skops) ----------------------------------------------
 
+
 def _scores(estimator: Any, X: Any, method: str = "predict_proba") -> np.ndarray:
     if method == "predict_proba":
         return np.asarray(estimator.predict_proba(X), dtype=float)[:, 1]
@@ -107,9 +108,7 @@ class WeightedVoteClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mi
 
     def fit(self, X: Any = None, y: Any = None) -> WeightedVoteClassifier:
         """The predictors come fitted; this only validates them."""
-        if not self.predictors or self.weights is None or len(self.weights) != len(
-            self.predictors
-        ):
+        if not self.predictors or self.weights is None or len(self.weights) != len(self.predictors):
             raise ValueError("predictors and weights must be non-empty and of the same length")
         self.classes_ = np.array([0, 1])
         names = getattr(self.predictors[0], "feature_names_in_", None)
@@ -223,8 +222,9 @@ def default_estimator(X: pl.DataFrame) -> Any:
     regression. Columns are named explicitly (no selectors), so skops can load it untrusted-free.
     """
     categorical = [
-        c for c, t in X.schema.items() if t in (pl.String, pl.Categorical, pl.Boolean)
-        or isinstance(t, pl.Enum)
+        c
+        for c, t in X.schema.items()
+        if t in (pl.String, pl.Categorical, pl.Boolean) or isinstance(t, pl.Enum)
     ]
     numeric = [c for c, t in X.schema.items() if t.is_numeric()]
     other = sorted(set(X.columns) - set(categorical) - set(numeric))
@@ -478,7 +478,11 @@ class Fitter:
                         "opportunity (TPR); false positive rates are not equalized."
                     )
                 cuts = group_thresholds(
-                    s_tr, g_tr, y_tr, target=target, rate=rate,  # type: ignore[arg-type]
+                    s_tr,
+                    g_tr,
+                    y_tr,
+                    target=target,
+                    rate=rate,  # type: ignore[arg-type]
                     reference=reference,
                 )
                 rules = {g: [(1.0, ">=", t)] for g, t in cuts.items()}

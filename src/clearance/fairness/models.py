@@ -11,11 +11,9 @@ from typing import Literal
 
 import numpy as np
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+from clearance.core.model import FrozenModel
 
 
 @dataclass(frozen=True)
@@ -43,13 +41,13 @@ class FairnessData:
             raise ValueError("scores must have the same length as y_true")
 
 
-class Interval(_Model):
+class Interval(FrozenModel):
     low: float
     high: float
     level: float = Field(default=0.95, description="confidence level")
 
 
-class GroupMetrics(_Model):
+class GroupMetrics(FrozenModel):
     attribute: str = Field(description="attribute name; intersections join names with ' & '")
     group: str = Field(description="group value; intersections join values with ' & '")
     count: int = Field(ge=0)
@@ -70,7 +68,7 @@ class GroupMetrics(_Model):
     ci: dict[str, Interval] = Field(default_factory=dict, description="bootstrap CI per metric")
 
 
-class Comparison(_Model):
+class Comparison(FrozenModel):
     """One group against the reference group on one rate, with its test."""
 
     metric: str
@@ -85,7 +83,7 @@ class Comparison(_Model):
     ci: Interval | None = None
 
 
-class Disparity(_Model):
+class Disparity(FrozenModel):
     attribute: str
     reference: str = Field(description="reference (privileged) group")
     reference_rule: str = Field(description="how the reference was chosen")
@@ -100,7 +98,7 @@ class Disparity(_Model):
     insufficient_groups: list[str] = Field(default_factory=list)
 
 
-class Proxy(_Model):
+class Proxy(FrozenModel):
     feature: str
     attribute: str
     mutual_information: float
@@ -108,7 +106,7 @@ class Proxy(_Model):
     flagged: bool
 
 
-class Verdict(_Model):
+class Verdict(FrozenModel):
     passed: bool
     reasons: list[str]
     thresholds: dict[str, float]

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from clearance.core.model import FrozenModel
 from clearance.fairness.curves import GroupCurves
 from clearance.fairness.data import PreparationNotes
 from clearance.fairness.models import Disparity, GroupMetrics, Proxy, Verdict
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class FairnessSettings(_Model):
+class FairnessSettings(FrozenModel):
     min_group_size: int
     alpha: float
     correction: Literal["holm", "bh"]
@@ -27,20 +24,20 @@ class FairnessSettings(_Model):
     reference: dict[str, str] = Field(default_factory=dict)
 
 
-class ModelSummary(_Model):
+class ModelSummary(FrozenModel):
     source: str
     kind: str
     warnings: list[str] = Field(default_factory=list)
 
 
-class ReasonSummary(_Model):
+class ReasonSummary(FrozenModel):
     attribute: str
     group: str
     denied: int = Field(ge=0)
     top_reasons: list[tuple[str, int]] = Field(description="(reason, applicants) most frequent")
 
 
-class FairnessReport(_Model):
+class FairnessReport(FrozenModel):
     schema_version: Literal["1"] = "1"
     kind: Literal["fairness"] = "fairness"
     tool: str = "clearance"

@@ -413,9 +413,7 @@ def bootstrap_rates(
         for j, g in enumerate(names):
             if j == r:
                 continue
-            diffs = {
-                m: _percentile(reps[m][:, j] - reps[m][:, r], level) for m in COMPARED_METRICS
-            }
+            diffs = {m: _percentile(reps[m][:, j] - reps[m][:, r], level) for m in COMPARED_METRICS}
             result.difference[g] = {m: iv for m, iv in diffs.items() if iv is not None}
     return result
 

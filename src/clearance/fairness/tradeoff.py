@@ -26,10 +26,11 @@ from typing import Any
 import numpy as np
 import polars as pl
 import skops.io as sio  # type: ignore[import-untyped]
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import Field, PrivateAttr
 from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
 from sklearn.model_selection import train_test_split  # type: ignore[import-untyped]
 
+from clearance.core.model import FrozenModel
 from clearance.fairness.estimators import OWN_TYPES, LabelledClassifier
 from clearance.fairness.metrics import disparities, group_metrics, overall_rates
 from clearance.fairness.mitigation import (
@@ -54,11 +55,7 @@ TRUSTED_TYPES: tuple[str, ...] = OWN_TYPES
 _GROUP = "group"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Candidate(_Model):
+class Candidate(FrozenModel):
     name: str
     deterministic: bool = Field(description="same applicant, same decision, always")
     needs_sensitive: bool = Field(
@@ -79,7 +76,7 @@ class Candidate(_Model):
     notes: list[str] = Field(default_factory=list)
 
 
-class MitigationResult(_Model):
+class MitigationResult(FrozenModel):
     candidates: list[Candidate]
     chosen: str
     constraint: Constraint
@@ -106,7 +103,7 @@ class MitigationResult(_Model):
 # --- measuring a candidate ------------------------------------------------------------------
 
 
-class Measured(_Model):
+class Measured(FrozenModel):
     accuracy: float
     selection_rate: dict[str, float]
     metrics: dict[str, float | None]
@@ -129,9 +126,7 @@ def measure(
     data = FairnessData(
         y_true=y_true, y_pred=y_pred, sensitive=pl.DataFrame({_GROUP: np.asarray(groups)})
     )
-    by_group = group_metrics(
-        data, [_GROUP], intersections=False, min_group_size=min_group_size
-    )
+    by_group = group_metrics(data, [_GROUP], intersections=False, min_group_size=min_group_size)
     (disparity,) = disparities(by_group)
     accuracy = overall_rates(y_true, y_pred)["accuracy"]
     assert accuracy is not None  # the test split is never empty
@@ -148,7 +143,9 @@ def measure(
     intervals["accuracy"] = overall.group["all"]["accuracy"]
     return Measured(
         accuracy=accuracy,
-        selection_rate={g.group: g.selection_rate for g in by_group if g.selection_rate is not None},
+        selection_rate={
+            g.group: g.selection_rate for g in by_group if g.selection_rate is not None
+        },
         metrics={m: disparity.metrics[m] for m in DISPARITY_METRICS},
         ci={m: (intervals[m].low, intervals[m].high) for m in CI_METRICS if m in intervals},
     )
