@@ -3,7 +3,7 @@
 The public API: detect sensitive values in text (:class:`Engine`), scan files and folders into a
 :class:`ScanReport` (:func:`scan_paths`), render it (:func:`render`); audit tables against a
 policy into an :class:`AuditReport` (:func:`audit_sources`, :func:`audit`, :func:`load_policy`)
-and render that (:func:`render_audit`).
+and render that with the same :func:`render`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     )
     from clearance.privacy import Fingerprinter, load_key, mask
     from clearance.reports import Finding, ScanReport, render
-    from clearance.reports.audit_renderers import render_audit
     from clearance.reports.models import AuditReport
     from clearance.scan import ScanOptions, scan_paths
 
@@ -61,7 +60,6 @@ _EXPORTS: dict[str, str] = {
     "load_policy": "clearance.audit.policy",
     "mask": "clearance.privacy",
     "render": "clearance.reports",
-    "render_audit": "clearance.reports.audit_renderers",
     "scan_paths": "clearance.scan",
 }
 
@@ -119,6 +117,5 @@ __all__ = [
     "load_policy",
     "mask",
     "render",
-    "render_audit",
     "scan_paths",
 ]

@@ -11,9 +11,9 @@ import typer
 
 from clearance.cli._common import check_outputs, fail, progress, say, write_outputs
 from clearance.errors import BackendUnavailableError, ClearanceError, PolicyError
+from clearance.reports.registry import format_for_path, render
 
 EXIT_VERDICT = 1
-_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".html": "html"}
 
 fairness_app = typer.Typer(
     help="Fairness audit of a credit-scoring model (and `mitigate`).",
@@ -42,13 +42,6 @@ def _policy(policy_path: Path | None, overrides: dict[str, Any]) -> Any:
             continue
         merged[key] = value
     return fairness_policy_from_mapping(merged, str(policy_path or "command line"))
-
-
-def _format(path: Path) -> str:
-    fmt = _FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise PolicyError(f"-o {path}: unknown report type; use .html, .json or .md")
-    return fmt
 
 
 def _fairness_extra() -> None:
@@ -124,13 +117,12 @@ def fairness(
     try:
         _fairness_extra()
         from clearance.fairness.run import STAGES, run_fairness
-        from clearance.reports.fairness_renderers import render_fairness
 
         if data is None:
             raise typer.BadParameter("--data is required")
         outputs = list(output or [])
         for path in outputs:
-            _format(path)
+            format_for_path(path, "fairness")
         check_outputs([*outputs, reasons_out], [data, model, policy])
         chosen = _policy(
             policy,
@@ -168,7 +160,7 @@ def fairness(
                 trusted_types=list(trust_type or []),
                 progress=on_stage,
             )
-        files = [(path, render_fairness(report, _format(path))) for path in outputs]
+        files = [(path, render(report, format_for_path(path, "fairness"))) for path in outputs]
         if reasons_out is not None:
             if reasons is None:
                 typer.echo(
@@ -223,7 +215,7 @@ def mitigate_command(
     per-group thresholds) on the same split; save the chosen model with skops."""
     try:
         _fairness_extra()
-        from clearance.fairness.mitigate_run import render_mitigation, run_mitigation
+        from clearance.fairness.mitigate_run import run_mitigation
 
         if data is None:
             raise typer.BadParameter("--data is required")
@@ -251,8 +243,10 @@ def mitigate_command(
                 save_model=save_model,
                 progress=on_stage,
             )
-        write_outputs([(path, render_mitigation(result, _format(path))) for path in output or []])
+        write_outputs(
+            [(path, render(result, format_for_path(path, "mitigation"))) for path in output or []]
+        )
         if not quiet:
-            say(render_mitigation(result, "markdown"))
+            say(render(result, "markdown"))
     except ClearanceError as exc:
         raise fail(exc) from None

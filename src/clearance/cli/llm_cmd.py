@@ -395,8 +395,8 @@ def audit(
     from clearance.errors import InputError
     from clearance.llm.audit import run_llm_audit
     from clearance.llm.backends import HuggingFaceBackend, ModelBackend, OpenAICompatibleBackend
-    from clearance.llm.report import exit_code, render_incident_markdown
-    from clearance.reports.llm_renderers import render_incident_html, render_llm_html
+    from clearance.llm.report import exit_code
+    from clearance.reports.registry import format_for_path, render
 
     endpoint_backend: OpenAICompatibleBackend | None = None
     try:
@@ -406,14 +406,12 @@ def audit(
             raise PolicyError("--endpoint needs --endpoint-model NAME")
         if endpoint is None and timeout is not None:
             raise PolicyError("--timeout applies to --endpoint audits only")
-        outputs: list[tuple[Path, str]] = []
+        outputs: list[tuple[Path, str, str]] = []
         for path in output:
-            kind = path.suffix.lower()
-            if kind not in {".json", ".md", ".html"}:
-                raise PolicyError(f"--output {path}: expected a .json, .md or .html file")
-            if kind == ".html" and "incident" in path.name.lower():
-                kind = "incident.html"
-            outputs.append((path, kind))
+            fmt = format_for_path(path, "llm")
+            # an HTML file named *incident* gets the incident report (Markdown always is one)
+            incident = fmt == "markdown" or (fmt == "html" and "incident" in path.name.lower())
+            outputs.append((path, "llm-incident" if incident else "llm", fmt))
         check_outputs(output, [*corpus, vault])
         counts = _prefix_lines(prefix_lines)
         cats = _categories(categories)
@@ -477,16 +475,9 @@ def audit(
         now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         files: list[tuple[Path, str]] = []
         corpus_names = [str(c) for c in corpus]
-        for path, kind in outputs:
-            if kind == ".json":
-                text = report.to_json()
-            elif kind == ".html":
-                text = render_llm_html(report)
-            elif kind == "incident.html":
-                text = render_incident_html(report, generated_at=now, corpus=corpus_names)
-            else:
-                text = render_incident_markdown(report, generated_at=now, corpus=corpus_names)
-            files.append((path, text))
+        for path, kind, fmt in outputs:
+            options = {"generated_at": now, "corpus": corpus_names} if kind != "llm" else {}
+            files.append((path, render(report, fmt, kind=kind, **options)))
         write_outputs(files)
         if not quiet:
             s = report.summary
@@ -503,7 +494,7 @@ def audit(
             for w in report.warnings:
                 if not w.startswith("skipped "):
                     say(f"warning: {w}")
-            for path, _ in outputs:
+            for path, _, _ in outputs:
                 typer.echo(f"written: {path}", err=True)
         if inv.skipped:  # listed even with -q: the exit code says an input was left out
             typer.echo(f"skipped {len(inv.skipped)} corpus input(s):", err=True)

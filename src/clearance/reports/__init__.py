@@ -1,4 +1,6 @@
-"""Report models and renderers (JSON, SARIF 2.1.0, Markdown, terminal)."""
+"""Report models and renderers: one registry (``render(report, fmt)``, ``format_for_path``)
+for the scan, audit, fairness, mitigation and LLM reports in JSON, SARIF, Markdown, HTML and
+terminal text."""
 
 from clearance.reports.models import (
     ColumnProfile,
@@ -8,7 +10,7 @@ from clearance.reports.models import (
     ScanSummary,
     SkippedInput,
 )
-from clearance.reports.renderers import RENDERERS, render
+from clearance.reports.registry import RENDERERS, format_for_path, formats, render
 
 __all__ = [
     "RENDERERS",
@@ -18,5 +20,7 @@ __all__ = [
     "ScanReport",
     "ScanSummary",
     "SkippedInput",
+    "format_for_path",
+    "formats",
     "render",
 ]
