@@ -97,7 +97,12 @@ def main() -> None:
     engine = Engine(workers=args.workers)
     engine.detect("warm up the lexicons: John Smith lives in Boston")
     t = time.perf_counter()
-    report = scan_paths([args.path], engine, Fingerprinter(b"bench"), ScanOptions(sample=args.sample))
+    report = scan_paths(
+        [args.path],
+        fingerprinter=Fingerprinter(b"bench"),
+        engine=engine,
+        options=ScanOptions(sample=args.sample),
+    )
     seconds = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers_peak = _children_peak_mb()

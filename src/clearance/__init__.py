@@ -18,9 +18,12 @@ from clearance._version import __version__
 if TYPE_CHECKING:
     from clearance.audit.auditor import audit
     from clearance.audit.policy import Policy, load_policy
+    from clearance.audit.report import AuditReport
     from clearance.audit.run import audit_sources
     from clearance.audit.sources import Table
-    from clearance.detection import Detector, Engine, Match, Registry, Severity, default_registry
+    from clearance.core.findings import Finding
+    from clearance.core.severity import Severity
+    from clearance.detection import Detector, Engine, Match, Registry, default_registry
     from clearance.errors import (
         BackendUnavailableError,
         ClearanceError,
@@ -29,19 +32,19 @@ if TYPE_CHECKING:
         SourceUnavailableError,
     )
     from clearance.privacy import Fingerprinter, load_key, mask
-    from clearance.reports import Finding, ScanReport, render
-    from clearance.reports.models import AuditReport
+    from clearance.reports import render
     from clearance.scan import ScanOptions, scan_paths
+    from clearance.scan.report import ScanReport
 
 # The public names load on first use (PEP 562): ``import clearance.llm.backends`` or the CLI's
 # ``--help`` should not pay for Polars, SQLAlchemy and the detector registry.
 _EXPORTS: dict[str, str] = {
-    "AuditReport": "clearance.reports.models",
+    "AuditReport": "clearance.audit.report",
     "BackendUnavailableError": "clearance.errors",
     "ClearanceError": "clearance.errors",
     "Detector": "clearance.detection",
     "Engine": "clearance.detection",
-    "Finding": "clearance.reports",
+    "Finding": "clearance.core.findings",
     "Fingerprinter": "clearance.privacy",
     "InputError": "clearance.errors",
     "Match": "clearance.detection",
@@ -49,8 +52,8 @@ _EXPORTS: dict[str, str] = {
     "PolicyError": "clearance.errors",
     "Registry": "clearance.detection",
     "ScanOptions": "clearance.scan",
-    "ScanReport": "clearance.reports",
-    "Severity": "clearance.detection",
+    "ScanReport": "clearance.scan.report",
+    "Severity": "clearance.core.severity",
     "SourceUnavailableError": "clearance.errors",
     "Table": "clearance.audit.sources",
     "audit": "clearance.audit.auditor",

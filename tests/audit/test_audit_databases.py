@@ -13,13 +13,16 @@ import yaml
 from typer.testing import CliRunner
 
 from clearance.audit.policy import STARTER
+from clearance.audit.report import AuditReport
 from clearance.audit.run import audit_sources
 from clearance.audit.sources import load_files
 from clearance.cli.app import app
 from clearance.demo.ecommerce import REFERENCE_DATE, Planted, generate
-from clearance.reports.models import AuditReport
+from clearance.privacy import Fingerprinter
 
 from .conftest import PgSchema, _libpq
+
+FP = Fingerprinter(b"test-key-0123456789")  # the key tests/conftest.py sets
 
 
 def _demo(tmp_path: Path) -> tuple[dict[str, pl.DataFrame], Planted]:
@@ -77,7 +80,10 @@ def test_audit_sqlite_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
             marks = ", ".join("?" for _ in frame.columns)
             conn.executemany(f'INSERT INTO "{name}" VALUES ({marks})', _rows(frame))
     report = audit_sources(
-        [], databases=[f"sqlite:///{db}"], policy_path=_policy(tmp_path / "p.yaml")
+        [],
+        databases=[f"sqlite:///{db}"],
+        policy_path=_policy(tmp_path / "p.yaml"),
+        fingerprinter=FP,
     )
     _assert_planted(report, planted)
     assert db.stat().st_size > 0

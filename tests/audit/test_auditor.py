@@ -1,5 +1,6 @@
-"""The audit of many small tables: scanned together (few engine calls), with the report the
-audit gives when each table is scanned on its own."""
+"""The auditor: the report assembled from what each check returns; the library writes no key
+file; and the audit of many small tables, scanned together (few engine calls), with the report
+the audit gives when each table is scanned on its own."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import polars as pl
 import pytest
 
 from clearance.audit.auditor import audit
+from clearance.audit.checks import CHECKS, Check, CheckResult, Example
+from clearance.audit.context import AuditContext
 from clearance.audit.policy import policy_from_mapping
+from clearance.audit.report import AuditReport, ConsentResult
 from clearance.audit.run import load_sources
 from clearance.audit.sources import Table
 from clearance.privacy import Fingerprinter
-from clearance.reports.models import AuditReport
 from clearance.scan.scanner import ScanOptions
 from tests._engine import count_engine_calls
 
@@ -84,3 +87,82 @@ def test_audit_of_many_one_row_tables_takes_few_engine_calls(
     # and two per column: 200 x 8 = 1,600 calls
     assert len(calls) <= 20, len(calls)
     assert sum(c.entity == "EMAIL_ADDRESS" for c in report.columns) == 200
+
+
+_QI = {
+    "postcode": ["10115", "10115", "10117", "20095"],
+    "gender": ["f", "f", "m", "f"],
+    "diagnosis": ["flu", "flu", "asthma", "flu"],
+}
+_BY_ID = {c.id: c for c in CHECKS}
+
+
+def test_anonymity_measured_by_both_checks_is_listed_once_per_table() -> None:
+    tables = [Table("a", "t/a", pl.DataFrame(_QI)), Table("b", "t/b", pl.DataFrame(_QI))]
+    policy = policy_from_mapping(
+        {"k": 2, "l": 2, "tables": {n: {"sensitive_attributes": ["diagnosis"]} for n in "ab"}}
+    )
+    checks = [_BY_ID["k-anonymity"], _BY_ID["l-diversity"]]
+    report = audit(tables, policy, checks=checks, fingerprinter=FP, today=TODAY)
+    assert [r.status for r in report.checks] == ["ran"] * 4
+    assert [a.table for a in report.anonymity] == ["a", "b"]
+    assert {f.rule for f in report.findings} == {"k-anonymity", "l-diversity"}
+    # l-diversity alone still reports the anonymity it measured
+    alone = audit(tables, policy, checks=checks[1:], fingerprinter=FP, today=TODAY)
+    assert alone.anonymity == report.anonymity
+
+
+def _returning(result: CheckResult, fail: bool = False) -> Check:
+    def run(ctx: AuditContext) -> CheckResult:
+        if fail:
+            raise ValueError("broken check")
+        return result
+
+    example = Example({"t": {"x": [1]}})
+    return Check(
+        id="custom-fail" if fail else "custom",
+        category="consent",
+        title="returns a fixed result",
+        why="test",
+        scope="dataset",
+        run_dataset=run,
+        positives=(example,),
+        negatives=(example,),
+    )
+
+
+def test_report_is_assembled_from_check_results_only() -> None:
+    table = Table("users", "t/users", pl.DataFrame({"user_id": [1, 2]}))
+    measured = ConsentResult(table="users", rows=2, consented=1, not_consented=1, no_record=0)
+    result = CheckResult(measurements=[measured], warnings=["custom: one thing not checked"])
+    broken = CheckResult(measurements=[measured.model_copy(update={"table": "x"})], warnings=["x"])
+    report = audit(
+        [table],
+        policy_from_mapping({}),
+        checks=[_returning(result), _returning(broken, fail=True)],
+        fingerprinter=FP,
+        today=TODAY,
+    )
+    assert report.consent == [measured]
+    assert report.warnings == ["custom: one thing not checked"]
+    assert [(r.rule, r.status) for r in report.checks] == [
+        ("custom", "ran"),
+        ("custom-fail", "failed"),
+    ]
+
+
+def test_audit_takes_an_explicit_fingerprinter_and_writes_no_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CLEARANCE_KEY")
+    monkeypatch.chdir(tmp_path)
+    tables = [Table("users", "t/users", pl.DataFrame({"email": ["ana@example.org"]}))]
+    with pytest.raises(TypeError, match="fingerprinter"):
+        audit(tables, policy_from_mapping({}), today=TODAY)  # type: ignore[call-arg]
+    report = audit(tables, policy_from_mapping({}), fingerprinter=FP, today=TODAY)
+    assert report.findings
+    assert not (tmp_path / ".clearance").exists()
+    again = audit(
+        tables, policy_from_mapping({}), fingerprinter=Fingerprinter(b"other"), today=TODAY
+    )
+    assert {f.fingerprint for f in again.findings}.isdisjoint(f.fingerprint for f in report.findings)

@@ -9,10 +9,13 @@ import polars as pl
 import pytest
 
 from clearance.audit.auditor import audit
-from clearance.audit.checks import CHECKS, Check, Example
+from clearance.audit.checks import CHECKS, Check, CheckResult, Example
 from clearance.audit.policy import policy_from_mapping
+from clearance.audit.report import AuditReport
 from clearance.audit.sources import Table
-from clearance.reports.models import AuditReport
+from clearance.privacy import Fingerprinter
+
+FP = Fingerprinter(b"test-key-0123456789")  # the key tests/conftest.py sets
 
 CASES = [
     pytest.param(check, example, True, id=f"{check.id}-pos{i}")
@@ -31,7 +34,7 @@ def run_example(check: Check, example: Example) -> AuditReport:
         for name, columns in example.tables.items()
     ]
     policy = policy_from_mapping(dict(example.policy), "example-policy")
-    return audit(tables, policy, checks=[check], today=date(2026, 1, 31))
+    return audit(tables, policy, checks=[check], fingerprinter=FP, today=date(2026, 1, 31))
 
 
 @pytest.mark.parametrize(("check", "example", "positive"), CASES)
@@ -64,5 +67,5 @@ def test_check_without_examples_is_refused() -> None:
             scope="dataset",
             positives=(),
             negatives=(),
-            run_dataset=lambda ctx: [],
+            run_dataset=lambda ctx: CheckResult(),
         )

@@ -8,9 +8,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from clearance.audit.report import AuditReport
 from clearance.audit.run import audit_sources
+from clearance.core.findings import Finding
 from clearance.demo.ecommerce import Planted, generate, write_policy
-from clearance.reports.models import AuditReport, Finding
+from clearance.privacy import Fingerprinter
+
+FP = Fingerprinter(b"test-key-0123456789")  # the key tests/conftest.py sets
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +25,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Planted, Audit
     mp = pytest.MonkeyPatch()
     mp.setenv("CLEARANCE_KEY", "test-key-0123456789")
     try:
-        report = audit_sources([root / "data"], policy_path=policy)
+        report = audit_sources([root / "data"], policy_path=policy, fingerprinter=FP)
     finally:
         mp.undo()
     return root, planted, report
@@ -120,5 +124,5 @@ def test_every_finding_is_mapped_and_gate_fails(demo: tuple[Path, Planted, Audit
 def test_audit_is_deterministic(demo: tuple[Path, Planted, AuditReport], monkeypatch: pytest.MonkeyPatch) -> None:
     root, _, report = demo
     monkeypatch.setenv("CLEARANCE_KEY", "test-key-0123456789")
-    again = audit_sources([root / "data"], policy_path=root / "clearance.yaml")
+    again = audit_sources([root / "data"], policy_path=root / "clearance.yaml", fingerprinter=FP)
     assert again.model_dump_json() == report.model_dump_json()

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from clearance.audit.policy import STARTER, load_policy, policy_from_mapping
-from clearance.detection.detector import Severity
+from clearance.core.severity import Severity
 from clearance.errors import PolicyError
 
 

@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from clearance.cli.app import app
 from clearance.demo.ecommerce import generate, write_policy
+from clearance.privacy import Fingerprinter
 
 runner = CliRunner()
 
@@ -359,3 +360,22 @@ def test_init_names_that_look_like_yaml_stay_names(tmp_path: Path) -> None:
     from clearance.audit.policy import load_policy
 
     assert load_policy(policy).table("t").features == ["a: b", "# c", "[d]"]
+
+
+def test_audit_cli_keys_fingerprints_with_the_project_key(
+    demo: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The library takes an explicit fingerprinter; the CLI chooses the key as it always has:
+    CLEARANCE_KEY, else ``.clearance/key`` in the working directory, created on first use."""
+    data, policy = demo
+    monkeypatch.delenv("CLEARANCE_KEY")
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "r.json"
+    result = runner.invoke(app, ["audit", str(data), "--policy", str(policy), "-q", "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    key = (tmp_path / ".clearance" / "key").read_bytes().strip()
+    findings = json.loads(out.read_text())["findings"]
+    header = next(f for f in findings if f["rule"] == "k-anonymity")
+    loc = header["location"]
+    identity = f"{loc['table']}\x00{loc['column']}\x00{loc['column'].replace(', ', ',')}"
+    assert header["fingerprint"] == Fingerprinter(key).of("k-anonymity", identity)

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clearance.core.severity import Severity
 from clearance.detection.detector import (
     Detector,
-    Severity,
     ascii_boundaries,
     lead_of,
     python_form,
@@ -350,7 +350,7 @@ def entry_points(
         line += example.count("\n") + _FILLER.count("\n")
     (text_dir / "examples.txt").write_text(_FILLER.join(parts) + "\n", encoding="utf-8")
     options = ScanOptions(max_values_per_rule=100_000)
-    report = scan_paths([text_dir], ENGINE, _KEY, options)
+    report = scan_paths([text_dir], fingerprinter=_KEY, engine=ENGINE, options=options)
     assert not report.skipped
     found: dict[str, Where] = {}
     for f in report.findings:
@@ -371,7 +371,7 @@ def entry_points(
         else:
             rows = [{"note": p} for _, p in _EXAMPLES]
             (folder / "notes.json").write_text(json.dumps(rows), encoding="utf-8")
-        report = scan_paths([folder], ENGINE, _KEY, options)
+        report = scan_paths([folder], fingerprinter=_KEY, engine=ENGINE, options=options)
         assert not report.skipped
         found = {}
         for f in report.findings:

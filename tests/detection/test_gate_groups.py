@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from clearance.detection.detector import Detector, Severity
+from clearance.core.severity import Severity
+from clearance.detection.detector import Detector
 from clearance.detection.engine import (
     _MAX_GATE_REGEXES,
     _MAX_REGEXES_PER_CALL,

@@ -6,8 +6,9 @@ import random
 
 import pytest
 
+from clearance.core.severity import Severity
 from clearance.detection import parallel
-from clearance.detection.detector import Detector, Severity
+from clearance.detection.detector import Detector
 from clearance.detection.engine import Engine
 from clearance.detection.registry import Registry, default_registry
 from clearance.errors import PolicyError

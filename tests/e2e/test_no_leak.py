@@ -21,7 +21,11 @@ PLANTED = {
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "clearance", *args], cwd=cwd, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "clearance", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -36,7 +40,9 @@ def test_no_planted_value_in_any_output(tmp_path: Path) -> None:
         f"Ticket from {PLANTED['name']}: SSN {PLANTED['ssn']}, key {PLANTED['aws']}\n"
         f"export GITHUB_TOKEN={PLANTED['github']}\n"
     )
-    (data / "docs.jsonl").write_text(json.dumps({"id": 1, "text": f"mail {PLANTED['email']}"}) + "\n")
+    (data / "docs.jsonl").write_text(
+        json.dumps({"id": 1, "text": f"mail {PLANTED['email']}"}) + "\n"
+    )
     (data / "broken.csv").write_text(f'a,b\n"{PLANTED["ssn"]},1\n')
     out = tmp_path / "out"
     out.mkdir()  # an output under a missing folder is refused (exit 3), never created
@@ -53,7 +59,9 @@ def test_no_planted_value_in_any_output(tmp_path: Path) -> None:
     )
     audit_outputs = [f"--output={out / name}" for name in ("a.json", "a.md", "a.html")]
     runs.append(_run("audit", str(data), *audit_outputs, cwd=tmp_path))
-    runs.append(_run("audit", "--db", f"postgresql://u:{PLANTED['ssn']}@127.0.0.1:9/x", cwd=tmp_path))
+    runs.append(
+        _run("audit", "--db", f"postgresql://u:{PLANTED['ssn']}@127.0.0.1:9/x", cwd=tmp_path)
+    )
     texts = [r.stdout + r.stderr for r in runs] + [p.read_text() for p in out.iterdir()]
     assert any("EMAIL_ADDRESS" in t for t in texts)
     for text in texts:

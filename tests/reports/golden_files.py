@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 
 GOLDEN = Path(__file__).parent / "golden"
+UPDATE = "CLEARANCE_UPDATE_GOLDEN"
 
 
 def assert_golden(name: str, text: str) -> None:
     path = GOLDEN / name
-    if os.environ.get("CLEARANCE_UPDATE_GOLDEN") == "1":
+    if os.environ.get(UPDATE) == "1":
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
         pytest.skip(f"{name} rewritten (CLEARANCE_UPDATE_GOLDEN=1); review it, rerun without")

@@ -4,25 +4,24 @@ import re
 
 import pytest
 
-from clearance.detection.detector import Severity
-from clearance.reports.audit_html import render_audit_html
-from clearance.reports.audit_markdown import render_audit_markdown
-from clearance.reports.json_report import render_json as render_audit_json
-from clearance.reports.models import (
+from clearance.audit.report import (
     AgeBin,
     AnonymityResult,
     AuditReport,
     AuditSummary,
     CheckRun,
-    ColumnProfile,
     ConsentResult,
-    Finding,
-    Location,
     PolicySummary,
     RetentionResult,
     TableProfile,
 )
+from clearance.core.findings import Finding, Location
+from clearance.core.severity import Severity
+from clearance.reports.audit_html import render_audit_html
+from clearance.reports.audit_markdown import render_audit_markdown
+from clearance.reports.json_report import render_json as render_audit_json
 from clearance.reports.registry import formats, render
+from clearance.scan.report import ColumnProfile
 from tests.reports.golden_files import assert_golden
 from tests.reports.html_check import parse as _parse
 

@@ -6,8 +6,11 @@ from pathlib import Path
 import pytest
 
 from clearance.errors import PolicyError
+from clearance.privacy import Fingerprinter
 from clearance.reports import format_for_path, formats, render
 from clearance.scan import scan_paths
+
+FP = Fingerprinter(b"test-key-0123456789")  # the key tests/conftest.py sets
 
 LEVELS = {"error", "warning", "note", "none"}
 
@@ -16,7 +19,7 @@ LEVELS = {"error", "warning", "note", "none"}
 def report(tmp_path: Path):  # type: ignore[no-untyped-def]
     (tmp_path / "t.csv").write_text("id,email,note\n1,jane.doe@example.com,call (212) 555-0187\n")
     (tmp_path / "app.py").write_text('TOKEN = "ghp_8sXq2ZrT6vN1mKpL0aYwC3dE5fG7hJ9kQbRt"\n')
-    return scan_paths([tmp_path])
+    return scan_paths([tmp_path], fingerprinter=FP)
 
 
 def test_sarif_is_structurally_valid_2_1_0(report) -> None:  # type: ignore[no-untyped-def]
@@ -88,7 +91,7 @@ def test_sarif_uris_are_uri_references_and_columns_code_points(tmp_path: Path) -
 
     name = "my data #1 100% é.txt"
     (tmp_path / name).write_text("\U0001f600 mail jane.doe@example.com\n")
-    doc = json.loads(render(scan_paths([tmp_path]), "sarif"))
+    doc = json.loads(render(scan_paths([tmp_path], fingerprinter=FP), "sarif"))
     run = doc["runs"][0]
     assert run["columnKind"] == "unicodeCodePoints"
     (result,) = run["results"]

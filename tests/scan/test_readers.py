@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from clearance.errors import InputError
+from clearance.privacy import Fingerprinter
 from clearance.scan import readers
+
+FP = Fingerprinter(b"test-key-0123456789")  # the key tests/conftest.py sets
 
 
 @pytest.mark.parametrize("block", [1, 2, 3, 7, 64])
@@ -98,7 +101,7 @@ def test_a_table_wider_than_the_limit_is_skipped_before_it_is_read(
             path.write_text(json.dumps(row) + "\n")
         else:
             pl.DataFrame([row]).write_parquet(path)
-    report = scan_paths([tmp_path])
+    report = scan_paths([tmp_path], fingerprinter=FP)
     assert [(s.path, s.reason) for s in report.skipped] == [
         (
             str(tmp_path / f"wide.{kind}"),

@@ -4,9 +4,13 @@ import json
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from clearance.demo.ecommerce import generate
+from clearance.privacy import Fingerprinter
 from clearance.scan import ScanOptions, scan_paths
+
+FP = Fingerprinter(b"test-key-0123456789")  # the key tests/conftest.py sets
 
 
 def _by(report, **where):  # type: ignore[no-untyped-def]
@@ -19,7 +23,7 @@ def _by(report, **where):  # type: ignore[no-untyped-def]
 
 def test_demo_scan_finds_what_was_planted(tmp_path: Path) -> None:
     planted = generate(tmp_path / "data", users=300, seed=3)
-    report = scan_paths([tmp_path / "data"])
+    report = scan_paths([tmp_path / "data"], fingerprinter=FP)
     cols = {(Path(c.file).name, c.column): c for c in report.columns}
     for column, entity in [
         ("full_name", "PERSON"),
@@ -57,8 +61,8 @@ def test_demo_scan_finds_what_was_planted(tmp_path: Path) -> None:
 
 def test_sample_limits_rows(tmp_path: Path) -> None:
     pl.DataFrame({"email": [f"user{i}@example.com" for i in range(500)]}).write_csv(tmp_path / "a.csv")
-    full = scan_paths([tmp_path / "a.csv"])
-    sampled = scan_paths([tmp_path / "a.csv"], options=ScanOptions(sample=100))
+    full = scan_paths([tmp_path / "a.csv"], fingerprinter=FP)
+    sampled = scan_paths([tmp_path / "a.csv"], fingerprinter=FP, options=ScanOptions(sample=100))
     assert full.findings[0].count == 500
     assert sampled.findings[0].count == 100
     assert sampled.summary.rows_scanned == 100
@@ -68,7 +72,7 @@ def test_column_name_gives_context(tmp_path: Path) -> None:
     pl.DataFrame({"passport_number": ["912803456", "A12345678"], "n": ["912803456", "x"]}).write_csv(
         tmp_path / "p.csv"
     )
-    report = scan_paths([tmp_path / "p.csv"])
+    report = scan_paths([tmp_path / "p.csv"], fingerprinter=FP)
     assert {f.location.column for f in report.findings if f.entity == "US_PASSPORT"} == {"passport_number"}
 
 
@@ -82,7 +86,7 @@ def test_bad_inputs_are_skipped_with_reasons(tmp_path: Path) -> None:
     (tmp_path / "huge.txt").write_text("x" * 1_100_000)
     (tmp_path / "latin1.txt").write_bytes("caf\xe9 owner: jane.doe@example.com\n".encode("latin-1"))
     (tmp_path / "bad.json").write_text("{not json")
-    report = scan_paths([tmp_path, tmp_path / "missing.csv"])
+    report = scan_paths([tmp_path, tmp_path / "missing.csv"], fingerprinter=FP)
     reasons = {Path(s.path).name: s.reason for s in report.skipped}
     assert set(reasons) == {
         "binary.bin", "empty.csv", "broken.csv", "broken.parquet", "huge.txt", "bad.json", "missing.csv"
@@ -100,8 +104,8 @@ def test_bad_inputs_are_skipped_with_reasons(tmp_path: Path) -> None:
 
 def test_report_is_deterministic(tmp_path: Path) -> None:
     generate(tmp_path / "d", users=80, seed=5)
-    a = scan_paths([tmp_path / "d"]).model_dump_json()
-    b = scan_paths([tmp_path / "d"]).model_dump_json()
+    a = scan_paths([tmp_path / "d"], fingerprinter=FP).model_dump_json()
+    b = scan_paths([tmp_path / "d"], fingerprinter=FP).model_dump_json()
     assert a == b
     assert json.loads(a)["summary"]["files_scanned"] == 4
 
@@ -114,7 +118,7 @@ def test_faker_phone_column_is_a_phone_column(tmp_path: Path) -> None:
     phones = [fake.phone_number() for _ in range(400)]
     assert sum("x" in p for p in phones) > 50  # extensions, +1- and 001- prefixes among them
     pl.DataFrame({"contact": phones, "n": list(range(400))}).write_csv(tmp_path / "p.csv")
-    report = scan_paths([tmp_path / "p.csv"])
+    report = scan_paths([tmp_path / "p.csv"], fingerprinter=FP)
     (profile,) = [c for c in report.columns if c.column == "contact"]
     assert profile.kind == "entity" and profile.entity == "PHONE_NUMBER"
     assert profile.share >= 0.95
@@ -128,7 +132,7 @@ def test_float_columns_hold_no_card_numbers(tmp_path: Path) -> None:
     big = [rng.uniform(1e15, 1e16) for _ in range(501)]
     pl.DataFrame({"ratio": ratios, "amount": big}).write_csv(tmp_path / "f.csv")
     pl.DataFrame({"ratio": ratios, "amount": big}).write_parquet(tmp_path / "f.parquet")
-    report = scan_paths([tmp_path / "f.csv", tmp_path / "f.parquet"])
+    report = scan_paths([tmp_path / "f.csv", tmp_path / "f.parquet"], fingerprinter=FP)
     assert [f for f in report.findings if f.entity == "CREDIT_CARD"] == []
     assert {c.kind for c in report.columns} == {"other"}
 
@@ -140,7 +144,7 @@ def test_street_names_after_people_are_no_person_column(tmp_path: Path) -> None:
     fake.seed_instance(3)
     streets = [fake.street_address() for _ in range(400)]
     pl.DataFrame({"street_address": streets}).write_csv(tmp_path / "a.csv")
-    report = scan_paths([tmp_path / "a.csv"])
+    report = scan_paths([tmp_path / "a.csv"], fingerprinter=FP)
     columns = [f for f in report.findings if f.scope == "column"]
     assert [(f.entity, f.category) for f in columns] == [("LOCATION", "pii")]
     assert columns[0].share is not None and columns[0].share >= 0.98
@@ -150,7 +154,7 @@ def test_minor_values_of_another_kind_stay_counted(tmp_path: Path) -> None:
     phones = ["+44 20 7946 0958"] * 5 + [f"+1 415 555 {2600 + i:04d}" for i in range(90)]
     values = phones + ["ana.silva@example.org"] * 5
     pl.DataFrame({"phone": values}).write_csv(tmp_path / "m.csv")
-    report = scan_paths([tmp_path / "m.csv"])
+    report = scan_paths([tmp_path / "m.csv"], fingerprinter=FP)
     entities = {f.entity for f in report.findings if f.location.column == "phone"}
     assert entities == {"PHONE_NUMBER", "EMAIL_ADDRESS"}
 
@@ -169,7 +173,7 @@ def test_event_times_are_quasi_identifiers_and_birth_dates_stay_sensitive(
         "date_of_birth": days,
     }
     pl.DataFrame(frame).write_csv(tmp_path / "t.csv")
-    report = scan_paths([tmp_path / "t.csv"])
+    report = scan_paths([tmp_path / "t.csv"], fingerprinter=FP)
     kinds = {
         f.location.column: (f.category, f.entity) for f in report.findings if f.scope == "column"
     }
@@ -179,3 +183,19 @@ def test_event_times_are_quasi_identifiers_and_birth_dates_stay_sensitive(
         assert kinds[column] == ("pii", "DATE_TIME"), column
     pii = [f for f in report.findings if f.category == "pii"]
     assert {f.location.column for f in pii} == {"dob", "birth_date", "date_of_birth"}
+
+
+def test_scan_takes_an_explicit_fingerprinter_and_writes_no_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CLEARANCE_KEY")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "c.csv").write_text("email\nana@example.org\n")
+    with pytest.raises(TypeError, match="fingerprinter"):
+        scan_paths([data])  # type: ignore[call-arg]
+    report = scan_paths([data], fingerprinter=FP)
+    assert [f.fingerprint for f in report.findings] == [
+        FP.of(report.findings[0].rule, f"column\x00{report.findings[0].location.file}\x00email")
+    ]
+    assert not (tmp_path / ".clearance").exists()

@@ -11,7 +11,7 @@ import pytest
 from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.privacy import Fingerprinter
-from clearance.reports.models import ScanReport
+from clearance.scan.report import ScanReport
 from clearance.scan.scanner import Scanner, ScanOptions
 from tests._engine import count_engine_calls
 

@@ -42,7 +42,7 @@ def _assert_clean(text: str, where: str) -> None:
 
 
 def test_names_are_findings_at_the_column_header(tmp_path: Path) -> None:
-    report = scan_paths([_data(tmp_path / "d")], Engine(), FP)
+    report = scan_paths([_data(tmp_path / "d")], fingerprinter=FP, engine=Engine())
     header = {f.rule: f for f in report.findings if f.scope == "value" and f.location.row is None}
     assert {"email", "credit-card", "github-pat"} <= set(header)
     assert header["email"].location.column == "j***@e***.com"

@@ -7,8 +7,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from clearance.privacy import Fingerprinter
 from clearance.scan import scan_paths
 from clearance.scan.column_names import name_hint
+
+FP = Fingerprinter(b"test-key-0123456789")  # the key tests/conftest.py sets
 
 
 @pytest.mark.parametrize(
@@ -63,7 +66,7 @@ def test_special_column_name_finding(tmp_path: Path) -> None:
     pl.DataFrame({"religion": ["Catholic", "none", "Sunni"], "n": ["1", "2", "3"]}).write_csv(
         tmp_path / "r.csv"
     )
-    report = scan_paths([tmp_path / "r.csv"])
+    report = scan_paths([tmp_path / "r.csv"], fingerprinter=FP)
     (finding,) = [f for f in report.findings if f.location.column == "religion"]
     assert finding.category == "special_category"
     assert finding.entity == "RELIGIOUS_BELIEF"
@@ -79,7 +82,7 @@ def test_special_free_text_findings(tmp_path: Path) -> None:
         "I'm a union member and we bought ten.",
     ]
     pl.DataFrame({"review": reviews}).write_csv(tmp_path / "reviews.csv")
-    report = scan_paths([tmp_path / "reviews.csv"])
+    report = scan_paths([tmp_path / "reviews.csv"], fingerprinter=FP)
     special = [f for f in report.findings if f.category == "special_category"]
     assert {f.entity for f in special} == {"HEALTH_DATA", "TRADE_UNION_MEMBERSHIP"}
     previews = {f.preview for f in special}

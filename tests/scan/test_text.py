@@ -30,7 +30,7 @@ def test_multiline_rules_are_the_key_blocks_and_netrc() -> None:
 def test_id_rsa_file_is_found_on_its_first_line(tmp_path: Path, newline: str) -> None:
     body = "# deploy key\n\n" + RSA + "\nmail jane@example.com\n" + NETRC + "\n"
     (tmp_path / "id_rsa").write_bytes(body.replace("\n", newline).encode())
-    report = scan_paths([tmp_path], Engine(), FP)
+    report = scan_paths([tmp_path], fingerprinter=FP, engine=Engine())
     by_rule = {f.rule: f.location for f in report.findings}
     assert by_rule["private-key-rsa"].line == 3 and by_rule["private-key-rsa"].start == 0
     assert by_rule["email"].line == 3 + RSA.count("\n") + 1
@@ -53,7 +53,7 @@ def test_service_account_json_key_is_found(tmp_path: Path) -> None:
         "client_email": "svc@demo.iam.gserviceaccount.com",
     }
     (tmp_path / "sa.json").write_text(json.dumps(account, indent=2))
-    report = scan_paths([tmp_path], Engine(), FP)
+    report = scan_paths([tmp_path], fingerprinter=FP, engine=Engine())
     assert "private-key-pkcs8" in {f.rule for f in report.findings}
     inventory, _ = build_inventory([tmp_path], fingerprinter=FP)  # read as text
     assert "private-key-pkcs8" in {i.rule for i in inventory.items}

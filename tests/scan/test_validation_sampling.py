@@ -7,7 +7,10 @@ from pathlib import Path
 
 import polars as pl
 
+from clearance.privacy import Fingerprinter
 from clearance.scan import ScanOptions, scan_paths
+
+FP = Fingerprinter(b"test-key-0123456789")  # the key tests/conftest.py sets
 
 
 def _luhn_digit(body: str) -> str:
@@ -23,8 +26,8 @@ def _luhn_digit(body: str) -> str:
 def test_trusted_pattern_counts_every_row(tmp_path: Path) -> None:
     emails = [f"user{i}@example.com" for i in range(300)]
     pl.DataFrame({"email": emails}).write_csv(tmp_path / "e.csv")
-    sampled = scan_paths([tmp_path], options=ScanOptions(validate_limit=50))
-    full = scan_paths([tmp_path], options=ScanOptions(validate_limit=None))
+    sampled = scan_paths([tmp_path], fingerprinter=FP, options=ScanOptions(validate_limit=50))
+    full = scan_paths([tmp_path], fingerprinter=FP, options=ScanOptions(validate_limit=None))
     assert [f.count for f in sampled.findings] == [f.count for f in full.findings] == [300]
     assert any("250 distinct values counted by pattern" in w for w in sampled.warnings)
     assert not full.warnings
@@ -37,8 +40,8 @@ def test_untrusted_pattern_falls_back_to_full_validation(tmp_path: Path) -> None
     invalid = [v[:-1] + str((int(v[-1]) + 1) % 10) for v in valid]
     column = [x for pair in zip(valid, invalid, strict=True) for x in pair]
     pl.DataFrame({"card_number": column}).write_csv(tmp_path / "c.csv")
-    sampled = scan_paths([tmp_path], options=ScanOptions(validate_limit=50))
-    full = scan_paths([tmp_path], options=ScanOptions(validate_limit=None))
+    sampled = scan_paths([tmp_path], fingerprinter=FP, options=ScanOptions(validate_limit=50))
+    full = scan_paths([tmp_path], fingerprinter=FP, options=ScanOptions(validate_limit=None))
     cards = [f for f in sampled.findings if f.entity == "CREDIT_CARD"]
     assert [f.count for f in cards] == [f.count for f in full.findings if f.entity == "CREDIT_CARD"]
     assert cards and cards[0].count == 200

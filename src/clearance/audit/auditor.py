@@ -1,5 +1,6 @@
 """``audit``: tables + policy in, one ``AuditReport`` out. Each check runs on its own; one that
-cannot run is listed with the reason, one that fails does not stop the others."""
+cannot run is listed with the reason, one that fails does not stop the others. Checks return
+their findings, measurements and warnings (:class:`CheckResult`); the report is assembled here."""
 
 from __future__ import annotations
 
@@ -8,30 +9,33 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from clearance._version import __version__
-from clearance.audit.checks import CHECKS, Check
+from clearance.audit.checks import CHECKS, Check, CheckResult, Measurement
 from clearance.audit.context import AuditContext, CheckSkipped
 from clearance.audit.policy import Policy
-from clearance.audit.sources import Table
-from clearance.detection.engine import Engine
-from clearance.errors import ClearanceError, InputError
-from clearance.privacy import Fingerprinter
-from clearance.reports.models import (
+from clearance.audit.report import (
+    AnonymityResult,
     AuditReport,
     AuditSummary,
     CheckRun,
-    Finding,
+    ConsentResult,
     PolicySummary,
-    SkippedInput,
+    RetentionResult,
     TableProfile,
 )
+from clearance.audit.sources import Table
+from clearance.core.findings import Finding
+from clearance.core.run import SkippedInput
+from clearance.detection.engine import Engine
+from clearance.errors import ClearanceError, InputError
+from clearance.privacy import Fingerprinter
 from clearance.scan.readers import _one_line
 from clearance.scan.scanner import Scanner, ScanOptions
 
 ProgressFn = Callable[[str], None]
 
 
-def _run_check(ctx: AuditContext, check: Check, table: str | None) -> tuple[list[Finding], CheckRun]:
-    def run() -> list[Finding]:
+def _run_check(ctx: AuditContext, check: Check, table: str | None) -> tuple[CheckResult, CheckRun]:
+    def run() -> CheckResult:
         if table is not None:
             assert check.run_table is not None
             return check.run_table(ctx, table)
@@ -39,24 +43,50 @@ def _run_check(ctx: AuditContext, check: Check, table: str | None) -> tuple[list
         return check.run_dataset(ctx)
 
     try:
-        found = run()
+        result = run()
     except CheckSkipped as exc:
-        return [], CheckRun(
+        return CheckResult(), CheckRun(
             rule=check.id, category=check.category, status="skipped", table=table, reason=str(exc)
         )
     except (ClearanceError, ValueError, ArithmeticError) as exc:
         reason = str(exc) if isinstance(exc, ClearanceError) else _one_line(exc)
-        return [], CheckRun(
+        return CheckResult(), CheckRun(
             rule=check.id, category=check.category, status="failed", table=table, reason=reason
         )
-    return found, CheckRun(
-        rule=check.id, category=check.category, status="ran", table=table, findings=len(found)
+    return result, CheckRun(
+        rule=check.id,
+        category=check.category,
+        status="ran",
+        table=table,
+        findings=len(result.findings),
     )
 
 
 def _sort_key(f: Finding) -> tuple[int, str, str, str, int, str]:
     loc = f.location
     return (-f.severity.rank, loc.table or "", loc.column or "", f.rule, loc.row or 0, f.fingerprint)
+
+
+def _sections(
+    measurements: list[Measurement],
+) -> tuple[list[AnonymityResult], list[RetentionResult], list[ConsentResult]]:
+    """The report's measured sections, by table. k-anonymity and l-diversity both return the
+    anonymity of the tables they ran on: one measurement per table is listed (the first)."""
+    anonymity: dict[str, AnonymityResult] = {}
+    retention: list[RetentionResult] = []
+    consent: list[ConsentResult] = []
+    for m in measurements:
+        if isinstance(m, AnonymityResult):
+            anonymity.setdefault(m.table, m)
+        elif isinstance(m, RetentionResult):
+            retention.append(m)
+        else:
+            consent.append(m)
+    return (
+        sorted(anonymity.values(), key=lambda a: a.table),
+        sorted(retention, key=lambda r: r.table),
+        sorted(consent, key=lambda c: c.table),
+    )
 
 
 def _mask_column_names(
@@ -85,16 +115,16 @@ def audit(
     *,
     policy_source: str = "(defaults)",
     engine: Engine | None = None,
-    fingerprinter: Fingerprinter | None = None,
+    fingerprinter: Fingerprinter,
     today: date | None = None,
     skipped: Iterable[tuple[str, str]] = (),
     scan_options: ScanOptions | None = None,
     checks: Iterable[Check] = CHECKS,
     progress: ProgressFn | None = None,
 ) -> AuditReport:
-    """Runs every check over the tables. Tables named in the policy but absent are reported."""
-    from clearance.privacy import load_key
-
+    """Runs every check over the tables. Tables named in the policy but absent are reported.
+    ``fingerprinter`` keys the findings' fingerprints: the caller chooses the key
+    (:func:`clearance.privacy.load_key` is what the CLI uses), the library writes no key file."""
     by_name: dict[str, Table] = {}
     for t in tables:
         if t.name in by_name:
@@ -102,7 +132,6 @@ def audit(
         by_name[t.name] = t
     reference = today or policy.reference_date or datetime.now(UTC).date()
     engine = engine or Engine(threshold=policy.min_score)
-    fingerprinter = fingerprinter or Fingerprinter(load_key())
     by_name, header_findings = _mask_column_names(by_name, engine, fingerprinter)
     ctx = AuditContext(
         tables=by_name,
@@ -113,22 +142,30 @@ def audit(
         scan_options=scan_options or ScanOptions(),
     )
     skipped_inputs = [SkippedInput(path=p, reason=r) for p, r in skipped]
-    for name, t in sorted(by_name.items()):
-        if t.frame.height == 0:
-            ctx.warnings.append(f"{t.origin}: table {name} has no rows; only its columns are checked")
-    for name in sorted(set(policy.tables) - set(by_name)):
-        ctx.warnings.append(f"policy: tables.{name}: no such table in the input; not checked")
+    warnings = [
+        f"{t.origin}: table {name} has no rows; only its columns are checked"
+        for name, t in sorted(by_name.items())
+        if t.frame.height == 0
+    ]
+    warnings += [
+        f"policy: tables.{name}: no such table in the input; not checked"
+        for name in sorted(set(policy.tables) - set(by_name))
+    ]
     findings: list[Finding] = list(header_findings)
+    measurements: list[Measurement] = []
     runs: list[CheckRun] = []
     for check in checks:
         if progress is not None:
             progress(check.id)
         targets: list[str | None] = list(sorted(by_name)) if check.scope == "table" else [None]
         for table in targets:
-            found, run = _run_check(ctx, check, table)
-            findings += found
+            result, run = _run_check(ctx, check, table)
+            findings += result.findings
+            measurements += result.measurements
+            warnings += result.warnings
             runs.append(run)
     findings.sort(key=_sort_key)
+    anonymity, retention, consent = _sections(measurements)
     scan = ctx.scan()
     links = ctx.links
     profiles = [
@@ -174,9 +211,9 @@ def audit(
         findings=findings,
         columns=sorted(scan.columns, key=lambda c: (c.table or "", c.column)),
         checks=runs,
-        anonymity=sorted(ctx.anonymity, key=lambda a: a.table),
-        retention=sorted(ctx.retention, key=lambda r: r.table),
-        consent=sorted(ctx.consent, key=lambda c: c.table),
+        anonymity=anonymity,
+        retention=retention,
+        consent=consent,
         skipped=skipped_inputs + [SkippedInput(path=s.path, reason=s.reason) for s in scan.skipped],
-        warnings=ctx.warnings + scan.warnings,
+        warnings=warnings + scan.warnings,
     )

@@ -1,35 +1,32 @@
-"""What every audit check sees: the tables, the policy, the subject links, the engine's scan of
-every table (run once, shared), and the measured sections the renderers chart."""
+"""What every audit check sees: the tables, the policy, the subject links and the engine's scan
+of every table (computed once, shared). Read-only for the checks: a check returns what it found
+and measured (:class:`clearance.audit.checks.CheckResult`), the auditor assembles the report."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar, cast
 
 from clearance.audit.policy import Policy
 from clearance.audit.quasi import detect_quasi_identifiers
 from clearance.audit.sources import Table
 from clearance.audit.subjects import SubjectLinks, link_subjects
-from clearance.detection.detector import Severity
+from clearance.core.findings import Finding, FindingCategory, Fix, Location, Scope, build_finding
+from clearance.core.severity import Severity
 from clearance.detection.engine import Engine
-from clearance.governance.controls import controls_for
 from clearance.privacy import Fingerprinter
-from clearance.reports.models import (
-    AnonymityResult,
-    ConsentResult,
-    Finding,
-    FindingCategory,
-    Fix,
-    Location,
-    RetentionResult,
-    ScanReport,
-)
+from clearance.scan.report import ScanReport
 from clearance.scan.scanner import Scanner, ScanOptions
 
 
 class CheckSkipped(Exception):
     """A check that cannot run on this table (column missing, nothing declared); the reason is
     listed in the report, never dropped."""
+
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -40,15 +37,11 @@ class AuditContext:
     fingerprinter: Fingerprinter
     today: date
     scan_options: ScanOptions = field(default_factory=ScanOptions)
-    anonymity: list[AnonymityResult] = field(default_factory=list)
-    retention: list[RetentionResult] = field(default_factory=list)
-    consent: list[ConsentResult] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
     _scan: ScanReport | None = None
     _links: SubjectLinks | None = None
     _scan_by_table: dict[str, list[Finding]] | None = None
-    anonymity_by_table: dict[str, AnonymityResult] = field(default_factory=dict)
     _key_columns: frozenset[str] | None = None
+    _cache: dict[tuple[str, str], object] = field(default_factory=dict)
 
     @property
     def links(self) -> SubjectLinks:
@@ -65,6 +58,14 @@ class AuditContext:
         if self._key_columns is None:
             self._key_columns = frozenset(self.links.keys.values())
         return self._key_columns
+
+    def cached(self, key: tuple[str, str], compute: Callable[[], _T]) -> _T:
+        """A measurement two checks share (k-anonymity and l-diversity measure the same
+        equivalence classes), computed once per audit; each check still returns it itself.
+        A computation that raises (:class:`CheckSkipped`) is not cached."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return cast(_T, self._cache[key])
 
     def scan(self) -> ScanReport:
         """The detection engine over every column of every table, once per audit."""
@@ -108,7 +109,7 @@ class AuditContext:
         table: str,
         column: str | None,
         count: int,
-        scope: str,
+        scope: Scope,
         remediation: str,
         fix: Fix | None,
         why: str,
@@ -117,24 +118,22 @@ class AuditContext:
         metrics: dict[str, float] | None = None,
         identity: str = "",
     ) -> Finding:
-        """A check's finding; the fingerprint identifies (rule, table, column, identity) so a
-        baseline can suppress it across runs."""
-        origin = self.tables[table].origin
-        return Finding(
+        """A check's finding, located at the table (and column); the fingerprint identifies
+        (rule, table, column, identity) so a baseline can suppress it across runs."""
+        return build_finding(
             rule=rule,
             category=category,
             entity=entity,
             severity=severity,
-            scope=scope,  # type: ignore[arg-type]
-            location=Location(file=origin, table=table, column=column),
-            count=max(1, count),
-            share=None if share is None else round(min(1.0, max(0.0, share)), 4),
-            preview=preview,
-            fingerprint=self.fingerprinter.of(rule, f"{table}\x00{column or ''}\x00{identity}"),
-            score=1.0,
+            scope=scope,
+            location=Location(file=self.tables[table].origin, table=table, column=column),
+            count=count,
+            fingerprinter=self.fingerprinter,
+            identity=f"{table}\x00{column or ''}\x00{identity}",
             remediation=remediation,
             fix=fix,
+            share=share,
+            preview=preview,
             why=why,
-            controls=controls_for(category),
-            metrics=metrics or {},
+            metrics=metrics,
         )

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from clearance.detection.detector import Severity
+from clearance.core.severity import Severity
 from clearance.errors import PolicyError
 from clearance.files import not_regular
 

@@ -10,12 +10,12 @@ from typing import Literal
 
 from clearance.audit.auditor import ProgressFn, audit
 from clearance.audit.policy import Policy, load_policy
+from clearance.audit.report import AuditReport
 from clearance.audit.sources import Table, load_database, load_files
 from clearance.detection.calibration import Calibration
 from clearance.detection.engine import Engine
 from clearance.errors import InputError
 from clearance.privacy import Fingerprinter
-from clearance.reports.models import AuditReport
 from clearance.scan.scanner import ScanOptions
 
 
@@ -50,7 +50,7 @@ def audit_sources(
     tables: Sequence[str] | None = None,
     policy: Policy | None = None,
     policy_path: Path | None = None,
-    fingerprinter: Fingerprinter | None = None,
+    fingerprinter: Fingerprinter,
     sample: int | None = None,
     today: date | None = None,
     progress: ProgressFn | None = None,
@@ -58,7 +58,9 @@ def audit_sources(
 ) -> AuditReport:
     """Reads the sources, loads the policy (``policy`` wins over ``policy_path``), audits.
     ``calibration``: the score map of the engine (``"bundled"``, your own, or ``None`` for the
-    hand-set scores); the policy's ``min_score`` applies to the calibrated score."""
+    hand-set scores); the policy's ``min_score`` applies to the calibrated score.
+    ``fingerprinter`` keys the findings' fingerprints (the CLI's comes from
+    :func:`clearance.privacy.load_key`)."""
     chosen = policy or load_policy(policy_path)
     found, skipped = load_sources(paths, databases, tables)
     engine = None

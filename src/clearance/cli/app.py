@@ -44,8 +44,8 @@ from clearance.cli._common import (
 from clearance.cli.audit_cmd import audit, init
 from clearance.cli.fairness_cmd import fairness_app
 from clearance.cli.llm_cmd import llm_app
+from clearance.core.severity import Severity
 from clearance.detection import calibration as calibrations
-from clearance.detection.detector import Severity
 from clearance.detection.engine import Engine
 from clearance.detection.ner import load_ner
 from clearance.detection.registry import Registry, default_registry
@@ -259,7 +259,13 @@ def scan(
             def on_rows(label: str, n: int) -> None:
                 advance(n, label=Path(label).name)
 
-            report = scan_paths(paths, engine, fp, ScanOptions(sample=sample), on_rows)
+            report = scan_paths(
+                paths,
+                fingerprinter=fp,
+                engine=engine,
+                options=ScanOptions(sample=sample),
+                progress=on_rows,
+            )
         text = render(report, fmt)
         if output is not None:
             write_atomic(output, text)
@@ -363,7 +369,8 @@ def demo(
         write_reports(report, [out / n for n in names])
         # The config file is not a table: the file scan reports its hard-coded key (SARIF for
         # code-scanning UIs).
-        write_atomic(out / "scan.sarif", render(scan_paths([data_dir], Engine(), fp), "sarif"))
+        file_scan = scan_paths([data_dir], fingerprinter=fp, engine=Engine())
+        write_atomic(out / "scan.sarif", render(file_scan, "sarif"))
         say(render(report, "terminal").rstrip("\n"))
         say(
             f"demo data in {data_dir}; policy {policy}; reports in {out}: "

@@ -9,6 +9,7 @@ import typer
 import yaml
 
 from clearance.audit.policy import STARTER, policy_from_mapping
+from clearance.audit.report import AuditReport
 from clearance.audit.run import audit_sources, load_sources
 from clearance.audit.sources import mask_uri
 from clearance.audit.starter import starter_for
@@ -25,7 +26,6 @@ from clearance.cli._common import (
 from clearance.errors import ClearanceError, PolicyError
 from clearance.privacy import Fingerprinter, load_key
 from clearance.reports.audit_terminal import render_audit_notices
-from clearance.reports.models import AuditReport
 from clearance.reports.registry import format_for_path, render
 
 EXIT_GATE = 1

@@ -54,6 +54,7 @@ class Planted:
 
 # The demo's "today": retention is measured against it, so reports do not change with the date.
 REFERENCE_DATE = date(2026, 1, 31)
+_OLDEST, _YOUNGEST = date(1940, 2, 1), date(2008, 1, 31)  # aged 18 to 85 on REFERENCE_DATE
 ORDER_RETENTION_DAYS = 730
 REVIEW_RETENTION_DAYS = 90
 PURPOSE = "model-training"
@@ -107,7 +108,8 @@ def generate(out: Path, users: int = 500, seed: int = 7) -> Planted:
                 "phone": _phone(rng),
                 "street_address": fake.street_address(),
                 "city": fake.city(),
-                "birth_date": fake.date_of_birth(minimum_age=18, maximum_age=85).isoformat(),
+                # between the demo's dates, not Faker's today: same seed, same data on any day
+                "birth_date": fake.date_between_dates(_OLDEST, _YOUNGEST).isoformat(),
                 "card_number": fake.credit_card_number(
                     card_type=rng.choice(["visa16", "mastercard", "amex", "discover"])
                 ),

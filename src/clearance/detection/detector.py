@@ -11,35 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Literal, NamedTuple
+
+from clearance.core.severity import Severity
 
 Category = Literal["pii", "secret", "special_category"]
 
-
-class Severity(StrEnum):
-    """Ordered severities; ``Severity.rank`` compares them."""
-
-    INFO = "info"
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_ORDER.index(self)
-
-    @classmethod
-    def parse(cls, text: str) -> Severity:
-        try:
-            return cls(text.lower())
-        except ValueError:
-            allowed = ", ".join(s.value for s in cls)
-            raise ValueError(f"unknown severity {text!r}; allowed: {allowed}") from None
-
-
-_SEVERITY_ORDER = [Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL]
 
 Validator = Callable[[str], bool]
 # Narrows a candidate span using the whole text (lexicon detectors): returns (start, end, score)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from clearance.detection.detector import Category, Severity
+from clearance.core.severity import Severity
+from clearance.detection.detector import Category
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any, Protocol
 
-from clearance.detection.detector import Severity
+from clearance.core.severity import Severity
 from clearance.detection.match import Match
 from clearance.errors import BackendUnavailableError
 

@@ -1,26 +1,8 @@
-"""Report models and renderers: one registry (``render(report, fmt)``, ``format_for_path``)
-for the scan, audit, fairness, mitigation and LLM reports in JSON, SARIF, Markdown, HTML and
-terminal text."""
+"""Renderers (JSON, SARIF 2.1.0, Markdown, HTML, terminal) behind one registry:
+``render(report, fmt)`` and ``format_for_path(path, kind)`` (:mod:`clearance.reports.registry`).
+The report models live with their job (:mod:`clearance.scan.report`,
+:mod:`clearance.audit.report`, ...) over :mod:`clearance.core`."""
 
-from clearance.reports.models import (
-    ColumnProfile,
-    Finding,
-    Location,
-    ScanReport,
-    ScanSummary,
-    SkippedInput,
-)
 from clearance.reports.registry import RENDERERS, format_for_path, formats, render
 
-__all__ = [
-    "RENDERERS",
-    "ColumnProfile",
-    "Finding",
-    "Location",
-    "ScanReport",
-    "ScanSummary",
-    "SkippedInput",
-    "format_for_path",
-    "formats",
-    "render",
-]
+__all__ = ["RENDERERS", "format_for_path", "formats", "render"]

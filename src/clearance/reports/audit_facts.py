@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from clearance.audit.report import AuditReport, CheckRun, RetentionResult
+from clearance.core.findings import Finding
 from clearance.governance.controls import CONTROLS, describe
-from clearance.reports.models import AuditReport, CheckRun, Finding, RetentionResult
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 CATEGORIES = (

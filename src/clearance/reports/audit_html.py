@@ -5,6 +5,14 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from clearance.audit.report import (
+    AnonymityResult,
+    AuditReport,
+    CheckRun,
+    ConsentResult,
+    RetentionResult,
+)
+from clearance.core.findings import Finding
 from clearance.reports.audit_facts import (
     CATEGORIES,
     DECISIONS,
@@ -31,14 +39,6 @@ from clearance.reports.html import items as _items
 from clearance.reports.html import kv as _kv
 from clearance.reports.html import section as _section
 from clearance.reports.html import table as _html_table
-from clearance.reports.models import (
-    AnonymityResult,
-    AuditReport,
-    CheckRun,
-    ConsentResult,
-    Finding,
-    RetentionResult,
-)
 from clearance.reports.svg.charts import Bar, Marker, Segment, needs_log, svg_bar_chart
 
 

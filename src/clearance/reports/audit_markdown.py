@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from clearance.audit.report import AnonymityResult, AuditReport
 from clearance.reports.audit_facts import (
     CATEGORIES,
     DECISIONS,
@@ -22,7 +23,6 @@ from clearance.reports.audit_facts import (
 )
 from clearance.reports.escape import md_code, md_text
 from clearance.reports.markdown import md_table, signoff_lines
-from clearance.reports.models import AnonymityResult, AuditReport
 
 
 def _md_header(report: AuditReport) -> list[str]:

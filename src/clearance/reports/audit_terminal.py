@@ -7,8 +7,8 @@ from io import StringIO
 
 from rich.table import Table
 
+from clearance.audit.report import AuditReport
 from clearance.reports.escape import plain_console, terminal_line
-from clearance.reports.models import AuditReport
 
 TOP = 25
 

@@ -23,8 +23,8 @@ Renderer = Callable[..., str]
 # report kind -> the model class it renders (by qualified name: importing it is the renderer's
 # business, not the registry's)
 KINDS: dict[str, str] = {
-    "scan": "clearance.reports.models:ScanReport",
-    "audit": "clearance.reports.models:AuditReport",
+    "scan": "clearance.scan.report:ScanReport",
+    "audit": "clearance.audit.report:AuditReport",
     "fairness": "clearance.fairness.report:FairnessReport",
     "mitigation": "clearance.fairness.mitigation:MitigationResult",
     "llm": "clearance.llm.report:LLMAuditReport",

@@ -6,8 +6,8 @@ import json
 import os
 from urllib.parse import quote
 
-from clearance.reports.models import ScanReport
 from clearance.reports.scan_renderers import where
+from clearance.scan.report import ScanReport
 
 _SARIF_LEVEL = {
     "critical": "error",

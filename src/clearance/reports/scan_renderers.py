@@ -6,8 +6,9 @@ from io import StringIO
 
 from rich.table import Table
 
+from clearance.core.findings import Finding
 from clearance.reports.escape import md_code, md_text, plain_console, terminal_line
-from clearance.reports.models import Finding, ScanReport
+from clearance.scan.report import ScanReport
 
 
 def where(f: Finding) -> str:

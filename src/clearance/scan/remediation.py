@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clearance.reports.models import Fix
+from clearance.core.findings import Fix
 
 
 def advice(category: str, entity: str, scope: str) -> str:

@@ -18,26 +18,20 @@ from pathlib import Path
 import polars as pl
 
 from clearance._version import __version__
+from clearance.core.findings import Finding, FindingCategory, Location, build_finding
+from clearance.core.run import SkippedInput
+from clearance.core.severity import Severity
 from clearance.detection.calibration import Calibration
-from clearance.detection.detector import Category, Detector, Severity
+from clearance.detection.detector import Category, Detector
 from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.errors import InputError
 from clearance.files import shown_path
-from clearance.governance.controls import controls_for
 from clearance.privacy import Fingerprinter, mask, mask_name
-from clearance.reports.models import (
-    ColumnProfile,
-    Finding,
-    FindingCategory,
-    Location,
-    ScanReport,
-    ScanSummary,
-    SkippedInput,
-)
 from clearance.scan import readers
 from clearance.scan.column_names import SPECIAL_CATEGORY_ENTITIES, is_birth_date, name_hint
 from clearance.scan.remediation import advice, fix_for
+from clearance.scan.report import ColumnProfile, ScanReport, ScanSummary
 from clearance.scan.text import TextDetector
 
 ProgressFn = Callable[[str, int], None]
@@ -112,10 +106,10 @@ class _Findings:
     def findings(self) -> list[Finding]:
         out = []
         for bucket in self.values.values():
-            for fingerprint, v in bucket.items():
+            for v in bucket.values():
                 m = v.match
                 out.append(
-                    Finding(
+                    build_finding(
                         rule=m.detector,
                         category=m.category,
                         entity=m.entity,
@@ -124,11 +118,11 @@ class _Findings:
                         location=v.location,
                         count=v.count,
                         preview=mask(m.value, m.entity, m.category),
-                        fingerprint=fingerprint,
-                        score=round(m.score, 4),
+                        fingerprinter=self.fp,
+                        identity=m.value,
+                        score=m.score,
                         remediation=advice(m.category, m.entity, "value"),
                         fix=fix_for(m.category, "value"),
-                        controls=controls_for(m.category),
                     )
                 )
         return out
@@ -570,7 +564,7 @@ class Scanner:
             event = m.entity == "DATE_TIME" and _event_time(state.name, hint, m.value)
             category: FindingCategory = "quasi_identifier" if event else m.category
             self.column_findings.append(
-                Finding(
+                build_finding(
                     rule=rule,
                     category=category,
                     entity=m.entity,
@@ -578,15 +572,15 @@ class Scanner:
                     scope="column",
                     location=Location(file=file, table=state.table, column=state.name, row=row),
                     count=n,
-                    share=round(share, 4),
+                    share=share,
                     preview=mask(m.value, m.entity, m.category),
-                    fingerprint=self.fp.of(rule, f"column\x00{file}\x00{state.name}"),
-                    score=round(confidence, 4),
+                    fingerprinter=self.fp,
+                    identity=f"column\x00{file}\x00{state.name}",
+                    score=confidence,
                     remediation=EVENT_TIME_ADVICE
                     if event
                     else advice(m.category, m.entity, "column"),
                     fix="generalize" if event else fix_for(m.category, "column"),
-                    controls=controls_for(category),
                 )
             )
             if share > best_share:
@@ -629,21 +623,21 @@ class Scanner:
         if hint not in wanted or self.engine.threshold > 0.5:
             return
         self.column_findings.append(
-            Finding(
+            build_finding(
                 rule="column-name",
                 category=category,
                 entity=hint,
                 severity=Severity.MEDIUM if category == "pii" else Severity.HIGH,
                 scope="column",
                 location=Location(file=file, table=state.table, column=state.name, row=row),
-                count=max(1, state.nonempty),
+                count=state.nonempty,
                 share=1.0 if state.nonempty else 0.0,
                 preview=mask(value, hint, category),
-                fingerprint=self.fp.of("column-name", f"column\x00{file}\x00{state.name}"),
+                fingerprinter=self.fp,
+                identity=f"column\x00{file}\x00{state.name}",
                 score=0.5,
                 remediation=advice(category, hint, "column"),
                 fix=fix_for(category, "column"),
-                controls=controls_for(category),
             )
         )
 
@@ -734,18 +728,17 @@ def safe_column_names(
 
 def scan_paths(
     paths: Iterable[Path | str],
+    *,
+    fingerprinter: Fingerprinter,
     engine: Engine | None = None,
-    fingerprinter: Fingerprinter | None = None,
     options: ScanOptions | None = None,
     progress: ProgressFn | None = None,
     on_file: Callable[[Path], None] | None = None,
 ) -> ScanReport:
-    """Scans files and folders; never raises for a bad file (it is listed in ``skipped``)."""
-    from clearance.privacy import load_key
-
-    scanner = Scanner(
-        engine or Engine(), fingerprinter or Fingerprinter(load_key()), options, progress
-    )
+    """Scans files and folders; never raises for a bad file (it is listed in ``skipped``).
+    ``fingerprinter`` keys the findings' fingerprints: the caller chooses the key
+    (:func:`clearance.privacy.load_key` is what the CLI uses), the library writes no key file."""
+    scanner = Scanner(engine or Engine(), fingerprinter, options, progress)
     files, missing = readers.discover([Path(p) for p in paths])
     for missing_path, reason in missing:
         scanner.skipped.append(SkippedInput(path=shown_path(missing_path), reason=reason))
@@ -756,4 +749,4 @@ def scan_paths(
     return scanner.report()
 
 
-__all__ = ["Category", "ScanOptions", "Scanner", "Severity", "safe_column_names", "scan_paths"]
+__all__ = ["ScanOptions", "Scanner", "safe_column_names", "scan_paths"]

@@ -15,9 +15,9 @@ from clearance.audit.auditor import audit
 from clearance.audit.checks.consent import CONSENT
 from clearance.audit.checks.linkage import REPEATED_IDENTIFIER, SELF_IDENTIFYING_TEXT
 from clearance.audit.policy import policy_from_mapping
+from clearance.audit.report import AuditReport, CheckRun
 from clearance.audit.sources import Table
 from clearance.privacy import Fingerprinter
-from clearance.reports.models import AuditReport, CheckRun
 
 FP = Fingerprinter(b"k" * 32)
 TEXTS = [

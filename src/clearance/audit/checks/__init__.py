@@ -3,7 +3,7 @@ reuse its column profiles)."""
 
 from __future__ import annotations
 
-from clearance.audit.checks._check import Check, Example
+from clearance.audit.checks._check import Check, CheckResult, Example, Measurement
 from clearance.audit.checks.consent import CONSENT
 from clearance.audit.checks.identifiers import IDENTIFIERS, SPECIAL_CATEGORY
 from clearance.audit.checks.linkage import REPEATED_IDENTIFIER, SELF_IDENTIFYING_TEXT
@@ -34,4 +34,4 @@ CHECKS: tuple[Check, ...] = _registry(
     )
 )
 
-__all__ = ["CHECKS", "Check", "Example"]
+__all__ = ["CHECKS", "Check", "CheckResult", "Example", "Measurement"]

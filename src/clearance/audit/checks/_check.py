@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from clearance.audit.context import AuditContext
-from clearance.reports.models import Finding, FindingCategory
+from clearance.audit.report import AnonymityResult, ConsentResult, RetentionResult
+from clearance.core.findings import Finding, FindingCategory
 
 Scope = Literal["table", "dataset"]
 
@@ -22,8 +23,23 @@ class Example:
     policy: Mapping[str, Any] = field(default_factory=dict)
 
 
-TableRun = Callable[[AuditContext, str], list[Finding]]
-DatasetRun = Callable[[AuditContext], list[Finding]]
+# What a check measured for the report's charts, besides its findings.
+Measurement = AnonymityResult | RetentionResult | ConsentResult
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one run of a check returns: its findings, what it measured, and the parts of its
+    input it could not check (warnings, e.g. a key column of a type that cannot be joined).
+    Checks never write into the shared :class:`AuditContext`; the auditor assembles these."""
+
+    findings: list[Finding] = field(default_factory=list)
+    measurements: list[Measurement] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+TableRun = Callable[[AuditContext, str], CheckResult]
+DatasetRun = Callable[[AuditContext], CheckResult]
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from clearance.audit.checks._check import Check, Example
+from clearance.audit.checks._check import Check, CheckResult, Example
 from clearance.audit.context import AuditContext, CheckSkipped
 from clearance.audit.keys import KeyTypeError, join_key
-from clearance.detection.detector import Severity
-from clearance.reports.models import ConsentResult, Finding
+from clearance.audit.report import ConsentResult
+from clearance.core.findings import Finding
+from clearance.core.severity import Severity
 
 WHY = (
     "Processing for a purpose the subject did not consent to has no lawful basis under "
@@ -64,9 +65,10 @@ def _consenting(ctx: AuditContext) -> tuple[str, pl.DataFrame]:
     return key, consent
 
 
-def run(ctx: AuditContext) -> list[Finding]:
+def run(ctx: AuditContext) -> CheckResult:
     consent_key, consent = _consenting(ctx)
     out: list[Finding] = []
+    measured: list[ConsentResult] = []
     linked = dict(ctx.links.keys)
     consent_table = ctx.policy.consent.table if ctx.policy.consent else ""
     linked.setdefault(consent_table, consent_key)
@@ -86,7 +88,7 @@ def run(ctx: AuditContext) -> list[Finding]:
         consented = int(joined["_consent"].fill_null(False).sum())
         no_record = int(joined["_consent"].is_null().sum())
         refused = rows - consented - no_record
-        ctx.consent.append(
+        measured.append(
             ConsentResult(
                 table=table,
                 rows=rows,
@@ -125,11 +127,10 @@ def run(ctx: AuditContext) -> list[Finding]:
     for table, reason in sorted(ctx.links.incomparable.items()):
         if table not in linked:
             incomparable.append(reason)
-    if incomparable and not ctx.consent:
+    if incomparable and not measured:
         raise CheckSkipped("consent cannot be linked to rows: " + "; ".join(incomparable))
-    for reason in incomparable:
-        ctx.warnings.append(f"consent: not checked for {reason}")
-    return out
+    warnings = [f"consent: not checked for {reason}" for reason in incomparable]
+    return CheckResult(out, measurements=list(measured), warnings=warnings)
 
 
 _POLICY = {

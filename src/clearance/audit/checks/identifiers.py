@@ -4,10 +4,11 @@ rolls free-text matches up per column with the share of rows affected."""
 
 from __future__ import annotations
 
-from clearance.audit.checks._check import Check, Example
+from clearance.audit.checks._check import Check, CheckResult, Example
 from clearance.audit.context import AuditContext
-from clearance.detection.detector import Severity
-from clearance.reports.models import ColumnProfile, Finding
+from clearance.core.findings import Finding
+from clearance.core.severity import Severity
+from clearance.scan.report import ColumnProfile
 
 # Timestamps are quasi-identifiers and retention evidence, not direct identifiers; the audit
 # handles them in those checks instead of listing every created_at column here.
@@ -87,12 +88,12 @@ def _engine_findings(ctx: AuditContext, categories: set[str], why: str) -> list[
     return out
 
 
-def run_identifiers(ctx: AuditContext) -> list[Finding]:
-    return _engine_findings(ctx, {"pii", "secret"}, WHY_PII)
+def run_identifiers(ctx: AuditContext) -> CheckResult:
+    return CheckResult(_engine_findings(ctx, {"pii", "secret"}, WHY_PII))
 
 
-def run_special(ctx: AuditContext) -> list[Finding]:
-    return _engine_findings(ctx, {"special_category"}, WHY_SPECIAL)
+def run_special(ctx: AuditContext) -> CheckResult:
+    return CheckResult(_engine_findings(ctx, {"special_category"}, WHY_SPECIAL))
 
 
 IDENTIFIERS = Check(

@@ -21,12 +21,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from clearance.audit.checks._check import Check, Example
+from clearance.audit.checks._check import Check, CheckResult, Example
 from clearance.audit.context import AuditContext, CheckSkipped
 from clearance.audit.keys import KeyTypeError, join_key
-from clearance.detection.detector import Severity
+from clearance.core.findings import Finding
+from clearance.core.severity import Severity
 from clearance.privacy import mask
-from clearance.reports.models import Finding
 
 WHY_TEXT = (
     "Free text that contains its author's own identifier re-links a pseudonymised record to the "
@@ -62,7 +62,7 @@ def _entity_of(ctx: AuditContext, table: str, column: str) -> str:
     return "PERSON"
 
 
-def run_text(ctx: AuditContext) -> list[Finding]:
+def run_text(ctx: AuditContext) -> CheckResult:
     links = ctx.links
     if links.subject_table is None:
         raise CheckSkipped("no subject key declared or detected; texts cannot be tied to authors")
@@ -83,7 +83,7 @@ def run_text(ctx: AuditContext) -> list[Finding]:
         subject_keys.alias("_k"),
         *[expr.str.to_lowercase().alias(f"_id{i}") for i, expr in enumerate(identities.values())],
     )
-    out = []
+    out: list[Finding] = []
     incomparable: list[str] = []
     compared = 0
     for prof in free_text:
@@ -132,9 +132,8 @@ def run_text(ctx: AuditContext) -> list[Finding]:
             )
     if incomparable and not compared:
         raise CheckSkipped("texts cannot be tied to authors: " + "; ".join(incomparable))
-    for reason in incomparable:
-        ctx.warnings.append(f"linkage-self-identifying-text: not checked for {reason}")
-    return out
+    warnings = [f"linkage-self-identifying-text: not checked for {r}" for r in incomparable]
+    return CheckResult(out, warnings=warnings)
 
 
 _REPEATABLE = (*_IDENTITY, "CREDIT_CARD", "IBAN_CODE", "US_SSN")
@@ -191,7 +190,7 @@ def shared_values(
     return found, sorted(incomparable)
 
 
-def run_repeated(ctx: AuditContext) -> list[Finding]:
+def run_repeated(ctx: AuditContext) -> CheckResult:
     profiles = [c for c in ctx.scan().columns if c.kind == "entity" and c.entity in _REPEATABLE]
     if len({c.table for c in profiles}) < 2:
         raise CheckSkipped("identifier columns appear in fewer than two tables")
@@ -207,9 +206,8 @@ def run_repeated(ctx: AuditContext) -> list[Finding]:
     ]
     if bad and len({columns[i][0] for i in range(len(columns)) if i not in set(bad)}) < 2:
         raise CheckSkipped("identifier values cannot be compared: " + "; ".join(reasons))
-    for reason in reasons:
-        ctx.warnings.append(f"linkage-repeated-identifier: not checked for {reason}")
-    out = []
+    warnings = [f"linkage-repeated-identifier: not checked for {r}" for r in reasons]
+    out: list[Finding] = []
     for i, j, shared in pairs:
         a, b = profiles[i], profiles[j]
         out.append(
@@ -231,7 +229,7 @@ def run_repeated(ctx: AuditContext) -> list[Finding]:
                 identity=f"{a.table}.{a.column}",
             )
         )
-    return out
+    return CheckResult(out, warnings=warnings)
 
 
 _EMAILS = ["ana.silva@example.org", "bo.chen@example.net", "cy.ode@example.com"]

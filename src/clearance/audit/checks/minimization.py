@@ -3,11 +3,11 @@ quasi-identifiers."""
 
 from __future__ import annotations
 
-from clearance.audit.checks._check import Check, Example
+from clearance.audit.checks._check import Check, CheckResult, Example
 from clearance.audit.context import AuditContext, CheckSkipped
 from clearance.audit.quasi import qi_kind
-from clearance.detection.detector import Severity
-from clearance.reports.models import Finding
+from clearance.core.findings import Finding
+from clearance.core.severity import Severity
 
 WHY = (
     "Only data adequate, relevant and limited to what the purpose needs may be processed "
@@ -15,7 +15,7 @@ WHY = (
 )
 
 
-def run(ctx: AuditContext, table: str) -> list[Finding]:
+def run(ctx: AuditContext, table: str) -> CheckResult:
     features = ctx.policy.table(table).features
     if features is None:
         raise CheckSkipped(f"{table}: the policy declares no features for the purpose")
@@ -28,7 +28,7 @@ def run(ctx: AuditContext, table: str) -> list[Finding]:
             carried.setdefault(f.location.column, (f.entity, f.category))
     qis = set(ctx.quasi_identifiers(table))
     keys = ctx.key_columns
-    out = []
+    out: list[Finding] = []
     for column in ctx.tables[table].frame.columns:
         if column in features or column in keys:
             continue
@@ -58,7 +58,7 @@ def run(ctx: AuditContext, table: str) -> list[Finding]:
                 identity=column,
             )
         )
-    return out
+    return CheckResult(out)
 
 
 MINIMIZATION = Check(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from clearance.audit.anonymity import measure_anonymity
-from clearance.audit.checks._check import Check, Example
+from clearance.audit.checks._check import Check, CheckResult, Example
 from clearance.audit.context import AuditContext, CheckSkipped
-from clearance.detection.detector import Severity
-from clearance.reports.models import AnonymityResult, Finding
+from clearance.audit.report import AnonymityResult
+from clearance.core.findings import Finding
+from clearance.core.severity import Severity
 
 WHY_K = (
     "Records whose quasi-identifier combination (postcode, birth date, gender, ...) is shared by "
@@ -25,9 +26,11 @@ REMEDIATION_K = (
 
 
 def anonymity_for(ctx: AuditContext, table: str) -> AnonymityResult:
-    cached = ctx.anonymity_by_table.get(table)
-    if cached is not None:
-        return cached
+    """The table's equivalence classes, measured once for both checks."""
+    return ctx.cached(("anonymity", table), lambda: _measure(ctx, table))
+
+
+def _measure(ctx: AuditContext, table: str) -> AnonymityResult:
     qis = ctx.quasi_identifiers(table)
     if not qis:
         raise CheckSkipped(f"{table}: no quasi-identifiers detected or declared")
@@ -39,7 +42,7 @@ def anonymity_for(ctx: AuditContext, table: str) -> AnonymityResult:
     measured = measure_anonymity(
         ctx.tables[table].frame, qis, sensitive, k_threshold=ctx.policy.k
     )
-    result = AnonymityResult(
+    return AnonymityResult(
         table=table,
         quasi_identifiers=qis,
         k=measured.k,
@@ -55,17 +58,13 @@ def anonymity_for(ctx: AuditContext, table: str) -> AnonymityResult:
         prosecutor_risk_avg=measured.prosecutor_risk_avg,
         l_diversity=dict(measured.l_diversity),
     )
-    ctx.anonymity.append(result)
-    ctx.anonymity_by_table[table] = result
-    return result
 
 
-def run_k(ctx: AuditContext, table: str) -> list[Finding]:
+def run_k(ctx: AuditContext, table: str) -> CheckResult:
     a = anonymity_for(ctx, table)
     if a.k >= ctx.policy.k:
-        return []
-    return [
-        ctx.finding(
+        return CheckResult(measurements=[a])
+    finding = ctx.finding(
             rule="k-anonymity",
             category="quasi_identifier",
             entity="QUASI_IDENTIFIERS",
@@ -92,14 +91,14 @@ def run_k(ctx: AuditContext, table: str) -> list[Finding]:
             },
             identity=",".join(a.quasi_identifiers),
         )
-    ]
+    return CheckResult([finding], measurements=[a])
 
 
-def run_l(ctx: AuditContext, table: str) -> list[Finding]:
+def run_l(ctx: AuditContext, table: str) -> CheckResult:
     if not ctx.policy.table(table).sensitive_attributes:
         raise CheckSkipped(f"{table}: the policy declares no sensitive attributes")
     a = anonymity_for(ctx, table)
-    out = []
+    out: list[Finding] = []
     for attribute, l_value in sorted(a.l_diversity.items()):
         if l_value >= ctx.policy.l:
             continue
@@ -122,7 +121,7 @@ def run_l(ctx: AuditContext, table: str) -> list[Finding]:
                 identity=attribute,
             )
         )
-    return out
+    return CheckResult(out, measurements=[a])
 
 
 _QI_TABLE = {

@@ -7,11 +7,12 @@ import re
 
 import polars as pl
 
-from clearance.audit.checks._check import Check, Example
+from clearance.audit.checks._check import Check, CheckResult, Example
 from clearance.audit.context import AuditContext, CheckSkipped
 from clearance.audit.quasi import qi_kind
-from clearance.detection.detector import Severity
-from clearance.reports.models import AgeBin, Finding, RetentionResult
+from clearance.audit.report import AgeBin, RetentionResult
+from clearance.core.findings import Finding
+from clearance.core.severity import Severity
 
 WHY = (
     "Personal data may be kept no longer than its purpose needs (GDPR Art. 5(1)(e)); records "
@@ -112,7 +113,7 @@ def _histogram(ages: pl.Series, limit: int, oldest: int) -> list[AgeBin]:
     ]
 
 
-def run(ctx: AuditContext, table: str) -> list[Finding]:
+def run(ctx: AuditContext, table: str) -> CheckResult:
     limit = ctx.policy.retention_days(table)
     if limit is None:
         raise CheckSkipped(f"{table}: the policy sets no retention period")
@@ -132,20 +133,18 @@ def run(ctx: AuditContext, table: str) -> list[Finding]:
     )
     expired = int((ages > limit).sum())
     oldest = int(ages.max()) if ages.len() else None  # type: ignore[arg-type]
-    ctx.retention.append(
-        RetentionResult(
-            table=table,
-            column=column,
-            limit_days=limit,
-            rows=raw.len(),
-            expired=expired,
-            unparseable=unparseable,
-            missing=missing,
-            oldest_age_days=oldest,
-            histogram=_histogram(ages, limit, oldest or 0),
-        )
+    measured = RetentionResult(
+        table=table,
+        column=column,
+        limit_days=limit,
+        rows=raw.len(),
+        expired=expired,
+        unparseable=unparseable,
+        missing=missing,
+        oldest_age_days=oldest,
+        histogram=_histogram(ages, limit, oldest or 0),
     )
-    out = []
+    out: list[Finding] = []
     if expired:
         out.append(
             ctx.finding(
@@ -189,7 +188,7 @@ def run(ctx: AuditContext, table: str) -> list[Finding]:
                 metrics={"unparseable": float(unparseable)},
             )
         )
-    return out
+    return CheckResult(out, measurements=[measured])
 
 
 RETENTION = Check(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from clearance.detection.detector import Detector, Refiner, Severity, Validator
+from clearance.core.severity import Severity
+from clearance.detection.detector import Detector, Refiner, Validator
 
 
 def pii(

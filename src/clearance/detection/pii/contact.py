@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from clearance.core.severity import Severity
 from clearance.detection import validators as v
-from clearance.detection.detector import Severity
 from clearance.detection.pii._rule import BUSINESS_NUMBER_WORDS, in_decimal, pii
 
 

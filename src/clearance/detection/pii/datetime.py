@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from clearance.core.severity import Severity
 from clearance.detection import validators as v
-from clearance.detection.detector import Severity
 from clearance.detection.pii._rule import pii
 
 _MONTH = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from stdnum import bitcoin, iban
 from stdnum.us import rtn
 
+from clearance.core.severity import Severity
 from clearance.detection import validators as v
-from clearance.detection.detector import Severity
 from clearance.detection.pii._rule import BUSINESS_NUMBER_WORDS, pii
 
 DETECTORS = (

@@ -18,8 +18,9 @@ from stdnum.pl import pesel
 from stdnum.se import personnummer
 from stdnum.us import itin, ssn
 
+from clearance.core.severity import Severity
 from clearance.detection import validators as v
-from clearance.detection.detector import Refiner, Severity
+from clearance.detection.detector import Refiner
 from clearance.detection.pii._rule import BUSINESS_NUMBER_WORDS, pii
 
 _SPACED_GROUP_AFTER = re.compile(r" \d{2}")

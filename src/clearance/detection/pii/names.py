@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from clearance.detection.detector import Severity
+from clearance.core.severity import Severity
 from clearance.detection.pii import lexicons
 from clearance.detection.pii._rule import pii
 

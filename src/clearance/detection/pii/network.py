@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from stdnum import imei
 
+from clearance.core.severity import Severity
 from clearance.detection import validators as v
-from clearance.detection.detector import Severity
 from clearance.detection.pii._rule import pii
 
 DETECTORS = (

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from clearance.detection.detector import Detector, Severity, Validator
+from clearance.core.severity import Severity
+from clearance.detection.detector import Detector, Validator
 
 # Words that mark a value as an example or a placeholder rather than a live credential.
 PLACEHOLDER_WORDS = (

@@ -12,7 +12,7 @@ import base64
 import binascii
 import re
 
-from clearance.detection.detector import Severity
+from clearance.core.severity import Severity
 from clearance.detection.secrets._rule import secret
 
 _DOTTED = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)+$")

@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 
-from clearance.detection.detector import Severity
+from clearance.core.severity import Severity
 from clearance.detection.secrets._rule import secret, token
 
 # Body of a PEM block: base64 lines, RFC 1421 headers (Proc-Type, DEK-Info), PGP armor headers,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clearance.detection.detector import Severity
+from clearance.core.severity import Severity
 from clearance.detection.secrets._rule import B64_END, UUID, keyed, secret, token
 
 RULES = (

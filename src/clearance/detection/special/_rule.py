@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from clearance.detection.detector import Detector, Refiner, Severity
+from clearance.core.severity import Severity
+from clearance.detection.detector import Detector, Refiner
 
 SEP = r"[\s-]+"
 # The term ends here: not followed by a word character or a hyphen.

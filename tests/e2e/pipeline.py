@@ -1,0 +1,71 @@
+"""Shared parts of the pipeline golden tests (``tests/e2e/test_pipeline_golden.py`` and
+``tests/llm/test_pipeline_golden.py``): run a command in a folder, normalise its output, compare
+it with ``tests/e2e/golden/``.
+
+``CLEARANCE_UPDATE_GOLDEN=1`` rewrites the golden files (the test then reports skipped, never
+passed); review the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from clearance import __version__
+from clearance.cli.app import app
+from tests.reports.golden_files import UPDATE
+
+GOLDEN = Path(__file__).parent / "golden"
+KEY = "pipeline-golden-key"
+
+_TIME = re.compile(
+    r"\d{4}-\d\d-\d\d(?:T\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?| \d\d:\d\d UTC)"
+)
+_SECONDS = re.compile(r'("(?:duration|elapsed|seconds|wall)[a-z_]*": )[0-9.e-]+')
+
+Invoke = Callable[..., tuple[int, str]]
+
+
+def normalise(text: str, root: Path) -> str:
+    """Paths under the test's folder, the version and the clock are the run's, not the output's."""
+    text = text.replace(str(root), "<ROOT>").replace(__version__, "<VERSION>")
+    text = _TIME.sub("<TIME>", text)
+    return _SECONDS.sub(r"\1<SECONDS>", text)
+
+
+def read(path: Path, root: Path) -> str:
+    return normalise(path.read_text("utf-8"), root)
+
+
+def invoker(root: Path) -> Invoke:
+    """Runs ``clearance ARGS`` in-process (the caller has changed into ``root``) and returns the
+    exit code and normalised stdout; an internal error is raised, never compared."""
+
+    def run(*args: str) -> tuple[int, str]:
+        # relative paths: fingerprints of columns hash their file's path, which must not vary
+        relative = [a.replace(f"{root}/", "") for a in args]
+        result = CliRunner().invoke(app, relative)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result.exit_code, normalise(result.stdout, root)
+
+    return run
+
+
+def golden(texts: dict[str, str]) -> None:
+    """All of one test's outputs: in update mode every file is rewritten before the skip; else
+    every differing file is named at once."""
+    if os.environ.get(UPDATE) == "1":
+        GOLDEN.mkdir(exist_ok=True)
+        for name, text in texts.items():
+            (GOLDEN / name).write_text(text, encoding="utf-8", newline="\n")
+        pytest.skip(f"{len(texts)} golden files rewritten ({UPDATE}=1); review, rerun without")
+    missing = sorted(n for n in texts if not (GOLDEN / n).is_file())
+    assert not missing, f"missing golden files {missing}; run with {UPDATE}=1"
+    differ = sorted(n for n, t in texts.items() if (GOLDEN / n).read_text("utf-8") != t)
+    assert not differ, f"outputs differ from tests/e2e/golden: {differ} ({UPDATE}=1 rewrites)"
