@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from clearance.audit.report import AuditReport, CheckRun, RetentionResult
 from clearance.core.findings import Finding
 from clearance.governance.controls import CONTROLS, describe
+from clearance.reports.table import Badge, Cell, Code, Table, Text, joined
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 CATEGORIES = (
@@ -96,3 +97,57 @@ def bins_text(r: RetentionResult) -> str:
 
 def bins(r: RetentionResult) -> list[tuple[int, int, int]]:
     return [(b.lo_days, b.hi_days, b.count) for b in sorted(r.histogram, key=lambda b: b.lo_days)]
+
+
+# --- the tables both formats print --------------------------------------------------------
+
+
+def tables_table(report: AuditReport) -> Table:
+    head = ["table", "origin", "rows", "columns", "subject key", "key overlap", "quasi-identifiers"]
+    rows: list[list[Cell]] = [
+        [
+            (Code(t.name), " (subject table)") if t.subject_table else Code(t.name),
+            Text(t.origin),
+            str(t.rows),
+            str(len(t.columns)),
+            Code(t.subject_key) if t.subject_key else "",
+            pct(t.key_overlap),
+            joined(Code(q) for q in t.quasi_identifiers),
+        ]
+        for t in report.tables
+    ]
+    return Table(head, rows, num=(2, 3, 5))
+
+
+def findings_table(report: AuditReport) -> Table:
+    head = ["severity", "rule", "category", "table.column", "count", "share", "preview", "fix"]
+    rows: list[list[Cell]] = [
+        [
+            Badge(f.severity.value, f"sev-{f.severity.value}"),
+            Code(f.rule),
+            f.category,
+            Code(where(f)),
+            str(f.count),
+            pct(f.share),
+            Code(f.preview),
+            f.fix or "",
+        ]
+        for f in report.findings
+    ]
+    return Table(head, rows, num=(4, 5))
+
+
+def consent_table(report: AuditReport) -> Table:
+    head = ["table", "rows", "consented", "not consented", "no record", "coverage"]
+    rows: list[list[Cell]] = [
+        [
+            Code(c.table),
+            str(c.rows),
+            str(c.consented),
+            str(c.not_consented),
+            str(c.no_record),
+            ratio(c.consented, c.rows),
+        ]
+        for c in report.consent
+    ]
+    return Table(head, rows, num=(1, 2, 3, 4, 5))

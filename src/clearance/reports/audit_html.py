@@ -20,15 +20,17 @@ from clearance.reports.audit_facts import (
     bins,
     by_category,
     checks_line,
+    consent_table,
     control_title,
     controls_of,
+    findings_table,
     gate_line,
     not_ran,
     ordered,
     pct,
     ratio,
     rules_of,
-    where,
+    tables_table,
 )
 from clearance.reports.css import AUDIT_CSS
 from clearance.reports.html import BOX, Html, join, lines, page, signoff, tag
@@ -91,40 +93,13 @@ def _html_severity(report: AuditReport) -> Html:
 def _html_tables(report: AuditReport) -> Html:
     if not report.tables:
         return _section("tables", "Tables", _empty("No tables were audited."))
-    rows = (
-        [
-            _code(t.name) + (" (subject table)" if t.subject_table else ""),
-            _e(t.origin),
-            str(t.rows),
-            str(len(t.columns)),
-            _code(t.subject_key) if t.subject_key else "",
-            pct(t.key_overlap),
-            join((_code(q) for q in t.quasi_identifiers), ", "),
-        ]
-        for t in report.tables
-    )
-    head = ["table", "origin", "rows", "columns", "subject key", "key overlap", "quasi-identifiers"]
-    return _section("tables", "Tables", _html_table(head, rows, num=(2, 3, 5)))
+    return _section("tables", "Tables", tables_table(report).html())
 
 
 def _html_findings(report: AuditReport) -> Html:
     if not report.findings:
         return _section("findings", "Findings", _empty("No findings."))
-    rows = (
-        [
-            tag('<span class="badge sev-{}">{}</span>', f.severity.value, f.severity.value),
-            _code(f.rule),
-            _e(f.category),
-            _code(where(f)),
-            str(f.count),
-            pct(f.share),
-            _code(f.preview),
-            _e(f.fix or ""),
-        ]
-        for f in report.findings
-    )
-    head = ["severity", "rule", "category", "table.column", "count", "share", "preview", "fix"]
-    return _section("findings", "Findings", _html_table(head, rows, num=(4, 5)))
+    return _section("findings", "Findings", findings_table(report).html())
 
 
 def _html_guidance_one(category: str, found: list[Finding]) -> Html:
@@ -336,23 +311,7 @@ def _html_consent(report: AuditReport) -> Html:
         legend=legend,
         axis="share of rows",
     )
-    rows = (
-        [
-            _code(c.table),
-            str(c.rows),
-            str(c.consented),
-            str(c.not_consented),
-            str(c.no_record),
-            ratio(c.consented, c.rows),
-        ]
-        for c in report.consent
-    )
-    table = _html_table(
-        ["table", "rows", "consented", "not consented", "no record", "coverage"],
-        rows,
-        num=(1, 2, 3, 4, 5),
-    )
-    return _section("consent", "Consent coverage", chart, table)
+    return _section("consent", "Consent coverage", chart, consent_table(report).html())
 
 
 def _html_controls(report: AuditReport) -> Html:

@@ -11,15 +11,17 @@ from clearance.reports.audit_facts import (
     bins_text,
     by_category,
     checks_line,
+    consent_table,
     control_title,
     controls_of,
+    findings_table,
     gate_line,
     not_ran,
     ordered,
     pct,
     ratio,
     rules_of,
-    where,
+    tables_table,
 )
 from clearance.reports.escape import md_code, md_text
 from clearance.reports.markdown import md_table, signoff_lines
@@ -68,41 +70,14 @@ def _md_tables(report: AuditReport) -> list[str]:
     out = ["", "## Tables", ""]
     if not report.tables:
         return [*out, "No tables were audited."]
-    rows = (
-        [
-            md_code(t.name) + (" (subject table)" if t.subject_table else ""),
-            md_text(t.origin),
-            str(t.rows),
-            str(len(t.columns)),
-            md_code(t.subject_key) if t.subject_key else "",
-            pct(t.key_overlap),
-            ", ".join(md_code(q) for q in t.quasi_identifiers),
-        ]
-        for t in report.tables
-    )
-    head = ["table", "origin", "rows", "columns", "subject key", "key overlap", "quasi-identifiers"]
-    return out + md_table(head, rows)
+    return out + tables_table(report).markdown()
 
 
 def _md_findings(report: AuditReport) -> list[str]:
     out = ["", "## Findings", ""]
     if not report.findings:
         return [*out, "No findings."]
-    rows = (
-        [
-            f.severity.value,
-            md_code(f.rule),
-            f.category,
-            md_code(where(f)),
-            str(f.count),
-            pct(f.share),
-            md_code(f.preview),
-            f.fix or "",
-        ]
-        for f in report.findings
-    )
-    head = ["severity", "rule", "category", "table.column", "count", "share", "preview", "fix"]
-    return out + md_table(head, rows)
+    return out + findings_table(report).markdown()
 
 
 def _md_guidance(report: AuditReport) -> list[str]:
@@ -189,19 +164,7 @@ def _md_consent(report: AuditReport) -> list[str]:
     out = ["", "## Consent coverage", ""]
     if not report.consent:
         return [*out, "No consent measurement in this audit."]
-    head = ["table", "rows", "consented", "not consented", "no record", "coverage"]
-    rows = (
-        [
-            md_code(c.table),
-            str(c.rows),
-            str(c.consented),
-            str(c.not_consented),
-            str(c.no_record),
-            ratio(c.consented, c.rows),
-        ]
-        for c in report.consent
-    )
-    return out + md_table(head, rows)
+    return out + consent_table(report).markdown()
 
 
 def _md_checks(report: AuditReport) -> list[str]:

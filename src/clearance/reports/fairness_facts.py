@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from clearance.fairness.models import Comparison, Disparity, GroupMetrics, Interval
 from clearance.fairness.report import FairnessReport, ReasonSummary
+from clearance.reports.table import Cell, Styled, Table, Text
 
 DECISIONS = ("approved for use", "approved with conditions", "rejected")
 INSUFFICIENT = "insufficient data"
@@ -233,3 +234,30 @@ def reasons_of(report: FairnessReport, attribute: str) -> list[ReasonSummary]:
 
 def top_reasons(r: ReasonSummary) -> str:
     return "; ".join(f"{reason} ({n})" for reason, n in r.top_reasons) or "none"
+
+
+# --- the tables both formats print --------------------------------------------------------
+
+
+def value_with_ci(x: float | None, iv: Interval | None, signed: bool = False) -> Cell:
+    """A value and its interval (a span of its own in HTML, which wraps as a whole)."""
+    if iv is None:
+        return Text(num(x, signed))
+    return (Text(num(x, signed)), " ", Styled(ci_text(iv, signed), "ci"))
+
+
+def disparities_table(d: Disparity) -> Table:
+    rows: list[list[Cell]] = [
+        [Text(metric_name(m)), Text(v), Text(ci)] for m, v, ci in disparity_rows(d)
+    ]
+    return Table(["metric", "value", "95% CI"], rows, num=(1, 2), wrap=True)
+
+
+def comparisons_table(d: Disparity) -> Table:
+    rows: list[list[Cell]] = []
+    for c in d.comparisons:
+        cells: list[Cell] = [Text(x) for x in comparison_cells(c)]
+        cells[2] = value_with_ci(c.difference, c.ci, signed=True)
+        rows.append(cells)
+    css = ["significant" if c.significant else "" for c in d.comparisons]
+    return Table(COMPARISON_HEAD, rows, num=(2, 3, 5, 6), row_css=css, wrap=True)

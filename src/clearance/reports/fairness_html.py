@@ -12,30 +12,27 @@ from clearance.fairness.report import FairnessReport
 from clearance.reports.css import FAIRNESS_CSS
 from clearance.reports.fairness_facts import (
     CHARTED,
-    COMPARISON_HEAD,
     DECISIONS,
     GROUP_HEAD,
     INSUFFICIENT,
     attributes_of,
-    ci_text,
-    comparison_cells,
+    comparisons_table,
+    disparities_table,
     disparity_of,
-    disparity_rows,
     group_cells,
     group_label,
     header_pairs,
-    metric_name,
     num,
     ordered_groups,
     reasons_of,
     rule_text,
     settings_pairs,
+    value_with_ci,
     verdict_word,
     with_ci,
 )
 from clearance.reports.html import BOX, Html, join, lines, page, signoff, tag
 from clearance.reports.html import code as _code
-from clearance.reports.html import e as _e
 from clearance.reports.html import empty as _empty
 from clearance.reports.html import items as _items
 from clearance.reports.html import kv as _kv
@@ -50,6 +47,7 @@ from clearance.reports.svg.charts import (
     svg_bar_chart,
     svg_line_chart,
 )
+from clearance.reports.table import cell_html
 
 
 def _table(
@@ -63,9 +61,7 @@ def _table(
 
 
 def _html_ci(x: float | None, iv: Interval | None, signed: bool = False) -> Html:
-    """A value and its interval, which wraps as a whole."""
-    interval = tag(' <span class="ci">{}</span>', ci_text(iv, signed)) if iv is not None else ""
-    return _e(num(x, signed)) + interval
+    return cell_html(value_with_ci(x, iv, signed))
 
 
 def _tag(text: str, css: str = "") -> Html:
@@ -246,27 +242,9 @@ def _html_attribute(report: FairnessReport, index: int, attribute: str) -> Html:
     if d is not None:
         body += [
             Html("<h3>Disparities</h3>"),
-            _table(
-                ["metric", "value", "95% CI"],
-                (("", [metric_name(m), v, ci]) for m, v, ci in disparity_rows(d)),
-                num=(1, 2),
-            ),
+            disparities_table(d).html(),
             Html("<h3>Comparisons with the reference group</h3>"),
-            _table(
-                COMPARISON_HEAD,
-                (
-                    (
-                        "significant" if c.significant else "",
-                        [
-                            *comparison_cells(c)[:2],
-                            _html_ci(c.difference, c.ci, signed=True),
-                            *comparison_cells(c)[3:],
-                        ],
-                    )
-                    for c in d.comparisons
-                ),
-                num=(2, 3, 5, 6),
-            )
+            comparisons_table(d).html()
             if d.comparisons
             else _empty("No comparisons: no sufficient group besides the reference."),
         ]

@@ -7,17 +7,15 @@ from collections.abc import Iterable, Sequence
 from clearance.fairness.report import FairnessReport
 from clearance.reports.escape import md_code, md_text
 from clearance.reports.fairness_facts import (
-    COMPARISON_HEAD,
     DECISIONS,
     GROUP_HEAD,
     attributes_of,
-    comparison_cells,
+    comparisons_table,
+    disparities_table,
     disparity_of,
-    disparity_rows,
     group_cells,
     group_label,
     header_pairs,
-    metric_name,
     num,
     ordered_groups,
     reasons_of,
@@ -83,11 +81,10 @@ def _md_attribute(report: FairnessReport, attribute: str) -> list[str]:
     if d is None:
         return out
     out += ["", "### Disparities", ""]
-    rows = ([metric_name(m), v, ci] for m, v, ci in disparity_rows(d))
-    out += md_table(["metric", "value", "95% CI"], _md_rows(rows))
+    out += disparities_table(d).markdown()
     out += ["", "### Comparisons with the reference group", ""]
     if d.comparisons:
-        out += md_table(COMPARISON_HEAD, _md_rows(comparison_cells(c) for c in d.comparisons))
+        out += comparisons_table(d).markdown()
     else:
         out.append("No comparisons: no sufficient group besides the reference.")
     return out
