@@ -19,7 +19,7 @@ import polars as pl
 from faker import Faker
 
 from clearance import Fingerprinter
-from clearance.audit.auditor import audit
+from clearance.audit.auditor import audit_dataset
 from clearance.audit.policy import policy_from_mapping
 from clearance.audit.sources import load_files
 
@@ -130,7 +130,7 @@ def main() -> None:
     t_load = time.perf_counter() - t0
     rss_loaded = _rss_mb()
     t1 = time.perf_counter()
-    report = audit(
+    report = audit_dataset(
         tables,
         policy_from_mapping(POLICY),
         fingerprinter=Fingerprinter(b"bench-key-0123456789"),

@@ -28,13 +28,13 @@ from datetime import date
 from pathlib import Path
 
 from clearance import Fingerprinter
-from clearance.audit.auditor import audit
+from clearance.audit.auditor import audit_dataset
 from clearance.audit.policy import policy_from_mapping
 from clearance.audit.run import load_sources
 from clearance.cli._common import write_outputs
 from clearance.reports.audit_terminal import render_audit_terminal
 from clearance.reports.registry import render
-from clearance.scan.scanner import ScanOptions
+from clearance.scan.options import ScanOptions
 
 KEY = "bench-key-0123456789"
 
@@ -60,7 +60,7 @@ def phases(folder: Path, out: Path, per_table: bool) -> dict[str, object]:
         last[0], last[1] = now, rule
 
     options = ScanOptions(group_tables=1) if per_table else ScanOptions()
-    report = audit(
+    report = audit_dataset(
         tables,
         policy_from_mapping({}),
         fingerprinter=Fingerprinter(KEY.encode()),

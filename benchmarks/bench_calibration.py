@@ -30,8 +30,8 @@ sys.path.insert(0, str(HERE.parent / "src"))
 
 import eval_corpus  # noqa: E402
 from bench_presidio import gold_spans  # noqa: E402
-from clearance.detection.calibration import fit, observations  # noqa: E402
 from clearance.detection.engine import Engine  # noqa: E402
+from clearance.detection.fitting import fit, observations  # noqa: E402
 
 RESULTS = HERE / "results" / "calibration.json"
 BUNDLED = HERE.parent / "src" / "clearance" / "detection" / "calibration.json"

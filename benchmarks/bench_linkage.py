@@ -21,7 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from clearance import Fingerprinter
-from clearance.audit.auditor import audit
+from clearance.audit.auditor import audit_dataset
 from clearance.audit.checks.linkage import shared_values
 from clearance.audit.keys import join_key
 from clearance.audit.policy import policy_from_mapping
@@ -97,7 +97,7 @@ def whole_audit(n: int) -> dict[str, object]:
                 phases[str(last[1])] = now - float(last[0])
             last[0], last[1] = now, rule
 
-        report = audit(
+        report = audit_dataset(
             tables,
             policy_from_mapping({}),
             fingerprinter=Fingerprinter(b"bench-key-0123456789"),

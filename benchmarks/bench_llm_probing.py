@@ -1,5 +1,5 @@
 """Targeted probing throughput: batched ``HuggingFaceBackend.generate`` against a one-prompt-at-a-
-time ``model.generate`` loop, on the tiny-LM fixture (``clearance.llm.fixtures``).
+time ``model.generate`` loop, on the tiny-LM fixture (``tests.llm.fixtures``).
 
 N targeted prompts (default 64) are built from the fixture manifest: each planted or control
 secret's fixed prefix, and shorter cuts of it (its last line, its last 40 and 20 characters),
@@ -9,7 +9,7 @@ The outputs must be identical (asserted). Prints probes/s for both and the speed
 ``benchmarks/results/llm_probing.json``.
 
 The model: the newest complete ``<cache>/*/model`` of the per-user fixture cache
-(:func:`clearance.llm.fixture_cache.cache_dir`, what the test fixture caches), or one trained into
+(:func:`tests.llm.fixture_cache.cache_dir`, what the test fixture caches), or one trained into
 a temporary folder (a few minutes on two CPU cores); ``--model``
 (with ``--gguf FILE`` for a GGUF checkpoint in that folder) points at another, ``--corpus`` at the
 fixture corpus the prompts come from. ``--random-init`` builds the model from the folder's
@@ -27,19 +27,24 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from clearance.llm.backends import HuggingFaceBackend
-from clearance.llm.fixture_cache import cache_dir, is_complete
-from clearance.llm.fixtures import (
+# the tiny-LM fixture code lives in the checkout's tests/ package, not in the installed clearance
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.llm.fixture_cache import cache_dir, is_complete
+from tests.llm.fixtures import (
     CorpusManifest,
     generate_corpus,
     load_manifest,
     train_tiny_lm,
 )
+
+from clearance.llm.hf_backend import HuggingFaceBackend
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "llm_probing.json"

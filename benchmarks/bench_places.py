@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from clearance.detection.calibration import match_spans  # noqa: E402
+from clearance.detection.fitting import match_spans  # noqa: E402
 
 # "{p}" is a place (labelled), "{q}" a second one.
 _WITH_PLACE = (

@@ -35,7 +35,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
 import eval_corpus  # noqa: E402
-from clearance.detection.calibration import match_spans  # noqa: E402
+from clearance.detection.fitting import match_spans  # noqa: E402
 from clearance.detection.parallel import default_workers  # noqa: E402
 
 Span = tuple[str, int, int]  # (type, start, end)

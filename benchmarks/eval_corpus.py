@@ -23,7 +23,7 @@ Person names: ~70% from Faker (en_US, en_GB, de_DE, fr_FR, es_ES, it_IT), ~30% f
 list of names from regions Faker's locales do not cover (West/East African, Arabic, Persian,
 Turkish, South/East/South-East Asian, Slavic, Greek, Hungarian, Nordic, Latin American...), so
 that a name lexicon built from Faker is not evaluated on its own source. (The ``names-dataset``
-package was considered but needs ~2 GB of RAM and ~20 s to load, and its output depends on the
+package was considered but is large and slow to load, and its output depends on the
 package version, so the corpus would not be reproducible across installs.)
 
 The split is a hash of the document id: ~40% ``tune`` and ~60% ``holdout``; the holdout must never

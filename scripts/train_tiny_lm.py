@@ -4,8 +4,9 @@ Usage: ``python scripts/train_tiny_lm.py OUT_DIR [--seed 0] [--steps N]``. Write
 ``OUT_DIR/corpus`` (with ``manifest.json``) and ``OUT_DIR/model`` (safetensors, tokenizer,
 ``training.json``), then prints how many secrets of each duplication level greedy decoding
 extracts. ``python scripts/train_tiny_lm.py --cache`` instead builds the fixture the tests use
-into the per-user cache (``clearance.llm.fixture_cache``; nothing when it is already there) and
-prints its folder. The logic lives in :mod:`clearance.llm.fixtures`; this is a thin wrapper.
+into the per-user cache (``tests.llm.fixture_cache``; nothing when it is already there) and
+prints its folder. The logic lives in :mod:`tests.llm.fixtures` (test code, not shipped in the
+wheel: run this from a checkout); this is a thin wrapper.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from clearance.llm.fixture_cache import cache_dir, cached_build, tiny_lm_key
-from clearance.llm.fixtures import (
+# the fixture code lives in the checkout's tests/ package, not in the installed clearance
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.llm.fixture_cache import cache_dir, cached_build, tiny_lm_key
+from tests.llm.fixtures import (
     dump_summary,
     evaluate_memorisation,
     generate_corpus,

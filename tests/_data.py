@@ -1,5 +1,5 @@
-"""Shared test data locations: German credit lives in ../shared/data next to the repository (or
-CLEARANCE_GERMAN_DATA). Tests that need it skip when it is absent, unless
+"""Shared test data locations: German credit lives where ``clearance demo`` reads it
+(CLEARANCE_GERMAN_DATA, else ../shared/data next to the repository). Tests that need it skip when it is absent, unless
 ``CLEARANCE_REQUIRE_GERMAN_DATA=1`` (set by CI), which makes them fail instead: the real-data
 oracle tests must never skip quietly where the data is expected."""
 
@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from clearance.demo.german import default_german_path
+from clearance.cli.app import german_data_path
 
 REQUIRE_VAR = "CLEARANCE_REQUIRE_GERMAN_DATA"
 
 
 def german_path() -> Path:
     """The German credit file; skips, or fails under ``CLEARANCE_REQUIRE_GERMAN_DATA=1``."""
-    path = default_german_path()
+    path = german_data_path()
     if not path.is_file():
         message = f"German credit data not present at {path} (set CLEARANCE_GERMAN_DATA)"
         if os.environ.get(REQUIRE_VAR) == "1":
@@ -26,10 +26,10 @@ def german_path() -> Path:
     return path
 
 
-# For tests that read German credit through ``default_german_path`` themselves: skipped without
+# For tests that read German credit through ``german_data_path`` themselves: skipped without
 # the data, except under CLEARANCE_REQUIRE_GERMAN_DATA=1, where they run and fail on the missing
 # file.
 needs_german = pytest.mark.skipif(
-    not default_german_path().is_file() and os.environ.get(REQUIRE_VAR) != "1",
+    not german_data_path().is_file() and os.environ.get(REQUIRE_VAR) != "1",
     reason="German credit data not present (set CLEARANCE_GERMAN_DATA)",
 )

@@ -1,14 +1,22 @@
 """clearance: clears data, models and LLMs for training and deployment.
 
-The public API: detect sensitive values in text (:class:`Engine`), scan files and folders into a
-:class:`ScanReport` (:func:`scan_paths`), render it (:func:`render`); audit tables against a
-policy into an :class:`AuditReport` (:func:`audit_sources`, :func:`audit`, :func:`load_policy`)
-and render that with the same :func:`render`.
+The public API, one entry point per job:
+
+- detect sensitive values in text: :class:`Engine`, built from validated
+  :class:`DetectionSettings` (``DetectionSettings.of(threshold=0.5).engine()``);
+- scan files and folders into a :class:`ScanReport`: :func:`scan_paths`, rendered by
+  :func:`render`;
+- audit a dataset against a policy into an :class:`AuditReport`: :func:`audit_sources` (files
+  and databases) or :func:`audit_dataset` (tables already loaded), :func:`load_policy`, rendered
+  by the same :func:`render` (every report kind, every format);
+- audit a credit model's fairness: :func:`run_fairness` with :func:`load_fairness_policy`;
+  mitigate it: :func:`run_mitigation`;
+- audit an LLM for memorised secrets: :func:`run_llm_audit_paths` with
+  :class:`LlmAuditSettings` and a :class:`LocalModel` or :class:`EndpointModel`.
 """
 
 from __future__ import annotations
 
-import sys
 import types
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
@@ -16,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from clearance._version import __version__
 
 if TYPE_CHECKING:
-    from clearance.audit.auditor import audit
+    from clearance.audit.auditor import audit_dataset
     from clearance.audit.policy import Policy, load_policy
     from clearance.audit.report import AuditReport
     from clearance.audit.run import audit_sources
@@ -24,6 +32,7 @@ if TYPE_CHECKING:
     from clearance.core.findings import Finding
     from clearance.core.severity import Severity
     from clearance.detection import Detector, Engine, Match, Registry, default_registry
+    from clearance.detection.settings import DetectionSettings
     from clearance.errors import (
         BackendUnavailableError,
         ClearanceError,
@@ -31,22 +40,33 @@ if TYPE_CHECKING:
         PolicyError,
         SourceUnavailableError,
     )
+    from clearance.fairness.mitigate_run import run_mitigation
+    from clearance.fairness.policy import load_fairness_policy
+    from clearance.fairness.run import run_fairness
+    from clearance.llm.audit import run_llm_audit_paths
+    from clearance.llm.audit_settings import LlmAuditSettings
+    from clearance.llm.model_target import EndpointModel, LocalModel
     from clearance.privacy import Fingerprinter, load_key, mask
     from clearance.reports import render
     from clearance.scan import ScanOptions, scan_paths
     from clearance.scan.report import ScanReport
 
 # The public names load on first use (PEP 562): ``import clearance.llm.backends`` or the CLI's
-# ``--help`` should not pay for Polars, SQLAlchemy and the detector registry.
+# ``--help`` should not pay for Polars, SQLAlchemy and the detector registry. Each maps to its
+# module.
 _EXPORTS: dict[str, str] = {
     "AuditReport": "clearance.audit.report",
     "BackendUnavailableError": "clearance.errors",
     "ClearanceError": "clearance.errors",
+    "DetectionSettings": "clearance.detection.settings",
     "Detector": "clearance.detection",
     "Engine": "clearance.detection",
+    "EndpointModel": "clearance.llm.model_target",
     "Finding": "clearance.core.findings",
     "Fingerprinter": "clearance.privacy",
     "InputError": "clearance.errors",
+    "LlmAuditSettings": "clearance.llm.audit_settings",
+    "LocalModel": "clearance.llm.model_target",
     "Match": "clearance.detection",
     "Policy": "clearance.audit.policy",
     "PolicyError": "clearance.errors",
@@ -56,53 +76,49 @@ _EXPORTS: dict[str, str] = {
     "Severity": "clearance.core.severity",
     "SourceUnavailableError": "clearance.errors",
     "Table": "clearance.audit.sources",
-    "audit": "clearance.audit.auditor",
+    "audit_dataset": "clearance.audit.auditor",
     "audit_sources": "clearance.audit.run",
     "default_registry": "clearance.detection",
+    "load_fairness_policy": "clearance.fairness.policy",
     "load_key": "clearance.privacy",
     "load_policy": "clearance.audit.policy",
     "mask": "clearance.privacy",
     "render": "clearance.reports",
+    "run_fairness": "clearance.fairness.run",
+    "run_llm_audit_paths": "clearance.llm.audit",
+    "run_mitigation": "clearance.fairness.mitigate_run",
     "scan_paths": "clearance.scan",
 }
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
+    target = _EXPORTS.get(name)
+    if target is None:
         raise AttributeError(f"module 'clearance' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
+    value = getattr(import_module(target), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
     # the public names and the subpackages bound so far, not this module's own helpers
-    bound = {n for n, v in globals().items() if isinstance(v, types.ModuleType)} - {"sys", "types"}
+    bound = {n for n, v in globals().items() if isinstance(v, types.ModuleType)} - {"types"}
     return sorted(set(__all__) | {n for n in globals() if n.startswith("__")} | bound)
-
-
-class _Package(types.ModuleType):
-    def __setattr__(self, name: str, value: Any) -> None:
-        # Importing the ``clearance.audit`` subpackage binds it here under the name of the
-        # public ``audit`` function; the function keeps the name, as the eager imports gave it.
-        if name == "audit" and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [
     "AuditReport",
     "BackendUnavailableError",
     "ClearanceError",
+    "DetectionSettings",
     "Detector",
+    "EndpointModel",
     "Engine",
     "Finding",
     "Fingerprinter",
     "InputError",
+    "LlmAuditSettings",
+    "LocalModel",
     "Match",
     "Policy",
     "PolicyError",
@@ -113,12 +129,16 @@ __all__ = [
     "SourceUnavailableError",
     "Table",
     "__version__",
-    "audit",
+    "audit_dataset",
     "audit_sources",
     "default_registry",
+    "load_fairness_policy",
     "load_key",
     "load_policy",
     "mask",
     "render",
+    "run_fairness",
+    "run_llm_audit_paths",
+    "run_mitigation",
     "scan_paths",
 ]

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from clearance.audit.auditor import audit
+from clearance.audit.auditor import audit_dataset
 from clearance.audit.checks import CHECKS, Check, CheckResult, Example
 from clearance.audit.context import AuditContext
 from clearance.audit.policy import policy_from_mapping
@@ -18,7 +18,7 @@ from clearance.audit.report import AuditReport, ConsentResult
 from clearance.audit.run import load_sources
 from clearance.audit.sources import Table
 from clearance.privacy import Fingerprinter
-from clearance.scan.scanner import ScanOptions
+from clearance.scan.options import ScanOptions
 from tests._engine import count_engine_calls
 
 FP = Fingerprinter(b"test-key-auditor-0123456789")
@@ -48,7 +48,7 @@ def _write_tables(folder: Path, n: int) -> None:
 
 
 def _audit(tables: list[Table], skipped: list[tuple[str, str]], **options: int) -> AuditReport:
-    return audit(
+    return audit_dataset(
         tables,
         policy_from_mapping({}),
         fingerprinter=FP,
@@ -82,7 +82,7 @@ def test_audit_of_many_one_row_tables_takes_few_engine_calls(
         )
         for i in range(200)
     ]
-    report = audit(tables, policy_from_mapping({}), fingerprinter=FP, today=TODAY)
+    report = audit_dataset(tables, policy_from_mapping({}), fingerprinter=FP, today=TODAY)
     # per table, it was one call for the column names when masking them, one more in the scan,
     # and two per column: 200 x 8 = 1,600 calls
     assert len(calls) <= 20, len(calls)
@@ -103,12 +103,12 @@ def test_anonymity_measured_by_both_checks_is_listed_once_per_table() -> None:
         {"k": 2, "l": 2, "tables": {n: {"sensitive_attributes": ["diagnosis"]} for n in "ab"}}
     )
     checks = [_BY_ID["k-anonymity"], _BY_ID["l-diversity"]]
-    report = audit(tables, policy, checks=checks, fingerprinter=FP, today=TODAY)
+    report = audit_dataset(tables, policy, checks=checks, fingerprinter=FP, today=TODAY)
     assert [r.status for r in report.checks] == ["ran"] * 4
     assert [a.table for a in report.anonymity] == ["a", "b"]
     assert {f.rule for f in report.findings} == {"k-anonymity", "l-diversity"}
     # l-diversity alone still reports the anonymity it measured
-    alone = audit(tables, policy, checks=checks[1:], fingerprinter=FP, today=TODAY)
+    alone = audit_dataset(tables, policy, checks=checks[1:], fingerprinter=FP, today=TODAY)
     assert alone.anonymity == report.anonymity
 
 
@@ -136,7 +136,7 @@ def test_report_is_assembled_from_check_results_only() -> None:
     measured = ConsentResult(table="users", rows=2, consented=1, not_consented=1, no_record=0)
     result = CheckResult(measurements=[measured], warnings=["custom: one thing not checked"])
     broken = CheckResult(measurements=[measured.model_copy(update={"table": "x"})], warnings=["x"])
-    report = audit(
+    report = audit_dataset(
         [table],
         policy_from_mapping({}),
         checks=[_returning(result), _returning(broken, fail=True)],
@@ -158,11 +158,11 @@ def test_audit_takes_an_explicit_fingerprinter_and_writes_no_key(
     monkeypatch.chdir(tmp_path)
     tables = [Table("users", "t/users", pl.DataFrame({"email": ["ana@example.org"]}))]
     with pytest.raises(TypeError, match="fingerprinter"):
-        audit(tables, policy_from_mapping({}), today=TODAY)  # type: ignore[call-arg]
-    report = audit(tables, policy_from_mapping({}), fingerprinter=FP, today=TODAY)
+        audit_dataset(tables, policy_from_mapping({}), today=TODAY)  # type: ignore[call-arg]
+    report = audit_dataset(tables, policy_from_mapping({}), fingerprinter=FP, today=TODAY)
     assert report.findings
     assert not (tmp_path / ".clearance").exists()
-    again = audit(
+    again = audit_dataset(
         tables, policy_from_mapping({}), fingerprinter=Fingerprinter(b"other"), today=TODAY
     )
     assert {f.fingerprint for f in again.findings}.isdisjoint(f.fingerprint for f in report.findings)

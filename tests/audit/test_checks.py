@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from clearance.audit.auditor import audit
+from clearance.audit.auditor import audit_dataset
 from clearance.audit.checks import CHECKS, Check, CheckResult, Example
 from clearance.audit.policy import policy_from_mapping
 from clearance.audit.report import AuditReport
@@ -34,7 +34,7 @@ def run_example(check: Check, example: Example) -> AuditReport:
         for name, columns in example.tables.items()
     ]
     policy = policy_from_mapping(dict(example.policy), "example-policy")
-    return audit(tables, policy, checks=[check], fingerprinter=FP, today=date(2026, 1, 31))
+    return audit_dataset(tables, policy, checks=[check], fingerprinter=FP, today=date(2026, 1, 31))
 
 
 @pytest.mark.parametrize(("check", "example", "positive"), CASES)

@@ -284,14 +284,14 @@ def test_clearance_error_outside_a_handler_keeps_its_code(monkeypatch: pytest.Mo
 
 
 def test_demo_says_the_failures_are_on_purpose_and_exits_0(tmp_path: Path) -> None:
-    from clearance.demo.german import default_german_path
+    from clearance.cli.app import german_data_path
 
     result = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo"), "--rows", "40"])
     assert result.exit_code == 0, result.output
     assert "gate FAIL" in result.stderr
     assert "the gate FAILS on purpose: the demo data has planted problems" in result.stderr
     assert "the demo exits 0 all the same" in result.stderr
-    if default_german_path().is_file():
+    if german_data_path().is_file():
         assert "fairness verdict for the German credit model: FAIL" in result.stderr
         assert "the verdict FAILS as expected" in result.stderr
         assert (tmp_path / "demo" / "fairness" / "adverse_action_reasons.csv").is_file()

@@ -185,7 +185,7 @@ class _Backend:
         pass
 
     def generate(self, prompts: list[str], **kwargs: object) -> list[list[object]]:
-        from clearance.llm.backends import Generation
+        from clearance.llm.backend_protocol import Generation
 
         _Backend.calls += 1
         n = int(kwargs.get("n", 1))  # type: ignore[call-overload]
@@ -266,3 +266,33 @@ def test_a_closed_stdout_is_not_an_internal_error(tmp_path: Path) -> None:
         err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 141, err
     assert err == ""
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"threshold": 2.0}, "--threshold 2.0: must be between 0 and 1"),
+        ({"entities": "EMAIL_ADDRESS, NOPE"}, "--entities: unknown entity type(s) NOPE; known: "),
+        ({"ner": "bogus"}, "--ner 'bogus': expected spacy:PATH_OR_NAME or hf:PATH"),
+    ],
+)
+def test_detection_options_refused_by_the_library_name_the_option(
+    options: dict[str, object], message: str
+) -> None:
+    from clearance.cli._common import detection_settings
+    from clearance.errors import PolicyError
+
+    with pytest.raises(PolicyError) as exc:
+        detection_settings(**options)  # type: ignore[arg-type]
+    assert str(exc.value).startswith(message)
+
+
+def test_detection_options_convert_to_settings(tmp_path: Path) -> None:
+    from clearance.cli._common import detection_settings
+
+    assert detection_settings().calibration == "bundled"
+    assert detection_settings(calibration="None").calibration is None
+    assert detection_settings(calibration="bundled").calibration == Path("bundled")  # a file
+    chosen = detection_settings(entities=" email_address,, PHONE_NUMBER ", workers=3)
+    assert chosen.entities == ("email_address", "PHONE_NUMBER") and chosen.workers == 3
+    assert detection_settings(entities=" , ").entities is None

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from clearance.cli.app import app
 from clearance.demo.german import load_german, train_credit_model
 from clearance.fairness.policy import GERMAN_POLICY
-from tests._data import needs_german
+from tests._data import german_path, needs_german
 
 runner = CliRunner()
 
@@ -21,7 +21,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def german(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     folder = tmp_path_factory.mktemp("german")
-    frame = load_german()
+    frame = load_german(german_path())
     data = folder / "german.csv"
     frame.write_csv(data)
     model = train_credit_model(frame, folder / "model.skops")
@@ -184,6 +184,45 @@ def test_fairness_mitigate_chosen_model_round_trips_through_the_audit(
     audited = json.loads(report.read_text())
     assert audited["model"]["kind"] == "skops" and audited["model"]["warnings"] == []
     assert audited["reasons"]  # adverse-action reasons of the saved model
+
+
+@needs_german
+def test_fairness_mitigate_and_the_audit_report_the_same_figures(
+    german: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """The chosen candidate's row of `fairness mitigate` is what `fairness` reports for the
+    saved model on the same test rows: one preparation, one metric table, one bootstrap."""
+    data, _, policy = german
+    saved, out = tmp_path / "chosen.skops", tmp_path / "m.json"
+    result = runner.invoke(
+        app,
+        ["fairness", "mitigate", "--data", str(data), "--policy", str(policy),
+         "--sensitive", "age_group", "-o", str(out), "--save-model", str(saved), "-q"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    mitigation = json.loads(out.read_text())["result"]
+    position, chosen = next(
+        (i, c) for i, c in enumerate(mitigation["candidates"]) if c["name"] == mitigation["chosen"]
+    )
+    test_rows = tmp_path / "test.csv"
+    pl.read_csv(data)[mitigation["test_index"]].write_csv(test_rows)
+    report = tmp_path / "audit.json"
+    audit = runner.invoke(
+        app,
+        ["fairness", "--data", str(test_rows), "--policy", str(policy), "--model", str(saved),
+         "--sensitive", "age_group", "--bootstrap", str(mitigation["n_resamples"]),
+         "--seed", str(mitigation["seed"] + position), "-o", str(report), "-q"],
+    )  # fmt: skip
+    assert audit.exit_code in (0, 1) and _no_crash(audit), audit.output
+    audited = json.loads(report.read_text())
+    (disparity,) = audited["disparities"]
+    assert chosen["metrics"] == {m: disparity["metrics"][m] for m in chosen["metrics"]}
+    assert chosen["selection_rate"] == {
+        g["group"]: g["selection_rate"] for g in audited["by_group"]
+    }
+    for metric in chosen["metrics"]:
+        interval = disparity["ci"][metric]
+        assert chosen["ci"][metric] == [interval["low"], interval["high"]], metric
 
 
 def test_fairness_mitigate_saved_model_keeps_string_labels(tmp_path: Path) -> None:

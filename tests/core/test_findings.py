@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
+from clearance.core.controls import controls_for
 from clearance.core.findings import Location, build_finding
 from clearance.core.severity import Severity
-from clearance.governance.controls import controls_for
 from clearance.privacy import Fingerprinter
 
 FP = Fingerprinter(b"core-test-key")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import random
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +12,7 @@ from clearance.core.severity import Severity
 from clearance.detection import parallel
 from clearance.detection.detector import Detector
 from clearance.detection.engine import Engine
+from clearance.detection.match import Match
 from clearance.detection.registry import Registry, default_registry
 from clearance.errors import PolicyError
 
@@ -28,6 +31,13 @@ def _texts(n: int = 1200, seed: int = 3) -> list[str]:
     return out
 
 
+class _Ner:
+    """An NER backend that finds nothing: it lives in this process and cannot be sent."""
+
+    def detect_batch(self, texts: list[str]) -> list[list[Match]]:
+        return [[] for _ in texts]
+
+
 def _spans(results: list[list]) -> list[list[tuple]]:  # type: ignore[type-arg]
     return [[(m.start, m.end, m.detector, m.score, m.value) for m in r] for r in results]
 
@@ -36,26 +46,36 @@ def _spans(results: list[list]) -> list[list[tuple]]:  # type: ignore[type-arg]
 def texts() -> list[str]:
     t = _texts()
     assert Engine(workers=2).start_workers()  # so batches under COLD_START_CHARS are spread
-    assert parallel.should_parallelize(Engine(), t, 2)
+    assert parallel.should_parallelize(t, 2)
     return t
 
 
 def test_two_workers_give_what_one_process_gives(
-    texts: list[str], monkeypatch: pytest.MonkeyPatch
+    texts: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[int] = []
-    real = parallel.detect_parallel
+    from clearance.detection import engine as engine_module
 
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        out = real(*args, **kwargs)
-        calls.append(0 if out is None else len(out))
-        return out
+    real = engine_module._detect_share  # what a worker runs on its share
+    seen = tmp_path / "shares"
+    seen.mkdir()
 
-    monkeypatch.setattr("clearance.detection.engine.detect_parallel", spy)
+    def in_worker(*args):  # type: ignore[no-untyped-def]
+        # a local function travels to the worker by value (cloudpickle): it notes, in a file
+        # named after the process that ran it, how many texts it was given
+        import os
+
+        with (seen / str(os.getpid())).open("a") as fh:
+            fh.write(f"{len(args[1])}\n")
+        return real(*args)
+
+    monkeypatch.setattr(engine_module, "_detect_share", in_worker)
     alone = Engine(workers=1).detect_batch(texts, "comment")
-    assert calls == []  # one worker: never spread
+    assert list(seen.iterdir()) == []  # one worker: never spread
     shared = Engine(workers=2).detect_batch(texts, "comment")
-    assert calls and calls[0] > 0  # the workers did run
+    ran = {int(f.name): sum(map(int, f.read_text().split())) for f in seen.iterdir()}
+    assert ran and os.getpid() not in ran  # the share went to another process, which ran it
+    unique = len(set(texts))
+    assert 0 < sum(ran.values()) < unique  # a share, not the whole batch: this process did some
     assert _spans(shared) == _spans(alone)
     assert sum(map(len, alone)) > len(texts) // 2  # and found plenty
 
@@ -100,12 +120,11 @@ def test_broken_workers_fall_back_in_process(
 
 def test_small_batches_stay_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "_started", {4})
-    engine = Engine(workers=4)
-    assert not parallel.should_parallelize(engine, ["a b c"] * 10, 4)
-    assert not parallel.should_parallelize(engine, ["x" * 1000] * 300, 1)
-    assert parallel.should_parallelize(engine, ["x" * 1000] * 300, 4)
+    assert not parallel.should_parallelize(["a b c"] * 10, 4)
+    assert not parallel.should_parallelize(["x" * 1000] * 300, 1)
+    assert parallel.should_parallelize(["x" * 1000] * 300, 4)
     # a column of short values stays in the (already multi-threaded) Rust gate
-    assert not parallel.should_parallelize(engine, ["jane@example.com"] * 20_000, 4)
+    assert not parallel.should_parallelize(["jane@example.com"] * 20_000, 4)
 
 
 def test_shares_balance_characters() -> None:
@@ -133,10 +152,9 @@ def test_workers_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_cold_start_needs_a_large_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "_started", set())
-    engine = Engine(workers=3)
-    assert not parallel.should_parallelize(engine, ["x" * 1000] * 300, 3)  # not worth a start
+    assert not parallel.should_parallelize(["x" * 1000] * 300, 3)  # not worth a start
     big = ["x" * 1000] * (parallel.COLD_START_CHARS // 1000)
-    assert parallel.should_parallelize(engine, big, 3)
+    assert parallel.should_parallelize(big, 3)
 
 
 def test_start_workers_refuses_what_cannot_be_sent() -> None:
@@ -151,6 +169,9 @@ def test_start_workers_refuses_what_cannot_be_sent() -> None:
         negatives=("y",),
     )
     assert not Engine(registry=Registry([own]), workers=2).start_workers()
+
+    # an NER model cannot travel to a worker: the engine keeps every batch in process
+    assert not Engine(ner=_Ner(), workers=2).start_workers()
 
 
 def test_workers_use_the_engines_calibration(texts: list[str]) -> None:
@@ -173,3 +194,15 @@ def test_workers_use_the_engines_calibration(texts: list[str]) -> None:
     halved = Engine(workers=2, calibration=halve).detect_batch(texts[:50])
     pairs = [(m, h) for r, s in zip(bare, halved, strict=True) for m, h in zip(r, s, strict=True)]
     assert pairs and all(h.score < m.score for m, h in pairs)  # halved at base, interpolated
+
+
+def test_an_engine_with_ner_detects_in_process(
+    texts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[object] = []
+    monkeypatch.setattr(
+        "clearance.detection.engine.detect_parallel", lambda *a, **k: calls.append(a)
+    )
+    found = Engine(ner=_Ner(), workers=2).detect_batch(texts)
+    assert calls == []
+    assert _spans(found) == _spans(Engine(workers=1).detect_batch(texts))

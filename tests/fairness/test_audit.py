@@ -22,7 +22,7 @@ from clearance.fairness.policy import (
 from clearance.fairness.report import FairnessReport
 from clearance.fairness.run import run_fairness
 from clearance.fairness.stats import RATE_METRICS, bootstrap_indices, bootstrap_statistic
-from tests._data import needs_german
+from tests._data import german_path, needs_german
 
 ALL_DISPARITIES = tuple(gap.name for gap in GAPS)
 
@@ -30,7 +30,7 @@ ALL_DISPARITIES = tuple(gap.name for gap in GAPS)
 @pytest.fixture(scope="module")
 def german_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("german_audit")
-    frame = load_german()
+    frame = load_german(german_path())
     data = folder / "german.csv"
     frame.write_csv(data)
     return data, train_credit_model(frame, folder / "model.skops")

@@ -4,10 +4,10 @@
 model with :func:`train_tiny_lm` once, a few minutes on two CPU cores, printing its progress to
 the terminal (``training the tiny LM fixture: step k/N``) even while pytest captures output.
 
-Cache (:mod:`clearance.llm.fixture_cache`): the result is kept by content key in a per-user
+Cache (:mod:`tests.llm.fixture_cache`): the result is kept by content key in a per-user
 cache that survives fresh clones, ``$XDG_CACHE_HOME/clearance/tiny-lm/<key>`` (default
 ``~/.cache/clearance/tiny-lm/<key>``), where ``<key>`` hashes the source of
-``clearance/llm/fixtures.py``, the training config, the seed and the torch/transformers versions;
+``tests/llm/fixtures.py``, the training config, the seed and the torch/transformers versions;
 changing any of them trains a new one. Two pytest processes never both train it (a lock file),
 and an interrupted build is never used. ``CLEARANCE_TINY_LM_CACHE`` moves the cache to another
 folder, or, set to ``off``, builds into pytest's temporary folder every session.
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from clearance.llm.fixture_cache import cache_dir, cached_build, tiny_lm_key
-from clearance.llm.fixtures import (
+from tests.llm.fixture_cache import cache_dir, cached_build, tiny_lm_key
+from tests.llm.fixtures import (
     CorpusManifest,
     TrainingReport,
     generate_corpus,

@@ -15,15 +15,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from clearance.cli.llm_cmd import llm_app
 from clearance.errors import InputError
-from clearance.llm.audit import extraction_probability, run_llm_audit
-from clearance.llm.backends import Generation, HuggingFaceBackend, NotSupportedError
-from clearance.llm.fixtures import MANIFEST_NAME, corpus_files
+from clearance.llm.audit import run_llm_audit, run_llm_audit_paths
+from clearance.llm.audit_settings import LlmAuditSettings
+from clearance.llm.backend_protocol import Generation, NotSupportedError
+from clearance.llm.hf_backend import HuggingFaceBackend
 from clearance.llm.inventory import Inventory, InventoryPlaintext, build_inventory
 from clearance.llm.matching import (
     best_match,
@@ -32,14 +34,29 @@ from clearance.llm.matching import (
     match_value,
     public_prefix_length,
 )
+from clearance.llm.model_target import EndpointModel, LocalModel
+from clearance.llm.probability import extraction_probability
 from clearance.llm.probes import Probe, targeted_probes
 from clearance.llm.report import LLMAuditReport, exit_code, render_incident_markdown
 from clearance.privacy import Fingerprinter
 from clearance.reports.llm_html import render_llm_html
 from tests.llm.conftest import TinyLM
+from tests.llm.fixtures import MANIFEST_NAME, corpus_files
 
 FP = Fingerprinter(b"test-audit-key")
 SMALL = {"n_samples": 1, "temperature": 0.7, "untargeted": 3, "max_occurrences": 1}
+
+
+def _audit(
+    backend: Any,
+    inv: Inventory,
+    plain: InventoryPlaintext,
+    progress: Any = None,
+    **options: Any,
+) -> LLMAuditReport:
+    """``run_llm_audit`` with the test key and ``options`` as settings (validated there)."""
+    settings = LlmAuditSettings(**options)
+    return run_llm_audit(backend, inv, plain, settings, fingerprinter=FP, progress=progress)
 
 
 # --- matching: pure functions -----------------------------------------------------------------
@@ -80,13 +97,6 @@ def test_best_match_prefers_exact_then_longer() -> None:
     assert best_match("ghp_0123456789abcdefzz", values).kind == "partial"
     assert best_match("x AKIAABCDEFGHIJKLMNOP y", values).kind == "exact"
     assert best_match("nothing here", values).fingerprint is None
-
-
-def test_extraction_probability() -> None:
-    assert extraction_probability(0.0, 100) == 0.0
-    assert extraction_probability(1.0, 3) == 1.0
-    assert extraction_probability(0.5, 2) == pytest.approx(0.75)
-    assert extraction_probability(1e-12, 100) == pytest.approx(1e-10, rel=1e-6)
 
 
 # --- the audit on a fake backend --------------------------------------------------------------
@@ -182,7 +192,7 @@ def test_targeted_probes_stop_right_before_the_value(tmp_path: Path) -> None:
 
 def test_secret_shaped_output_matching_nothing_is_hallucinated(tmp_path: Path) -> None:
     inv, plain = _small_corpus(tmp_path)
-    report = run_llm_audit(FakeBackend(INVENTED + '"\n'), inv, plain, fingerprinter=FP, **SMALL)
+    report = _audit(FakeBackend(INVENTED + '"\n'), inv, plain, **SMALL)
     assert report.summary.extracted == 0
     assert [s.match for s in report.secrets] == ["none"]
     [h] = report.hallucinated
@@ -198,7 +208,7 @@ def test_secret_shaped_output_matching_nothing_is_hallucinated(tmp_path: Path) -
 def test_reproduced_secret_is_extracted_on_the_first_query(tmp_path: Path) -> None:
     inv, plain = _small_corpus(tmp_path)
     backend = FakeBackend(SECRET + '"\n')
-    report = run_llm_audit(backend, inv, plain, fingerprinter=FP, **SMALL)
+    report = _audit(backend, inv, plain, **SMALL)
     [s] = report.secrets
     assert (s.extracted, s.match, s.chars_recovered, s.queries) == (True, "exact", len(SECRET), 1)
     assert s.best_prompt is not None and s.best_prompt.kind == "targeted"
@@ -214,7 +224,7 @@ def test_reproduced_secret_is_extracted_on_the_first_query(tmp_path: Path) -> No
 
 def test_partial_reproduction(tmp_path: Path) -> None:
     inv, plain = _small_corpus(tmp_path)
-    report = run_llm_audit(FakeBackend(SECRET[:20] + "zzzz"), inv, plain, fingerprinter=FP, **SMALL)
+    report = _audit(FakeBackend(SECRET[:20] + "zzzz"), inv, plain, **SMALL)
     [s] = report.secrets
     assert (s.extracted, s.match, s.chars_recovered) == (False, "partial", 20 - len("sk_live_"))
     assert exit_code(report) == 0
@@ -266,7 +276,7 @@ def test_every_secret_in_an_output_is_credited(tmp_path: Path) -> None:
     assert len(inv.items) == 3
     dump = f'{SECRET}"\nDEPLOY_GITHUB_TOKEN={GHP}\nSTORAGE_AWS_ACCESS_KEY_ID={AKIA}\n'
     backend = DumpingBackend(dump, trigger="BILLING_STRIPE_API_KEY")
-    report = run_llm_audit(backend, inv, plain, fingerprinter=FP, **SMALL)
+    report = _audit(backend, inv, plain, **SMALL)
     rows = {plain.value(s.fingerprint): s for s in report.secrets}
     assert set(rows) == {SECRET, GHP, AKIA}
     assert report.summary.extracted == 3 and report.hallucinated == []
@@ -292,7 +302,7 @@ def test_secret_dumped_by_a_shared_prompt_is_credited(tmp_path: Path) -> None:
     inv, plain = _three_secret_corpus(tmp_path)
     # the format prompt "AWS_ACCESS_KEY_ID=" gets the AWS key and the GitHub token
     backend = DumpingBackend(f"{AKIA}\nDEPLOY_GITHUB_TOKEN={GHP}\n", trigger="AWS_ACCESS_KEY_ID=")
-    report = run_llm_audit(backend, inv, plain, fingerprinter=FP, **SMALL)
+    report = _audit(backend, inv, plain, **SMALL)
     rows = {plain.value(s.fingerprint): s for s in report.secrets}
     assert rows[GHP].extracted and rows[AKIA].extracted and not rows[SECRET].extracted
     assert rows[AKIA].queries == 1  # its own targeted prompt ends with ..._AWS_ACCESS_KEY_ID=
@@ -315,13 +325,12 @@ def _inventory(tiny_lm: TinyLM) -> tuple[Inventory, InventoryPlaintext]:
 def audited(tiny_lm: TinyLM) -> tuple[Inventory, LLMAuditReport]:
     inv, plain = _inventory(tiny_lm)
     opts = {**SMALL, "n_samples": 4}  # a few samples: greedy alone misses some 20x secrets
-    report = run_llm_audit(
+    report = _audit(
         HuggingFaceBackend(tiny_lm.model_dir),
         inv,
         plain,
-        fingerprinter=FP,
         seed=0,
-        **opts,  # type: ignore[arg-type]
+        **opts,
     )
     return inv, report
 
@@ -398,8 +407,8 @@ def test_same_seed_same_report(tiny_lm: TinyLM) -> None:
     inv = inv.model_copy(update={"items": sorted(picked, key=lambda i: i.fingerprint)})
     backend = HuggingFaceBackend(tiny_lm.model_dir)
     opts = {**SMALL, "prefix_lines": (1,), "probability": False}
-    a = run_llm_audit(backend, inv, plain, fingerprinter=FP, seed=3, **opts)  # type: ignore[arg-type]
-    b = run_llm_audit(backend, inv, plain, fingerprinter=FP, seed=3, **opts)  # type: ignore[arg-type]
+    a = _audit(backend, inv, plain, seed=3, **opts)
+    b = _audit(backend, inv, plain, seed=3, **opts)
     assert a.to_json() == b.to_json()
 
 
@@ -457,9 +466,7 @@ def test_cli_rejects_bad_options(tmp_path: Path) -> None:
 def test_deployed_probability_uses_the_deployed_temperature(tmp_path: Path) -> None:
     inv, plain = _small_corpus(tmp_path)
     backend = ScoringBackend(INVENTED + '"\n')
-    report = run_llm_audit(
-        backend, inv, plain, fingerprinter=FP, **{**SMALL, "deployed_temperature": 0.5}
-    )
+    report = _audit(backend, inv, plain, **{**SMALL, "deployed_temperature": 0.5})
     assert backend.temperatures == [1.0, 0.5]
     assert report.settings.deployed_temperature == 0.5
     [s] = report.secrets
@@ -474,7 +481,7 @@ def test_deployed_probability_uses_the_deployed_temperature(tmp_path: Path) -> N
     assert at[100] == pytest.approx(extraction_probability(math.exp(-4.0), 100))
     # default: the audit's sampling temperature
     backend = ScoringBackend(INVENTED + '"\n')
-    report = run_llm_audit(backend, inv, plain, fingerprinter=FP, **SMALL)
+    report = _audit(backend, inv, plain, **SMALL)
     assert backend.temperatures == [1.0, 0.7]
     assert report.settings.deployed_temperature == 0.7
     assert report.secrets[0].probability is not None
@@ -486,7 +493,7 @@ def test_deployed_probability_under_top_p_and_top_k(tmp_path: Path) -> None:
     inv, plain = _small_corpus(tmp_path)
     backend = ScoringBackend(INVENTED + '"\n')
     deployed = {"deployed_temperature": 1.0, "deployed_top_p": 0.9, "deployed_top_k": 40}
-    report = run_llm_audit(backend, inv, plain, fingerprinter=FP, **{**SMALL, **deployed})
+    report = _audit(backend, inv, plain, **{**SMALL, **deployed})
     # the model score is plain; the deployed one is a second pass with the truncation
     assert backend.temperatures == [1.0, 1.0]
     assert backend.truncation == [(1.0, 0), (0.9, 40)]
@@ -504,15 +511,15 @@ def test_deployed_probability_under_top_p_and_top_k(tmp_path: Path) -> None:
     assert "Deployed P(1 / 100)" in page and "temperature 1, top-k 40, top-p 0.9" in page
     assert f"<td>{math.exp(-1.0):.2g} / " in page
     # greedy ignores truncation (top-k/top-p do not change the argmax)
-    report = run_llm_audit(
-        ScoringBackend(SECRET + '"\n'), inv, plain, fingerprinter=FP,
+    report = _audit(
+        ScoringBackend(SECRET + '"\n'), inv, plain,
         **{**SMALL, **deployed, "deployed_temperature": 0.0},
     )  # fmt: skip
     assert (report.settings.deployed_top_p, report.settings.deployed_top_k) == (1.0, 0)
     assert report.settings.deployed_decoding == "greedy"
     for bad in ({"deployed_top_p": 0.0}, {"deployed_top_p": 1.2}, {"deployed_top_k": -3}):
         with pytest.raises(InputError):
-            run_llm_audit(backend, inv, plain, fingerprinter=FP, **{**SMALL, **bad})
+            _audit(backend, inv, plain, **{**SMALL, **bad})
 
 
 def test_deployed_probability_greedy_is_deterministic(tmp_path: Path) -> None:
@@ -520,7 +527,7 @@ def test_deployed_probability_greedy_is_deterministic(tmp_path: Path) -> None:
     greedy = {**SMALL, "deployed_temperature": 0.0}
     for answer, expected in ((SECRET + '"\n', 1.0), (INVENTED + '"\n', 0.0)):
         backend = ScoringBackend(answer)
-        report = run_llm_audit(backend, inv, plain, fingerprinter=FP, **greedy)
+        report = _audit(backend, inv, plain, **greedy)
         assert backend.temperatures == [1.0]  # no rescoring: the greedy generation is reused
         [s] = report.secrets
         assert s.probability is not None and s.probability.deployed is not None
@@ -529,8 +536,8 @@ def test_deployed_probability_greedy_is_deterministic(tmp_path: Path) -> None:
         assert s.probability.deployed.p == expected
         assert {a.p for a in s.probability.deployed.at_n} == {expected}
     with pytest.raises(InputError):
-        run_llm_audit(
-            ScoringBackend(SECRET), inv, plain, fingerprinter=FP,
+        _audit(
+            ScoringBackend(SECRET), inv, plain,
             **{**SMALL, "deployed_temperature": -1.0},
         )  # fmt: skip
 
@@ -552,7 +559,7 @@ def test_deployed_probability_not_computed_when_the_backend_cannot(tmp_path: Pat
             return super().score(prompts, continuations)
 
     inv, plain = _small_corpus(tmp_path)
-    report = run_llm_audit(FixedTemperature(SECRET), inv, plain, fingerprinter=FP, **SMALL)
+    report = _audit(FixedTemperature(SECRET), inv, plain, **SMALL)
     [s] = report.secrets
     assert s.probability is not None and s.probability.deployed is None
     assert any("deployed-decoding probability" in w for w in report.warnings)
@@ -636,16 +643,14 @@ def test_progress_counts_every_model_call(tmp_path: Path) -> None:
         on_progress: object = None
 
         def generate(self, prompts: Sequence[str], **kw: object) -> list[list[Generation]]:
-            out = super().generate(prompts, **kw)  # type: ignore[arg-type]
+            out = super().generate(prompts, **kw)
             if callable(self.on_progress):
                 self.on_progress(len(prompts))
             return out
 
     calls: list[tuple[str, int, int]] = []
     backend = Hooked(INVENTED)
-    run_llm_audit(
-        backend, inv, plain, fingerprinter=FP, progress=lambda *a: calls.append(a), **SMALL
-    )
+    _audit(backend, inv, plain, progress=lambda *a: calls.append(a), **SMALL)
     stages = list(dict.fromkeys(c[0] for c in calls))
     assert stages == ["greedy", "1 samples", "untargeted", "scanning", "scoring"]
     done, total = calls[-1][1], calls[-1][2]
@@ -677,3 +682,50 @@ def test_cli_endpoint_audit_of_the_served_fixture_completes(
     assert result.exit_code == 1, result.output  # completed, and the 20x secrets come out
     data = json.loads((tmp_path / "r.json").read_text("utf-8"))
     assert data["summary"]["extracted"] >= 1
+
+
+# --- the library entry point and its settings ---------------------------------------------------
+
+
+def test_run_llm_audit_paths_builds_the_inventory_and_lists_skipped_inputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = _cli_corpus(tmp_path)
+    _with_fake_model(monkeypatch, SECRET + '"\n')
+    seen: list[int] = []
+    run = run_llm_audit_paths(
+        [corpus],
+        LocalModel(path=tmp_path / "model"),
+        LlmAuditSettings(**SMALL),
+        fingerprinter=FP,
+        on_inventory=lambda inv: seen.append(len(inv.items)),
+    )
+    assert seen == [1]  # called once, before probing
+    [s] = run.report.secrets
+    assert s.extracted and run.report.settings.model == "fake"
+    assert [x.path.rsplit("/", 1)[-1] for x in run.inventory.skipped] == [
+        "blob.bin",
+        "rows.jsonl:2",
+    ]
+    assert [w for w in run.report.warnings if w.startswith("skipped ")] == [
+        f"skipped {x.path}: {x.reason}" for x in run.inventory.skipped
+    ]
+    assert SECRET not in run.report.to_json()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"n_samples": -1}, {"min_partial": 0}, {"max_new_tokens": 0}, {"deployed_top_p": 0.0},
+     {"deployed_top_k": -1}, {"deployed_temperature": math.inf}],
+)  # fmt: skip
+def test_settings_are_validated_by_the_library(bad: dict[str, Any]) -> None:
+    with pytest.raises(InputError) as info:
+        LlmAuditSettings(**bad)
+    assert str(info.value).startswith("audit: ") and "--" not in str(info.value)
+
+
+def test_model_targets_are_validated_without_naming_options() -> None:
+    with pytest.raises(InputError, match=r"^endpoint: the URL must start with http"):
+        EndpointModel(url="ftp://host/v1", model="m")
+    assert EndpointModel(url="http://127.0.0.1:9/v1", model="m").request_timeout == 60.0
+    assert LocalModel(path=Path("m")).gguf_file is None

@@ -363,7 +363,7 @@ def _manifest_canaries(tiny_lm: TinyLM) -> list[tuple[str, Canary]]:
 
 @pytest.mark.slow
 def test_exposure_rises_with_duplication(tiny_lm: TinyLM) -> None:
-    from clearance.llm.backends import HuggingFaceBackend
+    from clearance.llm.hf_backend import HuggingFaceBackend
 
     pairs = _manifest_canaries(tiny_lm)
     backend = HuggingFaceBackend(tiny_lm.model_dir, batch_size=32)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from clearance.llm import fixtures
-from clearance.llm.fixture_cache import (
+from tests.llm import fixtures
+from tests.llm.fixture_cache import (
     COMPLETE_MARKER,
     cache_dir,
     cached_build,
@@ -131,7 +131,7 @@ def test_concurrent_builders_build_once(tmp_path: Path) -> None:
 
 
 def test_a_waiting_builder_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from clearance.llm import fixture_cache
+    from tests.llm import fixture_cache
 
     monkeypatch.setattr(fixture_cache, "_WAIT_NOTICE_S", 0.1)
     from filelock import FileLock

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from clearance import Engine
-from clearance.llm.fixtures import (
+from tests.llm.conftest import TinyLM
+from tests.llm.fixtures import (
     DUPLICATION_LEVELS,
     MANIFEST_NAME,
     SECRETS_PER_LEVEL,
@@ -24,7 +25,6 @@ from clearance.llm.fixtures import (
     load_tiny_lm,
     summarise,
 )
-from tests.llm.conftest import TinyLM
 
 
 def _texts(corpus: Path) -> dict[str, str]:

@@ -247,7 +247,7 @@ def test_bad_vault_file_writes_nothing(tmp_path: Path, content: bytes, reason: s
 
 def test_bad_categories(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="bogus"):
-        build_inventory([tmp_path], categories=("secret", "bogus"))
+        build_inventory([tmp_path], fingerprinter=_fp(), categories=("secret", "bogus"))
     result = runner.invoke(
         llm_app, ["inventory", str(tmp_path), "--categories", ",", "-o", "x.json"]
     )

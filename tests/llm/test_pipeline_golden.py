@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from clearance.llm.fixtures import MANIFEST_NAME
 from tests.e2e.pipeline import KEY, golden, invoker, read
 from tests.llm.conftest import TinyLM
+from tests.llm.fixtures import MANIFEST_NAME
 
 
 def test_llm_audit_and_canary(

@@ -139,18 +139,19 @@ class _EchoBackend:
         self, prompts: Sequence[str], *, max_new_tokens: int, temperature: float = 0.0,
         n: int = 1, seed: int = 0,
     ) -> list[list[Any]]:  # fmt: skip
-        from clearance.llm.backends import Generation
+        from clearance.llm.backend_protocol import Generation
 
         return [[Generation(STRIPE + '"\n') for _ in range(n)] for _ in prompts]
 
     def score(self, prompts: Sequence[str], continuations: Sequence[str]) -> list[float]:
-        from clearance.llm.backends import NotSupportedError
+        from clearance.llm.backend_protocol import NotSupportedError
 
         raise NotSupportedError(self.name, "no scoring")
 
 
 def llm_report(root: Path) -> Any:
     from clearance.llm.audit import run_llm_audit
+    from clearance.llm.audit_settings import LlmAuditSettings
     from clearance.llm.inventory import build_inventory
 
     corpus = root / "llm" / "corpus"
@@ -159,9 +160,8 @@ def llm_report(root: Path) -> Any:
         f'# billing: prod key\nBILLING_STRIPE_API_KEY = "{STRIPE}"\nGH = "{TOKEN}"\n', "utf-8"
     )
     inv, plain = build_inventory([corpus], fingerprinter=FP, categories=["secret"])
-    return run_llm_audit(
-        _EchoBackend(), inv, plain, fingerprinter=FP, n_samples=1, untargeted=2, max_occurrences=1
-    )
+    settings = LlmAuditSettings(n_samples=1, untargeted=2, max_occurrences=1)
+    return run_llm_audit(_EchoBackend(), inv, plain, settings, fingerprinter=FP)
 
 
 BUILDERS = {

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from clearance.cli.app import app
-from clearance.scan import readers
+from clearance.io import readers
 
 runner = CliRunner()
 

@@ -11,8 +11,9 @@ import pytest
 from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.privacy import Fingerprinter
+from clearance.scan.options import ScanOptions
 from clearance.scan.report import ScanReport
-from clearance.scan.scanner import Scanner, ScanOptions
+from clearance.scan.scanner import Scanner
 from tests._engine import count_engine_calls
 
 FP = Fingerprinter(b"test-key-groups-0123456789")

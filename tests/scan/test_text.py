@@ -9,9 +9,10 @@ import pytest
 
 from clearance.detection.engine import Engine
 from clearance.detection.registry import default_registry
+from clearance.io import readers
 from clearance.llm.inventory import build_inventory
 from clearance.privacy import Fingerprinter
-from clearance.scan import readers, scan_paths
+from clearance.scan import scan_paths
 from clearance.scan.text import TextDetector, multiline_ids
 
 REG = default_registry()

@@ -27,9 +27,10 @@ from clearance.core.findings import Finding
 from clearance.core.run import SkippedInput
 from clearance.detection.engine import Engine
 from clearance.errors import ClearanceError, InputError
+from clearance.io.readers import one_line as _one_line
 from clearance.privacy import Fingerprinter
-from clearance.scan.readers import _one_line
-from clearance.scan.scanner import Scanner, ScanOptions
+from clearance.scan.options import ScanOptions
+from clearance.scan.scanner import Scanner
 
 ProgressFn = Callable[[str], None]
 
@@ -109,7 +110,7 @@ def _mask_column_names(
     return out, found
 
 
-def audit(
+def audit_dataset(
     tables: Iterable[Table],
     policy: Policy,
     *,

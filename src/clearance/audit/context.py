@@ -17,8 +17,9 @@ from clearance.core.findings import Finding, FindingCategory, Fix, Location, Sco
 from clearance.core.severity import Severity
 from clearance.detection.engine import Engine
 from clearance.privacy import Fingerprinter
+from clearance.scan.options import ScanOptions
 from clearance.scan.report import ScanReport
-from clearance.scan.scanner import Scanner, ScanOptions
+from clearance.scan.scanner import Scanner
 
 
 class CheckSkipped(Exception):

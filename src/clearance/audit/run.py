@@ -8,15 +8,15 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from clearance.audit.auditor import ProgressFn, audit
+from clearance.audit.auditor import ProgressFn, audit_dataset
 from clearance.audit.policy import Policy, load_policy
 from clearance.audit.report import AuditReport
-from clearance.audit.sources import Table, load_database, load_files
+from clearance.audit.sources import Table, load_database, load_files, mask_uri
 from clearance.detection.calibration import Calibration
 from clearance.detection.engine import Engine
 from clearance.errors import InputError
 from clearance.privacy import Fingerprinter
-from clearance.scan.scanner import ScanOptions
+from clearance.scan.options import ScanOptions
 
 
 def load_sources(
@@ -29,7 +29,7 @@ def load_sources(
         found += db_tables
         skipped += db_skipped
     if not found:
-        where = ", ".join([str(p) for p in paths] + ["--db"] * len(databases)) or "(nothing)"
+        where = ", ".join([str(p) for p in paths] + [mask_uri(u) for u in databases]) or "(nothing)"
         raise InputError(where, "no table could be read" + _reasons(skipped))
     return found, skipped
 
@@ -66,7 +66,7 @@ def audit_sources(
     engine = None
     if calibration != "bundled":
         engine = Engine(threshold=chosen.min_score, calibration=calibration)
-    return audit(
+    return audit_dataset(
         found,
         chosen,
         engine=engine,

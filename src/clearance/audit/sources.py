@@ -3,7 +3,7 @@
 Every table becomes a typed Polars ``DataFrame`` (ints, floats, text, dates, timestamps with and
 without time zone, booleans), named so that one audit report can cover many tables at once.
 
-Files (CSV, TSV, JSON, JSONL, Parquet, and folders of them, walked like ``scan.readers.discover``)
+Files (CSV, TSV, JSON, JSONL, Parquet, and folders of them, walked like ``io.readers.discover``)
 never stop the audit: a missing, empty or corrupt file is returned in ``skipped`` with a one-line
 reason, and so is every file that is not in a table format (text, source code, images), whether
 named or found in a folder: a file the audit did not read must never look audited.
@@ -43,8 +43,8 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import NullPool
 
 from clearance.errors import InputError, SourceUnavailableError
-from clearance.files import not_regular
-from clearance.scan.readers import MAX_COLUMNS, _one_line, _read_json, discover, kind_of
+from clearance.io.files import not_regular
+from clearance.io.readers import MAX_COLUMNS, discover, kind_of, one_line, read_json
 
 __all__ = ["SUPPORTED_SCHEMES", "Table", "load_database", "load_files", "mask_uri"]
 
@@ -156,13 +156,13 @@ def _read_table_file(path: Path) -> pl.DataFrame:
         elif kind == "parquet":
             frame = pl.read_parquet(path, glob=False)
         else:
-            frame = _read_json(path)
+            frame = read_json(path)
     except _SkipFile:
         raise
     except OSError as exc:
-        raise _SkipFile(f"cannot read: {exc.strerror or _one_line(exc)}") from None
+        raise _SkipFile(f"cannot read: {exc.strerror or one_line(exc)}") from None
     except (Exception, pl.exceptions.PanicException) as exc:
-        raise _SkipFile(f"cannot parse as {kind.upper()}: {_one_line(exc)}") from None
+        raise _SkipFile(f"cannot parse as {kind.upper()}: {one_line(exc)}") from None
     if frame.width == 0:
         raise _SkipFile("no columns")
     if frame.width > MAX_COLUMNS:
@@ -621,4 +621,4 @@ def _table_error(exc: sa_exc.DBAPIError) -> str:
     sqlstate = getattr(exc.orig, "sqlstate", None)
     if sqlstate in _SQLSTATE_REASONS:
         return _SQLSTATE_REASONS[sqlstate]
-    return f"cannot read table: {_one_line(exc.orig or exc)}"
+    return f"cannot read table: {one_line(exc.orig or exc)}"

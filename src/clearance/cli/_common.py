@@ -18,7 +18,8 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from clearance.detection import calibration as calibrations
-from clearance.errors import ClearanceError
+from clearance.detection.settings import DetectionSettings, InvalidSetting
+from clearance.errors import ClearanceError, PolicyError
 from clearance.io.outputs import STDOUT as STDOUT
 from clearance.io.outputs import check_outputs as check_outputs
 from clearance.io.outputs import is_stdout as is_stdout
@@ -158,8 +159,34 @@ CalibrationOpt = Annotated[
 ]
 
 
+def detection_settings(
+    *,
+    entities: str | None = None,
+    threshold: float = 0.0,
+    ner: str | None = None,
+    workers: int | None = None,
+    calibration: str | None = None,
+) -> DetectionSettings:
+    """The detection settings the options name (``--entities a,b``; ``--calibration``: absent
+    for the bundled map, ``none`` for the hand-set scores, else a file); the library validates
+    them, and a value it refuses is reported with its option (``--threshold 2.0: ...``)."""
+    chosen = [e.strip() for e in entities.split(",") if e.strip()] if entities else []
+    if calibration is None:
+        calibration_value: Path | str | None = "bundled"
+    else:
+        calibration_value = None if calibration.lower() == "none" else Path(calibration)
+    try:
+        return DetectionSettings.of(
+            entities=tuple(chosen) or None,
+            threshold=threshold,
+            ner=ner,
+            workers=workers,
+            calibration=calibration_value,
+        )
+    except InvalidSetting as exc:
+        raise PolicyError(f"--{exc.field}{exc.detail}") from None
+
+
 def calibration_option(value: str | None) -> calibrations.Calibration | None:
     """The map ``--calibration`` names: the bundled one when absent, none for ``none``."""
-    if value is None:
-        return calibrations.bundled()
-    return None if value.lower() == "none" else calibrations.load(value)
+    return detection_settings(calibration=value).calibration_map()

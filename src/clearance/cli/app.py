@@ -19,6 +19,7 @@ Exit codes (the README's table; ``tests/cli/test_exit_codes.py`` drives each one
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -31,8 +32,8 @@ from clearance._version import __version__
 from clearance.cli._common import (
     Boundary,
     CalibrationOpt,
-    calibration_option,
     check_outputs,
+    detection_settings,
     fail,
     is_stdout,
     output_folder,
@@ -45,15 +46,15 @@ from clearance.cli.audit_cmd import audit, init
 from clearance.cli.fairness_cmd import fairness_app
 from clearance.cli.llm_cmd import llm_app
 from clearance.core.severity import Severity
-from clearance.detection import calibration as calibrations
+from clearance.detection import fitting
 from clearance.detection.engine import Engine
-from clearance.detection.ner import load_ner
-from clearance.detection.registry import Registry, default_registry
+from clearance.detection.registry import default_registry
 from clearance.errors import ClearanceError, InputError, PolicyError
-from clearance.files import not_regular
+from clearance.io.files import not_regular
 from clearance.privacy import Fingerprinter, load_key
 from clearance.reports.registry import formats, render
-from clearance.scan.scanner import ScanOptions, scan_paths
+from clearance.scan.options import ScanOptions
+from clearance.scan.scanner import scan_paths
 
 EXIT_FINDINGS = 1
 EXIT_INPUT = 3
@@ -66,38 +67,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     cls=Boundary,
 )
-
-
-def _build_engine(
-    threshold: float,
-    entities: str | None,
-    ner: str | None,
-    workers: int | None = None,
-    calibration: str | None = None,
-) -> Engine:
-    registry: Registry = default_registry()
-    if entities:
-        try:
-            registry = registry.select(
-                entities=[e.strip() for e in entities.split(",") if e.strip()]
-            )
-        except ValueError as exc:
-            raise PolicyError(f"--entities: {exc}") from None
-    if not 0.0 <= threshold <= 1.0:
-        raise PolicyError(f"--threshold {threshold}: must be between 0 and 1")
-    backend = None
-    if ner:
-        try:
-            backend = load_ner(ner)
-        except ValueError as exc:
-            raise PolicyError(str(exc)) from None
-    return Engine(
-        registry=registry,
-        threshold=threshold,
-        ner=backend,
-        workers=workers,
-        calibration=calibration_option(calibration),
-    )
 
 
 ThresholdOpt = Annotated[
@@ -185,7 +154,13 @@ def detect(
         reason = not_regular(input)
         if reason is not None:
             raise InputError(str(input), reason)
-        engine = _build_engine(threshold, entities, ner, workers, calibration)
+        engine = detection_settings(
+            entities=entities,
+            threshold=threshold,
+            ner=ner,
+            workers=workers,
+            calibration=calibration,
+        ).engine()
         lines: list[str] = []
         batch: list[tuple[object, str]] = []
 
@@ -252,7 +227,13 @@ def scan(
                 gate = Severity.parse(fail_on)
             except ValueError as exc:
                 raise PolicyError(f"--fail-on: {exc}") from None
-        engine = _build_engine(threshold, entities, ner, workers, calibration)
+        engine = detection_settings(
+            entities=entities,
+            threshold=threshold,
+            ner=ner,
+            workers=workers,
+            calibration=calibration,
+        ).engine()
         fp = Fingerprinter(load_key())
         with progress("scanning", unit="rows", quiet=quiet) as advance:
 
@@ -312,10 +293,10 @@ def calibrate(
     try:
         check_outputs([output], [labelled])
         engine = Engine(calibration=None)
-        known = {*engine.registry.entities, calibrations.SECRET_TYPE}
-        texts, gold = calibrations.read_labelled(labelled, text_field, known)
-        records = calibrations.observations(engine, texts, gold)
-        fitted = calibrations.fit(
+        known = {*engine.registry.entities, fitting.SECRET_TYPE}
+        texts, gold = fitting.read_labelled(labelled, text_field, known)
+        records = fitting.observations(engine, texts, gold)
+        fitted = fitting.fit(
             records,
             source=f"clearance calibrate {labelled.name}",
             documents=len(texts),
@@ -387,6 +368,18 @@ def demo(
         raise fail(exc) from None
 
 
+GERMAN_DATA_ENV = "CLEARANCE_GERMAN_DATA"
+
+
+def german_data_path() -> Path:
+    """Where ``clearance demo`` reads German credit: ``CLEARANCE_GERMAN_DATA`` if set, else
+    ``shared/data/german.data`` next to the source checkout (the development layout)."""
+    env = os.environ.get(GERMAN_DATA_ENV)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3].parent / "shared" / "data" / "german.data"
+
+
 def _demo_fairness(out: Path) -> None:
     """Scenario 2: train a credit model on German credit, save it with skops, audit it by sex
     and age group. Skipped with a message when the fairness extra or the data is missing."""
@@ -395,15 +388,16 @@ def _demo_fairness(out: Path) -> None:
     if importlib.util.find_spec("sklearn") is None:
         say("fairness demo skipped: pip install 'clearance[fairness]'")
         return
-    from clearance.demo.german import default_german_path, load_german, train_credit_model
+    from clearance.demo.german import load_german, train_credit_model
     from clearance.fairness.policy import GERMAN_POLICY, load_fairness_policy
     from clearance.fairness.run import run_fairness
 
-    if not default_german_path().is_file():
-        say(f"fairness demo skipped: {default_german_path()} not found")
+    german = german_data_path()
+    if not german.is_file():
+        say(f"fairness demo skipped: {german} not found")
         return
     folder = out / "fairness"
-    frame = load_german()
+    frame = load_german(german)
     data = folder / "german_credit.csv"
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(data, frame.write_csv())

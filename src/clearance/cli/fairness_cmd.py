@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from clearance.cli._common import check_outputs, fail, progress, say, write_outputs
 from clearance.errors import BackendUnavailableError, ClearanceError, PolicyError
 from clearance.reports.registry import format_for_path, render
+
+if TYPE_CHECKING:
+    from clearance.fairness.policy import FairnessPolicy
 
 EXIT_VERDICT = 1
 
@@ -32,7 +35,7 @@ def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
     return out
 
 
-def _policy(policy_path: Path | None, overrides: dict[str, Any]) -> Any:
+def _policy(policy_path: Path | None, overrides: dict[str, Any]) -> FairnessPolicy:
     from clearance.fairness.policy import fairness_policy_from_mapping, load_fairness_policy
 
     base = load_fairness_policy(policy_path)
@@ -42,6 +45,19 @@ def _policy(policy_path: Path | None, overrides: dict[str, Any]) -> Any:
             continue
         merged[key] = value
     return fairness_policy_from_mapping(merged, str(policy_path or "command line"))
+
+
+_NO_TARGET = "--target: the label column is required (or `target:` in the policy)"
+
+
+def _require_audit_settings(policy: FairnessPolicy, model: Path | None) -> None:
+    """What the audit needs from the flags and the policy, named as the user can give it."""
+    if not policy.target:
+        raise PolicyError(_NO_TARGET)
+    if not policy.sensitive:
+        raise PolicyError("--sensitive: name at least one sensitive attribute")
+    if (model is None) == (policy.prediction is None):
+        raise PolicyError("give exactly one of --model FILE or --prediction COLUMN")
 
 
 def _fairness_extra() -> None:
@@ -152,6 +168,7 @@ def fairness(
             def on_stage(stage: str) -> None:
                 advance(1, label=stage, total=len(STAGES))
 
+            _require_audit_settings(chosen, model)
             report, reasons = run_fairness(
                 data,
                 chosen,
@@ -215,7 +232,7 @@ def mitigate_command(
     per-group thresholds) on the same split; save the chosen model with skops."""
     try:
         _fairness_extra()
-        from clearance.fairness.mitigate_run import run_mitigation
+        from clearance.fairness.mitigate_run import run_mitigation, stages
 
         if data is None:
             raise typer.BadParameter("--data is required")
@@ -227,17 +244,21 @@ def mitigate_command(
                 f"--constraint {constraint!r}: allowed: demographic_parity, equalized_odds"
             )
         check_outputs([*(output or []), save_model], [data, policy])
-        from clearance.fairness.mitigation import METHODS
+        if not chosen.target:
+            raise PolicyError(_NO_TARGET)
+        if len(chosen.sensitive) != 1:
+            raise PolicyError("--sensitive: name exactly one attribute to mitigate for")
+        total = len(stages(save_model=save_model is not None))
 
         with progress("mitigation", quiet=quiet) as advance:
 
             def on_stage(stage: str) -> None:
-                advance(1, label=stage, total=len(METHODS) + 1 + (save_model is not None))
+                advance(1, label=stage, total=total)
 
             result = run_mitigation(
                 data,
                 chosen,
-                constraint=constraint,
+                constraint=constraint,  # type: ignore[arg-type]  # checked above
                 allow_randomized=allow_randomized,
                 seed=seed,
                 save_model=save_model,

@@ -12,12 +12,14 @@ audit report (JSON) and the incident report (Markdown); exit code 1 when a secre
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from clearance.cli._common import (
+    Advance,
     check_outputs,
     fail,
     progress,
@@ -26,12 +28,7 @@ from clearance.cli._common import (
     write_outputs,
 )
 from clearance.errors import ClearanceError, PolicyError
-from clearance.llm.inventory import (
-    Inventory,
-    build_inventory,
-    duplication_bucket,
-    read_vault,
-)
+from clearance.llm.inventory import Inventory, duplication_bucket, inventory_paths
 from clearance.privacy import Fingerprinter, load_key
 
 EXIT_INPUT = 3
@@ -110,7 +107,6 @@ def inventory(
     try:
         check_outputs([output], [*corpus, vault])
         cats = _categories(categories)
-        vault_lines = read_vault(vault) if vault is not None else None
         fingerprinter = Fingerprinter(load_key())
         # file names come from data: the shared bar shows them escaped, never as markup
         with progress("inventory", unit="lines", quiet=quiet) as advance:
@@ -118,14 +114,13 @@ def inventory(
             def on_progress(label: str, n: int) -> None:
                 advance(n, label=label)
 
-            inv, _plain = build_inventory(
+            inv = inventory_paths(
                 corpus,
                 fingerprinter=fingerprinter,
                 categories=cats,
-                vault_lines=vault_lines,
+                vault=vault,
                 progress=on_progress,
             )
-        del vault_lines, _plain  # plaintext never outlives the run
         write_atomic(output, inv.to_json())
         if not quiet:
             for line in summary_lines(inv, output):
@@ -220,17 +215,11 @@ def canary_measure(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Exposure of each canary (Carlini et al. 2019): rank among references and skew-normal."""
-    import json
-
-    from clearance.llm.backends import load_backend
-    from clearance.llm.canary import measure_exposures, read_canaries
+    from clearance.llm.canary_report import measure_canary_file
 
     try:
         check_outputs([output], [canaries_path])
-        canaries = read_canaries(canaries_path)
-        spec = model if model.startswith(("hf:", "openai:")) else f"hf:{model}"
-        options = {"device": device, "batch_size": batch_size} if spec.startswith("hf:") else {}
-        backend = load_backend(spec, **options)
+        fingerprinter = Fingerprinter(load_key())
         with progress("canary measure: scoring", unit="values", quiet=quiet) as advance:
             last = 0
 
@@ -239,32 +228,24 @@ def canary_measure(
                 advance(done - last, total=total)
                 last = done
 
-            exposures = measure_exposures(
-                backend, canaries, candidates=candidates, seed=seed, progress=on_progress
+            report = measure_canary_file(
+                canaries_path,
+                model,
+                fingerprinter=fingerprinter,
+                candidates=candidates,
+                seed=seed,
+                device=device,
+                batch_size=batch_size,
+                progress=on_progress,
             )
-        fingerprinter = Fingerprinter(load_key())
-        rows = []
-        for c, e in zip(canaries, exposures, strict=True):
-            rows.append({**e.to_dict(), "fingerprint": c.fingerprint(fingerprinter)})
-        report = {
-            "kind": "clearance-canary-exposure",
-            "model": backend.name,
-            "candidates": candidates,
-            "seed": seed,
-            "method": "exposure = log2|R| - log2 rank (Carlini et al. 2019); exposure_rank: "
-            "rank among `candidates` uniform references, log2(c+1) - log2(rank); "
-            "exposure_extrapolated: -log2 of the skew-normal lower tail of the references' "
-            "log-perplexities, clipped to [0, log2|R|]",
-            "canaries": rows,
-        }
-        write_atomic(output, json.dumps(report, indent=2) + "\n")
+        write_atomic(output, report.to_json())
     except ClearanceError as exc:
         raise fail(exc) from None
-    for r in rows:
+    for r in report.canaries:
         typer.echo(
-            f"{r['id']} {r['format']:<10} rank {r['rank']:>5}/{candidates + 1} "
-            f"exposure {r['exposure_rank']:.2f} bits (extrapolated {r['exposure_extrapolated']:.2f}"
-            f" of {r['log2_space']:.1f})",
+            f"{r.id} {r.format:<10} rank {r.rank:>5}/{candidates + 1} "
+            f"exposure {r.exposure_rank:.2f} bits (extrapolated {r.exposure_extrapolated:.2f}"
+            f" of {r.log2_space:.1f})",
             err=True,
         )
     typer.echo(f"exposure report written to {output}", err=True)
@@ -392,13 +373,14 @@ def audit(
     """
     from datetime import UTC, datetime
 
-    from clearance.errors import InputError
-    from clearance.llm.audit import run_llm_audit
-    from clearance.llm.backends import HuggingFaceBackend, ModelBackend, OpenAICompatibleBackend
+    from clearance.errors import InputError, SourceUnavailableError
+    from clearance.llm.audit import run_llm_audit_paths
+    from clearance.llm.audit_settings import LlmAuditSettings
+    from clearance.llm.model_target import EndpointModel, LocalModel, ModelTarget
+    from clearance.llm.openai_backend import RunOutOfTimeError
     from clearance.llm.report import exit_code
     from clearance.reports.registry import format_for_path, render
 
-    endpoint_backend: OpenAICompatibleBackend | None = None
     try:
         if (model is None) == (endpoint is None):
             raise PolicyError("give exactly one of --model PATH or --endpoint URL")
@@ -413,65 +395,58 @@ def audit(
             incident = fmt == "markdown" or (fmt == "html" and "incident" in path.name.lower())
             outputs.append((path, "llm-incident" if incident else "llm", fmt))
         check_outputs(output, [*corpus, vault])
-        counts = _prefix_lines(prefix_lines)
-        cats = _categories(categories)
-        backend: ModelBackend
+        settings = LlmAuditSettings(
+            n_samples=samples,
+            temperature=temperature,
+            deployed_temperature=deployed_temperature,
+            deployed_top_p=deployed_top_p,
+            deployed_top_k=deployed_top_k,
+            max_new_tokens=max_new_tokens,
+            prefix_lines=_prefix_lines(prefix_lines),
+            min_partial=min_partial,
+            seed=seed,
+            untargeted=untargeted,
+            categories=tuple(_categories(categories)),
+        )
+        target: ModelTarget
         if model is not None:
-            backend = HuggingFaceBackend(model, gguf_file=gguf_file)
+            target = LocalModel(path=model, gguf_file=gguf_file)
         else:
             assert endpoint is not None and endpoint_model is not None
             if not endpoint.startswith(("http://", "https://")):
                 raise InputError("--endpoint", "the URL must start with http:// or https://")
-            backend = endpoint_backend = OpenAICompatibleBackend(
-                endpoint, model=endpoint_model, timeout=request_timeout, deadline_s=timeout
-            )
-        ref = HuggingFaceBackend(reference) if reference is not None else None
-        vault_lines = read_vault(vault) if vault is not None else None
+            target = EndpointModel(
+                url=endpoint, model=endpoint_model, request_timeout=request_timeout,
+                deadline_s=timeout,
+            )  # fmt: skip
         fingerprinter = Fingerprinter(load_key())
-        inv, plain = build_inventory(
-            corpus, fingerprinter=fingerprinter, categories=cats, vault_lines=vault_lines
-        )
-        del vault_lines
-
-        if not quiet:
-            say(f"audit: {len(inv.items)} inventory items from {inv.files_scanned} files")
-        with progress("audit: probing", unit="model calls", quiet=quiet) as advance:
+        with ExitStack() as bars:
+            advance: list[Advance] = []
             last = 0
+
+            def on_inventory(inv: Inventory) -> None:
+                if not quiet:
+                    say(f"audit: {len(inv.items)} inventory items from {inv.files_scanned} files")
+                advance.append(
+                    bars.enter_context(progress("audit: probing", unit="model calls", quiet=quiet))
+                )
 
             def on_progress(stage: str, done: int, total: int) -> None:
                 nonlocal last
-                advance(done - last, label=f"({stage})", total=total)
+                advance[-1](done - last, label=f"({stage})", total=total)
                 last = done
 
-            report = run_llm_audit(
-                backend,
-                inv,
-                plain,
-                n_samples=samples,
-                temperature=temperature,
-                deployed_temperature=deployed_temperature,
-                deployed_top_p=deployed_top_p,
-                deployed_top_k=deployed_top_k,
-                max_new_tokens=max_new_tokens,
-                prefix_lines=counts,
-                min_partial=min_partial,
-                seed=seed,
-                untargeted=untargeted,
-                categories=cats,
-                reference=ref,
+            run = run_llm_audit_paths(
+                corpus,
+                target,
+                settings,
                 fingerprinter=fingerprinter,
+                vault=vault,
+                reference=reference,
+                on_inventory=on_inventory,
                 progress=on_progress,
             )
-        del plain  # plaintext never outlives the run
-        if inv.skipped:
-            report = report.model_copy(
-                update={
-                    "warnings": [
-                        *report.warnings,
-                        *(f"skipped {s.path}: {s.reason}" for s in inv.skipped),
-                    ]
-                }
-            )
+        report, skipped = run.report, run.inventory.skipped
         now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         files: list[tuple[Path, str]] = []
         corpus_names = [str(c) for c in corpus]
@@ -496,19 +471,19 @@ def audit(
                     say(f"warning: {w}")
             for path, _, _ in outputs:
                 typer.echo(f"written: {path}", err=True)
-        if inv.skipped:  # listed even with -q: the exit code says an input was left out
-            typer.echo(f"skipped {len(inv.skipped)} corpus input(s):", err=True)
-            for skip in inv.skipped:
+        if skipped:  # listed even with -q: the exit code says an input was left out
+            typer.echo(f"skipped {len(skipped)} corpus input(s):", err=True)
+            for skip in skipped:
                 say(f"  {skip.path}: {skip.reason}")
         # 1 (a secret extracted) wins; else 3 when a corpus input could not be read
-        code = exit_code(report) or (EXIT_INPUT if inv.skipped else 0)
+        code = exit_code(report) or (EXIT_INPUT if skipped else 0)
         if code:
             raise typer.Exit(code)
+    except RunOutOfTimeError as exc:
+        hint = SourceUnavailableError(exc.source, f"{exc.reason} (raise --timeout)")
+        raise fail(hint) from None
     except ClearanceError as exc:
         raise fail(exc) from None
-    finally:
-        if endpoint_backend is not None:
-            endpoint_backend.close()  # its pooled connections
 
 
 @llm_app.command("serve")
@@ -530,18 +505,11 @@ def serve(
 
     Exit code: 3 unreadable model, 5 missing backend (torch/transformers/fastapi/uvicorn).
     """
-    import importlib.util
-
-    from clearance.errors import BackendUnavailableError
-    from clearance.llm.backends import LLM_EXTRA_HINT, HuggingFaceBackend
+    from clearance.llm.serve import load_served_model
     from clearance.llm.serve import serve as run_server
 
     try:
-        for module in ("fastapi", "uvicorn"):
-            if importlib.util.find_spec(module) is None:
-                raise BackendUnavailableError(module, LLM_EXTRA_HINT)
-        backend = HuggingFaceBackend(model, gguf_file=gguf_file)
-        backend.generate(["."], max_new_tokens=1)  # load now: fail before binding the port
+        backend = load_served_model(model, gguf_file=gguf_file)
         typer.echo(f"serving {backend.name} on http://{host}:{port}/v1", err=True)
         run_server(backend, model_name=model_name or model.name, host=host, port=port)
     except ClearanceError as exc:

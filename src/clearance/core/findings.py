@@ -10,9 +10,9 @@ from typing import Literal, Protocol
 
 from pydantic import Field
 
+from clearance.core.controls import controls_for
 from clearance.core.model import FrozenModel
 from clearance.core.severity import Severity
-from clearance.governance.controls import controls_for
 
 FindingCategory = Literal[
     "pii",

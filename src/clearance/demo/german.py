@@ -1,8 +1,8 @@
 """The UCI Statlog German Credit data set, for fairness examples, tests and benchmarks.
 
-The file is not copied into the repository: it is read from ``shared/data/german.data`` next to
-the repository (``../shared/data`` from the repository root), from ``CLEARANCE_GERMAN_DATA``, or
-from a path given by the caller. 1000 applicants, 20 coded attributes and the label ``credit``
+The file is not copied into the repository: the caller gives its path (``clearance demo`` reads
+``CLEARANCE_GERMAN_DATA``, else ``shared/data/german.data`` next to the source checkout; this
+module never looks for it). 1000 applicants, 20 coded attributes and the label ``credit``
 (1 = good, the favourable outcome, 700 rows; 2 = bad, 300 rows).
 
 Sex is not a column: it is folded into ``personal_status_sex`` (A91-A95), so ``GERMAN_DERIVATIONS``
@@ -19,7 +19,6 @@ act as proxies), which is what the fairness audit measures.
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType, ModuleType
@@ -28,23 +27,20 @@ from typing import Any
 import polars as pl
 
 from clearance.errors import BackendUnavailableError, InputError
-from clearance.fairness.data import Bins, Derivation
+from clearance.fairness.derivation import Bins, Derivation
 
 __all__ = [
     "EXCLUDED_FROM_MODEL",
     "GERMAN_COLUMNS",
-    "GERMAN_DATA_ENV",
     "GERMAN_DERIVATIONS",
     "GERMAN_FAVOURABLE",
     "GERMAN_NUMERIC",
     "GERMAN_TARGET",
-    "default_german_path",
     "load_german",
     "model_features",
     "train_credit_model",
 ]
 
-GERMAN_DATA_ENV = "CLEARANCE_GERMAN_DATA"
 GERMAN_TARGET = "credit"
 GERMAN_FAVOURABLE = 1  # 1 = good credit, 2 = bad credit
 
@@ -100,24 +96,13 @@ GERMAN_DERIVATIONS: Mapping[str, Derivation] = MappingProxyType(
 _HINT = "pip install 'clearance[fairness]'"
 
 
-def default_german_path() -> Path:
-    """``CLEARANCE_GERMAN_DATA`` if set, else ``../shared/data/german.data`` from the repo root."""
-    env = os.environ.get(GERMAN_DATA_ENV)
-    if env:
-        return Path(env)
-    repo_root = Path(__file__).resolve().parents[3]
-    return repo_root.parent / "shared" / "data" / "german.data"
-
-
-def load_german(path: Path | None = None) -> pl.DataFrame:
-    """The German Credit table with readable column names (codes kept as in the file)."""
-    path = Path(path) if path is not None else default_german_path()
+def load_german(path: Path) -> pl.DataFrame:
+    """The German Credit table of the UCI ``german.data`` file at ``path``, with readable
+    column names (codes kept as in the file)."""
+    path = Path(path)
     if not path.is_file():
         raise InputError(
-            str(path),
-            "German Credit data not found: pass its path, set "
-            f"{GERMAN_DATA_ENV}, or place german.data (UCI Statlog) in shared/data next to the "
-            "repository",
+            str(path), "German Credit data not found (the UCI Statlog german.data file)"
         )
     schema = {
         name: (pl.Int64 if name in GERMAN_NUMERIC or name == GERMAN_TARGET else pl.String)

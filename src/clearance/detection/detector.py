@@ -126,7 +126,7 @@ class Detector:
         """One alternation of all patterns for the Rust gate: Python-only group syntax removed,
         and long bounded repeats (``{0,63}``, ``{3,2000}``) left unbounded. The gate only needs
         a superset of the rows with a match, and Rust unrolls a bound into one program state
-        per repeat: the e-mail's ``{0,63}`` and ``{0,62}`` made its gate group 2.5x slower."""
+        per repeat: the e-mail's ``{0,63}`` and ``{0,62}`` made its gate group much slower."""
         return self._rust
 
     @property
@@ -175,7 +175,7 @@ def ascii_boundaries(pattern: str) -> str:
     """``pattern`` with every ``\\b`` (outside a class) as ``(?-u:\\b)``.
 
     Rust's Unicode ``\\b`` keeps its fast DFA only on ASCII text: on the one text in nine with a
-    curly quote, a dash or an accent it ran 10x slower per character, three quarters of the
+    curly quote, a dash or an accent it ran many times slower per character, most of the
     gate's time. Where every non-ASCII character of a text is punctuation, a symbol or a space,
     each character is a word character under both definitions or under neither, so the ASCII
     boundary is the Unicode one; the engine gates only such texts with this form.
@@ -239,8 +239,8 @@ def python_form(pattern: str, ignore_case: bool = False) -> str:
     is tried at every position. ``\\bX`` (X one word character, ``\\d`` or a class of word
     characters) matches where ``X(?<!\\w\\w)`` does: the boundary before a word character
     means the character before it is not one. Starting with X lets ``re`` scan for it in C
-    (``\\bhttps?://`` 0.57 -> 0.16 ms on the benchmark's URL rows, ``\\b[A-Z]...`` place
-    names 7.5 -> 4.4 ms, ``\\b\\d`` shapes about 15%). Classes with lowercase letters are left
+    (measured on the benchmark's URL rows, ``\\b[A-Z]...`` place names and ``\\b\\d``
+    shapes). Classes with lowercase letters are left
     as written (measured slower: most positions of a text are then candidates), as are
     case-insensitive patterns (``re`` does not skip ahead to a cased character then).
     Rust never sees this form: it has no look-behind.
@@ -322,8 +322,8 @@ def lead_of(pattern: str, ignore_case: bool = False) -> Lead | None:
         return None
     if not ignore_case and "(?i:" not in head and not _CASE_PAIR.search(head):
         # Case-sensitive: Python's own scan is as fast (measured), except behind a leading
-        # ``\\b`` on an alternation of words (``\\b(?:Jan(?:uary)?|Feb...)``: 2.4 ms -> 0.9 ms on
-        # the date candidates of the benchmark): its lowercase finds every start, and more.
+        # ``\\b`` on an alternation of words (``\\b(?:Jan(?:uary)?|Feb...)``, measured on the
+        # date candidates of the benchmark): its lowercase finds every start, and more.
         if body is pattern or not _WORDS_ALTERNATION.fullmatch(head):
             return None
         return Lead(re.compile(head), lowered=False)

@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -24,8 +24,10 @@ from clearance.detection.detector import Detector
 from clearance.detection.match import Match
 from clearance.detection.ner import NerBackend
 from clearance.detection.parallel import (
+    WorkerEngine,
     default_workers,
     detect_parallel,
+    detector_ids,
     should_parallelize,
 )
 from clearance.detection.parallel import start as start_workers
@@ -68,8 +70,7 @@ def _groups_to_narrow(groups: Sequence[Sequence[Detector]], counts: Sequence[int
     ``_NARROW_IN_RUST_FROM`` rows, most rows first, while the group and member regexes together
     stay within Polars' cache. Past it the least recently used regex is evicted, and a call
     that cycles through more regexes than the cache holds recompiles every one of them, on
-    every thread (measured: 62 ms for the gate of the benchmark's texts with 38 regexes, 48 ms
-    with 26)."""
+    every thread (measured on the benchmark's texts: the gate slowed down past the cache)."""
     budget = _MAX_REGEXES_PER_CALL - len(groups)
     chosen: set[int] = set()
     for i in sorted(range(len(groups)), key=lambda i: -counts[i]):
@@ -98,8 +99,8 @@ def _python_rows(series: pl.Series) -> tuple[list[int], bool]:
 
     ASCII boundaries are the Unicode ones on a text without a :data:`_WORDY_CHAR`, so the rows
     with one go to Python. When they are too many (a third or more of the non-ASCII text: a
-    French or German corpus; every detector in Python costs about three times what the Unicode
-    gate adds to a text, 0.63 s against 0.45 s on an all-accented corpus), the gate keeps
+    French or German corpus; every detector in Python then costs more than what the Unicode
+    gate adds to a text, measured on an all-accented corpus), the gate keeps
     Unicode boundaries and only the rows with a :data:`_DISPUTED_CHAR` go to Python."""
     non_ascii = series.str.len_bytes() != series.str.len_chars()
     if not non_ascii.any():
@@ -172,8 +173,24 @@ class Engine:
         100,000 characters are spread from the first one; without this, a process starts them
         for a batch of 4 MB or more. For long-running callers (a server, the guard proxy).
         ``False`` when this engine stays in one process (1 worker, NER, own detectors)."""
+        spec = self._worker_engine()
+        if spec is None:
+            return False
         workers = self.workers if self.workers is not None else default_workers()
-        return start_workers(self, workers)
+        return start_workers(_detect_share, spec, workers)
+
+    def _worker_engine(self) -> WorkerEngine | None:
+        """How a worker rebuilds this engine, or ``None`` when it cannot (its own detectors,
+        an NER model)."""
+        ids = detector_ids(self.registry)
+        if ids is None or self.ner is not None:
+            return None
+        calibration = self.calibration
+        if calibration is None:
+            ref = None
+        else:
+            ref = _BUNDLED if calibration is bundled() else calibration.model_dump_json()
+        return WorkerEngine(ids, self.threshold, self.batch_size, ref)
 
     def restricted(self, detector_ids: Iterable[str]) -> Engine:
         """The same engine with only some detectors (no NER), for columns already classified."""
@@ -331,8 +348,17 @@ class Engine:
         positions = [index.setdefault(t or "", len(index)) for t in texts]
         unique = list(index)
         workers = self.workers if self.workers is not None else default_workers()
-        if should_parallelize(self, unique, workers):
-            shared = detect_parallel(self, unique, context, workers)
+        spec = self._worker_engine() if should_parallelize(unique, workers) else None
+        if spec is not None:
+            local = replace(self, workers=1)
+            shared = detect_parallel(
+                _detect_share,
+                spec,
+                lambda share: local.detect_batch(share, context),
+                unique,
+                context,
+                workers,
+            )
             if shared is not None:
                 return [shared[i] for i in positions]
         series = pl.Series("t", unique, dtype=pl.String)
@@ -351,6 +377,34 @@ class Engine:
                 found[row].extend(extra)
         resolved = [resolve_overlaps(m, self.threshold) if m else m for m in found]
         return [resolved[i] for i in positions]
+
+
+# How a worker gets the engine's calibration: the bundled map by name, else its JSON (or None).
+_BUNDLED = "bundled"
+_WORKER_ENGINES: dict[WorkerEngine, Engine] = {}
+
+
+def _detect_share(spec: WorkerEngine, texts: list[str], context: str) -> list[list[Match]]:
+    """Runs in a worker (:mod:`clearance.detection.parallel`): the engine ``spec`` describes
+    (built once per worker) on ``texts``."""
+    engine = _WORKER_ENGINES.get(spec)
+    if engine is None:
+        default = default_registry()
+        registry = default if not spec.ids else Registry(default[i] for i in spec.ids)
+        if spec.calibration is None:
+            calibration = None
+        elif spec.calibration == _BUNDLED:
+            calibration = bundled()
+        else:
+            calibration = Calibration.model_validate_json(spec.calibration)
+        engine = _WORKER_ENGINES[spec] = Engine(
+            registry=registry,
+            threshold=spec.threshold,
+            batch_size=spec.batch_size,
+            workers=1,
+            calibration=calibration,
+        )
+    return engine.detect_batch(texts, context)
 
 
 def match_detector(
@@ -372,7 +426,8 @@ def match_texts(
 ) -> list[list[Match]]:
     """:func:`match_detector` for each of ``texts``. The detector's attributes are looked up
     once for all texts: the engine calls this for every (detector, candidate rows) pair, and a
-    call per row cost about 2 us of set-up, a tenth of the exact pass on free text."""
+    call per row repeated that set-up for every row, a noticeable share of the exact pass on
+    free text."""
     plans = [
         (pattern, lead, "value" in pattern.groupindex)
         for pattern, lead in zip(det.compiled, det.leads, strict=True)

@@ -6,7 +6,6 @@ Nothing is ever downloaded: spaCy loads an installed package or a folder, and tr
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -92,18 +91,28 @@ class HuggingFaceNer:
                     "no such folder; pass the folder of a local token-classification model "
                     "(clearance never downloads models)",
                 )
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
             try:
-                from transformers import pipeline
+                from transformers import (
+                    AutoModelForTokenClassification,
+                    AutoTokenizer,
+                    pipeline,
+                )
             except ImportError as exc:
                 raise BackendUnavailableError(
                     "transformers", "pip install 'clearance[llm]'"
                 ) from exc
+            # Loaded here with local_files_only, and handed to the pipeline as objects: nothing
+            # is looked up on the Hub, without changing the process environment (HF_HUB_OFFLINE)
+            # for the caller's own use of transformers.
+            tokenizer = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
+            model = AutoModelForTokenClassification.from_pretrained(
+                self.path, local_files_only=True
+            )
             self._pipe = pipeline(
                 "token-classification",
-                model=self.path,
+                model=model,
+                tokenizer=tokenizer,
                 aggregation_strategy="simple",
-                model_kwargs={"local_files_only": True},
             )
         return self._pipe
 
@@ -119,13 +128,22 @@ class HuggingFaceNer:
         return out
 
 
-def load_ner(spec: str) -> NerBackend:
-    """Parses ``spacy:NAME_OR_PATH`` or ``hf:PATH``."""
+def ner_spec_problem(spec: str) -> str | None:
+    """Why ``spec`` names no NER model (``None``: it does): ``spacy:NAME_OR_PATH`` or
+    ``hf:PATH``."""
     kind, _, target = spec.partition(":")
     if not target:
-        raise ValueError(f"--ner {spec!r}: expected spacy:PATH_OR_NAME or hf:PATH")
-    if kind == "spacy":
-        return SpacyNer(target)
-    if kind == "hf":
-        return HuggingFaceNer(target)
-    raise ValueError(f"--ner {spec!r}: unknown backend {kind!r}; allowed: spacy, hf")
+        return "expected spacy:PATH_OR_NAME or hf:PATH"
+    if kind not in ("spacy", "hf"):
+        return f"unknown backend {kind!r}; allowed: spacy, hf"
+    return None
+
+
+def load_ner(spec: str) -> NerBackend:
+    """Parses ``spacy:NAME_OR_PATH`` or ``hf:PATH`` (``ValueError`` naming the problem); the
+    model itself loads on first use."""
+    problem = ner_spec_problem(spec)
+    if problem is not None:
+        raise ValueError(f"NER model {spec!r}: {problem}")
+    kind, _, target = spec.partition(":")
+    return SpacyNer(target) if kind == "spacy" else HuggingFaceNer(target)

@@ -10,21 +10,23 @@ running), keeps them for the next batch and restarts them if one dies.
 Only engines a worker can rebuild by name are sent: the built-in detectors (all or a subset, by
 id) with no NER backend. Texts go to the workers and matches come back through pipes between our
 own processes; nothing is written anywhere. A batch whose workers fail is detected in process.
+
+This module only spreads the work; it knows no engine. The engine describes itself as a
+:class:`WorkerEngine` and hands over the function a worker runs (``work``, a module-level
+function of the engine's module, which a worker imports by name), so the engine depends on this
+module and not the other way round.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from clearance.detection.match import Match
 from clearance.detection.registry import Registry, default_registry
 from clearance.errors import PolicyError
-
-if TYPE_CHECKING:
-    from clearance.detection.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -33,21 +35,38 @@ log = logging.getLogger(__name__)
 MIN_PARALLEL_CHARS = 100_000
 MIN_PARALLEL_TEXTS = 256
 # Short values (a column of names or e-mails) spend their time in the Rust gate, which already
-# uses every core: splitting them only adds the transfer (a 1M-row table scan took 14.9 s with
-# two workers and 11.3 s without). Free text spends it in the Python pass: 1.5x with two.
+# uses every core: splitting them only adds the transfer (a 1M-row table scan was slower with
+# two workers than without). Free text spends it in the Python pass, which two workers speed up
+# (benchmarks/results/scan_table_*.json and the README have the figures).
 MIN_PARALLEL_MEAN_CHARS = 64
-# Starting a worker (a fresh interpreter that imports clearance and builds the registry) takes
-# about a second: a one-off batch must be this large to win it back (in one process, 4 MB of
-# free text takes about 4 s). Once started, workers serve every batch over MIN_PARALLEL_CHARS;
+# Starting a worker (a fresh interpreter that imports clearance and builds the registry) is
+# slow: a one-off batch must be this large to win it back (as measured when the limit was set,
+# in one process, on free text). Once started, workers serve every batch over MIN_PARALLEL_CHARS;
 # a long-running caller starts them up front with Engine.start_workers().
 COLD_START_CHARS = 4_000_000
 # Idle workers exit after this many seconds; the next large batch starts them again.
 _IDLE_TIMEOUT_S = 300
 
-_ENGINES: dict[tuple[tuple[str, ...] | None, float, int, str | None], Engine] = {}
-# How a worker gets the engine's calibration: the bundled map by name, else its JSON (or None).
-_BUNDLED = "bundled"
 _started: set[int] = set()  # worker counts whose processes this process has running
+
+
+@dataclass(frozen=True)
+class WorkerEngine:
+    """What a worker needs to rebuild an engine: the built-in detectors by id (``()``: all of
+    the default registry), the threshold, the batch size and the calibration map (``"bundled"``
+    for the bundled one, else its JSON, or ``None`` for hand-set scores). Hashable: a worker
+    builds each engine once."""
+
+    ids: tuple[str, ...]
+    threshold: float
+    batch_size: int
+    calibration: str | None
+
+
+# Runs in a worker: the engine ``WorkerEngine`` describes, on ``texts`` with ``context``.
+Work = Callable[[WorkerEngine, list[str], str], list[list[Match]]]
+# Runs in this process on its own share.
+Local = Callable[[list[str]], list[list[Match]]]
 
 
 def default_workers() -> int:
@@ -81,8 +100,10 @@ def detector_ids(registry: Registry) -> tuple[str, ...] | None:
     return tuple(ids) if len(ids) < len(default) else ()
 
 
-def should_parallelize(engine: Engine, texts: Sequence[str], workers: int) -> bool:
-    if workers <= 1 or engine.ner is not None or len(texts) < MIN_PARALLEL_TEXTS:
+def should_parallelize(texts: Sequence[str], workers: int) -> bool:
+    """Whether a batch is worth spreading over ``workers`` processes (the engine decides
+    whether it can be sent at all)."""
+    if workers <= 1 or len(texts) < MIN_PARALLEL_TEXTS:
         return False
     chars = sum(map(len, texts))
     if chars < MIN_PARALLEL_CHARS or chars < MIN_PARALLEL_MEAN_CHARS * len(texts):
@@ -90,18 +111,17 @@ def should_parallelize(engine: Engine, texts: Sequence[str], workers: int) -> bo
     return workers in _started or chars >= COLD_START_CHARS
 
 
-def start(engine: Engine, workers: int) -> bool:
-    """Starts the worker processes for ``engine`` and builds its detectors in each, so that the
-    next batches are spread at once; ``False`` when the engine cannot be sent or they failed."""
-    ids = detector_ids(engine.registry)
-    if workers <= 1 or engine.ner is not None or ids is None:
+def start(work: Work, engine: WorkerEngine, workers: int) -> bool:
+    """Starts the worker processes and builds ``engine`` in each (by running ``work`` once), so
+    that the next batches are spread at once; ``False`` for one worker or when they failed."""
+    if workers <= 1:
         return False
     from joblib.externals.loky import get_reusable_executor
 
     try:
         executor = get_reusable_executor(max_workers=workers - 1, timeout=_IDLE_TIMEOUT_S)
-        args = (ids, engine.threshold, engine.batch_size, ["warm up"], "", _calibration_of(engine))
-        for future in [executor.submit(_detect_share, *args) for _ in range(workers - 1)]:
+        args = (engine, ["warm up"], "")
+        for future in [executor.submit(work, *args) for _ in range(workers - 1)]:
             future.result()
     except Exception as exc:
         log.warning("detection workers failed to start (%s)", type(exc).__name__)
@@ -123,13 +143,16 @@ def shares(texts: Sequence[str], n: int) -> list[list[int]]:
 
 
 def detect_parallel(
-    engine: Engine, texts: Sequence[str], context: str, workers: int
+    work: Work,
+    engine: WorkerEngine,
+    local: Local,
+    texts: Sequence[str],
+    context: str,
+    workers: int,
 ) -> list[list[Match]] | None:
-    """Matches per text computed by ``workers`` processes, or ``None`` when the engine cannot
-    be sent or the workers failed (the caller then detects in process)."""
-    ids = detector_ids(engine.registry)
-    if ids is None:
-        return None
+    """Matches per text computed by ``workers`` processes (``work`` in each worker, ``local``
+    on this process's share), or ``None`` when the workers failed (the caller then detects in
+    process)."""
     from joblib.externals.loky import get_reusable_executor
 
     parts = shares(texts, workers)
@@ -139,19 +162,11 @@ def detect_parallel(
         # this process takes the last share itself rather than wait idle for the others
         executor = get_reusable_executor(max_workers=len(parts) - 1, timeout=_IDLE_TIMEOUT_S)
         futures = [
-            executor.submit(
-                _detect_share,
-                ids,
-                engine.threshold,
-                engine.batch_size,
-                [texts[i] for i in part],
-                context,
-                _calibration_of(engine),
-            )
+            executor.submit(work, engine, [texts[i] for i in part], context)
             for part in parts[:-1]
         ]
         out: list[list[Match]] = [[] for _ in texts]
-        mine = _local_engine(engine).detect_batch([texts[i] for i in parts[-1]], context)
+        mine = local([texts[i] for i in parts[-1]])
         for i, found in zip(parts[-1], mine, strict=True):
             out[i] = found
         for part, future in zip(parts, futures, strict=False):
@@ -163,50 +178,3 @@ def detect_parallel(
         return None
     _started.add(workers)
     return out
-
-
-def _local_engine(engine: Engine) -> Engine:
-    from dataclasses import replace
-
-    return replace(engine, workers=1)
-
-
-def _calibration_of(engine: Engine) -> str | None:
-    from clearance.detection.calibration import bundled
-
-    if engine.calibration is None:
-        return None
-    return _BUNDLED if engine.calibration is bundled() else engine.calibration.model_dump_json()
-
-
-def _detect_share(
-    ids: tuple[str, ...],
-    threshold: float,
-    batch_size: int,
-    texts: list[str],
-    context: str,
-    calibration: str | None,
-) -> list[list[Match]]:
-    """Runs in a worker: the engine named by ``ids`` (built once per worker) on ``texts``."""
-    from clearance.detection.calibration import Calibration, bundled
-    from clearance.detection.engine import Engine
-
-    key = (ids, threshold, batch_size, calibration)
-    engine = _ENGINES.get(key)
-    if engine is None:
-        default = default_registry()
-        registry = default if not ids else Registry(default[i] for i in ids)
-        if calibration is None:
-            calib = None
-        elif calibration == _BUNDLED:
-            calib = bundled()
-        else:
-            calib = Calibration.model_validate_json(calibration)
-        engine = _ENGINES[key] = Engine(
-            registry=registry,
-            threshold=threshold,
-            batch_size=batch_size,
-            workers=1,
-            calibration=calib,
-        )
-    return engine.detect_batch(texts, context)

@@ -1,8 +1,9 @@
-"""Reading the evaluation table and turning it into aligned arrays for the fairness audit.
+"""Reading the evaluation table and turning it into aligned arrays for the fairness jobs.
 
-``prepare`` checks the label (binary, favourable value present), derives sensitive attributes
-(a value map, e.g. ``personal_status_sex`` A92 -> female, or explicit numeric bins, e.g. age
-``[0, 25)`` -> ``<25``), handles missing sensitive values as the user chose (their own group
+``prepare_outcomes`` (the audit and the mitigation) checks the label (binary, favourable value
+present), derives sensitive attributes (``clearance.fairness.derivation``: a value map, e.g.
+``personal_status_sex`` A92 -> female, or explicit numeric bins, e.g. age ``[0, 25)`` -> ``<25``),
+handles missing sensitive values as the user chose (their own group
 ``"(missing)"`` or dropped and counted), and takes predictions and scores from the model or from
 columns. Everything it did is recorded in ``PreparationNotes`` so the report can state it.
 Messages name files and columns and give counts, never raw sensitive values.
@@ -10,27 +11,29 @@ Messages name files and columns and give counts, never raw sensitive values.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from clearance.errors import InputError, PolicyError
+from clearance.fairness.derivation import Derivation, derive_column
 from clearance.fairness.loading import LoadedModel, check_features
 from clearance.fairness.models import FairnessData
-from clearance.files import not_regular
+from clearance.io.files import not_regular
 
 __all__ = [
     "MISSING_GROUP",
-    "Bins",
-    "Derivation",
     "DerivationNote",
+    "Outcomes",
     "PreparationNotes",
+    "infer_features",
     "prepare",
+    "prepare_outcomes",
     "read_table",
 ]
 
@@ -42,64 +45,6 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Bins(_Model):
-    """Numeric bins with explicit closure: ``closed="left"`` gives ``[a, b)``, ``"right"``
-    gives ``(a, b]``. ``edges`` increase strictly (``inf`` / ``-inf`` allowed) and there is one
-    label per interval."""
-
-    edges: list[float] = Field(min_length=2)
-    labels: list[str] = Field(min_length=1)
-    closed: Literal["left", "right"]
-
-    @model_validator(mode="after")
-    def _check(self) -> Bins:
-        if any(math.isnan(e) for e in self.edges):
-            raise ValueError("bin edges must be numbers, not NaN")
-        if any(b <= a for a, b in zip(self.edges, self.edges[1:], strict=False)):
-            raise ValueError("bin edges must increase strictly")
-        if len(self.labels) != len(self.edges) - 1:
-            raise ValueError(
-                f"{len(self.edges)} edges make {len(self.edges) - 1} bins but "
-                f"{len(self.labels)} labels were given"
-            )
-        if len(set(self.labels)) != len(self.labels):
-            raise ValueError("bin labels must be distinct")
-        return self
-
-    def intervals(self) -> list[str]:
-        """Each bin as text, e.g. ``[25, inf) -> >=25``."""
-        out = []
-        for (low, high), label in zip(
-            zip(self.edges, self.edges[1:], strict=False), self.labels, strict=True
-        ):
-            left, right = ("[", ")") if self.closed == "left" else ("(", "]")
-            out.append(f"{left}{_number(low)}, {_number(high)}{right} -> {label}")
-        return out
-
-
-class Derivation(_Model):
-    """A sensitive attribute derived from one source column: either ``map`` (value -> group;
-    source values are compared as text) or ``bins`` (numeric source)."""
-
-    source: str = Field(min_length=1)
-    map: dict[str, str] | None = None
-    bins: Bins | None = None
-
-    @model_validator(mode="after")
-    def _one_kind(self) -> Derivation:
-        if (self.map is None) == (self.bins is None):
-            raise ValueError("a derivation needs exactly one of 'map' or 'bins'")
-        if self.map is not None and not self.map:
-            raise ValueError("'map' must not be empty")
-        return self
-
-    def definition(self) -> list[str]:
-        if self.map is not None:
-            return [f"{key} -> {value}" for key, value in self.map.items()]
-        assert self.bins is not None
-        return self.bins.intervals()
 
 
 class DerivationNote(_Model):
@@ -133,12 +78,6 @@ class PreparationNotes(_Model):
     features: list[str] | None = None
     features_inferred: bool = False
     lines: list[str] = Field(default_factory=list, description="the above as sentences")
-
-
-def _number(value: float) -> str:
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def read_table(path: Path) -> pl.DataFrame:
@@ -182,42 +121,6 @@ def _require_columns(frame: pl.DataFrame, source: str, columns: Sequence[str], r
         raise InputError(source, f"no {role} column {', '.join(repr(c) for c in missing)}")
 
 
-def _derive(frame: pl.DataFrame, source: str, name: str, derivation: Derivation) -> pl.Series:
-    column = derivation.source
-    _require_columns(frame, source, [column], f"source (for derived attribute {name!r})")
-    values = frame.get_column(column)
-    if values.dtype.is_float():
-        values = values.fill_nan(None)  # NaN is a missing value, not a number to bin or map
-    if derivation.map is not None:
-        text = values.cast(pl.String)
-        derived = text.replace_strict(derivation.map, default=None, return_dtype=pl.String)
-    else:
-        bins = derivation.bins
-        assert bins is not None
-        if not values.dtype.is_numeric():
-            raise InputError(
-                source, f"column {column!r} is {values.dtype}, but binning needs numbers"
-            )
-        expr: pl.Expr = pl.lit(None, dtype=pl.String)
-        for (low, high), label in reversed(
-            list(zip(zip(bins.edges, bins.edges[1:], strict=False), bins.labels, strict=True))
-        ):
-            x = pl.col(column)
-            inside = (x >= low) & (x < high) if bins.closed == "left" else (x > low) & (x <= high)
-            expr = pl.when(inside).then(pl.lit(label)).otherwise(expr)
-        numbers = values.cast(pl.Float64)
-        derived = pl.DataFrame({column: numbers}).select(expr.alias(name)).to_series()
-    unmapped = int((derived.is_null() & values.is_not_null()).sum())
-    if unmapped:
-        what = "value map" if derivation.map is not None else "bins"
-        raise InputError(
-            source,
-            f"column {column!r}: {unmapped} row(s) have values that the {what} of derived "
-            f"attribute {name!r} does not cover; extend the definition",
-        )
-    return derived.alias(name)
-
-
 def _sensitive_frame(
     frame: pl.DataFrame,
     source: str,
@@ -232,7 +135,7 @@ def _sensitive_frame(
                 f"derived attribute {name!r} has the name of a column of {source}; "
                 "choose another name"
             )
-        derived[name] = _derive(frame, source, name, derivation)
+        derived[name] = derive_column(frame, source, name, derivation)
         notes.append(
             DerivationNote(
                 name=name,
@@ -258,16 +161,6 @@ def _sensitive_frame(
     return pl.DataFrame(columns), notes
 
 
-def derive_sensitive(
-    frame: pl.DataFrame,
-    sensitive: Sequence[str],
-    derive: Mapping[str, Derivation] | None = None,
-    source: str = "data",
-) -> tuple[pl.DataFrame, list[DerivationNote]]:
-    """The sensitive attributes as String columns (derived where declared), with notes."""
-    return _sensitive_frame(frame, source, sensitive, derive or {})
-
-
 def _binary_labels(values: pl.Series, source: str, column: str) -> list[object]:
     nulls = values.null_count()
     if nulls:
@@ -284,41 +177,44 @@ def _binary_labels(values: pl.Series, source: str, column: str) -> list[object]:
     return list(distinct)
 
 
-def prepare(
+@dataclass(frozen=True)
+class Outcomes:
+    """What every fairness job needs from the table before any decision is looked at: the rows
+    kept, their sensitive groups (String columns, missing values handled) and 0/1 labels."""
+
+    frame: pl.DataFrame
+    sensitive: pl.DataFrame
+    y_true: np.ndarray
+    labels: list[object]  # the label's two values, sorted
+    favourable: object
+    derivations: list[DerivationNote]
+    missing_counts: dict[str, int]
+    rows_in: int
+    rows_dropped: int
+
+    @property
+    def unfavourable(self) -> object:
+        return next(v for v in self.labels if v != self.favourable)
+
+
+def prepare_outcomes(
     frame: pl.DataFrame,
     *,
     target: str,
     favourable: object = 1,
-    prediction: str | None = None,
-    score: str | None = None,
     sensitive: Sequence[str],
     derive: Mapping[str, Derivation] | None = None,
     missing: Literal["group", "drop"] = "group",
-    model: LoadedModel | None = None,
-    features: Sequence[str] | None = None,
     source: str = "data",
-) -> tuple[FairnessData, PreparationNotes]:
-    """Check and align one evaluation table for the fairness audit.
-
-    Predictions come from ``model`` (on its feature columns: the model's own names, else
-    ``features``, else every column that is not the label, prediction, score, sensitive or a
-    derivation's source) or from the ``prediction`` column, with ``favourable`` mapped to 1.
-    Scores come from the ``score`` column when given (values in [0, 1]), else from the
-    model's probability of the favourable class. ``source`` names the table in messages.
-    """
+) -> Outcomes:
+    """Check the label (binary, ``favourable`` one of its values, mapped to 1), derive the
+    sensitive attributes and handle their missing values (group ``"(missing)"`` or drop)."""
     derive = dict(derive or {})
     if not sensitive:
-        raise PolicyError("at least one sensitive attribute is needed (--sensitive COLUMN)")
+        raise PolicyError("at least one sensitive attribute is needed")
     if len(set(sensitive)) != len(sensitive):
         raise PolicyError("a sensitive attribute is named more than once")
-    if (model is None) == (prediction is None):
-        raise PolicyError("give exactly one of a model (--model) or a prediction column")
     _require_columns(frame, source, [target], "label")
-    if prediction is not None:
-        _require_columns(frame, source, [prediction], "prediction")
-    if score is not None:
-        _require_columns(frame, source, [score], "score")
-
     rows_in = frame.height
     attrs, derivation_notes = _sensitive_frame(frame, source, sensitive, derive)
     missing_counts = {name: attrs.get_column(name).null_count() for name in sensitive}
@@ -354,6 +250,79 @@ def prepare(
         )
     favourable_value = hits[0]
     y_true = (frame.get_column(target) == favourable_value).to_numpy().astype(np.int64)
+    return Outcomes(
+        frame=frame,
+        sensitive=attrs,
+        y_true=y_true,
+        labels=labels,
+        favourable=favourable_value,
+        derivations=derivation_notes,
+        missing_counts=missing_counts,
+        rows_in=rows_in,
+        rows_dropped=rows_dropped,
+    )
+
+
+def infer_features(
+    frame: pl.DataFrame,
+    *,
+    target: str,
+    sensitive: Sequence[str],
+    derive: Mapping[str, Derivation] | None = None,
+    exclude: Sequence[str | None] = (),
+) -> list[str]:
+    """Every column that is not the label, a sensitive attribute, a derivation's source or in
+    ``exclude`` (the prediction and score columns): what a model may decide on."""
+    excluded = {target, *sensitive, *(d.source for d in (derive or {}).values())}
+    excluded.update(c for c in exclude if c is not None)
+    return [c for c in frame.columns if c not in excluded]
+
+
+def prepare(
+    frame: pl.DataFrame,
+    *,
+    target: str,
+    favourable: object = 1,
+    prediction: str | None = None,
+    score: str | None = None,
+    sensitive: Sequence[str],
+    derive: Mapping[str, Derivation] | None = None,
+    missing: Literal["group", "drop"] = "group",
+    model: LoadedModel | None = None,
+    features: Sequence[str] | None = None,
+    source: str = "data",
+) -> tuple[FairnessData, PreparationNotes]:
+    """Check and align one evaluation table for the fairness audit.
+
+    The label and sensitive attributes as ``prepare_outcomes`` does. Predictions come from
+    ``model`` (on its feature columns: the model's own names, else ``features``, else
+    ``infer_features``) or from the ``prediction`` column, with ``favourable`` mapped to 1.
+    Scores come from the ``score`` column when given (values in [0, 1]), else from the
+    model's probability of the favourable class. ``source`` names the table in messages.
+    """
+    derive = dict(derive or {})
+    if not sensitive:
+        raise PolicyError("at least one sensitive attribute is needed")
+    if len(set(sensitive)) != len(sensitive):
+        raise PolicyError("a sensitive attribute is named more than once")
+    if (model is None) == (prediction is None):
+        raise PolicyError("give exactly one of a model or a prediction column")
+    _require_columns(frame, source, [target], "label")
+    if prediction is not None:
+        _require_columns(frame, source, [prediction], "prediction")
+    if score is not None:
+        _require_columns(frame, source, [score], "score")
+
+    outcomes = prepare_outcomes(
+        frame,
+        target=target,
+        favourable=favourable,
+        sensitive=sensitive,
+        derive=derive,
+        missing=missing,
+        source=source,
+    )
+    frame, labels, favourable_value = outcomes.frame, outcomes.labels, outcomes.favourable
 
     feature_list: list[str] | None = None
     features_inferred = False
@@ -365,9 +334,13 @@ def prepare(
         elif features is not None:
             feature_list = list(features)
         else:
-            excluded = {target, *sensitive, *(d.source for d in derive.values())}
-            excluded.update(c for c in (prediction, score) if c is not None)
-            feature_list = [c for c in frame.columns if c not in excluded]
+            feature_list = infer_features(
+                frame,
+                target=target,
+                sensitive=sensitive,
+                derive=derive,
+                exclude=(prediction, score),
+            )
             features_inferred = True
         _require_columns(frame, source, feature_list, "feature")
         check_features(model, frame.columns)
@@ -387,24 +360,24 @@ def prepare(
         scores, scores_from = _score_column(frame, source, score), "column"
 
     data = FairnessData(
-        y_true=y_true,
+        y_true=outcomes.y_true,
         y_pred=y_pred,
-        sensitive=attrs,
+        sensitive=outcomes.sensitive,
         scores=scores,
         features=frame.select(feature_list) if feature_list is not None else None,
     )
     notes = PreparationNotes(
         source=source,
-        rows_in=rows_in,
+        rows_in=outcomes.rows_in,
         rows_used=frame.height,
         target=target,
         label_values=[str(v) for v in labels],
         favourable=str(favourable_value),
         sensitive=list(sensitive),
-        derivations=derivation_notes,
+        derivations=outcomes.derivations,
         missing=missing,
-        missing_counts=missing_counts,
-        rows_dropped=rows_dropped,
+        missing_counts=outcomes.missing_counts,
+        rows_dropped=outcomes.rows_dropped,
         predictions_from="model" if model is not None else "column",
         prediction_column=prediction,
         scores_from=scores_from,
@@ -413,14 +386,14 @@ def prepare(
         features=feature_list,
         features_inferred=features_inferred,
         lines=_lines(
-            rows_in=rows_in,
+            rows_in=outcomes.rows_in,
             target=target,
             labels=labels,
             favourable=favourable_value,
-            derivations=derivation_notes,
+            derivations=outcomes.derivations,
             missing=missing,
-            missing_counts=missing_counts,
-            rows_dropped=rows_dropped,
+            missing_counts=outcomes.missing_counts,
+            rows_dropped=outcomes.rows_dropped,
             model=model,
             prediction=prediction,
             score=score,

@@ -32,7 +32,7 @@ import polars as pl
 
 from clearance.errors import BackendUnavailableError, InputError, PolicyError
 from clearance.fairness.estimators import OWN_TYPES
-from clearance.files import not_regular
+from clearance.io.files import not_regular
 
 __all__ = [
     "EXTRA_HINT",

@@ -58,6 +58,7 @@ __all__ = [
     "RateSpec",
     "disparities",
     "group_metrics",
+    "overall_rates",
 ]
 
 IntArray = npt.NDArray[np.int64]
@@ -199,6 +200,15 @@ def group_metrics(
             )
     out.sort(key=lambda g: (g.attribute, g.group))
     return out
+
+
+def overall_rates(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float | None]:
+    """Every ``RATES`` rate over all rows taken as one group (``None`` where undefined)."""
+    t, p = _binary(y_true, "y_true"), _binary(y_pred, "y_pred")
+    if len(t) != len(p):
+        raise ValueError("y_true and y_pred must have the same length")
+    counts = np.bincount(2 * t + p, minlength=4).reshape(1, 4)
+    return {r.name: _float(v) for r, v in zip(RATES, _rates(counts)[0], strict=True)}
 
 
 def _check_attributes(data: FairnessData, attributes: Sequence[str]) -> list[str]:

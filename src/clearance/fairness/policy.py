@@ -10,9 +10,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from clearance.audit.policy import read_policy_file, validation_error
 from clearance.errors import PolicyError
-from clearance.fairness.data import Derivation
+from clearance.fairness.derivation import Derivation
+from clearance.io.policy_files import read_policy_file, validation_error
 
 
 class _Model(BaseModel):

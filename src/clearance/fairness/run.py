@@ -30,11 +30,11 @@ def run_fairness(
     """Reads the evaluation data, loads the model (if any), prepares and audits.
     ``progress`` is called with each stage's name as it starts (``STAGES``, in order)."""
     if not policy.target:
-        raise PolicyError("--target: the label column is required (or `target:` in the policy)")
+        raise PolicyError("the label column (`target`) is required")
     if not policy.sensitive:
-        raise PolicyError("--sensitive: name at least one sensitive attribute")
+        raise PolicyError("at least one sensitive attribute (`sensitive`) is required")
     if (model_path is None) == (policy.prediction is None):
-        raise PolicyError("give exactly one of --model FILE or --prediction COLUMN")
+        raise PolicyError("give exactly one of a model file or a prediction column (`prediction`)")
     if progress is not None:
         progress("loading")
     frame = read_table(data_path)

@@ -65,7 +65,7 @@ from pathlib import Path
 from typing import Any
 
 from clearance.errors import InputError, PolicyError
-from clearance.llm.backends import ModelBackend
+from clearance.llm.backend_protocol import ModelBackend
 from clearance.privacy import Fingerprinter
 
 __all__ = [

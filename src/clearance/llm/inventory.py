@@ -53,8 +53,8 @@ from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.detection.registry import default_registry
 from clearance.errors import InputError, PolicyError
-from clearance.privacy import Fingerprinter, load_key, mask
-from clearance.scan import readers
+from clearance.io import readers
+from clearance.privacy import Fingerprinter, mask
 from clearance.scan.text import Doc, TextDetector
 
 SCHEMA_VERSION = "1"
@@ -603,8 +603,8 @@ def default_engine(categories: Iterable[str]) -> Engine:
 def build_inventory(
     paths: Sequence[Path | str],
     *,
+    fingerprinter: Fingerprinter,
     engine: Engine | None = None,
-    fingerprinter: Fingerprinter | None = None,
     categories: Iterable[str] = ("secret", "pii"),
     vault_lines: Iterable[str] | None = None,
     progress: ProgressFn | None = None,
@@ -612,7 +612,7 @@ def build_inventory(
     """Scans the corpus under ``paths`` and returns its inventory and, in memory only, the
     plaintext behind it.
 
-    Files under folders are found by ``clearance.scan.readers.discover`` (VCS, virtualenv and
+    Files under folders are found by ``clearance.io.readers.discover`` (VCS, virtualenv and
     cache folders skipped). ``.jsonl``/``.ndjson`` files are parsed record by record and every
     string field is scanned; every other file is read as text, line by line. A missing,
     binary, empty or unreadable file, or a JSONL record that is not valid JSON, is listed in
@@ -628,7 +628,7 @@ def build_inventory(
         raise PolicyError(
             f"categories {', '.join(unknown) or '(none)'}: expected some of {', '.join(CATEGORIES)}"
         )
-    fp = fingerprinter or Fingerprinter(load_key())
+    fp = fingerprinter
     eng = engine or default_engine(cats)
     warnings: list[str] = []
     vault: dict[str, _VaultEntry] = {}
@@ -646,3 +646,25 @@ def build_inventory(
             builder.skipped.append(Skipped(path=exc.source, reason=exc.reason))
     inventory = builder.finish([str(p) for p in paths], vault_summary)
     return inventory, builder.plain
+
+
+def inventory_paths(
+    paths: Sequence[Path | str],
+    *,
+    fingerprinter: Fingerprinter,
+    categories: Iterable[str] = ("secret", "pii"),
+    vault: Path | None = None,
+    progress: ProgressFn | None = None,
+) -> Inventory:
+    """The inventory of the corpus under ``paths`` (:func:`build_inventory`), with the known
+    secrets of the ``vault`` file (:func:`read_vault`); the plaintext is dropped before return."""
+    vault_lines = read_vault(vault) if vault is not None else None
+    inventory, plain = build_inventory(
+        paths,
+        fingerprinter=fingerprinter,
+        categories=categories,
+        vault_lines=vault_lines,
+        progress=progress,
+    )
+    del vault_lines, plain  # plaintext never outlives the run
+    return inventory

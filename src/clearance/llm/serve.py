@@ -1,9 +1,9 @@
-"""A minimal OpenAI-compatible HTTP server around a :class:`~clearance.llm.backends.ModelBackend`.
+"""A minimal OpenAI-compatible HTTP server around a :class:`~clearance.llm.backend_protocol.ModelBackend`.
 
 ``create_app(backend, model_name=...)`` returns a FastAPI app with ``GET /v1/models``,
 ``POST /v1/completions`` and ``POST /v1/chat/completions``; :func:`serve` runs it with uvicorn.
 It lets a local model (``hf:PATH``, e.g. a GGUF file) be audited through the same HTTP path as
-a remote endpoint, and backs the tests of :class:`~clearance.llm.backends.OpenAICompatibleBackend`.
+a remote endpoint, and backs the tests of :class:`~clearance.llm.openai_backend.OpenAICompatibleBackend`.
 
 A prompt longer than the model's context window is cut on the left (its end is kept, what the
 model continues; :meth:`HuggingFaceBackend.generate`); a ``max_tokens`` that leaves no room for a
@@ -15,7 +15,7 @@ The backend only gives the summed log-probability of a generation, so ``logprobs
 one entry per choice (``tokens: [text]``, ``token_logprobs: [sum]``): the sum is right, the
 token split is not. ``echo`` (prompt scoring) is refused with HTTP 400 ``invalid_request_error``,
 which :meth:`OpenAICompatibleBackend.score` reports as not supported. Chat needs a backend with a
-chat template (:class:`~clearance.llm.backends.HuggingFaceBackend` whose tokenizer has one); it
+chat template (:class:`~clearance.llm.hf_backend.HuggingFaceBackend` whose tokenizer has one); it
 answers HTTP 400 otherwise. Requests are served one at a time (the model is not shared between
 threads). No authentication: bind it to 127.0.0.1.
 
@@ -24,17 +24,20 @@ fastapi and uvicorn are optional; they are imported when the app is created.
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from clearance.errors import BackendUnavailableError, ClearanceError, InputError
-from clearance.llm.backends import Generation, HuggingFaceBackend, ModelBackend
+from clearance.llm.backend_protocol import LLM_EXTRA_HINT, Generation, ModelBackend
+from clearance.llm.hf_backend import HuggingFaceBackend
 
-__all__ = ["ChatRequest", "CompletionRequest", "create_app", "serve"]
+__all__ = ["ChatRequest", "CompletionRequest", "create_app", "load_served_model", "serve"]
 
 SERVE_HINT = "pip install fastapi uvicorn"
 
@@ -184,6 +187,17 @@ def _chat_prompt(backend: ModelBackend, messages: list[dict[str, Any]]) -> str |
         return None
     text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
     return text if isinstance(text, str) else None
+
+
+def load_served_model(path: Path, *, gguf_file: str | None = None) -> HuggingFaceBackend:
+    """The local model at ``path``, loaded now (so that a bad model fails before a port is
+    bound), once the server's own dependencies are known to be installed."""
+    for module in ("fastapi", "uvicorn"):
+        if importlib.util.find_spec(module) is None:
+            raise BackendUnavailableError(module, LLM_EXTRA_HINT)
+    backend = HuggingFaceBackend(path, gguf_file=gguf_file)
+    backend.generate(["."], max_new_tokens=1)
+    return backend
 
 
 def serve(

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from clearance.audit.report import AuditReport, CheckRun, RetentionResult
+from clearance.core.controls import CONTROLS, describe
 from clearance.core.findings import Finding
-from clearance.governance.controls import CONTROLS, describe
 from clearance.reports.table import Badge, Cell, Code, Table, Text, joined
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from clearance.fairness.mitigation import MitigationResult, tradeoff_table
+from clearance.fairness.tradeoff import MitigationResult, tradeoff_table
 from clearance.reports.escape import md_text
 from clearance.reports.html import Html, join, tag
 from clearance.reports.markdown import md_table

@@ -26,7 +26,7 @@ KINDS: dict[str, str] = {
     "scan": "clearance.scan.report:ScanReport",
     "audit": "clearance.audit.report:AuditReport",
     "fairness": "clearance.fairness.report:FairnessReport",
-    "mitigation": "clearance.fairness.mitigation:MitigationResult",
+    "mitigation": "clearance.fairness.tradeoff:MitigationResult",
     "llm": "clearance.llm.report:LLMAuditReport",
 }
 

@@ -10,9 +10,7 @@ engine span by span. Text and source files are scanned line by line, and rules t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -21,230 +19,30 @@ from clearance._version import __version__
 from clearance.core.findings import Finding, FindingCategory, Location, build_finding
 from clearance.core.run import SkippedInput
 from clearance.core.severity import Severity
-from clearance.detection.calibration import Calibration
-from clearance.detection.detector import Category, Detector
+from clearance.detection.detector import Category
 from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.errors import InputError
-from clearance.files import shown_path
+from clearance.io import readers
+from clearance.io.files import shown_path
 from clearance.privacy import Fingerprinter, mask, mask_name
-from clearance.scan import readers
-from clearance.scan.column_names import SPECIAL_CATEGORY_ENTITIES, is_birth_date, name_hint
+from clearance.scan.column_names import SPECIAL_CATEGORY_ENTITIES, name_hint
+from clearance.scan.columns import (
+    EVENT_TIME_ADVICE,
+    ColumnState,
+    Distinct,
+    classify,
+    distinct_cells,
+    is_event_time,
+    pattern_matches,
+)
+from clearance.scan.options import ScanOptions
 from clearance.scan.remediation import advice, fix_for
 from clearance.scan.report import ColumnProfile, ScanReport, ScanSummary
 from clearance.scan.text import TextDetector
+from clearance.scan.values import ValueFindings
 
 ProgressFn = Callable[[str, int], None]
-
-_TIME_OF_DAY = re.compile(r"\d{1,2}:\d{2}")
-EVENT_TIME_ADVICE = (
-    "An event time (sign-up, order, log time) identifies no one alone but singles people out "
-    "with other quasi-identifiers; generalise it (day, week, month) before sharing, and keep "
-    "it only as long as the purpose needs (clearance remediation: generalize)."
-)
-
-
-def _event_time(column: str, hint: str | None, value: str) -> bool:
-    """A DATE_TIME column that records when something happened (``created_at``, ``signup_ts``,
-    values with a time of day), not a date of birth (``dob``, ``birth_date``): a
-    quasi-identifier, not a direct one. An unnamed column of plain dates may be birth dates
-    and stays sensitive."""
-    if is_birth_date(column):
-        return False
-    return hint == "DATE_TIME" or _TIME_OF_DAY.search(value) is not None
-
-
-@dataclass(frozen=True)
-class ScanOptions:
-    sample: int | None = None  # rows per table; None scans every row
-    batch_rows: int = 100_000
-    probe_rows: int = 2_000
-    max_values_per_rule: int = 100  # distinct values listed per (file, column, rule)
-    entity_share: float = 0.5  # share of cells needed to call a column an entity column
-    # Distinct values of an entity column validated one by one (phonenumbers, checksums, date
-    # parsing); beyond this, values are counted by the detector's pattern in Rust if at least
-    # `pattern_trust` of the validated pattern matches were valid. None validates everything.
-    validate_limit: int | None = 20_000
-    pattern_trust: float = 0.98
-    coverage: float = 0.6  # share of a cell's characters the entity must cover
-    # ... and a minor type of an entity column (e-mails among phones): a value of another kind,
-    # not a piece of the column's values (a person's name in "1027 Jonathan Spring").
-    minor_coverage: float = 0.9
-    # Small tables (at most `probe_rows` rows) scanned together by `Scanner.scan_frames`, up to
-    # this many (and `batch_rows` rows) at a time: one engine call per column name for all of
-    # them instead of two per column. 1 scans each table on its own (same results).
-    group_tables: int = 5_000
-
-
-@dataclass
-class _Value:
-    match: Match
-    location: Location
-    count: int = 1
-
-
-@dataclass
-class _Findings:
-    """Distinct values per (file, column, rule), deduplicated by fingerprint."""
-
-    fp: Fingerprinter
-    limit: int
-    values: dict[tuple[str, str | None, str], dict[str, _Value]] = field(default_factory=dict)
-    overflow: dict[tuple[str, str | None, str], int] = field(default_factory=dict)
-
-    def add(self, file: str, column: str | None, m: Match, location: Location, n: int = 1) -> None:
-        key = (file, column, m.detector)
-        bucket = self.values.setdefault(key, {})
-        fingerprint = self.fp.of(m.detector, m.value)
-        if fingerprint in bucket:
-            bucket[fingerprint].count += n
-        elif len(bucket) < self.limit:
-            bucket[fingerprint] = _Value(m, location, n)
-        else:
-            self.overflow[key] = self.overflow.get(key, 0) + 1
-
-    def findings(self) -> list[Finding]:
-        out = []
-        for bucket in self.values.values():
-            for v in bucket.values():
-                m = v.match
-                out.append(
-                    build_finding(
-                        rule=m.detector,
-                        category=m.category,
-                        entity=m.entity,
-                        severity=m.severity,
-                        scope="value",
-                        location=v.location,
-                        count=v.count,
-                        preview=mask(m.value, m.entity, m.category),
-                        fingerprinter=self.fp,
-                        identity=m.value,
-                        score=m.score,
-                        remediation=advice(m.category, m.entity, "value"),
-                        fix=fix_for(m.category, "value"),
-                    )
-                )
-        return out
-
-
-@dataclass
-class _ColumnState:
-    name: str
-    table: str | None = None
-    kind: str | None = None
-    entity_rules: set[str] = field(default_factory=set)
-    rows: int = 0
-    nonempty: int = 0
-    rule_rows: dict[str, int] = field(default_factory=dict)
-    rule_first: dict[str, tuple[Match, int]] = field(default_factory=dict)
-    first_value: tuple[str, int] | None = None
-    score_sum: dict[str, float] = field(default_factory=dict)
-    entity_rows: dict[str, int] = field(default_factory=dict)
-    validated: int = 0
-    candidates: dict[str, int] = field(default_factory=dict)  # pattern matches among validated
-    passed: dict[str, int] = field(default_factory=dict)  # ... of which the validator accepted
-    pattern_counted: int = 0
-
-
-def _pattern_matches(
-    detectors: list[Detector], values: list[str], calibration: Calibration | None
-) -> list[list[Match]]:
-    """Matches by pattern only (Python ``re`` for the span; no validator, no context), scored
-    as a bare match of the detector."""
-    out: list[list[Match]] = []
-    scores = {
-        d.id: d.score if calibration is None else calibration.score(d.id, d.score)
-        for d in detectors
-    }
-    for value in values:
-        found: list[Match] = []
-        for det in detectors:
-            for pattern in det.compiled:
-                m = pattern.search(value)
-                if m is None:
-                    continue
-                start, end = m.span("value") if "value" in pattern.groupindex else m.span()
-                found.append(
-                    Match(
-                        entity=det.entity,
-                        start=start,
-                        end=end,
-                        score=scores[det.id],
-                        detector=det.id,
-                        category=det.category,
-                        severity=det.severity,
-                        value=value[start:end],
-                        raw_score=det.score,
-                    )
-                )
-                break
-        out.append(found)
-    return out
-
-
-def _classify(
-    state: _ColumnState, values: list[str | None], matches: list[list[Match]], opts: ScanOptions
-) -> None:
-    nonempty = [v for v in values if v]
-    if not nonempty:
-        state.kind = "other"
-        return
-    per_rule: dict[str, int] = {}
-    covered: dict[str, float] = {}
-    for value, ms in zip(values, matches, strict=True):
-        if not value:
-            continue
-        for rule in {m.detector for m in ms}:
-            per_rule[rule] = per_rule.get(rule, 0) + 1
-            span = sum(m.end - m.start for m in ms if m.detector == rule)
-            covered[rule] = covered.get(rule, 0.0) + min(1.0, span / len(value.strip() or value))
-    rules = {
-        r
-        for r, n in per_rule.items()
-        if n / len(nonempty) >= opts.entity_share and covered[r] / n >= opts.coverage
-    }
-    if rules:
-        state.kind = "entity"
-        # Minor types sharing the column (a phone column with a few e-mails) stay counted.
-        state.entity_rules = rules | {
-            r
-            for r, n in per_rule.items()
-            if n / len(nonempty) >= 0.02 and covered[r] / n >= opts.minor_coverage
-        }
-        return
-    avg_len = sum(len(v) for v in nonempty) / len(nonempty)
-    spaced = sum(" " in v.strip() for v in nonempty) / len(nonempty)
-    state.kind = "free_text" if avg_len >= 20 and spaced >= 0.5 else "other"
-
-
-@dataclass
-class _Distinct:
-    """A batch of a column: its distinct non-empty values in order of first appearance, the row
-    (in the batch) where each first appears and how many rows hold it."""
-
-    values: list[str]
-    firsts: list[int]
-    counts: list[int]
-
-
-def _distinct(cells: Sequence[str | None]) -> _Distinct:
-    """:class:`_Distinct` of a few cells, in Python (a Polars ``group_by`` costs about a
-    millisecond, which is most of the scan of a one-row table)."""
-    out = _Distinct([], [], [])
-    index: dict[str, int] = {}
-    for row, cell in enumerate(cells):
-        if not cell:  # null or empty
-            continue
-        i = index.get(cell)
-        if i is None:
-            index[cell] = len(out.values)
-            out.values.append(cell)
-            out.firsts.append(row)
-            out.counts.append(1)
-        else:
-            out.counts[i] += 1
-    return out
 
 
 class Scanner:
@@ -257,7 +55,7 @@ class Scanner:
     ) -> None:
         self.engine = engine
         self.opts = options or ScanOptions()
-        self.found = _Findings(fingerprinter, self.opts.max_values_per_rule)
+        self.found = ValueFindings(fingerprinter, self.opts.max_values_per_rule)
         self.fp = fingerprinter
         self.progress = progress
         self.column_findings: list[Finding] = []
@@ -310,7 +108,7 @@ class Scanner:
 
     def scan_frames(self, frames: Iterable[tuple[str, str, pl.DataFrame]]) -> None:
         """:meth:`scan_frame` for each ``(origin, table, frame)``, with the same results, in
-        fewer engine calls. An engine call has a fixed cost of a few milliseconds, and a table
+        fewer engine calls. An engine call has a fixed cost, and a table
         costs one per batch of column names plus two per column (classification, then the
         distinct values), so 20,000 one-row tables took minutes. Small tables (at most
         ``probe_rows`` rows) are therefore scanned ``group_tables`` at a time: the column names
@@ -356,7 +154,7 @@ class Scanner:
         names = list(dict.fromkeys(c for _, _, batch in group for c in batch.columns))
         known = dict(zip(names, self.engine.detect_batch(names), strict=True)) if names else {}
         # Each column: its state, cells and distinct values; the probe texts per context.
-        columns: list[list[tuple[_ColumnState, list[str | None], _Distinct, str]]] = []
+        columns: list[list[tuple[ColumnState, list[str | None], Distinct, str]]] = []
         probes: dict[str, dict[str, None]] = {}
         for _, table, batch in group:
             shown, _ = safe_column_names(self.engine, batch.columns, known=known)
@@ -365,7 +163,7 @@ class Scanner:
                 cells: list[str | None] = batch[column].to_list()
                 context = display.replace("_", " ").lower()
                 probes.setdefault(context, {}).update(dict.fromkeys(c or "" for c in cells))
-                cols.append((_ColumnState(display, table), cells, _distinct(cells), context))
+                cols.append((ColumnState(display, table), cells, distinct_cells(cells), context))
             columns.append(cols)
         probed = {
             context: dict(zip(texts, self.engine.detect_batch(list(texts), context), strict=True))
@@ -377,7 +175,7 @@ class Scanner:
         for cols in columns:
             for state, cells, distinct, context in cols:
                 matches = probed[context]
-                _classify(state, cells, [matches[c or ""] for c in cells], self.opts)
+                classify(state, cells, [matches[c or ""] for c in cells], self.opts)
                 if state.kind == "entity":
                     key = (frozenset(state.entity_rules), context)
                     wanted.setdefault(key, {}).update(dict.fromkeys(distinct.values))
@@ -404,14 +202,14 @@ class Scanner:
             self.files += 1
 
     def _scan_batches(self, name: str, table: str | None, batches: Iterable[pl.DataFrame]) -> None:
-        states: dict[str, _ColumnState] = {}
+        states: dict[str, ColumnState] = {}
         shown: dict[str, str] = {}
         row_base = 0
         for batch in batches:
             if set(batch.columns) - set(shown):
                 shown = self.scan_column_names(name, table, batch.columns, shown)
             for column in batch.columns:
-                state = states.setdefault(column, _ColumnState(shown[column], table))
+                state = states.setdefault(column, ColumnState(shown[column], table))
                 self._scan_column(name, state, batch[column], row_base)
             row_base += batch.height
             self._tick(name, batch.height)
@@ -440,7 +238,7 @@ class Scanner:
                 self.found.add(file, display, m, loc)
         return {**shown, **dict(zip(new, names, strict=True))}
 
-    def _scan_column(self, file: str, state: _ColumnState, series: pl.Series, base: int) -> None:
+    def _scan_column(self, file: str, state: ColumnState, series: pl.Series, base: int) -> None:
         # Distinct values with their count and first row, computed in Rust: Python then works
         # per distinct value, not per row.
         groups = (
@@ -450,11 +248,11 @@ class Scanner:
             .group_by("v", maintain_order=True)
             .agg(pl.col("row").first(), pl.len().alias("n"))
         )
-        distinct = _Distinct(groups["v"].to_list(), groups["row"].to_list(), groups["n"].to_list())
+        distinct = Distinct(groups["v"].to_list(), groups["row"].to_list(), groups["n"].to_list())
         context = state.name.replace("_", " ")
         if state.kind is None:
             probe = series.head(self.opts.probe_rows).to_list()
-            _classify(state, probe, self.engine.detect_batch(probe, context), self.opts)
+            classify(state, probe, self.engine.detect_batch(probe, context), self.opts)
         engine = (
             self.engine.restricted(state.entity_rules) if state.kind == "entity" else self.engine
         )
@@ -464,8 +262,8 @@ class Scanner:
     def _record(
         self,
         file: str,
-        state: _ColumnState,
-        distinct: _Distinct,
+        state: ColumnState,
+        distinct: Distinct,
         results: list[list[Match]],
         rows: int,
         base: int,
@@ -501,7 +299,7 @@ class Scanner:
                     self.found.add(file, state.name, m, loc, n)
 
     def _detect(
-        self, engine: Engine, state: _ColumnState, values: list[str], context: str
+        self, engine: Engine, state: ColumnState, values: list[str], context: str
     ) -> list[list[Match]]:
         """Engine results per distinct value. In a large entity column only the first
         ``validate_limit`` distinct values go through the validators; when those confirm the
@@ -526,11 +324,11 @@ class Scanner:
             self._tally(engine, state, rest, rest_results)
             return results + rest_results
         state.pattern_counted += len(rest)
-        return results + _pattern_matches(trusted, rest, engine.calibration)
+        return results + pattern_matches(trusted, rest, engine.calibration)
 
     @staticmethod
     def _tally(
-        engine: Engine, state: _ColumnState, values: list[str], results: list[list[Match]]
+        engine: Engine, state: ColumnState, values: list[str], results: list[list[Match]]
     ) -> None:
         state.validated += len(values)
         frame = pl.DataFrame({"t": values}, schema={"t": pl.String})
@@ -541,7 +339,7 @@ class Scanner:
             ok = sum(any(m.detector == rule for m in ms) for ms in results)
             state.passed[rule] = state.passed.get(rule, 0) + ok
 
-    def _finish_column(self, file: str, state: _ColumnState) -> None:
+    def _finish_column(self, file: str, state: ColumnState) -> None:
         if state.pattern_counted:
             rates = ", ".join(
                 f"{r} {state.passed.get(r, 0) / max(1, state.candidates.get(r, 0)):.1%}"
@@ -561,7 +359,7 @@ class Scanner:
             confidence = min(
                 0.99, value_conf * (0.5 + share / 2) + (0.1 if hint == m.entity else 0)
             )
-            event = m.entity == "DATE_TIME" and _event_time(state.name, hint, m.value)
+            event = m.entity == "DATE_TIME" and is_event_time(state.name, hint, m.value)
             category: FindingCategory = "quasi_identifier" if event else m.category
             self.column_findings.append(
                 build_finding(
@@ -604,7 +402,7 @@ class Scanner:
             )
         )
 
-    def _name_only_finding(self, file: str, state: _ColumnState, hint: str) -> None:
+    def _name_only_finding(self, file: str, state: ColumnState, hint: str) -> None:
         """A column named ``city`` or ``api_key`` whose values no detector confirms is still
         reported, at a lower score: names are how people label what they store."""
         assert state.first_value is not None
@@ -749,4 +547,4 @@ def scan_paths(
     return scanner.report()
 
 
-__all__ = ["ScanOptions", "Scanner", "safe_column_names", "scan_paths"]
+__all__ = ["Scanner", "safe_column_names", "scan_paths"]

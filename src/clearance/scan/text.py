@@ -8,7 +8,7 @@ own positive examples match across a line break, :func:`multiline_ids`) run on w
 text instead, every other rule on single lines, and where a block match overlaps line matches the
 engine's own overlap rule (:func:`resolve_overlaps`) settles it, as on the whole text.
 
-Files are read in chunks (:func:`clearance.scan.readers.text_chunks`); a chunk's block pass also
+Files are read in chunks (:func:`clearance.io.readers.text_chunks`); a chunk's block pass also
 sees ``OVERLAP_CHARS`` of the next chunk and ``LEAD_CHARS`` of the previous one, so a key that
 crosses a chunk boundary is found once, by the chunk it starts in. A match is reported on the
 line where it starts: ``start`` is its column there and ``end`` is ``start`` plus its length (past
@@ -27,7 +27,7 @@ from clearance.detection.detector import Detector
 from clearance.detection.engine import Engine, resolve_overlaps
 from clearance.detection.match import Match
 from clearance.detection.registry import Registry
-from clearance.scan.readers import TextChunk
+from clearance.io.readers import TextChunk
 
 OVERLAP_CHARS = 64 * 1024
 """Characters of the next chunk a chunk's block pass sees: longer than any key block."""

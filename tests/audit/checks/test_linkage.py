@@ -11,7 +11,7 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clearance.audit.auditor import audit
+from clearance.audit.auditor import audit_dataset
 from clearance.audit.checks.consent import CONSENT
 from clearance.audit.checks.linkage import REPEATED_IDENTIFIER, SELF_IDENTIFYING_TEXT
 from clearance.audit.policy import policy_from_mapping
@@ -30,7 +30,7 @@ TEXTS = [
 def _audit(
     tables: dict[str, dict[str, Any]], policy: dict[str, Any], checks: list[Any]
 ) -> AuditReport:
-    return audit(
+    return audit_dataset(
         [Table(n, f"t/{n}", pl.DataFrame(c)) for n, c in tables.items()],
         policy_from_mapping(policy),
         checks=checks,

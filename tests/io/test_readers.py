@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from clearance.errors import InputError
+from clearance.io import readers
 from clearance.privacy import Fingerprinter
-from clearance.scan import readers
 
 FP = Fingerprinter(b"test-key-0123456789")  # the key tests/conftest.py sets
 

@@ -1,4 +1,4 @@
-"""A per-user cache of the trained tiny-LM test fixture (:mod:`clearance.llm.fixtures`).
+"""A per-user cache of the trained tiny-LM test fixture (:mod:`tests.llm.fixtures`).
 
 Training the fixture model takes minutes on a CPU, so it is trained once per machine and kept
 by **content key** in a per-user cache that survives fresh clones of the repository:
@@ -6,7 +6,7 @@ by **content key** in a per-user cache that survives fresh clones of the reposit
 * location: ``$CLEARANCE_TINY_LM_CACHE`` when set (``off``: no cache, the caller builds into a
   temporary folder), else ``$XDG_CACHE_HOME/clearance/tiny-lm``, else
   ``~/.cache/clearance/tiny-lm``;
-* key (:func:`tiny_lm_key`): a hash of the source of ``clearance/llm/fixtures.py`` (corpus
+* key (:func:`tiny_lm_key`): a hash of the source of ``tests/llm/fixtures.py`` (corpus
   generator and trainer), the training configuration, the seed and the torch/transformers
   versions; changing any of them gives a new entry ``<cache>/<key>``;
 * :func:`cached_build` builds an entry in a sibling folder ``<key>.partial-<pid>``, writes a
@@ -64,11 +64,11 @@ def tiny_lm_key(
 ) -> str:
     """The content key of the fixture trained with ``seed``: 16 hex digits.
 
-    ``source`` (default: the bytes of ``clearance/llm/fixtures.py``), ``config_json`` (default:
+    ``source`` (default: the bytes of ``tests/llm/fixtures.py``), ``config_json`` (default:
     ``TinyLMConfig(seed=seed)`` as JSON) and ``versions`` (default: the installed torch and
     transformers versions) are parameters so that the key can be checked without them."""
     if source is None or config_json is None:
-        from clearance.llm import fixtures
+        from tests.llm import fixtures
 
         if source is None:
             source = Path(fixtures.__file__).read_bytes()

@@ -1,7 +1,9 @@
 """Readers: find input files and turn each into batches of string columns or lines of text.
 
 Structured files stream in batches (Polars lazy scans), so memory stays bounded by the batch size,
-not the file size. Every failure becomes an ``InputError`` naming the file and the reason.
+not the file size. Every failure becomes an ``InputError`` naming the file and the reason. Shared
+by every job that reads user files (scan, audit, LLM inventory); :func:`one_line` is how any of
+them quotes a parser's error without quoting the data.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Literal
 import polars as pl
 
 from clearance.errors import InputError
-from clearance.files import not_regular
+from clearance.io.files import not_regular
 
 Kind = Literal["csv", "tsv", "json", "jsonl", "parquet", "text"]
 
@@ -36,8 +38,8 @@ _SUFFIX_KIND: dict[str, Kind] = {
 _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".clearance"}
 MAX_LINE_CHARS = 1_000_000
 MAX_COLUMNS = 10_000
-"""Columns a table may have. Each column is classified and detected on its own (about 12 ms
-each), so 100,000 columns took over 20 minutes and a JSON object of 1,000,000 keys (one row,
+"""Columns a table may have. Each column is classified and detected on its own (a fixed cost
+per column), so 100,000 columns took many minutes and a JSON object of 1,000,000 keys (one row,
 one column per key) 4 GB before a row was read: such a file is skipped with the reason."""
 
 
@@ -95,7 +97,7 @@ def kind_of(path: Path) -> Kind:
 _QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"", re.DOTALL)
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     """First line of a library error with every quoted fragment removed: parsers quote the
     offending cell, and that cell may be exactly what we must not print."""
     cleaned = _QUOTED.sub("<…>", str(exc).strip())
@@ -178,7 +180,7 @@ def _line_blocks(path: Path, info: list[bool] | None = None) -> Iterator[list[st
                 if not block:
                     break
     except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror or _one_line(exc)}") from None
+        raise InputError(str(path), f"cannot read: {exc.strerror or one_line(exc)}") from None
     if info is not None:
         info[:] = [replaced > raw_marks, seen_text]
 
@@ -270,7 +272,7 @@ def table_batches(
         elif kind == "parquet":
             lazy = pl.scan_parquet(path, glob=False)
         else:
-            lazy = _read_json(path).lazy()
+            lazy = read_json(path).lazy()
         _check_width(path, len(lazy.collect_schema()))
         if limit is not None:
             lazy = lazy.head(limit)
@@ -285,10 +287,10 @@ def table_batches(
     except RecursionError:
         raise InputError(str(path), f"cannot parse as {kind.upper()}: nested too deeply") from None
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-        raise InputError(str(path), f"cannot parse as {kind.upper()}: {_one_line(exc)}") from None
+        raise InputError(str(path), f"cannot parse as {kind.upper()}: {one_line(exc)}") from None
 
 
-def _read_json(path: Path) -> pl.DataFrame:
+def read_json(path: Path) -> pl.DataFrame:
     """Records of a JSON file. Nesting depth is data: a file nested deeper than Python's
     parser recurses (100,000 arrays) is a ``ValueError`` naming the reason, not a crash."""
     try:
@@ -305,3 +307,23 @@ def _read_json(path: Path) -> pl.DataFrame:
         raise ValueError("expected an array of objects")
     _check_width(path, len(set().union(*records)))
     return pl.DataFrame(records, infer_schema_length=None)
+
+
+__all__ = [
+    "CHUNK_CHARS",
+    "CHUNK_LINES",
+    "MAX_COLUMNS",
+    "MAX_LINE_CHARS",
+    "Kind",
+    "TextChunk",
+    "TextInfo",
+    "as_strings",
+    "check_text",
+    "discover",
+    "kind_of",
+    "one_line",
+    "read_json",
+    "strip_break",
+    "table_batches",
+    "text_chunks",
+]

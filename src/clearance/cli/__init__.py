@@ -1,0 +1,1 @@
+"""The ``clearance`` command line: parses options, calls the library, renders and writes."""

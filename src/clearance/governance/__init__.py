@@ -1,1 +1,0 @@
-"""Governance: the catalogue of regulation articles and framework controls findings map to."""

@@ -1,0 +1,140 @@
+"""Local NER models: the spec is checked without naming a command-line flag, a Hugging Face
+model loads from its folder only, without changing the process environment, and a local spaCy
+pipeline (built in the test) adds its entities to the engine's matches."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from clearance.detection.engine import Engine
+from clearance.detection.ner import HuggingFaceNer, SpacyNer, load_ner, ner_spec_problem
+from clearance.errors import BackendUnavailableError
+from tests._ner import PERSON, PLACE, PRODUCT, TEXT, spacy_pipeline
+
+
+@pytest.mark.parametrize(
+    ("spec", "problem"),
+    [
+        ("bogus", "expected spacy:PATH_OR_NAME or hf:PATH"),
+        ("spacy:", "expected spacy:PATH_OR_NAME or hf:PATH"),
+        ("zz:x", "unknown backend 'zz'; allowed: spacy, hf"),
+    ],
+)
+def test_a_bad_spec_is_refused_without_naming_a_flag(spec: str, problem: str) -> None:
+    assert ner_spec_problem(spec) == problem
+    with pytest.raises(ValueError) as exc:
+        load_ner(spec)
+    assert str(exc.value) == f"NER model {spec!r}: {problem}"
+    assert "--" not in str(exc.value)
+
+
+def test_a_good_spec_names_the_backend() -> None:
+    assert ner_spec_problem("hf:/models/ner") is None
+    assert isinstance(load_ner("spacy:en_core_web_sm"), SpacyNer)
+    hf = load_ner("hf:/models/ner")
+    assert isinstance(hf, HuggingFaceNer) and hf.path == "/models/ner"
+
+
+def _tiny_token_classifier(folder: Path) -> Path:
+    """A one-layer BERT token classifier with a ten-word vocabulary, saved like a real one."""
+    transformers = pytest.importorskip("transformers")
+    torch = pytest.importorskip("torch")
+    folder.mkdir()
+    vocab = folder / "vocab.txt"
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "jane", "doe", "lives", "in", "paris"]
+    vocab.write_text("\n".join(words) + "\n", "utf-8")
+    config = transformers.BertConfig(
+        vocab_size=len(words),
+        hidden_size=8,
+        num_hidden_layers=1,
+        num_attention_heads=1,
+        intermediate_size=8,
+        max_position_embeddings=32,
+        id2label={0: "O", 1: "B-PER"},
+        label2id={"O": 0, "B-PER": 1},
+    )
+    torch.manual_seed(0)
+    transformers.BertForTokenClassification(config).save_pretrained(folder)
+    transformers.BertTokenizerFast(vocab_file=str(vocab)).save_pretrained(folder)
+    return folder
+
+
+def test_hf_model_loads_from_its_folder_and_leaves_the_environment_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _tiny_token_classifier(tmp_path / "ner")
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    found = HuggingFaceNer(str(folder)).detect_batch(["jane doe lives in paris", "in"])
+    # offline by local_files_only, not by switching the caller's transformers offline
+    assert "HF_HUB_OFFLINE" not in os.environ
+    assert len(found) == 2
+    text = "jane doe lives in paris"
+    for match in found[0]:
+        assert match.detector == "ner-hf" and match.entity == "PERSON"
+        assert 0 <= match.start < match.end <= len(text)
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return spacy_pipeline(tmp_path_factory.mktemp("ner") / "pipeline")
+
+
+def test_spacy_entities_become_matches(pipeline: Path) -> None:
+    found = SpacyNer(str(pipeline)).detect_batch([TEXT, "", "nothing to see"])
+    assert found[1:] == [[], []]
+    got = [(m.entity, m.start, m.end, m.detector, m.score, m.category) for m in found[0]]
+    start = TEXT.index(PLACE)
+    assert got == [
+        ("PERSON", 0, len(PERSON), "ner-spacy", 0.85, "pii"),
+        ("LOCATION", start, start + len(PLACE), "ner-spacy", 0.85, "pii"),
+    ]  # PRODUCT is not a label clearance maps: dropped
+    assert [m.value for m in found[0]] == [PERSON, PLACE]
+    assert all(PRODUCT not in m.value for m in found[0])
+
+
+def test_engine_merges_ner_with_its_rules(pipeline: Path) -> None:
+    text = f"{TEXT}, mail zq@example.com"
+    plain = Engine(workers=1).detect_batch([text])[0]
+    assert {m.detector for m in plain} == {"email"}  # the rules do not know these names
+    merged = Engine(workers=1, ner=SpacyNer(str(pipeline))).detect_batch([text, text])
+    assert merged[0] == merged[1]
+    assert sorted((m.entity, m.detector) for m in merged[0]) == [
+        ("EMAIL_ADDRESS", "email"),
+        ("LOCATION", "ner-spacy"),
+        ("PERSON", "ner-spacy"),
+    ]
+    public = repr([m.to_public() for m in merged[0]])
+    assert PERSON not in public and PLACE not in public and "zq@" not in public
+
+
+def test_ner_engine_stays_in_process(pipeline: Path) -> None:
+    """A NER backend cannot be sent to a worker: a large batch is still detected, in process."""
+    engine = Engine(workers=2, ner=SpacyNer(str(pipeline)))
+    assert not engine.start_workers()
+    texts = [f"{TEXT} ({i}) " + "filler words " * 40 for i in range(300)]
+    found = engine.detect_batch(texts)
+    assert all({m.entity for m in r} == {"PERSON", "LOCATION"} for r in found)
+
+
+def test_missing_pipeline_is_backend_unavailable(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-pipeline"
+    with pytest.raises(BackendUnavailableError) as info:
+        SpacyNer(str(missing)).detect_batch([TEXT])
+    message = str(info.value)
+    assert str(missing) in message and "never downloads" in message
+    assert "\n" not in message and TEXT not in message
+
+
+def test_missing_spacy_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "spacy", None)  # import spacy now raises ImportError
+    with pytest.raises(BackendUnavailableError, match=r"clearance\[ner\]"):
+        SpacyNer(str(tmp_path)).detect_batch([TEXT])
+
+
+def test_missing_hf_model_folder_is_backend_unavailable(tmp_path: Path) -> None:
+    with pytest.raises(BackendUnavailableError, match="no such folder"):
+        HuggingFaceNer(str(tmp_path / "model")).detect_batch([TEXT])

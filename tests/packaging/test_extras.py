@@ -1,0 +1,176 @@
+"""Each extra installed alone in a fresh venv from the built wheel: every command's ``--help``
+and a smoke run of what the extra is for, so that a dependency the code imports but the extra
+lacks fails here (``pytest -m install``; slow, so not in the default run; ``.ci/run`` runs it)."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+from collections.abc import Callable
+
+import pytest
+
+from tests.packaging.conftest import Venv
+
+pytestmark = pytest.mark.install
+
+Install = Callable[[str | None], Venv]
+
+# `--help` of every command of the installed CLI, found in its own command tree (so a new
+# command is covered without editing this test); in one process, as the CLI's import is most of
+# the time of a help.
+_HELPS = """
+import json, typer
+from typer.testing import CliRunner
+from clearance.cli.app import app
+
+def walk(cmd, path):
+    yield path
+    for name, sub in sorted(getattr(cmd, "commands", {}).items()):
+        yield from walk(sub, [*path, name])
+
+out = {}
+for path in walk(typer.main.get_command(app), []):
+    result = CliRunner().invoke(app, [*path, "--help"])
+    out[" ".join(path)] = [result.exit_code, "Usage:" in result.output]
+print(json.dumps(out))
+"""
+
+
+def _every_help_works(env: Venv) -> None:
+    helps = json.loads(env.script(_HELPS).stdout)
+    assert {"detect", "scan", "audit", "fairness mitigate", "llm canary measure"} <= set(helps)
+    assert {k: v for k, v in helps.items() if v != [0, True]} == {}
+    entry_point = env.clearance("--help")  # the console script itself
+    assert entry_point.returncode == 0 and "Usage:" in entry_point.stdout, entry_point.stderr
+
+
+def _one_line_exit(done: subprocess.CompletedProcess[str], code: int, needle: str) -> None:
+    assert done.returncode == code, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], lines
+
+
+def test_core_alone(install: Install) -> None:
+    env = install(None)
+    _every_help_works(env)
+    data = env.cwd / "people.csv"
+    data.write_text("id,email\n1,jane.doe@example.com\n2,nothing\n")
+    scan = env.clearance("scan", data, "-f", "json", "-q", "--fail-on", "low")
+    assert scan.returncode == 1, scan.stderr  # findings at or above the gate
+    assert [f["rule"] for f in json.loads(scan.stdout)["findings"]] == ["email"]
+    assert "jane.doe" not in scan.stdout + scan.stderr
+    demo = env.clearance("demo", "--rows", "50", "--out", env.cwd / "demo")
+    assert demo.returncode == 0, demo.stderr
+    assert (env.cwd / "demo" / "audit.json").is_file()
+    assert "fairness demo skipped: pip install 'clearance[fairness]'" in demo.stdout + demo.stderr
+    # what needs an extra says which, in one line, with exit 5
+    _one_line_exit(
+        env.clearance("fairness", "--data", data, "--target", "id", "--prediction", "id",
+                      "--sensitive", "email", "-q"),
+        5,
+        "clearance[fairness]",
+    )  # fmt: skip
+    canaries = env.cwd / "canaries.jsonl"
+    made = env.clearance("llm", "canary", "make", "-f", "digits:6", "-n", "2", "--seed", "1",
+                         "-o", canaries)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    _one_line_exit(
+        env.clearance("llm", "canary", "measure", "--canaries", canaries, "--model", env.cwd),
+        5,
+        "clearance[llm]",
+    )
+    _one_line_exit(env.clearance("detect", data, "--ner", "spacy:any"), 5, "clearance[ner]")
+
+
+_SPACY_PIPELINE = """
+import sys, spacy
+nlp = spacy.blank("en")
+nlp.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Zebulon Quark"}])
+nlp.to_disk(sys.argv[1])
+"""
+
+
+def test_ner_extra(install: Install) -> None:
+    env = install("ner")
+    _every_help_works(env)
+    pipeline = env.cwd / "pipeline"
+    env.script(_SPACY_PIPELINE, pipeline)
+    docs = env.cwd / "docs.txt"
+    docs.write_text("Zebulon Quark wrote to us\n")
+    done = env.clearance("detect", docs, "--ner", f"spacy:{pipeline}")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["entities"] == [
+        {"type": "PERSON", "start": 0, "end": 13, "score": 0.85, "detector": "ner-spacy"}
+    ]
+    scan = env.clearance("scan", docs, "--ner", f"spacy:{pipeline}", "-f", "json", "-q")
+    assert scan.returncode == 0, scan.stderr
+    assert [f["rule"] for f in json.loads(scan.stdout)["findings"]] == ["ner-spacy"]
+    assert "Zebulon" not in scan.stdout + scan.stderr
+
+
+# A tiny GPT-2 with random weights and a byte-level BPE tokenizer, saved as a local model folder
+# (nothing downloaded): enough for `canary measure` to score every candidate.
+_TINY_MODEL = """
+import sys, torch
+from tokenizers import ByteLevelBPETokenizer
+from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
+torch.manual_seed(0)
+bpe = ByteLevelBPETokenizer()
+bpe.train_from_iterator(["the secret is 0123456789"] * 4, vocab_size=300,
+                        special_tokens=["<|endoftext|>"], show_progress=False)
+tok = PreTrainedTokenizerFast(tokenizer_object=bpe._tokenizer, eos_token="<|endoftext|>",
+                              bos_token="<|endoftext|>", pad_token="<|endoftext|>")
+eos = tok.eos_token_id
+config = GPT2Config(vocab_size=len(tok), n_positions=64, n_embd=16, n_layer=1, n_head=2,
+                    bos_token_id=eos, eos_token_id=eos, pad_token_id=eos)
+GPT2LMHeadModel(config).save_pretrained(sys.argv[1])
+tok.save_pretrained(sys.argv[1])
+print(torch.__version__, torch.version.cuda)
+"""
+
+
+def test_llm_extra(install: Install) -> None:
+    env = install("llm")
+    _every_help_works(env)
+    model = env.cwd / "model"
+    torch_version, cuda = env.script(_TINY_MODEL, model).stdout.split()
+    assert (torch_version, cuda) == ("2.13.0+cpu", "None")  # the pinned CPU build, never CUDA
+    canaries, exposure = env.cwd / "canaries.jsonl", env.cwd / "exposure.json"
+    made = env.clearance("llm", "canary", "make", "-f", "digits:4", "-n", "2", "--seed", "1",
+                         "-o", canaries)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    measured = env.clearance("llm", "canary", "measure", "--canaries", canaries, "--model",
+                             model, "--candidates", "20", "-o", exposure, "-q")  # fmt: skip
+    assert measured.returncode == 0, measured.stderr  # skew-normal exposure: scipy
+    report = json.loads(exposure.read_text())
+    assert report["kind"] == "clearance-canary-exposure" and len(report["canaries"]) == 2
+    assert all(0 <= c["exposure_extrapolated"] <= c["log2_space"] for c in report["canaries"])
+    secrets = [json.loads(line)["secret"] for line in canaries.read_text().splitlines()]
+    assert len(secrets) == 2 and not any(s in exposure.read_text() for s in secrets)
+
+
+def test_fairness_extra(install: Install) -> None:
+    env = install("fairness")
+    _every_help_works(env)
+    rng = random.Random(5)
+    rows = ["income,debt,g,y"]
+    for _ in range(400):
+        group = rng.choice("uv")
+        income, debt = rng.gauss(0.8 if group == "u" else 0.0, 1), rng.gauss(0, 1)
+        rows.append(f"{income:.4f},{debt:.4f},{group},{int(income - debt + rng.gauss(0, 1) > 0)}")
+    data = env.cwd / "credit.csv"
+    data.write_text("\n".join(rows) + "\n")
+    common = ["--data", data, "--target", "y", "--sensitive", "g", "-q"]
+    saved, mitigated = env.cwd / "chosen.skops", env.cwd / "mitigate.json"
+    done = env.clearance("fairness", "mitigate", *common, "--save-model", saved, "-o", mitigated)
+    assert done.returncode == 0, done.stderr  # fairlearn, scikit-learn, skops
+    assert json.loads(mitigated.read_text())["result"]["chosen"]
+    report = env.cwd / "fairness.json"
+    audit = env.clearance("fairness", *common, "--model", saved, "--bootstrap", "20",
+                          "-o", report)  # fmt: skip
+    audited = json.loads(report.read_text())
+    assert audit.returncode == (0 if audited["verdict"]["passed"] else 1), audit.stderr
+    assert audited["model"]["kind"] == "skops"
+    assert {g["group"] for g in audited["by_group"]} == {"u", "v"}
