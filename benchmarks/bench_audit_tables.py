@@ -32,8 +32,8 @@ from clearance.audit.auditor import audit_dataset
 from clearance.audit.policy import policy_from_mapping
 from clearance.audit.run import load_sources
 from clearance.cli._common import write_outputs
-from clearance.reports.audit_renderers import render_audit
 from clearance.reports.audit_terminal import render_audit_terminal
+from clearance.reports.registry import render
 from clearance.scan.options import ScanOptions
 
 KEY = "bench-key-0123456789"
@@ -74,7 +74,7 @@ def phases(folder: Path, out: Path, per_table: bool) -> dict[str, object]:
     texts = []
     for fmt, name in (("json", "a.json"), ("html", "a.html"), ("markdown", "a.md")):
         t0 = time.perf_counter()
-        texts.append((out / name, render_audit(report, fmt)))
+        texts.append((out / name, render(report, fmt)))
         times[f"render {fmt}"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     write_outputs(texts)

@@ -107,10 +107,10 @@ def whole_audit(n: int) -> dict[str, object]:
         )
         end = time.perf_counter()
         phases[str(last[1])] = end - float(last[0])
-        from clearance.reports.audit_renderers import render_audit
+        from clearance.reports.registry import render
 
         render_start = time.perf_counter()
-        render_audit(report, "json")
+        render(report, "json")
         phases["render_json"] = time.perf_counter() - render_start
         total = time.perf_counter() - start
     repeated = sum(f.rule == "linkage-repeated-identifier" for f in report.findings)

@@ -36,7 +36,6 @@ PUBLIC = [
     "load_policy",
     "mask",
     "render",
-    "render_audit",
     "run_fairness",
     "run_llm_audit_paths",
     "run_mitigation",

@@ -8,7 +8,7 @@ The public API, one entry point per job:
   :func:`render`;
 - audit a dataset against a policy into an :class:`AuditReport`: :func:`audit_sources` (files
   and databases) or :func:`audit_dataset` (tables already loaded), :func:`load_policy`, rendered
-  by :func:`render_audit`;
+  by the same :func:`render` (every report kind, every format);
 - audit a credit model's fairness: :func:`run_fairness` with :func:`load_fairness_policy`;
   mitigate it: :func:`run_mitigation`;
 - audit an LLM for memorised secrets: :func:`run_llm_audit_paths` with
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from clearance.llm.model_target import EndpointModel, LocalModel
     from clearance.privacy import Fingerprinter, load_key, mask
     from clearance.reports import render
-    from clearance.reports.audit_renderers import render_audit
     from clearance.scan import ScanOptions, scan_paths
     from clearance.scan.report import ScanReport
 
@@ -85,7 +84,6 @@ _EXPORTS: dict[str, str] = {
     "load_policy": "clearance.audit.policy",
     "mask": "clearance.privacy",
     "render": "clearance.reports",
-    "render_audit": "clearance.reports.audit_renderers",
     "run_fairness": "clearance.fairness.run",
     "run_llm_audit_paths": "clearance.llm.audit",
     "run_mitigation": "clearance.fairness.mitigate_run",
@@ -139,7 +137,6 @@ __all__ = [
     "load_policy",
     "mask",
     "render",
-    "render_audit",
     "run_fairness",
     "run_llm_audit_paths",
     "run_mitigation",

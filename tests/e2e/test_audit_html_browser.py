@@ -20,7 +20,7 @@ from clearance.audit.report import AuditReport
 from clearance.audit.run import audit_sources
 from clearance.demo.ecommerce import generate, write_policy
 from clearance.privacy import Fingerprinter, load_key
-from clearance.reports.audit_renderers import render_audit_html
+from clearance.reports.audit_html import render_audit_html
 from tests.e2e.conftest import Opened, assert_clean, assert_svgs_inside, open_report, print_pdf
 
 if TYPE_CHECKING:

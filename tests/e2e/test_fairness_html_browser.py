@@ -1,6 +1,6 @@
 """The fairness report's HTML in a real browser: Debian's Chromium, driven by Playwright.
 
-The hand-made report of ``tests/reports/test_fairness_renderers.py`` (three attributes, an
+The hand-made report of ``tests/reports/test_fairness_html.py`` (three attributes, an
 insufficient group, a hostile group name, curves, a failing verdict) is rendered to one
 self-contained file and loaded in headless Chromium: no errors, no request leaving the file,
 every chart drawn with a size inside the page, no sideways scrolling at 1280 px, a PDF when
@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from clearance.reports.fairness_renderers import render_fairness_html
+from clearance.reports.fairness_html import render_fairness_html
 from tests.e2e.conftest import Opened, assert_clean, assert_svgs_inside, open_report, print_pdf
-from tests.reports.test_fairness_renderers import EVIL, fairness_report
+from tests.reports.test_fairness_html import EVIL, fairness_report
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

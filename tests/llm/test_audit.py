@@ -39,7 +39,7 @@ from clearance.llm.probability import extraction_probability
 from clearance.llm.probes import Probe, targeted_probes
 from clearance.llm.report import LLMAuditReport, exit_code, render_incident_markdown
 from clearance.privacy import Fingerprinter
-from clearance.reports.llm_renderers import render_llm_html
+from clearance.reports.llm_html import render_llm_html
 from tests.llm.conftest import TinyLM
 from tests.llm.fixtures import MANIFEST_NAME, corpus_files
 

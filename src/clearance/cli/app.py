@@ -52,7 +52,7 @@ from clearance.detection.registry import default_registry
 from clearance.errors import ClearanceError, InputError, PolicyError
 from clearance.io.files import not_regular
 from clearance.privacy import Fingerprinter, load_key
-from clearance.reports.renderers import RENDERERS, render
+from clearance.reports.registry import formats, render
 from clearance.scan.options import ScanOptions
 from clearance.scan.scanner import scan_paths
 
@@ -217,8 +217,8 @@ def scan(
 ) -> None:
     """Scan CSV, TSV, JSON, JSONL, Parquet and text/source files for PII and secrets."""
     try:
-        if fmt not in RENDERERS:
-            raise PolicyError(f"--format {fmt!r}: allowed: {', '.join(RENDERERS)}")
+        if fmt not in formats("scan"):
+            raise PolicyError(f"--format {fmt!r}: allowed: {', '.join(formats('scan'))}")
         check_outputs([output], [*paths, _calibration_path(calibration)])
         output = None if output is not None and is_stdout(output) else output
         gate = None
@@ -339,7 +339,6 @@ def demo(
     from clearance.audit.run import audit_sources
     from clearance.cli.audit_cmd import write_reports
     from clearance.demo.ecommerce import generate, write_policy
-    from clearance.reports.audit_terminal import render_audit_terminal
 
     try:
         data_dir = output_folder(out) / "data"
@@ -353,7 +352,7 @@ def demo(
         # code-scanning UIs).
         file_scan = scan_paths([data_dir], fingerprinter=fp, engine=Engine())
         write_atomic(out / "scan.sarif", render(file_scan, "sarif"))
-        say(render_audit_terminal(report).rstrip("\n"))
+        say(render(report, "terminal").rstrip("\n"))
         say(
             f"demo data in {data_dir}; policy {policy}; reports in {out}: "
             f"{', '.join(names)}, scan.sarif\nopen {out / 'audit.html'}"
@@ -392,7 +391,6 @@ def _demo_fairness(out: Path) -> None:
     from clearance.demo.german import load_german, train_credit_model
     from clearance.fairness.policy import GERMAN_POLICY, load_fairness_policy
     from clearance.fairness.run import run_fairness
-    from clearance.reports.fairness_renderers import render_fairness
 
     german = german_data_path()
     if not german.is_file():
@@ -408,7 +406,7 @@ def _demo_fairness(out: Path) -> None:
     write_atomic(policy_path, GERMAN_POLICY)
     report, reasons = run_fairness(data, load_fairness_policy(policy_path), model_path=model)
     files = [
-        (folder / name, render_fairness(report, fmt))
+        (folder / name, render(report, fmt))
         for name, fmt in (
             ("fairness.html", "html"),
             ("fairness.json", "json"),

@@ -25,11 +25,11 @@ from clearance.cli._common import (
 )
 from clearance.errors import ClearanceError, PolicyError
 from clearance.privacy import Fingerprinter, load_key
-from clearance.reports.audit_terminal import render_audit_notices, render_audit_terminal
+from clearance.reports.audit_terminal import render_audit_notices
+from clearance.reports.registry import format_for_path, render
 
 EXIT_GATE = 1
 EXIT_INPUT = 3
-_SUFFIX_FORMAT = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".html": "html"}
 
 
 def init(
@@ -74,18 +74,8 @@ def init(
     say(f"wrote {out}; edit it, then run: clearance audit {target} --policy {out}")
 
 
-def _format_of(path: Path) -> str:
-    fmt = _SUFFIX_FORMAT.get(path.suffix.lower())
-    if fmt is None:
-        allowed = ", ".join(sorted(_SUFFIX_FORMAT))
-        raise PolicyError(f"-o {path}: unknown report type; use a file ending in {allowed}")
-    return fmt
-
-
 def write_reports(report: AuditReport, outputs: list[Path]) -> None:
-    from clearance.reports.audit_renderers import render_audit
-
-    write_outputs([(path, render_audit(report, _format_of(path))) for path in outputs])
+    write_outputs([(path, render(report, format_for_path(path, "audit"))) for path in outputs])
 
 
 def audit(
@@ -118,7 +108,7 @@ def audit(
     try:
         outputs = list(output or [])
         for path in outputs:
-            _format_of(path)
+            format_for_path(path, "audit")
         check_outputs(outputs, [*(paths or []), policy])
         if not paths and not db:
             raise typer.BadParameter("give table files/folders, --db URI, or both")
@@ -140,7 +130,7 @@ def audit(
             )
         write_reports(report, outputs)
         if not quiet:
-            typer.echo(render_audit_terminal(report), err=True, nl=False)
+            typer.echo(render(report, "terminal"), err=True, nl=False)
             for path in outputs:
                 typer.echo(f"report written to {path}", err=True)
         else:  # skipped inputs and warnings are never silent: they change what "clean" means

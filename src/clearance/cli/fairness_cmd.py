@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -12,10 +11,10 @@ import typer
 
 from clearance.cli._common import check_outputs, fail, progress, say, write_outputs
 from clearance.errors import BackendUnavailableError, ClearanceError, PolicyError
+from clearance.reports.registry import format_for_path, render
 
 if TYPE_CHECKING:
     from clearance.fairness.policy import FairnessPolicy
-    from clearance.fairness.tradeoff import MitigationResult
 
 EXIT_VERDICT = 1
 # what allows an untrusted model to load, by the library argument that allows it
@@ -23,7 +22,6 @@ _TRUST_FLAGS = {
     "trust_pickle": "pass --trust-model",
     "trusted_types": "pass --trust-type NAME for each to load the model",
 }
-_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".html": "html"}
 
 fairness_app = typer.Typer(
     help="Fairness audit of a credit-scoring model (and `mitigate`).",
@@ -52,13 +50,6 @@ def _policy(policy_path: Path | None, overrides: dict[str, Any]) -> FairnessPoli
             continue
         merged[key] = value
     return fairness_policy_from_mapping(merged, str(policy_path or "command line"))
-
-
-def _format(path: Path) -> str:
-    fmt = _FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise PolicyError(f"-o {path}: unknown report type; use .html, .json or .md")
-    return fmt
 
 
 _NO_TARGET = "--target: the label column is required (or `target:` in the policy)"
@@ -148,13 +139,12 @@ def fairness(
         _fairness_extra()
         from clearance.fairness.loading import UntrustedModelError
         from clearance.fairness.run import STAGES, run_fairness
-        from clearance.reports.fairness_renderers import render_fairness
 
         if data is None:
             raise typer.BadParameter("--data is required")
         outputs = list(output or [])
         for path in outputs:
-            _format(path)
+            format_for_path(path, "fairness")
         check_outputs([*outputs, reasons_out], [data, model, policy])
         chosen = _policy(
             policy,
@@ -193,7 +183,7 @@ def fairness(
                 trusted_types=list(trust_type or []),
                 progress=on_stage,
             )
-        files = [(path, render_fairness(report, _format(path))) for path in outputs]
+        files = [(path, render(report, format_for_path(path, "fairness"))) for path in outputs]
         if reasons_out is not None:
             if reasons is None:
                 typer.echo(
@@ -282,129 +272,10 @@ def mitigate_command(
                 save_model=save_model,
                 progress=on_stage,
             )
-        write_outputs([(path, render_mitigation(result, _format(path))) for path in output or []])
+        write_outputs(
+            [(path, render(result, format_for_path(path, "mitigation"))) for path in output or []]
+        )
         if not quiet:
-            say(render_mitigation(result, "markdown"))
+            say(render(result, "markdown"))
     except ClearanceError as exc:
         raise fail(exc) from None
-
-
-# --- the mitigation trade-off report (JSON, Markdown, HTML with a chart) ------------------------
-
-_COLUMNS = (
-    "accuracy",
-    "roc_auc",
-    "demographic_parity_ratio",
-    "demographic_parity_difference",
-    "equalized_odds_difference",
-    "equal_opportunity_difference",
-)
-
-
-def _cell(row: dict[str, object], key: str) -> str:
-    value = row.get(key)
-    if not isinstance(value, float | int):
-        return "-"
-    low, high = row.get(f"{key}_low"), row.get(f"{key}_high")
-    if isinstance(low, float | int) and isinstance(high, float | int):
-        return f"{value:.3f} [{low:.3f}, {high:.3f}]"
-    return f"{value:.3f}"
-
-
-def _metric_chart(rows: list[dict[str, object]], key: str, min_ratio: float) -> str:
-    """One chart per metric: a bar per candidate on [0, 1] with its bootstrap interval."""
-    from clearance.reports.audit_renderers import Bar, Segment, svg_bar_chart
-    from clearance.reports.svg import add_error_bars
-
-    bars, intervals = [], []
-    for row in rows:
-        value = row.get(key)
-        v = float(value) if isinstance(value, float | int) else None
-        length = min(1.0, max(0.0, v or 0.0))
-        bars.append(
-            Bar(
-                str(row["name"]) + (" (chosen)" if row.get("chosen") else ""),
-                (Segment(length, "bar"), Segment(1.0 - length, "track")),
-                note="n/a" if v is None else _cell(row, key),
-            )
-        )
-        low, high = row.get(f"{key}_low"), row.get(f"{key}_high")
-        ok = v is not None and isinstance(low, float | int) and isinstance(high, float | int)
-        intervals.append((float(low), float(high)) if ok else None)  # type: ignore[arg-type]
-    title = key.replace("_", " ")
-    if key == "demographic_parity_ratio":
-        title += f" (threshold {min_ratio}, four-fifths rule)"
-    chart = svg_bar_chart(
-        f"{title} by candidate",
-        bars,
-        axis="0 to 1; whiskers: bootstrap 95% confidence interval",
-    )
-    return add_error_bars(chart, bars, intervals)
-
-
-def render_mitigation(result: MitigationResult, fmt: str) -> str:
-    from clearance.fairness.tradeoff import tradeoff_table
-
-    rows = tradeoff_table(result)
-    if fmt == "json":
-        return json.dumps(
-            {"result": result.model_dump(mode="json"), "tradeoff": rows}, indent=2, default=str
-        ) + "\n"
-    header = ["candidate", "deterministic", "sensitive at decision", *_COLUMNS]
-    lines = [
-        f"# Mitigation trade-off ({result.constraint}, seed {result.seed}, "
-        f"{result.n_train} train / {result.n_test} test rows)",
-        "",
-        f"Chosen: **{result.chosen}** (deterministic candidates that decide without the "
-        f"sensitive attribute only; demographic parity ratio >= {result.min_ratio}, then "
-        "highest accuracy). A candidate marked 'sensitive at decision: True' is disparate "
-        "treatment under ECOA and never chosen. Intervals: bootstrap 95%, "
-        f"{result.n_resamples} resamples.",
-        "",
-        "| " + " | ".join(header) + " |",
-        "|" + "---|" * len(header),
-    ]
-    for row in rows:
-        name = str(row["name"]) + (" (chosen)" if row.get("chosen") else "")
-        lines.append(
-            f"| {name} | {row.get('deterministic')} | {row.get('needs_sensitive')} | "
-            + " | ".join(_cell(row, c) for c in _COLUMNS)
-            + " |"
-        )
-    notes = [f"- {c.name}: {n}" for c in result.candidates for n in c.notes] + [
-        f"- {n}" for n in result.notes
-    ]
-    if notes:
-        lines += ["", "## Notes", "", *notes]
-    markdown = "\n".join(lines) + "\n"
-    if fmt == "markdown":
-        return markdown
-    if fmt != "html":
-        raise ValueError(f"unknown format {fmt!r}; allowed: json, markdown, html")
-    chart = "\n".join(_metric_chart(rows, key, result.min_ratio) for key in _COLUMNS)
-    table = "".join(
-        "<tr>"
-        + "".join(
-            f"<td>{html.escape(str(v))}</td>"
-            for v in (
-                str(r["name"]) + (" (chosen)" if r.get("chosen") else ""),
-                r.get("deterministic"),
-                r.get("needs_sensitive"),
-                *(_cell(r, c) for c in _COLUMNS),
-            )
-        )
-        + "</tr>"
-        for r in rows
-    )
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    note_items = "".join(f"<li>{html.escape(n[2:])}</li>" for n in notes)
-    return (
-        "<!doctype html><html lang=en><head><meta charset=utf-8>"
-        "<title>clearance mitigation trade-off</title><style>body{font-family:sans-serif;"
-        "margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}"
-        "</style></head><body>"
-        f"<h1>Mitigation trade-off ({html.escape(result.constraint)})</h1>"
-        f"<p>Chosen: <strong>{html.escape(result.chosen)}</strong></p>{chart}"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{table}</tbody></table>"
-        f"<h2>Notes</h2><ul>{note_items}</ul></body></html>\n"
-    )

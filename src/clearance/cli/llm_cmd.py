@@ -378,8 +378,8 @@ def audit(
     from clearance.llm.audit_settings import LlmAuditSettings
     from clearance.llm.model_target import EndpointModel, LocalModel, ModelTarget
     from clearance.llm.openai_backend import RunOutOfTimeError
-    from clearance.llm.report import exit_code, render_incident_markdown
-    from clearance.reports.llm_renderers import render_incident_html, render_llm_html
+    from clearance.llm.report import exit_code
+    from clearance.reports.registry import format_for_path, render
 
     try:
         if (model is None) == (endpoint is None):
@@ -388,14 +388,12 @@ def audit(
             raise PolicyError("--endpoint needs --endpoint-model NAME")
         if endpoint is None and timeout is not None:
             raise PolicyError("--timeout applies to --endpoint audits only")
-        outputs: list[tuple[Path, str]] = []
+        outputs: list[tuple[Path, str, str]] = []
         for path in output:
-            kind = path.suffix.lower()
-            if kind not in {".json", ".md", ".html"}:
-                raise PolicyError(f"--output {path}: expected a .json, .md or .html file")
-            if kind == ".html" and "incident" in path.name.lower():
-                kind = "incident.html"
-            outputs.append((path, kind))
+            fmt = format_for_path(path, "llm")
+            # an HTML file named *incident* gets the incident report (Markdown always is one)
+            incident = fmt == "markdown" or (fmt == "html" and "incident" in path.name.lower())
+            outputs.append((path, "llm-incident" if incident else "llm", fmt))
         check_outputs(output, [*corpus, vault])
         settings = LlmAuditSettings(
             n_samples=samples,
@@ -452,16 +450,9 @@ def audit(
         now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         files: list[tuple[Path, str]] = []
         corpus_names = [str(c) for c in corpus]
-        for path, kind in outputs:
-            if kind == ".json":
-                text = report.to_json()
-            elif kind == ".html":
-                text = render_llm_html(report)
-            elif kind == "incident.html":
-                text = render_incident_html(report, generated_at=now, corpus=corpus_names)
-            else:
-                text = render_incident_markdown(report, generated_at=now, corpus=corpus_names)
-            files.append((path, text))
+        for path, kind, fmt in outputs:
+            options = {"generated_at": now, "corpus": corpus_names} if kind != "llm" else {}
+            files.append((path, render(report, fmt, kind=kind, **options)))
         write_outputs(files)
         if not quiet:
             s = report.summary
@@ -478,7 +469,7 @@ def audit(
             for w in report.warnings:
                 if not w.startswith("skipped "):
                     say(f"warning: {w}")
-            for path, _ in outputs:
+            for path, _, _ in outputs:
                 typer.echo(f"written: {path}", err=True)
         if skipped:  # listed even with -q: the exit code says an input was left out
             typer.echo(f"skipped {len(skipped)} corpus input(s):", err=True)

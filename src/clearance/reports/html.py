@@ -1,10 +1,21 @@
 """HTML primitives every self-contained report shares (audit, fairness, LLM): escaping, tables,
-sections, key-value lists. Values are escaped here; callers pass cells already escaped."""
+sections, key-value lists.
+
+Escaping is the default, not a convention: HTML is :class:`Html`, a :class:`markupsafe.Markup`
+(Jinja2's escaping library), so a plain ``str`` interpolated, concatenated or joined into it is
+escaped (control characters shown as ``\\x1b``). Markup comes only from these primitives or from
+:func:`tag`, whose template is a literal of the renderer and whose arguments are escaped.
+``str.join`` of Html gives a plain ``str``, which would then be escaped (shown, never run): join
+with :func:`join`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from html import escape
+from html import escape as _escape
+from typing import LiteralString
+
+from markupsafe import Markup
 
 from clearance.reports.escape import terminal_text
 
@@ -28,55 +39,119 @@ dl.kv dt { color: var(--muted); } dl.kv dd { margin: 0; }
 """
 
 
-def page(title: str, css: str, body: Sequence[str]) -> str:
-    """A whole self-contained page: ``title`` is escaped here, ``body`` is HTML already."""
+class Html(Markup):
+    """HTML that is safe as it is. Anything else that meets it (``+``, ``format``, ``join``)
+    is escaped the one way every report escapes: :func:`html.escape` with quotes, after control
+    characters are shown (``\\x1b``)."""
+
+    __slots__ = ()
+
+    @classmethod
+    def escape(cls, s: object) -> Html:
+        if hasattr(s, "__html__"):
+            return cls(s.__html__())
+        return cls(_escape(terminal_text(str(s)), quote=True))
+
+
+BOX = Html("&#9744;")  # a ballot box: a checkbox on paper
+
+
+def e(text: object) -> Html:
+    """Text from data in HTML: escaped, control characters shown, never raw; Html is kept."""
+    return Html.escape(text)
+
+
+def tag(template: LiteralString, *args: object) -> Html:
+    """``template`` (a literal of the renderer, ``{}`` placeholders) with each argument
+    escaped by :func:`e`: ``tag('<span class="badge {}">{}</span>', css, text)``."""
+    return Html(template).format(*(e(a) for a in args))
+
+
+def join(parts: Iterable[object], sep: LiteralString = "") -> Html:
+    """``parts`` escaped (Markup kept) and joined by the literal ``sep``."""
+    return Html(sep).join(e(p) for p in parts)
+
+
+def lines(parts: Iterable[object]) -> Html:
+    return join(parts, "\n")
+
+
+def page(title: str, css: str, body: Sequence[object]) -> str:
+    """A whole self-contained page: ``title`` is escaped, ``css`` is the renderer's own."""
     head = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(title)}</title>",
-        f"<style>{css}</style>",
-        "</head>",
-        "<body>",
+        Html("<!DOCTYPE html>"),
+        Html('<html lang="en">'),
+        Html("<head>"),
+        Html('<meta charset="utf-8">'),
+        Html('<meta name="viewport" content="width=device-width, initial-scale=1">'),
+        tag("<title>{}</title>", title),
+        Html("<style>") + Html(css) + Html("</style>"),
+        Html("</head>"),
+        Html("<body>"),
     ]
-    return "\n".join([*head, *body, "</body>", "</html>"]) + "\n"
+    return str(lines([*head, *body, Html("</body>"), Html("</html>")])) + "\n"
 
 
-def e(text: object) -> str:
-    """Text from data in HTML: escaped, control characters shown (``\\x1b``), never raw."""
-    return escape(terminal_text(str(text)), quote=True)
+def code(text: object) -> Html:
+    return tag("<code>{}</code>", text)
 
 
-def code(text: object) -> str:
-    return f"<code>{e(text)}</code>"
-
-
-def table(head: Sequence[str], rows: Iterable[Sequence[str]], num: Sequence[int] = ()) -> str:
-    """``rows`` hold HTML already escaped; ``num`` are the right-aligned column indexes."""
-    th = "".join(f"<th>{e(h)}</th>" for h in head)
-    body = [
-        "<tr>"
-        + "".join(
-            f'<td class="num">{c}</td>' if i in num else f"<td>{c}</td>" for i, c in enumerate(r)
-        )
-        + "</tr>"
-        for r in rows
-    ]
-    return "\n".join(
-        ["<table>", f"<thead><tr>{th}</tr></thead>", "<tbody>", *body, "</tbody>", "</table>"]
+def cells(row: Sequence[object], num: Sequence[int] = ()) -> Html:
+    return join(
+        tag('<td class="num">{}</td>', c) if i in num else tag("<td>{}</td>", c)
+        for i, c in enumerate(row)
     )
 
 
-def section(anchor: str, title: str, *body: str) -> str:
-    return "\n".join([f'<section id="{anchor}">', f"<h2>{e(title)}</h2>", *body, "</section>"])
+def table(
+    head: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    num: Sequence[int] = (),
+    *,
+    row_css: Sequence[str] | None = None,
+    wrap: bool = False,
+) -> Html:
+    """A table: ``num`` are the right-aligned column indexes, ``row_css`` one CSS class per
+    row (``""`` for none), ``wrap`` puts it in a horizontal scroll box."""
+    th = join(tag("<th>{}</th>", h) for h in head)
+    body = []
+    for i, r in enumerate(rows):
+        css = row_css[i] if row_css is not None else ""
+        open_tr = tag('<tr class="{}">', css) if css else Html("<tr>")
+        body.append(open_tr + cells(r, num) + Html("</tr>"))
+    first, last = ("<div class=\"table-wrap\"><table>", "</table></div>") if wrap else ("<table>", "</table>")  # fmt: skip
+    return lines(
+        [
+            Html(first),
+            tag("<thead><tr>{}</tr></thead>", th),
+            Html("<tbody>"),
+            *body,
+            Html("</tbody>"),
+            Html(last),
+        ]
+    )
 
 
-def empty(text: str) -> str:
-    return f'<p class="empty">{e(text)}</p>'
+def section(anchor: str, title: str, *body: object) -> Html:
+    return lines([tag('<section id="{}">', anchor), tag("<h2>{}</h2>", title), *body, Html("</section>")])  # fmt: skip
 
 
-def kv(pairs: Iterable[tuple[str, str]]) -> str:
-    items = "".join(f"<dt>{e(k)}</dt><dd>{v}</dd>" for k, v in pairs)
-    return f'<dl class="kv">{items}</dl>'
+def empty(text: str) -> Html:
+    return tag('<p class="empty">{}</p>', text)
+
+
+def kv(pairs: Iterable[tuple[str, object]]) -> Html:
+    items = join(tag("<dt>{}</dt><dd>{}</dd>", k, v) for k, v in pairs)
+    return tag('<dl class="kv">{}</dl>', items)
+
+
+def items(values: Iterable[object], css: str = "") -> Html:
+    """A ``<ul>`` of the values, one ``<li>`` each."""
+    lis = join(tag("<li>{}</li>", v) for v in values)
+    return tag('<ul class="{}">{}</ul>', css, lis) if css else tag("<ul>{}</ul>", lis)
+
+
+def signoff(rows: Sequence[tuple[str, object]]) -> Html:
+    """The sign-off table: a header cell and a cell to fill in per row."""
+    body = join(tag("<tr><th>{}</th><td>{}</td></tr>", k, v) for k, v in rows)
+    return tag('<table class="signoff"><tbody>{}</tbody></table>', body)

@@ -1,0 +1,153 @@
+"""What the audit report's Markdown and HTML renderers both print: section order of severities
+and categories, the gate and checks lines, guidance grouped by category, controls, age bins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from clearance.audit.report import AuditReport, CheckRun, RetentionResult
+from clearance.core.controls import CONTROLS, describe
+from clearance.core.findings import Finding
+from clearance.reports.table import Badge, Cell, Code, Table, Text, joined
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+CATEGORIES = (
+    "pii",
+    "secret",
+    "special_category",
+    "quasi_identifier",
+    "retention",
+    "consent",
+    "minimization",
+    "linkage",
+)
+DECISIONS = ("approved for training", "approved with conditions", "rejected")
+
+
+def where(f: Finding) -> str:
+    loc = f.location
+    base = loc.table if loc.table is not None else loc.file
+    return f"{base}.{loc.column}" if loc.column else base
+
+
+def pct(x: float | None) -> str:
+    return "" if x is None else f"{x:.1%}"
+
+
+def ratio(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "n/a"
+
+
+def ordered(counts: dict[str, int], order: Sequence[str]) -> list[tuple[str, int]]:
+    """Known keys in ``order`` (zeros included), then unknown keys sorted."""
+    known = [(k, counts.get(k, 0)) for k in order]
+    return known + sorted((k, v) for k, v in counts.items() if k not in order)
+
+
+def control_title(control_id: str) -> str:
+    return describe(control_id) if control_id in CONTROLS else "(not in the control catalogue)"
+
+
+def controls_of(findings: Iterable[Finding]) -> list[tuple[str, int]]:
+    """(control id, number of findings), catalogue order first, then unknown ids sorted."""
+    counts: dict[str, int] = {}
+    for f in findings:
+        for c in dict.fromkeys(f.controls):
+            counts[c] = counts.get(c, 0) + 1
+    return ordered(counts, [c for c in CONTROLS if c in counts])
+
+
+def by_category(findings: Iterable[Finding]) -> list[tuple[str, list[Finding]]]:
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.category, []).append(f)
+    order = [c for c in CATEGORIES if c in groups] + sorted(set(groups) - set(CATEGORIES))
+    return [(c, groups[c]) for c in order]
+
+
+def rules_of(findings: list[Finding]) -> list[Finding]:
+    """The first finding of each (rule, why, remediation): the guidance to print once."""
+    seen: dict[tuple[str, str, str], Finding] = {}
+    for f in findings:
+        seen.setdefault((f.rule, f.why, f.remediation), f)
+    return list(seen.values())
+
+
+def not_ran(report: AuditReport) -> list[CheckRun]:
+    return [c for c in report.checks if c.status != "ran"]
+
+
+def gate_line(report: AuditReport) -> str:
+    s = report.summary
+    n = len(report.at_or_above(s.fail_on))
+    return (
+        f"{n} finding(s) at or above severity {s.fail_on.value} "
+        f"(the gate fails on {s.fail_on.value} or worse)"
+    )
+
+
+def checks_line(report: AuditReport) -> str:
+    counts = {st: sum(c.status == st for c in report.checks) for st in ("ran", "skipped", "failed")}
+    return f"{counts['ran']} ran, {counts['skipped']} skipped, {counts['failed']} failed"
+
+
+def bins_text(r: RetentionResult) -> str:
+    return ", ".join(f"{lo}–{hi} d: {n}" for lo, hi, n in bins(r)) or "no parseable timestamps"
+
+
+def bins(r: RetentionResult) -> list[tuple[int, int, int]]:
+    return [(b.lo_days, b.hi_days, b.count) for b in sorted(r.histogram, key=lambda b: b.lo_days)]
+
+
+# --- the tables both formats print --------------------------------------------------------
+
+
+def tables_table(report: AuditReport) -> Table:
+    head = ["table", "origin", "rows", "columns", "subject key", "key overlap", "quasi-identifiers"]
+    rows: list[list[Cell]] = [
+        [
+            (Code(t.name), " (subject table)") if t.subject_table else Code(t.name),
+            Text(t.origin),
+            str(t.rows),
+            str(len(t.columns)),
+            Code(t.subject_key) if t.subject_key else "",
+            pct(t.key_overlap),
+            joined(Code(q) for q in t.quasi_identifiers),
+        ]
+        for t in report.tables
+    ]
+    return Table(head, rows, num=(2, 3, 5))
+
+
+def findings_table(report: AuditReport) -> Table:
+    head = ["severity", "rule", "category", "table.column", "count", "share", "preview", "fix"]
+    rows: list[list[Cell]] = [
+        [
+            Badge(f.severity.value, f"sev-{f.severity.value}"),
+            Code(f.rule),
+            f.category,
+            Code(where(f)),
+            str(f.count),
+            pct(f.share),
+            Code(f.preview),
+            f.fix or "",
+        ]
+        for f in report.findings
+    ]
+    return Table(head, rows, num=(4, 5))
+
+
+def consent_table(report: AuditReport) -> Table:
+    head = ["table", "rows", "consented", "not consented", "no record", "coverage"]
+    rows: list[list[Cell]] = [
+        [
+            Code(c.table),
+            str(c.rows),
+            str(c.consented),
+            str(c.not_consented),
+            str(c.no_record),
+            ratio(c.consented, c.rows),
+        ]
+        for c in report.consent
+    ]
+    return Table(head, rows, num=(1, 2, 3, 4, 5))

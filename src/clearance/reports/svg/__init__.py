@@ -1,0 +1,1 @@
+"""Inline SVG for the HTML reports (``charts``)."""
