@@ -37,9 +37,10 @@ from clearance.llm.matching import (
 from clearance.llm.model_target import EndpointModel, LocalModel
 from clearance.llm.probability import extraction_probability
 from clearance.llm.probes import Probe, targeted_probes
-from clearance.llm.report import LLMAuditReport, exit_code, render_incident_markdown
+from clearance.llm.report import LLMAuditReport, exit_code
 from clearance.privacy import Fingerprinter
 from clearance.reports.llm_html import render_llm_html
+from clearance.reports.llm_incident_markdown import render_incident_markdown
 from tests.llm.conftest import TinyLM
 from tests.llm.fixtures import MANIFEST_NAME, corpus_files
 

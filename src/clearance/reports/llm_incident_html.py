@@ -1,5 +1,5 @@
 """The incident report of an LLM memorisation audit as one self-contained HTML page, the twin
-of :func:`clearance.llm.report.render_incident_markdown`: timeline fields to fill in, evidence,
+of :func:`clearance.reports.llm_incident_markdown.render_incident_markdown`: timeline fields to fill in, evidence,
 remediation plan and sign-off. Fingerprints and masked previews only, never a secret value."""
 
 from __future__ import annotations
