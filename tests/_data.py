@@ -33,3 +33,18 @@ needs_german = pytest.mark.skipif(
     not german_data_path().is_file() and os.environ.get(REQUIRE_VAR) != "1",
     reason="German credit data not present (set CLEARANCE_GERMAN_DATA)",
 )
+
+
+def german_workspace(folder: Path) -> tuple[Path, Path, Path]:
+    """German credit as CSV, the demo's credit model trained on it (skops) and the German
+    fairness policy, written into ``folder``: (data, model, policy)."""
+    from clearance.demo.german import load_german, train_credit_model
+    from clearance.fairness.policy import GERMAN_POLICY
+
+    frame = load_german(german_path())
+    data = folder / "german.csv"
+    frame.write_csv(data)
+    model = train_credit_model(frame, folder / "model.skops")
+    policy = folder / "fairness.yaml"
+    policy.write_text(GERMAN_POLICY)
+    return data, model, policy

@@ -11,23 +11,14 @@ import pytest
 from typer.testing import CliRunner
 
 from clearance.cli.app import app
-from clearance.demo.german import load_german, train_credit_model
-from clearance.fairness.policy import GERMAN_POLICY
-from tests._data import german_path, needs_german
+from tests._data import german_workspace, needs_german
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def german(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
-    folder = tmp_path_factory.mktemp("german")
-    frame = load_german(german_path())
-    data = folder / "german.csv"
-    frame.write_csv(data)
-    model = train_credit_model(frame, folder / "model.skops")
-    policy = folder / "fairness.yaml"
-    policy.write_text(GERMAN_POLICY)
-    return data, model, policy
+    return german_workspace(tmp_path_factory.mktemp("german"))
 
 
 @needs_german

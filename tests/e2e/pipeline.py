@@ -22,6 +22,17 @@ from tests.reports.golden_files import UPDATE
 
 GOLDEN = Path(__file__).parent / "golden"
 KEY = "pipeline-golden-key"
+# values planted in the inputs that no output may contain (the e2e no-leak and golden tests)
+PLANTED = {
+    "email": "zelda.quartermaine@example-mail.com",
+    "card": "4111 1111 1111 1111",
+    "ssn": "536-90-4399",
+    "iban": "GB82WEST12345698765432",
+    "phone": "+44 20 7946 0958",
+    "aws": "AKIAQYLPMN5HHHFPZAM2",
+    "github": "ghp_8sXq2ZrT6vN1mKpL0aYwC3dE5fG7hJ9kQbRt",
+    "name": "Zelda Quartermaine",
+}
 
 _TIME = re.compile(
     r"\d{4}-\d\d-\d\d(?:T\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?| \d\d:\d\d UTC)"

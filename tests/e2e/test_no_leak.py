@@ -7,16 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-PLANTED = {
-    "email": "zelda.quartermaine@example-mail.com",
-    "card": "4111 1111 1111 1111",
-    "ssn": "536-90-4399",
-    "iban": "GB82WEST12345698765432",
-    "phone": "+44 20 7946 0958",
-    "aws": "AKIAQYLPMN5HHHFPZAM2",
-    "github": "ghp_8sXq2ZrT6vN1mKpL0aYwC3dE5fG7hJ9kQbRt",
-    "name": "Zelda Quartermaine",
-}
+from tests.e2e.pipeline import PLANTED
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -16,23 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from clearance.demo.german import load_german, train_credit_model
-from clearance.fairness.policy import GERMAN_POLICY
-from tests._data import german_path
-from tests.e2e.pipeline import KEY, Invoke, golden, invoker, read
+from tests._data import german_workspace
+from tests.e2e.pipeline import KEY, PLANTED, Invoke, golden, invoker, read
 
 TEXT = {".json", ".md", ".html", ".yaml", ".csv"}
 
-PLANTED = {
-    "email": "zelda.quartermaine@example-mail.com",
-    "card": "4111 1111 1111 1111",
-    "ssn": "536-90-4399",
-    "iban": "GB82WEST12345698765432",
-    "phone": "+44 20 7946 0958",
-    "aws": "AKIAQYLPMN5HHHFPZAM2",
-    "github": "ghp_8sXq2ZrT6vN1mKpL0aYwC3dE5fG7hJ9kQbRt",
-    "name": "Zelda Quartermaine",
-}
 
 
 @pytest.fixture(scope="module")
@@ -132,13 +120,7 @@ def test_demo_init_and_audit(invoke: Invoke, root: Path) -> None:
 def german(root: Path) -> tuple[Path, Path, Path]:
     folder = root / "german"
     folder.mkdir()
-    frame = load_german(german_path())
-    data = folder / "german.csv"
-    frame.write_csv(data)
-    model = train_credit_model(frame, folder / "model.skops")
-    policy = folder / "fairness.yaml"
-    policy.write_text(GERMAN_POLICY)
-    return data, model, policy
+    return german_workspace(folder)
 
 
 def test_fairness_and_mitigate(invoke: Invoke, root: Path, german: tuple[Path, Path, Path]) -> None:

@@ -3,24 +3,17 @@ and categories, the gate and checks lines, guidance grouped by category, control
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable, Sequence
 
 from clearance.audit.report import AuditReport, CheckRun, RetentionResult
 from clearance.core.controls import CONTROLS, describe
-from clearance.core.findings import Finding
+from clearance.core.findings import Finding, FindingCategory
+from clearance.core.severity import Severity
 from clearance.reports.table import Badge, Cell, Code, Table, Text, joined
 
-SEVERITIES = ("critical", "high", "medium", "low", "info")
-CATEGORIES = (
-    "pii",
-    "secret",
-    "special_category",
-    "quasi_identifier",
-    "retention",
-    "consent",
-    "minimization",
-    "linkage",
-)
+SEVERITIES = tuple(s.value for s in sorted(Severity, key=lambda s: s.rank, reverse=True))
+CATEGORIES: tuple[str, ...] = typing.get_args(FindingCategory)
 DECISIONS = ("approved for training", "approved with conditions", "rejected")
 
 

@@ -33,7 +33,7 @@ from clearance.reports.audit_facts import (
     tables_table,
 )
 from clearance.reports.css import AUDIT_CSS
-from clearance.reports.html import BOX, Html, join, lines, page, signoff, tag
+from clearance.reports.html import Html, join, lines, page, review_signoff, tag
 from clearance.reports.html import code as _code
 from clearance.reports.html import e as _e
 from clearance.reports.html import empty as _empty
@@ -361,16 +361,7 @@ def _html_inputs(report: AuditReport) -> Html:
 
 
 def _html_signoff() -> Html:
-    decision = join((BOX + " " + d for d in DECISIONS), " ")
-    rows = [
-        ("Reviewed by", ""),
-        ("Role", ""),
-        ("Date", ""),
-        ("Decision", decision),
-        ("Conditions and notes", ""),
-        ("Signature", ""),
-    ]
-    return _section("signoff", "Sign-off", signoff(rows))
+    return _section("signoff", "Sign-off", review_signoff(DECISIONS))
 
 
 def render_audit_html(report: AuditReport) -> str:

@@ -31,7 +31,7 @@ from clearance.reports.fairness_facts import (
     verdict_word,
     with_ci,
 )
-from clearance.reports.html import BOX, Html, join, lines, page, signoff, tag
+from clearance.reports.html import Html, join, lines, page, review_signoff, tag
 from clearance.reports.html import code as _code
 from clearance.reports.html import empty as _empty
 from clearance.reports.html import items as _items
@@ -315,16 +315,7 @@ def _html_tail(report: FairnessReport) -> Html:
     warnings = _section(
         "warnings", "Warnings", _items(report.warnings) if report.warnings else _empty("None.")
     )
-    decision = join((BOX + " " + d for d in DECISIONS), " ")
-    rows = [
-        ("Reviewed by", ""),
-        ("Role", ""),
-        ("Date", ""),
-        ("Decision", decision),
-        ("Conditions and notes", ""),
-        ("Signature", ""),
-    ]
-    return lines([settings, warnings, _section("signoff", "Sign-off", signoff(rows))])
+    return lines([settings, warnings, _section("signoff", "Sign-off", review_signoff(DECISIONS))])
 
 
 def render_fairness_html(report: FairnessReport) -> str:

@@ -155,3 +155,19 @@ def signoff(rows: Sequence[tuple[str, object]]) -> Html:
     """The sign-off table: a header cell and a cell to fill in per row."""
     body = join(tag("<tr><th>{}</th><td>{}</td></tr>", k, v) for k, v in rows)
     return tag('<table class="signoff"><tbody>{}</tbody></table>', body)
+
+
+def review_signoff(decisions: Sequence[str]) -> Html:
+    """A reviewer's sign-off (the HTML of ``markdown.signoff_lines``): reviewer, role, date,
+    a box per decision, conditions, signature."""
+    decision = join((BOX + " " + d for d in decisions), " ")
+    return signoff(
+        [
+            ("Reviewed by", ""),
+            ("Role", ""),
+            ("Date", ""),
+            ("Decision", decision),
+            ("Conditions and notes", ""),
+            ("Signature", ""),
+        ]
+    )
