@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from clearance.llm.canary import Exposure, measure_exposures, read_canaries
 from clearance.privacy import Fingerprinter
 
 __all__ = ["EXPOSURE_METHOD", "CanaryExposureReport", "ExposureRow", "measure_canary_file"]
@@ -31,21 +32,10 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class ExposureRow(_Frozen):
-    """One canary's exposure (:class:`clearance.llm.canary.Exposure`, floats rounded to 4
-    places) and its keyed fingerprint."""
+class ExposureRow(Exposure):
+    """One canary's exposure (:class:`clearance.llm.canary.Exposure`'s fields, floats rounded
+    to 4 places), then its keyed fingerprint."""
 
-    id: str
-    format: str
-    log2_space: float
-    candidates: int
-    rank: int
-    exposure_rank: float
-    max_exposure_rank: float
-    exposure_extrapolated: float
-    canary_loglik: float
-    reference_loglik_mean: float
-    reference_loglik_std: float
     fingerprint: str
 
 
@@ -80,7 +70,6 @@ def measure_canary_file(
     ``device`` and ``batch_size`` apply to local models). ``fingerprinter`` must hold the key
     the canaries' manifest was written with, so that the fingerprints join."""
     from clearance.llm import backends
-    from clearance.llm.canary import measure_exposures, read_canaries
 
     canaries = read_canaries(canaries_path)
     spec = model if model.startswith(("hf:", "openai:")) else f"hf:{model}"
