@@ -64,8 +64,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
+from clearance.core.model import FrozenModel
 from clearance.errors import InputError, PolicyError
 from clearance.llm.backend_protocol import ModelBackend
 from clearance.privacy import Fingerprinter
@@ -424,12 +423,10 @@ def skewnorm_log2_tail(reference_scores: Sequence[float], canary_score: float) -
     return float(stats.skewnorm.logcdf(target, a, loc, scale)) / math.log(2)
 
 
-class Exposure(BaseModel):
+class Exposure(FrozenModel):
     """The exposure of one canary (no value: id, format and numbers only). The exposure report
     (:class:`clearance.llm.canary_report.ExposureRow`) adds the canary's fingerprint to these
     fields."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
     format: str

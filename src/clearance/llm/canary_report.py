@@ -13,8 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
+from clearance.core.model import FrozenModel
 from clearance.llm.canary import Exposure, measure_exposures, read_canaries
 from clearance.privacy import Fingerprinter
 
@@ -28,10 +27,6 @@ EXPOSURE_METHOD = (
 )
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
 class ExposureRow(Exposure):
     """One canary's exposure (:class:`clearance.llm.canary.Exposure`'s fields, floats rounded
     to 4 places), then its keyed fingerprint."""
@@ -39,7 +34,7 @@ class ExposureRow(Exposure):
     fingerprint: str
 
 
-class CanaryExposureReport(_Frozen):
+class CanaryExposureReport(FrozenModel):
     """The exposure of every canary of a file against one model."""
 
     kind: Literal["clearance-canary-exposure"] = "clearance-canary-exposure"
