@@ -51,6 +51,10 @@ def test_settings_shape_the_engine(tmp_path: Path) -> None:
         ({"ner": "bogus"}, "ner 'bogus': expected spacy:PATH_OR_NAME or hf:PATH"),
         ({"ner": "zz:x"}, "ner 'zz:x': unknown backend 'zz'; allowed: spacy, hf"),
         ({"workers": 0}, "workers 0: Input should be greater than or equal to 1"),
+        (
+            {"categories": ("pii", "bogus")},
+            "categories bogus: expected some of pii, secret, special_category",
+        ),
         ({"colour": "red"}, "colour 'red': Extra inputs are not permitted"),
         # fields are checked in order: the entity types before the threshold
         ({"threshold": 9.0, "entities": ("NOPE",)}, "entities: unknown entity type(s) NOPE;"),
@@ -63,6 +67,19 @@ def test_bad_values_are_refused_naming_the_field(values: dict[str, object], mess
     assert isinstance(exc.value, PolicyError) and exc.value.exit_code == 4
     assert str(exc.value) == exc.value.field + exc.value.detail
     assert "--" not in str(exc.value)
+
+
+def test_categories_select_the_detectors() -> None:
+    secrets = DetectionSettings.of(categories=("secret",)).registry()
+    assert len(secrets) > 0 and {d.category for d in secrets} == {"secret"}
+    everything = default_registry()
+    assert DetectionSettings.of(categories=()).registry() is everything
+    both = DetectionSettings.of(categories=("pii", "secret")).registry()
+    assert list(both) == [d for d in everything if d.category in ("pii", "secret")]
+    assert (
+        list(DetectionSettings.of(entities=("EMAIL_ADDRESS",), categories=("secret",)).registry())
+        == []
+    )
 
 
 def test_settings_are_frozen() -> None:

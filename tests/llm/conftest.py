@@ -1,4 +1,5 @@
-"""The tiny-LM fixture for ``clearance llm`` tests: a synthetic corpus and a model trained on it.
+"""Fixtures of the ``clearance llm`` tests. The tiny-LM fixture: a synthetic corpus and a model
+trained on it.
 
 ``tiny_lm`` (session scope) generates the corpus with :func:`generate_corpus` and trains the
 model with :func:`train_tiny_lm` once, a few minutes on two CPU cores, printing its progress to
@@ -17,9 +18,10 @@ folder, or, set to ``off``, builds into pytest's temporary folder every session.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -31,6 +33,9 @@ from tests.llm.fixtures import (
     load_manifest,
     train_tiny_lm,
 )
+
+if TYPE_CHECKING:
+    from tests.llm._fake_openai import LocalServer, ServerState
 
 SEED = 0
 
@@ -91,3 +96,67 @@ def tiny_lm(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
             (root / "model" / "training.json").read_text("utf-8")
         ),
     )
+
+
+# ------------------------------------------------ the backend tests (hf, openai, transport, serve)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[tuple[LocalServer, ServerState]]:
+    """The fake OpenAI-compatible server (:mod:`tests.llm._fake_openai`), one per test module."""
+    from tests.llm._fake_openai import LocalServer, ServerState, build_app
+
+    state = ServerState()
+    with LocalServer(build_app(state)) as running:
+        yield running, state
+
+
+@pytest.fixture
+def fake(server: tuple[LocalServer, ServerState]) -> tuple[str, ServerState]:
+    running, state = server
+    state.reset()
+    return running.url, state
+
+
+@pytest.fixture(scope="session")
+def tiny_gpt2(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A one-layer random GPT-2 with a 300-token byte-level BPE tokenizer."""
+    torch = pytest.importorskip("torch", reason="torch is not installed (clearance[llm])")
+    transformers = pytest.importorskip(
+        "transformers", reason="transformers is not installed (clearance[llm])"
+    )
+    tokenizers = pytest.importorskip("tokenizers", reason="tokenizers is not installed")
+    from tokenizers import decoders, models, pre_tokenizers, trainers
+
+    out = tmp_path_factory.mktemp("tiny-gpt2")
+    lines = [
+        "the quick brown fox jumps over the lazy dog",
+        "api_key = sk-test-0123456789abcdef",
+        "password: hunter2",
+        "hello world, hello model",
+    ] * 5
+    tok = tokenizers.Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=300,
+        special_tokens=["<|endoftext|>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
+    tok.train_from_iterator(lines, trainer)
+    fast = transformers.PreTrainedTokenizerFast(
+        tokenizer_object=tok, eos_token="<|endoftext|>", bos_token="<|endoftext|>"
+    )
+    fast.save_pretrained(out)
+    torch.manual_seed(0)
+    config = transformers.GPT2Config(
+        vocab_size=len(fast),
+        n_positions=128,
+        n_embd=32,
+        n_layer=1,
+        n_head=2,
+        bos_token_id=fast.eos_token_id,
+        eos_token_id=fast.eos_token_id,
+    )
+    transformers.GPT2LMHeadModel(config).save_pretrained(out)
+    return out

@@ -26,7 +26,9 @@ from clearance.llm.audit import run_llm_audit, run_llm_audit_paths
 from clearance.llm.audit_settings import LlmAuditSettings
 from clearance.llm.backend_protocol import Generation, NotSupportedError
 from clearance.llm.hf_backend import HuggingFaceBackend
-from clearance.llm.inventory import Inventory, InventoryPlaintext, build_inventory
+from clearance.llm.inventory import build_inventory
+from clearance.llm.inventory_models import Inventory
+from clearance.llm.inventory_plaintext import InventoryPlaintext
 from clearance.llm.matching import (
     best_match,
     longest_common_prefix,
@@ -667,7 +669,7 @@ def test_cli_endpoint_audit_of_the_served_fixture_completes(
     10-line prompts are longer than the model's 128-token window: the server cuts them."""
     pytest.importorskip("fastapi", reason="the server needs fastapi (clearance[llm])")
     from clearance.llm.serve import create_app
-    from tests.llm.test_backends import LocalServer
+    from tests.llm._fake_openai import LocalServer
 
     monkeypatch.setenv("CLEARANCE_KEY", "cli-test-key")
     corpus = tmp_path / "corpus"

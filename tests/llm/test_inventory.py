@@ -12,14 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from clearance.cli.llm_cmd import llm_app
-from clearance.errors import InputError, PolicyError
-from clearance.llm.inventory import (
-    Inventory,
-    InventoryItem,
-    build_inventory,
-    duplication_bucket,
-    read_vault,
-)
+from clearance.errors import PolicyError
+from clearance.llm.inventory import build_inventory
+from clearance.llm.inventory_models import Inventory, InventoryItem
 from clearance.privacy import Fingerprinter
 
 runner = CliRunner()
@@ -226,25 +221,6 @@ def test_clean_corpus_exits_zero(tmp_path: Path) -> None:
     assert data["items"] == [] and data["skipped"] == [] and data["vault"] is None
 
 
-@pytest.mark.parametrize(
-    ("content", "reason"),
-    [(b"", "empty"), (b"\n  \n", "empty"), (b"abc\x00def", "binary"), (b"\xff\xfe\xfa", "UTF-8")],
-)
-def test_bad_vault_file_writes_nothing(tmp_path: Path, content: bytes, reason: str) -> None:
-    (tmp_path / "c").mkdir()
-    (tmp_path / "c" / "a.md").write_text("hello\n")
-    vault = tmp_path / "vault.txt"
-    vault.write_bytes(content)
-    with pytest.raises(InputError, match=reason):
-        read_vault(vault)
-    out = tmp_path / "inv.json"
-    args = ["inventory", str(tmp_path / "c"), "--vault", str(vault), "-o", str(out)]
-    result = runner.invoke(llm_app, args)
-    assert result.exit_code == 3
-    assert reason in result.stderr
-    assert not out.exists() and list(tmp_path.glob(".inv.json*")) == []
-
-
 def test_bad_categories(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="bogus"):
         build_inventory([tmp_path], fingerprinter=_fp(), categories=("secret", "bogus"))
@@ -258,12 +234,6 @@ def test_categories_filter(corpus: tuple[Path, dict[str, str]]) -> None:
     root, _ = corpus
     inv, _ = build_inventory([root], fingerprinter=_fp(), categories=("pii",))
     assert {i.category for i in inv.items} == {"pii"}
-
-
-def test_duplication_bucket() -> None:
-    assert [duplication_bucket(n) for n in (0, 1, 2, 4, 5, 19, 20, 500)] == [
-        "0", "1", "2-4", "2-4", "5-19", "5-19", "20+", "20+",
-    ]  # fmt: skip
 
 
 def test_deeply_nested_record_is_skipped_the_others_scanned(tmp_path: Path) -> None:

@@ -28,7 +28,8 @@ from clearance.cli._common import (
     write_outputs,
 )
 from clearance.errors import ClearanceError, PolicyError
-from clearance.llm.inventory import Inventory, duplication_bucket, inventory_paths
+from clearance.llm.inventory import inventory_paths
+from clearance.llm.inventory_models import Inventory, duplication_bucket
 from clearance.privacy import Fingerprinter, load_key
 
 EXIT_INPUT = 3

@@ -1,10 +1,11 @@
 """Detection settings: what every job that runs the engine lets its user choose, checked here.
 
-``scan``, ``detect`` and ``audit`` (and the LLM inventory) build their engine from one
-:class:`DetectionSettings`: which entity types to report, the score threshold, an optional local
-NER model, the worker processes and the calibration map. The values are validated by the model,
-so a library caller gets the same refusal as the command line; the CLI only turns its options
-into a model and names its own flag in the message (:class:`InvalidSetting` carries the field).
+``scan``, ``detect``, ``audit`` and the LLM inventory and audit build their engine from one
+:class:`DetectionSettings`: which entity types (or categories) to report, the score threshold,
+an optional local NER model, the worker processes and the calibration map. The values are
+validated by the model, so a library caller gets the same refusal as the command line; the CLI
+only turns its options into a model and names its own flag in the message
+(:class:`InvalidSetting` carries the field).
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ class DetectionSettings(BaseModel):
     entities: tuple[str, ...] | None = Field(
         default=None, description="entity types to report (None or empty: every type)"
     )
+    categories: tuple[str, ...] | None = Field(
+        default=None,
+        description="detector categories to run: pii, secret, special_category (None or empty: "
+        "every category)",
+    )
     threshold: float = Field(default=0.0, description="drop matches scoring below this (0-1)")
     ner: str | None = Field(
         default=None, description="a local NER model: spacy:PATH_OR_NAME or hf:PATH"
@@ -63,6 +69,15 @@ class DetectionSettings(BaseModel):
                 default_registry().select(entities=value)
             except ValueError as exc:
                 raise ValueError(f": {exc}") from None
+        return value
+
+    @field_validator("categories")
+    @classmethod
+    def _known_categories(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        known = sorted({d.category for d in default_registry()})
+        unknown = sorted(set(value or ()) - set(known))
+        if unknown:
+            raise ValueError(f" {', '.join(unknown)}: expected some of {', '.join(known)}")
         return value
 
     @field_validator("threshold")
@@ -101,9 +116,11 @@ class DetectionSettings(BaseModel):
             raise InvalidSetting(field, f" {err.get('input')!r}: {err['msg']}") from None
 
     def registry(self) -> Registry:
-        """The detectors of the chosen entity types."""
+        """The detectors of the chosen entity types and categories."""
         registry = default_registry()
-        return registry.select(entities=self.entities) if self.entities else registry
+        if not (self.entities or self.categories):
+            return registry
+        return registry.select(entities=self.entities or None, categories=self.categories or None)
 
     def calibration_map(self) -> calibrations.Calibration | None:
         """The chosen map, loaded (``InputError`` names a file that is not one)."""

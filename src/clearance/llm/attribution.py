@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from clearance.detection.engine import Engine
-from clearance.llm.inventory import VALUE_RULE, InventoryItem
+from clearance.llm.inventory_models import VALUE_RULE, InventoryItem
 from clearance.llm.matching import NO_MATCH, ValueMatch, best_match, match_value
 from clearance.llm.probes import Probe
 from clearance.llm.probing import Attempt

@@ -32,21 +32,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clearance.detection.engine import Engine
+from clearance.detection.settings import DetectionSettings
 from clearance.llm import backends
 from clearance.llm.attribution import Attribution, Outcome, attribute_outputs
 from clearance.llm.audit_settings import LlmAuditSettings
 from clearance.llm.backend_protocol import ModelBackend
 from clearance.llm.candidates import PROMPT_RULE, rank_candidates
-from clearance.llm.inventory import (
+from clearance.llm.inventory import build_inventory
+from clearance.llm.inventory_models import (
     CONTEXT_RULE,
     Inventory,
     InventoryItem,
-    InventoryPlaintext,
-    build_inventory,
-    default_engine,
     duplication_bucket,
-    read_vault,
 )
+from clearance.llm.inventory_plaintext import InventoryPlaintext
 from clearance.llm.model_target import LocalModel, ModelTarget
 from clearance.llm.probability import Decoding, extraction_probabilities, extraction_probability
 from clearance.llm.probing import AuditProgress, Probing, ProgressFn, probe_model
@@ -62,6 +61,7 @@ from clearance.llm.report import (
     Summary,
 )
 from clearance.llm.rotation import duplication_buckets, rotation_list
+from clearance.llm.vault import read_vault
 from clearance.privacy import Fingerprinter
 
 __all__ = [
@@ -154,7 +154,7 @@ def run_llm_audit(
     fp = fingerprinter
     decoding = Decoding(s.deployed_t, s.deployed_top_p, s.deployed_top_k)
     cats = list(dict.fromkeys(s.categories))
-    eng = engine or default_engine(cats)
+    eng = engine or DetectionSettings.of(categories=tuple(cats)).engine()
 
     items = [i for i in inventory.items if i.category in cats and i.fingerprint in plaintext]
     values = {i.fingerprint: plaintext.value(i.fingerprint) for i in items}

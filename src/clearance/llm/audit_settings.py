@@ -13,7 +13,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from clearance.errors import InputError
-from clearance.llm.inventory import CONTEXT_LINES
+from clearance.llm.inventory_models import CONTEXT_LINES
 from clearance.llm.matching import DEFAULT_MIN_PARTIAL
 from clearance.llm.probes import FORMAT_PROMPTS
 

@@ -60,10 +60,11 @@ import re
 import string
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from clearance.core.model import FrozenModel
 from clearance.errors import InputError, PolicyError
 from clearance.llm.backend_protocol import ModelBackend
 from clearance.privacy import Fingerprinter
@@ -422,9 +423,10 @@ def skewnorm_log2_tail(reference_scores: Sequence[float], canary_score: float) -
     return float(stats.skewnorm.logcdf(target, a, loc, scale)) / math.log(2)
 
 
-@dataclass(frozen=True)
-class Exposure:
-    """The exposure of one canary (no value: id, format and numbers only)."""
+class Exposure(FrozenModel):
+    """The exposure of one canary (no value: id, format and numbers only). The exposure report
+    (:class:`clearance.llm.canary_report.ExposureRow`) adds the canary's fingerprint to these
+    fields."""
 
     id: str
     format: str
@@ -442,7 +444,8 @@ class Exposure:
     reference_loglik_std: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(self).items()}
+        """The fields in order, floats rounded to 4 places (as the report shows them)."""
+        return {k: round(v, 4) if isinstance(v, float) else v for k, v in self.model_dump().items()}
 
 
 def _references(canary: Canary, candidates: int, seed: int) -> list[str]:

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
+from clearance.core.model import FrozenModel
+from clearance.llm.canary import Exposure, measure_exposures, read_canaries
 from clearance.privacy import Fingerprinter
 
 __all__ = ["EXPOSURE_METHOD", "CanaryExposureReport", "ExposureRow", "measure_canary_file"]
@@ -27,29 +27,14 @@ EXPOSURE_METHOD = (
 )
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class ExposureRow(Exposure):
+    """One canary's exposure (:class:`clearance.llm.canary.Exposure`'s fields, floats rounded
+    to 4 places), then its keyed fingerprint."""
 
-
-class ExposureRow(_Frozen):
-    """One canary's exposure (:class:`clearance.llm.canary.Exposure`, floats rounded to 4
-    places) and its keyed fingerprint."""
-
-    id: str
-    format: str
-    log2_space: float
-    candidates: int
-    rank: int
-    exposure_rank: float
-    max_exposure_rank: float
-    exposure_extrapolated: float
-    canary_loglik: float
-    reference_loglik_mean: float
-    reference_loglik_std: float
     fingerprint: str
 
 
-class CanaryExposureReport(_Frozen):
+class CanaryExposureReport(FrozenModel):
     """The exposure of every canary of a file against one model."""
 
     kind: Literal["clearance-canary-exposure"] = "clearance-canary-exposure"
@@ -80,7 +65,6 @@ def measure_canary_file(
     ``device`` and ``batch_size`` apply to local models). ``fingerprinter`` must hold the key
     the canaries' manifest was written with, so that the fingerprints join."""
     from clearance.llm import backends
-    from clearance.llm.canary import measure_exposures, read_canaries
 
     canaries = read_canaries(canaries_path)
     spec = model if model.startswith(("hf:", "openai:")) else f"hf:{model}"

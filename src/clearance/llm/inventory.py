@@ -3,306 +3,58 @@
 ``build_inventory`` scans a corpus (folders of code and docs, JSON Lines) with the ordinary
 detection engine and returns two things:
 
-* an :class:`Inventory` (pydantic, serialisable): one :class:`InventoryItem` per distinct value
-  with its type, keyed fingerprints, a masked preview, how many times it occurs (duplication is
-  what drives memorisation) and where. It never holds a plaintext value or plaintext context.
-* an :class:`InventoryPlaintext`: the values and the text before each occurrence, in memory only,
-  so an audit in the same process can build extraction probes. It has no serialisation method,
-  refuses pickling and its ``repr`` shows counts only.
+* an :class:`~clearance.llm.inventory_models.Inventory` (pydantic, serialisable): one
+  :class:`~clearance.llm.inventory_models.InventoryItem` per distinct value with its type, keyed
+  fingerprints, a masked preview, how many times it occurs (duplication is what drives
+  memorisation) and where. It never holds a plaintext value or plaintext context (the models and
+  their fingerprints: :mod:`clearance.llm.inventory_models`).
+* an :class:`~clearance.llm.inventory_plaintext.InventoryPlaintext`: the values and the text
+  before each occurrence, in memory only, so an audit in the same process can build extraction
+  probes.
 
-Fingerprints (all ``Fingerprinter.of(rule, text)``, HMAC-SHA256 under the project key):
-
-``fingerprint``
-    ``of(rule, value)``: exactly what ``clearance scan`` reports for the same finding, so the
-    inventory joins with scan reports and baselines. Unique per item.
-``value_fingerprint``
-    ``of("value", value)``: rule-free, identifies the value whichever detector found it. A
-    known-secret list (``vault_lines``, a vault export with one secret per line) is hashed on
-    read with this same function, so a corpus finding whose ``value_fingerprint`` is in the
-    vault is marked ``in_vault``.
-``contexts[].fingerprint``
-    ``of("llm-context", prefix)`` of the 1, 3 and 10 lines before an occurrence (the last of
-    them cut at the value). With the location (path, line, column, JSONL record field) an audit
-    can re-read the corpus, rebuild the prefix, and check by this fingerprint that it rebuilt
-    the text that preceded the value when the inventory was made.
-
-Vault entries are also searched literally in the corpus (entries of at least
-``MIN_VAULT_LITERAL`` characters), so a known password no detector recognises is still counted;
-those hits are items with rule ``vault``, entity ``SECRET``. Vault entries never seen in the
-corpus stay in the inventory with ``occurrences == 0`` and ``source == "vault"``.
-
-Locations: ``line`` is 1-based (for JSONL the file line of the record), ``column`` is the
-0-based character offset of the value in that line (for JSONL: in the string field named by
-``field``, e.g. ``messages[1].content``, and the preceding context is taken from that field).
+A known-secret list (:mod:`clearance.llm.vault`) marks the items it holds ``in_vault``; its
+entries are also searched literally in the corpus.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, NoReturn
-
-from pydantic import BaseModel, ConfigDict
+from typing import Any, Literal
 
 from clearance.detection.engine import Engine
 from clearance.detection.match import Match
-from clearance.detection.registry import default_registry
+from clearance.detection.settings import DetectionSettings
 from clearance.errors import InputError, PolicyError
 from clearance.io import readers
+from clearance.llm.inventory_models import (
+    CONTEXT_LINES,
+    CONTEXT_RULE,
+    VALUE_RULE,
+    VAULT_RULE,
+    Inventory,
+    InventoryItem,
+    Location,
+    PrefixContext,
+    Skipped,
+    VaultSummary,
+)
+from clearance.llm.inventory_plaintext import InventoryPlaintext, PlainOccurrence, prefix_text
+from clearance.llm.vault import MIN_VAULT_LITERAL, VaultEntry, import_vault, read_vault
 from clearance.privacy import Fingerprinter, mask
 from clearance.scan.text import Doc, TextDetector
 
-SCHEMA_VERSION = "1"
-VALUE_RULE = "value"
-"""Rule id of the rule-free value fingerprint (shared by engine findings and vault entries)."""
-VAULT_RULE = "vault"
-"""Rule id of items that come from the known-secret list rather than from a detector."""
-CONTEXT_RULE = "llm-context"
-CONTEXT_LINES = (1, 3, 10)
-MIN_VAULT_LITERAL = 8
 MAX_LOCATIONS = 100
 """Locations kept per item in the inventory (``occurrences`` always counts them all)."""
-MAX_PLAIN_OCCURRENCES = 50
-"""Occurrences (with their preceding text) kept in memory per item for probes."""
 CATEGORIES = ("pii", "secret", "special_category")
 _CHUNK = 20_000
 _JSONL = {"jsonl", "ndjson"}
 
 ProgressFn = Callable[[str, int], None]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class PrefixContext(_Frozen):
-    """The ``lines`` lines before an occurrence (the last one cut at the value): its length and
-    keyed fingerprint, never its text."""
-
-    lines: int
-    chars: int
-    fingerprint: str
-
-
-class Location(_Frozen):
-    path: str
-    line: int
-    column: int
-    record: int | None = None
-    field: str | None = None
-    field_line: int | None = None
-    contexts: list[PrefixContext] = []
-
-
-class InventoryItem(_Frozen):
-    fingerprint: str
-    value_fingerprint: str
-    rule: str
-    entity: str
-    category: str
-    source: Literal["corpus", "vault"]
-    in_vault: bool
-    preview: str
-    occurrences: int
-    files: int
-    locations: list[Location]
-    locations_truncated: bool = False
-
-
-class Skipped(_Frozen):
-    path: str
-    reason: str
-
-
-class VaultSummary(_Frozen):
-    lines: int = 0
-    blank: int = 0
-    duplicates: int = 0
-    imported: int = 0
-    found_in_corpus: int = 0
-
-
-class Inventory(_Frozen):
-    schema_version: str = SCHEMA_VERSION
-    created_from: list[str]
-    categories: list[str]
-    files_scanned: int
-    records_scanned: int
-    items: list[InventoryItem]
-    skipped: list[Skipped]
-    warnings: list[str]
-    vault: VaultSummary | None = None
-
-    def to_json(self) -> str:
-        return self.model_dump_json(indent=2) + "\n"
-
-
-def duplication_bucket(occurrences: int) -> str:
-    """``0``, ``1``, ``2-4``, ``5-19`` or ``20+``: memorisation grows with duplication."""
-    if occurrences <= 0:
-        return "0"
-    if occurrences == 1:
-        return "1"
-    if occurrences < 5:
-        return "2-4"
-    if occurrences < 20:
-        return "5-19"
-    return "20+"
-
-
-def prefix_text(prefix_lines: Sequence[str], column: int, lines: int) -> str:
-    """The last ``lines`` of ``prefix_lines`` as text (see ``PlainOccurrence.prefix``).
-
-    ``prefix_lines`` are the previous lines followed by the start of the value's own line when
-    ``column > 0``; a value at column 0 has only previous lines, and the text ends with the
-    newline that separates them from the value."""
-    if lines <= 0 or not prefix_lines:
-        return ""
-    text = "\n".join(prefix_lines[-lines:])
-    return text + "\n" if column == 0 else text
-
-
-# --- in-memory plaintext --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PlainOccurrence:
-    """Where a value occurs and the (up to 10) lines before it. ``repr`` hides the text."""
-
-    path: str
-    line: int
-    column: int
-    record: int | None
-    field: str | None
-    field_line: int | None
-    prefix_lines: tuple[str, ...] = dataclasses.field(repr=False)
-
-    def prefix(self, lines: int) -> str:
-        """The text before the value over its last ``lines`` lines: the start of the value's
-        own line, preceded by whole previous lines (same file, or same JSONL field); ends with
-        a newline when the value starts its line."""
-        return prefix_text(self.prefix_lines, self.column, lines)
-
-    def __reduce__(self) -> NoReturn:
-        raise TypeError("PlainOccurrence holds corpus text and cannot be pickled")
-
-
-class InventoryPlaintext:
-    """Values and preceding text of an inventory, in memory only, for building probes.
-
-    Deliberately not a pydantic model and without any dump/serialise method; ``repr`` and
-    ``str`` show counts only and pickling is refused. Drop it when the run ends."""
-
-    __slots__ = ("_occurrences", "_values")
-
-    def __init__(self) -> None:
-        self._values: dict[str, str] = {}
-        self._occurrences: dict[str, list[PlainOccurrence]] = {}
-
-    def __repr__(self) -> str:
-        n = sum(len(v) for v in self._occurrences.values())
-        return f"InventoryPlaintext({len(self._values)} values, {n} occurrences, hidden)"
-
-    __str__ = __repr__
-
-    def __reduce__(self) -> NoReturn:
-        raise TypeError("InventoryPlaintext holds plaintext secrets and cannot be pickled")
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def __contains__(self, fingerprint: object) -> bool:
-        return fingerprint in self._values
-
-    def fingerprints(self) -> list[str]:
-        return sorted(self._values)
-
-    def value(self, fingerprint: str) -> str:
-        """The plaintext value of the item with this ``fingerprint`` (``KeyError`` if none)."""
-        return self._values[fingerprint]
-
-    def occurrences(self, fingerprint: str) -> list[PlainOccurrence]:
-        """Up to ``MAX_PLAIN_OCCURRENCES`` occurrences, in corpus order."""
-        return list(self._occurrences.get(fingerprint, ()))
-
-    def _add_value(self, fingerprint: str, value: str) -> None:
-        self._values.setdefault(fingerprint, value)
-
-    def _add(self, fingerprint: str, value: str, occ: PlainOccurrence) -> None:
-        self._values.setdefault(fingerprint, value)
-        kept = self._occurrences.setdefault(fingerprint, [])
-        if len(kept) < MAX_PLAIN_OCCURRENCES:
-            kept.append(occ)
-
-
-# --- vault --------------------------------------------------------------------------------
-
-
-def read_vault(path: Path) -> list[str]:
-    """Lines of a known-secret list (one secret per line). ``InputError`` if the file is
-    missing, binary, empty or not UTF-8; blank and duplicate lines are counted later."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read the vault file: {exc.strerror}") from None
-    if not raw.strip():
-        raise InputError(str(path), "vault file is empty; expected one secret per line")
-    if b"\x00" in raw:
-        raise InputError(
-            str(path), "vault file is binary (NUL bytes); expected one secret per line"
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            str(path), f"vault file is not valid UTF-8 (byte {exc.start}); re-export it as UTF-8"
-        ) from None
-    return text.splitlines()
-
-
-@dataclass
-class _VaultEntry:
-    value_fp: str
-    line: int
-    value: str = field(repr=False)
-
-
-def _import_vault(
-    lines: Iterable[str], fp: Fingerprinter, warnings: list[str]
-) -> tuple[dict[str, _VaultEntry], VaultSummary]:
-    entries: dict[str, _VaultEntry] = {}
-    total = blank = duplicates = 0
-    short: list[int] = []
-    for number, line in enumerate(lines, start=1):
-        total += 1
-        value = line.strip()
-        if not value:
-            blank += 1
-            continue
-        value_fp = fp.of(VALUE_RULE, value)  # hashed on read: the fingerprint is the identity
-        if value_fp in entries:
-            duplicates += 1
-            continue
-        entries[value_fp] = _VaultEntry(value_fp, number, value)
-        if len(value) < MIN_VAULT_LITERAL:
-            short.append(number)
-    if short:
-        shown = ", ".join(map(str, short[:10])) + (", ..." if len(short) > 10 else "")
-        warnings.append(
-            f"vault: {len(short)} entr{'y' if len(short) == 1 else 'ies'} shorter than "
-            f"{MIN_VAULT_LITERAL} characters (line {shown}) are matched only where a detector "
-            "finds them, not searched literally"
-        )
-    summary = VaultSummary(lines=total, blank=blank, duplicates=duplicates, imported=len(entries))
-    return entries, summary
-
-
-# --- scanning -----------------------------------------------------------------------------
 
 
 @dataclass
@@ -337,7 +89,7 @@ class _Builder:
         engine: Engine,
         fp: Fingerprinter,
         categories: set[str],
-        vault: dict[str, _VaultEntry],
+        vault: dict[str, VaultEntry],
         progress: ProgressFn | None,
     ) -> None:
         self.engine = engine
@@ -595,11 +347,6 @@ def _item(fingerprint: str, acc: _Acc, in_vault: bool) -> InventoryItem:
     )
 
 
-def default_engine(categories: Iterable[str]) -> Engine:
-    """The built-in detectors of ``categories`` (no NER)."""
-    return Engine(registry=default_registry().select(categories=list(categories)))
-
-
 def build_inventory(
     paths: Sequence[Path | str],
     *,
@@ -629,12 +376,12 @@ def build_inventory(
             f"categories {', '.join(unknown) or '(none)'}: expected some of {', '.join(CATEGORIES)}"
         )
     fp = fingerprinter
-    eng = engine or default_engine(cats)
+    eng = engine or DetectionSettings.of(categories=tuple(cats)).engine()
     warnings: list[str] = []
-    vault: dict[str, _VaultEntry] = {}
+    vault: dict[str, VaultEntry] = {}
     vault_summary: VaultSummary | None = None
     if vault_lines is not None:
-        vault, vault_summary = _import_vault(vault_lines, fp, warnings)
+        vault, vault_summary = import_vault(vault_lines, fp, warnings)
     builder = _Builder(eng, fp, set(cats), vault, progress)
     builder.warnings.extend(warnings)
     files, missing = readers.discover([Path(p) for p in paths])

@@ -16,8 +16,8 @@ Three kinds:
     memorised text).
 
 A :class:`Probe` holds its prompt text in memory only: ``repr`` hides it and pickling is
-refused, like :class:`~clearance.llm.inventory.InventoryPlaintext`. Reports identify a targeted
-prompt by the keyed fingerprint of its prefix (the same ``llm-context`` fingerprint the
+refused, like :class:`~clearance.llm.inventory_plaintext.InventoryPlaintext`. Reports identify a
+targeted prompt by the keyed fingerprint of its prefix (the same ``llm-context`` fingerprint the
 inventory stores for the location) plus its file and line, never by its text.
 """
 
@@ -28,7 +28,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NoReturn
 
-from clearance.llm.inventory import CONTEXT_LINES, Inventory, InventoryPlaintext
+from clearance.llm.inventory_models import CONTEXT_LINES, Inventory
+from clearance.llm.inventory_plaintext import InventoryPlaintext
 
 __all__ = [
     "DIVERGENCE_WORDS",

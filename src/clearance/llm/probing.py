@@ -26,7 +26,8 @@ from clearance.errors import InputError
 from clearance.llm.audit_settings import LlmAuditSettings
 from clearance.llm.backend_protocol import Generation, ModelBackend
 from clearance.llm.hf_backend import HuggingFaceBackend
-from clearance.llm.inventory import Inventory, InventoryPlaintext
+from clearance.llm.inventory_models import Inventory
+from clearance.llm.inventory_plaintext import InventoryPlaintext
 from clearance.llm.probes import Probe, format_probes, targeted_probes, untargeted_probes
 
 __all__ = ["Attempt", "AuditProgress", "ContextFitter", "Probing", "ProgressFn", "probe_model"]
