@@ -19,6 +19,8 @@ Exit 1 means findings or a failed verdict only; 2 is a usage error (click).
 
 from __future__ import annotations
 
+from typing import Literal
+
 
 class ClearanceError(Exception):
     """Base class of every error clearance raises on purpose; raise one of its subclasses. The
@@ -53,6 +55,27 @@ class BackendUnavailableError(ClearanceError):
         self.backend = backend
         self.hint = hint
         super().__init__(f"{backend} is not available: {hint}")
+
+
+_LIBRARY_REMEDY = {
+    "trust_pickle": "pass trust_pickle=True",
+    "trusted_types": "trust each one by name (trusted_types) to load the model",
+}
+
+
+class UntrustedModelError(PolicyError):
+    """Loading a model file would trust more than the defaults (exit 4): a pickle
+    (``trust_pickle``) or skops types (``trusted_types``). ``option`` names the argument that
+    allows it, so that a front end can name its own switch instead (:meth:`ending`)."""
+
+    def __init__(self, head: str, option: Literal["trust_pickle", "trusted_types"]) -> None:
+        self.head = head
+        self.option = option
+        super().__init__(self.ending(_LIBRARY_REMEDY[option]))
+
+    def ending(self, remedy: str) -> str:
+        """The message with ``remedy`` (what allows the load) as its end."""
+        return f"{self.head} {remedy}"
 
 
 class SourceUnavailableError(ClearanceError):

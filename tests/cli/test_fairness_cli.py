@@ -450,3 +450,20 @@ def test_fairness_shows_progress_per_stage_and_warnings_even_when_quiet(
     assert all(d == "fairness" and quiet for d, quiet, _ in calls)
     # The report's warning (a group below the minimum size) reaches the terminal under -q.
     assert "warning: g: 1 group(s) below 30 records" in result.stderr
+
+
+def test_fairness_without_its_extra_is_exit_5(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clearance.cli import fairness_cmd
+    from clearance.errors import BackendUnavailableError
+
+    def missing() -> None:
+        raise BackendUnavailableError("fairness", "pip install 'clearance[fairness]'")
+
+    monkeypatch.setattr(fairness_cmd, "_fairness_extra", missing)
+    data = tmp_path / "d.csv"
+    data.write_text("y,g\n1,a\n")
+    result = runner.invoke(app, ["fairness", "--data", str(data), "--target", "y", "-q"])
+    assert result.exit_code == 5, result.output
+    assert "clearance[fairness]" in result.stderr

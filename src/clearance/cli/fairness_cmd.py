@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from clearance.cli._common import check_outputs, fail, progress, say, write_outputs
-from clearance.errors import BackendUnavailableError, ClearanceError, PolicyError
+from clearance.errors import (
+    BackendUnavailableError,
+    ClearanceError,
+    PolicyError,
+    UntrustedModelError,
+)
 from clearance.reports.registry import format_for_path, render
 
 if TYPE_CHECKING:
@@ -137,7 +142,6 @@ def fairness(
         return
     try:
         _fairness_extra()
-        from clearance.fairness.loading import UntrustedModelError
         from clearance.fairness.run import STAGES, run_fairness
 
         if data is None:

@@ -30,7 +30,11 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
-from clearance.errors import BackendUnavailableError, InputError, PolicyError
+from clearance.errors import (
+    BackendUnavailableError,
+    InputError,
+    UntrustedModelError,
+)
 from clearance.fairness.estimators import OWN_TYPES
 from clearance.io.files import not_regular
 
@@ -374,27 +378,6 @@ def check_features(model: LoadedModel, data_columns: Sequence[str]) -> None:
             f"the data lacks {len(missing)} of the model's {len(model.feature_names)} feature "
             f"columns: {_listed(missing)}",
         )
-
-
-_LIBRARY_REMEDY = {
-    "trust_pickle": "pass trust_pickle=True",
-    "trusted_types": "trust each one by name (trusted_types) to load the model",
-}
-
-
-class UntrustedModelError(PolicyError):
-    """Loading the model would trust more than the defaults: a pickle (``trust_pickle``) or
-    skops types (``trusted_types``). ``option`` names the argument that allows it, so that a
-    front end can name its own switch instead (:meth:`ending`)."""
-
-    def __init__(self, head: str, option: Literal["trust_pickle", "trusted_types"]) -> None:
-        self.head = head
-        self.option = option
-        super().__init__(self.ending(_LIBRARY_REMEDY[option]))
-
-    def ending(self, remedy: str) -> str:
-        """The message with ``remedy`` (what allows the load) as its end."""
-        return f"{self.head} {remedy}"
 
 
 def load_model(
