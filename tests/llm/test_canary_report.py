@@ -12,7 +12,7 @@ from clearance.llm.canary import make_canaries, write_canaries
 from clearance.llm.canary_report import EXPOSURE_METHOD, measure_canary_file
 from clearance.privacy import Fingerprinter
 
-from .test_canary import FakeBackend, _uniform
+from ._canaries import FakeBackend, uniform_of
 
 FP = Fingerprinter(b"report-key")
 
@@ -27,7 +27,7 @@ def test_measure_canary_file_reports_numbers_and_fingerprints_only(
 
     def fake_load(spec: str, **options: object) -> FakeBackend:
         specs.append((spec, options))
-        return FakeBackend(lambda _p, c: 5.0 if c == best else -_uniform(c))
+        return FakeBackend(lambda _p, c: 5.0 if c == best else -uniform_of(c))
 
     monkeypatch.setattr("clearance.llm.backends.load_backend", fake_load)
     report = measure_canary_file(path, "some/model", fingerprinter=FP, candidates=15, seed=1)

@@ -1,7 +1,7 @@
 """The canary exposure report (``clearance llm canary measure``) and its library entry point.
 
 :func:`measure_canary_file` reads the canary records written by ``canary make``, loads the model,
-measures each canary's exposure (:func:`clearance.llm.canary.measure_exposures`) and returns a
+measures each canary's exposure (:func:`clearance.llm.exposure.measure_exposures`) and returns a
 :class:`CanaryExposureReport`: ids, formats, numbers and keyed fingerprints, never a canary
 value.
 """
@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Literal
 
 from clearance.core.model import FrozenModel
-from clearance.llm.canary import Exposure, measure_exposures, read_canaries
+from clearance.llm.canary import read_canaries
+from clearance.llm.exposure import Exposure, measure_exposures
 from clearance.privacy import Fingerprinter
 
 __all__ = ["EXPOSURE_METHOD", "CanaryExposureReport", "ExposureRow", "measure_canary_file"]
@@ -28,7 +29,7 @@ EXPOSURE_METHOD = (
 
 
 class ExposureRow(Exposure):
-    """One canary's exposure (:class:`clearance.llm.canary.Exposure`'s fields, floats rounded
+    """One canary's exposure (:class:`clearance.llm.exposure.Exposure`'s fields, floats rounded
     to 4 places), then its keyed fingerprint."""
 
     fingerprint: str
