@@ -11,6 +11,7 @@ with :func:`join`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from html import escape as _escape
 from typing import LiteralString
@@ -18,6 +19,8 @@ from typing import LiteralString
 from markupsafe import Markup
 
 from clearance.reports.escape import terminal_text
+
+_HTML_SPECIAL = re.compile("[&<>\"']")
 
 # The look every report shares; each renderer appends the classes of its own sections.
 BASE_CSS = """
@@ -48,12 +51,27 @@ class Html(Markup):
 
     @classmethod
     def escape(cls, s: object) -> Html:
+        if type(s) is cls:  # already ours: no copy (reports build hundreds of thousands)
+            return s  # type: ignore[return-value]
         if hasattr(s, "__html__"):
             return cls(s.__html__())
         return cls(_escape(terminal_text(str(s)), quote=True))
 
 
 BOX = Html("&#9744;")  # a ballot box: a checkbox on paper
+
+
+def _escaped(value: object) -> str:
+    """What :func:`e` gives, as plain text: no Html object per fragment on the hot path."""
+    if isinstance(value, Markup):
+        return str(value)  # plain text: concatenating Markup to a str would escape the str
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    text = str(value)
+    # printable ASCII without &<>"' is its own escape (no control character, nothing to quote)
+    if text.isascii() and text.isprintable() and _HTML_SPECIAL.search(text) is None:
+        return text
+    return _escape(terminal_text(text), quote=True)
 
 
 def e(text: object) -> Html:
@@ -64,12 +82,15 @@ def e(text: object) -> Html:
 def tag(template: LiteralString, *args: object) -> Html:
     """``template`` (a literal of the renderer, ``{}`` placeholders) with each argument
     escaped by :func:`e`: ``tag('<span class="badge {}">{}</span>', css, text)``."""
-    return Html(template).format(*(e(a) for a in args))
+    # each argument is escaped here, so the literal template is filled with str.format: what
+    # Markup.format would give, without its per-field formatter machinery (the hot path of a
+    # large report)
+    return Html(template.format(*map(_escaped, args)))
 
 
 def join(parts: Iterable[object], sep: LiteralString = "") -> Html:
     """``parts`` escaped (Markup kept) and joined by the literal ``sep``."""
-    return Html(sep).join(e(p) for p in parts)
+    return Html(sep.join(map(_escaped, parts)))
 
 
 def lines(parts: Iterable[object]) -> Html:
@@ -97,9 +118,13 @@ def code(text: object) -> Html:
 
 
 def cells(row: Sequence[object], num: Sequence[int] = ()) -> Html:
-    return join(
-        tag('<td class="num">{}</td>', c) if i in num else tag("<td>{}</td>", c)
-        for i, c in enumerate(row)
+    # built as text from escaped cells and literal tags (one Html per row: a findings table of a
+    # large audit has hundreds of thousands of cells)
+    return Html(
+        "".join(
+            ('<td class="num">' if i in num else "<td>") + _escaped(c) + "</td>"
+            for i, c in enumerate(row)
+        )
     )
 
 
@@ -117,8 +142,8 @@ def table(
     body = []
     for i, r in enumerate(rows):
         css = row_css[i] if row_css is not None else ""
-        open_tr = tag('<tr class="{}">', css) if css else Html("<tr>")
-        body.append(open_tr + cells(r, num) + Html("</tr>"))
+        open_tr = f'<tr class="{_escaped(css)}">' if css else "<tr>"
+        body.append(Html(open_tr + str(cells(r, num)) + "</tr>"))
     first, last = ("<div class=\"table-wrap\"><table>", "</table></div>") if wrap else ("<table>", "</table>")  # fmt: skip
     return lines(
         [

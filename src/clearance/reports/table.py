@@ -93,7 +93,9 @@ def cell_markdown(cell: Cell) -> str:
 
 
 def cell_html(cell: Cell) -> Html:
-    return join(_html(f) for f in _parts(cell))
+    if not isinstance(cell, tuple):
+        return _html(cell)
+    return join(_html(f) for f in cell)
 
 
 @dataclass(frozen=True, slots=True)
