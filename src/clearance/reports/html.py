@@ -52,7 +52,7 @@ class Html(Markup):
     @classmethod
     def escape(cls, s: object) -> Html:
         if type(s) is cls:  # already ours: no copy (reports build hundreds of thousands)
-            return s  # type: ignore[return-value]
+            return s
         if hasattr(s, "__html__"):
             return cls(s.__html__())
         return cls(_escape(terminal_text(str(s)), quote=True))
