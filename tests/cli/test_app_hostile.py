@@ -215,3 +215,53 @@ def test_a_report_inside_the_scanned_folder_is_replaced_on_the_next_run(tmp_path
         result = runner.invoke(app, ["scan", str(folder), "-f", "json", "-o", str(report), "-q"])
         assert result.exit_code == 0, result.output
     assert json.loads(report.read_text())["summary"]["files_scanned"] == 2  # users.csv, report
+
+
+def test_init_refuses_to_write_its_policy_over_one_of_its_tables(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    before = data.read_bytes()
+    result = runner.invoke(app, ["init", str(data), "-o", str(data), "--force"])
+    assert result.exit_code == 3, result.output
+    assert "is an input" in result.output
+    assert data.read_bytes() == before
+
+
+@pytest.mark.parametrize("bad", ["text", "manifest"])
+def test_canary_make_writes_nothing_when_one_of_its_outputs_is_refused(
+    bad: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "canaries.jsonl"
+    refused = tmp_path / "missing" / "x.txt" if bad == "text" else tmp_path  # a folder
+    result = runner.invoke(
+        app, ["llm", "canary", "make", "-f", "digits:8", "-o", str(out), f"--{bad}", str(refused)]
+    )
+    assert result.exit_code == 3, result.output
+    assert sorted(tmp_path.iterdir()) == []  # no canary values left behind
+
+
+def test_llm_audit_endpoint_with_a_control_character_is_an_input_error(tmp_path: Path) -> None:
+    corpus = tmp_path / "cfg.py"
+    corpus.write_text('KEY = "AKIAQYLPMN5HHHFPZAM2"\n')
+    url = "http://user:s3cret-pw@127.0.0.1:9/\x1b[31m"
+    result = runner.invoke(
+        app,
+        ["llm", "audit", "--corpus", str(corpus), "--endpoint", url, "--endpoint-model", "m",
+         "-o", str(tmp_path / "audit.json")],
+    )  # fmt: skip
+    assert result.exit_code == 3, result.output
+    assert "not a valid URL" in result.output
+    assert "\x1b" not in result.output and "s3cret-pw" not in result.output
+    assert not (tmp_path / "audit.json").exists()
+
+
+def test_audit_reads_a_sqlite_blob_that_is_not_utf8(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "blobs.db"
+    with contextlib.closing(sqlite3.connect(db)) as con:
+        con.execute("CREATE TABLE t (b BLOB)")
+        con.execute("INSERT INTO t VALUES (?)", (b"\xff\xfe 536-90-4399",))
+        con.commit()
+    result = runner.invoke(app, ["audit", "--db", f"sqlite:///{db}", "-q"])
+    assert result.exit_code in (0, 1), result.output
+    assert "internal error" not in result.output and "536-90-4399" not in result.output

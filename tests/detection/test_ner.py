@@ -138,3 +138,18 @@ def test_missing_spacy_names_the_extra(tmp_path: Path, monkeypatch: pytest.Monke
 def test_missing_hf_model_folder_is_backend_unavailable(tmp_path: Path) -> None:
     with pytest.raises(BackendUnavailableError, match="no such folder"):
         HuggingFaceNer(str(tmp_path / "model")).detect_batch([TEXT])
+
+
+def test_an_hf_folder_that_cannot_be_loaded_is_backend_unavailable(tmp_path: Path) -> None:
+    pytest.importorskip("transformers")
+    (tmp_path / "config.json").write_text("{not json")
+    with pytest.raises(BackendUnavailableError, match="cannot load the model"):
+        HuggingFaceNer(str(tmp_path)).detect_batch(["Ada lives in Paris"])
+
+
+def test_a_spacy_folder_that_is_no_pipeline_is_backend_unavailable(tmp_path: Path) -> None:
+    pytest.importorskip("spacy")
+    (tmp_path / "meta.json").write_text("{not json")
+    (tmp_path / "config.cfg").write_text("x")
+    with pytest.raises(BackendUnavailableError, match="cannot load the model"):
+        SpacyNer(str(tmp_path)).detect_batch(["Ada lives in Paris"])

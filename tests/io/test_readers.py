@@ -110,3 +110,14 @@ def test_a_table_wider_than_the_limit_is_skipped_before_it_is_read(
         )
     ]
     assert report.summary.files_scanned == 1
+
+
+def test_binary_columns_that_are_not_utf8_are_decoded_with_replacement() -> None:
+    import polars as pl
+
+    frame = pl.DataFrame({"blob": [b"\xff\x00536-90-4399", b"plain", None]})
+    assert readers.as_strings(frame).get_column("blob").to_list() == [
+        "\ufffd\x00536-90-4399",
+        "plain",
+        None,
+    ]

@@ -166,3 +166,10 @@ def test_cli_make_rejects_an_unknown_format(tmp_path: Path) -> None:
     (tmp_path / "odd.jsonl").write_text('{"id": "x", "format": "bogus", "secret": "1"}\n')
     with pytest.raises(InputError):
         read_canaries(tmp_path / "odd.jsonl")
+
+
+def test_canaries_that_are_not_utf8_are_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "canaries.jsonl"
+    path.write_text('{"id": "c1"}\n', encoding="utf-16")
+    with pytest.raises(InputError, match="not UTF-8"):
+        read_canaries(path)

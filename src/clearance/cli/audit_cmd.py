@@ -54,7 +54,7 @@ def init(
     try:
         if (out.exists() or out.is_symlink()) and not force:
             raise PolicyError(f"{out}: already exists; use --force to overwrite")
-        check_outputs([out])
+        check_outputs([out], list(paths or []))
         text = STARTER
         data = [str(p) for p in paths or []] + [f"--db {mask_uri(u)}" for u in db or []]
         if data:

@@ -177,6 +177,9 @@ def canary_make(
     from clearance.llm.canary import make_canaries, write_canaries
 
     try:
+        # Every path is checked before the first is written: a bad --text or --manifest must
+        # not leave a records file (canary values included) behind an error.
+        check_outputs([output, text, manifest or output.with_name(output.stem + ".manifest.json")])
         canaries = make_canaries(formats, count, seed)
         out, text_out, manifest_out = write_canaries(
             canaries,

@@ -13,6 +13,15 @@ from clearance.core.severity import Severity
 from clearance.detection.match import Match
 from clearance.errors import BackendUnavailableError
 
+
+def _unloadable(what: str, exc: Exception) -> BackendUnavailableError:
+    """A model that is there but cannot be loaded (a config that is not JSON, a folder that is
+    no pipeline): the backend is unavailable (exit 5) and the run stops; not an internal error,
+    and not an input error, which would skip every scanned file in the model's name."""
+    reason = (str(exc).strip().splitlines() or [""])[0][:160]
+    return BackendUnavailableError(what, f"cannot load the model ({type(exc).__name__}: {reason})")
+
+
 # spaCy / Hugging Face labels -> Presidio entity names.
 _LABELS = {
     "PERSON": "PERSON",
@@ -64,6 +73,8 @@ class SpacyNer:
                     "install the pipeline package or pass the path of a pipeline folder; "
                     "clearance never downloads models",
                 ) from exc
+            except Exception as exc:  # found, but not a pipeline spaCy can read
+                raise _unloadable(f"spaCy pipeline {self.name_or_path!r}", exc) from None
         return self._nlp
 
     def detect_batch(self, texts: list[str]) -> list[list[Match]]:
@@ -104,16 +115,23 @@ class HuggingFaceNer:
             # Loaded here with local_files_only, and handed to the pipeline as objects: nothing
             # is looked up on the Hub, without changing the process environment (HF_HUB_OFFLINE)
             # for the caller's own use of transformers.
-            tokenizer = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
-            model = AutoModelForTokenClassification.from_pretrained(
-                self.path, local_files_only=True
-            )
-            self._pipe = pipeline(
-                "token-classification",
-                model=model,
-                tokenizer=tokenizer,
-                aggregation_strategy="simple",
-            )
+            try:
+                tokenizer = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
+                model = AutoModelForTokenClassification.from_pretrained(
+                    self.path, local_files_only=True
+                )
+                self._pipe = pipeline(
+                    "token-classification",
+                    model=model,
+                    tokenizer=tokenizer,
+                    aggregation_strategy="simple",
+                )
+            except ImportError as exc:  # a tokenizer needing an absent package, and the like
+                raise BackendUnavailableError(
+                    "transformers", "pip install 'clearance[llm]'"
+                ) from exc
+            except Exception as exc:  # a config that is not JSON, no weights, ...
+                raise _unloadable(f"NER model {self.path}", exc) from None
         return self._pipe
 
     def detect_batch(self, texts: list[str]) -> list[list[Match]]:

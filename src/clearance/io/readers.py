@@ -245,6 +245,15 @@ def as_strings(frame: pl.DataFrame) -> pl.DataFrame:
                     lambda v: json.dumps(v, default=str), return_dtype=pl.String
                 )
             )
+        elif dtype == pl.Binary:
+            # Bytes that are not UTF-8 (a BLOB, a Parquet binary column) are decoded with
+            # replacement characters, as text files are: a strict cast would fail the whole
+            # table and hide what the valid bytes hold.
+            exprs.append(
+                pl.col(name).map_elements(
+                    lambda v: v.decode("utf-8", "replace"), return_dtype=pl.String
+                )
+            )
         else:
             exprs.append(pl.col(name).cast(pl.String))
     return frame.select(exprs)

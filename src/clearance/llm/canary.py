@@ -336,6 +336,8 @@ def read_canaries(path: Path) -> list[Canary]:
         raw = path.read_text("utf-8")
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"not UTF-8 text (bad byte at offset {exc.start})") from None
     out: list[Canary] = []
     for n, line in enumerate(raw.splitlines(), 1):
         if not line.strip():

@@ -210,8 +210,12 @@ class OpenAICompatibleBackend:
                 key = os.environ.get(self.api_key_env) if self.api_key_env else None
                 if key:
                     headers["Authorization"] = f"Bearer {key}"
+                try:
+                    url = httpx.URL(self.base_url)
+                except httpx.InvalidURL as exc:  # a control character, a bad port: bad input
+                    raise InputError(mask_url(self.base_url), f"not a valid URL ({exc})") from None
                 self._client = httpx.Client(
-                    base_url=self.base_url,
+                    base_url=url,
                     headers=headers,
                     timeout=httpx.Timeout(self.timeout),
                     transport=deadline_transport(self.concurrency),
