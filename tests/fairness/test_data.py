@@ -154,6 +154,19 @@ def test_label_must_be_binary() -> None:
         _prepare(_table(), favourable="yes")
 
 
+def test_label_errors_never_echo_values_that_are_not_labels() -> None:
+    email, ssn = "zelda.quartermaine@example-mail.com", "536-90-4399"
+    leaky = _table().with_columns(pl.Series("label", ["yes", "no", email, "no", "yes", "no"]))
+    with pytest.raises(InputError) as info:
+        _prepare(leaky)
+    message = str(info.value)
+    assert email not in message and "'no', 'yes'" in message
+    assert f"<a value of {len(email)} characters>" in message
+    with pytest.raises(InputError) as info:
+        _prepare(_table(), favourable=ssn)
+    assert ssn not in str(info.value) and "<a value of 11 characters>" in str(info.value)
+
+
 def test_favourable_mapping_and_prediction_and_score_columns() -> None:
     data, notes = _prepare(_table(), favourable=2, score="score")
     assert data.y_true.tolist() == [0, 1, 0, 0, 1, 0]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from clearance.privacy import Fingerprinter, load_key, mask
+from clearance.privacy.masking import shown_label
 
 
 @pytest.mark.parametrize(
@@ -46,3 +47,21 @@ def test_key_file_created_once_with_private_mode(monkeypatch: pytest.MonkeyPatch
 def test_key_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLEARANCE_KEY", "abc")
     assert load_key() == b"abc"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("good", "'good'"),
+        ("no default", "'no default'"),
+        (2, "2"),
+        ("-1", "'-1'"),
+        (True, "True"),
+        ("jane.doe@example.com", "<a value of 20 characters>"),
+        ("536-90-4399", "<a value of 11 characters>"),
+        ("\x1b[31mred", "<a value of 8 characters>"),
+        ("a" * 30, "<a value of 30 characters>"),
+    ],
+)
+def test_shown_label_echoes_only_plain_labels(value: object, shown: str) -> None:
+    assert shown_label(value) == shown

@@ -25,6 +25,7 @@ from clearance.fairness.derivation import Derivation, derive_column
 from clearance.fairness.loading import LoadedModel, check_features
 from clearance.fairness.models import FairnessData
 from clearance.io.files import not_regular
+from clearance.privacy.masking import shown_label
 
 __all__ = [
     "MISSING_GROUP",
@@ -167,7 +168,7 @@ def _binary_labels(values: pl.Series, source: str, column: str) -> list[object]:
         raise InputError(source, f"label column {column!r} has {nulls} missing value(s)")
     distinct = values.unique(maintain_order=False).sort().to_list()
     if len(distinct) != 2:
-        shown = ", ".join(repr(v) for v in distinct[:_MAX_LABELS_SHOWN])
+        shown = ", ".join(shown_label(v) for v in distinct[:_MAX_LABELS_SHOWN])
         more = " ..." if len(distinct) > _MAX_LABELS_SHOWN else ""
         raise InputError(
             source,
@@ -242,10 +243,10 @@ def prepare_outcomes(
     labels = _binary_labels(frame.get_column(target), source, target)
     hits = [v for v in labels if _matches(v, favourable)]
     if not hits:
-        shown = ", ".join(repr(v) for v in labels)
+        shown = ", ".join(shown_label(v) for v in labels)
         raise InputError(
             source,
-            f"favourable label {favourable!r} is not one of the values of label column "
+            f"favourable label {shown_label(favourable)} is not one of the values of label column "
             f"{target!r} ({shown})",
         )
     favourable_value = hits[0]
@@ -419,7 +420,7 @@ def _prediction_column(
         raise InputError(
             source,
             f"prediction column {column!r}: {unknown} row(s) hold a value that is not one of "
-            f"the label's values ({', '.join(repr(v) for v in labels)})",
+            f"the label's values ({', '.join(shown_label(v) for v in labels)})",
         )
     return (text == str(favourable)).to_numpy().astype(np.int64)
 

@@ -37,6 +37,7 @@ from clearance.errors import (
 )
 from clearance.fairness.estimators import OWN_TYPES
 from clearance.io.files import not_regular
+from clearance.privacy.masking import shown_label
 
 __all__ = [
     "EXTRA_HINT",
@@ -161,8 +162,8 @@ class _SklearnModel(LoadedModel):
         if not hits:
             raise InputError(
                 self.source,
-                f"the favourable label {self.favourable!r} is not one of the model's classes "
-                f"({', '.join(repr(c) for c in self.classes)}); pass the label that means "
+                f"the favourable label {shown_label(self.favourable)} is not one of the model's classes "
+                f"({', '.join(shown_label(c) for c in self.classes)}); pass the label that means "
                 "'good' or 'approved'",
             )
         self._favourable_index = hits[0]
@@ -324,8 +325,8 @@ class _OnnxModel(LoadedModel):
             if not keys:
                 raise InputError(
                     self.source,
-                    f"the favourable label {self.favourable!r} is not one of the ONNX model's "
-                    f"classes ({', '.join(repr(k) for k in proba[0])})",
+                    f"the favourable label {shown_label(self.favourable)} is not one of the ONNX model's "
+                    f"classes ({', '.join(shown_label(k) for k in proba[0])})",
                 )
             return np.array([float(row[keys[0]]) for row in proba], dtype=np.float64)
         table = np.asarray(proba, dtype=np.float64)

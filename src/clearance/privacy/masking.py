@@ -117,3 +117,19 @@ def mask_name(name: str, spans: Iterable[tuple[int, int, str, str]] = ()) -> str
         pos = end
     out.append(name[pos:])
     return escape_controls("".join(out))
+
+
+# A category label as people code them: a short word ("good", "approved", "no default") or a
+# small number ("1", "-1", "0.5"). Anything else taken from data (an e-mail, an ID, a sentence)
+# may identify someone and is never echoed.
+_LABEL_LIKE = re.compile(r"[A-Za-z][A-Za-z _-]{0,23}|-?\d{1,6}(?:\.\d{1,6})?")
+
+
+def shown_label(value: object) -> str:
+    """A label value from data in a message: ``repr`` of a short plain word or small number
+    (``'good'``, ``2``), else only its size (``<a value of 17 characters>``): an error about a
+    column that is not a label must not print what the column holds."""
+    text = str(value)
+    if isinstance(value, bool | int | float) or _LABEL_LIKE.fullmatch(text):
+        return repr(value)
+    return f"<a value of {len(text)} characters>"
