@@ -45,6 +45,9 @@ def test_choose_rule() -> None:
     name, notes = choose(pool, min_ratio=0.99)  # only the randomized one qualifies
     assert name == "fairer" and "No eligible deterministic candidate reaches" in notes[0]
     assert choose([cand("a", 0.7, None), cand("b", 0.6, 0.5)], min_ratio=0.8)[0] == "b"
+    # no ratio measured at all: the most accurate, and no made-up ratio in the notes
+    name, notes = choose([cand("a", 0.6, None), cand("b", 0.7, None)])
+    assert name == "b" and "could be measured" in notes[0] and "-1" not in " ".join(notes)
 
 
 def test_choose_never_picks_a_decision_on_the_sensitive_attribute() -> None:

@@ -190,6 +190,13 @@ def choose(candidates: Sequence[Candidate], min_ratio: float = 0.8) -> tuple[str
             f"Chose {best.name}: the most accurate eligible deterministic candidate with "
             f"demographic_parity_ratio >= {min_ratio}."
         )
+    elif all(c.metrics.get("demographic_parity_ratio") is None for c in pool):
+        best = max(pool, key=lambda c: c.accuracy)
+        notes.append(
+            "No candidate's demographic_parity_ratio could be measured (too few rows per group "
+            f"in the test split); chose {best.name}, the most accurate, without a fairness "
+            "comparison."
+        )
     else:
         best = max(pool, key=ratio)
         notes.append(
