@@ -96,21 +96,30 @@ def test_fairness_bad_inputs(tmp_path: Path) -> None:
     assert runner.invoke(app, ["fairness", "--target", "y"]).exit_code == 2
 
 
+def _small_credit(folder: Path, seed: int) -> tuple[np.ndarray, np.ndarray, Path]:
+    """Two features, a label that follows the first, a two-group attribute: (X, y, csv)."""
+    rng = np.random.default_rng(seed)
+    x = rng.random((200, 2))
+    y = (x[:, 0] > 0.5).astype(int)
+    data = folder / "d.csv"
+    frame = pl.DataFrame({"a": x[:, 0], "b": x[:, 1], "y": y, "g": rng.choice(["u", "v"], 200)})
+    frame.write_csv(data)
+    return x, y, data
+
+
+def _audit_args(data: Path, model: Path) -> list[str]:
+    return ["fairness", "--data", str(data), "--target", "y", "--sensitive", "g", "--model",
+            str(model), "--bootstrap", "50", "-q"]  # fmt: skip
+
+
 def test_fairness_pickle_needs_trust(tmp_path: Path) -> None:
     from sklearn.linear_model import LogisticRegression
 
-    rng = np.random.default_rng(1)
-    x = rng.random((200, 2))
-    y = (x[:, 0] > 0.5).astype(int)
+    x, y, data = _small_credit(tmp_path, seed=1)
     model = LogisticRegression().fit(pl.DataFrame({"a": x[:, 0], "b": x[:, 1]}).to_pandas(), y)
     path = tmp_path / "m.pkl"
     path.write_bytes(pickle.dumps(model))
-    data = tmp_path / "d.csv"
-    pl.DataFrame({"a": x[:, 0], "b": x[:, 1], "y": y, "g": rng.choice(["u", "v"], 200)}).write_csv(
-        data
-    )
-    args = ["fairness", "--data", str(data), "--target", "y", "--sensitive", "g", "--model", str(path),
-            "--bootstrap", "50", "-q"]  # fmt: skip
+    args = _audit_args(data, path)
     refused = runner.invoke(app, args)
     assert refused.exit_code == 4 and "--trust-model" in refused.stderr
     trusted = runner.invoke(app, [*args, "--trust-model"])
@@ -128,19 +137,13 @@ def test_fairness_untrusted_skops_types_name_the_flag(tmp_path: Path) -> None:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    rng = np.random.default_rng(2)
-    x = rng.random((200, 2))
-    y = (x[:, 0] > 0.5).astype(int)
+    x, y, data = _small_credit(tmp_path, seed=2)
     pipe = make_pipeline(FunctionTransformer(_double), LogisticRegression()).fit(x, y)
     path = tmp_path / "m.skops"
     sio.dump(pipe, path)
     untrusted = sio.get_untrusted_types(file=path)
     assert untrusted
-    data = tmp_path / "d.csv"
-    frame = pl.DataFrame({"a": x[:, 0], "b": x[:, 1], "y": y, "g": rng.choice(["u", "v"], 200)})
-    frame.write_csv(data)
-    args = ["fairness", "--data", str(data), "--target", "y", "--sensitive", "g", "--model", str(path),
-            "--bootstrap", "50", "-q"]  # fmt: skip
+    args = _audit_args(data, path)
     refused = runner.invoke(app, args)
     assert refused.exit_code == 4
     assert "Review them, then pass --trust-type NAME for each to load the model" in refused.stderr

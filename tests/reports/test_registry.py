@@ -8,19 +8,8 @@ from pathlib import Path
 import pytest
 
 from clearance.errors import PolicyError
-from clearance.privacy import Fingerprinter
 from clearance.reports import format_for_path, formats, render
 from clearance.reports.registry import RENDERERS, renderer
-from clearance.scan import scan_paths
-
-FP = Fingerprinter(b"test-key-0123456789")  # the key tests/conftest.py sets
-
-
-@pytest.fixture
-def report(tmp_path: Path):  # type: ignore[no-untyped-def]
-    (tmp_path / "t.csv").write_text("id,email,note\n1,jane.doe@example.com,call (212) 555-0187\n")
-    (tmp_path / "app.py").write_text('TOKEN = "ghp_8sXq2ZrT6vN1mKpL0aYwC3dE5fG7hJ9kQbRt"\n')
-    return scan_paths([tmp_path], fingerprinter=FP)
 
 
 def test_unknown_format(report) -> None:  # type: ignore[no-untyped-def]
