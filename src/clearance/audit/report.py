@@ -8,7 +8,7 @@ from pydantic import Field
 
 from clearance.core.findings import Finding, FindingCategory
 from clearance.core.model import FrozenModel
-from clearance.core.run import SkippedInput
+from clearance.core.run import SchemaVersion, SkippedInput, ToolName, ToolVersion, Warnings
 from clearance.core.severity import Severity
 from clearance.scan.report import ColumnProfile
 
@@ -101,10 +101,10 @@ class PolicySummary(FrozenModel):
 
 
 class AuditReport(FrozenModel):
-    schema_version: Literal["1"] = "1"
+    schema_version: SchemaVersion = "1"
     kind: Literal["audit"] = "audit"
-    tool: str = "clearance"
-    version: str
+    tool: ToolName = "clearance"
+    version: ToolVersion
     policy: PolicySummary
     summary: AuditSummary
     tables: list[TableProfile]
@@ -115,7 +115,7 @@ class AuditReport(FrozenModel):
     retention: list[RetentionResult]
     consent: list[ConsentResult]
     skipped: list[SkippedInput]
-    warnings: list[str] = Field(default_factory=list)
+    warnings: Warnings
 
     def at_or_above(self, severity: Severity) -> list[Finding]:
         return [f for f in self.findings if f.severity.rank >= severity.rank]

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from clearance.core.model import FrozenModel
+from clearance.core.run import SchemaVersion, ToolName, ToolVersion, Warnings
 from clearance.fairness.curves import GroupCurves
 from clearance.fairness.data import PreparationNotes
 from clearance.fairness.models import Disparity, GroupMetrics, Proxy, Verdict
@@ -27,7 +28,7 @@ class FairnessSettings(FrozenModel):
 class ModelSummary(FrozenModel):
     source: str
     kind: str
-    warnings: list[str] = Field(default_factory=list)
+    warnings: Warnings
 
 
 class ReasonSummary(FrozenModel):
@@ -38,10 +39,10 @@ class ReasonSummary(FrozenModel):
 
 
 class FairnessReport(FrozenModel):
-    schema_version: Literal["1"] = "1"
+    schema_version: SchemaVersion = "1"
     kind: Literal["fairness"] = "fairness"
-    tool: str = "clearance"
-    version: str
+    tool: ToolName = "clearance"
+    version: ToolVersion
     data: PreparationNotes
     model: ModelSummary | None = None
     settings: FairnessSettings
@@ -51,4 +52,4 @@ class FairnessReport(FrozenModel):
     reasons: list[ReasonSummary] = Field(default_factory=list)
     curves: list[GroupCurves] = Field(default_factory=list)
     verdict: Verdict
-    warnings: list[str] = Field(default_factory=list)
+    warnings: Warnings

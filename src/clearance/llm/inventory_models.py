@@ -32,6 +32,7 @@ from typing import Literal
 from pydantic import Field
 
 from clearance.core.model import FrozenModel
+from clearance.core.run import Warnings
 
 SCHEMA_VERSION = "1"
 VALUE_RULE = "value"
@@ -97,7 +98,7 @@ class Inventory(FrozenModel):
     records_scanned: int
     items: list[InventoryItem]
     skipped: list[Skipped]
-    warnings: list[str]
+    warnings: Warnings
     vault: VaultSummary | None = None
 
     def to_json(self) -> str:

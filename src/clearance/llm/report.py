@@ -12,6 +12,7 @@ least one was (:func:`exit_code`), 3-6 for the usual errors.
 from __future__ import annotations
 
 from clearance.core.model import FrozenModel
+from clearance.core.run import Warnings
 from clearance.llm.matching import MatchKind
 from clearance.llm.probes import ProbeKind
 
@@ -232,7 +233,7 @@ class LLMAuditReport(FrozenModel):
     hallucinated: list[Hallucinated]
     rotation: list[RotationEntry]
     candidates: list[Candidate]
-    warnings: list[str]
+    warnings: Warnings
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"

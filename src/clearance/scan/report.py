@@ -8,7 +8,7 @@ from pydantic import Field
 
 from clearance.core.findings import Finding
 from clearance.core.model import FrozenModel
-from clearance.core.run import SkippedInput
+from clearance.core.run import SchemaVersion, SkippedInput, ToolName, ToolVersion, Warnings
 from clearance.core.severity import Severity
 
 
@@ -37,15 +37,15 @@ class ScanSummary(FrozenModel):
 
 
 class ScanReport(FrozenModel):
-    schema_version: Literal["1"] = "1"
-    tool: str = "clearance"
-    version: str
+    schema_version: SchemaVersion = "1"
+    tool: ToolName = "clearance"
+    version: ToolVersion
     threshold: float
     summary: ScanSummary
     findings: list[Finding]
     columns: list[ColumnProfile]
     skipped: list[SkippedInput]
-    warnings: list[str] = Field(default_factory=list)
+    warnings: Warnings
 
     def at_or_above(self, severity: Severity) -> list[Finding]:
         return [f for f in self.findings if f.severity.rank >= severity.rank]
