@@ -1,0 +1,174 @@
+"""The parts of a report that are not tables (headings, paragraphs, lists, key-value lists,
+empty notes, sections), as one model that prints Markdown and HTML: a section is built once, from
+the typed cells of :mod:`clearance.reports.table`, and each format prints it. Escaping stays the
+default in both formats, because every fragment is a typed cell.
+
+Markdown: a :class:`Section` is a blank line, its heading, a blank line and its blocks, each block
+separated from the next by one blank line (the layout every Markdown report here uses).
+HTML: a :class:`Section` is ``<section id=...><h2>...</h2>...</section>``.
+
+Blocks that only one format shows (an SVG chart has no Markdown; a Markdown-only note) are
+:class:`Only` blocks: the one place a format difference is written down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from clearance.reports.html import Html, join, lines, tag
+from clearance.reports.html import section as _html_section
+from clearance.reports.table import Cell, Table, cell_html, cell_markdown
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """``level`` 1-4: ``#``-``####`` in Markdown, ``<h1>``-``<h4>`` in HTML."""
+
+    text: Cell
+    level: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Para:
+    """One paragraph: a Markdown line, an HTML ``<p>`` (``css`` only changes the HTML)."""
+
+    text: Cell
+    css: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A list item with sub-items: indented ``  - sub`` lines, a nested ``<ul>``."""
+
+    text: Cell
+    subs: Sequence[Cell] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Bullets:
+    """A list: ``- item`` lines in Markdown, ``<ul><li>`` in HTML."""
+
+    items: Sequence[Cell | Item]
+
+
+@dataclass(frozen=True, slots=True)
+class Pairs:
+    """Labelled facts: ``- label: value`` lines in Markdown, a ``<dl class="kv">`` in HTML."""
+
+    pairs: Sequence[tuple[str, Cell]]
+
+
+@dataclass(frozen=True, slots=True)
+class Empty:
+    """Nothing to show: the sentence as a Markdown line, ``<p class="empty">`` in HTML."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Only:
+    """A block one format shows and the other does not (a chart, a Markdown-only note)."""
+
+    fmt: Literal["markdown", "html"]
+    block: Block | Html  # Html: a chart or other markup the HTML alone shows
+
+
+Block = Heading | Para | Bullets | Pairs | Empty | Table | Only
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A titled part of a report (``anchor`` is the HTML id)."""
+
+    anchor: str
+    title: str
+    blocks: Sequence[Block]
+    level: int = 2
+
+
+def _md_block(block: Block) -> list[str]:
+    match block:
+        case Heading(text, level):
+            return ["#" * level + " " + cell_markdown(text)]
+        case Para(text):
+            return [cell_markdown(text)]
+        case Bullets(items):
+            out: list[str] = []
+            for item in items:
+                if isinstance(item, Item):
+                    out.append("- " + cell_markdown(item.text))
+                    out += ["  - " + cell_markdown(s) for s in item.subs]
+                else:
+                    out.append("- " + cell_markdown(item))
+            return out
+        case Pairs(pairs):
+            return [f"- {label}: {cell_markdown(value)}" for label, value in pairs]
+        case Empty(text):
+            return [text]
+        case Table():
+            return block.markdown()
+        case Only(fmt, inner):
+            if fmt != "markdown" or isinstance(inner, Html):
+                return []
+            return _md_block(inner)
+
+
+def markdown_blocks(blocks: Sequence[Block]) -> list[str]:
+    """The blocks as Markdown lines, one blank line between blocks."""
+    out: list[str] = []
+    for block in blocks:
+        text = _md_block(block)
+        if not text:
+            continue
+        if out:
+            out.append("")
+        out += text
+    return out
+
+
+def markdown_section(section: Section) -> list[str]:
+    head = ["", "#" * section.level + " " + section.title]
+    body = markdown_blocks(section.blocks)
+    return [*head, "", *body] if body else head
+
+
+def _html_item(item: Cell | Item) -> Html:
+    if isinstance(item, Item):
+        nested = join(tag("<li>{}</li>", cell_html(s)) for s in item.subs)
+        return tag("<li>{}<ul>{}</ul></li>", cell_html(item.text), nested)
+    return tag("<li>{}</li>", cell_html(item))
+
+
+def _html_block(block: Block) -> Html | None:
+    match block:
+        case Heading(text, level):
+            return Html(f"<h{level}>") + cell_html(text) + Html(f"</h{level}>")
+        case Para(text, css):
+            if css:
+                return tag('<p class="{}">{}</p>', css, cell_html(text))
+            return tag("<p>{}</p>", cell_html(text))
+        case Bullets(items):
+            return tag("<ul>{}</ul>", join(_html_item(i) for i in items))
+        case Pairs(pairs):
+            dl = join(tag("<dt>{}</dt><dd>{}</dd>", k, cell_html(v)) for k, v in pairs)
+            return tag('<dl class="kv">{}</dl>', dl)
+        case Empty(text):
+            return tag('<p class="empty">{}</p>', text)
+        case Table():
+            return block.html()
+        case Only(fmt, inner):
+            if fmt != "html":
+                return None
+            return inner if isinstance(inner, Html) else _html_block(inner)
+
+
+def html_blocks(blocks: Sequence[Block]) -> Html:
+    """The blocks as HTML, one per line."""
+    return lines(h for h in (_html_block(b) for b in blocks) if h is not None)
+
+
+def html_section(section: Section) -> Html:
+    parts = [h for h in (_html_block(b) for b in section.blocks) if h is not None]
+    return _html_section(section.anchor, section.title, *parts)
