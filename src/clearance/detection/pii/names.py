@@ -42,7 +42,9 @@ def _refine_run(text: str, start: int, end: int) -> tuple[int, int, float] | Non
         if last_low in lex.last and last_low not in lex.ambiguous:
             score = 0.7 if first_amb else 0.85
         elif last_low in lex.last:
-            score = 0.5 if first_amb else 0.7
+            if first_amb:
+                continue  # two words that are both words first ("New York", "Will Do")
+            score = 0.7
         elif not first_amb and last_low not in lex.ambiguous and len(last_low) > 2:
             score = 0.6
         else:
@@ -50,6 +52,8 @@ def _refine_run(text: str, start: int, end: int) -> tuple[int, int, float] | Non
         stop = toks[j][2]
         if j + 1 < len(toks) and toks[j + 1][0].lower() in lex.clear_last:
             stop = toks[j + 1][2]
+        if lexicons.fold(text[s:stop]) in lexicons.places().places:
+            continue  # "São Paulo", "Santa Clara": a place whose words are also names
         return s, stop, score
     return None
 

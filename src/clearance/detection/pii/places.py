@@ -112,7 +112,7 @@ _GIVEN_BEFORE = re.compile(r"([A-Z][a-z]+)[ ]+$")
 
 def _given_name_before(text: str, run_start: int, start: int) -> bool:
     m = _GIVEN_BEFORE.search(text, run_start, start)
-    return m is not None and m.group(1).lower() in lexicons.names().first
+    return m is not None and m.group(1).lower() in lexicons.names().popular_first
 
 
 def _person_or_firm(text: str, start: int, end: int) -> bool:
@@ -140,7 +140,7 @@ def _refine_context(text: str, start: int, end: int) -> tuple[int, int, float] |
         return None
     name = lexicons.fold(text[s:e])
     if name in lexicons.places().ambiguous or (
-        name in lexicons.names().first and _PERSON_TOO.search(text, max(0, s - 6), s)
+        name in lexicons.names().popular_first and _PERSON_TOO.search(text, max(0, s - 6), s)
     ):
         if not _STRONG_BEFORE.search(text, max(0, s - 24), s):
             return None

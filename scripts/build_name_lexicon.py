@@ -1,0 +1,115 @@
+"""Build the name lexicon clearance ships (``src/clearance/detection/pii/data/names.tsv.gz``)
+from two maintained packages, so that detection does not rest on a hand list:
+
+- ``names-dataset`` 3.3.1 (Philippe Remy; Apache-2.0): first and last names of 105 countries
+  with their per-country popularity rank, taken from public profiles. A name is kept when it
+  ranks within the top ``RANK`` of at least one country and is written in Latin script.
+- ``wordfreq`` 3.1.1 (Robyn Speer; Apache-2.0, data CC BY-SA 4.0): word frequencies. A kept
+  name that is also a common word of a language (English Zipf >= 3.3, or >= 4.0 in Spanish,
+  German, French, Portuguese, Italian or Dutch) and not a popular name (rank <= ``POPULAR``) in
+  a country of these languages ("John" is frequent in German text because it is a name) is
+  marked ``C``: the detector counts it as a name only with
+  support (a title, a context phrase, a known name beside it). "Smith" is a surname first.
+- First names among the ``POPULAR_FIRST`` most popular of an English-speaking country are marked
+  ``P``: a place with such a name ("Savannah", "Florence") may be a person after "to" or "at".
+
+Neither package is needed at run time: names-dataset takes ~10 s and ~2 GB to load, so the
+lexicon is derived once, here, and committed. Rebuild after changing a constant::
+
+    pip install --no-deps names-dataset==3.3.1 wordfreq==3.1.1 pycountry msgpack ftfy langcodes
+    python scripts/build_name_lexicon.py
+
+Output: one line per token, ``token<TAB>flags``, lower-case, sorted; flags are ``F`` (first
+name), ``L`` (last name), ``C`` (also a common word) and ``P`` (a popular first name). The gzip header carries no time, so
+the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+from pathlib import Path
+
+RANK = 3000
+POPULAR = 1000
+POPULAR_FIRST = 500
+COMMON_EN = 3.3
+COMMON_OTHER = 4.0
+# where each language is spoken: a word common in these languages is still a name first when it
+# is a popular name in one of these countries ("João" is frequent in Portuguese text because it
+# is a frequent name in Portugal and Brazil)
+COUNTRIES = {
+    "en": ("US", "GB", "CA", "AU", "IE", "NZ"),
+    "es": ("ES", "MX", "AR", "CO", "CL", "PE"),
+    "de": ("DE", "AT", "CH"),
+    "fr": ("FR", "BE", "CH"),
+    "pt": ("PT", "BR"),
+    "it": ("IT",),
+    "nl": ("NL", "BE"),
+}
+ENGLISH_SPEAKING = COUNTRIES["en"]
+OUT = Path(__file__).resolve().parents[1] / "src/clearance/detection/pii/data/names.tsv.gz"
+
+_WORD = re.compile(r"^[^\W\d_]+(?:[-'][^\W\d_]+)*$")
+
+
+def _latin(name: str) -> bool:
+    return all(ord(c) < 0x250 for c in name)
+
+
+def _kept(table: dict[str, dict[str, dict[str, int]]]) -> dict[str, dict[str, int]]:
+    """Lower-cased name -> its best rank per language's countries (missing: not popular)."""
+    out: dict[str, dict[str, int]] = {}
+    for name, info in table.items():
+        ranks = info.get("rank") or {}
+        if not ranks or min(ranks.values()) > RANK:
+            continue
+        if len(name) < 2 or not _WORD.match(name) or not _latin(name):
+            continue
+        best = out.setdefault(name.lower(), {})
+        for lang, countries in COUNTRIES.items():
+            rank = min((ranks[c] for c in countries if c in ranks), default=RANK + 1)
+            best[lang] = min(best.get(lang, RANK + 1), rank)
+    return out
+
+
+def _rank(table: dict[str, dict[str, int]], token: str, lang: str) -> int:
+    return table.get(token, {}).get(lang, RANK + 1)
+
+
+def build() -> bytes:
+    from names_dataset import NameDataset
+    from wordfreq import zipf_frequency
+
+    nd = NameDataset()
+    first, last = _kept(nd.first_names), _kept(nd.last_names)
+    lines = []
+    for token in sorted(first.keys() | last.keys()):
+        flags = ("F" if token in first else "") + ("L" if token in last else "")
+        popular = any(
+            min(_rank(first, token, lang), _rank(last, token, lang)) <= POPULAR
+            for lang in COUNTRIES
+        )
+        common = not popular and any(
+            zipf_frequency(token, lang) >= (COMMON_EN if lang == "en" else COMMON_OTHER)
+            for lang in COUNTRIES
+        )
+        if common:
+            flags += "C"
+        if _rank(first, token, "en") <= POPULAR_FIRST:
+            flags += "P"
+        lines.append(f"{token}\t{flags}\n")
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=9) as gz:
+        gz.write("".join(lines).encode("utf-8"))
+    return buf.getvalue()
+
+
+if __name__ == "__main__":
+    data = build()
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    tmp = OUT.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(OUT)
+    print(f"{OUT}: {len(data):,} bytes")
