@@ -504,3 +504,12 @@ def test_error_bars_need_one_interval_per_bar() -> None:
 def test_golden(report: FairnessReport, name: str, fmt: str) -> None:
     """Regenerate with ``CLEARANCE_UPDATE_GOLDEN=1 pytest tests/reports``."""
     assert_golden(name, render(report, fmt))
+
+
+def test_a_group_without_reasons_says_none_in_both_formats(report: FairnessReport) -> None:
+    # one builder for both formats: the HTML printed an empty list (<ol></ol>) here
+    empty = ReasonSummary(attribute="sex", group="female", denied=0, top_reasons=[])
+    report = report.model_copy(update={"reasons": [empty]})
+    assert "| female | 0 | none |" in render_fairness_markdown(report)
+    reasons = _sections(render_fairness_html(report))["reasons"]
+    assert '<td>female</td><td class="num">0</td><td>none</td>' in reasons
