@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from clearance.reports.document import (
+    Box,
     Bullets,
     Empty,
+    Format,
     Heading,
     Item,
+    Lines,
     Only,
     Pairs,
     Para,
     Section,
+    each_format,
     html_blocks,
     html_section,
     markdown_blocks,
     markdown_section,
 )
 from clearance.reports.html import Html
+from clearance.reports.html import section as html_section_of
 from clearance.reports.table import Code, Table, Text
 
 HOSTILE = "<script>alert(1)</script>|`x`\x1b[31m"
@@ -68,3 +73,46 @@ def test_empty_section_and_blocks() -> None:
     assert markdown_section(Section("x", "X", [])) == ["", "## X"]
     assert markdown_blocks([Only("html", Html("<b></b>"))]) == []
     assert str(html_blocks([Para("p", css="gate")])) == '<p class="gate">p</p>'
+
+
+def test_lines_are_one_paragraph_in_markdown_and_a_p_each_in_html() -> None:
+    block = Lines([("a: ", Code("x")), Text(HOSTILE)])
+    assert markdown_blocks([Para("p"), block]) == ["p", "", "a: `x`", markdown_blocks([Para(Text(HOSTILE))])[0]]  # fmt: skip
+    out = str(html_blocks([block]))
+    assert out.startswith("<p>a: <code>x</code></p>\n<p>&lt;script&gt;") and "\x1b" not in out
+
+
+def test_pairs_with_a_list_value() -> None:
+    block = Pairs([("k", Text("v")), ("list", Bullets([Text(HOSTILE), Text("b")]))])
+    md = markdown_blocks([block])
+    assert md[:2] == ["- k: v", "- list:"] and md[3] == "  - b"
+    assert md[2].startswith("  - &lt;script>")
+    out = str(html_blocks([block]))
+    assert "<dt>list</dt><dd><ul><li>&lt;script&gt;" in out and "<li>b</li></ul></dd></dl>" in out
+
+
+def test_box_is_a_div_in_html_and_its_blocks_in_markdown() -> None:
+    box = Box("gate verdict fail", [Para("a"), Only("html", Para("h")), Bullets([Text("b")])])
+    assert markdown_blocks([box, Para("after")]) == ["a", "", "- b", "", "after"]
+    assert str(html_blocks([box])) == '<div class="gate verdict fail">\n<p>a</p>\n<p>h</p>\n<ul><li>b</li></ul>\n</div>'  # fmt: skip
+
+
+def test_each_format_builds_one_block_per_format() -> None:
+    def build(fmt: Format) -> Para:
+        return Para(("yes", " (md)" if fmt == "markdown" else " (html)"))
+
+    blocks = [*each_format(build)]
+    assert markdown_blocks(blocks) == ["yes (md)"]
+    assert str(html_blocks(blocks)) == "<p>yes (html)</p>"
+
+
+def test_section_with_a_class_and_a_title_that_holds_data() -> None:
+    section = Section("attribute-0", ("Attribute ", Code(HOSTILE)), [Para("p")], css="attribute")
+    md = markdown_section(section)
+    assert md[1] == "## Attribute `` <script>alert(1)</script>\\|`x`\\x1b[31m ``"
+    out = str(html_section(section))
+    assert out.startswith('<section id="attribute-0" class="attribute">\n<h2>Attribute <code>&lt;')
+    assert out.endswith("</h2>\n<p>p</p>\n</section>")
+    # a plain title and no class: what reports.html.section gives
+    plain = Section("s", "A & B", [Para("p")])
+    assert str(html_section(plain)) == str(html_section_of("s", "A & B", Html("<p>p</p>")))

@@ -264,10 +264,10 @@ def test_html_header_states_the_data_and_derivations(html: str) -> None:
         "income, postcode, tenure",
     ):
         assert fact in header, fact
-    # the exact derivation definitions: the sex mapping and the age bins
-    for definition in ("1 -&gt; male", "2 -&gt; female", "[-inf, 25) -&gt; &lt;25",
-                       "[25, 65) -&gt; 25-64", "[65, inf) -&gt; 65+"):  # fmt: skip
-        assert f"<li><code>{definition}</code></li>" in header, definition
+    # the exact derivation definitions (the sex mapping and the age bins), as in the Markdown
+    for definition in ("1 -&gt; male; 2 -&gt; female; 9 -&gt; ",
+                       "[-inf, 25) -&gt; &lt;25; [25, 65) -&gt; 25-64; [65, inf) -&gt; 65+"):  # fmt: skip
+        assert f"<td>{definition}" in header, definition
     assert "<code>gender_code</code>" in header and "<code>age</code>" in header
 
 
@@ -327,7 +327,7 @@ def test_html_insufficient_group_is_labelled_and_not_ranked(html: str) -> None:
     assert "insufficient data, not ranked" in small_rows[0]
     comparisons = section.split("Comparisons with the reference group")[1].split("<h3>")[0]
     assert small not in comparisons
-    assert "below 30 records, shown greyed and not ranked" in section
+    assert "<p>Insufficient data (below 30 records, not ranked): <code>" in section
 
 
 def test_html_marks_the_reference_group(html: str) -> None:
@@ -390,7 +390,7 @@ def test_html_proxies_reasons_settings_warnings_signoff(html: str) -> None:
     assert "0.0213" in flagged[0] and 'class="tag flag"' in flagged[0]
     assert "<code>income</code>" in sections["proxies"]
     reasons = sections["reasons"]
-    assert "<li>Income too low (150)</li><li>Short credit history (90)</li>" in reasons
+    assert "<td>Income too low (150); Short credit history (90)</td>" in reasons
     assert '<td class="num">286</td>' in reasons
     settings = sections["settings"]
     for fact in ("<dt>Minimum group size</dt><dd>30</dd>", "<dd>0.05</dd>", "<dd>Holm</dd>",
@@ -504,3 +504,12 @@ def test_error_bars_need_one_interval_per_bar() -> None:
 def test_golden(report: FairnessReport, name: str, fmt: str) -> None:
     """Regenerate with ``CLEARANCE_UPDATE_GOLDEN=1 pytest tests/reports``."""
     assert_golden(name, render(report, fmt))
+
+
+def test_a_group_without_reasons_says_none_in_both_formats(report: FairnessReport) -> None:
+    # one builder for both formats: the HTML printed an empty list (<ol></ol>) here
+    empty = ReasonSummary(attribute="sex", group="female", denied=0, top_reasons=[])
+    report = report.model_copy(update={"reasons": [empty]})
+    assert "| female | 0 | none |" in render_fairness_markdown(report)
+    reasons = _sections(render_fairness_html(report))["reasons"]
+    assert '<td>female</td><td class="num">0</td><td>none</td>' in reasons

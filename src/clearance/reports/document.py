@@ -8,17 +8,18 @@ separated from the next by one blank line (the layout every Markdown report here
 HTML: a :class:`Section` is ``<section id=...><h2>...</h2>...</section>``.
 
 Blocks that only one format shows (an SVG chart has no Markdown; a Markdown-only note) are
-:class:`Only` blocks: the one place a format difference is written down.
+:class:`Only` blocks: the one place a format difference is written down. Where the two formats
+print the same fact with a different decoration (a bold word in Markdown, a tag in HTML),
+:func:`each_format` builds the block once per format from one function.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from clearance.reports.html import Html, join, lines, tag
-from clearance.reports.html import section as _html_section
 from clearance.reports.table import Cell, Table, cell_html, cell_markdown
 
 
@@ -39,6 +40,14 @@ class Para:
 
 
 @dataclass(frozen=True, slots=True)
+class Lines:
+    """Lines of one paragraph: consecutive lines in Markdown (no blank line between), a ``<p>``
+    each in HTML."""
+
+    lines: Sequence[Cell]
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     """A list item with sub-items: indented ``  - sub`` lines, a nested ``<ul>``."""
 
@@ -55,9 +64,11 @@ class Bullets:
 
 @dataclass(frozen=True, slots=True)
 class Pairs:
-    """Labelled facts: ``- label: value`` lines in Markdown, a ``<dl class="kv">`` in HTML."""
+    """Labelled facts: ``- label: value`` lines in Markdown, a ``<dl class="kv">`` in HTML. A
+    value that is a :class:`Bullets` is a list under its label: ``- label:`` and indented
+    ``  - item`` lines, a ``<ul>`` in the ``<dd>``."""
 
-    pairs: Sequence[tuple[str, Cell]]
+    pairs: Sequence[tuple[str, Cell | Bullets]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,17 +86,36 @@ class Only:
     block: Block | Html  # Html: a chart or other markup the HTML alone shows
 
 
-Block = Heading | Para | Bullets | Pairs | Empty | Table | Only
+@dataclass(frozen=True, slots=True)
+class Box:
+    """Blocks kept together: a ``<div class="css">`` in HTML (a verdict panel), the blocks
+    themselves in Markdown."""
+
+    css: str
+    blocks: Sequence[Block]
+
+
+Block = Heading | Para | Lines | Bullets | Pairs | Empty | Table | Box | Only
+
+Format = Literal["markdown", "html"]
+
+
+def each_format(build: Callable[[Format], Block]) -> tuple[Only, Only]:
+    """The block ``build`` gives for each format, each shown in its own format only: for a fact
+    both formats print with a different decoration (``**yes**`` in Markdown, a tag in HTML)."""
+    return Only("markdown", build("markdown")), Only("html", build("html"))
 
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A titled part of a report (``anchor`` is the HTML id)."""
+    """A titled part of a report (``anchor`` is the HTML id; ``css`` an HTML class of the
+    ``<section>``; the title may hold data, e.g. a code span)."""
 
     anchor: str
-    title: str
+    title: Cell
     blocks: Sequence[Block]
     level: int = 2
+    css: str = ""
 
 
 def _md_block(block: Block) -> list[str]:
@@ -94,6 +124,8 @@ def _md_block(block: Block) -> list[str]:
             return ["#" * level + " " + cell_markdown(text)]
         case Para(text):
             return [cell_markdown(text)]
+        case Lines(texts):
+            return [cell_markdown(t) for t in texts]
         case Bullets(items):
             out: list[str] = []
             for item in items:
@@ -104,11 +136,19 @@ def _md_block(block: Block) -> list[str]:
                     out.append("- " + cell_markdown(item))
             return out
         case Pairs(pairs):
-            return [f"- {label}: {cell_markdown(value)}" for label, value in pairs]
+            out = []
+            for label, value in pairs:
+                if isinstance(value, Bullets):
+                    out += [f"- {label}:", *("  " + line for line in _md_block(value))]
+                else:
+                    out.append(f"- {label}: {cell_markdown(value)}")
+            return out
         case Empty(text):
             return [text]
         case Table():
             return block.markdown()
+        case Box(_, blocks):
+            return markdown_blocks(blocks)
         case Only(fmt, inner):
             if fmt != "markdown" or isinstance(inner, Html):
                 return []
@@ -129,7 +169,7 @@ def markdown_blocks(blocks: Sequence[Block]) -> list[str]:
 
 
 def markdown_section(section: Section) -> list[str]:
-    head = ["", "#" * section.level + " " + section.title]
+    head = ["", "#" * section.level + " " + cell_markdown(section.title)]
     body = markdown_blocks(section.blocks)
     return [*head, "", *body] if body else head
 
@@ -141,6 +181,12 @@ def _html_item(item: Cell | Item) -> Html:
     return tag("<li>{}</li>", cell_html(item))
 
 
+def _html_value(value: Cell | Bullets) -> Html:
+    if isinstance(value, Bullets):
+        return tag("<ul>{}</ul>", join(_html_item(i) for i in value.items))
+    return cell_html(value)
+
+
 def _html_block(block: Block) -> Html | None:
     match block:
         case Heading(text, level):
@@ -149,15 +195,19 @@ def _html_block(block: Block) -> Html | None:
             if css:
                 return tag('<p class="{}">{}</p>', css, cell_html(text))
             return tag("<p>{}</p>", cell_html(text))
+        case Lines(texts):
+            return lines(tag("<p>{}</p>", cell_html(t)) for t in texts)
         case Bullets(items):
             return tag("<ul>{}</ul>", join(_html_item(i) for i in items))
         case Pairs(pairs):
-            dl = join(tag("<dt>{}</dt><dd>{}</dd>", k, cell_html(v)) for k, v in pairs)
+            dl = join(tag("<dt>{}</dt><dd>{}</dd>", k, _html_value(v)) for k, v in pairs)
             return tag('<dl class="kv">{}</dl>', dl)
         case Empty(text):
             return tag('<p class="empty">{}</p>', text)
         case Table():
             return block.html()
+        case Box(css, blocks):
+            return lines([tag('<div class="{}">', css), html_blocks(blocks), Html("</div>")])
         case Only(fmt, inner):
             if fmt != "html":
                 return None
@@ -171,4 +221,9 @@ def html_blocks(blocks: Sequence[Block]) -> Html:
 
 def html_section(section: Section) -> Html:
     parts = [h for h in (_html_block(b) for b in section.blocks) if h is not None]
-    return _html_section(section.anchor, section.title, *parts)
+    if section.css:
+        start = tag('<section id="{}" class="{}">', section.anchor, section.css)
+    else:
+        start = tag('<section id="{}">', section.anchor)
+    title = Html("<h2>") + cell_html(section.title) + Html("</h2>")
+    return lines([start, title, *parts, Html("</section>")])

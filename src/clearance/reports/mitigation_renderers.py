@@ -6,10 +6,18 @@ from __future__ import annotations
 import json
 
 from clearance.fairness.tradeoff import MitigationResult, tradeoff_table
-from clearance.reports.escape import md_text
+from clearance.reports.document import (
+    Block,
+    Bullets,
+    Heading,
+    Only,
+    Para,
+    html_blocks,
+    markdown_blocks,
+)
 from clearance.reports.html import Html, join, tag
-from clearance.reports.markdown import md_table
 from clearance.reports.svg.charts import Bar, Segment, add_error_bars, svg_bar_chart
+from clearance.reports.table import Cell, Table, Text
 
 _COLUMNS = (
     "accuracy",
@@ -67,6 +75,11 @@ def render_mitigation_json(result: MitigationResult) -> str:
 
 _HEAD = ("candidate", "deterministic", "sensitive at decision", *_COLUMNS)
 
+_STYLE = (
+    "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+    "td,th{border:1px solid #ccc;padding:4px 8px}"
+)
+
 
 def _name(row: dict[str, object]) -> str:
     return str(row["name"]) + (" (chosen)" if row.get("chosen") else "")
@@ -76,68 +89,53 @@ def _notes(result: MitigationResult) -> list[str]:
     return [f"{c.name}: {n}" for c in result.candidates for n in c.notes] + list(result.notes)
 
 
-def render_mitigation_markdown(result: MitigationResult) -> str:
-    lines = [
-        f"# Mitigation trade-off ({result.constraint}, seed {result.seed}, "
-        f"{result.n_train} train / {result.n_test} test rows)",
-        "",
-        f"Chosen: **{result.chosen}** (deterministic candidates that decide without the "
-        f"sensitive attribute only; demographic parity ratio >= {result.min_ratio}, then "
-        "highest accuracy). A candidate marked 'sensitive at decision: True' is disparate "
-        "treatment under ECOA and never chosen. Intervals: bootstrap 95%, "
-        f"{result.n_resamples} resamples.",
-        "",
-    ]
-    lines += md_table(
-        _HEAD,
-        (
-            [md_text(_name(r)), str(r.get("deterministic")), str(r.get("needs_sensitive"))]
-            + [_cell(r, c) for c in _COLUMNS]
-            for r in tradeoff_table(result)
-        ),
+def mitigation_blocks(result: MitigationResult) -> list[Block]:
+    """The report once, for Markdown and HTML: title, the choice and its rule, the charts (HTML
+    only), the trade-off table and the notes."""
+    rows = tradeoff_table(result)
+    title = (
+        f"Mitigation trade-off ({result.constraint}, seed {result.seed}, "
+        f"{result.n_train} train / {result.n_test} test rows)"
     )
+    rule = (
+        "(deterministic candidates that decide without the sensitive attribute only; "
+        f"demographic parity ratio >= {result.min_ratio}, then highest accuracy). A candidate "
+        "marked 'sensitive at decision: True' is disparate treatment under ECOA and never "
+        f"chosen. Intervals: bootstrap 95%, {result.n_resamples} resamples."
+    )
+    charts = join((_metric_chart(rows, key, result.min_ratio) for key in _COLUMNS), "\n")
+    table: list[list[Cell]] = [
+        [
+            Text(_name(r)),
+            str(r.get("deterministic")),
+            str(r.get("needs_sensitive")),
+            *(_cell(r, c) for c in _COLUMNS),
+        ]
+        for r in rows
+    ]
+    blocks: list[Block] = [
+        Heading(title, 1),
+        # the chosen candidate in bold: ** in Markdown, <strong> in HTML
+        Only("markdown", Para(("Chosen: **", result.chosen, "** ", rule))),
+        Only("html", tag("<p>Chosen: <strong>{}</strong> {}</p>", result.chosen, rule)),
+        Only("html", charts),
+        Table(_HEAD, table),
+    ]
     notes = _notes(result)
     if notes:
         # notes quote group names from the data: escaped like every report's text from data
-        lines += ["", "## Notes", "", *(f"- {md_text(n)}" for n in notes)]
-    return "\n".join(lines) + "\n"
+        blocks += [Heading("Notes", 2), Bullets([Text(n) for n in notes])]
+    return blocks
 
 
-_STYLE = (
-    "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-    "td,th{border:1px solid #ccc;padding:4px 8px}"
-)
+def render_mitigation_markdown(result: MitigationResult) -> str:
+    return "\n".join(markdown_blocks(mitigation_blocks(result))) + "\n"
 
 
 def render_mitigation_html(result: MitigationResult) -> str:
-    rows = tradeoff_table(result)
-    chart = join((_metric_chart(rows, key, result.min_ratio) for key in _COLUMNS), "\n")
-    table = join(
-        tag("<tr>{}</tr>", join(tag("<td>{}</td>", v) for v in cells))
-        for cells in (
-            (
-                _name(r),
-                r.get("deterministic"),
-                r.get("needs_sensitive"),
-                *tuple(_cell(r, c) for c in _COLUMNS),
-            )
-            for r in rows
-        )
-    )
-    head = join(tag("<th>{}</th>", h) for h in _HEAD)
-    notes = join(tag("<li>{}</li>", n) for n in _notes(result))
-    page = tag(
+    head = tag(
         "<!doctype html><html lang=en><head><meta charset=utf-8>"
-        "<title>clearance mitigation trade-off</title><style>{}</style></head><body>"
-        "<h1>Mitigation trade-off ({})</h1><p>Chosen: <strong>{}</strong></p>{}"
-        "<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>"
-        "<h2>Notes</h2><ul>{}</ul></body></html>\n",
+        "<title>clearance mitigation trade-off</title><style>{}</style></head><body>",
         Html(_STYLE),
-        result.constraint,
-        result.chosen,
-        chart,
-        head,
-        table,
-        notes,
     )
-    return str(page)
+    return str(head + html_blocks(mitigation_blocks(result)) + Html("</body></html>\n"))
