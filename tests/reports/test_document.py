@@ -68,3 +68,10 @@ def test_empty_section_and_blocks() -> None:
     assert markdown_section(Section("x", "X", [])) == ["", "## X"]
     assert markdown_blocks([Only("html", Html("<b></b>"))]) == []
     assert str(html_blocks([Para("p", css="gate")])) == '<p class="gate">p</p>'
+
+
+def test_bullets_css_changes_the_html_only() -> None:
+    plain, styled = Bullets([Text("<a>")]), Bullets([Text("<a>")], css="checklist")
+    assert markdown_blocks([styled]) == markdown_blocks([plain]) == ["- &lt;a>"]
+    assert str(html_blocks([plain])) == "<ul><li>&lt;a&gt;</li></ul>"
+    assert str(html_blocks([styled])) == '<ul class="checklist"><li>&lt;a&gt;</li></ul>'
