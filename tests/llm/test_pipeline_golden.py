@@ -24,7 +24,8 @@ def test_llm_audit_and_canary(
     shutil.copytree(tiny_lm.corpus_dir, corpus, ignore=shutil.ignore_patterns(MANIFEST_NAME))
     vault = tmp_path / "vault.txt"
     vault.write_text("\n".join(s.synthetic_value for s in tiny_lm.manifest.controls) + "\n")
-    reports = [tmp_path / n for n in ("llm-audit.json", "llm-audit.md", "llm-incident.html")]
+    names = ("llm-audit.json", "llm-audit.md", "llm-audit.html", "llm-incident.html")
+    reports = [tmp_path / n for n in names]
     code, terminal = invoke(
         "llm", "audit", "--corpus", str(corpus), "--model", str(tiny_lm.model_dir),
         "--vault", str(vault), *(f"--output={r}" for r in reports), "--samples", "2",

@@ -116,3 +116,10 @@ def test_section_with_a_class_and_a_title_that_holds_data() -> None:
     # a plain title and no class: what reports.html.section gives
     plain = Section("s", "A & B", [Para("p")])
     assert str(html_section(plain)) == str(html_section_of("s", "A & B", Html("<p>p</p>")))
+
+
+def test_bullets_css_changes_the_html_only() -> None:
+    plain, styled = Bullets([Text("<a>")]), Bullets([Text("<a>")], css="checklist")
+    assert markdown_blocks([styled]) == markdown_blocks([plain]) == ["- &lt;a>"]
+    assert str(html_blocks([plain])) == "<ul><li>&lt;a&gt;</li></ul>"
+    assert str(html_blocks([styled])) == '<ul class="checklist"><li>&lt;a&gt;</li></ul>'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from clearance.reports.table import (
     Badge,
+    Box,
     Code,
     Styled,
     Table,
@@ -25,6 +26,8 @@ def test_each_fragment_in_each_format() -> None:
     assert cell_html(Badge("high", "sev-high")) == '<span class="badge sev-high">high</span>'
     assert cell_markdown(Styled("[1, 2]", "ci")) == "[1, 2]"
     assert cell_html(Styled("<1>", "ci")) == '<span class="ci">&lt;1&gt;</span>'
+    assert cell_markdown((Box(), " done")) == "[ ] done"
+    assert cell_html((Box(), " done")) == "&#9744; done"
     # the tool's own words: as is in Markdown, still escaped in HTML
     assert cell_markdown("a & b") == "a & b" and cell_html("a & b") == "a &amp; b"
 
@@ -43,3 +46,15 @@ def test_one_table_two_formats() -> None:
     html = t.html()
     assert html.startswith('<div class="table-wrap"><table>') and html.endswith("</table></div>")
     assert '<tr class="flagged"><td>&lt;b&gt;x|y&lt;/b&gt;</td><td class="num">3</td></tr>' in html
+
+
+def test_aligned_markdown_is_opt_in() -> None:
+    rows = [[Text(EVIL), "3", ""]]
+    t = Table(["name", "n", ""], rows, num=(1,), md_align=True)
+    assert t.markdown() == [
+        "| name | n |  |",
+        "| --- | ---: | --- |",
+        "| &lt;b>x\\|y&lt;/b> | 3 |  |",
+    ]
+    assert Table(["name", "n", ""], rows, num=(1,)).markdown()[1] == "|---|---|---|"
+    assert t.html() == Table(["name", "n", ""], rows, num=(1,)).html()  # Markdown only

@@ -57,9 +57,11 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class Bullets:
-    """A list: ``- item`` lines in Markdown, ``<ul><li>`` in HTML."""
+    """A list: ``- item`` lines in Markdown, ``<ul><li>`` in HTML (``css`` only changes the
+    HTML: ``<ul class=...>``)."""
 
     items: Sequence[Cell | Item]
+    css: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,8 +199,9 @@ def _html_block(block: Block) -> Html | None:
             return tag("<p>{}</p>", cell_html(text))
         case Lines(texts):
             return lines(tag("<p>{}</p>", cell_html(t)) for t in texts)
-        case Bullets(items):
-            return tag("<ul>{}</ul>", join(_html_item(i) for i in items))
+        case Bullets(items, css):
+            lis = join(_html_item(i) for i in items)
+            return tag('<ul class="{}">{}</ul>', css, lis) if css else tag("<ul>{}</ul>", lis)
         case Pairs(pairs):
             dl = join(tag("<dt>{}</dt><dd>{}</dd>", k, _html_value(v)) for k, v in pairs)
             return tag('<dl class="kv">{}</dl>', dl)

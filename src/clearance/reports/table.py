@@ -9,7 +9,8 @@ A cell is one fragment or a tuple of fragments (concatenated):
   escaped in HTML;
 - :class:`Code`: a name or value from data shown verbatim: a code span / ``<code>``;
 - :class:`Badge`: a word with a style: plain in Markdown, ``<span class="badge ...">`` in HTML;
-- :class:`Styled`: text from data in a styled span in HTML (``md_text`` in Markdown).
+- :class:`Styled`: text from data in a styled span in HTML (``md_text`` in Markdown);
+- :class:`Box`: a box to tick on paper: ``[ ]`` in Markdown, a ballot box in HTML.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from clearance.reports.escape import md_code, md_text
-from clearance.reports.html import Html, join, tag
+from clearance.reports.html import BOX, Html, join, tag
 from clearance.reports.html import code as html_code
 from clearance.reports.html import table as html_table
 from clearance.reports.markdown import md_table
@@ -46,7 +47,12 @@ class Styled:
     css: str
 
 
-Fragment = str | Text | Code | Badge | Styled
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A box to tick on paper (a checklist step, a *done* column)."""
+
+
+Fragment = str | Text | Code | Badge | Styled | Box
 Cell = Fragment | tuple[Fragment, ...]
 
 
@@ -68,6 +74,8 @@ def _md(fragment: Fragment) -> str:
             return md_code(value)
         case Badge(value):
             return value
+        case Box():
+            return "[ ]"
 
 
 def _html(fragment: Fragment) -> Html:
@@ -82,6 +90,8 @@ def _html(fragment: Fragment) -> Html:
             return tag('<span class="badge {}">{}</span>', css, value)
         case Styled(value, css):
             return tag('<span class="{}">{}</span>', css, value)
+        case Box():
+            return BOX
 
 
 def _parts(cell: Cell) -> tuple[Fragment, ...]:
@@ -98,19 +108,30 @@ def cell_html(cell: Cell) -> Html:
     return join(_html(f) for f in cell)
 
 
+def _md_row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
     """``num``: right-aligned columns, ``row_css``: a CSS class per row (``""`` for none) and
-    ``wrap``: a horizontal scroll box; all three only change the HTML."""
+    ``wrap``: a horizontal scroll box; all three only change the HTML. ``md_align``: the Markdown
+    aligns too (``| --- | ---: |``, ``num`` columns right); off by
+    default, the compact ``|---|`` the other reports print."""
 
     head: Sequence[str]
     rows: Sequence[Sequence[Cell]]
     num: Sequence[int] = ()
     row_css: Sequence[str] | None = field(default=None)
     wrap: bool = False
+    md_align: bool = False
 
     def markdown(self) -> list[str]:
-        return md_table(self.head, ([cell_markdown(c) for c in row] for row in self.rows))
+        rows = ([cell_markdown(c) for c in row] for row in self.rows)
+        if not self.md_align:
+            return md_table(self.head, rows)
+        rule = ["---:" if i in self.num else "---" for i in range(len(self.head))]
+        return [_md_row(self.head), _md_row(rule), *map(_md_row, rows)]
 
     def html(self) -> Html:
         rows = [[cell_html(c) for c in row] for row in self.rows]
