@@ -68,3 +68,17 @@ def test_empty_section_and_blocks() -> None:
     assert markdown_section(Section("x", "X", [])) == ["", "## X"]
     assert markdown_blocks([Only("html", Html("<b></b>"))]) == []
     assert str(html_blocks([Para("p", css="gate")])) == '<p class="gate">p</p>'
+
+
+def test_a_deferred_block_is_built_only_by_its_format() -> None:
+    built: list[str] = []
+
+    def chart() -> Html:
+        built.append("chart")
+        return Html("<svg></svg>")
+
+    blocks = [Para("p"), Only("html", chart), Only("markdown", lambda: Para("md"))]
+    assert markdown_blocks(blocks) == ["p", "", "md"]
+    assert built == []
+    assert str(html_blocks(blocks)) == "<p>p</p>\n<svg></svg>"
+    assert built == ["chart"]

@@ -8,12 +8,14 @@ separated from the next by one blank line (the layout every Markdown report here
 HTML: a :class:`Section` is ``<section id=...><h2>...</h2>...</section>``.
 
 Blocks that only one format shows (an SVG chart has no Markdown; a Markdown-only note) are
-:class:`Only` blocks: the one place a format difference is written down.
+:class:`Only` blocks: the one place a format difference is written down. An :class:`Only` may
+hold a function that builds its block, called only when its format prints: the Markdown of a
+large report then builds none of the HTML's charts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -69,13 +71,18 @@ class Empty:
 
 @dataclass(frozen=True, slots=True)
 class Only:
-    """A block one format shows and the other does not (a chart, a Markdown-only note)."""
+    """A block one format shows and the other does not (a chart, a Markdown-only note);
+    ``block`` may be a function that builds it, called only when that format prints."""
 
     fmt: Literal["markdown", "html"]
-    block: Block | Html  # Html: a chart or other markup the HTML alone shows
+    block: Block | Html | Callable[[], Block | Html]  # Html: markup the HTML alone shows
 
 
 Block = Heading | Para | Bullets | Pairs | Empty | Table | Only
+
+
+def _built(only: Only) -> Block | Html:
+    return only.block() if callable(only.block) else only.block
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +116,11 @@ def _md_block(block: Block) -> list[str]:
             return [text]
         case Table():
             return block.markdown()
-        case Only(fmt, inner):
-            if fmt != "markdown" or isinstance(inner, Html):
+        case Only(fmt):
+            if fmt != "markdown":
                 return []
-            return _md_block(inner)
+            inner = _built(block)
+            return [] if isinstance(inner, Html) else _md_block(inner)
 
 
 def markdown_blocks(blocks: Sequence[Block]) -> list[str]:
@@ -158,9 +166,10 @@ def _html_block(block: Block) -> Html | None:
             return tag('<p class="empty">{}</p>', text)
         case Table():
             return block.html()
-        case Only(fmt, inner):
+        case Only(fmt):
             if fmt != "html":
                 return None
+            inner = _built(block)
             return inner if isinstance(inner, Html) else _html_block(inner)
 
 

@@ -9,7 +9,8 @@ A cell is one fragment or a tuple of fragments (concatenated):
   escaped in HTML;
 - :class:`Code`: a name or value from data shown verbatim: a code span / ``<code>``;
 - :class:`Badge`: a word with a style: plain in Markdown, ``<span class="badge ...">`` in HTML;
-- :class:`Styled`: text from data in a styled span in HTML (``md_text`` in Markdown).
+- :class:`Styled`: text from data in a styled span in HTML (``md_text`` in Markdown);
+- :class:`Strong`: text from data in bold: ``**md_text**`` / ``<strong>``.
 """
 
 from __future__ import annotations
@@ -46,7 +47,12 @@ class Styled:
     css: str
 
 
-Fragment = str | Text | Code | Badge | Styled
+@dataclass(frozen=True, slots=True)
+class Strong:
+    value: str
+
+
+Fragment = str | Text | Code | Badge | Styled | Strong
 Cell = Fragment | tuple[Fragment, ...]
 
 
@@ -68,6 +74,8 @@ def _md(fragment: Fragment) -> str:
             return md_code(value)
         case Badge(value):
             return value
+        case Strong(value):
+            return f"**{md_text(value)}**"
 
 
 def _html(fragment: Fragment) -> Html:
@@ -82,14 +90,14 @@ def _html(fragment: Fragment) -> Html:
             return tag('<span class="badge {}">{}</span>', css, value)
         case Styled(value, css):
             return tag('<span class="{}">{}</span>', css, value)
-
-
-def _parts(cell: Cell) -> tuple[Fragment, ...]:
-    return cell if isinstance(cell, tuple) else (cell,)
+        case Strong(value):
+            return tag("<strong>{}</strong>", value)
 
 
 def cell_markdown(cell: Cell) -> str:
-    return "".join(_md(f) for f in _parts(cell))
+    if not isinstance(cell, tuple):
+        return _md(cell)
+    return "".join(map(_md, cell))
 
 
 def cell_html(cell: Cell) -> Html:
