@@ -329,35 +329,6 @@ def test_markdown_keeps_raw_html_out_of_free_text(report: AuditReport) -> None:
     assert "<" not in outside_code
 
 
-def test_markdown_and_html_print_the_same_sections(report: AuditReport) -> None:
-    """Both formats print one model: the same section titles in the same order (the HTML adds
-    its chart-only and controls sections) and the same words of each shared fact."""
-    md, html = render_audit_markdown(report), render_audit_html(report)
-    md_titles = re.findall(r"^## (.+)$", md, flags=re.M)
-    html_titles = re.findall(r"<h2>(.+?)</h2>", html)
-    only_html = {"Entities per column", "Controls"}
-    assert md_titles == ["Gate verdict", *(t for t in html_titles if t not in only_html)]
-    for line in (
-        "k = 1 (below the threshold k = 5); 294 class(es), 1200 row(s)",
-        "Record ages of ",
-        "None.",
-    ):
-        assert line in md and line in html, line
-
-
-def test_an_audit_without_findings_or_checks_says_so_in_both_formats(
-    report: AuditReport,
-) -> None:
-    empty = report.model_copy(update={"findings": [], "checks": []})
-    md, html = render_audit_markdown(empty), render_audit_html(empty)
-    assert "## Guidance by category\n\nNo findings, no guidance.\n" in md
-    assert "## Checks\n\nNo checks were run.\n" in md
-    assert "every check ran" not in md and "every check ran" not in html
-    sections = _sections(html)
-    assert "No findings, no guidance." in sections["guidance"]
-    assert "No checks were run." in sections["checks"]
-
-
 # --- JSON, registry, golden files -----------------------------------------------
 
 
