@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from clearance.reports.document import (
+    Block,
     Bullets,
     Empty,
     Heading,
@@ -77,7 +78,7 @@ def test_a_deferred_block_is_built_only_by_its_format() -> None:
         built.append("chart")
         return Html("<svg></svg>")
 
-    blocks = [Para("p"), Only("html", chart), Only("markdown", lambda: Para("md"))]
+    blocks: list[Block] = [Para("p"), Only("html", chart), Only("markdown", lambda: Para("md"))]
     assert markdown_blocks(blocks) == ["p", "", "md"]
     assert built == []
     assert str(html_blocks(blocks)) == "<p>p</p>\n<svg></svg>"
