@@ -58,28 +58,39 @@ def _class_buckets(a: AnonymityResult) -> list[tuple[int, int, int]]:
     ]
 
 
+def _histogram(
+    title: str,
+    columns: list[tuple[str, str, int]],
+    unit: str,
+    marker: Marker,
+    legend: list[tuple[str, str]],
+    axis: str,
+) -> Html:
+    """A column chart of (label, CSS class, count), one threshold marked."""
+    bars = [Bar(label, (Segment(n, css),), f"{n} {unit}") for label, css, n in columns]
+    log = needs_log(n for _, _, n in columns)
+    return svg_bar_chart(
+        title, bars, columns=True, log=log, marker=marker, legend=legend, axis=axis
+    )
+
+
 def anonymity_chart(a: AnonymityResult) -> Html | None:
     """The class sizes of one table, the k line marked; None without classes."""
     buckets = _class_buckets(a)
     if not buckets:
         return None
-    bars = [
-        Bar(
-            str(lo) if lo == hi else f"{lo}–{hi}",
-            (Segment(n, "below" if hi < a.k_threshold else "above"),),
-            f"{n} classes",
-        )
+    columns = [
+        (str(lo) if lo == hi else f"{lo}–{hi}", "below" if hi < a.k_threshold else "above", n)
         for lo, hi, n in buckets
     ]
     at = next((i for i, (lo, _, _) in enumerate(buckets) if lo >= a.k_threshold), len(buckets))
-    return svg_bar_chart(
+    return _histogram(
         f"Equivalence class sizes of {a.table}",
-        bars,
-        columns=True,
-        log=needs_log(n for _, _, n in buckets),
-        marker=Marker(at, f"k = {a.k_threshold}"),
-        legend=[("below", "classes below k"), ("above", "classes at or above k")],
-        axis="x: class size; y: number of classes",
+        columns,
+        "classes",
+        Marker(at, f"k = {a.k_threshold}"),
+        [("below", "classes below k"), ("above", "classes at or above k")],
+        "x: class size; y: number of classes",
     )
 
 
@@ -88,27 +99,21 @@ def retention_chart(r: RetentionResult) -> Html | None:
     age_bins = bins(r)
     if not age_bins:
         return None
-    bars = [
-        Bar(
-            f"{lo}–{hi} d",
-            (Segment(n, "expired" if lo >= r.limit_days else "kept"),),
-            f"{n} records",
-        )
-        for lo, hi, n in age_bins
+    columns = [
+        (f"{lo}–{hi} d", "expired" if lo >= r.limit_days else "kept", n) for lo, hi, n in age_bins
     ]
     at = float(len(age_bins))
     for i, (lo, hi, _) in enumerate(age_bins):
         if r.limit_days < hi:
             at = i + max(0.0, (r.limit_days - lo) / (hi - lo)) if hi > lo else float(i)
             break
-    return svg_bar_chart(
+    return _histogram(
         f"Record age of {r.table}.{r.column}",
-        bars,
-        columns=True,
-        log=needs_log(n for _, _, n in age_bins),
-        marker=Marker(at, f"retention limit {r.limit_days} d"),
-        legend=[("kept", "within the limit"), ("expired", "past the limit")],
-        axis="x: record age in days; y: records",
+        columns,
+        "records",
+        Marker(at, f"retention limit {r.limit_days} d"),
+        [("kept", "within the limit"), ("expired", "past the limit")],
+        "x: record age in days; y: records",
     )
 
 
