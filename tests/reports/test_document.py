@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from clearance.reports.document import (
+    Block,
     Box,
     Bullets,
     Empty,
@@ -123,3 +124,17 @@ def test_bullets_css_changes_the_html_only() -> None:
     assert markdown_blocks([styled]) == markdown_blocks([plain]) == ["- &lt;a>"]
     assert str(html_blocks([plain])) == "<ul><li>&lt;a&gt;</li></ul>"
     assert str(html_blocks([styled])) == '<ul class="checklist"><li>&lt;a&gt;</li></ul>'
+
+
+def test_a_deferred_block_is_built_only_by_its_format() -> None:
+    built: list[str] = []
+
+    def chart() -> Html:
+        built.append("chart")
+        return Html("<svg></svg>")
+
+    blocks: list[Block] = [Para("p"), Only("html", chart), Only("markdown", lambda: Para("md"))]
+    assert markdown_blocks(blocks) == ["p", "", "md"]
+    assert built == []
+    assert str(html_blocks(blocks)) == "<p>p</p>\n<svg></svg>"
+    assert built == ["chart"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from clearance.reports.table import (
     Badge,
-    Box,
+    Checkbox,
     Code,
+    Strong,
     Styled,
     Table,
     Text,
@@ -26,8 +27,10 @@ def test_each_fragment_in_each_format() -> None:
     assert cell_html(Badge("high", "sev-high")) == '<span class="badge sev-high">high</span>'
     assert cell_markdown(Styled("[1, 2]", "ci")) == "[1, 2]"
     assert cell_html(Styled("<1>", "ci")) == '<span class="ci">&lt;1&gt;</span>'
-    assert cell_markdown((Box(), " done")) == "[ ] done"
-    assert cell_html((Box(), " done")) == "&#9744; done"
+    assert cell_markdown((Checkbox(), " done")) == "[ ] done"
+    assert cell_html((Checkbox(), " done")) == "&#9744; done"
+    assert cell_markdown(Strong(EVIL)) == "**&lt;b>x\\|y&lt;/b>**"
+    assert cell_html(Strong(EVIL)) == "<strong>&lt;b&gt;x|y&lt;/b&gt;</strong>"
     # the tool's own words: as is in Markdown, still escaped in HTML
     assert cell_markdown("a & b") == "a & b" and cell_html("a & b") == "a &amp; b"
 

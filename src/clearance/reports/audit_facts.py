@@ -1,5 +1,6 @@
-"""What the audit report's Markdown and HTML renderers both print: section order of severities
-and categories, the gate and checks lines, guidance grouped by category, controls, age bins."""
+"""The facts the audit report's sections print (:mod:`clearance.reports.audit_sections`): order
+of severities and categories, the gate and checks lines, guidance grouped by category, controls,
+age bins."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from clearance.audit.report import AuditReport, CheckRun, RetentionResult
 from clearance.core.controls import CONTROLS, describe
 from clearance.core.findings import Finding, FindingCategory
 from clearance.core.severity import Severity
-from clearance.reports.table import Badge, Cell, Code, Table, Text, joined
 
 SEVERITIES = tuple(s.value for s in sorted(Severity, key=lambda s: s.rank, reverse=True))
 CATEGORIES: tuple[str, ...] = typing.get_args(FindingCategory)
@@ -90,57 +90,3 @@ def bins_text(r: RetentionResult) -> str:
 
 def bins(r: RetentionResult) -> list[tuple[int, int, int]]:
     return [(b.lo_days, b.hi_days, b.count) for b in sorted(r.histogram, key=lambda b: b.lo_days)]
-
-
-# --- the tables both formats print --------------------------------------------------------
-
-
-def tables_table(report: AuditReport) -> Table:
-    head = ["table", "origin", "rows", "columns", "subject key", "key overlap", "quasi-identifiers"]
-    rows: list[list[Cell]] = [
-        [
-            (Code(t.name), " (subject table)") if t.subject_table else Code(t.name),
-            Text(t.origin),
-            str(t.rows),
-            str(len(t.columns)),
-            Code(t.subject_key) if t.subject_key else "",
-            pct(t.key_overlap),
-            joined(Code(q) for q in t.quasi_identifiers),
-        ]
-        for t in report.tables
-    ]
-    return Table(head, rows, num=(2, 3, 5))
-
-
-def findings_table(report: AuditReport) -> Table:
-    head = ["severity", "rule", "category", "table.column", "count", "share", "preview", "fix"]
-    rows: list[list[Cell]] = [
-        [
-            Badge(f.severity.value, f"sev-{f.severity.value}"),
-            Code(f.rule),
-            f.category,
-            Code(where(f)),
-            str(f.count),
-            pct(f.share),
-            Code(f.preview),
-            f.fix or "",
-        ]
-        for f in report.findings
-    ]
-    return Table(head, rows, num=(4, 5))
-
-
-def consent_table(report: AuditReport) -> Table:
-    head = ["table", "rows", "consented", "not consented", "no record", "coverage"]
-    rows: list[list[Cell]] = [
-        [
-            Code(c.table),
-            str(c.rows),
-            str(c.consented),
-            str(c.not_consented),
-            str(c.no_record),
-            ratio(c.consented, c.rows),
-        ]
-        for c in report.consent
-    ]
-    return Table(head, rows, num=(1, 2, 3, 4, 5))

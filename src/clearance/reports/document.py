@@ -10,7 +10,9 @@ HTML: a :class:`Section` is ``<section id=...><h2>...</h2>...</section>``.
 Blocks that only one format shows (an SVG chart has no Markdown; a Markdown-only note) are
 :class:`Only` blocks: the one place a format difference is written down. Where the two formats
 print the same fact with a different decoration (a bold word in Markdown, a tag in HTML),
-:func:`each_format` builds the block once per format from one function.
+:func:`each_format` builds the block once per format from one function. An :class:`Only` may hold a function
+that builds its block, called only when its format prints: the Markdown of a large report
+then builds none of the HTML's charts.
 """
 
 from __future__ import annotations
@@ -82,10 +84,11 @@ class Empty:
 
 @dataclass(frozen=True, slots=True)
 class Only:
-    """A block one format shows and the other does not (a chart, a Markdown-only note)."""
+    """A block one format shows and the other does not (a chart, a Markdown-only note);
+    ``block`` may be a function that builds it, called only when that format prints."""
 
     fmt: Literal["markdown", "html"]
-    block: Block | Html  # Html: a chart or other markup the HTML alone shows
+    block: Block | Html | Callable[[], Block | Html]  # Html: markup the HTML alone shows
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,10 @@ def each_format(build: Callable[[Format], Block]) -> tuple[Only, Only]:
     """The block ``build`` gives for each format, each shown in its own format only: for a fact
     both formats print with a different decoration (``**yes**`` in Markdown, a tag in HTML)."""
     return Only("markdown", build("markdown")), Only("html", build("html"))
+
+
+def _built(only: Only) -> Block | Html:
+    return only.block() if callable(only.block) else only.block
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +158,11 @@ def _md_block(block: Block) -> list[str]:
             return block.markdown()
         case Box(_, blocks):
             return markdown_blocks(blocks)
-        case Only(fmt, inner):
-            if fmt != "markdown" or isinstance(inner, Html):
+        case Only(fmt):
+            if fmt != "markdown":
                 return []
-            return _md_block(inner)
+            inner = _built(block)
+            return [] if isinstance(inner, Html) else _md_block(inner)
 
 
 def markdown_blocks(blocks: Sequence[Block]) -> list[str]:
@@ -211,9 +219,10 @@ def _html_block(block: Block) -> Html | None:
             return block.html()
         case Box(css, blocks):
             return lines([tag('<div class="{}">', css), html_blocks(blocks), Html("</div>")])
-        case Only(fmt, inner):
+        case Only(fmt):
             if fmt != "html":
                 return None
+            inner = _built(block)
             return inner if isinstance(inner, Html) else _html_block(inner)
 
 

@@ -30,7 +30,7 @@ from clearance.reports.document import (
     Section,
 )
 from clearance.reports.svg.charts import Bar, Segment, svg_bar_chart
-from clearance.reports.table import Badge, Box, Cell, Code, Styled, Table, Text, joined
+from clearance.reports.table import Badge, Cell, Checkbox, Code, Styled, Table, Text, joined
 
 AUDIT_TITLE = "LLM memorisation audit"
 INCIDENT_TITLE = "Incident report: secrets memorised by a language model"
@@ -213,7 +213,7 @@ def rotation(report: LLMAuditReport, *, checkbox: bool) -> list[Block]:
             f"{r.extractability:.2f}",
             f"{r.score:.2f}",
             "yes" if r.in_vault else "no",
-            *([Box()] if checkbox else []),
+            *([Checkbox()] if checkbox else []),
         ]
         for r in report.rotation
     ]
@@ -351,22 +351,22 @@ def _leaked(report: LLMAuditReport) -> list[Block]:
 # the plan's steps: text of the tool, with the commands set as code
 _CONTAIN: list[Cell] = [
     (
-        Box(),
+        Checkbox(),
         " Deploy the guard proxy in front of the model so outputs carrying an inventory secret "
         "are blocked (",
         Code("clearance"),
         " guard, fingerprint matching).",
     ),
-    (Box(), " Restrict access to the model and its weights until the retrained model ships."),
+    (Checkbox(), " Restrict access to the model and its weights until the retrained model ships."),
 ]
 _FIX_DATA: list[Cell] = [
-    (Box(), " Scrub the secrets from the training corpus (", Code("clearance scan"), " / redact)."),
-    (Box(), " Deduplicate the corpus: extraction grows with the number of copies (table above)."),
+    (Checkbox(), " Scrub the secrets from the training corpus (", Code("clearance scan"), " / redact)."),
+    (Checkbox(), " Deduplicate the corpus: extraction grows with the number of copies (table above)."),
 ]
 _FIX_MODEL: list[Cell] = [
-    (Box(), " Retrain on the scrubbed corpus, or unlearn the listed secrets."),
+    (Checkbox(), " Retrain on the scrubbed corpus, or unlearn the listed secrets."),
     (
-        Box(),
+        Checkbox(),
         " Re-audit (",
         Code("clearance llm audit"),
         ") at the deployed precision and quantization: quantizing an unlearned model can bring "

@@ -10,7 +10,8 @@ A cell is one fragment or a tuple of fragments (concatenated):
 - :class:`Code`: a name or value from data shown verbatim: a code span / ``<code>``;
 - :class:`Badge`: a word with a style: plain in Markdown, ``<span class="badge ...">`` in HTML;
 - :class:`Styled`: text from data in a styled span in HTML (``md_text`` in Markdown);
-- :class:`Box`: a box to tick on paper: ``[ ]`` in Markdown, a ballot box in HTML.
+- :class:`Checkbox`: a box to tick on paper: ``[ ]`` in Markdown, a ballot box in HTML;
+- :class:`Strong`: text from data in bold: ``**md_text**`` / ``<strong>``.
 """
 
 from __future__ import annotations
@@ -48,11 +49,16 @@ class Styled:
 
 
 @dataclass(frozen=True, slots=True)
-class Box:
+class Checkbox:
     """A box to tick on paper (a checklist step, a *done* column)."""
 
 
-Fragment = str | Text | Code | Badge | Styled | Box
+@dataclass(frozen=True, slots=True)
+class Strong:
+    value: str
+
+
+Fragment = str | Text | Code | Badge | Styled | Checkbox | Strong
 Cell = Fragment | tuple[Fragment, ...]
 
 
@@ -74,8 +80,10 @@ def _md(fragment: Fragment) -> str:
             return md_code(value)
         case Badge(value):
             return value
-        case Box():
+        case Checkbox():
             return "[ ]"
+        case Strong(value):
+            return f"**{md_text(value)}**"
 
 
 def _html(fragment: Fragment) -> Html:
@@ -90,16 +98,16 @@ def _html(fragment: Fragment) -> Html:
             return tag('<span class="badge {}">{}</span>', css, value)
         case Styled(value, css):
             return tag('<span class="{}">{}</span>', css, value)
-        case Box():
+        case Checkbox():
             return BOX
-
-
-def _parts(cell: Cell) -> tuple[Fragment, ...]:
-    return cell if isinstance(cell, tuple) else (cell,)
+        case Strong(value):
+            return tag("<strong>{}</strong>", value)
 
 
 def cell_markdown(cell: Cell) -> str:
-    return "".join(_md(f) for f in _parts(cell))
+    if not isinstance(cell, tuple):
+        return _md(cell)
+    return "".join(map(_md, cell))
 
 
 def cell_html(cell: Cell) -> Html:
