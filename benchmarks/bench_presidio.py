@@ -164,7 +164,7 @@ def load_corpus(name: str, n_docs: int, seed: int, presidio_dir: Path | None = N
     try:
         return templates.generate(n_docs, seed=seed, presidio_dir=presidio_dir)
     except templates.PresidioEvaluatorMissing as exc:
-        raise SystemExit(f"--corpus presidio-templates: {exc}") from None
+        raise SystemExit(f"--corpus presidio-templates: {exc} (--presidio-evaluator-dir)") from None
 
 
 # --------------------------------------------------------------------------------------------

@@ -208,12 +208,13 @@ _IBAN_SHAPES = {
     "DE": "18n",
     "GB": "4a14n",
     "FR": "23n",
-    "ES": "20n",
     "NL": "4a10n",
     "IT": "1a22n",
-    "BE": "12n",
     "PL": "24n",
-}
+    "AT": "16n",
+    "CH": "17n",
+    "IE": "4a14n",
+}  # only countries without a national check digit in the BBAN (stdnum checks BE's and ES')
 
 
 def _iban(rng: random.Random) -> str:
