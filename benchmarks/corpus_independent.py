@@ -429,12 +429,21 @@ _SLOTS: dict[str, Callable[[_Doc], list[Piece]]] = {
 for _lang in ("es", "de", "fr", "pt"):
     _SLOTS[f"date_{_lang}"] = _date(2018, 2026, values.LOCAL_DATE_FORMS[_lang], _lang)
     _SLOTS[f"dob_{_lang}"] = _date(1938, 2005, values.LOCAL_DATE_FORMS[_lang], _lang)
+
+
+def _address_slot(country: str, multiline: bool) -> Callable[[_Doc], list[Piece]]:
+    return lambda d: [(d.address(country, multiline), "LOCATION")]
+
+
+def _phone_slot(region: str) -> Callable[[_Doc], list[Piece]]:
+    return lambda d: [(values.phone(d.rng, region), "PHONE_NUMBER")]
+
+
 for _code in _COUNTRY_CODES:
-    _SLOTS[f"addr_{_code}"] = (lambda c: lambda d: [(d.address(c, False), "LOCATION")])(_code)
-    _SLOTS[f"addr_{_code}_ml"] = (lambda c: lambda d: [(d.address(c, True), "LOCATION")])(_code)
+    _SLOTS[f"addr_{_code}"] = _address_slot(_code, False)
+    _SLOTS[f"addr_{_code}_ml"] = _address_slot(_code, True)
 for _region_code in sorted(set(values.PHONE_REGIONS)):
-    _SLOTS[f"phone_{_region_code.lower()}"] = (
-        lambda rc: lambda d: [(values.phone(d.rng, rc), "PHONE_NUMBER")])(_region_code)
+    _SLOTS[f"phone_{_region_code.lower()}"] = _phone_slot(_region_code)
 
 _SLOT_RE = re.compile(r"\{([a-z_0-9]+)(?::(\d)([fm]?))?\}")
 
