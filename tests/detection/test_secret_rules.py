@@ -7,11 +7,14 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clearance.detection.secrets._rule import PLACEHOLDER_WORDS, plausible
-from clearance.detection.secrets.generic import _REFERENCE_MARKERS, _not_reference
+from clearance.detection.engine import Engine
+from clearance.detection.secrets._rule import PLACEHOLDER_WORDS, PUBLIC_EXAMPLE_VALUES, plausible
+from clearance.detection.secrets.generic import _REFERENCE_MARKERS, _not_reference, _password_ok
 
 
 def _plausible_by_definition(value: str) -> bool:
+    if value in PUBLIC_EXAMPLE_VALUES:
+        return False
     low = value.lower()
     if any(word in low for word in PLACEHOLDER_WORDS):
         return False
@@ -33,6 +36,26 @@ def test_plausible_examples() -> None:
     assert plausible("sk_live_4eC39HqLyjWDarjtT1zdp7dc")
     assert not plausible("YOUR_API_KEY_HERE")
     assert not plausible("aaaaaaab")
+    assert not plausible("AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe")  # Google's documented sample
+
+
+def test_published_example_credentials_are_not_findings() -> None:
+    """gitleaks' allowlisted sample keys are well-formed: only the allowlist keeps them out."""
+    engine = Engine()
+    for value in sorted(PUBLIC_EXAMPLE_VALUES):
+        for text in (value, f"GOOGLE_API_KEY={value}", f'apiKey: "{value}"'):
+            assert not [m for m in engine.detect(text) if m.category == "secret"], text
+    # the same shape with one character changed is a finding
+    assert engine.detect("AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQf")
+
+
+def test_password_may_begin_with_a_symbol() -> None:
+    assert _password_ok("!Xk9#mQ2vL7p")
+    assert _password_ok("#secretP@ss")
+    assert _password_ok("@Tz8kQ2mVp")
+    # YAML tags, anchors and aliases, instance variables: a name after the symbol
+    for value in ("!vault_lookup", "&db_anchor", "*default_password", "@db_pass", "!!binary"):
+        assert not _password_ok(value), value
 
 
 @settings(max_examples=200, deadline=None)

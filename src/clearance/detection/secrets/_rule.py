@@ -100,11 +100,41 @@ def _gate_keywords(patterns: tuple[str, ...], keywords: tuple[str, ...]) -> tupl
     return tuple(out)
 
 
+# Credentials that vendors publish in their documentation and SDK samples: well formed, public,
+# and revoked or never live (gitleaks allowlists the same values). Values holding a placeholder
+# word (``AKIAIOSFODNN7EXAMPLE``) are already refused by ``PLACEHOLDER_WORDS``.
+PUBLIC_EXAMPLE_VALUES = frozenset(
+    {
+        # Google Maps JavaScript API documentation samples
+        "AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
+        # firebase-android-sdk test and sample configurations (gitleaks' gcp-api-key allowlist)
+        "AIzaSyabcdefghijklmnopqrstuvwxyz1234567",
+        "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
+        "AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM",
+        "AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU",
+        "AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0",
+        "AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A",
+        "AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c",
+        "AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4",
+        "AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY",
+        "AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM",
+        "AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ",
+        "AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g",
+        "AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU",
+        "AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw",
+        "AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE",
+        "AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY",
+    }
+)
+
 _PLACEHOLDER = re.compile("|".join(map(re.escape, PLACEHOLDER_WORDS)))
 
 
 def plausible(value: str) -> bool:
-    """False for placeholders and degenerate values (mostly one repeated character)."""
+    """False for placeholders, published example credentials and degenerate values (mostly one
+    repeated character)."""
+    if value in PUBLIC_EXAMPLE_VALUES:
+        return False
     if _PLACEHOLDER.search(value.lower()):  # one scan, not one ``in`` per word
         return False
     if len(value) >= 4 and max(Counter(value).values()) * 2 > len(value):
@@ -137,6 +167,7 @@ def secret(
     validator: Validator | None = None,
     context: tuple[str, ...] = (),
     requires_context: bool = False,
+    context_window: int = 48,
     description: str = "",
     placeholder_check: bool = True,
 ) -> Detector:
@@ -158,6 +189,7 @@ def secret(
         validator=_combine(validator) if placeholder_check else validator,
         context=context,
         requires_context=requires_context,
+        context_window=context_window,
         min_entropy=min_entropy,
         ignore_case=ignore_case,
         keywords=_gate_keywords(patterns, keywords),

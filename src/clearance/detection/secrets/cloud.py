@@ -85,6 +85,9 @@ RULES = (
             "AIzafFoWrMnMokq-VkJwTZCOWaQIeivX_S",
             "AIzaXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
             "aizapImei_75rIxo4KYZ709nSFHsuuofcYjXD7x",
+            # Google's documented sample keys (PUBLIC_EXAMPLE_VALUES)
+            "key=AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe",
+            "apiKey: 'AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs'",
         ),
         keywords=("aiza",),
         severity=Severity.HIGH,
@@ -154,8 +157,17 @@ RULES = (
         "AZURE_STORAGE_KEY",
         (
             r"AccountKey=(?P<value>[A-Za-z0-9+/]{86}==)",
+            # outside a connection string: an Azure, storage-account or storage-key word first
             keyed(
-                ("azure_storage", "storage_account", "account_key"),
+                (
+                    "azure",
+                    "storage_account",
+                    "storage account",
+                    "storage_key",
+                    "storage key",
+                    "storage_access_key",
+                    "account_key",
+                ),
                 r"[A-Za-z0-9+/]{86}==",
                 end=B64_END,
             ),
@@ -163,13 +175,20 @@ RULES = (
         positives=(
             "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=Z473DGJLV+dmeab98uc8fddx5jx+I67CsHjBk3O5Xzj29X62lIZ2wreH0CrepFuObfMLkjB+4jPFxGL15hqBya==;EndpointSuffix=core.windows.net",
             "AZURE_STORAGE_KEY=WjDIRuzvvMQjUYPBrgz3HBnh/MEcDRU1LYhQArl4Na2bGgJp22vTNaM+B1bUZEwFEooishPvwngyOOSd97g1zQ==",
+            "azure storage key: 2AVHLVRuu8ylGHUX76NtpdyPM9GpgCSn847uDj3RRid5Y67FIcNWX6fDCO8M4Es0ePToLXWhzsGrQNk2Yf3hvt==",
+            "'AccountKey': 'cjfIOVMvspEWvRv0lJrrhq9FknZ1ZYJd/QaBbqBzA1GhLQZdXvAxiFATEmGOZyEdPQKLc5MmdC4xjbFj0lkkVE=='",
+            "storage account key = 2VapfrIfatT5LZ4cxmW929vegPBpr58VdupGFr5Gb2z+eapSlsa8RhaAW+raGMSIZW8gKLYPFrD7l3K6nrjf8O==",
         ),
         negatives=(
             "AccountKey=9z8mBLNYEgdB7XN4xjBEELv+RmD+OZc0AQS6oVLD==",
             "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=<account-key>",
             "AZURE_STORAGE_KEY=${AZURE_STORAGE_KEY}",
+            "2AVHLVRuu8ylGHUX76NtpdyPM9GpgCSn847uDj3RRid5Y67FIcNWX6fDCO8M4Es0ePToLXWhzsGrQNk2Yf3hvt==",
+            "azure storage key: 2AVHLVRuu8ylGHUX76NtpdyPM9GpgCSn847uDj3RRid5Y67FIcNWX6fDCO8M4Es0ePToLXWhzsGrQNk2Yf3hvt=",
+            "signature: 2AVHLVRuu8ylGHUX76NtpdyPM9GpgCSn847uDj3RRid5Y67FIcNWX6fDCO8M4Es0ePToLXWhzsGrQNk2Yf3hvt==",
         ),
-        keywords=("accountkey=", "azure_storage", "storage_account"),
+        keywords=("accountkey=", "azure", "storage", "account"),
+        min_entropy=4.5,
         description="Azure storage account key, bare or inside a connection string.",
     ),
     secret(
@@ -302,36 +321,55 @@ RULES = (
     secret(
         "cloudflare-api-token",
         "CLOUDFLARE_API_TOKEN",
-        keyed(("cloudflare", "cf_api", "cf_token"), r"[A-Za-z0-9_-]{40}"),
+        (
+            # the 40 characters of a token created before 2026, only next to its name
+            keyed(("cloudflare", "cf_api", "cf_token"), r"[A-Za-z0-9_-]{40}"),
+            # the scannable format: cfut_ (user) or cfat_ (account), 40 characters, a checksum
+            token(r"cf(?:ut|at)_[A-Za-z0-9]{40}[A-Za-z0-9]{0,16}"),
+        ),
         positives=(
             "CLOUDFLARE_API_TOKEN=kFKceXjSB-s3cQlmKGvoPcvRcakNzIudzqD-WYFg",
             "cf_api_token: bj7diyFsT8wds2BlVq2tseNBge4t63WkuEk1P9dc",
+            "cfut_Zq8vN3xR7pL2mK9sT4wY6bD1fH5jC0gE8aU3iO7eQ4r1Nx",
+            "Authorization: Bearer cfat_W2eR4tY6uI8oP0aS2dF4gH6jK8lZ1xC3vB5nM7qL9pT3kQ0a",
         ),
         negatives=(
             "CLOUDFLARE_API_TOKEN=oz7sY75beja8WpuVasgfMtBVA8qf7f",
             "7NfHWrhfZRoCJEiMaO7zGZ6Nvm8-7yElIA8iDBjE",
             "CLOUDFLARE_API_TOKEN=your-cloudflare-api-token-goes-here-xxxx",
+            "cfut_Zq8vN3xR7pL2mK9sT4wY6bD1",
+            "cfat_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         ),
-        keywords=("cloudflare", "cf_api", "cf_token"),
+        keywords=("cloudflare", "cf_api", "cf_token", "cfut_", "cfat_"),
         score=0.9,
         min_entropy=3.5,
-        description="Cloudflare API token.",
+        description="Cloudflare user or account API token (cfut_/cfat_, or 40 characters by name).",
     ),
     secret(
         "cloudflare-global-api-key",
         "CLOUDFLARE_API_KEY",
-        keyed(("cloudflare", "cf_api_key", "cf_key", "x-auth-key"), r"[a-f0-9]{37}"),
+        (
+            # 37 to 45 lowercase hex before 2026, only next to its name
+            keyed(("cloudflare", "cf_api_key", "cf_key", "x-auth-key"), r"[a-f0-9]{37,45}"),
+            # the scannable format: cfk_, 40 characters, a checksum
+            token(r"cfk_[A-Za-z0-9]{40}[A-Za-z0-9]{0,16}"),
+        ),
         positives=(
             "CLOUDFLARE_API_KEY=3f1d5f8147fb80e7ea1bb831a182f7630d93b",
             "X-Auth-Key: 679b7ed5f41319b3589df97966c78e100cfae",
+            "cloudflare global api key: 1e4f9a2b7c3d8e5f0a6b1c7d2e8f3a9b4c0d5e6f7",
+            "CLOUDFLARE_API_KEY=cfk_Zq8vN3xR7pL2mK9sT4wY6bD1fH5jC0gE8aU3iO7eTx4k2P",
         ),
         negatives=(
             "CLOUDFLARE_API_KEY=d0132cdf3a62454c31acbc3140f7072f",
             "b61618ae451daf8290b9f5b0f33d773e53bbe",
+            "cfk_Site",
+            "cfk_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
         ),
-        keywords=("cloudflare", "x-auth-key"),
+        keywords=("cloudflare", "x-auth-key", "cfk_"),
         score=0.9,
-        description="Cloudflare global API key (37 hex).",
+        min_entropy=3.0,
+        description="Cloudflare global API key (cfk_, or 37-45 hex by name).",
     ),
     secret(
         "cloudflare-origin-ca-key",

@@ -71,7 +71,15 @@ def _not_reference(value: str) -> bool:
     return len(set(value)) > 3
 
 
+# A password may begin with a symbol ("!Xk9...", "#secretP@ss"); these symbols also open YAML
+# tags, anchors and aliases (``!vault``, ``&name``, ``*alias``), comments, decorators and
+# instance variables, so what follows the symbol is judged as a password of its own.
+_SYMBOL_LEADS = "!#@&*"
+
+
 def _password_ok(value: str) -> bool:
+    if value[0] in _SYMBOL_LEADS and len(value) > 1 and value[1] not in _SYMBOL_LEADS:
+        value = value[1:]
     return _not_reference(value) and not value.isalpha()
 
 
@@ -105,17 +113,35 @@ RULES = (
             "password: 'N7xwig2cb1fKP#q'",
             "{'smtp_pass': 'v9xSjUxSh3CuJ8'}",
             "export PGPASSWORD=DzPgKsDQv134PVaV",
+            'password = "!Xk9#mQ2vL7p"',
+            "smtp_password: '#secretP@ss'",
+            'conn = connect(host, user, password="@Tz8kQ2mVp")',
+            "psycopg2.connect(dbname='app', user='etl', password='R4tW8yZ1aB3c')",
+            "mysql.connector.connect(user='scott', password='*Nq5vB8xL2', host='127.0.0.1')",
         ),
         negatives=(
             "password = os.environ['DB_PASSWORD']",
             "password: ${DB_PASSWORD}",
+            'password="${DB_PASSWORD}"',
             "password=changeme123",
+            'password = "changeme"',
+            'password = "<password>"',
+            'password = "****"',
+            "password: ************",
             "password: xxxxxxxxxxxx",
             "password = getpass()",
             "password: Optional[str] = None",
             "PWD=/home/jane/projects",
             "password = settings.DATABASE_PASSWORD",
             "if password == user_input:",
+            "connect(host, user, password=db_password)",
+            'psycopg2.connect(password=os.getenv("PGPASSWORD"))',
+            "password: !vault_lookup",
+            "password: &db_password_anchor",
+            "password: *default_password",
+            "password = @db_password",
+            "password: !ENV_DB_PASSWORD",
+            "password: '!!python/name:getpass'",
         ),
         keywords=("pass", "pwd"),
         severity=Severity.HIGH,

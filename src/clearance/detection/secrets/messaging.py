@@ -9,29 +9,54 @@ RULES = (
     secret(
         "slack-bot-token",
         "SLACK_TOKEN",
-        token(r"xoxb-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24}"),
+        # workspace and bot user ids: 10-13 digits today, shorter in older workspaces
+        token(r"xoxb-[0-9]{6,13}-[0-9]{6,13}-[A-Za-z0-9]{24}"),
         positives=(
             "xoxb-994711068592-7327104600213-LPOXcSqGN5q44Hsayhxvbwhn",
             "SLACK_BOT_TOKEN=xoxb-05147377444-059730895856-o0K8ZyyUJZIUoWj1lWbpKo3r",
+            "slack_token = 'xoxb-48151623-91827364-Qw3rTy7uIoP2aSd5fGh8jKlZ'",
         ),
         negatives=(
             "xoxb-577932517216-6203800094287-IqKTr4JJL8",
             "xoxb-xxxxxxxxxx-xxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx",
+            "xoxb-1234-5678-Qw3rTy7uIoP2aSd5fGh8jKlZ",
         ),
         keywords=("xoxb-",),
         description="Slack bot token.",
     ),
     secret(
+        "slack-legacy-bot-token",
+        "SLACK_TOKEN",
+        # before 2017 a bot token held one id: xoxb-<bot id>-<18 to 26 characters>
+        token(r"xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26}"),
+        positives=(
+            "xoxb-263594206564-2kTUHsRvHLmXh8ZqJ3Pn0aWc",
+            "SLACK_API_TOKEN=xoxb-45230958323-vQpS8mZcL2nR4tWx7yK0aBdE",
+        ),
+        negatives=(
+            "xoxb-263594206564-2kTUHsRvHL",
+            "xoxb-45230958323-xxxxxxxxxxxxxxxxxxxxxxxx",
+            "xoxb-1234567-vQpS8mZcL2nR4tWx7yK0aBdE",
+        ),
+        keywords=("xoxb-",),
+        min_entropy=3.0,
+        description="Slack legacy bot token (one numeric id).",
+    ),
+    secret(
         "slack-user-token",
         "SLACK_TOKEN",
-        token(r"xox[pe](?:-[0-9]{10,13}){3}-[A-Za-z0-9]{28,34}"),
+        # three ids (workspace, user, token): 10-13 digits today, shorter in older workspaces
+        token(r"xox[pe](?:-[0-9]{6,13}){3}-[A-Za-z0-9]{28,34}"),
         positives=(
             "xoxp-02537652716-687551521573-4041646777104-6a03298e51a6488ba7650b044db9e597",
             "token: xoxe-923101720703-143995376499-6769093918248-IPC495xRv9Ae4W1css1y9zkm7mAIfU",
+            "SLACK_USER_TOKEN=xoxp-5847201958-5847302164-5847415290-9b1e3c4d5a6f70817e2d4c6b8a0f1e3d",
+            "xoxp-4956125-4956127-38200431-1f2e3d4c5b6a79880f1e2d3c4b5a6978",
         ),
         negatives=(
             "xoxp-67781076191-310127186353-4086ffc37c51456e9087def5eec57a25",
             "xoxp-82194057228-442405069944-2631308120294-08151bd4d6",
+            "xoxp-12345-67890-13579-9b1e3c4d5a6f70817e2d4c6b8a0f1e3d",
         ),
         keywords=("xoxp-", "xoxe-"),
         description="Slack user or enterprise token.",
@@ -209,19 +234,27 @@ RULES = (
         (
             keyed(("mailgun", "mg_api", "mg_key"), r"key-[a-f0-9]{32}"),
             r"\bapi:(?P<value>key-[a-f0-9]{32})\b",
+            # requests' basic-auth tuple, as in Mailgun's Python samples: auth=("api", "key-...")
+            r"\(\s{0,3}\\?['\"]api\\?['\"]\s{0,3},\s{0,3}\\?['\"]"
+            r"(?P<value>key-[a-f0-9]{32}|[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8})\\?['\"]",
             keyed("mailgun", r"[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}"),
         ),
         positives=(
             "MAILGUN_API_KEY=key-fb32b1531a72aca96c432af2a3402901",
             "curl -s --user api:key-d82b42a0b3b166835d52a2c1ec576c12 https://api.mailgun.net/v3",
             "mailgun key: c162b84e76b045d4c42bef1a29b35803-b226e0ee-6aef5d79",
+            'requests.post(url, auth=("api", "key-3f9a1c7e5b2d4068a9c1e7f3b5d20846"), data=msg)',
+            "auth=('api', 'key-0c4e8a2f6b1d5937e0a4c8f2b6d1e5a9')",
+            "auth = ('api', '5d7e9f1a3c5b7d9e1f3a5c7b9d1e3f5a-1a2b3c4d-5e6f7a8b')",
         ),
         negatives=(
             "key-5a3035ca09290af1793e894f69db323d",
             "MAILGUN_API_KEY=key-56b806165b4b81534db8",
             "MAILGUN_DOMAIN=mg.acme.io",
+            'auth=("api", MAILGUN_API_KEY)',
+            'auth=("api", "key-3f9a1c7e5b2d")',
         ),
-        keywords=("mailgun", "key-"),
+        keywords=("mailgun", "key-", "api"),
         description="Mailgun private API key.",
     ),
     secret(

@@ -121,6 +121,35 @@ RULES = (
         description="PayPal Braintree access token.",
     ),
     secret(
+        "braintree-private-key",
+        "BRAINTREE_PRIVATE_KEY",
+        (
+            keyed("braintree", r"[a-f0-9]{32}"),
+            # an SDK configuration call: private_key / privateKey after "braintree"
+            keyed(("private_key", "private key"), r"[a-f0-9]{32}"),
+        ),
+        positives=(
+            "BRAINTREE_PRIVATE_KEY=3f9a1c7e5b2d4068a9c1e7f3b5d20846",
+            # on one line: files are scanned line by line, and the context is read on the line
+            "braintree.Configuration.configure(braintree.Environment.Production, "
+            "merchant_id='m7k2p9x4v1q8w3e5', public_key='q8w3e5r7t9y2u4i6', "
+            "private_key='0c4e8a2f6b1d5937e0a4c8f2b6d1e5a9')",
+        ),
+        negatives=(
+            "private_key='0c4e8a2f6b1d5937e0a4c8f2b6d1e5a9'",
+            "BRAINTREE_MERCHANT_ID=m7k2p9x4v1q8w3e5",
+            "BRAINTREE_PRIVATE_KEY=0c4e8a2f6b1d5937",
+            "braintree private_key: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        ),
+        keywords=("braintree", "private"),
+        context=("braintree",),
+        requires_context=True,
+        context_window=240,
+        score=0.75,  # + the context boost: 0.95
+        min_entropy=3.0,
+        description="PayPal Braintree API private key (32 hex), next to a Braintree name.",
+    ),
+    secret(
         "paypal-client-secret",
         "PAYPAL_CLIENT_SECRET",
         keyed("paypal", r"E[A-Za-z0-9_-]{79}"),

@@ -231,6 +231,27 @@ RULES = (
         description="Facebook / Meta Graph API access token.",
     ),
     secret(
+        "facebook-app-access-token",
+        "FACEBOOK_TOKEN",
+        # an app access token is the app id (15-16 digits), a pipe (or %7C in a URL) and the
+        # app secret (32 hex): the secret itself, so the whole pair is the value
+        token(r"[1-9][0-9]{14,15}(?:\||%7[Cc])[a-f0-9]{32}"),
+        positives=(
+            "FB_ACCESS_TOKEN=1234567890123456|3f9a1c7e5b2d4068a9c1e7f3b5d20846",
+            "https://graph.facebook.com/v19.0/debug_token?access_token=481516234290125%7C0c4e8a2f6b1d5937e0a4c8f2b6d1e5a9",
+        ),
+        negatives=(
+            "1234567890123456|3f9a1c7e5b2d4068",
+            "12345678901234|3f9a1c7e5b2d4068a9c1e7f3b5d20846",
+            "1234567890123456|xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "order 1234567890123456|3f9a1c7e5b2d4068a9c1e7f3b5d20846ff",
+        ),
+        keywords=("|", "%7c"),
+        score=0.85,
+        min_entropy=3.0,
+        description="Facebook / Meta app access token (app id | app secret).",
+    ),
+    secret(
         "facebook-app-secret",
         "FACEBOOK_SECRET",
         keyed(("facebook", "fb_app_secret", "fb_secret", "meta_app_secret"), r"[a-f0-9]{32}"),
@@ -303,13 +324,22 @@ RULES = (
     secret(
         "hubspot-pat",
         "HUBSPOT_TOKEN",
-        (token(rf"pat-(?:na|eu|ap)[0-9]-{UUID}"), keyed("hubspot", UUID)),
+        # the legacy API key is a UUID: by name, or as the ``hapikey`` query parameter
+        (token(rf"pat-(?:na|eu|ap)[0-9]-{UUID}"), keyed(("hubspot", "hapikey"), UUID)),
         positives=(
             "pat-na1-efb17752-4524-4d98-5c36-bd5cf1dd7911",
             "HUBSPOT_API_KEY=a93570ae-d7c1-7320-220b-453fdf7e4cf5",
+            "https://api.hubapi.com/contacts/v1/lists/all/contacts/all?hapikey=7c2e9f41-3b8d-4a6e-9f15-2d7c8b4e1a93",
+            "hubspot key: 4e8a2c6f-1b5d-4937-a0e4-c8f2b6d1e5a9",
         ),
-        negatives=("pat-na1-89820db1", "0838c775-7cb5-af33-9752-2f3269687f4f"),
-        keywords=("pat-", "hubspot"),
+        negatives=(
+            "pat-na1-89820db1",
+            "0838c775-7cb5-af33-9752-2f3269687f4f",
+            "hubspot portal 7c2e9f41",
+            "?hapikey=demo",
+            "request_id: 7c2e9f41-3b8d-4a6e-9f15-2d7c8b4e1a93",
+        ),
+        keywords=("pat-", "hubspot", "hapikey"),
         description="HubSpot private app token or legacy API key.",
     ),
     secret(
