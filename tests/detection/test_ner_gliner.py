@@ -25,7 +25,9 @@ VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "person", "location", "ad
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("gliner", reason="gliner is not installed (clearance[gliner], dev)")
+    pytest.importorskip(
+        "gliner", reason="gliner is not installed (clearance[gliner]; scripts/test installs it)"
+    )
     import torch
     import transformers
     from gliner import GLiNERConfig
@@ -129,7 +131,9 @@ def test_rule_and_model_matches_are_resolved_by_the_engine(model: Path) -> None:
 
 
 def test_a_folder_that_is_no_gliner_model_is_backend_unavailable(tmp_path: Path) -> None:
-    pytest.importorskip("gliner", reason="gliner is not installed (clearance[gliner], dev)")
+    pytest.importorskip(
+        "gliner", reason="gliner is not installed (clearance[gliner]; scripts/test installs it)"
+    )
     (tmp_path / "config.json").write_text("{}")
     with pytest.raises(BackendUnavailableError, match="cannot load the model") as info:
         GlinerNer(str(tmp_path)).detect_batch(["Ada lives in Paris"])
