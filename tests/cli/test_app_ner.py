@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,28 @@ def test_bad_spec_is_one_line_exit_4(tmp_path: Path, spec: str) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "spacy" in lines[0]
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("kind", ["hf", "gliner"])
+def test_missing_model_folder_is_one_line_exit_5(tmp_path: Path, kind: str) -> None:
+    src = tmp_path / "docs.txt"
+    src.write_text(f"{TEXT}\n")
+    missing = tmp_path / "no-such-model"
+    result = runner.invoke(app, ["detect", str(src), "--ner", f"{kind}:{missing}"])
+    assert result.exit_code == 5, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(missing) in lines[0] and "never downloads" in lines[0]
+    _no_raw_value(result.output)
+
+
+def test_missing_gliner_package_is_exit_5_naming_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "docs.txt"
+    src.write_text(f"{TEXT}\n")
+    monkeypatch.setitem(sys.modules, "gliner", None)  # import gliner now raises ImportError
+    result = runner.invoke(app, ["scan", str(src), "-q", "--ner", f"gliner:{tmp_path}"])
+    assert result.exit_code == 5, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "clearance[gliner]" in lines[0]
+    _no_raw_value(result.output)

@@ -273,7 +273,7 @@ def test_a_closed_stdout_is_not_an_internal_error(tmp_path: Path) -> None:
     [
         ({"threshold": 2.0}, "--threshold 2.0: must be between 0 and 1"),
         ({"entities": "EMAIL_ADDRESS, NOPE"}, "--entities: unknown entity type(s) NOPE; known: "),
-        ({"ner": "bogus"}, "--ner 'bogus': expected spacy:PATH_OR_NAME or hf:PATH"),
+        ({"ner": "bogus"}, "--ner 'bogus': expected spacy:PATH_OR_NAME, hf:PATH or gliner:PATH"),
     ],
 )
 def test_detection_options_refused_by_the_library_name_the_option(

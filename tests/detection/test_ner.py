@@ -1,17 +1,18 @@
-"""Local NER models: the spec is checked without naming a command-line flag, a Hugging Face
-model loads from its folder only, without changing the process environment, and a local spaCy
-pipeline (built in the test) adds its entities to the engine's matches."""
+"""Local NER models: the spec is checked without naming a command-line flag, and a local spaCy
+pipeline (built in the test) adds its entities to the engine's matches (the Hugging Face and
+GLiNER back ends: test_ner_hf.py, test_ner_gliner.py)."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import pytest
 
 from clearance.detection.engine import Engine
-from clearance.detection.ner import HuggingFaceNer, SpacyNer, load_ner, ner_spec_problem
+from clearance.detection.ner import SpacyNer, load_ner, ner_spec_problem
+from clearance.detection.ner_gliner import GlinerNer
+from clearance.detection.ner_hf import HuggingFaceNer
 from clearance.errors import BackendUnavailableError
 from tests._ner import PERSON, PLACE, PRODUCT, TEXT, spacy_pipeline
 
@@ -19,9 +20,9 @@ from tests._ner import PERSON, PLACE, PRODUCT, TEXT, spacy_pipeline
 @pytest.mark.parametrize(
     ("spec", "problem"),
     [
-        ("bogus", "expected spacy:PATH_OR_NAME or hf:PATH"),
-        ("spacy:", "expected spacy:PATH_OR_NAME or hf:PATH"),
-        ("zz:x", "unknown backend 'zz'; allowed: spacy, hf"),
+        ("bogus", "expected spacy:PATH_OR_NAME, hf:PATH or gliner:PATH"),
+        ("spacy:", "expected spacy:PATH_OR_NAME, hf:PATH or gliner:PATH"),
+        ("zz:x", "unknown backend 'zz'; allowed: spacy, hf, gliner"),
     ],
 )
 def test_a_bad_spec_is_refused_without_naming_a_flag(spec: str, problem: str) -> None:
@@ -37,45 +38,12 @@ def test_a_good_spec_names_the_backend() -> None:
     assert isinstance(load_ner("spacy:en_core_web_sm"), SpacyNer)
     hf = load_ner("hf:/models/ner")
     assert isinstance(hf, HuggingFaceNer) and hf.path == "/models/ner"
-
-
-def _tiny_token_classifier(folder: Path) -> Path:
-    """A one-layer BERT token classifier with a ten-word vocabulary, saved like a real one."""
-    transformers = pytest.importorskip("transformers")
-    torch = pytest.importorskip("torch")
-    folder.mkdir()
-    vocab = folder / "vocab.txt"
-    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "jane", "doe", "lives", "in", "paris"]
-    vocab.write_text("\n".join(words) + "\n", "utf-8")
-    config = transformers.BertConfig(
-        vocab_size=len(words),
-        hidden_size=8,
-        num_hidden_layers=1,
-        num_attention_heads=1,
-        intermediate_size=8,
-        max_position_embeddings=32,
-        id2label={0: "O", 1: "B-PER"},
-        label2id={"O": 0, "B-PER": 1},
-    )
-    torch.manual_seed(0)
-    transformers.BertForTokenClassification(config).save_pretrained(folder)
-    transformers.BertTokenizerFast(vocab_file=str(vocab)).save_pretrained(folder)
-    return folder
-
-
-def test_hf_model_loads_from_its_folder_and_leaves_the_environment_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder = _tiny_token_classifier(tmp_path / "ner")
-    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    found = HuggingFaceNer(str(folder)).detect_batch(["jane doe lives in paris", "in"])
-    # offline by local_files_only, not by switching the caller's transformers offline
-    assert "HF_HUB_OFFLINE" not in os.environ
-    assert len(found) == 2
-    text = "jane doe lives in paris"
-    for match in found[0]:
-        assert match.detector == "ner-hf" and match.entity == "PERSON"
-        assert 0 <= match.start < match.end <= len(text)
+    gliner = load_ner("gliner:/models/gliner")
+    assert isinstance(gliner, GlinerNer) and gliner.path == "/models/gliner"
+    # the engine's threshold, or GLiNER's own 0.5 when the engine keeps every score
+    assert gliner.threshold == 0.5
+    assert isinstance(strict := load_ner("gliner:/m", threshold=0.7), GlinerNer)
+    assert strict.threshold == 0.7
 
 
 @pytest.fixture(scope="module")
@@ -133,18 +101,6 @@ def test_missing_spacy_names_the_extra(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setitem(sys.modules, "spacy", None)  # import spacy now raises ImportError
     with pytest.raises(BackendUnavailableError, match=r"clearance\[ner\]"):
         SpacyNer(str(tmp_path)).detect_batch([TEXT])
-
-
-def test_missing_hf_model_folder_is_backend_unavailable(tmp_path: Path) -> None:
-    with pytest.raises(BackendUnavailableError, match="no such folder"):
-        HuggingFaceNer(str(tmp_path / "model")).detect_batch([TEXT])
-
-
-def test_an_hf_folder_that_cannot_be_loaded_is_backend_unavailable(tmp_path: Path) -> None:
-    pytest.importorskip("transformers")
-    (tmp_path / "config.json").write_text("{not json")
-    with pytest.raises(BackendUnavailableError, match="cannot load the model"):
-        HuggingFaceNer(str(tmp_path)).detect_batch(["Ada lives in Paris"])
 
 
 def test_a_spacy_folder_that_is_no_pipeline_is_backend_unavailable(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from clearance.detection.calibration import bundled
 from clearance.detection.engine import Engine
-from clearance.detection.ner import HuggingFaceNer
+from clearance.detection.ner_hf import HuggingFaceNer
 from clearance.detection.registry import default_registry
 from clearance.detection.settings import DetectionSettings, InvalidSetting
 from clearance.errors import InputError, PolicyError
@@ -48,8 +48,8 @@ def test_settings_shape_the_engine(tmp_path: Path) -> None:
     [
         ({"threshold": 2.0}, "threshold 2.0: must be between 0 and 1"),
         ({"threshold": -0.5}, "threshold -0.5: must be between 0 and 1"),
-        ({"ner": "bogus"}, "ner 'bogus': expected spacy:PATH_OR_NAME or hf:PATH"),
-        ({"ner": "zz:x"}, "ner 'zz:x': unknown backend 'zz'; allowed: spacy, hf"),
+        ({"ner": "bogus"}, "ner 'bogus': expected spacy:PATH_OR_NAME, hf:PATH or gliner:PATH"),
+        ({"ner": "zz:x"}, "ner 'zz:x': unknown backend 'zz'; allowed: spacy, hf, gliner"),
         ({"workers": 0}, "workers 0: Input should be greater than or equal to 1"),
         (
             {"categories": ("pii", "bogus")},

@@ -86,7 +86,7 @@ WorkersOpt = Annotated[
 NerOpt = Annotated[
     str | None,
     typer.Option(
-        "--ner", help="Add a local NER model: spacy:PATH_OR_NAME or hf:PATH (no download)."
+        "--ner", help="Add a local NER model: spacy:PATH_OR_NAME, hf:PATH or gliner:PATH (no download)."
     ),
 ]
 

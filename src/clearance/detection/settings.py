@@ -50,7 +50,7 @@ class DetectionSettings(BaseModel):
     )
     threshold: float = Field(default=0.0, description="drop matches scoring below this (0-1)")
     ner: str | None = Field(
-        default=None, description="a local NER model: spacy:PATH_OR_NAME or hf:PATH"
+        default=None, description="a local NER model: spacy:PATH_OR_NAME, hf:PATH or gliner:PATH"
     )
     workers: int | None = Field(
         default=None, ge=1, description="processes for large inputs (None: CLEARANCE_WORKERS)"
@@ -133,7 +133,7 @@ class DetectionSettings(BaseModel):
         return Engine(
             registry=self.registry(),
             threshold=self.threshold,
-            ner=None if self.ner is None else load_ner(self.ner),
+            ner=None if self.ner is None else load_ner(self.ner, self.threshold),
             workers=self.workers,
             calibration=self.calibration_map(),
         )
