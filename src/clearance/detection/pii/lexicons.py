@@ -127,6 +127,7 @@ def _derived_names() -> tuple[set[str], set[str], set[str], set[str]]:
 def names() -> NameLexicon:
     first, last, derived_common, popular = _derived_names()
     faker_first: set[str] = set()
+    faker_last: set[str] = set()
     for locale in _NAME_LOCALES:
         try:
             provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
@@ -142,12 +143,16 @@ def names() -> NameLexicon:
                 n.lower() for n in _as_names(getattr(provider, attr, ())) if _latin(n)
             )
         for attr in ("last_names", "last_romanized_names"):
-            last.update(n.lower() for n in _as_names(getattr(provider, attr, ())) if _latin(n))
+            faker_last.update(
+                n.lower() for n in _as_names(getattr(provider, attr, ())) if _latin(n)
+            )
     lorem = importlib.import_module("faker.providers.lorem.en_US").Provider
     common = {w.lower() for w in lorem.word_list} | _AMBIGUOUS_EXTRA
     first = {n for n in first | faker_first if len(n) > 1}
-    last = {n for n in last if len(n) > 1}
-    ambiguous = (first | last) & (common | derived_common)
+    last = {n for n in last | faker_last if len(n) > 1}
+    # a name Faker's curated lists hold is a name first, whatever wordfreq says ("Zelda")
+    faker_names = faker_first | faker_last
+    ambiguous = (first | last) & (common | (derived_common - faker_names))
     return NameLexicon(
         frozenset(first),
         frozenset(last),

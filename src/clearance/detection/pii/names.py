@@ -40,6 +40,8 @@ def _refine_run(text: str, start: int, end: int) -> tuple[int, int, float] | Non
         last_low = toks[j][0].lower()
         first_amb = low in lex.ambiguous
         if last_low in lex.last and last_low not in lex.ambiguous:
+            if first_amb and last_low in lex.popular_first and low not in lex.popular_first:
+                continue  # "Lake Joshua", "New Melanie": a word, then a given name
             score = 0.7 if first_amb else 0.85
         elif last_low in lex.last:
             if first_amb:
