@@ -151,6 +151,47 @@ def test_llm_extra(install: Install) -> None:
     assert len(secrets) == 2 and not any(s in exposure.read_text() for s in secrets)
 
 
+# A tiny GLiNER on a tiny BERT backbone, saved as a model folder that stands alone (nothing
+# downloaded; tests/detection/test_ner_gliner.py builds the same shape).
+_TINY_GLINER = """
+import shutil, sys, torch, transformers
+from pathlib import Path
+from gliner import GLiNERConfig
+from gliner.model import UniEncoderSpanGLiNER
+root = Path(sys.argv[1]); backbone = root / "backbone"; backbone.mkdir(parents=True)
+vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "person", "location", "address", "date"]
+(backbone / "vocab.txt").write_text("\\n".join(vocab) + "\\n")
+transformers.BertConfig(vocab_size=len(vocab), hidden_size=8, num_hidden_layers=1,
+                        num_attention_heads=1, intermediate_size=8,
+                        max_position_embeddings=64).save_pretrained(backbone)
+transformers.BertTokenizerFast.from_pretrained(backbone).save_pretrained(backbone)
+config = GLiNERConfig(model_name=str(backbone), hidden_size=8, max_width=4, max_len=6,
+                      dropout=0.0)
+torch.manual_seed(0)
+UniEncoderSpanGLiNER.load_from_config(config, backbone_from_pretrained=False,
+                                      local_files_only=True).save_pretrained(
+    root / "model", safe_serialization=True)
+shutil.rmtree(backbone)
+print(torch.__version__, torch.version.cuda)
+"""
+
+
+def test_gliner_extra(install: Install) -> None:
+    env = install("gliner")
+    _every_help_works(env)
+    torch_version, cuda = env.script(_TINY_GLINER, env.cwd / "g").stdout.split()
+    assert (torch_version, cuda) == ("2.13.0+cpu", "None")  # the pinned CPU build, never CUDA
+    docs = env.cwd / "docs.txt"
+    docs.write_text("Zebulon Quark wrote to us from Lisbon on 3 May 1988\n")
+    done = env.clearance("detect", docs, "--ner", f"gliner:{env.cwd / 'g' / 'model'}")
+    assert done.returncode == 0, done.stderr
+    entities = json.loads(done.stdout)["entities"]
+    text = docs.read_text()
+    assert all(0 <= e["start"] < e["end"] <= len(text) for e in entities)
+    # a folder that is no model: exit 5, one line
+    _one_line_exit(env.clearance("detect", docs, "--ner", f"gliner:{env.cwd}"), 5, "GLiNER")
+
+
 def test_fairness_extra(install: Install) -> None:
     env = install("fairness")
     _every_help_works(env)
