@@ -67,7 +67,15 @@ _LABELS = (
     "phone|telephone|tel|tél|téléphone|telefon|telefone|teléfono|telefono|mobile|mob|cell|"
     "cellphone|fax|desk|whatsapp|handy|móvil|movil|celular|portable|call|ring|ruf|reach|contact"
 )
-_LABEL_BEFORE = re.compile(rf"(?i)\b(?:{_LABELS})\b[^\n\d]{{0,16}}$")
+_LABEL_BEFORE = re.compile(rf"(?i)\b(?:{_LABELS})\b([^\n\d]{{0,16}})$")
+# What may stand between the label and the number: punctuation, a name ("Contact Mrs Bui on")
+# and joining words ("call me back on", "Ruf mich an:"); any other word ("Call volume reached
+# 1 204 500") says the number is something else.
+_JOINING = frozenset(
+    "me us him her them back on at to is are be no nr number num or and anytime directly under "
+    "via the my our his their mich uns an unter al au en em pelo por".split()
+)
+_GAP_WORD = re.compile(r"[^\W\d_]+")
 _SUFFIX_LABELS = "office|fax|mobile|home|work|cell|desk"
 _LABEL_AFTER = re.compile(rf"[- ]?\(?(?i:{_SUFFIX_LABELS})\b")
 _LABELLED_GATE = (
@@ -83,7 +91,7 @@ def _labelled_phone_refine(text: str, start: int, end: int) -> tuple[int, int, f
     if start >= 2 and text[start - 1] in "-/#_" and text[start - 2].isalnum():
         return None
     after = _LABEL_AFTER.match(text, end)
-    if end < len(text) and (text[end].isalpha() or text[end] in "_/") and not after:
+    if end < len(text) and (text[end].isalnum() or text[end] in "_/") and not after:
         return None
     if text[end : end + 1] == "-" and not after:
         return None
@@ -93,6 +101,10 @@ def _labelled_phone_refine(text: str, start: int, end: int) -> tuple[int, int, f
     if in_decimal(text, start, end) or date_value(value):
         return None
     before = _LABEL_BEFORE.search(text, max(0, start - 40), start)
+    if before and not all(
+        w in _JOINING or w[0].isupper() for w in _GAP_WORD.findall(before.group(1))
+    ):
+        before = None
     if not before and not after:
         return None
     if _BUSINESS_BEFORE.search(text, max(0, start - 24), start):
@@ -186,6 +198,8 @@ DETECTORS = (
             "Phone bill 1 299,50 due",
             "call me at 3pm, room 12",
             "Call me at 10:30, desk 12",
+            "Call volume reached 1 204 500 in March",
+            "Reach 1000000 users",
             "zip 94107 1234, call soon",
             "invoice 2024 88120 ring binder",
         ),

@@ -152,6 +152,7 @@ _STREET_BEFORE = re.compile(
     r"(?i)\b(?:rue|avenue|av|bd|boulevard|place|cité|cite|calle|avenida|plaza|praça|praca|rua|"
     r"street|st|road|square|piazza|via|viale|corso|largo)\.?(?: d[eu]| del| do| da)?[ ]+$"
 )
+_NUMERIC_RE = re.compile(_NUMERIC)
 _NUMBER_BEFORE = re.compile(r"\d[./:,-]$")
 _NUMBER_AFTER = re.compile(r"[./:,-]\d")
 _FULL_YEAR = re.compile(r"[ -]\d{4}$")
@@ -174,6 +175,8 @@ def _standalone(text: str, start: int, end: int) -> tuple[int, int, float] | Non
         return None
     if _STREET_BEFORE.search(text, max(0, start - 14), start):
         return None
+    if _NUMERIC_RE.fullmatch(text, start, end):
+        return None  # "12 Dec 2021": date-time's own shape, reported once, by it
     # With its year, a day and month written in words is as sure as any full date, and must
     # outrank the month and year inside it ("3rd of May 1988" over "May 1988").
     full = _FULL_YEAR.search(text, start, end) and not text[start:end].count("/")
