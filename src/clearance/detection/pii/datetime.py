@@ -91,6 +91,8 @@ _NUMERIC = (
 # each checked by ``_standalone`` for the number it might be a part of.
 _SHORT_NUMERIC = (
     r"\b\d(?:\d?/(?:19|20)\d{2}\b"  # 04/2019
+    r"|\d{3}/\d{1,2}/\d{1,2}\b"  # 1988/05/03
+    r"|\d?-\d{1,2}-\d{4}\b"  # 03-05-1988
     r"|\d\.\d{2}\.\d{2}\b"  # 03.05.88
     rf"|\d?-{_MONTH}-(?:\d{{4}}|\d{{2}})\b"  # 27-Mar-2023
     rf"|\d?/{_MONTH}/\d{{4}}(?::\d{{2}}:\d{{2}}:\d{{2}}(?: [+-]\d{{4}})?)?"  # a web server's log
@@ -103,6 +105,8 @@ _SHORT_NUMERIC = (
 # the year and ``_year_refine`` for the word.
 _YEAR_WORDS = (
     "born",
+    "birth",
+    "dob",
     "since",
     "from",
     "in",
@@ -124,11 +128,11 @@ _YEAR_WORDS = (
     "nascida em",
 )
 _YEAR_BEFORE = re.compile(
-    r"(?i)(?:^|[^\w])(?:" + "|".join(re.escape(w) for w in _YEAR_WORDS) + r")[ ]+\(?$"
+    r"(?i)(?:^|[^\w])(?:" + "|".join(re.escape(w) for w in _YEAR_WORDS) + r"):?[ ]+\(?$"
 )
 _YEAR_UNTIL_NOW = re.compile(r"[ ]?[–—-][ ]?(?i:now|present|today|current|heute|hoy|presente)\b")
 _YEAR_GATE = (
-    r"(?i)\b(?:" + "|".join(re.escape(w) for w in _YEAR_WORDS) + r")[ ]+\(?(?:19|20)\d{2}\b"
+    r"(?i)\b(?:" + "|".join(re.escape(w) for w in _YEAR_WORDS) + r"):?[ ]+\(?[12]\d{3}\b"
     r"|\b(?:19|20)\d{2}[ ]?[–—-][ ]?(?i:now|present|today|current|heute|hoy|presente)\b"
 )
 # A count rather than a year: "in 2000 units", "in 1500 ms".
@@ -206,6 +210,7 @@ _SEPARATORS = re.compile(r"[\s,./\-]+")
 _CLOCK = re.compile(r":\d{2}:\d{2}:\d{2}(?: [+-]\d{4})?$")  # "14/Oct/2025:21:34:36 +0000"
 _FILLERS = frozenset({"of", "de", "del"})
 _MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{4})")
+_HYPHENATED = re.compile(r"\d{1,2}-\d{1,2}-\d{4}")
 
 
 def date_value(value: str) -> bool:
@@ -214,6 +219,8 @@ def date_value(value: str) -> bool:
         return len(value) == 4 and 1900 <= int(value) <= 2100
     if m := _MONTH_YEAR.fullmatch(value):
         return 1 <= int(m[1]) <= 12 and 1900 <= int(m[2]) <= 2100
+    if _HYPHENATED.fullmatch(value):
+        return v.date_value(value.replace("-", "/"))
     if v.date_value(value):
         return True
     bare = _SUFFIXES.sub("", _CLOCK.sub("", value.lower()))
@@ -307,6 +314,8 @@ DETECTORS = (
             "nascida em 14 de março de 1990",
             "né le 1er mai 1988",
             "arrived 21st of February",
+            "生年月日 1988/05/03",
+            "DOB 03-05-1988",
             '10.0.0.7 - - [14/Oct/2025:21:34:36 +0000] "GET / HTTP/1.1"',
         ),
         negatives=(
@@ -320,6 +329,8 @@ DETECTORS = (
             "30 de febrero de 2020",
             "at 10:15 or 3pm",
             "aged 45",
+            "ref 13-13-2020",
+            "part 12-34-5678",
         ),
         score=0.7,
         validator=date_value,
@@ -340,6 +351,7 @@ DETECTORS = (
             "the orchestra was founded in 2016.",
             "seit 1999 bei uns",
             "nacida en 1975 en Lima",
+            "Year of birth: 1961",
         ),
         negatives=(
             "order 2019 shipped",
