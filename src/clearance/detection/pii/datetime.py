@@ -138,9 +138,10 @@ _YEAR_GATE = (
 # A count rather than a year: "in 2000 units", "in 1500 ms".
 _COUNTED = re.compile(r"[ ]?(?:%|[$€£]|[A-Za-z]+)")
 _UNIT_WORDS = frozenset(
-    "ms s sec secs m km cm mm kg g mg ml l px pt kb mb gb tb hz khz mhz rpm usd eur gbp".split()
+    "ms s sec m km cm mm kg g mg ml l px pt kb mb gb tb hz khz mhz rpm usd eur gbp dpi ppi fps "
+    "kbps mbps mah kwh w kw v cc hp x".split()
 )
-_PLAIN_ENDINGS = ("ss", "us", "is", "as", "os")
+_PLAIN_ENDINGS = ("ss", "us", "is", "as", "os", "wards", "ways")  # "this", "onwards", "always"
 
 # Words after a day and month that make the pair a street ("12 May Street").
 _STREET_AFTER = re.compile(
@@ -352,6 +353,7 @@ DETECTORS = (
             "seit 1999 bei uns",
             "nacida en 1975 en Lima",
             "Year of birth: 1961",
+            "with us from 1999 onwards",
         ),
         negatives=(
             "order 2019 shipped",
