@@ -187,3 +187,47 @@ def test_people_and_firms_named_after_places_are_no_places(text: str, places: li
     Sydney", "Jordan Group") is no place; the same names after a place phrase still are."""
     found = [text[m.start : m.end] for m in ENGINE.detect(text) if m.entity == "LOCATION"]
     assert found == places
+
+
+def _dates(text: str) -> list[str]:
+    return [text[m.start : m.end] for m in ENGINE.detect(text) if m.entity == "DATE_TIME"]
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("Born on the 3rd of May 1988 in Lyon.", "3rd of May 1988"),
+        ("Let's meet May 3 at the office.", "May 3"),
+        ("Date of birth: 03.05.88", "03.05.88"),
+        ("Check-in 1988-05-03T10:00, room 12.", "1988-05-03T10:00"),
+        ("Signed on May 3rd, 1988 by both.", "May 3rd, 1988"),
+        ("The visit on 3 May went well.", "3 May"),
+        ("Deadline Sept. 12 for the forms.", "Sept. 12"),
+        ("Nació el 3 de mayo de 1988.", "3 de mayo de 1988"),
+        ("Geboren am 3. Mai 1988 in Graz.", "3. Mai 1988"),
+        ("Née le 1er mai 1988 à Lyon.", "1er mai 1988"),
+        ("Nascida em 14 de março de 1990.", "14 de março de 1990"),
+        ("She was born in 1988 in Porto.", "1988"),
+        ("A customer since 2004, never late.", "2004"),
+        ("We moved to Oslo in June 2003.", "June 2003"),
+        ("Graduated 04/2019 with honours.", "04/2019"),
+    ],
+)
+def test_dates_as_people_write_them(text: str, date: str) -> None:
+    assert _dates(text) == [date]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I called this morning and again yesterday; next week is fine too.",
+        "Upgrade to version 2.10.12 and release 14.03.22 today.",
+        "Total 1,299.00 EUR, order 20240503, ticket 2024-0042.",
+        "The shop opens at 10:30 and closes at 17:45.",
+        "She is 34 years old; he is aged 61.",
+        "It ships in 2000 units within 1500 ms.",
+        "Deliver to 12 May Street, Leeds.",
+    ],
+)
+def test_relative_phrases_versions_amounts_and_ages_are_no_dates(text: str) -> None:
+    assert _dates(text) == []

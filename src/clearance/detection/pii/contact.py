@@ -7,6 +7,13 @@ import re
 from clearance.core.severity import Severity
 from clearance.detection import validators as v
 from clearance.detection.pii._rule import BUSINESS_NUMBER_WORDS, in_decimal, pii
+from clearance.detection.pii.datetime import date_value
+
+# Top-level domains common enough to mark a scheme-less "name.tld/path" as a link.
+_TLDS = (
+    "com|org|net|io|me|co|dev|app|info|biz|blog|page|site|xyz|tv|ai|eu|us|uk|de|fr|es|it|nl|"
+    "pt|br|in|ca|au|ch|at|be|se|no|dk|fi|pl|ru|jp|cn|kr|mx|ar|cl|za|ng|ke|tr|ie|nz"
+)
 
 
 def _url_refine(text: str, start: int, end: int) -> tuple[int, int, float] | None:
@@ -50,6 +57,59 @@ def _phone_refine(text: str, start: int, end: int) -> tuple[int, int, float] | N
         return start, end, 0.45  # a North American shape only: a phone column or word says more
     international = text.startswith("+", start) or text.startswith("00", start)
     return start, end, 0.85 if international else 0.65
+
+
+# A national number as each country writes it ("06 12112923", "(11) 99979-7681", "34 33 96",
+# "0313 0898492") is, to phonenumbers, valid somewhere for most digit runs of its length: the
+# shape says little. A label right before it ("Mobile:", "Fax:", "call me on", "Ruf mich an:")
+# or after it ("-Office", "(home)") is what tells a phone from an order number or a postcode.
+_LABELS = (
+    "phone|telephone|tel|tél|téléphone|telefon|telefone|teléfono|telefono|mobile|mob|cell|"
+    "cellphone|fax|desk|whatsapp|handy|móvil|movil|celular|portable|call|ring|ruf|reach|contact"
+)
+_LABEL_BEFORE = re.compile(rf"(?i)\b(?:{_LABELS})\b([^\n\d]{{0,16}})$")
+# What may stand between the label and the number: punctuation, a name ("Contact Mrs Bui on")
+# and joining words ("call me back on", "Ruf mich an:"); any other word ("Call volume reached
+# 1 204 500") says the number is something else.
+_JOINING = frozenset(
+    "me us him her them back on at to is are be no nr number num or and anytime directly under "
+    "via the my our his their mich uns an unter al au en em pelo por".split()
+)
+_GAP_WORD = re.compile(r"[^\W\d_]+")
+_SUFFIX_LABELS = "office|fax|mobile|home|work|cell|desk"
+_LABEL_AFTER = re.compile(rf"[- ]?\(?(?i:{_SUFFIX_LABELS})\b")
+_LABELLED_GATE = (
+    rf"(?i)\b(?:{_LABELS})\b[^\n\d]{{0,16}}[(\d]|\d[- ]?\(?(?:{_SUFFIX_LABELS})\b"
+)
+_BUSINESS_BEFORE = re.compile(
+    r"(?i)\b(?:" + "|".join(BUSINESS_NUMBER_WORDS) + r"|account|acct|iban|card|zip|postcode)\b"
+)
+_NOT_NATIONAL = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}|\d+[.,]\d{1,2}")  # an IPv4, an amount
+
+
+def _labelled_phone_refine(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+    if start >= 2 and text[start - 1] in "-/#_" and text[start - 2].isalnum():
+        return None
+    after = _LABEL_AFTER.match(text, end)
+    if end < len(text) and (text[end].isalnum() or text[end] in "_/") and not after:
+        return None
+    if text[end : end + 1] == "-" and not after:
+        return None
+    value = text[start:end]
+    if not 6 <= len(v.digits(value)) <= 15 or _NOT_NATIONAL.fullmatch(value):
+        return None
+    if in_decimal(text, start, end) or date_value(value):
+        return None
+    before = _LABEL_BEFORE.search(text, max(0, start - 40), start)
+    if before and not all(
+        w in _JOINING or w[0].isupper() for w in _GAP_WORD.findall(before.group(1))
+    ):
+        before = None
+    if not before and not after:
+        return None
+    if _BUSINESS_BEFORE.search(text, max(0, start - 24), start):
+        return None
+    return start, end, 0.8 if v.phone_kind(value) == v.PHONE_VALID else 0.6
 
 
 # The extension is part of the span: "705-489-6428x7954", "842.608.6164 ext. 12".
@@ -117,11 +177,55 @@ DETECTORS = (
         description="Phone numbers in any country format, validated by phonenumbers.",
     ),
     pii(
+        "phone-labelled",
+        "PHONE_NUMBER",
+        (
+            r"\(\d{1,4}\)[ .-]?\d{2,6}(?:[ .-]\d{2,6}){0,4}",
+            r"\b\d{1,6}(?:[ .-]\d{1,8}){0,5}",
+        ),
+        positives=(
+            "Contact Mrs Bui on 06 12112923 to rebook.",
+            "He'll ring (11) 99979-7681 when he's outside.",
+            "Ruf mich an: 01519 9094942. LG",
+            "Mobile: 031-773-468\nFax: 34 33 96",
+            "0313 0898492-Office,(02) 6766 4988-Fax",
+            "Can someone call me on 26 965161?",
+        ),
+        negatives=(
+            "Call about order 12 345678 today",
+            "contact: 192.168.10.24",
+            "Call me on 12.05.2024 at noon",
+            "Phone bill 1 299,50 due",
+            "call me at 3pm, room 12",
+            "Call me at 10:30, desk 12",
+            "Call volume reached 1 204 500 in March",
+            "Reach 1000000 users",
+            "zip 94107 1234, call soon",
+            "invoice 2024 88120 ring binder",
+        ),
+        score=0.6,
+        refine=_labelled_phone_refine,
+        whole_number=False,
+        severity=Severity.MEDIUM,
+        prefilter=lambda: _LABELLED_GATE,
+        description="National numbers of any country after a phone label (Mobile:, Fax:, call).",
+    ),
+    pii(
         "url",
         "URL",
-        (r"\bhttps?://[^\s\"'<>`]{3,2000}", r"\bwww\.[A-Za-z0-9-]{2,63}\.[^\s\"'<>`]{2,2000}"),
-        positives=("see https://shop.example.com/orders?id=7", "www.example.org/profile"),
-        negatives=("http:/broken", "wwwexample"),
+        (
+            r"\bhttps?://[^\s\"'<>`]{3,2000}",
+            r"\bwww\.[A-Za-z0-9-]{2,63}\.[^\s\"'<>`]{2,2000}",
+            # A profile written without its scheme: "linkedin.com/in/jdoe", "github.com/jdoe".
+            rf"\b(?:[A-Za-z0-9-]{{1,63}}\.){{1,4}}(?:{_TLDS})/[^\s\"'<>`]{{2,2000}}",
+        ),
+        positives=(
+            "see https://shop.example.com/orders?id=7",
+            "www.example.org/profile",
+            "Website: linkedin.com/in/jane-doe-7ec4 | Server",
+            "follow instagram.com/fang.wang for pics",
+        ),
+        negatives=("http:/broken", "wwwexample", "see src/utils.py/x", "ratio 3.14/2.0", "a.com/"),
         score=0.6,
         refine=_url_refine,
         severity=Severity.LOW,
