@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import lru_cache
 
 from clearance.core.severity import Severity
 from clearance.detection.pii import lexicons
@@ -105,19 +106,40 @@ _PARTS: tuple[tuple[Part, re.Pattern[str]], ...] = (
     (Part.WEAK_STREET, re.compile(_STREET_WEAK)),
     (Part.PLACE, re.compile(rf"{_NAME}(?:[ ]+\({_W}\))?")),
 )
+# Only some parts hold a digit, and only some none: a segment is tried against those it can be.
+_DIGIT = re.compile(r"\d")
+_WITH_DIGITS = tuple(
+    (part, pattern) for part, pattern in _PARTS if part not in (Part.STATE, Part.PLACE)
+)
+_WITHOUT_DIGITS = tuple(
+    (part, pattern)
+    for part, pattern in _PARTS
+    if part in (Part.UNIT, Part.STREET, Part.STATE, Part.PLACE)
+)
 # What separates the parts: a comma, a line break (not a blank line), a dash between spaces.
 # A line break may be written escaped, as JSON and logs carry it ("54\\n60569 Frankfurt").
 _SEP = re.compile(
     r"[ \t]*(?:,[ \t]*(?:\r?\n|(?:\\r)?\\n)?|(?:\r?\n|(?:\\r)?\\n)(?![ \t]*(?:\r?\n|\\n))|[ ]+[-–][ ]+)"
     r"[ \t]*"
 )
-_REACH = 200  # how far from its anchor an address may reach, each way
+_REACH = 160  # how far from its anchor an address may reach, each way
+_LONGEST = 64  # the longest part: "Rua XV de Novembro", "Frankfurt am Main 60569"...
 _WORD_START = re.compile(r"(?:^|(?<=[ :(\"'=]))\S")
 
 
+_PART_START = re.compile(
+    rf"[\dA-ZÀ-ÖØ-ÞĀ-ſ#]|{_TYPE_LOWER}[ ]|(?i:flat|apt|appt|apartment|suite|unit|room|floor|"
+    r"bâtiment|bât|bldg|building|block|apto|apartamento|casa|piso|puerta|escalera|esc|portal|"
+    r"door|wohnung|whg|etage|no|nr|nº|n°)\b"
+)
+
+
+@lru_cache(maxsize=8192)
 def _part(seg: str) -> Part | None:
     """The part that ``seg`` is, whole: the first of ``_PARTS`` that matches all of it."""
-    for part, pattern in _PARTS:
+    if len(seg) > _LONGEST or not _PART_START.match(seg):
+        return None  # no part is that long, nor starts with an ordinary word
+    for part, pattern in _WITH_DIGITS if _DIGIT.search(seg) else _WITHOUT_DIGITS:
         if pattern.fullmatch(seg):
             return part
     return None
@@ -142,10 +164,12 @@ def _segments(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
 def _tail(text: str, a: int, b: int, allowed: tuple[Part, ...]) -> tuple[int, Part] | None:
     """The longest end of ``text[a:b]`` that starts a word and is one of ``allowed``
     ("Ship to: Appt 39" ends with a unit)."""
-    for m in _WORD_START.finditer(text, a, b):
-        part = _part(text[m.start() : b])
+    # an address part is a few words: the longest end tried starts 10 words back
+    starts = [m.start() for m in _WORD_START.finditer(text, max(a, b - _LONGEST), b)]
+    for i in starts[-10:]:
+        part = _part(text[i:b])
         if part in allowed:
-            return m.start(), part
+            return i, part
     return None
 
 
@@ -155,7 +179,7 @@ _HEAD_END = re.compile(r"(?<=\w)(?=[ .;:!?)\"']|$)")
 def _head(text: str, a: int, b: int, allowed: tuple[Part, ...]) -> tuple[int, Part] | None:
     """The longest start of ``text[a:b]`` that ends a word and is one of ``allowed``
     ("Swansea SA7 5VK on June 11th" starts with a postcode and its town)."""
-    ends = [m.start() for m in _HEAD_END.finditer(text, a, b)]
+    ends = [m.start() for m in _HEAD_END.finditer(text, a, min(b, a + _LONGEST))]
     for end in reversed(ends):
         part = _part(text[a:end])
         if part in allowed and (part is not Part.PLACE or _known(text[a:end])):
@@ -189,7 +213,7 @@ def address_block(text: str, start: int, end: int) -> tuple[int, int, float] | N
         # words before the anchor ("Ship to: Appt 39"), after it ("... Gracia. was used"), or both
         found = _tail(text, a, b, _RIGHT)
         if found is None or found[0] > start:
-            for m in reversed(list(_HEAD_END.finditer(text, start, b))):
+            for m in reversed(list(_HEAD_END.finditer(text, start, min(b, start + _LONGEST)))):
                 found = _tail(text, a, m.start(), _RIGHT)
                 if found is not None and found[0] <= start:
                     b, last = m.start(), k + 1
@@ -263,8 +287,24 @@ _LONE = re.compile(
 )
 
 
+# The blocks found in the text last refined: an address holds several anchors (its street,
+# its unit, its postcode) and each would parse the same block again.
+_LAST: list[tuple[str, list[tuple[int, int, float]]]] = [("", [])]
+
+
 def _refine(text: str, start: int, end: int) -> tuple[int, int, float] | None:
-    return address_block(text, start, end)
+    last_text, blocks = _LAST[0]
+    if last_text is text:
+        for block in blocks:
+            if block[0] <= start < block[1]:
+                return block
+    else:
+        blocks = []
+        _LAST[0] = (text, blocks)
+    block = address_block(text, start, end)
+    if block is not None:
+        blocks.append(block)
+    return block
 
 
 # Where an address can be: a street (any form above), a unit ("Flat 5", "House No. 145") or a
@@ -273,8 +313,8 @@ _ANCHORS = (
     rf"\b(?:{_STREET_STRONG})",
     r"\b(?:(?i:flat|apt|appt|apartment|suite|unit|house[ ]+no|no)\.?[ ]?\d)",
     rf"(?:,|\n)[ \t]*(?P<value>\d{{4,5}}[ ]+{_W})",
-    # "Pettersvollen 195, DRAMMEN", "Laugarvegur 66\nReykjavík", "44 Budaörsi út\n"
-    rf"\b(?:{_W}[ ]+\d{{1,5}}[a-z]?|\d{{1,5}}[ ]+{_W}(?:[ ]+[\w.]+){{0,2}})[ \t]*(?:,|\n)",
+    # "Pettersvollen 195, DRAMMEN", "Laugarvegur 66\nReykjavík"
+    r"[a-zß-öø-ÿ][ ]\d{1,5}[a-z]?(?:,|\n)",
     rf"\b{_W}[ ]+(?:\d{{6}}|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?[ ]\d[ABD-HJLNP-UW-Z]{{2}})\b",
 )
 
