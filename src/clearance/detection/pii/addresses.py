@@ -295,16 +295,16 @@ _LAST: list[tuple[str, list[tuple[int, int, float]]]] = [("", [])]
 def _refine(text: str, start: int, end: int) -> tuple[int, int, float] | None:
     last_text, blocks = _LAST[0]
     if last_text is text:
-        for block in blocks:
-            if block[0] <= start < block[1]:
-                return block
+        for seen in blocks:
+            if seen[0] <= start < seen[1]:
+                return seen
     else:
         blocks = []
         _LAST[0] = (text, blocks)
-    block = address_block(text, start, end)
-    if block is not None:
-        blocks.append(block)
-    return block
+    found = address_block(text, start, end)
+    if found is not None:
+        blocks.append(found)
+    return found
 
 
 # Where an address can be: a street (any form above), a unit ("Flat 5", "House No. 145") or a
