@@ -150,6 +150,25 @@ def _known(seg: str) -> bool:
     return lexicons.fold(seg.split(" (")[0].rstrip(".")) in lexicons.places().places
 
 
+_NOT_NAME = re.compile(r"[\d/-]+|\b[A-Z]{1,3}\b")
+
+
+# A postcode with its town or its state ("6310 Izola", "4019 STAVANGER", "NSW 2400").
+_POSTCODE_PLACED = re.compile(rf"{_STATE}[ ]+(?:{_POSTCODE})|(?:{_POSTCODE})[ ]+{_NAME}")
+
+
+def _names_a_place(block: str) -> bool:
+    """Whether a segment of ``block`` is a postcode with its town or state, or, its digits and
+    state codes left out, a place the lexicon knows ("Slovenia", "Reykjavík, 154")."""
+    for seg in _SEP.split(block):
+        if _POSTCODE_PLACED.fullmatch(seg):
+            return True
+        name = _NOT_NAME.sub(" ", seg).strip(" ,.")
+        if name and " ".join(name.split()) and _known(" ".join(name.split())):
+            return True
+    return False
+
+
 def _segments(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     out, pos = [], lo
     for m in _SEP.finditer(text, lo, hi):
@@ -268,10 +287,14 @@ def address_block(text: str, start: int, end: int) -> tuple[int, int, float] | N
         if Part.STREET in parts and (any(c.isdigit() for c in lone) or _LONE.search(lone)):
             return s, e, 0.8
         return None
-    if Part.STREET not in parts and not (
-        {Part.POSTCODE, Part.STATE} & set(parts) or len(parts) >= 3
+    if Part.STREET not in parts and (
+        parts.count(Part.WEAK_STREET) > 1
+        or not ({Part.POSTCODE, Part.STATE} & set(parts) or len(parts) >= 3)
+        or not _names_a_place(text[s:e])
     ):
-        return None  # "Order 12, Dallas": a name and a number, then a town, is no address
+        # "Order 12, Dallas" (a name and a number, then a town), "Tesla Model 3, Ford Focus 2,
+        # Toyota Camry 2020" (a list of names and numbers): no address
+        return None
     if sorted(p.value for p in parts) == ["place", "street"] and "\n" not in text[s:e]:
         # "4846 High Terrace, Zaragoza": a street and a town, nothing else, stay two places
         # (street-address and address-city), as the project's corpus labels them.
@@ -348,6 +371,8 @@ DETECTORS = (
             "Hello Dr, see you",
             "3 Great Products, 12 items",
             "Flat 5, Block C",
+            "Tesla Model 3, Ford Focus 2, Toyota Camry 2020",
+            "Table 5, Chair 12, Desk 3, London Fog coat",
         ),
         score=0.9,
         severity=Severity.MEDIUM,

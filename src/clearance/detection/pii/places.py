@@ -102,10 +102,16 @@ _PERSON_AFTER = re.compile(
     # a firm named after its home ("Singapore Airlines", "China Telecom", "Tata Consultancy")
     r"Airlines|Airways|Air|Telecom|Consultancy|Labs|Bank|Motors|Energy|Insurance|Pharma|"
     r"Capital|Partners|Logistics|Express|Electric|Holdings|Systems|Technologies|Software|"
-    r"Railways?|Petroleum|Steel|Foods|Brewing|Media|Studios|Records)\b)"
+    r"Railways?|Petroleum|Steel|Foods|Brewing|Media|Studios|Records|"
+    # a newspaper ("New York Times", "Chicago Tribune")
+    r"Times|Tribune|Post|Herald|Journal|Gazette|Chronicle|Daily)\b)"
 )
-# "Air France", "Air India": an airline, not the country
-_FIRM_BEFORE_WORD = re.compile(r"\bAir[ ]+$")
+# "Air France", "Air India": an airline, not the country; "Project Phoenix", a code name; a
+# name after a greeting or a sign-off ("Dear Georgia", "Kind regards, Georgia") is a person's.
+_FIRM_BEFORE_WORD = re.compile(
+    r"(?:\b(?:Air|Project|Operation|Codename)[ ]+|(?i:\b(?:dear|hi|hello|hey|regards|thanks|"
+    r"thank you|cheers|best|sincerely|yours)),?[ ]+)$"
+)
 _NEXT_WORD = re.compile(r"(?:[ ]+|-)([A-Z][a-z]+)\b")
 _FIRM_AFTER = re.compile(r", ([A-Z][a-z]+),? and ([A-Z][a-z]+)\b")
 _FIRM_BEFORE = re.compile(r"\b([A-Z][a-z]+), ([A-Z][a-z]+),? and $")
@@ -125,7 +131,7 @@ def _person_or_firm(text: str, start: int, end: int) -> bool:
     """Whether the place name ``text[start:end]`` is said to be a person's or a firm's."""
     if _PERSON_VERB_TO.search(text, max(0, start - 60), start) or _PERSON_AFTER.match(text, end):
         return True
-    if _FIRM_BEFORE_WORD.search(text, max(0, start - 8), start):
+    if _FIRM_BEFORE_WORD.search(text, max(0, start - 16), start):
         return True
     names, places = lexicons.names(), lexicons.places().places
     after = _NEXT_WORD.match(text, end)
@@ -402,6 +408,10 @@ DETECTORS = (
             "Sent the invoice to Jordan Group",
             "Sent the invoice to Washington-Chambers",
             "Bought it from Roman, Mccullough and Houston on sale",
+            "Meeting notes: Project Phoenix, Sprint 12",
+            "Kind regards, Georgia.",
+            "The New York Times and the Chicago Tribune reported it",
+            "Flew Singapore Airlines and Air France",
         ),
         score=0.6,
         refine=_refine_major,
