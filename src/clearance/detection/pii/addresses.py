@@ -29,7 +29,8 @@ from clearance.detection.pii._rule import pii
 # "VIRY-CHÂTILLON", "Tálknafjörður"), and a run of them with the particles of names between.
 _W = r"[A-ZÀ-ÖØ-ÞĀ-ſ][A-Za-zß-öø-ÿÀ-ÖØ-ÞĀ-ſ]*(?:['’-][A-Za-zß-öø-ÿÀ-ÖØ-ÞĀ-ſ]+)*\.?"
 _PARTICLE = (
-    r"(?:de|del|de la|da|do|dos|das|di|du|des|la|le|el|los|las|am|an der|im|upon|on|sur|es|y|e)"
+    r"(?:de|del|de la|da|do|dos|das|di|du|des|la|le|el|los|las|am|an der|im|upon|on|sur|es|y|e|"
+    r"na|nad|pod)"
 )
 _NAME = rf"{_W}(?:[ ]+(?:{_PARTICLE}[ ]+)?{_W}){{0,3}}"
 _NUM = r"\d{1,5}[A-Za-z]?(?:[/-]\d{1,4}[A-Za-z]?)?(?:[ ]+(?:bis|ter))?"
@@ -157,9 +158,27 @@ _NOT_NAME = re.compile(r"[\d/-]+|\b[A-Z]{1,3}\b")
 _POSTCODE_PLACED = re.compile(rf"{_STATE}[ ]+(?:{_POSTCODE})|(?:{_POSTCODE})[ ]+{_NAME}")
 
 
+# A town then its postcode, a year excepted ("Mavčiče, 4211", "TAVELSJÖ, 910 31").
+_TOWN_POSTCODE = re.compile(
+    rf"{_NAME},[ ]*(?:\d{{3}}[ ]\d{{2}}|(?!19|20)\d{{4}}|\d{{5}})(?:\Z|[ \t]*(?:,|\n|\\n))"
+)
+
+
+def _names_and_numbers(block: str) -> int:
+    """How many segments of ``block`` are a name then a number ("Table 5", "Model 3"), as a
+    street is written in much of Europe and as the items of a list are: an address holds one."""
+    return sum(
+        1
+        for seg in _SEP.split(block)
+        if seg[:1].isalpha() and _part(seg.strip()) is Part.WEAK_STREET
+    )
+
+
 def _names_a_place(block: str) -> bool:
     """Whether a segment of ``block`` is a postcode with its town or state, or, its digits and
     state codes left out, a place the lexicon knows ("Slovenia", "Reykjavík, 154")."""
+    if _TOWN_POSTCODE.search(block):
+        return True
     for seg in _SEP.split(block):
         if _POSTCODE_PLACED.fullmatch(seg):
             return True
@@ -288,7 +307,7 @@ def address_block(text: str, start: int, end: int) -> tuple[int, int, float] | N
             return s, e, 0.8
         return None
     if Part.STREET not in parts and (
-        parts.count(Part.WEAK_STREET) > 1
+        _names_and_numbers(text[s:e]) > 1
         or not ({Part.POSTCODE, Part.STATE} & set(parts) or len(parts) >= 3)
         or not _names_a_place(text[s:e])
     ):

@@ -13,7 +13,8 @@ _CAP = r"[A-Z][a-zà-ÿ]+"
 # with the particles of place names between ("Santiago del Estero", "Frankfurt am Main").
 _PCAP = r"[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿĀ-ſ]+"
 _PLACE_RUN = (
-    rf"{_PCAP}(?:(?:[ -](?:de|del|da|do|dos|das|di|du|des|la|le|el|los|las|am|upon|under|sur))"
+    rf"{_PCAP}(?:(?:[ -](?:de|del|da|do|dos|das|di|du|des|la|le|el|los|las|am|im|an|upon|under|sur|"
+    r"es|en|na|nad|pod))"
     rf"{{0,2}}"
     rf"[ -]{_PCAP}){{0,3}}"
 )
@@ -309,6 +310,7 @@ DETECTORS = (
             "shipped to Bangalore",
             "I live in Reading",
             "grew up in Santiago del Estero",
+            "studied in Dar es Salaam",
             "a week in Wałbrzych",
             "The weather in San Juan de los Morros was awful",
             "nací el 3 de mayo en Valladolid",
