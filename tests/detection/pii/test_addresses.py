@@ -52,9 +52,22 @@ def test_the_address_ends_where_the_sentence_goes_on() -> None:
     assert places(text) == ["Flat 3, 45 Gladstone Street, Swansea SA7 5VK"]
 
 
-def test_a_name_line_before_the_address_is_not_part_of_it() -> None:
-    text = "TO:\nRossella Greco\nTulpenweg 129\n79305 Freiburg im Breisgau"
-    assert places(text) == ["Tulpenweg 129\n79305 Freiburg im Breisgau"]
+@pytest.mark.parametrize("name", ["Rossella Greco", "Chloe Fletcher", "Flora Stein"])
+def test_a_name_line_before_the_address_is_not_part_of_it(name: str) -> None:
+    text = f"TO:\n{name}\nAm Mühlbach 87\n60430 Frankfurt am Main"
+    assert places(text) == ["Am Mühlbach 87\n60430 Frankfurt am Main"]
+
+
+@pytest.mark.parametrize(
+    ("after", "kind"),
+    [("March 25th", "DATE_TIME"), ("+44 20 7946 0958", "PHONE_NUMBER")],
+)
+def test_a_date_or_a_phone_after_the_address_is_not_part_of_it(after: str, kind: str) -> None:
+    address = "Calle Feria, 35\n29423 Málaga\nSpain"
+    for text in (f"Meet at {address} on {after}.", f"Contact\n{address}\n  {after}\n"):
+        found = [(m.entity, text[m.start : m.end]) for m in ENGINE.detect(text)]
+        assert ("LOCATION", address) in found
+        assert any(entity == kind for entity, _ in found)
 
 
 def test_an_address_with_escaped_line_breaks_is_one_span() -> None:

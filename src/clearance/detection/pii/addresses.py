@@ -29,7 +29,7 @@ from clearance.detection.pii._rule import pii
 # "VIRY-CHÂTILLON", "Tálknafjörður"), and a run of them with the particles of names between.
 _W = r"[A-ZÀ-ÖØ-ÞĀ-ſ][A-Za-zß-öø-ÿÀ-ÖØ-ÞĀ-ſ]*(?:['’-][A-Za-zß-öø-ÿÀ-ÖØ-ÞĀ-ſ]+)*\.?"
 _PARTICLE = (
-    r"(?:de|del|de la|da|do|dos|das|di|du|des|la|le|el|los|las|am|an der|im|upon|on|sur|es|y|e|"
+    r"(?:de|del|de la|da|do|dos|das|di|du|des|la|le|el|los|las|am|an der|im|upon|sur|es|y|e|"
     r"na|nad|pod)"
 )
 _NAME = rf"{_W}(?:[ ]+(?:{_PARTICLE}[ ]+)?{_W}){{0,3}}"
@@ -74,7 +74,9 @@ _STREET_WEAK = rf"{_NAME}[ ]+{_NUM}|{_NUM}[ ]+{_NAME}"
 _UNIT = (
     r"(?:(?i:flat|apt|appt|apartment|suite|ste|unit|room|rm|floor|fl|bâtiment|bât|bldg|"
     r"building|block|apto|apartamento|casa|piso|puerta|escalera|esc|portal|door|wohnung|whg|"
-    r"etage|house[ ]+no|h\.?[ ]?no|no|nr|nº|n°)\.?[ ]*|#[ ]?)[A-Za-z0-9][A-Za-z0-9/-]{0,5}"
+    # the word, then its number or letter after a point, a space or at once if a digit
+    r"etage|house[ ]+no|h\.?[ ]?no|no|nr|nº|n°)(?:\.[ ]*|[ ]+|(?=\d))|#[ ]?)"
+    r"[A-Za-z0-9][A-Za-z0-9/-]{0,5}"
     r"|\d{1,2}[ºª°]\.?(?:[ ]*(?:[A-Z]|izq|izda|dcha|der|dta|esq|dto)\.?)?"
     r"|\d{1,2}(?:st|nd|rd|th)[ ]+(?i:floor)"
     rf"|{_W}[ ]+(?:Towers|Apartments|Residency|Residences|Enclave|Complex|Mansions|Heights)"
@@ -219,10 +221,15 @@ def _head(text: str, a: int, b: int, allowed: tuple[Part, ...]) -> tuple[int, Pa
     ("Swansea SA7 5VK on June 11th" starts with a postcode and its town)."""
     ends = [m.start() for m in _HEAD_END.finditer(text, a, min(b, a + _LONGEST))]
     for end in reversed(ends):
+        if _MORE_DIGITS.match(text, end):
+            continue  # "011 2335-3194", "810 82 83 74": the start of a phone number
         part = _part(text[a:end])
         if part in allowed and (part is not Part.PLACE or _known(text[a:end])):
             return end, part
     return None
+
+
+_MORE_DIGITS = re.compile(r"[ ]?[\d(+-]")
 
 
 _STREETS = (Part.STREET, Part.WEAK_STREET)
