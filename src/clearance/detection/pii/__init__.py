@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from clearance.detection.detector import Detector
-from clearance.detection.pii import contact, datetime, financial, government, names, network, places
+from clearance.detection.pii import (
+    addresses,
+    contact,
+    datetime,
+    financial,
+    government,
+    names,
+    network,
+    places,
+)
 
 PII_DETECTORS: tuple[Detector, ...] = (
     *contact.DETECTORS,
@@ -12,6 +21,7 @@ PII_DETECTORS: tuple[Detector, ...] = (
     *government.DETECTORS,
     *names.DETECTORS,
     *network.DETECTORS,
+    *addresses.DETECTORS,
     *places.DETECTORS,
 )
 

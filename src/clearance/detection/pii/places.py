@@ -13,7 +13,8 @@ _CAP = r"[A-Z][a-zà-ÿ]+"
 # with the particles of place names between ("Santiago del Estero", "Frankfurt am Main").
 _PCAP = r"[A-ZÀ-ÖØ-ÞĀ-ſ][a-zß-öø-ÿĀ-ſ]+"
 _PLACE_RUN = (
-    rf"{_PCAP}(?:(?:[ -](?:de|del|da|do|dos|das|di|du|des|la|le|el|los|las|am|upon|under|sur))"
+    rf"{_PCAP}(?:(?:[ -](?:de|del|da|do|dos|das|di|du|des|la|le|el|los|las|am|im|an|upon|under|sur|"
+    r"es|en|na|nad|pod))"
     rf"{{0,2}}"
     rf"[ -]{_PCAP}){{0,3}}"
 )
@@ -98,7 +99,19 @@ _PERSON_VERB_TO = re.compile(
 _PERSON_AFTER = re.compile(
     r"[ ]+(?:(?i:at the (?:front )?(?:desk|counter|reception|register)\b|in (?:accounting|"
     r"finance|hr|sales|marketing|legal|support|billing|payroll|procurement|engineering|"
-    r"customer service)\b)|(?:Inc|LLC|Ltd|PLC|Corp|GmbH|Group|LLP|& Sons|and Sons)\b)"
+    r"customer service)\b)|(?:Inc|LLC|Ltd|PLC|Corp|GmbH|Group|LLP|& Sons|and Sons|"
+    # a firm named after its home ("Singapore Airlines", "China Telecom", "Tata Consultancy")
+    r"Airlines|Airways|Air|Telecom|Consultancy|Labs|Bank|Motors|Energy|Insurance|Pharma|"
+    r"Capital|Partners|Logistics|Express|Electric|Holdings|Systems|Technologies|Software|"
+    r"Railways?|Petroleum|Steel|Foods|Brewing|Media|Studios|Records|"
+    # a newspaper ("New York Times", "Chicago Tribune")
+    r"Times|Tribune|Post|Herald|Journal|Gazette|Chronicle|Daily)\b)"
+)
+# "Air France", "Air India": an airline, not the country; "Project Phoenix", a code name; a
+# name after a greeting or a sign-off ("Dear Georgia", "Kind regards, Georgia") is a person's.
+_FIRM_BEFORE_WORD = re.compile(
+    r"(?:\b(?:Air|Project|Operation|Codename)[ ]+|(?i:\b(?:dear|hi|hello|hey|regards|thanks|"
+    r"thank you|cheers|best|sincerely|yours)),?[ ]+)$"
 )
 _NEXT_WORD = re.compile(r"(?:[ ]+|-)([A-Z][a-z]+)\b")
 _FIRM_AFTER = re.compile(r", ([A-Z][a-z]+),? and ([A-Z][a-z]+)\b")
@@ -118,6 +131,8 @@ def _given_name_before(text: str, run_start: int, start: int) -> bool:
 def _person_or_firm(text: str, start: int, end: int) -> bool:
     """Whether the place name ``text[start:end]`` is said to be a person's or a firm's."""
     if _PERSON_VERB_TO.search(text, max(0, start - 60), start) or _PERSON_AFTER.match(text, end):
+        return True
+    if _FIRM_BEFORE_WORD.search(text, max(0, start - 16), start):
         return True
     names, places = lexicons.names(), lexicons.places().places
     after = _NEXT_WORD.match(text, end)
@@ -145,6 +160,27 @@ def _refine_context(text: str, start: int, end: int) -> tuple[int, int, float] |
         if not _STRONG_BEFORE.search(text, max(0, s - 24), s):
             return None
     return s, e, 0.85 if major else 0.75
+
+
+def _refine_after_comma(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+    """A town written last after a comma ("Ticket opened by Ebru Koç, Cardiff.", "Product
+    Designer, Greystone Partners, Athens (2006 - 2019)"): the whole name must be a place the
+    lexicon knows, not one that is also a word or a given name ("Thanks, Florence.")."""
+    found = _best_place(text, start, end, major_only=False)
+    if found is None or (found[0], found[1]) != (start, end):
+        return None
+    name = lexicons.fold(text[start:end])
+    if name in lexicons.places().ambiguous or name in lexicons.names().popular_first:
+        return None
+    if _person_or_firm(text, start, end):
+        return None
+    return start, end, 0.8 if found[2] else 0.7
+
+
+def _refine_label(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+    """The place after a label that asks for one ("Place of birth: Penang"): any capitalised
+    name, a town the gazetteer does not list included; its first comma ends it."""
+    return start, end, 0.85
 
 
 def _refine_facility(text: str, start: int, end: int) -> tuple[int, int, float] | None:
@@ -264,7 +300,7 @@ DETECTORS = (
     pii(
         "place-in-context",
         "LOCATION",
-        rf"(?:(?i:live in|living in|based in|moved to|move to|ship to|shipped to|deliver to|delivered to|in|from|to|at|near|via|visit|visited|visiting|across|towards?|around|outside))[ ]+(?P<value>{_PLACE_RUN})",
+        rf"\b(?:(?i:live in|living in|based in|moved to|move to|ship to|shipped to|deliver to|delivered to|in|from|to|at|near|via|visit|visited|visiting|across|towards?|around|outside|en|em|à|nach))[ ]+(?P<value>{_PLACE_RUN})",
         positives=(
             "I live in Toronto",
             "shipped from Rotterdam",
@@ -274,8 +310,10 @@ DETECTORS = (
             "shipped to Bangalore",
             "I live in Reading",
             "grew up in Santiago del Estero",
+            "studied in Dar es Salaam",
             "a week in Wałbrzych",
             "The weather in San Juan de los Morros was awful",
+            "nací el 3 de mayo en Valladolid",
         ),
         negatives=(
             "in Great shape",
@@ -290,10 +328,54 @@ DETECTORS = (
             "Talked to Adelaide Atkinson about the refund",
             "Talked to Mark Wilson about the refund",
             "Sent the invoice to Rodriguez Inc",
+            "The seller, María Del Carmen Quintana, answered",
         ),
         score=0.75,
         refine=_refine_context,
         severity=Severity.LOW,
+    ),
+    pii(
+        "place-after-comma",
+        "LOCATION",
+        # a comma, the name, then the end of the clause: a full stop, a line's end, a bracket
+        rf",[ ]+(?P<value>{_PLACE_RUN})[ ]*(?:[.;]|\n|\\n|[ ]\(|$)",
+        positives=(
+            "Ticket opened by Ebru Koç, Cardiff.",
+            "Product Designer, Greystone Partners, Athens (Oct. 2006 - present)",
+            "PhD, Chemistry, Zagreb\n  Thesis supervised by Prof. Wagner",
+            "Ship to Mr Laurent, Norwich.",
+        ),
+        negatives=(
+            "Thanks, Florence.",
+            "Best regards, Jordan.",
+            "Colours: Red, Orange.",
+            "Apples, Pears.",
+            "Sent from Singapore Airlines, Air France.",
+            "Hi all, Great Product.",
+        ),
+        score=0.8,
+        refine=_refine_after_comma,
+        severity=Severity.LOW,
+        description="A town written last after a comma: a signature, a CV line, a shipping note.",
+    ),
+    pii(
+        "place-label",
+        "LOCATION",
+        r"(?:(?i:place of birth|birthplace|birth place|born in|lugar de nacimiento|"
+        r"lieu de naissance|geburtsort|local de nascimento|naturalidade|city of birth|"
+        r"town of birth|hometown|home town))[ ]*[:/-]?[ ]*"
+        rf"(?P<value>{_PLACE_RUN})",
+        positives=(
+            "Place of birth: Penang, Malaysia",
+            "Lieu de naissance : Dijon",
+            "Geburtsort: Wałbrzych",
+            "Hometown: Springfield",
+        ),
+        negatives=("Place of birth: see attached", "birthplace: unknown"),
+        score=0.85,
+        refine=_refine_label,
+        severity=Severity.LOW,
+        description="A place after a label that asks for one (place of birth, hometown).",
     ),
     # The article is a group of its own, ``(?:(?i:...))``, so that it is the pattern's lead
     # (``detector.lead_of``): Python tries the pattern only where "the", "our"... are.
@@ -328,6 +410,10 @@ DETECTORS = (
             "Sent the invoice to Jordan Group",
             "Sent the invoice to Washington-Chambers",
             "Bought it from Roman, Mccullough and Houston on sale",
+            "Meeting notes: Project Phoenix, Sprint 12",
+            "Kind regards, Georgia.",
+            "The New York Times and the Chicago Tribune reported it",
+            "Flew Singapore Airlines and Air France",
         ),
         score=0.6,
         refine=_refine_major,
