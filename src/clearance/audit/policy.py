@@ -96,8 +96,10 @@ class RedactOperator(_Model):
 
     @model_validator(mode="after")
     def _generalization(self) -> RedactOperator:
-        if (self.op == "generalize") != (self.to is not None):
-            raise ValueError("'to' (month, year, age_band, prefix) goes with op: generalize only")
+        if self.op == "generalize" and self.to is None:
+            raise ValueError("op generalize needs 'to': month, year, age_band or prefix")
+        if self.op != "generalize" and self.to is not None:
+            raise ValueError("'to' goes with op: generalize only")
         return self
 
 
