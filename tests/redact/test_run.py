@@ -283,3 +283,12 @@ def test_an_interrupted_run_leaves_no_output(
     with pytest.raises(KeyboardInterrupt):
         redact_paths([data], tmp_path / "out", key=None)
     assert [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []
+
+
+def test_free_text_under_an_identifier_name_is_redacted_span_by_span(tmp_path: Path) -> None:
+    src = tmp_path / "t.csv"
+    notes = [f"Delivered to the back door, call +1 415 555 01{i:02d} first" for i in range(10)]
+    pl.DataFrame({"address": notes}).write_csv(src)
+    redact_paths([src], tmp_path / "out", key=KEY)
+    out = pl.read_csv(tmp_path / "out" / "t.csv")
+    assert out["address"][0] == "Delivered to the back door, call <PHONE_NUMBER> first"

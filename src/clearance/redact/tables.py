@@ -40,6 +40,8 @@ def _column_entities(
         if finding.scope != "column" or column is None:
             continue
         profile = next((p for p in report.columns if p.column == column), None)
+        if finding.rule == "column-name" and profile is not None and profile.kind == "free_text":
+            continue  # sentences under an identifier's name: redacted span by span
         best = profile.entity if profile is not None and profile.entity else finding.entity
         if finding.entity == best or column not in kinds:
             kinds[column] = (finding.entity, finding.category)
