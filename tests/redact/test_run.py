@@ -292,3 +292,37 @@ def test_free_text_under_an_identifier_name_is_redacted_span_by_span(tmp_path: P
     redact_paths([src], tmp_path / "out", key=KEY)
     out = pl.read_csv(tmp_path / "out" / "t.csv")
     assert out["address"][0] == "Delivered to the back door, call <PHONE_NUMBER> first"
+
+
+def test_nested_json_fields_keep_their_type(tmp_path: Path) -> None:
+    src = tmp_path / "events.jsonl"
+    rows = [
+        {"id": i, "meta": {"note": f"reach me at user{i}@example.org", "n": i}, "tags": ["a"]}
+        for i in range(5)
+    ]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    manifest = redact_paths([src], tmp_path / "out", key=KEY)
+    assert manifest.published
+    out = [
+        json.loads(line) for line in (tmp_path / "out" / "events.jsonl").read_text().splitlines()
+    ]
+    assert out[2]["meta"] == {"note": "reach me at <EMAIL_ADDRESS>", "n": 2}
+    assert out[2]["tags"] == ["a"]
+
+
+def test_column_names_holding_values_are_redacted(tmp_path: Path) -> None:
+    src = tmp_path / "noheader.csv"
+    src.write_text("ana.lopez@example.org,3\nbob.stone@example.org,4\ncarl.may@example.org,5\n")
+    manifest = redact_paths([src], tmp_path / "out", key=KEY)
+    assert manifest.published, manifest.rescan
+    text = (tmp_path / "out" / "noheader.csv").read_text()
+    assert text.splitlines()[0] == "<EMAIL_ADDRESS>,3"
+    assert "example.org" not in text
+
+
+def test_an_unknown_text_field_is_refused(tmp_path: Path) -> None:
+    src = tmp_path / "t.csv"
+    pl.DataFrame({"body": ["hello there"]}).write_csv(src)
+    with pytest.raises(PolicyError, match="text field 'bdy': no table"):
+        redact_paths([src], tmp_path / "out", RedactSettings(text_fields=("bdy",)), key=KEY)
+    assert list((tmp_path / "out").iterdir()) == []

@@ -24,7 +24,7 @@ from clearance._version import __version__
 from clearance.audit.policy import Policy, load_policy
 from clearance.core.run import SkippedInput
 from clearance.detection.settings import DetectionSettings
-from clearance.errors import InputError
+from clearance.errors import InputError, PolicyError
 from clearance.io import readers
 from clearance.io.files import shown_path
 from clearance.io.outputs import output_folder
@@ -185,6 +185,7 @@ def redact_paths(
     in_entries: list[FileEntry] = []
     rows_of: dict[Path, int] = {}
     kept: dict[str, dict[str, set[str]]] = {}
+    columns_seen: set[str] = set()
 
     def tick(label: str) -> Callable[[int], None]:
         return lambda n: progress(label, n) if progress is not None else None
@@ -203,6 +204,7 @@ def redact_paths(
                     rows = lines[0]
                 else:
                     frame = _read_table(file, kind)
+                    columns_seen.update(frame.columns)
                     result = redact_table(frame, name, file.stem, engine, replacer, text_fields)
                     _write_table(result.frame, kind, tmp)
                     kept[shown_path(tmp)] = result.kept
@@ -215,6 +217,12 @@ def redact_paths(
                 continue
             rows_of[tmp] = rows
             in_entries.append(FileEntry(path=name, sha256=_sha256(file), rows=rows))
+        unknown = sorted(text_fields - columns_seen)
+        if unknown:
+            # a misspelt free-text field would otherwise be left to the column classification
+            raise PolicyError(
+                f"text field {unknown[0]!r}: no table among the inputs has this column or field"
+            )
         kinds = {k.split(":", 1)[1] for k in replacer.operators if k.startswith("entity:")}
         kinds |= {
             v.split("(")[-1].rstrip(")")

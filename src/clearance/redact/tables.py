@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from clearance.detection.engine import Engine
+from clearance.detection.match import Match
 from clearance.io import readers
 from clearance.privacy import Fingerprinter
 from clearance.redact.replace import KEEP, PSEUDONYM, Replacer
@@ -58,7 +59,8 @@ def redact_table(
 ) -> TableResult:
     strings = readers.as_strings(frame)
     kinds = _column_entities(engine, origin, table, strings)
-    shown, _ = safe_column_names(engine, list(strings.columns))
+    shown, name_matches = safe_column_names(engine, list(strings.columns))
+    names = _output_names(list(strings.columns), name_matches, replacer, origin)
     result = TableResult(frame)
     replaced: dict[str, pl.Series] = {}
     dropped: list[str] = []
@@ -79,7 +81,7 @@ def redact_table(
                 dropped.append(column)
                 continue
             if op.op in ("keep", "generalize", "mask") and entity:
-                result.kept.setdefault(display, set()).add(entity)
+                result.kept.setdefault(names.get(column, column), set()).add(entity)
             if op.op == "keep":
                 continue
             label = entity or "VALUE"
@@ -92,9 +94,42 @@ def redact_table(
             }
             if not mapping:
                 continue  # nothing found: the column stays as it was, type and all
-        replaced[column] = pl.Series(
-            column, [mapping.get(c, c) if c else c for c in cells], dtype=pl.String
-        )
+        series = pl.Series(column, [mapping.get(c, c) if c else c for c in cells], dtype=pl.String)
+        replaced[column] = _as_nested(series, frame.schema[column]) if op is None else series
     out = frame.with_columns(list(replaced.values())) if replaced else frame
-    result.frame = out.drop(dropped) if dropped else out
+    out = out.drop(dropped) if dropped else out
+    result.frame = out.rename({k: v for k, v in names.items() if k in out.columns})
     return result
+
+
+def _output_names(
+    columns: list[str], matches: list[list[Match]], replacer: Replacer, origin: str
+) -> dict[str, str]:
+    """New names for column names (object keys) that hold something the engine finds (a CSV
+    without a header row, JSON keyed by e-mail addresses): the spans replaced as in text, made
+    unique with ``#2``, ``#3``."""
+    out: dict[str, str] = {}
+    taken = {c for c, ms in zip(columns, matches, strict=True) if not ms}
+    for column, ms in zip(columns, matches, strict=True):
+        if not ms:
+            continue
+        base = name = replacer.spans(column, ms, f"{origin}: a column name")
+        k = 1
+        while name in taken:
+            k += 1
+            name = f"{base}#{k}"
+        taken.add(name)
+        out[column] = name
+    return out
+
+
+def _as_nested(series: pl.Series, dtype: pl.DataType) -> pl.Series:
+    """A nested column (JSON objects and lists, read as JSON text) back in its type after its
+    spans were replaced; the replacements hold no quote or backslash, so the JSON stays valid.
+    Where it cannot be read back, the column stays JSON text."""
+    if not isinstance(dtype, pl.Struct | pl.List | pl.Array):
+        return series
+    try:
+        return series.str.json_decode(dtype)
+    except pl.exceptions.PolarsError:
+        return series
