@@ -64,14 +64,15 @@ class Keys:
         return f"{entity}_{digest[:16]}"
 
     def _siv(self, where: str) -> Any:
+        key = self._need("encrypt", where)
         try:
             # through importlib: typed as Any whether or not cryptography is installed
             aead = importlib.import_module("cryptography.hazmat.primitives.ciphers.aead")
-        except ImportError:  # pragma: no cover - cryptography is a core dependency
+        except ImportError:  # a core dependency, but an install may lack it
             raise BackendUnavailableError(
                 "cryptography", "the encrypt operator needs it; pip install cryptography"
             ) from None
-        return aead.AESSIV(_derive(self._need("encrypt", where), b"aes-siv", 64))
+        return aead.AESSIV(_derive(key, b"aes-siv", 64))
 
     def encrypt(self, value: str, where: str) -> str:
         """AES-SIV (RFC 5297), deterministic: the same value gives the same ciphertext, so joins
