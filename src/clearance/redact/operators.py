@@ -44,6 +44,7 @@ class Keys:
 
     def __init__(self, key: bytes | None) -> None:
         self._key = key
+        self._subkeys: dict[bytes, bytes] = {}
 
     def __repr__(self) -> str:
         return "Keys(<hidden>)"
@@ -59,7 +60,11 @@ class Keys:
     def pseudonym(self, value: str, entity: str, where: str) -> str:
         """``EMAIL_ADDRESS_3f1c…``: HMAC-SHA256 of the normalised value (case, spaces and
         dashes ignored), the same in every table and column, so joins survive."""
-        sub = _derive(self._need("pseudonym", where), b"pseudonym", 32)
+        sub = self._subkeys.get(b"pseudonym")
+        if sub is None:
+            sub = self._subkeys[b"pseudonym"] = _derive(
+                self._need("pseudonym", where), b"pseudonym", 32
+            )
         digest = hmac.new(sub, normalise(value).encode(), hashlib.sha256).hexdigest()
         return f"{entity}_{digest[:16]}"
 

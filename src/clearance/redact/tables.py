@@ -31,8 +31,11 @@ def _column_entities(
 ) -> dict[str, tuple[str, str]]:
     """Per shown column name: ``(entity, category)`` of the column as the scan reports it (the
     entity the column holds, or what its name says when no value confirms it)."""
-    # the fingerprints of this scan are never shown: a throwaway key keeps them unlinkable
-    scanner = Scanner(engine, Fingerprinter(secrets.token_bytes(32)), ScanOptions(group_tables=1))
+    # The scan decides a column's kind on its first probe_rows rows; reading only those keeps
+    # the classification's cost flat in the table's size (the re-scan reads every row). Its
+    # fingerprints are never shown: a throwaway key keeps them unlinkable.
+    opts = ScanOptions(group_tables=1, sample=ScanOptions().probe_rows)
+    scanner = Scanner(engine, Fingerprinter(secrets.token_bytes(32)), opts)
     scanner.scan_frame(origin, table, strings)
     report = scanner.report()
     kinds: dict[str, tuple[str, str]] = {}
