@@ -279,7 +279,7 @@ def test_an_interrupted_run_leaves_no_output(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(run, "redact_table", interrupted)
+    monkeypatch.setattr(run, "apply_plan", interrupted)
     with pytest.raises(KeyboardInterrupt):
         redact_paths([data], tmp_path / "out", key=None)
     assert [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []
@@ -326,3 +326,33 @@ def test_an_unknown_text_field_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="text field 'bdy': no table"):
         redact_paths([src], tmp_path / "out", RedactSettings(text_fields=("bdy",)), key=KEY)
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_batches_give_the_same_copies(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    n = 250
+    frame = pl.DataFrame(
+        {
+            "email": [f"p{i}@example.org" for i in range(n)],
+            "note": [f"order {i}: call +1 415 555 {1000 + i}" for i in range(n)],
+            "amount": list(range(n)),
+        }
+    )
+    frame.write_csv(data / "t.csv")
+    frame.write_parquet(data / "t.parquet")
+    rows = [{"id": i} for i in range(1500)] + [{"id": 1500, "late": "mail q@example.org"}]
+    (data / "t.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    small = redact_paths([data], tmp_path / "small", RedactSettings(batch_rows=7), key=KEY)
+    whole = redact_paths([data], tmp_path / "whole", key=KEY)
+    assert small.published and whole.published
+    assert [(e.path, e.rows) for e in small.outputs] == [(e.path, e.rows) for e in whole.outputs]
+    for name in ("t.csv", "t.jsonl"):
+        assert (tmp_path / "small" / "data" / name).read_bytes() == (
+            tmp_path / "whole" / "data" / name
+        ).read_bytes()
+    parquet = pl.read_parquet(tmp_path / "small" / "data" / "t.parquet")
+    assert parquet.equals(pl.read_parquet(tmp_path / "whole" / "data" / "t.parquet"))
+    assert parquet.schema == {"email": pl.String, "note": pl.String, "amount": pl.Int64}
+    last = (tmp_path / "small" / "data" / "t.jsonl").read_text().splitlines()[-1]
+    assert json.loads(last)["late"].startswith("EMAIL_ADDRESS_")  # a late key is kept

@@ -9,6 +9,7 @@ half-written output. Inputs are only read.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import secrets
@@ -16,6 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import IO, Any
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from clearance._version import __version__
 from clearance.audit.policy import Policy, load_policy
 from clearance.core.run import SkippedInput
+from clearance.detection.engine import Engine
 from clearance.detection.settings import DetectionSettings
 from clearance.errors import InputError, PolicyError
 from clearance.io import readers
@@ -32,9 +35,9 @@ from clearance.privacy import Fingerprinter
 from clearance.redact.manifest import FileEntry, RedactManifest, Rescan
 from clearance.redact.operators import Keys
 from clearance.redact.replace import Replacer
-from clearance.redact.tables import redact_table
+from clearance.redact.tables import TablePlan, apply_plan, plan_table
 from clearance.redact.text import redact_text
-from clearance.scan import scan_paths
+from clearance.scan import ScanOptions, scan_paths
 
 MANIFEST = "manifest.json"
 ProgressFn = Callable[[str, int], None]
@@ -48,6 +51,7 @@ class RedactSettings(BaseModel):
 
     policy_path: Path | None = Field(default=None, description="clearance.yaml; None: defaults")
     text_fields: tuple[str, ...] = Field(default=(), description="columns/fields of free text")
+    batch_rows: int = Field(default=100_000, ge=1, description="rows of a table held at once")
     detection: DetectionSettings = Field(default_factory=DetectionSettings)
 
 
@@ -90,18 +94,25 @@ def _targets(paths: list[Path], outdir: Path) -> tuple[list[tuple[Path, Path]], 
     return pairs, skipped
 
 
-def _read_table(path: Path, kind: readers.Kind) -> pl.DataFrame:
-    """The whole table, typed as stored (Parquet, JSONL) or as text (CSV)."""
+def _batches(path: Path, kind: readers.Kind, rows: int) -> Iterator[pl.DataFrame]:
+    """The table in batches of ``rows``: typed as stored (Parquet, JSONL) or as text (CSV);
+    a JSON file is one batch (it is parsed whole)."""
     if kind in ("csv", "tsv"):
-        return pl.concat(list(readers.table_batches(path, kind, 1_000_000, None)))
+        yield from readers.table_batches(path, kind, rows, None)
+        return
     try:
         if path.stat().st_size == 0:
             raise InputError(str(path), "file is empty")
-        if kind == "parquet":
-            return pl.read_parquet(path)
-        if kind == "jsonl":
-            return pl.read_ndjson(path, infer_schema_length=None)
-        return readers.read_json(path)
+        if kind == "json":
+            yield readers.read_json(path)
+            return
+        lazy = (
+            pl.scan_parquet(path, glob=False)
+            if kind == "parquet"
+            # every row's keys, not the first thousand's: a key seen late must not be dropped
+            else pl.scan_ndjson(glob.escape(str(path)), infer_schema_length=None)
+        )
+        yield from lazy.collect_batches(chunk_size=rows)
     except InputError:
         raise
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
@@ -110,15 +121,78 @@ def _read_table(path: Path, kind: readers.Kind) -> pl.DataFrame:
         ) from None
 
 
-def _write_table(frame: pl.DataFrame, kind: readers.Kind, tmp: Path) -> None:
-    if kind in ("csv", "tsv"):
-        frame.write_csv(tmp, separator="\t" if kind == "tsv" else ",")
-    elif kind == "parquet":
-        frame.write_parquet(tmp)
-    elif kind == "jsonl":
-        frame.write_ndjson(tmp)
-    else:
-        frame.write_json(tmp)
+class _TableWriter:
+    """Writes batches one after another to ``tmp`` in ``kind``'s format."""
+
+    def __init__(self, tmp: Path, kind: readers.Kind) -> None:
+        self.tmp, self.kind = tmp, kind
+        self.fh: IO[bytes] | None = None
+        self.parquet: Any = None
+        self.schema: Any = None
+
+    def write(self, frame: pl.DataFrame) -> None:
+        if self.kind == "parquet":
+            import pyarrow.parquet as pq
+
+            table = frame.to_arrow()
+            if self.parquet is None:
+                self.schema = table.schema
+                self.parquet = pq.ParquetWriter(self.tmp, table.schema, compression="zstd")
+            self.parquet.write_table(table.cast(self.schema))
+            return
+        if self.kind == "json":
+            frame.write_json(self.tmp)
+            return
+        first = self.fh is None
+        if self.fh is None:
+            self.fh = self.tmp.open("wb")
+        if self.kind == "jsonl":
+            frame.write_ndjson(self.fh)
+        else:
+            sep = "\t" if self.kind == "tsv" else ","
+            frame.write_csv(self.fh, separator=sep, include_header=first)
+
+    def close(self) -> None:
+        if self.parquet is not None:
+            self.parquet.close()
+        if self.fh is not None:
+            self.fh.close()
+
+
+def _redact_table_file(
+    file: Path,
+    kind: readers.Kind,
+    tmp: Path,
+    engine: Engine,
+    replacer: Replacer,
+    settings: RedactSettings,
+    tick: Callable[[int], None],
+) -> tuple[int, TablePlan | None, list[str]]:
+    """Redacts a table batch by batch (memory bounded by the batch): rows, plan, columns."""
+    plan: TablePlan | None = None
+    rows = 0
+    columns: list[str] = []
+    writer = _TableWriter(tmp, kind)
+    try:
+        for batch in _batches(file, kind, settings.batch_rows):
+            if plan is None:
+                # planned on the rows the scan classifies on, whatever the batch size
+                probe = next(_batches(file, kind, ScanOptions().probe_rows))
+                columns = probe.columns
+                plan = plan_table(
+                    probe,
+                    shown_path(file),
+                    file.stem,
+                    engine,
+                    replacer,
+                    frozenset(settings.text_fields),
+                )
+            writer.write(apply_plan(plan, batch, engine, replacer))
+            rows += batch.height
+            tick(batch.height)
+    finally:
+        writer.close()
+    return rows, plan, columns
 
 
 def _staging(target: Path) -> Path:
@@ -203,13 +277,12 @@ def redact_paths(
                     _write_pieces(tmp, pieces)
                     rows = lines[0]
                 else:
-                    frame = _read_table(file, kind)
-                    columns_seen.update(frame.columns)
-                    result = redact_table(frame, name, file.stem, engine, replacer, text_fields)
-                    _write_table(result.frame, kind, tmp)
-                    kept[shown_path(tmp)] = result.kept
-                    rows = frame.height
-                    tick(file.name)(rows)
+                    rows, plan, columns = _redact_table_file(
+                        file, kind, tmp, engine, replacer, settings, tick(file.name)
+                    )
+                    columns_seen.update(columns)
+                    if plan is not None:
+                        kept[shown_path(tmp)] = plan.kept
             except InputError as exc:
                 skipped.append(SkippedInput(path=shown_path(exc.source), reason=exc.reason))
                 staged.pop()
