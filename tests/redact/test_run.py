@@ -356,3 +356,20 @@ def test_batches_give_the_same_copies(tmp_path: Path) -> None:
     assert parquet.schema == {"email": pl.String, "note": pl.String, "amount": pl.Int64}
     last = (tmp_path / "small" / "data" / "t.jsonl").read_text().splitlines()[-1]
     assert json.loads(last)["late"].startswith("EMAIL_ADDRESS_")  # a late key is kept
+
+
+def test_a_column_kept_on_purpose_is_not_counted_by_the_rescan(tmp_path: Path) -> None:
+    src = tmp_path / "u.csv"
+    pl.DataFrame(
+        {
+            "email": [f"p{i}@example.org" for i in range(10)],
+            "support_email": [f"help{i}@example.org" for i in range(10)],
+        }
+    ).write_csv(src)
+    policy = _policy(tmp_path, "redact:\n  columns:\n    support_email: keep\n")
+    manifest = redact_paths([src], tmp_path / "out", RedactSettings(policy_path=policy), key=KEY)
+    assert manifest.published and manifest.rescan.remaining == 0
+    out = pl.read_csv(tmp_path / "out" / "u.csv")
+    assert out["support_email"][0] == "help0@example.org"
+    assert out["email"][0].startswith("EMAIL_ADDRESS_")
+    assert manifest.operators["column:u.support_email"] == "keep (EMAIL_ADDRESS)"
