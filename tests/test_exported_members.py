@@ -21,6 +21,8 @@ PUBLIC = [
     "Match",
     "Policy",
     "PolicyError",
+    "RedactManifest",
+    "RedactSettings",
     "Registry",
     "ScanOptions",
     "ScanReport",
@@ -35,6 +37,7 @@ PUBLIC = [
     "load_key",
     "load_policy",
     "mask",
+    "redact_paths",
     "render",
     "run_fairness",
     "run_llm_audit_paths",
@@ -66,6 +69,7 @@ def test_one_entry_point_per_job() -> None:
     from clearance.fairness.mitigate_run import run_mitigation
     from clearance.fairness.run import run_fairness
     from clearance.llm.audit import run_llm_audit_paths
+    from clearance.redact.run import redact_paths
     from clearance.scan.scanner import scan_paths
 
     assert clearance.DetectionSettings is DetectionSettings
@@ -75,6 +79,7 @@ def test_one_entry_point_per_job() -> None:
     assert clearance.run_fairness is run_fairness
     assert clearance.run_mitigation is run_mitigation
     assert clearance.run_llm_audit_paths is run_llm_audit_paths
+    assert clearance.redact_paths is redact_paths
 
 
 def test_audit_is_the_subpackage_and_audit_dataset_the_function() -> None:

@@ -11,6 +11,8 @@ The public API, one entry point per job:
   by the same :func:`render` (every report kind, every format);
 - audit a credit model's fairness: :func:`run_fairness` with :func:`load_fairness_policy`;
   mitigate it: :func:`run_mitigation`;
+- redact files into checked copies with a manifest: :func:`redact_paths` with
+  :class:`RedactSettings`, returning a :class:`RedactManifest`;
 - audit an LLM for memorised secrets: :func:`run_llm_audit_paths` with
   :class:`LlmAuditSettings` and a :class:`LocalModel` or :class:`EndpointModel`.
 """
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
     from clearance.llm.audit_settings import LlmAuditSettings
     from clearance.llm.model_target import EndpointModel, LocalModel
     from clearance.privacy import Fingerprinter, load_key, mask
+    from clearance.redact import RedactManifest, RedactSettings, redact_paths
     from clearance.reports import render
     from clearance.scan import ScanOptions, scan_paths
     from clearance.scan.report import ScanReport
@@ -70,6 +73,8 @@ _EXPORTS: dict[str, str] = {
     "Match": "clearance.detection",
     "Policy": "clearance.audit.policy",
     "PolicyError": "clearance.errors",
+    "RedactManifest": "clearance.redact",
+    "RedactSettings": "clearance.redact",
     "Registry": "clearance.detection",
     "ScanOptions": "clearance.scan",
     "ScanReport": "clearance.scan.report",
@@ -83,6 +88,7 @@ _EXPORTS: dict[str, str] = {
     "load_key": "clearance.privacy",
     "load_policy": "clearance.audit.policy",
     "mask": "clearance.privacy",
+    "redact_paths": "clearance.redact",
     "render": "clearance.reports",
     "run_fairness": "clearance.fairness.run",
     "run_llm_audit_paths": "clearance.llm.audit",
@@ -122,6 +128,8 @@ __all__ = [
     "Match",
     "Policy",
     "PolicyError",
+    "RedactManifest",
+    "RedactSettings",
     "Registry",
     "ScanOptions",
     "ScanReport",
@@ -136,6 +144,7 @@ __all__ = [
     "load_key",
     "load_policy",
     "mask",
+    "redact_paths",
     "render",
     "run_fairness",
     "run_llm_audit_paths",

@@ -10,6 +10,22 @@ from clearance.core.severity import Severity
 from clearance.errors import PolicyError
 
 
+def test_redact_operators_by_name_or_mapping() -> None:
+    redact = policy_from_mapping(
+        {
+            "redact": {
+                "entities": {"email_address": "mask"},
+                "columns": {"users.dob": {"op": "generalize", "to": "age_band", "band": 5}},
+            }
+        }
+    ).redact
+    assert redact.entities["EMAIL_ADDRESS"].op == "mask"
+    assert redact.entities["EMAIL_ADDRESS"].keep == 4
+    dob = redact.columns["users.dob"]
+    assert (dob.op, dob.to, dob.band) == ("generalize", "age_band", 5)
+    assert policy_from_mapping({}).redact.columns == {}
+
+
 def test_starter_policy_is_valid_and_commented() -> None:
     policy = policy_from_mapping(yaml.safe_load(STARTER))
     assert policy.purpose == "model-training"
@@ -37,6 +53,14 @@ def test_profile_defaults_and_overrides() -> None:
         ({"tables": {"u": {"retention": 3}}}, "allowed here: features, quasi_identifiers"),
         ({"consent": {"table": "users"}}, "consent.column: (Field required)"),
         ({"version": 2}, "version: 2 is not allowed; allowed: 1"),
+        (
+            {"redact": {"entities": {"EMAIL": "mask"}}},
+            "redact.entities: unknown entity type 'EMAIL'; did you mean EMAIL_ADDRESS?",
+        ),
+        ({"redact": {"columns": {"email": "hash"}}}, "redact.columns.email.op: 'hash' is not"),
+        ({"redact": {"columns": {"dob": {"op": "generalize"}}}}, "generalize needs 'to'"),
+        ({"redact": {"columns": {"x": {"op": "mask", "to": "year"}}}}, "'to' goes with op"),
+        ({"redact": {"columns": {"x": {"op": "mask", "kepe": 2}}}}, "band, keep, op, to"),
     ],
 )
 def test_errors_name_key_value_and_allowed(data: dict[str, object], expected: str) -> None:

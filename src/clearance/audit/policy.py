@@ -12,7 +12,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from clearance.core.severity import Severity
 from clearance.errors import PolicyError
@@ -69,6 +76,47 @@ class EntityPolicy(_Model):
         return [e.strip().upper() for e in value]
 
 
+OperatorName = Literal["mask", "placeholder", "pseudonym", "encrypt", "generalize", "drop", "keep"]
+Generalization = Literal["month", "year", "age_band", "prefix"]
+
+
+class RedactOperator(_Model):
+    """How ``clearance redact`` replaces a value: ``EMAIL_ADDRESS: placeholder`` or a mapping
+    ``{op: mask, keep: 2}``, ``{op: generalize, to: age_band, band: 10}``."""
+
+    op: OperatorName
+    keep: int = Field(default=4, ge=0, description="mask: characters kept; prefix: characters")
+    to: Generalization | None = Field(default=None, description="generalize: the coarser form")
+    band: int = Field(default=10, ge=1, description="generalize to age_band: years per band")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"op": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _generalization(self) -> RedactOperator:
+        if self.op == "generalize" and self.to is None:
+            raise ValueError("op generalize needs 'to': month, year, age_band or prefix")
+        if self.op != "generalize" and self.to is not None:
+            raise ValueError("'to' goes with op: generalize only")
+        return self
+
+
+class RedactPolicy(_Model):
+    """Operators for ``clearance redact``, per entity type and per column (a column's operator
+    wins over its entity type's). Unnamed: placeholders in free text, keyed pseudonyms for
+    identifier columns."""
+
+    entities: dict[str, RedactOperator] = Field(default_factory=dict)
+    columns: dict[str, RedactOperator] = Field(default_factory=dict)
+
+    @field_validator("entities", mode="after")
+    @classmethod
+    def _upper(cls, value: dict[str, RedactOperator]) -> dict[str, RedactOperator]:
+        return {k.strip().upper(): v for k, v in value.items()}
+
+
 # Entity types a named-entity model adds to the registry's (clearance.detection.ner).
 _NER_ONLY_ENTITIES = frozenset({"NRP"})
 
@@ -81,16 +129,19 @@ def _check_entities(policy: Policy, source: str) -> None:
     from clearance.detection.registry import default_registry
 
     known = set(default_registry().entities) | _NER_ONLY_ENTITIES
-    for key in ("forbidden", "allowed"):
-        for entity in getattr(policy.entities, key):
-            if entity in known:
-                continue
-            close = get_close_matches(entity, sorted(known), n=3, cutoff=0.5)
-            hint = f"did you mean {', '.join(close)}? " if close else ""
-            raise PolicyError(
-                f"{source}: entities.{key}: unknown entity type {entity!r}; {hint}"
-                "`clearance rules` lists the known entity types"
-            )
+    named = [("entities.forbidden", e) for e in policy.entities.forbidden]
+    named += [("entities.allowed", e) for e in policy.entities.allowed]
+    # redact.entities: a misspelt type would leave that type on its default operator unnoticed
+    named += [("redact.entities", e) for e in policy.redact.entities]
+    for key, entity in named:
+        if entity in known:
+            continue
+        close = get_close_matches(entity, sorted(known), n=3, cutoff=0.5)
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        raise PolicyError(
+            f"{source}: {key}: unknown entity type {entity!r}; {hint}"
+            "`clearance rules` lists the known entity types"
+        )
 
 
 class Policy(_Model):
@@ -111,6 +162,7 @@ class Policy(_Model):
     consent: ConsentPolicy | None = None
     entities: EntityPolicy = Field(default_factory=EntityPolicy)
     default_retention_days: int | None = Field(default=None, ge=0)
+    redact: RedactPolicy = Field(default_factory=RedactPolicy)
 
     @field_validator("fail_on", mode="before")
     @classmethod

@@ -45,6 +45,7 @@ from clearance.cli._common import (
 from clearance.cli.audit_cmd import audit, init
 from clearance.cli.fairness_cmd import fairness_app
 from clearance.cli.llm_cmd import llm_app
+from clearance.cli.redact_cmd import redact
 from clearance.core.severity import Severity
 from clearance.detection import fitting
 from clearance.detection.engine import Engine
@@ -86,7 +87,8 @@ WorkersOpt = Annotated[
 NerOpt = Annotated[
     str | None,
     typer.Option(
-        "--ner", help="Add a local NER model: spacy:PATH_OR_NAME, hf:PATH or gliner:PATH (no download)."
+        "--ner",
+        help="Add a local NER model: spacy:PATH_OR_NAME, hf:PATH or gliner:PATH (no download).",
     ),
 ]
 
@@ -430,6 +432,7 @@ def _demo_fairness(out: Path) -> None:
 
 app.command("init")(init)
 app.command("audit")(audit)
+app.command("redact")(redact)
 app.add_typer(fairness_app, name="fairness")
 app.add_typer(llm_app, name="llm")
 

@@ -1,0 +1,131 @@
+"""Free-text redaction end to end (detect + replace): clearance vs Presidio's AnalyzerEngine +
+AnonymizerEngine on the same texts.
+
+clearance: ``Engine.detect_batch`` then the replacement ``clearance redact`` applies
+(:class:`clearance.redact.replace.Replacer`, type placeholders). Presidio: ``analyze`` per text
+then ``AnonymizerEngine.anonymize`` (its default operator, ``<ENTITY_TYPE>``). Both run in this
+process, one worker each, on the labelled corpus of ``bench_presidio`` (``eval_corpus``; the
+*tune* split by default: the holdout split is kept for the detection work of issue 13).
+
+Recall of the spans that must go is type-agnostic: a gold span counts as removed when the spans
+the tool replaced cover every one of its characters (a phone number replaced all but its last
+digits is not removed).
+
+    python benchmarks/bench_redact.py --docs 3000 --out benchmarks/results/redact.json
+
+Without ``presidio-anonymizer`` installed, clearance alone is measured and the output says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import platform
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+import bench_presidio  # noqa: E402
+from clearance.audit.policy import RedactPolicy  # noqa: E402
+from clearance.detection.settings import DetectionSettings  # noqa: E402
+from clearance.redact.operators import Keys  # noqa: E402
+from clearance.redact.replace import Replacer  # noqa: E402
+
+Span = tuple[int, int]
+
+
+def removed(gold: Sequence[tuple[str, int, int]], replaced: Sequence[Span]) -> tuple[int, int]:
+    """(gold spans fully covered by replaced spans, gold spans)."""
+    covered = 0
+    for _, start, end in gold:
+        chars = set(range(start, end))
+        for lo, hi in replaced:
+            chars -= set(range(lo, hi))
+        covered += not chars
+    return covered, len(gold)
+
+
+def run_clearance(texts: Sequence[str]) -> tuple[list[str], list[list[Span]], float]:
+    engine = DetectionSettings.of(workers=1).engine()
+    engine.detect_batch(texts[:5])  # load the detectors before timing
+    replacer = Replacer(RedactPolicy(), Keys(None), date(2026, 1, 31))
+    t0 = time.perf_counter()
+    found = engine.detect_batch(texts)
+    out = [replacer.spans(t, ms, "bench") for t, ms in zip(texts, found, strict=True)]
+    elapsed = time.perf_counter() - t0
+    return out, [[(m.start, m.end) for m in ms] for ms in found], elapsed
+
+
+def run_presidio(texts: Sequence[str]) -> tuple[list[str], list[list[Span]], float]:
+    from presidio_anonymizer import AnonymizerEngine
+
+    analyzer = bench_presidio.build_presidio()
+    anonymizer = AnonymizerEngine()
+    analyzer.analyze(text=texts[0], language="en")  # load the model before timing
+    t0 = time.perf_counter()
+    out, spans = [], []
+    for text in texts:
+        results = analyzer.analyze(text=text, language="en")
+        out.append(anonymizer.anonymize(text=text, analyzer_results=results).text)
+        spans.append([(r.start, r.end) for r in results])
+    return out, spans, time.perf_counter() - t0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=3000, help="documents generated (both splits)")
+    parser.add_argument("--split", choices=("tune", "holdout"), default="tune")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+
+    docs = [
+        d
+        for d in bench_presidio.load_corpus("ours", args.docs, args.seed)
+        if d["split"] == args.split
+    ]
+    texts = [d["text"] for d in docs]
+    golds = [bench_presidio.gold_spans(d) for d in docs]
+    result: dict[str, Any] = {
+        "texts": len(texts),
+        "split": args.split,
+        "chars": sum(map(len, texts)),
+        "machine": f"{platform.machine()}, {platform.python_version()}, one worker each",
+    }
+    runs = {"clearance": run_clearance}
+    if importlib.util.find_spec("presidio_anonymizer") is not None:
+        runs["presidio"] = run_presidio
+    else:
+        result["note"] = "presidio-anonymizer is not installed: clearance alone"
+    for name, run in runs.items():
+        _, spans, elapsed = run(texts)
+        hit = total = 0
+        for gold, replaced in zip(golds, spans, strict=True):
+            h, t = removed(gold, replaced)
+            hit, total = hit + h, total + t
+        result[name] = {
+            "seconds": round(elapsed, 3),
+            "texts_per_s": round(len(texts) / elapsed, 1),
+            "recall_removed": round(hit / total, 4) if total else 0.0,
+            "gold_spans": total,
+        }
+    if "presidio" in result:
+        result["speedup"] = round(
+            result["clearance"]["texts_per_s"] / result["presidio"]["texts_per_s"], 1
+        )
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out is not None:
+        args.out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

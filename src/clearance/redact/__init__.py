@@ -1,0 +1,7 @@
+"""``clearance redact``: redacted copies of data files, verified by scanning them again."""
+
+from clearance.redact.manifest import RedactManifest
+from clearance.redact.operators import Keys
+from clearance.redact.run import RedactSettings, redact_paths
+
+__all__ = ["Keys", "RedactManifest", "RedactSettings", "redact_paths"]

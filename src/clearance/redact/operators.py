@@ -1,0 +1,144 @@
+"""The redaction operators: what replaces one value (a cell or a span of text).
+
+Keyed operators (``pseudonym``, ``encrypt``) take the key from the caller; each derives its own
+subkey (HKDF-SHA256 with its own label), so a pseudonym never equals a finding's fingerprint made
+with the same key, and the encryption key is not the pseudonym key. Without a key they refuse
+(:class:`PolicyError`): never a default key, never one created on the side.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import importlib
+import re
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from clearance.errors import BackendUnavailableError, PolicyError
+from clearance.privacy.fingerprint import normalise
+
+if TYPE_CHECKING:
+    from clearance.audit.policy import RedactOperator
+
+ENCRYPTED_PREFIX = "enc:"
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y")
+_ISO_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _derive(key: bytes, label: bytes, length: int) -> bytes:
+    """HKDF-SHA256 (RFC 5869) of ``key`` for one purpose; written out so that pseudonyms need
+    no optional package."""
+    prk = hmac.new(b"clearance-redact", key, hashlib.sha256).digest()
+    out, block, counter = b"", b"", 1
+    while len(out) < length:
+        block = hmac.new(prk, block + label + bytes([counter]), hashlib.sha256).digest()
+        out += block
+        counter += 1
+    return out[:length]
+
+
+class Keys:
+    """The subkeys of the keyed operators, from one secret (``CLEARANCE_KEY``)."""
+
+    def __init__(self, key: bytes | None) -> None:
+        self._key = key
+        self._subkeys: dict[bytes, bytes] = {}
+
+    def __repr__(self) -> str:
+        return "Keys(<hidden>)"
+
+    def _need(self, op: str, where: str) -> bytes:
+        if not self._key:
+            raise PolicyError(
+                f"{where}: the {op} operator needs a key (CLEARANCE_KEY or a key file) and none "
+                "was given; refused rather than using a default key"
+            )
+        return self._key
+
+    def pseudonym(self, value: str, entity: str, where: str) -> str:
+        """``EMAIL_ADDRESS_3f1c…``: HMAC-SHA256 of the normalised value (case, spaces and
+        dashes ignored), the same in every table and column, so joins survive."""
+        sub = self._subkeys.get(b"pseudonym")
+        if sub is None:
+            sub = self._subkeys[b"pseudonym"] = _derive(
+                self._need("pseudonym", where), b"pseudonym", 32
+            )
+        digest = hmac.new(sub, normalise(value).encode(), hashlib.sha256).hexdigest()
+        return f"{entity}_{digest[:16]}"
+
+    def _siv(self, where: str) -> Any:
+        key = self._need("encrypt", where)
+        try:
+            # through importlib: typed as Any whether or not cryptography is installed
+            aead = importlib.import_module("cryptography.hazmat.primitives.ciphers.aead")
+        except ImportError:  # a core dependency, but an install may lack it
+            raise BackendUnavailableError(
+                "cryptography", "the encrypt operator needs it; pip install cryptography"
+            ) from None
+        return aead.AESSIV(_derive(key, b"aes-siv", 64))
+
+    def encrypt(self, value: str, where: str) -> str:
+        """AES-SIV (RFC 5297), deterministic: the same value gives the same ciphertext, so joins
+        survive; the key holder gets the value back with :meth:`decrypt`."""
+        token: bytes = self._siv(where).encrypt(value.encode(), None)
+        return ENCRYPTED_PREFIX + base64.urlsafe_b64encode(token).decode().rstrip("=")
+
+    def decrypt(self, token: str, where: str = "value") -> str:
+        """The value :meth:`encrypt` turned into ``token``; a wrong key or a changed token
+        raises :class:`PolicyError` (authenticated encryption)."""
+        invalid = importlib.import_module("cryptography.exceptions").InvalidTag
+        if not token.startswith(ENCRYPTED_PREFIX):
+            raise PolicyError(f"{where}: not a clearance ciphertext")
+        body = token[len(ENCRYPTED_PREFIX) :]
+        siv = self._siv(where)
+        try:
+            data = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+            plain: bytes = siv.decrypt(data, None)
+            return plain.decode()
+        except (invalid, ValueError):
+            raise PolicyError(f"{where}: cannot decrypt (wrong key or changed text)") from None
+
+
+def placeholder(entity: str, code: bool = False) -> str:
+    """``<EMAIL_ADDRESS>`` in text; ``REDACTED_EMAIL_ADDRESS`` in source code, where it stays
+    a valid token in a string, a comment or in place of a bare literal."""
+    return f"REDACTED_{entity}" if code else f"<{entity}>"
+
+
+def mask_keep(value: str, keep: int) -> str:
+    """The first ``keep`` characters, the rest as ``*`` (the length stays)."""
+    return value[:keep] + "*" * max(0, len(value) - keep)
+
+
+def parse_date(value: str) -> date | None:
+    text = value.strip()
+    head = _ISO_PREFIX.match(text)
+    if head is not None:
+        text = head.group()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def generalize(value: str, op: RedactOperator, today: date) -> str | None:
+    """The coarser value, or ``None`` when ``value`` does not fit the generalization (not a
+    date, a birth date in the future)."""
+    if op.to == "prefix":
+        return value.strip()[: op.keep]
+    day = parse_date(value)
+    if day is None:
+        return None
+    if op.to == "year":
+        return f"{day.year:04d}"
+    if op.to == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    age = today.year - day.year - ((today.month, today.day) < (day.month, day.day))
+    if age < 0:
+        return None
+    lo = age // op.band * op.band
+    return f"{lo}-{lo + op.band - 1}"

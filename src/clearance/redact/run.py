@@ -1,0 +1,343 @@
+"""``redact_paths``: files and folders in, a redacted copy of each in an output folder, with a
+manifest, verified by scanning the copies again with the same engine.
+
+Every output is first written to a hidden temporary file in its place in the output folder; the
+copies are re-scanned there, and only when no finding of a remediated kind remains are they
+renamed over their targets (the manifest last). An interrupted or failed run leaves no
+half-written output. Inputs are only read.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import secrets
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict, Field
+
+from clearance._version import __version__
+from clearance.audit.policy import Policy, load_policy
+from clearance.core.run import SkippedInput
+from clearance.detection.engine import Engine
+from clearance.detection.settings import DetectionSettings
+from clearance.errors import InputError, PolicyError
+from clearance.io import readers
+from clearance.io.files import shown_path
+from clearance.io.outputs import output_folder
+from clearance.privacy import Fingerprinter
+from clearance.redact.manifest import FileEntry, RedactManifest, Rescan
+from clearance.redact.operators import Keys
+from clearance.redact.replace import Replacer
+from clearance.redact.tables import TablePlan, apply_plan, plan_table
+from clearance.redact.text import redact_text
+from clearance.scan import ScanOptions, scan_paths
+
+MANIFEST = "manifest.json"
+ProgressFn = Callable[[str, int], None]
+
+
+class RedactSettings(BaseModel):
+    """What ``redact_paths`` does besides the policy: which fields hold free text (redacted span
+    by span whatever the scan calls them) and how the engine is built."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    policy_path: Path | None = Field(default=None, description="clearance.yaml; None: defaults")
+    text_fields: tuple[str, ...] = Field(default=(), description="columns/fields of free text")
+    batch_rows: int = Field(default=100_000, ge=1, description="rows of a table held at once")
+    detection: DetectionSettings = Field(default_factory=DetectionSettings)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _targets(paths: list[Path], outdir: Path) -> tuple[list[tuple[Path, Path]], list[SkippedInput]]:
+    """``(input file, output path relative to outdir)``: a file keeps its name, a folder's files
+    their place under the folder's name. An output folder that is an input or inside one is
+    refused: the copies would land among (and be read as) the data."""
+    out_abs = Path(os.path.abspath(outdir))
+    pairs: list[tuple[Path, Path]] = []
+    skipped: list[SkippedInput] = []
+    for path in paths:
+        src_abs = Path(os.path.abspath(path))
+        if out_abs == src_abs or (path.is_dir() and out_abs.is_relative_to(src_abs)):
+            raise InputError(
+                str(outdir), f"is the input {shown_path(path)} or inside it; write elsewhere"
+            )
+        files, missing = readers.discover([path])
+        skipped += [SkippedInput(path=shown_path(p), reason=r) for p, r in missing]
+        for file in files:
+            rel = Path(path.name) / file.relative_to(path) if path.is_dir() else Path(path.name)
+            pairs.append((file, rel))
+    seen: dict[Path, Path] = {}
+    for file, rel in pairs:
+        if rel in seen:
+            raise InputError(
+                str(file), f"has the same output name as {shown_path(seen[rel])}; redact them apart"
+            )
+        seen[rel] = file
+        target = out_abs / rel
+        if target.exists() and os.path.samefile(target, file):
+            raise InputError(str(outdir), f"would replace the input {shown_path(file)}")
+    return pairs, skipped
+
+
+def _batches(path: Path, kind: readers.Kind, rows: int) -> Iterator[pl.DataFrame]:
+    """The table in batches of ``rows``: typed as stored (Parquet, JSONL) or as text (CSV);
+    a JSON file is one batch (it is parsed whole)."""
+    if kind in ("csv", "tsv"):
+        yield from readers.table_batches(path, kind, rows, None)
+        return
+    try:
+        if path.stat().st_size == 0:
+            raise InputError(str(path), "file is empty")
+        if kind == "json":
+            yield readers.read_json(path)
+            return
+        lazy = (
+            pl.scan_parquet(path, glob=False)
+            if kind == "parquet"
+            # every row's keys, not the first thousand's: a key seen late must not be dropped
+            else pl.scan_ndjson(glob.escape(str(path)), infer_schema_length=None)
+        )
+        yield from lazy.collect_batches(chunk_size=rows)
+    except InputError:
+        raise
+    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
+        raise InputError(
+            str(path), f"cannot parse as {kind.upper()}: {readers.one_line(exc)}"
+        ) from None
+
+
+class _TableWriter:
+    """Writes batches one after another to ``tmp`` in ``kind``'s format."""
+
+    def __init__(self, tmp: Path, kind: readers.Kind) -> None:
+        self.tmp, self.kind = tmp, kind
+        self.fh: IO[bytes] | None = None
+        self.parquet: Any = None
+        self.schema: Any = None
+
+    def write(self, frame: pl.DataFrame) -> None:
+        if self.kind == "parquet":
+            import pyarrow.parquet as pq
+
+            table = frame.to_arrow()
+            if self.parquet is None:
+                self.schema = table.schema
+                self.parquet = pq.ParquetWriter(self.tmp, table.schema, compression="zstd")
+            self.parquet.write_table(table.cast(self.schema))
+            return
+        if self.kind == "json":
+            frame.write_json(self.tmp)
+            return
+        first = self.fh is None
+        if self.fh is None:
+            self.fh = self.tmp.open("wb")
+        if self.kind == "jsonl":
+            frame.write_ndjson(self.fh)
+        else:
+            sep = "\t" if self.kind == "tsv" else ","
+            frame.write_csv(self.fh, separator=sep, include_header=first)
+
+    def close(self) -> None:
+        if self.parquet is not None:
+            self.parquet.close()
+        if self.fh is not None:
+            self.fh.close()
+
+
+def _redact_table_file(
+    file: Path,
+    kind: readers.Kind,
+    tmp: Path,
+    engine: Engine,
+    replacer: Replacer,
+    settings: RedactSettings,
+    tick: Callable[[int], None],
+) -> tuple[int, TablePlan | None, list[str]]:
+    """Redacts a table batch by batch (memory bounded by the batch): rows, plan, columns."""
+    plan: TablePlan | None = None
+    rows = 0
+    columns: list[str] = []
+    writer = _TableWriter(tmp, kind)
+    try:
+        for batch in _batches(file, kind, settings.batch_rows):
+            if plan is None:
+                # planned on the rows the scan classifies on, whatever the batch size
+                probe = next(_batches(file, kind, ScanOptions().probe_rows))
+                columns = probe.columns
+                plan = plan_table(
+                    probe,
+                    shown_path(file),
+                    file.stem,
+                    engine,
+                    replacer,
+                    frozenset(settings.text_fields),
+                )
+            writer.write(apply_plan(plan, batch, engine, replacer))
+            rows += batch.height
+            tick(batch.height)
+    finally:
+        writer.close()
+    return rows, plan, columns
+
+
+def _staging(target: Path) -> Path:
+    """A hidden temporary file next to ``target``, ending in its name (so that the re-scan
+    reads it as the same kind of file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=".clearance-", suffix=f"-{target.name}")
+    try:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)  # as any new file of the user's, not mkstemp's 0600
+    finally:
+        os.close(fd)
+    return Path(name)
+
+
+def _count_remaining(
+    staged: list[Path],
+    kept: dict[str, dict[str, set[str]]],
+    kinds: set[str],
+    detection: DetectionSettings,
+) -> Rescan:
+    report = scan_paths(
+        staged, fingerprinter=Fingerprinter(secrets.token_bytes(32)), engine=detection.engine()
+    )
+    by_entity: dict[str, int] = {}
+    for f in report.findings:
+        if f.rule == "column-name" or f.entity not in kinds:
+            continue  # a column's name is no value left; kinds nobody asked to remove stay
+        column = f.location.column
+        if column is not None and f.entity in kept.get(f.location.file, {}).get(column, set()):
+            continue  # kept, masked or generalized on purpose
+        by_entity[f.entity] = by_entity.get(f.entity, 0) + 1
+    return Rescan(
+        remaining=sum(by_entity.values()),
+        by_entity=dict(sorted(by_entity.items())),
+        files_scanned=report.summary.files_scanned,
+    )
+
+
+def redact_paths(
+    paths: Iterable[Path | str],
+    outdir: Path | str,
+    settings: RedactSettings | None = None,
+    *,
+    key: bytes | None,
+    progress: ProgressFn | None = None,
+) -> RedactManifest:
+    """Redacts ``paths`` into ``outdir`` and returns the manifest (also written there as
+    ``manifest.json`` when the outputs are). ``key`` keys the pseudonym and encrypt operators
+    (``None``: they are refused with a :class:`PolicyError`). Outputs are published only when
+    the re-scan finds no finding of a remediated kind (``manifest.published``)."""
+    settings = settings or RedactSettings()
+    inputs = [Path(p) for p in paths]
+    out = Path(outdir)
+    policy: Policy = load_policy(settings.policy_path)
+    policy_hash = _sha256(settings.policy_path) if settings.policy_path is not None else None
+    pairs, skipped = _targets(inputs, out)
+    output_folder(out)
+    engine = settings.detection.engine()
+    replacer = Replacer(policy.redact, Keys(key), policy.reference_date or date.today())
+    text_fields = frozenset(settings.text_fields)
+    staged: list[tuple[Path, Path, Path]] = []  # (temp, target, input)
+    in_entries: list[FileEntry] = []
+    rows_of: dict[Path, int] = {}
+    kept: dict[str, dict[str, set[str]]] = {}
+    columns_seen: set[str] = set()
+
+    def tick(label: str) -> Callable[[int], None]:
+        return lambda n: progress(label, n) if progress is not None else None
+
+    try:
+        for file, rel in pairs:
+            target = out / rel
+            tmp = _staging(target)
+            staged.append((tmp, target, file))
+            kind = readers.kind_of(file)
+            name = shown_path(file)
+            try:
+                if kind == "text":
+                    pieces, lines = redact_text(file, name, engine, replacer, tick(file.name))
+                    _write_pieces(tmp, pieces)
+                    rows = lines[0]
+                else:
+                    rows, plan, columns = _redact_table_file(
+                        file, kind, tmp, engine, replacer, settings, tick(file.name)
+                    )
+                    columns_seen.update(columns)
+                    if plan is not None:
+                        kept[shown_path(tmp)] = plan.kept
+            except InputError as exc:
+                skipped.append(SkippedInput(path=shown_path(exc.source), reason=exc.reason))
+                staged.pop()
+                tmp.unlink(missing_ok=True)
+                continue
+            rows_of[tmp] = rows
+            in_entries.append(FileEntry(path=name, sha256=_sha256(file), rows=rows))
+        unknown = sorted(text_fields - columns_seen)
+        if unknown:
+            # a misspelt free-text field would otherwise be left to the column classification
+            raise PolicyError(
+                f"text field {unknown[0]!r}: no table among the inputs has this column or field"
+            )
+        kinds = {k.split(":", 1)[1] for k in replacer.operators if k.startswith("entity:")}
+        kinds |= {
+            v.split("(")[-1].rstrip(")")
+            for k, v in replacer.operators.items()
+            if k.startswith("column:") and "(" in v and not v.startswith("keep")
+        }
+        rescan = _count_remaining([t for t, _, _ in staged], kept, kinds, settings.detection)
+        out_entries = [
+            FileEntry(
+                path=target.relative_to(out).as_posix(), sha256=_sha256(tmp), rows=rows_of[tmp]
+            )
+            for tmp, target, _ in staged
+        ]
+        published = rescan.remaining == 0
+        manifest = RedactManifest(
+            version=__version__,
+            inputs=in_entries,
+            outputs=out_entries,
+            policy_sha256=policy_hash,
+            operators=dict(sorted(replacer.operators.items())),
+            rescan=rescan,
+            published=published,
+            skipped=skipped,
+        )
+        if published:
+            for tmp, target, _ in staged:
+                os.replace(tmp, target)
+        _write_pieces(_manifest_tmp(out), iter([manifest.model_dump_json(indent=2) + "\n"]))
+        os.replace(_manifest_tmp(out), out / MANIFEST)
+        return manifest
+    finally:
+        for tmp, _, _ in staged:
+            tmp.unlink(missing_ok=True)
+        _manifest_tmp(out).unlink(missing_ok=True)
+
+
+def _manifest_tmp(out: Path) -> Path:
+    return out / f".clearance-{MANIFEST}.tmp"
+
+
+def _write_pieces(path: Path, pieces: Iterator[str]) -> None:
+    # newline="": line breaks are written as they were read (\r\n stays \r\n)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        for piece in pieces:
+            fh.write(piece)
