@@ -7,8 +7,9 @@ from two maintained packages, so that detection does not rest on a hand list:
 - ``wordfreq`` 3.1.1 (Robyn Speer; Apache-2.0, data CC BY-SA 4.0): word frequencies. A kept
   name that is also a common word of a language (English Zipf >= 3.3, or >= 4.0 in Spanish,
   German, French, Portuguese, Italian or Dutch) and not a popular name (rank <= ``POPULAR``) in
-  a country of these languages ("John" is frequent in German text because it is a name) is
-  marked ``C``: the detector counts it as a name only with
+  a country of these languages ("John" is frequent in German text because it is a name), or an
+  English word that is no popular name in an English-speaking country ("Sales" is a frequent
+  surname in Brazil, a word in English text), is marked ``C``: the detector counts it as a name only with
   support (a title, a context phrase, a known name beside it). "Smith" is a surname first.
 - First names among the ``POPULAR_FIRST`` most popular of an English-speaking country are marked
   ``P``: a place with such a name ("Savannah", "Florence") may be a person after "to" or "at".
@@ -29,6 +30,7 @@ from __future__ import annotations
 import gzip
 import io
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 RANK = 3000
@@ -78,22 +80,32 @@ def _rank(table: dict[str, dict[str, int]], token: str, lang: str) -> int:
     return table.get(token, {}).get(lang, RANK + 1)
 
 
+def _common(token: str, langs: Iterable[str]) -> bool:
+    from wordfreq import zipf_frequency
+
+    return any(
+        zipf_frequency(token, lang) >= (COMMON_EN if lang == "en" else COMMON_OTHER)
+        for lang in langs
+    )
+
+
 def build() -> bytes:
     from names_dataset import NameDataset
-    from wordfreq import zipf_frequency
 
     nd = NameDataset()
     first, last = _kept(nd.first_names), _kept(nd.last_names)
     lines = []
     for token in sorted(first.keys() | last.keys()):
         flags = ("F" if token in first else "") + ("L" if token in last else "")
-        popular = any(
-            min(_rank(first, token, lang), _rank(last, token, lang)) <= POPULAR
+        popular = {
+            lang
             for lang in COUNTRIES
-        )
-        common = not popular and any(
-            zipf_frequency(token, lang) >= (COMMON_EN if lang == "en" else COMMON_OTHER)
-            for lang in COUNTRIES
+            if min(_rank(first, token, lang), _rank(last, token, lang)) <= POPULAR
+        }
+        # a common English word that is no popular name in an English-speaking country is a
+        # word first: "Sales" is a frequent surname in Brazil, not in English text
+        common = (not popular and _common(token, COUNTRIES)) or (
+            "en" not in popular and _common(token, ("en",))
         )
         if common:
             flags += "C"

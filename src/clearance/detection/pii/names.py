@@ -1,7 +1,9 @@
 """PERSON without a model: capitalised runs checked against name lexicons, titles and context.
 
-Three detectors share one lexicon. A bare first name counts only after a context phrase ("my name
-is", "thanks,", "spoke with"), because on its own it is as often a product, a month or a word.
+The detectors share one lexicon. A bare first name counts only with support: a context phrase
+("my name is", "thanks,", "spoke with", "said"), a title ("Dr", "Sra.", "Herr"), another name
+beside it in a list ("Ana and Raj"), a possessive ("Jing's party"), a line of its own under a
+message, or a chat's speaker column; on its own it is as often a product, a month or a word.
 """
 
 from __future__ import annotations
@@ -12,8 +14,23 @@ from clearance.core.severity import Severity
 from clearance.detection.pii import lexicons
 from clearance.detection.pii._rule import pii
 
-_CAP = r"[A-Z][a-zà-ÿ]*(?:['’-][A-Z]?[a-zà-ÿ]+)*"
-_TOKEN = re.compile(r"[A-Z][\wà-ÿ'’-]*\.?")
+# Letters of Latin-script names: "Öztürk", "Wiśniewski", "Trần", "Şahin" (Latin-1, Extended-A/B
+# and Vietnamese), each case in a class of its own: a class of upper-case letters only lets
+# Python's re skip ahead to a candidate (detector.python_form).
+_LATIN = [chr(c) for c in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)) if chr(c).isalpha()]
+_UP = "A-Z" + "".join(c for c in _LATIN if c.isupper() and c != "×")
+_LO = "a-z" + "".join(c for c in _LATIN if c.islower())
+# "McCarthy", "MacDonald", "DiCaprio", "O'Neill", "Jean-Luc", "Hyun-woo"
+_CAP = rf"[{_UP}][{_LO}]*(?:['’-]?[{_UP}][{_LO}]+|-[{_LO}]+)*"
+# Surname particles: "van der Zaag", "de la Cruz", "dos Santos", "bin Salman", "al-Farsi"
+_PARTICLE = (
+    r"(?:van|von|de|der|den|del|della|di|da|das|do|dos|du|la|le|ten|ter|bin|binti|ibn|al|el|y)"
+)
+_SURNAME = rf"(?:(?:{_PARTICLE}[ ]+){{1,2}}|(?:al|el)-)?{_CAP}"
+_TOKEN = re.compile(rf"[{_UP}][{_UP}{_LO}]*(?:['’-][{_UP}{_LO}]+)*\.?")
+# a particle is no name on its own: "La Poste", "Le Creuset", "De Beers"
+_PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
+_ARTICLES = frozenset("the a an my our your his her their this that".split())
 
 
 def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
@@ -24,14 +41,71 @@ def _is_initial(tok: str) -> bool:
     return len(tok) == 1
 
 
+# Words that make a capitalised run an organisation, a street, a building or a job title
+# ("Monte Rosa Therapeutics", "Spencer Street", "Gokul Enclave", "Sales Manager").
+_NOT_PERSON = frozenset(
+    """inc ltd llc plc corp corporation company co group holdings limited sa ag gmbh bv nv srl
+    spa ab oy bank bancorp practice clinic hospital university college school institute
+    foundation trust fund partners capital resources financial services therapeutics
+    biosciences pharma pharmaceuticals energy motors brands centers centres international
+    industries technologies systems solutions media logistics airlines airways labs
+    laboratories consulting consultancy insurance bancshares properties realty ventures street
+    st road rd avenue ave lane ln drive way boulevard blvd court ct place square sq creek park
+    hill hills bay residency enclave towers tower house close crescent gardens terrace valley
+    beach heights station airport mall center centre hotel plaza nagar colony manager
+    developer engineer director officer assistant analyst designer consultant accountant
+    architect specialist coordinator administrator representative president team department
+    office desk support""".split()
+)
+# Words before a run that make it a street or a place ("Rua Padre Chagas", "cours Jean Jaurès",
+# "Santa Bárbara", "Cite El Mayara"): checked case-insensitively on the word before the run and
+# on the run's first word.
+_STREET_BEFORE = frozenset(
+    """rua r av avenida via viale rue calle c cite cité cours avenue boulevard bd piazza plaza
+    praça praca largo travessa estrada paseo strada ulica ul carrer vila san santa santo são sao
+    st saint sainte sidi ronda camino carretera travesía passeig rambla avinguda alameda rodovia
+    quai chemin allée impasse piazzale vicolo corso calea strasse straße aleja utca""".split()
+)
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[./]?[ ]+$")
+# the next two words ("Jean Jaurès Street", "Talent team", "Monte Rosa Therapeutics Inc.")
+_WORDS_AFTER = re.compile(r"[ ]+([^\W\d_]+)\.?(?:[ ]+([^\W\d_]+))?")
+
+
+# a house number beside the run: "Celso Emilio Ferreiro 23,", "4740 Joaquin Suarez"
+_NUMBER_AFTER = re.compile(r"[ ]+\d{1,5}[a-zA-Z]?(?:,|[ ]*\n|[ ]*$|[ ]+(?:Suite|Unit|Apt))")
+_NUMBER_BEFORE = re.compile(r"(?:^|\n|,)[ ]*\d{1,5}[a-zA-Z]?[ ]+$")
+
+
+def _organisation_or_street(text: str, start: int, end: int, toks: list[str]) -> bool:
+    if _NUMBER_AFTER.match(text, end) or _NUMBER_BEFORE.search(text, max(0, start - 12), start):
+        return True
+    if any(t.lower() in _NOT_PERSON for t in toks) or toks[0].lower() in _STREET_BEFORE:
+        return True
+    before = _WORD_BEFORE.search(text, max(0, start - 16), start)
+    if before is not None and before.group(1).lower() in _STREET_BEFORE:
+        return True
+    after = _WORDS_AFTER.match(text, end)
+    return after is not None and any(w.lower() in _NOT_PERSON for w in after.groups() if w)
+
+
 def _refine_run(text: str, start: int, end: int) -> tuple[int, int, float] | None:
-    """Best "First [M.] Last" inside a run of capitalised words."""
+    """Best "First [M.] [particle] Last" inside a run of capitalised words."""
     lex = lexicons.names()
     toks = _tokens(text, start, end)
+    if len(toks) < 2 or _organisation_or_street(text, start, end, [t for t, _s, _e in toks]):
+        return None
+    head = toks[0][0].lower()
+    if head in lexicons.places().major and head not in lex.popular_first:
+        return None  # "Canada Post", "India Gate"
     for i, (tok, s, _e) in enumerate(toks):
         low = tok.lower()
-        if low not in lex.first:
-            continue
+        hyphenated = "-" in low and _known(low)  # "Hyun-woo", "Jean-Baptiste"
+        if (low not in lex.first and not hyphenated) or low in _PARTICLES or low in _ARTICLES:
+            continue  # "The Ford Explorer", "Le Creuset", "La Poste"
+        if low in lex.ambiguous and i + 1 < len(toks):
+            nxt = toks[i + 1][0].lower()
+            if nxt in lex.first and nxt not in lex.ambiguous and i + 2 < len(toks):
+                continue  # "Buyer Zeynep Öztürk", "The Edna McCoy": the name starts after
         j = i + 1
         if j < len(toks) and _is_initial(toks[j][0]):
             j += 1
@@ -45,7 +119,14 @@ def _refine_run(text: str, start: int, end: int) -> tuple[int, int, float] | Non
             if first_amb:
                 continue  # two words that are both words first ("New York", "Will Do")
             score = 0.7
-        elif not first_amb and last_low not in lex.ambiguous and len(last_low) > 2:
+        elif _known(last_low) and not first_amb:
+            score = 0.7  # "Facundo Quispe-Hernández", "Lim Seo-jun"
+        elif (
+            not first_amb
+            and last_low not in lex.ambiguous
+            and last_low not in lex.common
+            and len(last_low) > 2
+        ):
             score = 0.6
         else:
             continue
@@ -59,12 +140,13 @@ def _refine_run(text: str, start: int, end: int) -> tuple[int, int, float] | Non
 
 
 # Phrases after which a capitalised word is a person's name even when the lexicon does not know
-# it ("my partner Ngozi", "Regards,\nKalani Taufa"). Weaker phrases ("from", "hi", "this is")
+# it ("my partner Ngozi", "Regards,\nKalani Taufa"). Weaker phrases ("from", "hi", "said")
 # still need a lexicon name: "from Monday", "this is Great".
 _STRONG_BEFORE = re.compile(
     r"(?:my name is|name's|my (?:partner|friend|neighbou?r|colleague|wife|husband|son|daughter|"
     r"mother|father|mom|dad|sister|brother|boss|manager)|the seller|reviewed by|gift for|"
-    r"maintainer|regards|best|cheers|thanks|signed|--)[ ,:]*\n?$",
+    r"maintainer|regards|best|cheers|thanks|signed|love|sincerely|yours|warmly|xoxo|"
+    r"me llamo|je m'appelle|ich heiße|meu nome é|mi chiamo|--)[ ,:]*\n?$",
     re.IGNORECASE,
 )
 _STRONG_AFTER = re.compile(r"[ ,]+(?:here|again)\b")
@@ -83,11 +165,29 @@ def _name_like(token: str) -> bool:
         len(low) > 2
         and low.replace("-", "").replace("'", "").replace("’", "").isalpha()
         and low not in lexicons.names().common
+        and low not in lexicons.names().ambiguous
         and low not in lexicons.places().major
     )
 
 
-_FROM_BEFORE = re.compile(r"from[ ,:]*$", re.IGNORECASE)
+# a sign-off word is one when a comma or a line break follows it ("Best, Ana", "Love,\nMegan")
+_SIGN_OFF_NO_COMMA = re.compile(r"\b(?i:best|love|cheers|sincerely|yours|warmly|regards)[ ]+$")
+_FROM_BEFORE = re.compile(r"\b(?:from|in|at|to)[ ,:]*$", re.IGNORECASE)
+
+
+def _known(low: str) -> bool:
+    """A lexicon name, or a hyphenated one whose parts are ("Seo-jun", "McCarthy-Ruiz")."""
+    lex = lexicons.names()
+    if low in lex.any_name:
+        return True
+    parts = low.split("-")
+    return len(parts) > 1 and all(p in lex.any_name and p not in lex.common for p in parts)
+
+
+def _clear_name(low: str) -> bool:
+    """A lexicon name that is no common word."""
+    lex = lexicons.names()
+    return low in lex.any_name and low not in lex.ambiguous
 
 
 def _refine_context(text: str, start: int, end: int) -> tuple[int, int, float] | None:
@@ -99,6 +199,12 @@ def _refine_context(text: str, start: int, end: int) -> tuple[int, int, float] |
     low = first.lower()
     known = low in lex.first or low in lex.last
     strong = _strong_context(text, start, end)
+    if _organisation_or_street(text, s, end, [t for t, _s, _e in toks]):
+        return None
+    if _SIGN_OFF_NO_COMMA.search(text, max(0, s - 16), s):
+        return None  # "Best Kia Sorento I ever had", "Love the new...": no sign-off
+    if low in _PARTICLES or low in _TITLES:
+        return None  # "Regards, Mr. Nwosu": the title rule takes the name
     if known and low not in lex.ambiguous:
         # "moved from Porto": a place that is also a name is the place after "from".
         if low in lexicons.places().places and _FROM_BEFORE.search(text, max(0, s - 8), s):
@@ -112,21 +218,179 @@ def _refine_context(text: str, start: int, end: int) -> tuple[int, int, float] |
     for tok, _s, tok_end in toks[1:]:
         if _is_initial(tok):
             continue  # a middle initial counts only when a surname follows it
-        if tok.lower() in lex.any_name:
+        if _known(tok.lower()) and tok.lower() not in lex.common:
             score = max(score, 0.85 if score >= 0.75 else 0.65)
-        elif not (strong and _name_like(tok)):
-            break
+        elif not ((strong or score >= 0.75) and _name_like(tok)):
+            break  # an unknown word is a surname only after a known given name or a strong cue
         stop = tok_end
     return s, stop, score
 
+
+_TITLES = frozenset(
+    """mr mrs ms miss mx dr dra prof sir dame herr frau mme mlle sr sra srta sig dott monsieur
+    madame señor señora senhor senhora doctor professor""".split()
+)
+
+
+def _refine_title(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+    """The name after a title: a surname alone ("Dr. Nakamura", "Mr. van Dijk") or a full
+    name; not a second title ("Frau Dr. Weber") nor a common word ("Dr. Pepper")."""
+    toks = _tokens(text, start, end)
+    if not toks or toks[0][0].lower() in _TITLES:
+        return None
+    low = toks[0][0].lower()
+    lex = lexicons.names()
+    if low in lex.common and low not in lex.any_name:
+        return None
+    stop = toks[0][2]
+    if len(toks) > 1 and toks[1][0].lower() not in lex.common:
+        stop = toks[1][2]
+    return start, stop, 0.85
+
+
+# A name beside another in a list: "Ana and Raj", "Priya, Tomás and Wei", "Hello Harpreet and
+# Sinéad", "Gottschalk, Alexander and Carvalho".
+_AND = r"(?:and|&|or|y|e|et|und|og|och|en)"
+_NAME1 = rf"{_CAP}(?:[ ]+{_SURNAME})?"
+_SEP = rf"(?:,[ ]+|,?[ ]+{_AND}[ ]+)"
+_NEIGHBOUR_BEFORE = re.compile(rf"({_CAP})(?:,[ ]+|,?[ ]+{_AND}[ ]+)$")
+_NEIGHBOUR_AFTER = re.compile(rf"(?:,[ ]+|,?[ ]+{_AND}[ ]+)({_CAP})")
+
+
+def _listed_name(low: str) -> bool:
+    """A lexicon name that is no word and no place; a hyphenated one ("hyun-woo", "ji-hye")
+    when each part is."""
+    lex = lexicons.names()
+    if "-" in low and low not in lex.any_name:
+        return _known(low)
+    return (
+        _clear_name(low)
+        and low not in lexicons.places().places
+        and low not in lex.common
+        and low not in _PARTICLES
+    )
+
+
+_FIRST_AFTER_COMMA = re.compile(rf",[ ]+({_CAP})")
+_LIST_GOES_ON = re.compile(rf"(?:,[ ]+|,?[ ]+{_AND}[ ]+){_CAP}")
+
+
+def _inverted(text: str, start: int, end: int, toks: list[tuple[str, int, int]]) -> int | None:
+    """The end of "Surname, Given" written as one name ("Byrne, Seamus", "Yoon, Ji-hye"): a
+    surname, a comma and a given name, in no longer list."""
+    lex = lexicons.names()
+    if len(toks) != 1 or toks[0][0].lower() not in lex.clear_last:
+        return None
+    given = _FIRST_AFTER_COMMA.match(text, end)
+    if given is None:
+        return None
+    low = given.group(1).lower()
+    if not (low in lex.first or _known(low)) or not _listed_name(low):
+        return None
+    if _LIST_GOES_ON.match(text, given.end()) or _NEIGHBOUR_BEFORE.search(
+        text, max(0, start - 48), start
+    ):
+        return None
+    return given.end()
+
+
+def _refine_list(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+    toks = _tokens(text, start, end)
+    while toks and not _listed_name(toks[0][0].lower()) and not _name_like(toks[0][0]):
+        toks = toks[1:]  # "Hello Harpreet and Sinéad": the greeting is no part of the name
+    if not toks or not _listed_name(toks[-1][0].lower()):
+        return None
+    if not all(_listed_name(t.lower()) or _name_like(t) for t, _s, _e in toks):
+        return None
+    start = toks[0][1]
+    inverted = _inverted(text, start, end, toks)
+    if inverted is not None:
+        return start, inverted, 0.75
+    before = _NEIGHBOUR_BEFORE.search(text, max(0, start - 48), start)
+    after = _NEIGHBOUR_AFTER.match(text, end)
+    neighbours = [m.group(1) for m in (before, after) if m is not None]
+    if not any(_listed_name(n.lower()) for n in neighbours):
+        return None
+    return start, end, 0.7
+
+
+_SHOP_BEFORE = re.compile(r"&[ ]+$")
+
+
+def _refine_first_name(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+    """A known given name that is no word and no place ("Heike's birthday", a name alone on the
+    last line of a message); a surname may follow it."""
+    toks = _tokens(text, start, end)
+    lex = lexicons.names()
+    if not toks:
+        return None
+    low = toks[0][0].lower()
+    if low not in lex.first or not _listed_name(low):
+        return None
+    if _SHOP_BEFORE.search(text, max(0, start - 8), start):
+        return None  # "Ben & Jerry's": a brand
+    stop = toks[0][2]
+    if len(toks) > 1:
+        if not _clear_name(toks[1][0].lower()):
+            return None
+        stop = toks[1][2]
+    return start, stop, 0.7
+
+
+# A chat log's speaker column ("[10:15] hyun-woo: did u send...", "amira: thank u guys") and
+# mentions ("@kerem"): lower-case given names, counted where the text has two speaker lines.
+_SPEAKER = re.compile(rf"(?m)^(?:\[[^\]\n]{{1,12}}\][ ]*)?[{_UP}{_LO}]+(?:-[{_LO}]+)?:[ ]")
+
+
+def _refine_handle(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+    low = text[start:end].lower()
+    lex = lexicons.names()
+    # a speaker is a person even when a town shares the name ("rania")
+    if len(low) < 3 or not _known(low) or low in lex.ambiguous or low in lex.common:
+        return None
+    if text[start - 1 : start] != "@" and len(_SPEAKER.findall(text)) < 2:
+        return None
+    return start, end, 0.7
+
+
+_CONTEXT_WORDS = (
+    r"my name is|name's|i am|i'm|this is|signed|regards|thanks|thank you|cheers|dear|hi|hello|"
+    r"hey|hola|olá|hallo|bonjour|ciao|estimado|estimada|prezado|prezada|querido|querida|liebe|lieber|cher|chère|"
+    r"contact|ask for|ask|spoke to|spoke with|talked to|agent|courier|from|said|says|asked|told|"
+    r"by|with|cc|attn|quoting|love|sincerely|yours|"
+    r"me llamo|je m'appelle|ich heiße|meu nome é|mi chiamo|"
+    r"my partner|my friend|my neighbour|my neighbor|my colleague|my wife|my husband|my son|my daughter|"
+    r"my mother|my father|my mom|my dad|my sister|my brother|my boss|my manager|"
+    r"the seller|reviewed by|gift for|maintainer|best|"
+    # a role before a name, as forms, notes and tickets write it ("Patient: ...", "nurse Ana")
+    r"name|full name|patient|customer|client|buyer|purchaser|owner|employee|candidate|"
+    r"applicant|tenant|nurse|pharmacist|prescriber|physician|chair|secretary|treasurer|"
+    r"contractor|technician|driver|recipient|son|daughter|wife|husband|hijo|hija|filho|filha"
+)
 
 DETECTORS = (
     pii(
         "person-name",
         "PERSON",
-        rf"\b{_CAP}(?:[ ]+[A-Z]\.?)?(?:[ ]+{_CAP}){{1,2}}\b",
-        positives=("John Smith", "I ordered it for Maria Garcia last week", "Emily J. Watson"),
-        negatives=("Great Product", "New York", "Customer Support Team", "Will Do"),
+        rf"\b{_CAP}(?:[ ]+[A-Z]\.?)?(?:[ ]+{_SURNAME}){{1,2}}\b",
+        positives=(
+            "John Smith",
+            "I ordered it for Maria Garcia last week",
+            "Emily J. Watson",
+            "Elif Öztürk called",
+            "Maarten van Dijk",
+            "Joaquín de la Cruz",
+        ),
+        negatives=(
+            "Great Product",
+            "New York",
+            "Customer Support Team",
+            "Will Do",
+            "Spencer Street",
+            "Monte Rosa Therapeutics Inc.",
+            "Rua Padre Chagas, 898",
+            "Regional Sales Manager",
+        ),
         score=0.8,
         refine=_refine_run,
         severity=Severity.MEDIUM,
@@ -135,24 +399,35 @@ DETECTORS = (
     pii(
         "person-title",
         "PERSON",
-        rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Sra?)\.?[ ]+(?P<value>{_CAP}(?:[ ]+{_CAP})?)",
-        positives=("Mr. Okonkwo called", "ask Dr Nakamura", "Frau Schneider"),
-        negatives=("Mr.", "Dr. who"),
+        r"(?:\b(?i:mr|mrs|ms|dr|dra|prof)|\b(?:Miss|Mx|Sir|Dame|Herr|Frau|Mme|Mlle|Sra?|Srta|Sig"
+        r"|Dott|Monsieur|Madame|Señora?|Senhora?|Doctor|Professor))\.?[ ]+"
+        r"(?:(?:Dr|Dra|Prof)\.?[ ]+)?"
+        rf"(?P<value>{_SURNAME}(?:[ ]+{_SURNAME})?)",
+        positives=(
+            "Mr. Okonkwo called",
+            "ask Dr Nakamura",
+            "Frau Schneider",
+            "Frau Dr. Le hat abgesagt",
+            "Prezada Dra. Johansson",
+            "Mr. van Dijk,",
+            "Dear Dr. McCarthy",
+            "join accounts with ms. Kauan",
+            "Prof. Wiśniewski thanked",
+        ),
+        negatives=("Mr.", "Dr. who", "Dear Sir,"),
         score=0.85,
+        refine=_refine_title,
         severity=Severity.MEDIUM,
     ),
     pii(
         "person-context",
         "PERSON",
-        # \b: "hi" in "this", "from" in "Wherefrom" are no context (and the scan is faster).
-        r"(?:\b(?i:my name is|name's|i am|i'm|this is|signed|regards|thanks|thank you|cheers|dear|hi|hello|contact|ask for|spoke to|spoke with|talked to|agent|courier|from"
-        r"|my partner|my friend|my neighbou?r|my colleague|my wife|my husband|my son|my daughter"
-        r"|my mother|my father|my mom|my dad|my sister|my brother|my boss|my manager"
-        r"|the seller|reviewed by|gift for|maintainer|best)|--)[ ,:]*[ ,:\n](?P<value>"
-        + _CAP
-        + r"(?:[ ]+[A-Z]\.)?(?:[ ]+"
-        + _CAP
-        + r"){0,2})",
+        (
+            # \b: "hi" in "this", "from" in "Wherefrom" are no context (and the scan is faster).
+            rf"(?:\b(?i:{_CONTEXT_WORDS})|--)[ ,:]*[ ,:\n](?P<value>{_CAP}(?:[ ]+[A-Z]\.)?"
+            rf"(?:[ ]+{_SURNAME}){{0,2}})",
+            rf"\b(?P<value>{_CAP}(?:[ ]+{_SURNAME})?),?[ ]+(?:said|says|asked|told|wrote|replied)\b",
+        ),
         positives=(
             "Thanks, Maria!",
             "my name is Olga and I",
@@ -161,6 +436,14 @@ DETECTORS = (
             "Regards, Kalani Taufa",
             "Hi, Kenji here.",
             "-- Jason C. Black, Porto",
+            "Verbal warning given by Jian.",
+            "Pharmacist Maryam informed.",
+            "Love, Megan",
+            "Hola Bogdan, te escribo",
+            "Dear Elif Öztürk, we need",
+            "-- Joaquín de la Cruz",
+            "I'm so jealous! said Erlingur to Santino",
+            "Vera said it was fine",
         ),
         negatives=(
             "Thanks, Amazon!",
@@ -171,9 +454,91 @@ DETECTORS = (
             "hi Zorblax",
             "I moved from Porto to Lima",
             "Thanks, Google!",
+            "Kind regards,\nTalent team, La Poste",
+            "Nobody from La Poste answers",
+            "We moved here from Castor Bay",
+            "signed by Acme Corp",
         ),
         score=0.75,
         refine=_refine_context,
         severity=Severity.MEDIUM,
+    ),
+    pii(
+        "person-list",
+        "PERSON",
+        (
+            rf"\b(?P<value>{_NAME1}){_SEP}{_CAP}",
+            rf"\b{_NAME1},[ ]+(?P<value>{_NAME1}){_SEP}{_CAP}",
+            rf"\b{_NAME1},[ ]+{_NAME1},[ ]+(?P<value>{_NAME1}){_SEP}{_CAP}",
+            rf"\b{_NAME1}(?:,[ ]+{_NAME1})*,?[ ]+{_AND}[ ]+(?P<value>{_NAME1})",
+        ),
+        positives=(
+            "ask Ana and Raj",
+            "Priya, Tomás and Wei",
+            "Hello Harpreet and Sinéad,",
+            "Team change: Ji-hoon and Barış move",
+        ),
+        negatives=(
+            "Paris and London",
+            "Apple, Google and Microsoft",
+            "Salt and Pepper",
+            "Monday and Tuesday",
+            "Sales and Marketing",
+        ),
+        score=0.7,
+        refine=_refine_list,
+        severity=Severity.MEDIUM,
+        description="A known name listed beside another known name.",
+    ),
+    pii(
+        "person-first-name",
+        "PERSON",
+        (
+            # "Heike's birthday", "Jing's party"
+            rf"\b(?P<value>{_CAP})['’]s[ ]+[a-z]",
+            # a name alone on the last line of a message, or on the line under a sign-off
+            rf"\n[ \t]*(?P<value>{_CAP}(?:[ ]+{_SURNAME})?)\s*$",
+        ),
+        positives=(
+            "photos from Heike's birthday",
+            "we met at Jing's party",
+            "we met at Jing's party",
+        ),
+        negatives=(
+            "Google's new phone",
+            "Monday's meeting",
+            "Paris's museums",
+            "lunch at Wendy's.",
+            "bought it from Macy's.",
+            "a tub of Ben & Jerry's ice cream",
+            "Call me if anything changes.\n\nThanks",
+            "Ship to:\nEdinburgh",
+        ),
+        score=0.7,
+        refine=_refine_first_name,
+        severity=Severity.MEDIUM,
+        description="A known given name in a possessive or alone on a message's last line.",
+    ),
+    pii(
+        "person-handle",
+        "PERSON",
+        (
+            rf"\B@(?P<value>[{_LO}]+(?:-[{_LO}]+)?)\b",
+            rf"(?m)^(?:\[[^\]\n]{{1,12}}\][ ]*)?(?P<value>[{_UP}{_LO}]+(?:-[{_LO}]+)?):[ ]",
+        ),
+        positives=(
+            "thanks @kerem for covering",
+            "ping @hyun-woo when it is merged",
+        ),
+        negatives=(
+            "mail me@example.com",
+            "note: call back\nstatus: open",
+            "hyun-woo: did u send it?",
+            "thanks @channel",
+        ),
+        score=0.7,
+        refine=_refine_handle,
+        severity=Severity.MEDIUM,
+        description="Given names as chat speakers and @-mentions.",
     ),
 )
