@@ -43,7 +43,10 @@ def _people(text: str) -> list[str]:
         ("Patient: Maarten van Dijk, 8/20/97.", ["Maarten van Dijk"]),
         ("Prof. Wiśniewski thanked the volunteers.", ["Wiśniewski"]),
         ("photos from Heike's birthday", ["Heike"]),
-        ("I'm so jealous! said Erlingur to Santino", ["Erlingur"]),
+        ("I'm so jealous! said Erlingur to Santino", ["Erlingur", "Santino"]),
+        # a popular given name on its own
+        ("Lukas had given Sara his address.", ["Lukas", "Sara"]),
+        ("Maryam to rotate keys; Gareth to notify the bank.", ["Maryam", "Gareth"]),
     ],
 )
 def test_names_as_people_write_them(text: str, people: list[str]) -> None:
@@ -81,6 +84,10 @@ def test_one_line_with_a_colon_is_no_chat() -> None:
         "Works fine in Safari and Chrome, not in Edge.",
         "Sales and Marketing, Finance and Legal",
         "Thanks",
+        "My Toyota Sienna order was cancelled.",
+        "Ask the Alexa app.",
+        "employed Jan. 2014 - Nov. 2017",
+        "Best Dyson I ever had.",
     ],
 )
 def test_words_products_and_places_are_no_people(text: str) -> None:

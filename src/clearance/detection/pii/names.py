@@ -30,7 +30,11 @@ _SURNAME = rf"(?:(?:{_PARTICLE}[ ]+){{1,2}}|(?:al|el)-)?{_CAP}"
 _TOKEN = re.compile(rf"[{_UP}][{_UP}{_LO}]*(?:['’-][{_UP}{_LO}]+)*\.?")
 # a particle is no name on its own: "La Poste", "Le Creuset", "De Beers"
 _PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
-_ARTICLES = frozenset("the a an my our your his her their this that".split())
+# words that open a capitalised run without being a given name ("The Ford Explorer", "Best
+# Dyson ever")
+_ARTICLES = frozenset(
+    "the a an my our your his her their this that best dear hi hello hey thanks love".split()
+)
 
 
 def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
@@ -68,7 +72,7 @@ _STREET_BEFORE = frozenset(
 )
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[./]?[ ]+$")
 # the next two words ("Jean Jaurès Street", "Talent team", "Monte Rosa Therapeutics Inc.")
-_WORDS_AFTER = re.compile(r"[ ]+([^\W\d_]+)\.?(?:[ ]+([^\W\d_]+))?")
+_WORDS_AFTER = re.compile(rf"[ ]+([^\W\d_]+)\.?(?:[ ]+([{_UP}][^\W\d_]*))?")
 
 
 # a house number beside the run: "Celso Emilio Ferreiro 23,", "4740 Joaquin Suarez"
@@ -215,10 +219,13 @@ def _refine_context(text: str, start: int, end: int) -> tuple[int, int, float] |
     else:
         return None
     stop = e
+    after_initial = False
     for tok, _s, tok_end in toks[1:]:
         if _is_initial(tok):
+            after_initial = True
             continue  # a middle initial counts only when a surname follows it
-        if _known(tok.lower()) and tok.lower() not in lex.common:
+        if _known(tok.lower()) and (after_initial or tok.lower() not in lex.common):
+            # after an initial even a word is a surname: "Jason C. Black"
             score = max(score, 0.85 if score >= 0.75 else 0.65)
         elif not ((strong or score >= 0.75) and _name_like(tok)):
             break  # an unknown word is a surname only after a known given name or a strong cue
@@ -335,6 +342,33 @@ def _refine_first_name(text: str, start: int, end: int) -> tuple[int, int, float
             return None
         stop = toks[1][2]
     return start, stop, 0.7
+
+
+_DETERMINER_BEFORE = re.compile(r"\b(?i:the|a|an|my|your|our|his|her|their|this|new)[ ]+$")
+# a model, a size or a date after the word ("Zara XL", "Jan. 2014", "31-Jan-2020")
+_MODEL_AFTER = re.compile(r"\.?[ -]*(?:\d|[A-Z]{2})")
+_NUMBER_OR_WORD_BEFORE = re.compile(rf"(?:\d[ -]?|[{_UP}][{_LO}]*[ ])$")
+_CAPITALISED_AFTER = re.compile(rf"[ ]+(?:{_PARTICLE}[ ]+)*[{_UP}]")
+
+
+def _refine_given(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+    """A popular given name on its own ("Lukas had given Sara his address", "Maryam to rotate
+    keys"): one of the first names common in many countries (Faker's per-locale lists and
+    names-dataset's most popular), never a word, a place or a brand's model ("the Alexa app",
+    "Zara XL")."""
+    low = text[start:end].lower()
+    lex = lexicons.names()
+    if low not in lex.popular_first or not _listed_name(low):
+        return None
+    if _DETERMINER_BEFORE.search(text, max(0, start - 8), start) or _MODEL_AFTER.match(text, end):
+        return None
+    if _NUMBER_OR_WORD_BEFORE.search(text, max(0, start - 24), start) or (
+        _CAPITALISED_AFTER.match(text, end)
+    ):
+        return None  # one word of a longer capitalised run, which the run rules judge
+    if _organisation_or_street(text, start, end, [text[start:end]]):
+        return None
+    return start, end, 0.6
 
 
 # A chat log's speaker column ("[10:15] hyun-woo: did u send...", "amira: thank u guys") and
@@ -518,6 +552,27 @@ DETECTORS = (
         refine=_refine_first_name,
         severity=Severity.MEDIUM,
         description="A known given name in a possessive or alone on a message's last line.",
+    ),
+    pii(
+        "person-given-name",
+        "PERSON",
+        rf"\b(?P<value>{_CAP})\b",
+        positives=(
+            "Lukas had given Sara his address",
+            "Maryam to rotate keys",
+            "Update: Yasmin from support called",
+        ),
+        negatives=(
+            "the Alexa app",
+            "Zara XL dress",
+            "Paris is lovely",
+            "Monday",
+            "Spencer Street",
+        ),
+        score=0.6,
+        refine=_refine_given,
+        severity=Severity.MEDIUM,
+        description="A given name popular in many countries, standing alone.",
     ),
     pii(
         "person-handle",
