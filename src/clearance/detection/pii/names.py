@@ -150,7 +150,9 @@ _STRONG_BEFORE = re.compile(
     r"(?:my name is|name's|my (?:partner|friend|neighbou?r|colleague|wife|husband|son|daughter|"
     r"mother|father|mom|dad|sister|brother|boss|manager)|the seller|reviewed by|gift for|"
     r"maintainer|regards|best|cheers|thanks|signed|love|sincerely|yours|warmly|xoxo|"
-    r"me llamo|je m'appelle|ich heiße|meu nome é|mi chiamo|--)[ ,:]*\n?$",
+    r"me llamo|je m'appelle|ich heiße|meu nome é|mi chiamo|saludos|un saludo|abrazos|"
+    r"atentamente|cordialmente|atenciosamente|abraços|beijos|grüße|lg|vg|mfg|bises|bisous|"
+    r"groeten|groetjes|hälsningar|hilsen|pozdrawiam|--)[ ,:]*\n?$",
     re.IGNORECASE,
 )
 _STRONG_AFTER = re.compile(r"[ ,]+(?:here|again)\b")
@@ -332,7 +334,7 @@ def _refine_first_name(text: str, start: int, end: int) -> tuple[int, int, float
     if not toks:
         return None
     low = toks[0][0].lower()
-    if low not in lex.first or not _listed_name(low):
+    if not (low in lex.first or "-" in low) or not _listed_name(low):
         return None
     if _SHOP_BEFORE.search(text, max(0, start - 8), start):
         return None  # "Ben & Jerry's": a brand
@@ -392,7 +394,9 @@ _CONTEXT_WORDS = (
     r"hey|hola|olá|hallo|bonjour|ciao|estimado|estimada|prezado|prezada|querido|querida|liebe|lieber|cher|chère|"
     r"contact|ask for|ask|spoke to|spoke with|talked to|agent|courier|from|said|says|asked|told|"
     r"by|with|cc|attn|quoting|love|sincerely|yours|"
-    r"me llamo|je m'appelle|ich heiße|meu nome é|mi chiamo|"
+    r"me llamo|je m'appelle|ich heiße|meu nome é|mi chiamo|saludos|un saludo|abrazos|"
+    r"atentamente|cordialmente|atenciosamente|abraços|beijos|grüße|lg|vg|mfg|bises|bisous|"
+    r"groeten|groetjes|hälsningar|hilsen|pozdrawiam|bitte|"
     r"my partner|my friend|my neighbour|my neighbor|my colleague|my wife|my husband|my son|my daughter|"
     r"my mother|my father|my mom|my dad|my sister|my brother|my boss|my manager|"
     r"the seller|reviewed by|gift for|maintainer|best|"
@@ -531,7 +535,7 @@ DETECTORS = (
             # "Heike's birthday", "Jing's party"
             rf"\b(?P<value>{_CAP})['’]s[ ]+[a-z]",
             # a name alone on the last line of a message, or on the line under a sign-off
-            rf"\n[ \t]*(?P<value>{_CAP}(?:[ ]+{_SURNAME})?)\s*$",
+            rf"(?:\n|[.!?][ ]+)[ \t]*(?P<value>{_CAP}(?:[ ]+{_SURNAME})?)\s*$",
         ),
         positives=(
             "photos from Heike's birthday",
