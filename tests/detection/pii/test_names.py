@@ -58,6 +58,11 @@ def test_chat_speakers_and_mentions_are_people() -> None:
     assert _people(text) == ["hyun-woo", "rania", "kerem"]
 
 
+def test_lower_case_given_names_in_pairs_are_people() -> None:
+    assert _people("ask mathieu and kyung-soo, they did the migration") == ["mathieu", "kyung-soo"]
+    assert _people("salt and pepper, rock and roll, bill and ted") == []
+
+
 def test_one_line_with_a_colon_is_no_chat() -> None:
     assert _people("amira: thank u guys") == []
     assert _people("note: call back\nstatus: open\nowner: ops") == []

@@ -41,8 +41,7 @@ _AMBIGUOUS_EXTRA = {
     "gray", "grey", "english", "french", "german", "spanish", "italian", "american",
     "regards", "wishes", "again", "here", "everyone", "everybody", "all", "folks", "guys",
     "queen", "prince", "princess", "lord", "diamond", "chase", "angel", "junior", "senior",
-    "edge", "ring", "park", "hill", "stone", "wood", "sun", "moon", "snow", "fox", "bird",
-    "banks", "bond", "lane", "rice", "bishop", "pope", "ward", "forum", "post", "office",
+    "edge", "ring", "sun", "moon", "forum", "post", "office",
 }  # fmt: skip
 
 

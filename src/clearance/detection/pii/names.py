@@ -373,6 +373,30 @@ def _refine_given(text: str, start: int, end: int) -> tuple[int, int, float] | N
     return start, end, 0.6
 
 
+_LOWER_PARTNER_BEFORE = re.compile(rf"([{_LO}]+(?:-[{_LO}]+)?)[ ]+(?:and|&)[ ]+$")
+_LOWER_PARTNER_AFTER = re.compile(rf"[ ]+(?:and|&)[ ]+([{_LO}]+(?:-[{_LO}]+)?)\b")
+
+
+def _popular_given(low: str) -> bool:
+    lex = lexicons.names()
+    if "-" in low and low not in lex.any_name:
+        return _known(low)  # "kyung-soo"
+    return low in lex.popular_first and _listed_name(low) and len(low) > 2
+
+
+def _refine_lower_pair(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+    """Two given names written in lower case as chats write them ("ask layla and kyung-soo",
+    "vikram and sanne to pair"): both popular given names that are no words."""
+    if not _popular_given(text[start:end]):
+        return None
+    before = _LOWER_PARTNER_BEFORE.search(text, max(0, start - 24), start)
+    after = _LOWER_PARTNER_AFTER.match(text, end)
+    partners = [m.group(1) for m in (before, after) if m is not None]
+    if not any(_popular_given(p) for p in partners):
+        return None
+    return start, end, 0.6
+
+
 # A chat log's speaker column ("[10:15] hyun-woo: did u send...", "amira: thank u guys") and
 # mentions ("@kerem"): lower-case given names, counted where the text has two speaker lines.
 _SPEAKER = re.compile(rf"(?m)^(?:\[[^\]\n]{{1,12}}\][ ]*)?[{_UP}{_LO}]+(?:-[{_LO}]+)?:[ ]")
@@ -577,6 +601,26 @@ DETECTORS = (
         refine=_refine_given,
         severity=Severity.MEDIUM,
         description="A given name popular in many countries, standing alone.",
+    ),
+    pii(
+        "person-lowercase-pair",
+        "PERSON",
+        (
+            rf"\b(?P<value>[{_LO}]{{3,}}(?:-[{_LO}]+)?)[ ]+(?:and|&)[ ]+[{_LO}]",
+            rf"\b[{_LO}]{{3,}}(?:-[{_LO}]+)?[ ]+(?:and|&)[ ]+(?P<value>[{_LO}]{{3,}}(?:-[{_LO}]+)?)\b",
+        ),
+        positives=("ask mathieu and kyung-soo, they did it", "handover (nikola and sanne to pair)"),
+        negatives=(
+            "salt and pepper",
+            "rock and roll",
+            "bill and ted",
+            "paris and london",
+            "read and write",
+        ),
+        score=0.6,
+        refine=_refine_lower_pair,
+        severity=Severity.MEDIUM,
+        description="Two popular given names in lower case joined by 'and', as chats write them.",
     ),
     pii(
         "person-handle",
