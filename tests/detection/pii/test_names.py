@@ -88,6 +88,8 @@ def test_one_line_with_a_colon_is_no_chat() -> None:
         "Monday's meeting moved to Google's office.",
         "Works fine in Safari and Chrome, not in Edge.",
         "Sales and Marketing, Finance and Legal",
+        "Leggett & Platt Inc. is a design agency.",
+        "I'm in Stoney Point, at the conference",
         "Thanks",
         "My Toyota Sienna order was cancelled.",
         "Ask the Alexa app.",

@@ -70,6 +70,7 @@ _STREET_BEFORE = frozenset(
     st saint sainte sidi ronda camino carretera travesía passeig rambla avinguda alameda rodovia
     quai chemin allée impasse piazzale vicolo corso calea strasse straße aleja utca""".split()
 )
+_PLACE_BEFORE = re.compile(r"\b(?:in|on|near|via)[ ]+$")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[./]?[ ]+$")
 # the next two words ("Jean Jaurès Street", "Talent team", "Monte Rosa Therapeutics Inc.")
 _WORDS_AFTER = re.compile(rf"[ ]+([^\W\d_]+)\.?(?:[ ]+([{_UP}][^\W\d_]*))?")
@@ -101,6 +102,8 @@ def _refine_run(text: str, start: int, end: int) -> tuple[int, int, float] | Non
     head = toks[0][0].lower()
     if head in lexicons.places().major and head not in lex.popular_first:
         return None  # "Canada Post", "India Gate"
+    if _PLACE_BEFORE.search(text, max(0, start - 8), start):
+        return None  # "I'm in Stoney Point", "lives on Dora Creek"
     for i, (tok, s, _e) in enumerate(toks):
         low = tok.lower()
         hyphenated = "-" in low and _known(low)  # "Hyun-woo", "Jean-Baptiste"
@@ -259,7 +262,8 @@ def _refine_title(text: str, start: int, end: int) -> tuple[int, int, float] | N
 
 # A name beside another in a list: "Ana and Raj", "Priya, Tomás and Wei", "Hello Harpreet and
 # Sinéad", "Gottschalk, Alexander and Carvalho".
-_AND = r"(?:and|&|or|y|e|et|und|og|och|en)"
+# no "&": "Leggett & Platt", "Merrill Lynch & Co." are firms
+_AND = r"(?:and|or|y|e|et|und|og|och|en)"
 _NAME1 = rf"{_CAP}(?:[ ]+{_SURNAME})?"
 _SEP = rf"(?:,[ ]+|,?[ ]+{_AND}[ ]+)"
 _NEIGHBOUR_BEFORE = re.compile(rf"({_CAP})(?:,[ ]+|,?[ ]+{_AND}[ ]+)$")
