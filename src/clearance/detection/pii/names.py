@@ -153,6 +153,7 @@ _STRONG_BEFORE = re.compile(
     r"(?:my name is|name's|my (?:partner|friend|neighbou?r|colleague|wife|husband|son|daughter|"
     r"mother|father|mom|dad|sister|brother|boss|manager)|the seller|reviewed by|gift for|"
     r"maintainer|regards|best|cheers|thanks|signed|love|sincerely|yours|warmly|xoxo|"
+    r"(?:last|first|family|maiden|middle) name(?: is)?|surname(?: is)?|calls me|named (?:him|her)|"
     r"me llamo|je m'appelle|ich heiße|meu nome é|mi chiamo|saludos|un saludo|abrazos|"
     r"atentamente|cordialmente|atenciosamente|abraços|beijos|grüße|lg|vg|mfg|bises|bisous|"
     r"groeten|groetjes|hälsningar|hilsen|pozdrawiam|--)[ ,:]*\n?$",
@@ -427,7 +428,9 @@ _CONTEXT_WORDS = (
     r"groeten|groetjes|hälsningar|hilsen|pozdrawiam|bitte|"
     r"my partner|my friend|my neighbour|my neighbor|my colleague|my wife|my husband|my son|my daughter|"
     r"my mother|my father|my mom|my dad|my sister|my brother|my boss|my manager|"
-    r"the seller|reviewed by|gift for|maintainer|best|"
+    r"the seller|reviewed by|gift for|maintainer|best|last name|first name|family name|"
+    r"maiden name|middle name|surname|calls me|named him|named her|last name is|"
+    r"first name is|family name is|maiden name is|middle name is|surname is|"
     # a role before a name, as forms, notes and tickets write it ("Patient: ...", "nurse Ana")
     r"name|full name|patient|customer|client|buyer|purchaser|owner|employee|candidate|"
     r"applicant|tenant|nurse|pharmacist|prescriber|physician|chair|secretary|treasurer|"
@@ -510,6 +513,8 @@ DETECTORS = (
             "-- Joaquín de la Cruz",
             "I'm so jealous! said Erlingur to Santino",
             "Vera said it was fine",
+            "Her maiden name is Hervieux",
+            "everyone calls me Klaudijo",
         ),
         negatives=(
             "Thanks, Amazon!",
