@@ -182,7 +182,7 @@ def _name_like(token: str) -> bool:
 
 # a sign-off word is one when a comma or a line break follows it ("Best, Ana", "Love,\nMegan")
 _SIGN_OFF_NO_COMMA = re.compile(r"\b(?i:best|love|cheers|sincerely|yours|warmly|regards)[ ]+$")
-_FROM_BEFORE = re.compile(r"\b(?:from|in|at|to)[ ,:]*$", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"\b(?:from|in)[ ,:]*$", re.IGNORECASE)
 
 
 def _known(low: str) -> bool:
@@ -277,12 +277,11 @@ def _listed_name(low: str) -> bool:
     lex = lexicons.names()
     if "-" in low and low not in lex.any_name:
         return _known(low)
-    return (
-        _clear_name(low)
-        and low not in lexicons.places().places
-        and low not in lex.common
-        and low not in _PARTICLES
-    )
+    places = lexicons.places()
+    # a popular given name that is also a town ("Trang", "Sakura") stays a name; a big city
+    # ("Paris") or a town that is a rarer name ("Porto") does not
+    place = low in places.major or (low in places.places and low not in lex.popular_first)
+    return _clear_name(low) and not place and low not in lex.common and low not in _PARTICLES
 
 
 _FIRST_AFTER_COMMA = re.compile(rf",[ ]+({_CAP})")
