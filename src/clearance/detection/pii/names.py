@@ -13,108 +13,48 @@ import re
 from clearance.core.severity import Severity
 from clearance.detection.pii import lexicons
 from clearance.detection.pii._rule import pii
-
-# Letters of Latin-script names: "Öztürk", "Wiśniewski", "Trần", "Şahin" (Latin-1, Extended-A/B
-# and Vietnamese), each case in a class of its own: a class of upper-case letters only lets
-# Python's re skip ahead to a candidate (detector.python_form).
-_LATIN = [chr(c) for c in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)) if chr(c).isalpha()]
-_UP = "A-Z" + "".join(c for c in _LATIN if c.isupper() and c != "×")
-_LO = "a-z" + "".join(c for c in _LATIN if c.islower())
-# "McCarthy", "MacDonald", "DiCaprio", "O'Neill", "Jean-Luc", "Hyun-woo"
-_CAP = rf"[{_UP}][{_LO}]*(?:['’-]?[{_UP}][{_LO}]+|-[{_LO}]+)*"
-# Surname particles: "van der Zaag", "de la Cruz", "dos Santos", "bin Salman", "al-Farsi"
-_PARTICLE = (
-    r"(?:van|von|de|der|den|del|della|di|da|das|do|dos|du|la|le|ten|ter|bin|binti|ibn|al|el|y)"
+from clearance.detection.pii.name_parts import (
+    ARTICLES,
+    CAP,
+    LO,
+    PARTICLE,
+    PARTICLES,
+    PLACE_BEFORE,
+    SURNAME,
+    UP,
+    clear_name,
+    is_initial,
+    known,
+    listed_name,
+    name_like,
+    organisation_or_street,
+    popular_given,
+    tokens,
 )
-_SURNAME = rf"(?:(?:{_PARTICLE}[ ]+){{1,2}}|(?:al|el)-)?{_CAP}"
-_TOKEN = re.compile(rf"[{_UP}][{_UP}{_LO}]*(?:['’-][{_UP}{_LO}]+)*\.?")
-# a particle is no name on its own: "La Poste", "Le Creuset", "De Beers"
-_PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
-# words that open a capitalised run without being a given name ("The Ford Explorer", "Best
-# Dyson ever")
-_ARTICLES = frozenset(
-    "the a an my our your his her their this that best dear hi hello hey thanks love".split()
-)
-
-
-def _tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    return [(m.group().rstrip("."), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
-
-
-def _is_initial(tok: str) -> bool:
-    return len(tok) == 1
-
-
-# Words that make a capitalised run an organisation, a street, a building or a job title
-# ("Monte Rosa Therapeutics", "Spencer Street", "Gokul Enclave", "Sales Manager").
-_NOT_PERSON = frozenset(
-    """inc ltd llc plc corp corporation company co group holdings limited sa ag gmbh bv nv srl
-    spa ab oy bank bancorp practice clinic hospital university college school institute
-    foundation trust fund partners capital resources financial services therapeutics
-    biosciences pharma pharmaceuticals energy motors brands centers centres international
-    industries technologies systems solutions media logistics airlines airways labs
-    laboratories consulting consultancy insurance bancshares properties realty ventures street
-    st road rd avenue ave lane ln drive way boulevard blvd court ct place square sq creek park
-    hill hills bay residency enclave towers tower house close crescent gardens terrace valley
-    beach heights station airport mall center centre hotel plaza nagar colony manager
-    developer engineer director officer assistant analyst designer consultant accountant
-    architect specialist coordinator administrator representative president team department
-    office desk support""".split()
-)
-# Words before a run that make it a street or a place ("Rua Padre Chagas", "cours Jean Jaurès",
-# "Santa Bárbara", "Cite El Mayara"): checked case-insensitively on the word before the run and
-# on the run's first word.
-_STREET_BEFORE = frozenset(
-    """rua r av avenida via viale rue calle c cite cité cours avenue boulevard bd piazza plaza
-    praça praca largo travessa estrada paseo strada ulica ul carrer vila san santa santo são sao
-    st saint sainte sidi ronda camino carretera travesía passeig rambla avinguda alameda rodovia
-    quai chemin allée impasse piazzale vicolo corso calea strasse straße aleja utca""".split()
-)
-_PLACE_BEFORE = re.compile(r"\b(?:in|on|near|via)[ ]+$")
-_WORD_BEFORE = re.compile(r"([^\W\d_]+)[./]?[ ]+$")
-# the next two words ("Jean Jaurès Street", "Talent team", "Monte Rosa Therapeutics Inc.")
-_WORDS_AFTER = re.compile(rf"[ ]+([^\W\d_]+)\.?(?:[ ]+([{_UP}][^\W\d_]*))?")
-
-
-# a house number beside the run: "Celso Emilio Ferreiro 23,", "4740 Joaquin Suarez"
-_NUMBER_AFTER = re.compile(r"[ ]+\d{1,5}[a-zA-Z]?(?:,|[ ]*\n|[ ]*$|[ ]+(?:Suite|Unit|Apt))")
-_NUMBER_BEFORE = re.compile(r"(?:^|\n|,)[ ]*\d{1,5}[a-zA-Z]?[ ]+$")
-
-
-def _organisation_or_street(text: str, start: int, end: int, toks: list[str]) -> bool:
-    if _NUMBER_AFTER.match(text, end) or _NUMBER_BEFORE.search(text, max(0, start - 12), start):
-        return True
-    if any(t.lower() in _NOT_PERSON for t in toks) or toks[0].lower() in _STREET_BEFORE:
-        return True
-    before = _WORD_BEFORE.search(text, max(0, start - 16), start)
-    if before is not None and before.group(1).lower() in _STREET_BEFORE:
-        return True
-    after = _WORDS_AFTER.match(text, end)
-    return after is not None and any(w.lower() in _NOT_PERSON for w in after.groups() if w)
 
 
 def _refine_run(text: str, start: int, end: int) -> tuple[int, int, float] | None:
     """Best "First [M.] [particle] Last" inside a run of capitalised words."""
     lex = lexicons.names()
-    toks = _tokens(text, start, end)
-    if len(toks) < 2 or _organisation_or_street(text, start, end, [t for t, _s, _e in toks]):
+    toks = tokens(text, start, end)
+    if len(toks) < 2 or organisation_or_street(text, start, end, [t for t, _s, _e in toks]):
         return None
     head = toks[0][0].lower()
     if head in lexicons.places().major and head not in lex.popular_first:
         return None  # "Canada Post", "India Gate"
-    if _PLACE_BEFORE.search(text, max(0, start - 8), start):
+    if PLACE_BEFORE.search(text, max(0, start - 8), start):
         return None  # "I'm in Stoney Point", "lives on Dora Creek"
     for i, (tok, s, _e) in enumerate(toks):
         low = tok.lower()
-        hyphenated = "-" in low and _known(low)  # "Hyun-woo", "Jean-Baptiste"
-        if (low not in lex.first and not hyphenated) or low in _PARTICLES or low in _ARTICLES:
+        hyphenated = "-" in low and known(low)  # "Hyun-woo", "Jean-Baptiste"
+        if (low not in lex.first and not hyphenated) or low in PARTICLES or low in ARTICLES:
             continue  # "The Ford Explorer", "Le Creuset", "La Poste"
         if low in lex.ambiguous and i + 1 < len(toks):
             nxt = toks[i + 1][0].lower()
             if nxt in lex.first and nxt not in lex.ambiguous and i + 2 < len(toks):
                 continue  # "Buyer Zeynep Öztürk", "The Edna McCoy": the name starts after
         j = i + 1
-        if j < len(toks) and _is_initial(toks[j][0]):
+        if j < len(toks) and is_initial(toks[j][0]):
             j += 1
         if j >= len(toks):
             return None
@@ -126,7 +66,7 @@ def _refine_run(text: str, start: int, end: int) -> tuple[int, int, float] | Non
             if first_amb:
                 continue  # two words that are both words first ("New York", "Will Do")
             score = 0.7
-        elif _known(last_low) and not first_amb:
+        elif known(last_low) and not first_amb:
             score = 0.7  # "Facundo Quispe-Hernández", "Lim Seo-jun"
         elif (
             not first_amb
@@ -167,73 +107,45 @@ def _strong_context(text: str, start: int, end: int) -> bool:
     return _STRONG_BEFORE.search(before) is not None or _STRONG_AFTER.match(text, end) is not None
 
 
-def _name_like(token: str) -> bool:
-    """An unknown capitalised token that may be a name: no common word, no country or big city
-    (small places share many names: Ngozi is a town in Burundi)."""
-    low = token.lower()
-    return (
-        len(low) > 2
-        and low.replace("-", "").replace("'", "").replace("’", "").isalpha()
-        and low not in lexicons.names().common
-        and low not in lexicons.names().ambiguous
-        and low not in lexicons.places().major
-    )
-
-
 # a sign-off word is one when a comma or a line break follows it ("Best, Ana", "Love,\nMegan")
 _SIGN_OFF_NO_COMMA = re.compile(r"\b(?i:best|love|cheers|sincerely|yours|warmly|regards)[ ]+$")
 _FROM_BEFORE = re.compile(r"\b(?:from|in)[ ,:]*$", re.IGNORECASE)
 
 
-def _known(low: str) -> bool:
-    """A lexicon name, or a hyphenated one whose parts are ("Seo-jun", "McCarthy-Ruiz")."""
-    lex = lexicons.names()
-    if low in lex.any_name:
-        return True
-    parts = low.split("-")
-    return len(parts) > 1 and all(p in lex.any_name and p not in lex.common for p in parts)
-
-
-def _clear_name(low: str) -> bool:
-    """A lexicon name that is no common word."""
-    lex = lexicons.names()
-    return low in lex.any_name and low not in lex.ambiguous
-
-
 def _refine_context(text: str, start: int, end: int) -> tuple[int, int, float] | None:
     lex = lexicons.names()
-    toks = _tokens(text, start, end)
+    toks = tokens(text, start, end)
     if not toks:
         return None
     first, s, e = toks[0]
     low = first.lower()
-    known = low in lex.first or low in lex.last
+    in_lexicon = low in lex.first or low in lex.last
     strong = _strong_context(text, start, end)
-    if _organisation_or_street(text, s, end, [t for t, _s, _e in toks]):
+    if organisation_or_street(text, s, end, [t for t, _s, _e in toks]):
         return None
     if _SIGN_OFF_NO_COMMA.search(text, max(0, s - 16), s):
         return None  # "Best Kia Sorento I ever had", "Love the new...": no sign-off
-    if low in _PARTICLES or low in _TITLES:
+    if low in PARTICLES or low in _TITLES:
         return None  # "Regards, Mr. Nwosu": the title rule takes the name
-    if known and low not in lex.ambiguous:
+    if in_lexicon and low not in lex.ambiguous:
         # "moved from Porto": a place that is also a name is the place after "from".
         if low in lexicons.places().places and _FROM_BEFORE.search(text, max(0, s - 8), s):
             return None
         score = 0.75
-    elif strong and (_name_like(first) or (known and low not in lexicons.places().major)):
+    elif strong and (name_like(first) or (in_lexicon and low not in lexicons.places().major)):
         score = 0.6
     else:
         return None
     stop = e
     after_initial = False
     for tok, _s, tok_end in toks[1:]:
-        if _is_initial(tok):
+        if is_initial(tok):
             after_initial = True
             continue  # a middle initial counts only when a surname follows it
-        if _known(tok.lower()) and (after_initial or tok.lower() not in lex.common):
+        if known(tok.lower()) and (after_initial or tok.lower() not in lex.common):
             # after an initial even a word is a surname: "Jason C. Black"
             score = max(score, 0.85 if score >= 0.75 else 0.65)
-        elif not ((strong or score >= 0.75) and _name_like(tok)):
+        elif not ((strong or score >= 0.75) and name_like(tok)):
             break  # an unknown word is a surname only after a known given name or a strong cue
         stop = tok_end
     return s, stop, score
@@ -248,7 +160,7 @@ _TITLES = frozenset(
 def _refine_title(text: str, start: int, end: int) -> tuple[int, int, float] | None:
     """The name after a title: a surname alone ("Dr. Nakamura", "Mr. van Dijk") or a full
     name; not a second title ("Frau Dr. Weber") nor a common word ("Dr. Pepper")."""
-    toks = _tokens(text, start, end)
+    toks = tokens(text, start, end)
     if not toks or toks[0][0].lower() in _TITLES:
         return None
     low = toks[0][0].lower()
@@ -265,27 +177,14 @@ def _refine_title(text: str, start: int, end: int) -> tuple[int, int, float] | N
 # Sinéad", "Gottschalk, Alexander and Carvalho".
 # no "&": "Leggett & Platt", "Merrill Lynch & Co." are firms
 _AND = r"(?:and|or|y|e|et|und|og|och|en)"
-_NAME1 = rf"{_CAP}(?:[ ]+{_SURNAME})?"
+_NAME1 = rf"{CAP}(?:[ ]+{SURNAME})?"
 _SEP = rf"(?:,[ ]+|,?[ ]+{_AND}[ ]+)"
-_NEIGHBOUR_BEFORE = re.compile(rf"({_CAP})(?:,[ ]+|,?[ ]+{_AND}[ ]+)$")
-_NEIGHBOUR_AFTER = re.compile(rf"(?:,[ ]+|,?[ ]+{_AND}[ ]+)({_CAP})")
+_NEIGHBOUR_BEFORE = re.compile(rf"({CAP})(?:,[ ]+|,?[ ]+{_AND}[ ]+)$")
+_NEIGHBOUR_AFTER = re.compile(rf"(?:,[ ]+|,?[ ]+{_AND}[ ]+)({CAP})")
 
 
-def _listed_name(low: str) -> bool:
-    """A lexicon name that is no word and no place; a hyphenated one ("hyun-woo", "ji-hye")
-    when each part is."""
-    lex = lexicons.names()
-    if "-" in low and low not in lex.any_name:
-        return _known(low)
-    places = lexicons.places()
-    # a popular given name that is also a town ("Trang", "Sakura") stays a name; a big city
-    # ("Paris") or a town that is a rarer name ("Porto") does not
-    place = low in places.major or (low in places.places and low not in lex.popular_first)
-    return _clear_name(low) and not place and low not in lex.common and low not in _PARTICLES
-
-
-_FIRST_AFTER_COMMA = re.compile(rf",[ ]+({_CAP})")
-_LIST_GOES_ON = re.compile(rf"(?:,[ ]+|,?[ ]+{_AND}[ ]+){_CAP}")
+_FIRST_AFTER_COMMA = re.compile(rf",[ ]+({CAP})")
+_LIST_GOES_ON = re.compile(rf"(?:,[ ]+|,?[ ]+{_AND}[ ]+){CAP}")
 
 
 def _inverted(text: str, start: int, end: int, toks: list[tuple[str, int, int]]) -> int | None:
@@ -298,7 +197,7 @@ def _inverted(text: str, start: int, end: int, toks: list[tuple[str, int, int]])
     if given is None:
         return None
     low = given.group(1).lower()
-    if not (low in lex.first or _known(low)) or not _listed_name(low):
+    if not (low in lex.first or known(low)) or not listed_name(low):
         return None
     if _LIST_GOES_ON.match(text, given.end()) or _NEIGHBOUR_BEFORE.search(
         text, max(0, start - 48), start
@@ -308,12 +207,12 @@ def _inverted(text: str, start: int, end: int, toks: list[tuple[str, int, int]])
 
 
 def _refine_list(text: str, start: int, end: int) -> tuple[int, int, float] | None:
-    toks = _tokens(text, start, end)
-    while toks and not _listed_name(toks[0][0].lower()) and not _name_like(toks[0][0]):
+    toks = tokens(text, start, end)
+    while toks and not listed_name(toks[0][0].lower()) and not name_like(toks[0][0]):
         toks = toks[1:]  # "Hello Harpreet and Sinéad": the greeting is no part of the name
-    if not toks or not _listed_name(toks[-1][0].lower()):
+    if not toks or not listed_name(toks[-1][0].lower()):
         return None
-    if not all(_listed_name(t.lower()) or _name_like(t) for t, _s, _e in toks):
+    if not all(listed_name(t.lower()) or name_like(t) for t, _s, _e in toks):
         return None
     start = toks[0][1]
     inverted = _inverted(text, start, end, toks)
@@ -322,7 +221,7 @@ def _refine_list(text: str, start: int, end: int) -> tuple[int, int, float] | No
     before = _NEIGHBOUR_BEFORE.search(text, max(0, start - 48), start)
     after = _NEIGHBOUR_AFTER.match(text, end)
     neighbours = [m.group(1) for m in (before, after) if m is not None]
-    if not any(_listed_name(n.lower()) for n in neighbours):
+    if not any(listed_name(n.lower()) for n in neighbours):
         return None
     return start, end, 0.7
 
@@ -333,18 +232,18 @@ _SHOP_BEFORE = re.compile(r"&[ ]+$")
 def _refine_first_name(text: str, start: int, end: int) -> tuple[int, int, float] | None:
     """A known given name that is no word and no place ("Heike's birthday", a name alone on the
     last line of a message); a surname may follow it."""
-    toks = _tokens(text, start, end)
+    toks = tokens(text, start, end)
     lex = lexicons.names()
     if not toks:
         return None
     low = toks[0][0].lower()
-    if not (low in lex.first or "-" in low) or not _listed_name(low):
+    if not (low in lex.first or "-" in low) or not listed_name(low):
         return None
     if _SHOP_BEFORE.search(text, max(0, start - 8), start):
         return None  # "Ben & Jerry's": a brand
     stop = toks[0][2]
     if len(toks) > 1:
-        if not _clear_name(toks[1][0].lower()):
+        if not clear_name(toks[1][0].lower()):
             return None
         stop = toks[1][2]
     return start, stop, 0.7
@@ -353,8 +252,8 @@ def _refine_first_name(text: str, start: int, end: int) -> tuple[int, int, float
 _DETERMINER_BEFORE = re.compile(r"\b(?i:the|a|an|my|your|our|his|her|their|this|new)[ ]+$")
 # a model, a size or a date after the word ("Zara XL", "Jan. 2014", "31-Jan-2020")
 _MODEL_AFTER = re.compile(r"\.?[ -]*(?:\d|[A-Z]{2})")
-_NUMBER_OR_WORD_BEFORE = re.compile(rf"(?:\d[ -]?|[{_UP}][{_LO}]*[ ])$")
-_CAPITALISED_AFTER = re.compile(rf"[ ]+(?:{_PARTICLE}[ ]+)*[{_UP}]")
+_NUMBER_OR_WORD_BEFORE = re.compile(rf"(?:\d[ -]?|[{UP}][{LO}]*[ ])$")
+_CAPITALISED_AFTER = re.compile(rf"[ ]+(?:{PARTICLE}[ ]+)*[{UP}]")
 
 
 def _refine_given(text: str, start: int, end: int) -> tuple[int, int, float] | None:
@@ -364,7 +263,7 @@ def _refine_given(text: str, start: int, end: int) -> tuple[int, int, float] | N
     "Zara XL")."""
     low = text[start:end].lower()
     lex = lexicons.names()
-    if low not in lex.popular_first or not _listed_name(low):
+    if low not in lex.popular_first or not listed_name(low):
         return None
     if _DETERMINER_BEFORE.search(text, max(0, start - 8), start) or _MODEL_AFTER.match(text, end):
         return None
@@ -372,45 +271,38 @@ def _refine_given(text: str, start: int, end: int) -> tuple[int, int, float] | N
         _CAPITALISED_AFTER.match(text, end)
     ):
         return None  # one word of a longer capitalised run, which the run rules judge
-    if _organisation_or_street(text, start, end, [text[start:end]]):
+    if organisation_or_street(text, start, end, [text[start:end]]):
         return None
     return start, end, 0.6
 
 
-_LOWER_PARTNER_BEFORE = re.compile(rf"([{_LO}]+(?:-[{_LO}]+)?)[ ]+(?:and|&)[ ]+$")
-_LOWER_PARTNER_AFTER = re.compile(rf"[ ]+(?:and|&)[ ]+([{_LO}]+(?:-[{_LO}]+)?)\b")
-
-
-def _popular_given(low: str) -> bool:
-    lex = lexicons.names()
-    if "-" in low and low not in lex.any_name:
-        return _known(low)  # "kyung-soo"
-    return low in lex.popular_first and _listed_name(low) and len(low) > 2
+_LOWER_PARTNER_BEFORE = re.compile(rf"([{LO}]+(?:-[{LO}]+)?)[ ]+(?:and|&)[ ]+$")
+_LOWER_PARTNER_AFTER = re.compile(rf"[ ]+(?:and|&)[ ]+([{LO}]+(?:-[{LO}]+)?)\b")
 
 
 def _refine_lower_pair(text: str, start: int, end: int) -> tuple[int, int, float] | None:
     """Two given names written in lower case as chats write them ("ask layla and kyung-soo",
     "vikram and sanne to pair"): both popular given names that are no words."""
-    if not _popular_given(text[start:end]):
+    if not popular_given(text[start:end]):
         return None
     before = _LOWER_PARTNER_BEFORE.search(text, max(0, start - 24), start)
     after = _LOWER_PARTNER_AFTER.match(text, end)
     partners = [m.group(1) for m in (before, after) if m is not None]
-    if not any(_popular_given(p) for p in partners):
+    if not any(popular_given(p) for p in partners):
         return None
     return start, end, 0.6
 
 
 # A chat log's speaker column ("[10:15] hyun-woo: did u send...", "amira: thank u guys") and
 # mentions ("@kerem"): lower-case given names, counted where the text has two speaker lines.
-_SPEAKER = re.compile(rf"(?m)^(?:\[[^\]\n]{{1,12}}\][ ]*)?[{_UP}{_LO}]+(?:-[{_LO}]+)?:[ ]")
+_SPEAKER = re.compile(rf"(?m)^(?:\[[^\]\n]{{1,12}}\][ ]*)?[{UP}{LO}]+(?:-[{LO}]+)?:[ ]")
 
 
 def _refine_handle(text: str, start: int, end: int) -> tuple[int, int, float] | None:
     low = text[start:end].lower()
     lex = lexicons.names()
     # a speaker is a person even when a town shares the name ("rania")
-    if len(low) < 3 or not _known(low) or low in lex.ambiguous or low in lex.common:
+    if len(low) < 3 or not known(low) or low in lex.ambiguous or low in lex.common:
         return None
     if text[start - 1 : start] != "@" and len(_SPEAKER.findall(text)) < 2:
         return None
@@ -440,7 +332,7 @@ DETECTORS = (
     pii(
         "person-name",
         "PERSON",
-        rf"\b{_CAP}(?:[ ]+[A-Z]\.?)?(?:[ ]+{_SURNAME}){{1,2}}\b",
+        rf"\b{CAP}(?:[ ]+[A-Z]\.?)?(?:[ ]+{SURNAME}){{1,2}}\b",
         positives=(
             "John Smith",
             "I ordered it for Maria Garcia last week",
@@ -470,7 +362,7 @@ DETECTORS = (
         r"(?:\b(?i:mr|mrs|ms|dr|dra|prof)|\b(?:Miss|Mx|Sir|Dame|Herr|Frau|Mme|Mlle|Sra?|Srta|Sig"
         r"|Dott|Monsieur|Madame|Señora?|Senhora?|Doctor|Professor))\.?[ ]+"
         r"(?:(?:Dr|Dra|Prof)\.?[ ]+)?"
-        rf"(?P<value>{_SURNAME}(?:[ ]+{_SURNAME})?)",
+        rf"(?P<value>{SURNAME}(?:[ ]+{SURNAME})?)",
         positives=(
             "Mr. Okonkwo called",
             "ask Dr Nakamura",
@@ -492,9 +384,9 @@ DETECTORS = (
         "PERSON",
         (
             # \b: "hi" in "this", "from" in "Wherefrom" are no context (and the scan is faster).
-            rf"(?:\b(?i:{_CONTEXT_WORDS})|--)[ ,:]*[ ,:\n](?P<value>{_CAP}(?:[ ]+[A-Z]\.)?"
-            rf"(?:[ ]+{_SURNAME}){{0,2}})",
-            rf"\b(?P<value>{_CAP}(?:[ ]+{_SURNAME})?),?[ ]+(?:said|says|asked|told|wrote|replied)\b",
+            rf"(?:\b(?i:{_CONTEXT_WORDS})|--)[ ,:]*[ ,:\n](?P<value>{CAP}(?:[ ]+[A-Z]\.)?"
+            rf"(?:[ ]+{SURNAME}){{0,2}})",
+            rf"\b(?P<value>{CAP}(?:[ ]+{SURNAME})?),?[ ]+(?:said|says|asked|told|wrote|replied)\b",
         ),
         positives=(
             "Thanks, Maria!",
@@ -537,9 +429,9 @@ DETECTORS = (
         "person-list",
         "PERSON",
         (
-            rf"\b(?P<value>{_NAME1}){_SEP}{_CAP}",
-            rf"\b{_NAME1},[ ]+(?P<value>{_NAME1}){_SEP}{_CAP}",
-            rf"\b{_NAME1},[ ]+{_NAME1},[ ]+(?P<value>{_NAME1}){_SEP}{_CAP}",
+            rf"\b(?P<value>{_NAME1}){_SEP}{CAP}",
+            rf"\b{_NAME1},[ ]+(?P<value>{_NAME1}){_SEP}{CAP}",
+            rf"\b{_NAME1},[ ]+{_NAME1},[ ]+(?P<value>{_NAME1}){_SEP}{CAP}",
             rf"\b{_NAME1}(?:,[ ]+{_NAME1})*,?[ ]+{_AND}[ ]+(?P<value>{_NAME1})",
         ),
         positives=(
@@ -565,9 +457,9 @@ DETECTORS = (
         "PERSON",
         (
             # "Heike's birthday", "Jing's party"
-            rf"\b(?P<value>{_CAP})['’]s[ ]+[a-z]",
+            rf"\b(?P<value>{CAP})['’]s[ ]+[a-z]",
             # a name alone on the last line of a message, or on the line under a sign-off
-            rf"(?:\n|[.!?][ ]+)[ \t]*(?P<value>{_CAP}(?:[ ]+{_SURNAME})?)\s*$",
+            rf"(?:\n|[.!?][ ]+)[ \t]*(?P<value>{CAP}(?:[ ]+{SURNAME})?)\s*$",
         ),
         positives=(
             "photos from Heike's birthday",
@@ -592,7 +484,7 @@ DETECTORS = (
     pii(
         "person-given-name",
         "PERSON",
-        rf"\b(?P<value>{_CAP})\b",
+        rf"\b(?P<value>{CAP})\b",
         positives=(
             "Lukas had given Sara his address",
             "Maryam to rotate keys",
@@ -614,8 +506,8 @@ DETECTORS = (
         "person-lowercase-pair",
         "PERSON",
         (
-            rf"\b(?P<value>[{_LO}]{{3,}}(?:-[{_LO}]+)?)[ ]+(?:and|&)[ ]+[{_LO}]",
-            rf"\b[{_LO}]{{3,}}(?:-[{_LO}]+)?[ ]+(?:and|&)[ ]+(?P<value>[{_LO}]{{3,}}(?:-[{_LO}]+)?)\b",
+            rf"\b(?P<value>[{LO}]{{3,}}(?:-[{LO}]+)?)[ ]+(?:and|&)[ ]+[{LO}]",
+            rf"\b[{LO}]{{3,}}(?:-[{LO}]+)?[ ]+(?:and|&)[ ]+(?P<value>[{LO}]{{3,}}(?:-[{LO}]+)?)\b",
         ),
         positives=("ask mathieu and kyung-soo, they did it", "handover (nikola and sanne to pair)"),
         negatives=(
@@ -634,8 +526,8 @@ DETECTORS = (
         "person-handle",
         "PERSON",
         (
-            rf"\B@(?P<value>[{_LO}]+(?:-[{_LO}]+)?)\b",
-            rf"(?m)^(?:\[[^\]\n]{{1,12}}\][ ]*)?(?P<value>[{_UP}{_LO}]+(?:-[{_LO}]+)?):[ ]",
+            rf"\B@(?P<value>[{LO}]+(?:-[{LO}]+)?)\b",
+            rf"(?m)^(?:\[[^\]\n]{{1,12}}\][ ]*)?(?P<value>[{UP}{LO}]+(?:-[{LO}]+)?):[ ]",
         ),
         positives=(
             "thanks @kerem for covering",
