@@ -1,5 +1,5 @@
 """Build the name lexicon clearance ships (``src/clearance/detection/pii/data/names.tsv.gz``)
-from two maintained packages, so that detection does not rest on a hand list:
+from maintained packages, so that detection does not rest on a hand list:
 
 - ``names-dataset`` 3.3.1 (Philippe Remy; Apache-2.0): first and last names of 105 countries
   with their per-country popularity rank, taken from public profiles. A name is kept when it
@@ -7,21 +7,28 @@ from two maintained packages, so that detection does not rest on a hand list:
 - ``wordfreq`` 3.1.1 (Robyn Speer; Apache-2.0, data CC BY-SA 4.0): word frequencies. A kept
   name that is also a common word of a language (English Zipf >= 3.3, or >= 4.0 in Spanish,
   German, French, Portuguese, Italian or Dutch) and not a popular name (rank <= ``POPULAR``) in
-  a country of these languages ("John" is frequent in German text because it is a name) is
-  marked ``C``: the detector counts it as a name only with
-  support (a title, a context phrase, a known name beside it). "Smith" is a surname first.
+  a country of these languages ("John" is frequent in German text because it is a name), or an
+  English dictionary word that is no popular name in an English-speaking country ("Sales" is a
+  frequent surname in Brazil, a word in English text), is marked ``C``: the detector counts it
+  as a name only with support (a title, a context phrase, a known name beside it). "Smith" is a
+  surname first.
+- Faker's per-locale first and last names (which the detector adds at run time) are flagged the
+  same way, so that the words among them are marked ``C`` too.
+- ``english_words`` 2.0.2 (MIT): the lower-case words of Webster's Second, which tell an English
+  word ("sales", "said") from a name frequent in English text ("Jonas", "Yong").
 - First names among the ``POPULAR_FIRST`` most popular of an English-speaking country are marked
   ``P``: a place with such a name ("Savannah", "Florence") may be a person after "to" or "at".
 
 Neither package is needed at run time: names-dataset takes ~10 s and ~2 GB to load, so the
 lexicon is derived once, here, and committed. Rebuild after changing a constant::
 
-    pip install --no-deps names-dataset==3.3.1 wordfreq==3.1.1 pycountry msgpack ftfy langcodes
-    python scripts/build_name_lexicon.py
+    pip install --no-deps names-dataset==3.3.1 wordfreq==3.1.1 english-words==2.0.2 pycountry \
+        msgpack ftfy langcodes
+    PYTHONPATH=src python scripts/build_name_lexicon.py   # with Faker installed
 
 Output: one line per token, ``token<TAB>flags``, lower-case, sorted; flags are ``F`` (first
-name), ``L`` (last name), ``C`` (also a common word) and ``P`` (a popular first name). The gzip header carries no time, so
-the same inputs give the same bytes.
+name), ``L`` (last name), ``C`` (also a common word) and ``P`` (a popular first name). The gzip
+header carries no time, so the same inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ from __future__ import annotations
 import gzip
 import io
 import re
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 RANK = 3000
@@ -78,22 +87,60 @@ def _rank(table: dict[str, dict[str, int]], token: str, lang: str) -> int:
     return table.get(token, {}).get(lang, RANK + 1)
 
 
+def _common(token: str, langs: Iterable[str]) -> bool:
+    from wordfreq import zipf_frequency
+
+    return any(
+        zipf_frequency(token, lang) >= (COMMON_EN if lang == "en" else COMMON_OTHER)
+        for lang in langs
+    )
+
+
+def _faker_names() -> tuple[set[str], set[str]]:
+    """Faker's names, which the detector adds at run time: flagged here too, so that a word
+    among them ("Jail", "Forum") is marked ``C`` as well."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from clearance.detection.pii.lexicons import faker_names
+
+    first, last = faker_names()
+    keep = {n for n in first | last if len(n) >= 2 and _WORD.match(n) and _latin(n)}
+    return first & keep, last & keep
+
+
+def _dictionary() -> set[str]:
+    """The lower-case entries of Webster's Second (``english_words``' ``web2``): common nouns,
+    verbs and adjectives; its proper nouns are capitalised."""
+    from english_words import get_english_words_set
+
+    return {w for w in get_english_words_set(["web2"], lower=False, alpha=True) if w.islower()}
+
+
+def _dictionary_word(token: str, words: set[str]) -> bool:
+    return token in words or (token.endswith("s") and token[:-1] in words)
+
+
 def build() -> bytes:
     from names_dataset import NameDataset
-    from wordfreq import zipf_frequency
 
     nd = NameDataset()
     first, last = _kept(nd.first_names), _kept(nd.last_names)
+    faker_first, faker_last = _faker_names()
+    words = _dictionary()
     lines = []
-    for token in sorted(first.keys() | last.keys()):
-        flags = ("F" if token in first else "") + ("L" if token in last else "")
-        popular = any(
-            min(_rank(first, token, lang), _rank(last, token, lang)) <= POPULAR
-            for lang in COUNTRIES
+    for token in sorted(first.keys() | last.keys() | faker_first | faker_last):
+        flags = ("F" if token in first or token in faker_first else "") + (
+            "L" if token in last or token in faker_last else ""
         )
-        common = not popular and any(
-            zipf_frequency(token, lang) >= (COMMON_EN if lang == "en" else COMMON_OTHER)
+        popular = {
+            lang
             for lang in COUNTRIES
+            if min(_rank(first, token, lang), _rank(last, token, lang)) <= POPULAR
+        }
+        # a common English word that is no popular name in an English-speaking country is a
+        # word first: "Sales" is a frequent surname in Brazil, not in English text ("Jonas",
+        # frequent in English text as a name, is in no dictionary and stays a name)
+        common = (not popular and _common(token, COUNTRIES)) or (
+            "en" not in popular and _common(token, ("en",)) and _dictionary_word(token, words)
         )
         if common:
             flags += "C"

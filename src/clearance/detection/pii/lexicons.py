@@ -40,6 +40,8 @@ _AMBIGUOUS_EXTRA = {
     "fort", "port", "lake", "mount", "saint", "st", "bay", "green", "brown", "white", "black",
     "gray", "grey", "english", "french", "german", "spanish", "italian", "american",
     "regards", "wishes", "again", "here", "everyone", "everybody", "all", "folks", "guys",
+    "queen", "prince", "princess", "lord", "diamond", "chase", "angel", "junior", "senior",
+    "edge", "ring", "sun", "moon", "forum", "post", "office",
 }  # fmt: skip
 
 
@@ -123,11 +125,11 @@ def _derived_names() -> tuple[set[str], set[str], set[str], set[str]]:
     return first, last, common, popular
 
 
-@lru_cache(maxsize=1)
-def names() -> NameLexicon:
-    first, last, derived_common, popular = _derived_names()
-    faker_first: set[str] = set()
-    faker_last: set[str] = set()
+def faker_names() -> tuple[set[str], set[str]]:
+    """Lower-cased first and last names of Faker's person providers for ``_NAME_LOCALES``
+    (``scripts/build_name_lexicon.py`` flags those that are also common words)."""
+    first: set[str] = set()
+    last: set[str] = set()
     for locale in _NAME_LOCALES:
         try:
             provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
@@ -139,20 +141,21 @@ def names() -> NameLexicon:
             "first_names_female",
             "first_romanized_names",
         ):
-            faker_first.update(
-                n.lower() for n in _as_names(getattr(provider, attr, ())) if _latin(n)
-            )
+            first.update(n.lower() for n in _as_names(getattr(provider, attr, ())) if _latin(n))
         for attr in ("last_names", "last_romanized_names"):
-            faker_last.update(
-                n.lower() for n in _as_names(getattr(provider, attr, ())) if _latin(n)
-            )
+            last.update(n.lower() for n in _as_names(getattr(provider, attr, ())) if _latin(n))
+    return first, last
+
+
+@lru_cache(maxsize=1)
+def names() -> NameLexicon:
+    first, last, derived_common, popular = _derived_names()
+    faker_first, faker_last = faker_names()
     lorem = importlib.import_module("faker.providers.lorem.en_US").Provider
     common = {w.lower() for w in lorem.word_list} | _AMBIGUOUS_EXTRA
     first = {n for n in first | faker_first if len(n) > 1}
     last = {n for n in last | faker_last if len(n) > 1}
-    # a name Faker's curated lists hold is a name first, whatever wordfreq says ("Zelda")
-    faker_names = faker_first | faker_last
-    ambiguous = (first | last) & (common | (derived_common - faker_names))
+    ambiguous = (first | last) & (common | derived_common)
     return NameLexicon(
         frozenset(first),
         frozenset(last),

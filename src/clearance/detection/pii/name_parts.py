@@ -1,0 +1,136 @@
+"""What the PERSON rules share: the letters of Latin-script names, the tokens of a capitalised
+run, lexicon tests, and what makes a run an organisation, a street or a place rather than a
+person."""
+
+from __future__ import annotations
+
+import re
+
+from clearance.detection.pii import lexicons
+
+# Letters of Latin-script names: "Öztürk", "Wiśniewski", "Trần", "Şahin" (Latin-1, Extended-A/B
+# and Vietnamese), each case in a class of its own: a class of upper-case letters only lets
+# Python's re skip ahead to a candidate (detector.python_form).
+_LATIN = [chr(c) for c in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)) if chr(c).isalpha()]
+UP = "A-Z" + "".join(c for c in _LATIN if c.isupper() and c != "×")
+LO = "a-z" + "".join(c for c in _LATIN if c.islower())
+# "McCarthy", "MacDonald", "DiCaprio", "O'Neill", "Jean-Luc", "Hyun-woo"
+CAP = rf"[{UP}][{LO}]*(?:['’-]?[{UP}][{LO}]+|-[{LO}]+)*"
+# Surname particles: "van der Zaag", "de la Cruz", "dos Santos", "bin Salman", "al-Farsi"
+PARTICLE = (
+    r"(?:van|von|de|der|den|del|della|di|da|das|do|dos|du|la|le|ten|ter|bin|binti|ibn|al|el|y)"
+)
+SURNAME = rf"(?:(?:{PARTICLE}[ ]+){{1,2}}|(?:al|el)-)?{CAP}"
+_TOKEN = re.compile(rf"[{UP}][{UP}{LO}]*(?:['’-][{UP}{LO}]+)*\.?")
+# a particle is no name on its own: "La Poste", "Le Creuset", "De Beers"
+PARTICLES = frozenset(PARTICLE[3:-1].split("|"))
+# words that open a capitalised run without being a given name ("The Ford Explorer", "Best
+# Dyson ever")
+ARTICLES = frozenset(
+    "the a an my our your his her their this that best dear hi hello hey thanks love".split()
+)
+
+
+def tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    return [(m.group().rstrip("."), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+
+
+def is_initial(tok: str) -> bool:
+    return len(tok) == 1
+
+
+# Words that make a capitalised run an organisation, a street, a building or a job title
+# ("Monte Rosa Therapeutics", "Spencer Street", "Gokul Enclave", "Sales Manager").
+_NOT_PERSON = frozenset(
+    """inc ltd llc plc corp corporation company co group holdings limited sa ag gmbh bv nv srl
+    spa ab oy bank bancorp practice clinic hospital university college school institute
+    foundation trust fund partners capital resources financial services therapeutics
+    biosciences pharma pharmaceuticals energy motors brands centers centres international
+    industries technologies systems solutions media logistics airlines airways labs
+    laboratories consulting consultancy insurance bancshares properties realty ventures street
+    st road rd avenue ave lane ln drive way boulevard blvd court ct place square sq creek park
+    hill hills bay residency enclave towers tower house close crescent gardens terrace valley
+    beach heights station airport mall center centre hotel plaza nagar colony manager
+    developer engineer director officer assistant analyst designer consultant accountant
+    architect specialist coordinator administrator representative president team department
+    office desk support""".split()
+)
+# Words before a run that make it a street or a place ("Rua Padre Chagas", "cours Jean Jaurès",
+# "Santa Bárbara", "Cite El Mayara"): checked case-insensitively on the word before the run and
+# on the run's first word.
+_STREET_BEFORE = frozenset(
+    """rua r av avenida via viale rue calle c cite cité cours avenue boulevard bd piazza plaza
+    praça praca largo travessa estrada paseo strada ulica ul carrer vila san santa santo são sao
+    st saint sainte sidi ronda camino carretera travesía passeig rambla avinguda alameda rodovia
+    quai chemin allée impasse piazzale vicolo corso calea strasse straße aleja utca""".split()
+)
+# a run after these is a place ("I'm in Stoney Point", "lives on Dora Creek")
+PLACE_BEFORE = re.compile(r"\b(?:in|on|near|via)[ ]+$")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[./]?[ ]+$")
+# the next two words ("Jean Jaurès Street", "Talent team", "Monte Rosa Therapeutics Inc.")
+_WORDS_AFTER = re.compile(rf"[ ]+([^\W\d_]+)\.?(?:[ ]+([{UP}][^\W\d_]*))?")
+
+
+# a house number beside the run: "Celso Emilio Ferreiro 23,", "4740 Joaquin Suarez"
+_NUMBER_AFTER = re.compile(r"[ ]+\d{1,5}[a-zA-Z]?(?:,|[ ]*\n|[ ]*$|[ ]+(?:Suite|Unit|Apt))")
+_NUMBER_BEFORE = re.compile(r"(?:^|\n|,)[ ]*\d{1,5}[a-zA-Z]?[ ]+$")
+
+
+def organisation_or_street(text: str, start: int, end: int, toks: list[str]) -> bool:
+    if _NUMBER_AFTER.match(text, end) or _NUMBER_BEFORE.search(text, max(0, start - 12), start):
+        return True
+    if any(t.lower() in _NOT_PERSON for t in toks) or toks[0].lower() in _STREET_BEFORE:
+        return True
+    before = _WORD_BEFORE.search(text, max(0, start - 16), start)
+    if before is not None and before.group(1).lower() in _STREET_BEFORE:
+        return True
+    after = _WORDS_AFTER.match(text, end)
+    return after is not None and any(w.lower() in _NOT_PERSON for w in after.groups() if w)
+
+
+def name_like(token: str) -> bool:
+    """An unknown capitalised token that may be a name: no common word, no country or big city
+    (small places share many names: Ngozi is a town in Burundi)."""
+    low = token.lower()
+    return (
+        len(low) > 2
+        and low.replace("-", "").replace("'", "").replace("’", "").isalpha()
+        and low not in lexicons.names().common
+        and low not in lexicons.names().ambiguous
+        and low not in lexicons.places().major
+    )
+
+
+def known(low: str) -> bool:
+    """A lexicon name, or a hyphenated one whose parts are ("Seo-jun", "McCarthy-Ruiz")."""
+    lex = lexicons.names()
+    if low in lex.any_name:
+        return True
+    parts = low.split("-")
+    return len(parts) > 1 and all(p in lex.any_name and p not in lex.common for p in parts)
+
+
+def clear_name(low: str) -> bool:
+    """A lexicon name that is no common word."""
+    lex = lexicons.names()
+    return low in lex.any_name and low not in lex.ambiguous
+
+
+def listed_name(low: str) -> bool:
+    """A lexicon name that is no word and no place; a hyphenated one ("hyun-woo", "ji-hye")
+    when each part is."""
+    lex = lexicons.names()
+    if "-" in low and low not in lex.any_name:
+        return known(low)
+    places = lexicons.places()
+    # a popular given name that is also a town ("Trang", "Sakura") stays a name; a big city
+    # ("Paris") or a town that is a rarer name ("Porto") does not
+    place = low in places.major or (low in places.places and low not in lex.popular_first)
+    return clear_name(low) and not place and low not in lex.common and low not in PARTICLES
+
+
+def popular_given(low: str) -> bool:
+    lex = lexicons.names()
+    if "-" in low and low not in lex.any_name:
+        return known(low)  # "kyung-soo"
+    return low in lex.popular_first and listed_name(low) and len(low) > 2

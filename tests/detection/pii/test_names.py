@@ -1,0 +1,101 @@
+"""PERSON as people write names: titles, lists, sign-offs, chat logs, names of many origins.
+
+The per-detector examples run in every embedding (CSV, JSON, a log line); what needs a text's
+lines (a name alone under a message, a chat's speaker column) or a whole sentence is here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clearance.detection.engine import Engine
+
+ENGINE = Engine()
+
+
+def _people(text: str) -> list[str]:
+    return [text[m.start : m.end] for m in ENGINE.detect(text) if m.entity == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        # a single given name or surname with a title, in several languages
+        ("Prezada Dra. Johansson, sua consulta foi remarcada.", ["Johansson"]),
+        ("Frau Dr. Sandberg hat die Sprechstunde abgesagt.", ["Sandberg"]),
+        ("Mr. van Dijk,\nThe contractor will come by.", ["van Dijk"]),
+        ("School nurse Mrs McCarthy to be informed.", ["McCarthy"]),
+        ("Regards, Mr. Nwosu", ["Nwosu"]),
+        # lists
+        ("ask Ana and Raj, they did the migration", ["Ana", "Raj"]),
+        ("Priya, Tomás and Wei will join.", ["Priya", "Tomás", "Wei"]),
+        ("Hello Harpreet and Sinéad,\n\nGreat to meet you both.", ["Harpreet", "Sinéad"]),
+        # "Surname, Given" is one name
+        ("Salary review: Yoon, Ji-hye, current $2,302.", ["Yoon, Ji-hye"]),
+        # greetings, sign-offs, a name alone under a message
+        ("Dear Elif Öztürk, we need a copy of your ID.", ["Elif Öztürk"]),
+        ("Call me if anything changes.\n\nBirgit", ["Birgit"]),
+        ("Hope you're well!\n\nLove,\nCatriona", ["Catriona"]),
+        ("-- Joaquín de la Cruz", ["Joaquín de la Cruz"]),
+        # names of many origins, particles, hyphens
+        ("Purchaser: Hyun-woo Lee", ["Hyun-woo Lee"]),
+        ("Treasurer: Inés McCarthy-Ruiz reported the balance.", ["Inés McCarthy-Ruiz"]),
+        ("Patient: Maarten van Dijk, 8/20/97.", ["Maarten van Dijk"]),
+        ("Prof. Wiśniewski thanked the volunteers.", ["Wiśniewski"]),
+        ("photos from Heike's birthday", ["Heike"]),
+        ("I'm so jealous! said Erlingur to Santino", ["Erlingur", "Santino"]),
+        # a popular given name on its own
+        ("Lukas had given Sara his address.", ["Lukas", "Sara"]),
+        ("Maryam to rotate keys; Gareth to notify the bank.", ["Maryam", "Gareth"]),
+    ],
+)
+def test_names_as_people_write_them(text: str, people: list[str]) -> None:
+    assert _people(text) == people
+
+
+def test_chat_speakers_and_mentions_are_people() -> None:
+    text = "[10:15] hyun-woo: did u send the deck?\n[noon] rania: not yet\nthanks @kerem"
+    assert _people(text) == ["hyun-woo", "rania", "kerem"]
+
+
+def test_lower_case_given_names_in_pairs_are_people() -> None:
+    assert _people("ask mathieu and kyung-soo, they did the migration") == ["mathieu", "kyung-soo"]
+    assert _people("salt and pepper, rock and roll, bill and ted") == []
+
+
+def test_one_line_with_a_colon_is_no_chat() -> None:
+    assert _people("amira: thank u guys") == []
+    assert _people("note: call back\nstatus: open\nowner: ops") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # organisations, streets, job titles and products built from name-like words
+        "Monte Rosa Therapeutics Inc. raised funds.",
+        "The bus station is on Spencer Street",
+        "Address: Rua Padre Chagas, 2168, casa 4",
+        "vivo en Ronda de Segovia, 74",
+        "I'm a Regional Sales Manager with ten years in logistics.",
+        "Kind regards,\nTalent team, La Poste",
+        "Nobody from La Poste answers the phone.",
+        "My Le Creuset dutch oven order was cancelled.",
+        "The Ford Explorer I received is the wrong colour.",
+        "Staff Accountant, Canada Post, Copenhagen",
+        # capitalised words, places and brands in lists and possessives
+        "Paris and London are lovely.",
+        "Apple, Google and Microsoft reported earnings.",
+        "Monday's meeting moved to Google's office.",
+        "Works fine in Safari and Chrome, not in Edge.",
+        "Sales and Marketing, Finance and Legal",
+        "Leggett & Platt Inc. is a design agency.",
+        "I'm in Stoney Point, at the conference",
+        "Thanks",
+        "My Toyota Sienna order was cancelled.",
+        "Ask the Alexa app.",
+        "employed Jan. 2014 - Nov. 2017",
+        "Best Dyson I ever had.",
+    ],
+)
+def test_words_products_and_places_are_no_people(text: str) -> None:
+    assert _people(text) == []
