@@ -139,9 +139,13 @@ def build() -> bytes:
         # a common English word that is no popular name in an English-speaking country is a
         # word first: "Sales" is a frequent surname in Brazil, not in English text ("Jonas",
         # frequent in English text as a name, is in no dictionary and stays a name)
-        common = (not popular and _common(token, COUNTRIES)) or (
+        dictionary = (
             "en" not in popular and _common(token, ("en",)) and _dictionary_word(token, words)
         )
+        # Faker's curated lists are names: frequency alone ("Zelda", a game) makes none of
+        # them a word, a dictionary entry does ("Jail", "Forum")
+        curated = token in faker_first or token in faker_last
+        common = dictionary or (not curated and not popular and _common(token, COUNTRIES))
         if common:
             flags += "C"
         if _rank(first, token, "en") <= POPULAR_FIRST:

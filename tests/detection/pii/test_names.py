@@ -99,3 +99,29 @@ def test_one_line_with_a_colon_is_no_chat() -> None:
 )
 def test_words_products_and_places_are_no_people(text: str) -> None:
     assert _people(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We ordered from Mathews LLC last week.",  # "L" of LLC is no middle initial
+        "We ordered from Johnson and Sons last week.",
+        "We ordered from Phillips, Reynolds and Monroe last week.",  # a firm of surnames
+        "Flying from Alcalá de Henares today.",  # a place after "from"
+        "We shipped it to Brandon.",
+    ],
+)
+def test_firms_and_places_are_no_person(text: str) -> None:
+    assert not [m for m in Engine().detect(text) if m.entity == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("I gave the charger to Tyler yesterday.", "Tyler"),  # a verb that takes a person
+        ("The brainchild of our founders: Andersson, Solberg and Kincaid.", "Andersson"),
+    ],
+)
+def test_people_next_to_the_place_and_firm_guards(text: str, name: str) -> None:
+    found = {text[m.start : m.end] for m in Engine().detect(text) if m.entity == "PERSON"}
+    assert name in found

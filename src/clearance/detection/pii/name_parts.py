@@ -53,7 +53,7 @@ _NOT_PERSON = frozenset(
     beach heights station airport mall center centre hotel plaza nagar colony manager
     developer engineer director officer assistant analyst designer consultant accountant
     architect specialist coordinator administrator representative president team department
-    office desk support""".split()
+    office desk support sons brothers bros associates""".split()
 )
 # Words before a run that make it a street or a place ("Rua Padre Chagas", "cours Jean Jaurès",
 # "Santa Bárbara", "Cite El Mayara"): checked case-insensitively on the word before the run and
@@ -76,7 +76,51 @@ _NUMBER_AFTER = re.compile(r"[ ]+\d{1,5}[a-zA-Z]?(?:,|[ ]*\n|[ ]*$|[ ]+(?:Suite|
 _NUMBER_BEFORE = re.compile(r"(?:^|\n|,)[ ]*\d{1,5}[a-zA-Z]?[ ]+$")
 
 
+_WORD_REST = re.compile(r"[^\W\d_]+")
+_WORD_END = re.compile(r"[^\W\d_]+$")
+# a place after these is the place, unless a verb that takes a person comes first ("gave it to")
+_PLACE_PREPOSITION = re.compile(r"\b(?i:from|in|to|at|near|via|into|visiting)[ ]+$")
+_PERSON_VERB = re.compile(
+    r"\b(?i:thanks|thank|talked|talking|spoke|speak|said|gave|give|given|handed|sent|send|wrote|"
+    r"write|replied|introduced|married|listen|listened|belongs?)\b[^.!?\n]{0,40}$"
+)
+
+
+def place_after_preposition(text: str, start: int, end: int) -> bool:
+    """The run is a known place right after "from", "in", "to"...: "Flying from Alcalá de
+    Henares", "We shipped it to Brandon" (but "gave it to Tyler" is a person)."""
+    if not _PLACE_PREPOSITION.search(text, max(0, start - 12), start):
+        return False
+    if lexicons.fold(text[start:end]) not in lexicons.places().places:
+        return False
+    return _PERSON_VERB.search(text, max(0, start - 60), start) is None
+
+
+# a firm's name of three surnames: "Phillips, Reynolds and Monroe" (a list of people is mostly
+# given names: "Priya, Tomás and Wei")
+_FIRM = re.compile(rf"([{UP}][{LO}]+), ([{UP}][{LO}]+),? (?:and|&) ([{UP}][{LO}]+)")
+
+
+def firm_of_surnames(text: str, start: int, end: int) -> bool:
+    lex = lexicons.names()
+    for m in _FIRM.finditer(text, max(0, start - 40), min(len(text), end + 40)):
+        if m.start() <= start and end <= m.end():
+            if text[max(0, m.start() - 3) : m.start()].rstrip().endswith(":"):
+                return False  # a list announced by a colon: "our founders: A, B and C"
+            words = [w.lower() for w in m.groups()]
+            return all(w in lex.last and w not in lex.popular_first for w in words)
+    return False
+
+
 def organisation_or_street(text: str, start: int, end: int, toks: list[str]) -> bool:
+    if firm_of_surnames(text, start, end):
+        return True
+    rest = _WORD_REST.match(text, end)
+    if rest is not None:
+        # the span ends inside a word ("Mathews L" of "Mathews LLC"): judge the whole word
+        head = _WORD_END.search(text, max(0, end - 40), end)
+        toks = [*toks, (head.group() if head else "") + rest.group()]
+        end = rest.end()
     if _NUMBER_AFTER.match(text, end) or _NUMBER_BEFORE.search(text, max(0, start - 12), start):
         return True
     if any(t.lower() in _NOT_PERSON for t in toks) or toks[0].lower() in _STREET_BEFORE:

@@ -23,11 +23,13 @@ from clearance.detection.pii.name_parts import (
     SURNAME,
     UP,
     clear_name,
+    firm_of_surnames,
     is_initial,
     known,
     listed_name,
     name_like,
     organisation_or_street,
+    place_after_preposition,
     popular_given,
     tokens,
 )
@@ -125,6 +127,8 @@ def _refine_context(text: str, start: int, end: int) -> tuple[int, int, float] |
     strong = _strong_context(text, start, end)
     if organisation_or_street(text, s, end, [t for t, _s, _e in toks]):
         return None
+    if place_after_preposition(text, s, end):
+        return None  # "Flying from Alcalá de Henares"
     if _SIGN_OFF_NO_COMMA.search(text, max(0, s - 16), s):
         return None  # "Best Kia Sorento I ever had", "Love the new...": no sign-off
     if low in PARTICLES or low in _TITLES:
@@ -217,6 +221,8 @@ def _refine_list(text: str, start: int, end: int) -> tuple[int, int, float] | No
     if not all(listed_name(t.lower()) or name_like(t) for t, _s, _e in toks):
         return None
     start = toks[0][1]
+    if firm_of_surnames(text, start, end):
+        return None  # "Phillips, Reynolds and Monroe": a firm
     inverted = _inverted(text, start, end, toks)
     if inverted is not None:
         return start, inverted, 0.75
@@ -275,6 +281,8 @@ def _refine_given(text: str, start: int, end: int) -> tuple[int, int, float] | N
         return None  # one word of a longer capitalised run, which the run rules judge
     if organisation_or_street(text, start, end, [text[start:end]]):
         return None
+    if place_after_preposition(text, start, end):
+        return None  # "We shipped it to Brandon"
     return start, end, 0.6
 
 
