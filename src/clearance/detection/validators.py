@@ -219,7 +219,8 @@ _TIME_SUFFIX = re.compile(r" \d{1,2}:\d{2}(?::\d{2})?$")
 _ORDINAL = re.compile(r"(\d)(?:st|nd|rd|th)\b")
 
 
-def _real_date(year: int, month: int, day: int) -> bool:
+def real_date(year: int, month: int, day: int) -> bool:
+    """A calendar date between 1900 and 2100."""
     if not 1900 <= year <= 2100:
         return False
     try:
@@ -255,18 +256,18 @@ def date_value(value: str) -> bool:
     text = _TIME_SUFFIX.sub("", text)
     text = _ORDINAL.sub(r"\1", text)
     if m := _Y_M_D.fullmatch(text):
-        return _real_date(int(m[1]), int(m[3]), int(m[4]))
+        return real_date(int(m[1]), int(m[3]), int(m[4]))
     if m := _SLASHED.fullmatch(text):
         a, b, year = int(m[1]), int(m[2]), _year(m[3])
-        return _real_date(year, a, b) or _real_date(year, b, a)
+        return real_date(year, a, b) or real_date(year, b, a)
     if m := _DOTTED.fullmatch(text):
-        return _real_date(_year(m[3]), int(m[2]), int(m[1]))
+        return real_date(_year(m[3]), int(m[2]), int(m[1]))
     if m := _MONTH_DAY.fullmatch(text):
         month = _month(m[1], bool(m[2]))
-        return bool(month) and _real_date(int(m[4]) if m[4] else 2000, month, int(m[3]))
+        return bool(month) and real_date(int(m[4]) if m[4] else 2000, month, int(m[3]))
     if m := _DAY_MONTH.fullmatch(text):
         month = _month(m[2], bool(m[3]))
-        return bool(month) and _real_date(int(m[4]), month, int(m[1]))
+        return bool(month) and real_date(int(m[4]), month, int(m[1]))
     return False
 
 

@@ -12,7 +12,6 @@ are clock times on their own, versions, prices and ages.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from clearance.core.severity import Severity
 from clearance.detection import validators as v
@@ -237,23 +236,13 @@ def date_value(value: str) -> bool:
         n = numbers[0]
         if len(n) == 4:
             return 1900 <= int(n) <= 2100  # "May 2019"
-        return len(n) <= 2 and _real_date(2000, month, int(n))  # "3 May": a leap year
+        return len(n) <= 2 and v.real_date(2000, month, int(n))  # "3 May": a leap year
     day, year = numbers
     if len(day) > 2 or len(year) not in (2, 4):
         return False
     # strptime's %y: 69-99 are 1969-1999, 00-68 are 2000-2068.
     full = int(year) if len(year) == 4 else int(year) + (1900 if int(year) >= 69 else 2000)
-    return _real_date(full, month, int(day))
-
-
-def _real_date(year: int, month: int, day: int) -> bool:
-    if not 1900 <= year <= 2100:
-        return False
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
+    return v.real_date(full, month, int(day))
 
 
 DETECTORS = (
