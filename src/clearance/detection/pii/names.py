@@ -459,6 +459,9 @@ DETECTORS = (
         ),
         score=0.7,
         refine=_refine_list,
+        # every pattern holds a letter, a list separator and a capital: one small Rust regex
+        # instead of the four patterns' alternation of name shapes (36 KB)
+        prefilter=lambda: rf"[{UP}{LO}]{_SEP}[{UP}]",
         severity=Severity.MEDIUM,
         description="A known name listed beside another known name.",
     ),
