@@ -1,0 +1,1 @@
+"""``clearance dp``: differentially private aggregates (OpenDP) under a per-dataset privacy budget."""
