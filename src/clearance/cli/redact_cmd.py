@@ -16,9 +16,11 @@ from clearance.cli._common import (
     say,
 )
 from clearance.errors import ClearanceError, PolicyError
+from clearance.io.kms import LocalKeyFileKms
 from clearance.privacy.fingerprint import KEY_ENV
 from clearance.redact import RedactSettings, redact_paths
 from clearance.redact.run import MANIFEST
+from clearance.redact.storage import ParquetEncryption
 
 EXIT_REMAINING = 1
 EXIT_INPUT = 3
@@ -43,6 +45,32 @@ def _key(key_file: Path | None, outdir: Path) -> bytes | None:
     return data
 
 
+def _kms(
+    encrypt: bool, kms_key_file: Path | None, outdir: Path, inputs: list[Path]
+) -> LocalKeyFileKms | None:
+    """The local key-file KMS of ``--encrypt-parquet``: a key file that is missing, inside
+    OUTDIR (the keys would ship with the data) or among the inputs (it would be copied there)
+    is refused."""
+    if not encrypt:
+        if kms_key_file is not None:
+            raise PolicyError("--kms-key-file is given without --encrypt-parquet")
+        return None
+    if kms_key_file is None:
+        raise PolicyError("--encrypt-parquet needs --kms-key-file (the master keys)")
+    where = Path(os.path.abspath(kms_key_file))
+    if where.is_relative_to(os.path.abspath(outdir)):
+        raise PolicyError(
+            f"--kms-key-file {kms_key_file}: inside the output folder; keep the key apart"
+        )
+    for source in inputs:
+        if where == Path(os.path.abspath(source)) or where.is_relative_to(os.path.abspath(source)):
+            raise PolicyError(
+                f"--kms-key-file {kms_key_file}: is an input or inside one ({source}); "
+                "keep the key apart"
+            )
+    return LocalKeyFileKms.load(kms_key_file)
+
+
 def redact(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders to redact.")],
     output: Annotated[
@@ -59,6 +87,21 @@ def redact(
         Path | None,
         typer.Option("--key-file", help=f"Key of the keyed operators when {KEY_ENV} is unset."),
     ] = None,
+    encrypt_parquet: Annotated[
+        bool,
+        typer.Option(
+            "--encrypt-parquet",
+            help="Parquet modular encryption of Parquet outputs (sensitive columns, footer).",
+        ),
+    ] = False,
+    kms_key_file: Annotated[
+        Path | None,
+        typer.Option("--kms-key-file", help="Master keys of --encrypt-parquet (owner-only)."),
+    ] = None,
+    encrypt_column: Annotated[
+        list[str] | None,
+        typer.Option("--encrypt-column", help="Also encrypt this output column (repeatable)."),
+    ] = None,
     calibration: CalibrationOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
@@ -69,7 +112,13 @@ def redact(
             policy_path=policy,
             text_fields=tuple(text_field or ()),
             detection=detection_settings(calibration=calibration),
+            parquet_encryption=ParquetEncryption(columns=tuple(encrypt_column or ()))
+            if encrypt_parquet
+            else None,
         )
+        if encrypt_column and not encrypt_parquet:
+            raise PolicyError("--encrypt-column is given without --encrypt-parquet")
+        kms = _kms(encrypt_parquet, kms_key_file, output, paths)
         key = _key(key_file, output)
         with progress("redacting", unit="rows", quiet=quiet) as advance:
             try:
@@ -79,6 +128,7 @@ def redact(
                     settings,
                     key=key,
                     progress=lambda label, n: advance(n, label=label),
+                    kms=kms,
                 )
             except PolicyError as exc:
                 if key is None and "needs a key" in str(exc):
@@ -88,6 +138,14 @@ def redact(
         raise fail(exc) from None
     for skipped in manifest.skipped:
         say(f"skipped {skipped.path}: {skipped.reason}")
+    if encrypt_parquet and manifest.published:
+        plain = [o.path for o in manifest.outputs if not o.path.lower().endswith(".parquet")]
+        if plain:
+            say(
+                f"warning: --encrypt-parquet encrypts Parquet outputs only; {len(plain)} "
+                f"output(s) are not encrypted: {', '.join(plain[:5])}"
+                + (" ..." if len(plain) > 5 else "")
+            )
     if not manifest.published:
         kinds = ", ".join(f"{k} {n}" for k, n in manifest.rescan.by_entity.items())
         say(

@@ -18,6 +18,13 @@ class FileEntry(_Model):
     rows: int = Field(description="table rows, or lines of a text file")
 
 
+class TagsEntry(_Model):
+    """A tags sidecar (``F.clearance.json``) of an output ``F``."""
+
+    path: str = Field(description="relative to the output folder")
+    sha256: str
+
+
 class Rescan(_Model):
     """The outputs scanned again with the same engine."""
 
@@ -39,6 +46,13 @@ class RedactManifest(_Model):
         description="whether the outputs were written (false when the re-scan found any)"
     )
     skipped: list[SkippedInput] = Field(default_factory=list)
+    run_id: str | None = Field(
+        default=None, description="the run's id; every output's tags carry the same"
+    )
+    purpose: str | None = Field(default=None, description="the policy's purpose")
+    tags: list[TagsEntry] = Field(
+        default_factory=list, description="the outputs' tags sidecars (published runs)"
+    )
 
     @property
     def clean(self) -> bool:

@@ -30,11 +30,21 @@ from clearance.detection.settings import DetectionSettings
 from clearance.errors import InputError, PolicyError
 from clearance.io import readers
 from clearance.io.files import shown_path
+from clearance.io.kms import KeyManagementService
 from clearance.io.outputs import output_folder
+from clearance.io.tags import METADATA_KEY, OutputTags, sidecar_path
 from clearance.privacy import Fingerprinter
-from clearance.redact.manifest import FileEntry, RedactManifest, Rescan
+from clearance.redact.manifest import FileEntry, RedactManifest, Rescan, TagsEntry
 from clearance.redact.operators import Keys
 from clearance.redact.replace import Replacer
+from clearance.redact.storage import (
+    ParquetEncryption,
+    column_tags,
+    encrypt_staged,
+    output_tags,
+    run_id,
+    without_tag_sidecars,
+)
 from clearance.redact.tables import TablePlan, apply_plan, plan_table
 from clearance.redact.text import redact_text
 from clearance.scan import ScanOptions, scan_paths
@@ -53,6 +63,9 @@ class RedactSettings(BaseModel):
     text_fields: tuple[str, ...] = Field(default=(), description="columns/fields of free text")
     batch_rows: int = Field(default=100_000, ge=1, description="rows of a table held at once")
     detection: DetectionSettings = Field(default_factory=DetectionSettings)
+    parquet_encryption: ParquetEncryption | None = Field(
+        default=None, description="encrypt Parquet outputs (needs a KMS); None: plain"
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -129,6 +142,7 @@ class _TableWriter:
         self.fh: IO[bytes] | None = None
         self.parquet: Any = None
         self.schema: Any = None
+        self.metadata: dict[bytes, bytes] = {}  # Parquet key-value metadata (the tags)
 
     def write(self, frame: pl.DataFrame) -> None:
         if self.kind == "parquet":
@@ -154,6 +168,8 @@ class _TableWriter:
 
     def close(self) -> None:
         if self.parquet is not None:
+            if self.metadata:
+                self.parquet.add_key_value_metadata(self.metadata)
             self.parquet.close()
         if self.fh is not None:
             self.fh.close()
@@ -167,6 +183,7 @@ def _redact_table_file(
     replacer: Replacer,
     settings: RedactSettings,
     tick: Callable[[int], None],
+    tags_for: Callable[[TablePlan], OutputTags],
 ) -> tuple[int, TablePlan | None, list[str]]:
     """Redacts a table batch by batch (memory bounded by the batch): rows, plan, columns."""
     plan: TablePlan | None = None
@@ -187,6 +204,7 @@ def _redact_table_file(
                     replacer,
                     frozenset(settings.text_fields),
                 )
+                writer.metadata = {METADATA_KEY: tags_for(plan).to_json().encode()}
             writer.write(apply_plan(plan, batch, engine, replacer))
             rows += batch.height
             tick(batch.height)
@@ -240,18 +258,39 @@ def redact_paths(
     *,
     key: bytes | None,
     progress: ProgressFn | None = None,
+    kms: KeyManagementService | None = None,
 ) -> RedactManifest:
     """Redacts ``paths`` into ``outdir`` and returns the manifest (also written there as
     ``manifest.json`` when the outputs are). ``key`` keys the pseudonym and encrypt operators
     (``None``: they are refused with a :class:`PolicyError`). Outputs are published only when
-    the re-scan finds no finding of a remediated kind (``manifest.published``)."""
+    the re-scan finds no finding of a remediated kind (``manifest.published``). Every output
+    gets its tags (:mod:`clearance.io.tags`); with ``settings.parquet_encryption``, Parquet
+    outputs are encrypted with master keys from ``kms`` (required then)."""
     settings = settings or RedactSettings()
+    encryption = settings.parquet_encryption
+    if encryption is not None and kms is None:
+        raise PolicyError(
+            "Parquet encryption needs a key-management service for its master keys; "
+            "none was given (no key is made up)"
+        )
     inputs = [Path(p) for p in paths]
     out = Path(outdir)
     policy: Policy = load_policy(settings.policy_path)
     policy_hash = _sha256(settings.policy_path) if settings.policy_path is not None else None
     pairs, skipped = _targets(inputs, out)
+    pairs = without_tag_sidecars(pairs)
     output_folder(out)
+    in_sha = {file: _input_sha256(file) for file, _ in pairs}
+    run = run_id(
+        [
+            __version__,
+            policy_hash or "",
+            policy.purpose,
+            *sorted(settings.text_fields),
+            encryption.model_dump_json() if encryption is not None else "",
+            *(f"{rel.as_posix()}\0{in_sha[file] or ''}" for file, rel in pairs),
+        ]
+    )
     engine = settings.detection.engine()
     replacer = Replacer(policy.redact, Keys(key), policy.reference_date or date.today())
     text_fields = frozenset(settings.text_fields)
@@ -260,6 +299,22 @@ def redact_paths(
     rows_of: dict[Path, int] = {}
     kept: dict[str, dict[str, set[str]]] = {}
     columns_seen: set[str] = set()
+    tags_of: dict[Path, OutputTags] = {}
+    scratch: list[Path] = []  # other staging files (encrypted copies, sidecars)
+
+    def tags(target: Path, file: Path, plan: TablePlan | None, parquet: bool) -> OutputTags:
+        enc = encryption if parquet else None
+        return output_tags(
+            purpose=policy.purpose,
+            run=run,
+            target=target,
+            outdir=out,
+            manifest_name=MANIFEST,
+            policy_sha256=policy_hash,
+            input_sha256=in_sha[file] or "",
+            columns=column_tags(plan, text_fields, enc) if plan is not None else [],
+            encryption=enc,
+        )
 
     def tick(label: str) -> Callable[[int], None]:
         return lambda n: progress(label, n) if progress is not None else None
@@ -276,10 +331,24 @@ def redact_paths(
                     pieces, lines = redact_text(file, name, engine, replacer, tick(file.name))
                     _write_pieces(tmp, pieces)
                     rows = lines[0]
+                    tags_of[tmp] = tags(target, file, None, False)
                 else:
+
+                    def tags_for(
+                        plan: TablePlan,
+                        tmp: Path = tmp,
+                        target: Path = target,
+                        file: Path = file,
+                        parquet: bool = kind == "parquet",
+                    ) -> OutputTags:
+                        tags_of[tmp] = tags(target, file, plan, parquet)
+                        return tags_of[tmp]
+
                     rows, plan, columns = _redact_table_file(
-                        file, kind, tmp, engine, replacer, settings, tick(file.name)
+                        file, kind, tmp, engine, replacer, settings, tick(file.name), tags_for
                     )
+                    if plan is None:  # no rows: tags without columns
+                        tags_of[tmp] = tags(target, file, None, False)
                     columns_seen.update(columns)
                     if plan is not None:
                         kept[shown_path(tmp)] = plan.kept
@@ -289,13 +358,21 @@ def redact_paths(
                 tmp.unlink(missing_ok=True)
                 continue
             rows_of[tmp] = rows
-            in_entries.append(FileEntry(path=name, sha256=_sha256(file), rows=rows))
+            sha = in_sha[file] or _sha256(file)
+            in_entries.append(FileEntry(path=name, sha256=sha, rows=rows))
         unknown = sorted(text_fields - columns_seen)
         if unknown:
             # a misspelt free-text field would otherwise be left to the column classification
             raise PolicyError(
                 f"text field {unknown[0]!r}: no table among the inputs has this column or field"
             )
+        if encryption is not None:
+            named = {c.name for t in tags_of.values() if t.encryption for c in t.columns}
+            absent = sorted(set(encryption.columns) - named)
+            if absent:  # a misspelt name would leave that column in plain text unnoticed
+                raise PolicyError(
+                    f"column to encrypt {absent[0]!r}: no Parquet output has this column"
+                )
         kinds = {k.split(":", 1)[1] for k in replacer.operators if k.startswith("entity:")}
         kinds |= {
             v.split("(")[-1].rstrip(")")
@@ -303,13 +380,27 @@ def redact_paths(
             if k.startswith("column:") and "(" in v and not v.startswith("keep")
         }
         rescan = _count_remaining([t for t, _, _ in staged], kept, kinds, settings.detection)
+        published = rescan.remaining == 0
+        if published and encryption is not None and kms is not None:
+            for tmp, target, _ in staged:
+                if tags_of[tmp].encryption is not None:
+                    scratch.append(_staging(target))
+                    encrypt_staged(
+                        tmp, scratch[-1], tags_of[tmp], kms, encryption, settings.batch_rows
+                    )
+        sidecars: list[tuple[Path, Path]] = []  # (temp, target)
+        if published:
+            for tmp, target, _ in staged:
+                side = sidecar_path(target)
+                scratch.append(_staging(side))
+                _write_pieces(scratch[-1], iter([tags_of[tmp].to_json()]))
+                sidecars.append((scratch[-1], side))
         out_entries = [
             FileEntry(
                 path=target.relative_to(out).as_posix(), sha256=_sha256(tmp), rows=rows_of[tmp]
             )
             for tmp, target, _ in staged
         ]
-        published = rescan.remaining == 0
         manifest = RedactManifest(
             version=__version__,
             inputs=in_entries,
@@ -319,17 +410,34 @@ def redact_paths(
             rescan=rescan,
             published=published,
             skipped=skipped,
+            run_id=run,
+            purpose=policy.purpose,
+            tags=[
+                TagsEntry(path=side.relative_to(out).as_posix(), sha256=_sha256(tmp))
+                for tmp, side in sidecars
+            ],
         )
         if published:
             for tmp, target, _ in staged:
                 os.replace(tmp, target)
+            for tmp, side in sidecars:
+                os.replace(tmp, side)
         _write_pieces(_manifest_tmp(out), iter([manifest.model_dump_json(indent=2) + "\n"]))
         os.replace(_manifest_tmp(out), out / MANIFEST)
         return manifest
     finally:
-        for tmp, _, _ in staged:
+        for tmp in [*(t for t, _, _ in staged), *scratch]:
             tmp.unlink(missing_ok=True)
         _manifest_tmp(out).unlink(missing_ok=True)
+
+
+def _input_sha256(path: Path) -> str | None:
+    """An input's hash before it is read for redaction (it names the run); ``None`` when it
+    cannot be read: the redaction reports that input as skipped."""
+    try:
+        return _sha256(path)
+    except OSError:
+        return None
 
 
 def _manifest_tmp(out: Path) -> Path:

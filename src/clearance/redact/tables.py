@@ -39,13 +39,16 @@ class TablePlan:
     # columns (output names) left holding their kind on purpose (keep, generalize, mask): the
     # re-scan does not count what it finds there of that kind
     kept: dict[str, set[str]] = field(default_factory=dict)
+    # the scan's kind of each column (input names): entity, free_text or other
+    kinds: dict[str, str] = field(default_factory=dict)
 
 
 def _column_entities(
     engine: Engine, origin: str, table: str, strings: pl.DataFrame
-) -> dict[str, tuple[str, str]]:
+) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     """Per shown column name: ``(entity, category)`` of the column as the scan reports it (the
-    entity the column holds, or what its name says when no value confirms it)."""
+    entity the column holds, or what its name says when no value confirms it), and the scan's
+    kind of every column (entity, free_text, other)."""
     # The scan decides a column's kind on its first probe_rows rows; reading only those keeps
     # the classification's cost flat in the table's size (the re-scan reads every row). Its
     # fingerprints are never shown: a throwaway key keeps them unlinkable.
@@ -64,7 +67,7 @@ def _column_entities(
         best = profile.entity if profile is not None and profile.entity else finding.entity
         if finding.entity == best or column not in kinds:
             kinds[column] = (finding.entity, finding.category)
-    return kinds
+    return kinds, {p.column: p.kind for p in report.columns}
 
 
 def plan_table(
@@ -78,7 +81,7 @@ def plan_table(
     """The plan for a table from its first batch: the scan classifies each column, the policy
     (or the defaults) gives identifier columns their operator, the rest go span by span."""
     strings = readers.as_strings(first)
-    kinds = _column_entities(engine, origin, table, strings)
+    kinds, scan_kinds = _column_entities(engine, origin, table, strings)
     shown, name_matches = safe_column_names(engine, list(strings.columns))
     plan = TablePlan(
         origin, [], _output_names(list(strings.columns), name_matches, replacer, origin)
@@ -94,6 +97,7 @@ def plan_table(
             if op.op in ("keep", "generalize", "mask") and entity:
                 plan.kept.setdefault(plan.names.get(column, column), set()).add(entity)
         plan.columns.append(ColumnPlan(column, display, entity, op))
+        plan.kinds[column] = scan_kinds.get(display, "other")
     return plan
 
 
