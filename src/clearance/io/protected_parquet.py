@@ -93,6 +93,7 @@ def encrypt_parquet_file(
     footer_key_id: str,
     column_key_id: str,
     batch_rows: int = 100_000,
+    compression: str = "zstd",
 ) -> None:
     """Copies the plain Parquet file ``source`` to ``target`` encrypted, row group by row group
     (memory bounded by ``batch_rows``), keeping its schema and key-value metadata."""
@@ -104,7 +105,7 @@ def encrypt_parquet_file(
         kms, columns, footer_key_id=footer_key_id, column_key_id=column_key_id
     )
     with pq.ParquetWriter(
-        target, schema, compression="zstd", encryption_properties=props
+        target, schema, compression=compression, encryption_properties=props
     ) as writer:
         for batch in plain.iter_batches(batch_size=batch_rows):
             writer.write_batch(batch)
