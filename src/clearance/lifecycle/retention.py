@@ -1,0 +1,247 @@
+"""``apply_retention``: records older than the policy's retention period, counted (dry run) or
+deleted / archived (``apply=True``), from table files and SQLite / PostgreSQL tables.
+
+The ages are the audit's (:func:`clearance.audit.checks.retention.record_ages`, the same
+reference date and the same timestamp column choice), so ``retention apply`` deletes exactly what
+``clearance audit`` reports as past retention. A record whose timestamp cannot be read is kept
+and counted. A real run refuses, before anything changes, to delete the logs of a high-risk AI
+system under six months (EU AI Act Art. 19 / 26(6)) unless the policy records why
+(``ai_act_log_retention_override``).
+
+Files are rewritten through :class:`Staging` (temporary file, then rename); database tables
+change inside one transaction (:mod:`clearance.lifecycle.retention_db`); the record is written
+last, with counts and keyed fingerprints of the removed ids, never an id.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import polars as pl
+
+from clearance._version import __version__
+from clearance.audit.checks.retention import (
+    cutoff_day,
+    detect_timestamp,
+    log_duty_conflict,
+    record_ages,
+)
+from clearance.audit.policy import Policy, load_policy
+from clearance.errors import PolicyError
+from clearance.io.files import shown_path
+from clearance.io.outputs import output_folder
+from clearance.lifecycle.records import RetentionRun, TableRetention, id_fingerprint
+from clearance.lifecycle.tables import Staging, TableFile, read_table, sha256, table_files
+from clearance.privacy import Fingerprinter
+
+
+@dataclass
+class Expiry:
+    """One table's retention: its limit, the timestamp column, and which rows are past it."""
+
+    table: str
+    column: str
+    limit: int
+    cutoff: date
+    expired: pl.Series  # boolean per row; an unreadable timestamp is never expired
+    unparseable: int
+    conflict: str | None
+    override: str | None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def timestamp_column(
+    policy: Policy, table: str, columns: Sequence[str], frame: pl.DataFrame
+) -> str:
+    """The policy's timestamp column, else the one the audit detects; a table with a retention
+    period and no such column is a policy error (its records' ages cannot be known)."""
+    declared = policy.table(table).timestamp
+    if declared:
+        if declared not in columns:
+            raise PolicyError(f"tables.{table}.timestamp: column {declared!r} is not in the table")
+        return declared
+    detected = detect_timestamp(frame)
+    if detected is None:
+        raise PolicyError(
+            f"tables.{table}: a retention period is set but no timestamp column is declared "
+            f"(tables.{table}.timestamp) or recognised"
+        )
+    return detected
+
+
+def expiry(policy: Policy, table: str, stamps: pl.Series, column: str, today: date) -> Expiry:
+    limit = policy.retention_days(table)
+    assert limit is not None  # callers select tables with a retention period
+    ages = record_ages(stamps, today)
+    empty = stamps.is_null() | (stamps.cast(pl.String).str.strip_chars() == "")
+    return Expiry(
+        table=table,
+        column=column,
+        limit=limit,
+        cutoff=cutoff_day(today, limit),
+        expired=(ages > limit).fill_null(False),
+        unparseable=int((ages.is_null() & ~empty).sum()),
+        conflict=log_duty_conflict(policy, table),
+        override=policy.table(table).ai_act_log_retention_override,
+    )
+
+
+def refuse_conflicts(found: Sequence[Expiry]) -> None:
+    """A real run never deletes the logs of a high-risk AI system under six months unless the
+    policy resolves the conflict: exit 4, naming the table, its retention and the duty."""
+    for e in found:
+        if e.conflict is not None and e.override is None:
+            raise PolicyError(
+                f"{e.conflict}; not deleted: keep them six months or set "
+                f"tables.{e.table}.ai_act_log_retention_override to the reason"
+            )
+
+
+def id_column(policy: Policy, table: str, columns: Sequence[str]) -> str | None:
+    """Which column identifies a record in the record's fingerprints: ``id``, else the table's
+    subject key; ``None``: the whole row."""
+    if "id" in columns:
+        return "id"
+    key = policy.table(table).subject_key or policy.subject_key
+    return key if key is not None and key in columns else None
+
+
+def row_ids(frame: pl.DataFrame, column: str | None) -> list[str]:
+    if column is not None:
+        return ["" if v is None else str(v) for v in frame[column].to_list()]
+    return [json.dumps(row, sort_keys=True, default=str) for row in frame.rows(named=True)]
+
+
+def fingerprints(fp: Fingerprinter | None, table: str, ids: list[str]) -> list[str]:
+    return sorted({id_fingerprint(fp, table, i) for i in ids}) if fp is not None else []
+
+
+def _summary(e: Expiry, source: str, rows: int, **more: object) -> TableRetention:
+    return TableRetention(
+        table=e.table,
+        source=source,
+        column=e.column,
+        limit_days=e.limit,
+        cutoff=e.cutoff.isoformat(),
+        rows=rows,
+        expired=int(e.expired.sum()),
+        unparseable=e.unparseable,
+        conflict=e.conflict,
+        override=e.override if e.conflict is not None else None,
+        **more,  # type: ignore[arg-type]
+    )
+
+
+def apply_retention(
+    paths: Sequence[Path | str] = (),
+    *,
+    policy_path: Path,
+    databases: Sequence[str] = (),
+    apply: bool = False,
+    archive: Path | str | None = None,
+    key: bytes | None = None,
+    record: Path | None = None,
+    today: date | None = None,
+) -> RetentionRun:
+    """Counts (``apply=False``) or removes the records past retention in ``paths`` (CSV, TSV,
+    JSONL, Parquet files and folders) and ``databases`` (SQLite / PostgreSQL URIs).
+
+    ``apply=True`` needs ``key`` (the removed ids are recorded as keyed fingerprints) and
+    ``record`` (where the JSON record is written, atomically, after the data changed).
+    ``archive``: for files a folder that receives the removed rows (``NAME.archived-TIME.EXT``),
+    for databases a table-name prefix (``archive_`` moves ``events`` rows to ``archive_events``,
+    created with the same columns when missing). Raises :class:`PolicyError` for an unresolved
+    AI Act log-keeping conflict (before anything changes), ``InputError`` for unreadable input,
+    ``SourceUnavailableError`` for a database that cannot be reached; on any error nothing is
+    changed (files are staged, database work is rolled back)."""
+    from clearance.lifecycle import retention_db  # it builds on this module's helpers
+    from clearance.lifecycle.retention_db import DbRetention
+
+    policy = load_policy(policy_path)
+    reference = today or policy.today()
+    now = datetime.now(UTC).replace(microsecond=0)
+    if apply and not key:
+        raise PolicyError(
+            "a real retention run records keyed fingerprints of the removed ids and needs a "
+            "key (CLEARANCE_KEY); refused rather than using a default key"
+        )
+    if apply and record is None:
+        raise PolicyError("a real retention run needs a path for its record")
+    fp = Fingerprinter(key) if apply and key else None
+    files = [read_table(f) for f in table_files([Path(p) for p in paths])] if paths else []
+    plans: list[tuple[Expiry, TableFile]] = []
+    for tf in files:
+        if policy.retention_days(tf.name) is None:
+            continue
+        column = timestamp_column(policy, tf.name, tf.frame.columns, tf.frame)
+        plans.append((expiry(policy, tf.name, tf.frame[column], column, reference), tf))
+    with ExitStack() as stack:
+        dbs: list[DbRetention] = []
+        for uri in databases:
+            db = retention_db.plan(uri, policy, reference, writable=apply)
+            stack.callback(db.close)
+            dbs.append(db)
+        if apply:
+            refuse_conflicts([e for e, _ in plans] + [e for db in dbs for e in db.expiries])
+        staging = stack.enter_context(Staging())
+        out = [_file_table(e, tf, staging, policy, apply, archive, fp, now) for e, tf in plans]
+        for db in dbs:
+            out += db.summaries(
+                apply=apply, archive=None if archive is None else str(archive), fp=fp
+            )
+        run = RetentionRun(
+            version=__version__,
+            time=now.isoformat().replace("+00:00", "Z"),
+            applied=apply,
+            reference_date=reference.isoformat(),
+            policy_sha256=sha256(policy_path),
+            tables=out,
+        )
+        if apply and record is not None:
+            staging.text(run.model_dump_json(indent=2) + "\n", record)
+            # databases first: a failed commit leaves the staged files unused, nothing changed
+            for db in dbs:
+                db.commit()
+            staging.commit()
+    return run
+
+
+def _file_table(
+    e: Expiry,
+    tf: TableFile,
+    staging: Staging,
+    policy: Policy,
+    apply: bool,
+    archive: Path | str | None,
+    fp: Fingerprinter | None,
+    now: datetime,
+) -> TableRetention:
+    source = shown_path(tf.path)
+    gone = tf.frame.filter(e.expired)
+    before = sha256(tf.path)
+    if not apply or gone.height == 0:
+        return _summary(e, source, tf.frame.height, sha256_before=before)
+    idc = id_column(policy, e.table, tf.frame.columns)
+    archived = None
+    if archive is not None:
+        output_folder(Path(archive))
+        stamp = now.strftime("%Y%m%dT%H%M%SZ")
+        target = Path(archive) / f"{tf.path.stem}.archived-{stamp}{tf.path.suffix}"
+        staging.table(gone, tf.kind, target)
+        archived = shown_path(target)
+    tmp = staging.table(tf.frame.filter(~e.expired), tf.kind, tf.path)
+    return _summary(
+        e,
+        source,
+        tf.frame.height,
+        id_column=idc,
+        removed_ids=fingerprints(fp, e.table, row_ids(gone, idc)),
+        archived_to=archived,
+        sha256_before=before,
+        sha256_after=sha256(tmp),
+    )
