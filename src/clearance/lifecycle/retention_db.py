@@ -109,9 +109,9 @@ class DbRetention:
         self, t: _Table, expected: int, archive: str | None, fp: Fingerprinter | None
     ) -> dict[str, Any]:
         source = sa.table(t.table, *[sa.column(c) for c in t.columns], schema=t.schema)
-        where = sa.column(t.expiry.column) < sa.bindparam("cutoff", self._cutoff(t))
+        where = source.c[t.expiry.column] < sa.bindparam("cutoff", self._cutoff(t))
         id_cols = t.key or []
-        picked = [sa.column(c) for c in (id_cols or t.columns)]
+        picked = [source.c[c] for c in (id_cols or t.columns)]
         rows = self.conn.execute(sa.select(*picked).select_from(source).where(where)).all()
         if len(rows) != expected:
             raise InputError(
@@ -145,10 +145,10 @@ class DbRetention:
                 self.conn.exec_driver_sql(
                     f"CREATE TABLE {target_sql} AS SELECT * FROM {source_sql} WHERE 1 = 0"
                 )
-            columns = [sa.column(c) for c in t.columns]
+            into = sa.table(target.name, *[sa.column(c) for c in t.columns], schema=t.schema)
             self.conn.execute(
-                sa.insert(sa.table(target.name, *columns, schema=t.schema)).from_select(
-                    t.columns, sa.select(*columns).select_from(source).where(where)
+                sa.insert(into).from_select(
+                    t.columns, sa.select(*[source.c[c] for c in t.columns]).where(where)
                 )
             )
         deleted = self.conn.execute(sa.delete(source).where(where)).rowcount
