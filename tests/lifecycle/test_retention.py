@@ -53,7 +53,12 @@ def test_dry_run_counts_what_the_audit_reports_and_changes_nothing(tmp_path: Pat
     tables, _ = load_files([data])
     report = audit_dataset(
         tables,
-        policy_from_mapping({"reference_date": "2026-01-31", "tables": {"reviews": {"timestamp": "created_at", "retention_days": 90}}}),
+        policy_from_mapping(
+            {
+                "reference_date": "2026-01-31",
+                "tables": {"reviews": {"timestamp": "created_at", "retention_days": 90}},
+            }
+        ),
         fingerprinter=Fingerprinter(KEY),
         checks=[RETENTION],
     )
@@ -148,7 +153,7 @@ def test_no_timestamp_column_is_a_policy_error(tmp_path: Path) -> None:
 def test_malformed_csv_is_an_input_error(tmp_path: Path) -> None:
     data, pol = _files(tmp_path)
     data.write_text('id,created_at\n1,2020-01-01,extra,fields\n2,"unterminated\n')
-    with pytest.raises(InputError, match="reviews.csv"):
+    with pytest.raises(InputError, match=r"reviews\.csv"):
         apply_retention([data], policy_path=pol)
 
 

@@ -24,14 +24,14 @@ from clearance.audit.databases import database_error, list_tables, open_database
 from clearance.audit.policy import Policy
 from clearance.audit.sources import cell_text
 from clearance.errors import InputError
-from clearance.lifecycle.records import TableRetention
-from clearance.lifecycle.retention import (
+from clearance.lifecycle.expiry import (
     Expiry,
     expiry,
     fingerprints,
     row_ids,
     timestamp_column,
 )
+from clearance.lifecycle.records import TableRetention
 from clearance.privacy import Fingerprinter
 
 
@@ -210,8 +210,10 @@ def plan(uri: str, policy: Policy, today: date, *, writable: bool) -> DbRetentio
                 key = list(inspector.get_pk_constraint(table, schema=schema)["constrained_columns"])
                 if not key:
                     subject = policy.table(name).subject_key or policy.subject_key
-                    key = [subject] if subject in columns else []
-                query = sa.select(sa.column(column)).select_from(sa.table(table, schema=schema))
+                    key = [subject] if subject is not None and subject in columns else []
+                query: sa.Select[Any] = sa.select(sa.column(column)).select_from(
+                    sa.table(table, schema=schema)
+                )
                 values = [v for (v,) in conn.execute(query)]
                 stamps = _series(column, values)
                 db.tables.append(
