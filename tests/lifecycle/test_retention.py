@@ -182,3 +182,17 @@ def test_an_interrupted_run_leaves_no_half_written_file(
     assert data.read_text() == CSV
     assert other.read_text() == "id,created_at\n1,2020-01-01\n2,2026-01-30\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.csv", "p.yaml", "reviews.csv"]
+
+
+def test_an_archive_inside_the_input_folder_is_refused(tmp_path: Path) -> None:
+    data, pol = _files(tmp_path)
+    with pytest.raises(InputError, match="archive"):
+        apply_retention(
+            [tmp_path],
+            policy_path=pol,
+            apply=True,
+            key=KEY,
+            record=tmp_path.parent / "r.json",
+            archive=tmp_path / "old",
+        )
+    assert data.read_text() == CSV

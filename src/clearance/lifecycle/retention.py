@@ -15,6 +15,7 @@ last, with counts and keyed fingerprints of the removed ids, never an id.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from contextlib import ExitStack
 from datetime import UTC, date, datetime
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from clearance._version import __version__
 from clearance.audit.policy import Policy, load_policy
-from clearance.errors import PolicyError
+from clearance.errors import InputError, PolicyError
 from clearance.io.files import shown_path
 from clearance.io.outputs import output_folder
 from clearance.lifecycle import retention_db
@@ -90,6 +91,8 @@ def apply_retention(
     if apply and record is None:
         raise PolicyError("a real retention run needs a path for its record")
     fp = Fingerprinter(key) if apply and key else None
+    if archive is not None and paths:
+        _archive_apart(Path(archive), [Path(p) for p in paths])
     files = [read_table(f) for f in table_files([Path(p) for p in paths])] if paths else []
     plans: list[tuple[Expiry, TableFile]] = []
     for tf in files:
@@ -162,3 +165,15 @@ def _file_table(
         sha256_before=before,
         sha256_after=sha256(tmp),
     )
+
+
+def _archive_apart(archive: Path, inputs: Sequence[Path]) -> None:
+    """An archive folder that is an input, or inside one, would be read as data by the next
+    run (and its rows aged and removed again): refused."""
+    target = Path(os.path.abspath(archive))
+    for source in inputs:
+        src = Path(os.path.abspath(source))
+        if target == src or (src.is_dir() and target.is_relative_to(src)):
+            raise InputError(
+                shown_path(archive), f"the archive is the input {shown_path(source)} or inside it"
+            )
