@@ -13,6 +13,8 @@ The public API, one entry point per job:
   mitigate it: :func:`run_mitigation`;
 - redact files into checked copies with a manifest: :func:`redact_paths` with
   :class:`RedactSettings`, returning a :class:`RedactManifest`;
+- enforce retention (:func:`apply_retention`, a :class:`RetentionRun`) and erase a data subject
+  (:func:`erase_subject`, an :class:`ErasureRecord`);
 - audit an LLM for memorised secrets: :func:`run_llm_audit_paths` with
   :class:`LlmAuditSettings` and a :class:`LocalModel` or :class:`EndpointModel`.
 """
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     from clearance.fairness.mitigate_run import run_mitigation
     from clearance.fairness.policy import load_fairness_policy
     from clearance.fairness.run import run_fairness
+    from clearance.lifecycle import ErasureRecord, RetentionRun, apply_retention, erase_subject
     from clearance.llm.audit import run_llm_audit_paths
     from clearance.llm.audit_settings import LlmAuditSettings
     from clearance.llm.model_target import EndpointModel, LocalModel
@@ -65,6 +68,7 @@ _EXPORTS: dict[str, str] = {
     "Detector": "clearance.detection",
     "Engine": "clearance.detection",
     "EndpointModel": "clearance.llm.model_target",
+    "ErasureRecord": "clearance.lifecycle",
     "Finding": "clearance.core.findings",
     "Fingerprinter": "clearance.privacy",
     "InputError": "clearance.errors",
@@ -76,14 +80,17 @@ _EXPORTS: dict[str, str] = {
     "RedactManifest": "clearance.redact",
     "RedactSettings": "clearance.redact",
     "Registry": "clearance.detection",
+    "RetentionRun": "clearance.lifecycle",
     "ScanOptions": "clearance.scan",
     "ScanReport": "clearance.scan.report",
     "Severity": "clearance.core.severity",
     "SourceUnavailableError": "clearance.errors",
     "Table": "clearance.audit.sources",
+    "apply_retention": "clearance.lifecycle",
     "audit_dataset": "clearance.audit.auditor",
     "audit_sources": "clearance.audit.run",
     "default_registry": "clearance.detection",
+    "erase_subject": "clearance.lifecycle",
     "load_fairness_policy": "clearance.fairness.policy",
     "load_key": "clearance.privacy",
     "load_policy": "clearance.audit.policy",
@@ -120,6 +127,7 @@ __all__ = [
     "Detector",
     "EndpointModel",
     "Engine",
+    "ErasureRecord",
     "Finding",
     "Fingerprinter",
     "InputError",
@@ -131,15 +139,18 @@ __all__ = [
     "RedactManifest",
     "RedactSettings",
     "Registry",
+    "RetentionRun",
     "ScanOptions",
     "ScanReport",
     "Severity",
     "SourceUnavailableError",
     "Table",
     "__version__",
+    "apply_retention",
     "audit_dataset",
     "audit_sources",
     "default_registry",
+    "erase_subject",
     "load_fairness_policy",
     "load_key",
     "load_policy",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 
 from clearance._version import __version__
 from clearance.audit.checks import CHECKS, Check, CheckResult, Measurement
@@ -138,7 +138,7 @@ def audit_dataset(
         if t.name in by_name:
             raise InputError(t.origin, f"a second table named {t.name!r}; rename one of them")
         by_name[t.name] = t
-    reference = today or policy.reference_date or datetime.now(UTC).date()
+    reference = today or policy.today()
     engine = engine or Engine(threshold=policy.min_score)
     by_name, header_findings = _mask_column_names(by_name, engine, fingerprinter)
     ctx = AuditContext(

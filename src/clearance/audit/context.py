@@ -118,6 +118,7 @@ class AuditContext:
         preview: str = "",
         metrics: dict[str, float] | None = None,
         identity: str = "",
+        controls: tuple[str, ...] | None = None,
     ) -> Finding:
         """A check's finding, located at the table (and column); the fingerprint identifies
         (rule, table, column, identity) so a baseline can suppress it across runs."""
@@ -137,4 +138,5 @@ class AuditContext:
             preview=preview,
             why=why,
             metrics=metrics,
+            controls=controls,
         )

@@ -35,7 +35,14 @@ from clearance.audit.sources import Skipped, Table, cell_text
 from clearance.errors import InputError, SourceUnavailableError
 from clearance.io.readers import one_line
 
-__all__ = ["SUPPORTED_SCHEMES", "load_database", "mask_uri"]
+__all__ = [
+    "SUPPORTED_SCHEMES",
+    "database_error",
+    "list_tables",
+    "load_database",
+    "mask_uri",
+    "open_database",
+]
 
 SUPPORTED_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://", "sqlite:///")
 BATCH_ROWS = 10_000
@@ -94,13 +101,39 @@ def load_database(uri: str, tables: Sequence[str] | None = None) -> tuple[list[T
     ``SourceUnavailableError`` when the server cannot be reached or refuses the login, or the
     SQLite file does not exist (it is never created).
     """
-    masked = mask_uri(uri)
-    url = _parse_url(uri, masked)
-    engine = _sqlite_engine(url, masked) if url.get_backend_name() == "sqlite" else _pg_engine(url)
+    engine, url, masked = open_database(uri)
     try:
         return _load(engine, masked, url, tables)
     finally:
         engine.dispose()
+
+
+def open_database(uri: str, *, writable: bool = False) -> tuple[Engine, URL, str]:
+    """(engine, parsed URL, masked URI) for ``uri``, with the checks of :func:`load_database`.
+    A SQLite file is opened read-only unless ``writable`` (``clearance retention apply``), and
+    never created either way. The caller disposes of the engine."""
+    masked = mask_uri(uri)
+    url = _parse_url(uri, masked)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, masked, writable), url, masked
+    return _pg_engine(url), url, masked
+
+
+def list_tables(conn: Connection, backend: str) -> dict[str, tuple[str | None, str]]:
+    """Display name (``table``, or ``schema.table`` outside the default schema) -> (schema or
+    None for the default one, table name), as the audit names database tables."""
+    return _discover_tables(conn, backend, _DEFAULT_SCHEMAS[backend])
+
+
+def database_error(
+    exc: sa_exc.DBAPIError, url: URL, masked: str
+) -> InputError | SourceUnavailableError:
+    """Our own one-line error for a driver error (never the driver's text, which can carry
+    connection details): a SQLite file that cannot be read is an input error, a PostgreSQL
+    server that cannot be used is unavailable."""
+    if url.get_backend_name() == "sqlite":
+        return InputError(masked, _sqlite_reason(exc))
+    return SourceUnavailableError(masked, _pg_reason(exc, url))
 
 
 def _parse_url(uri: str, masked: str) -> URL:
@@ -122,7 +155,7 @@ def _parse_url(uri: str, masked: str) -> URL:
     return url
 
 
-def _sqlite_engine(url: URL, masked: str) -> Engine:
+def _sqlite_engine(url: URL, masked: str, writable: bool = False) -> Engine:
     database = url.database
     if not database or database == ":memory:" or database.startswith("file:"):
         raise InputError(masked, "expected sqlite:///path/to/file.db")
@@ -132,10 +165,10 @@ def _sqlite_engine(url: URL, masked: str) -> Engine:
         raise SourceUnavailableError(masked, "no such SQLite file (it is never created)")
     if not path.is_file():
         raise InputError(masked, "not a file")
-    target = path.resolve().as_uri() + "?mode=ro"
+    # mode=ro: never writes; ro and rw never create an empty database for a mistyped path.
+    target = path.resolve().as_uri() + ("?mode=rw" if writable else "?mode=ro")
 
     def connect() -> sqlite3.Connection:
-        # mode=ro: never writes, and never creates an empty database for a mistyped path.
         return sqlite3.connect(target, uri=True)
 
     return sa.create_engine("sqlite+pysqlite://", creator=connect, poolclass=NullPool)
@@ -176,9 +209,7 @@ def _load(
                 tables.append(Table(name=name, origin=origin, frame=frame))
             return tables, skipped
     except sa_exc.DBAPIError as exc:
-        if backend == "sqlite":
-            raise InputError(masked, _sqlite_reason(exc)) from None
-        raise SourceUnavailableError(masked, _pg_reason(exc, url)) from None
+        raise database_error(exc, url, masked) from None
 
 
 def _discover_tables(

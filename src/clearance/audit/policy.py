@@ -8,7 +8,7 @@ edits this file, not a developer.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -50,6 +50,17 @@ class TablePolicy(_Model):
     )
     features: list[str] | None = Field(
         default=None, description="columns the purpose needs (minimization); None: not declared"
+    )
+    kind: Literal["data", "system_logs"] = Field(
+        default="data",
+        description="system_logs: automatically generated logs of the AI system (EU AI Act "
+        "Art. 19 / 26(6): kept at least six months when the system is high-risk)",
+    )
+    ai_act_log_retention_override: str | None = Field(
+        default=None,
+        min_length=1,
+        description="why a retention under six months for these logs is lawful (e.g. other "
+        "Union or national law); recorded in every retention record",
     )
 
 
@@ -163,6 +174,11 @@ class Policy(_Model):
     entities: EntityPolicy = Field(default_factory=EntityPolicy)
     default_retention_days: int | None = Field(default=None, ge=0)
     redact: RedactPolicy = Field(default_factory=RedactPolicy)
+    ai_act_risk: Literal["minimal", "limited", "high"] | None = Field(
+        default=None,
+        description="risk class of the AI system the data serves (EU AI Act); high: its "
+        "system_logs tables must be kept at least six months",
+    )
 
     @field_validator("fail_on", mode="before")
     @classmethod
@@ -171,6 +187,11 @@ class Policy(_Model):
 
     def table(self, name: str) -> TablePolicy:
         return self.tables.get(name, TablePolicy())
+
+    def today(self) -> date:
+        """'Today' for retention: ``reference_date``, else the current UTC date (one rule for
+        the audit and ``clearance retention apply``)."""
+        return self.reference_date or datetime.now(UTC).date()
 
     def retention_days(self, table: str) -> int | None:
         days = self.table(table).retention_days

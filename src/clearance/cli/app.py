@@ -43,9 +43,11 @@ from clearance.cli._common import (
     write_outputs,
 )
 from clearance.cli.audit_cmd import audit, init
+from clearance.cli.erase_cmd import erase
 from clearance.cli.fairness_cmd import fairness_app
 from clearance.cli.llm_cmd import llm_app
 from clearance.cli.redact_cmd import redact
+from clearance.cli.retention_cmd import retention_app
 from clearance.core.severity import Severity
 from clearance.detection import fitting
 from clearance.detection.engine import Engine
@@ -433,8 +435,10 @@ def _demo_fairness(out: Path) -> None:
 app.command("init")(init)
 app.command("audit")(audit)
 app.command("redact")(redact)
+app.command("erase")(erase)
 app.add_typer(fairness_app, name="fairness")
 app.add_typer(llm_app, name="llm")
+app.add_typer(retention_app, name="retention")
 
 
 @app.callback(invoke_without_command=True)

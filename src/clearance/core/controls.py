@@ -36,6 +36,10 @@ CONTROLS: dict[str, Control] = {
         Control("GDPR-32", "GDPR", "Art. 32", "Security of processing"),
         Control("GDPR-35", "GDPR", "Art. 35", "Data protection impact assessment"),
         Control("EUAIA-10", "EU AI Act", "Art. 10", "Data and data governance"),
+        Control("EUAIA-19", "EU AI Act", "Art. 19", "Automatically generated logs (providers)"),
+        Control(
+            "EUAIA-26.6", "EU AI Act", "Art. 26(6)", "Automatically generated logs (deployers)"
+        ),
         Control(
             "NIST-MEASURE-2.7",
             "NIST AI RMF",

@@ -109,12 +109,15 @@ def build_finding(
     share: float | None = None,
     why: str = "",
     metrics: dict[str, float] | None = None,
+    controls: tuple[str, ...] | None = None,
 ) -> Finding:
     """A finding. ``identity`` is what the fingerprint keys on with the rule (the value for a
     value finding; file/table and column for a column or risk finding), so a baseline can
     suppress the same finding across runs without the report holding the value. ``count`` is at
     least 1 (a finding is something found); ``share`` is clamped to [0, 1]; share and score are
-    rounded to 4 places (reports stay stable across platforms' float noise)."""
+    rounded to 4 places (reports stay stable across platforms' float noise). ``controls``
+    replaces the category's controls where a finding concerns other articles (the AI Act's
+    log-keeping duty is a retention finding, but not a storage-limitation one)."""
     return Finding(
         rule=rule,
         category=category,
@@ -130,6 +133,6 @@ def build_finding(
         remediation=remediation,
         fix=fix,
         why=why,
-        controls=controls_for(category),
+        controls=list(controls) if controls is not None else controls_for(category),
         metrics=metrics or {},
     )

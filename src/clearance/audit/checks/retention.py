@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date, timedelta
 
 import polars as pl
 
 from clearance.audit.checks._check import Check, CheckResult, Example
 from clearance.audit.context import AuditContext, CheckSkipped
+from clearance.audit.policy import Policy
 from clearance.audit.quasi import qi_kind
 from clearance.audit.report import AgeBin, RetentionResult
 from clearance.core.findings import Finding
@@ -113,24 +115,100 @@ def _histogram(ages: pl.Series, limit: int, oldest: int) -> list[AgeBin]:
     ]
 
 
+# EU AI Act Art. 19(1) and 26(6): automatically generated logs of a high-risk AI system are kept
+# "for a period appropriate to the intended purpose ..., of at least six months". Six calendar
+# months are at most 184 days; 183 is the floor used here and in ``retention apply``.
+AI_ACT_LOG_DAYS = 183
+AI_ACT_CONTROLS = ("EUAIA-19", "EUAIA-26.6", "GDPR-5.1.e")
+_LOG_WHY = (
+    "The EU AI Act (Art. 19, Art. 26(6)) obliges providers and deployers of a high-risk AI system "
+    "to keep its automatically generated logs for at least six months; a shorter retention "
+    "conflicts with that duty unless other law requires it."
+)
+
+
+def log_duty_conflict(policy: Policy, table: str) -> str | None:
+    """Why ``table``'s retention conflicts with the AI Act's log-keeping duty (its
+    ``kind: system_logs``, the policy's ``ai_act_risk: high`` and a retention under six months),
+    or ``None``. The same sentence for the audit and ``clearance retention apply``."""
+    days = policy.retention_days(table)
+    spec = policy.table(table)
+    if spec.kind != "system_logs" or policy.ai_act_risk != "high" or days is None:
+        return None
+    if days >= AI_ACT_LOG_DAYS:
+        return None
+    return (
+        f"tables.{table}: retention_days {days} is under the six months ({AI_ACT_LOG_DAYS} days) "
+        "the EU AI Act requires for the logs of a high-risk AI system (Art. 19, Art. 26(6))"
+    )
+
+
+def record_ages(raw: pl.Series, today: date) -> pl.Series:
+    """Each record's age in calendar days before ``today`` (null where the timestamp is empty or
+    unreadable): a record from 91 days ago is past a 90-day limit whatever its hour. The one age
+    computation of the audit and of ``clearance retention apply``."""
+    parsed = parse_timestamps(raw)
+    return pl.DataFrame({"t": parsed}).select(
+        (pl.lit(today) - pl.col("t").dt.date()).dt.total_days().alias("age_days")
+    )["age_days"]
+
+
+def cutoff_day(today: date, limit: int) -> date:
+    """The first day whose records are kept: a record is past ``limit`` days exactly when its
+    day is before this one (age > limit)."""
+    return today - timedelta(days=limit)
+
+
+def _log_duty(ctx: AuditContext, table: str, column: str | None) -> CheckResult:
+    conflict = log_duty_conflict(ctx.policy, table)
+    if conflict is None:
+        return CheckResult()
+    override = ctx.policy.table(table).ai_act_log_retention_override
+    if override is not None:
+        return CheckResult(
+            warnings=[f"{conflict}; resolved by ai_act_log_retention_override in the policy"]
+        )
+    limit = ctx.policy.retention_days(table) or 0
+    finding = ctx.finding(
+        rule="retention-ai-act-logs",
+        category="retention",
+        entity="RECORD_AGE",
+        severity=Severity.HIGH,
+        table=table,
+        column=column,
+        count=max(1, ctx.tables[table].frame.height),
+        scope="table",
+        remediation=f"Keep these logs at least {AI_ACT_LOG_DAYS} days, or record why the shorter "
+        f"period is lawful under tables.{table}.ai_act_log_retention_override; clearance "
+        "retention apply refuses to delete them until then.",
+        fix=None,
+        why=_LOG_WHY,
+        preview=f"retention {limit} days < {AI_ACT_LOG_DAYS}",
+        metrics={"limit_days": float(limit), "required_days": float(AI_ACT_LOG_DAYS)},
+        controls=AI_ACT_CONTROLS,
+    )
+    return CheckResult(findings=[finding])
+
+
 def run(ctx: AuditContext, table: str) -> CheckResult:
     limit = ctx.policy.retention_days(table)
     if limit is None:
         raise CheckSkipped(f"{table}: the policy sets no retention period")
-    column = _timestamp_column(ctx, table)
+    try:
+        column = _timestamp_column(ctx, table)
+    except CheckSkipped as skipped:
+        duty = _log_duty(ctx, table, None)
+        if not duty.findings and not duty.warnings:
+            raise
+        # the conflict is in the policy itself: said even when the ages cannot be measured
+        return CheckResult(duty.findings, warnings=[*duty.warnings, str(skipped)])
+    duty = _log_duty(ctx, table, column)
     raw = ctx.tables[table].frame[column]
     parsed = parse_timestamps(raw)
     empty = raw.is_null() | (raw.cast(pl.String).str.strip_chars() == "")
     missing = int(empty.sum())
     unparseable = int((parsed.is_null() & ~empty).sum())
-    # Age in calendar days: a record from 91 days ago is past a 90-day limit whatever its hour.
-    ages = (
-        pl.DataFrame({"t": parsed})
-        .select((pl.lit(ctx.today) - pl.col("t").dt.date()).dt.total_days().alias("age_days"))[
-            "age_days"
-        ]
-        .drop_nulls()
-    )
+    ages = record_ages(raw, ctx.today).drop_nulls()
     expired = int((ages > limit).sum())
     oldest = int(ages.max()) if ages.len() else None  # type: ignore[arg-type]
     measured = RetentionResult(
@@ -144,7 +222,7 @@ def run(ctx: AuditContext, table: str) -> CheckResult:
         oldest_age_days=oldest,
         histogram=_histogram(ages, limit, oldest or 0),
     )
-    out: list[Finding] = []
+    out: list[Finding] = list(duty.findings)
     if expired:
         out.append(
             ctx.finding(
@@ -188,7 +266,7 @@ def run(ctx: AuditContext, table: str) -> CheckResult:
                 metrics={"unparseable": float(unparseable)},
             )
         )
-    return CheckResult(out, measurements=[measured])
+    return CheckResult(out, measurements=[measured], warnings=duty.warnings)
 
 
 RETENTION = Check(
@@ -207,11 +285,33 @@ RETENTION = Check(
             {"reviews": {"created_at": ["2026-01-05", "last tuesday"]}},
             {"reference_date": "2026-01-31", "tables": {"reviews": {"retention_days": 90}}},
         ),
+        Example(
+            {"inference_log": {"created_at": ["2026-01-30"]}},
+            {
+                "reference_date": "2026-01-31",
+                "ai_act_risk": "high",
+                "tables": {"inference_log": {"retention_days": 90, "kind": "system_logs"}},
+            },
+        ),
     ),
     negatives=(
         Example(
             {"reviews": {"created_at": ["2026-01-05T10:00:00Z", "2026-01-30 08:00:00"]}},
             {"reference_date": "2026-01-31", "tables": {"reviews": {"retention_days": 90}}},
+        ),
+        Example(
+            {"inference_log": {"created_at": ["2026-01-30"]}},
+            {
+                "reference_date": "2026-01-31",
+                "ai_act_risk": "high",
+                "tables": {
+                    "inference_log": {
+                        "retention_days": 90,
+                        "kind": "system_logs",
+                        "ai_act_log_retention_override": "sector law caps these logs at 90 days",
+                    }
+                },
+            },
         ),
     ),
 )

@@ -1,0 +1,284 @@
+"""``erase_subject``: the right to erasure (GDPR Art. 17) across the tables of a dataset.
+
+1. The subject's rows: every table linked by the subject key (the policy's ``subject_key``, a
+   table's own, or the audit's detection, :func:`clearance.audit.subjects.link_subjects`), the
+   key compared as the audit compares keys (:mod:`clearance.audit.keys`: ``"0042"`` is ``42``).
+2. The subject's identifiers: the e-mail addresses, phone numbers and names the detection engine
+   finds in the subject's own rows, and the values of their name / e-mail / phone columns.
+3. Every other row's text is searched for them: the engine's spans whose value is one of them
+   (written the same after :func:`clearance.privacy.fingerprint.normalise`: case, spaces and
+   dashes ignored), and each identifier as written (case ignored, whole words).
+4. ``apply=True``: the subject's rows are deleted, the spans replaced by redact's placeholder
+   operator (``<EMAIL_ADDRESS>``), every file written to a temporary file, and the written files
+   read back and searched again (every column as text, and CSV / JSONL as raw text). Only when
+   nothing of the subject remains are they renamed over the originals, and the record written;
+   otherwise nothing is replaced (``record.remaining > 0``).
+
+The record and every message hold the subject only as a keyed fingerprint.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from clearance._version import __version__
+from clearance.audit.keys import KeyTypeError, join_key
+from clearance.audit.policy import RedactPolicy, load_policy
+from clearance.audit.sources import Table, cell_text
+from clearance.audit.subjects import link_subjects
+from clearance.core.severity import Severity
+from clearance.detection.engine import Engine
+from clearance.detection.match import Match
+from clearance.errors import InputError, PolicyError
+from clearance.io.files import shown_path
+from clearance.lifecycle.records import ErasureRecord, FileErasure, subject_fingerprint
+from clearance.lifecycle.tables import Staging, TableFile, read_table, sha256, table_files
+from clearance.privacy import Fingerprinter
+from clearance.privacy.fingerprint import normalise
+from clearance.redact import Keys
+from clearance.redact.replace import Replacer
+
+# What identifies the subject in someone else's text.
+IDENTIFYING = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER", "PERSON"})
+_COLUMN_ENTITY = (
+    (re.compile(r"^(e_?mail|email_?address|mail)$"), "EMAIL_ADDRESS"),
+    (re.compile(r"^(phone|phone_?number|mobile|telephone|tel)$"), "PHONE_NUMBER"),
+    (re.compile(r"^(name|full_?name|display_?name|customer_?name|user_?name)$"), "PERSON"),
+)
+_MIN_CHARS = 3  # a shorter value would match inside unrelated words
+
+
+@dataclass(frozen=True)
+class Identifier:
+    entity: str
+    value: str  # in memory only: never written, printed or recorded
+
+
+def _norm_column(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def _column_entity(name: str) -> str | None:
+    norm = _norm_column(name)
+    return next((e for pattern, e in _COLUMN_ENTITY if pattern.match(norm)), None)
+
+
+def _text_columns(frame: pl.DataFrame) -> list[str]:
+    return [c for c, t in frame.schema.items() if t == pl.String]
+
+
+def _subject_masks(
+    tables: list[TableFile], declared: str | None, per_table: dict[str, str | None], canon: str
+) -> tuple[dict[str, pl.Series], dict[str, str]]:
+    """Per table linked by the subject key: which rows are the subject's; and the key column
+    of each linked table."""
+    linked = link_subjects(
+        [Table(t.name, str(t.path), t.frame) for t in tables], declared, per_table
+    )
+    if not linked.keys:
+        raise PolicyError(
+            "subject_key: no column links the tables to a data subject; declare subject_key "
+            "in the policy"
+        )
+    masks: dict[str, pl.Series] = {}
+    for t in tables:
+        column = linked.keys.get(t.name)
+        if column is None:
+            continue
+        try:
+            keys = join_key(t.frame[column], f"{t.name}.{column}")
+        except KeyTypeError as exc:
+            raise InputError(str(t.path), str(exc)) from None
+        masks[t.name] = (keys == canon).fill_null(False)
+    return masks, dict(linked.keys)
+
+
+def _identifiers(
+    engine: Engine, tables: list[TableFile], masks: dict[str, pl.Series]
+) -> list[Identifier]:
+    found: dict[str, Identifier] = {}
+    for t in tables:
+        mask = masks.get(t.name)
+        if mask is None or not mask.any():
+            continue
+        rows = t.frame.filter(mask)
+        for column in _text_columns(rows):
+            cells = [c for c in rows[column].to_list() if c]
+            entity = _column_entity(column)
+            for cell, matches in zip(cells, engine.detect_batch(cells, column), strict=True):
+                if entity is not None:
+                    found.setdefault(normalise(cell.strip()), Identifier(entity, cell.strip()))
+                for m in matches:
+                    if m.entity in IDENTIFYING:
+                        found.setdefault(normalise(m.value), Identifier(m.entity, m.value))
+        first = next((c for c in rows.columns if _norm_column(c) == "first_name"), None)
+        last = next((c for c in rows.columns if _norm_column(c) == "last_name"), None)
+        if first is not None and last is not None:
+            for a, b in zip(rows[first].to_list(), rows[last].to_list(), strict=True):
+                if a and b:
+                    full = f"{str(a).strip()} {str(b).strip()}"
+                    found.setdefault(normalise(full), Identifier("PERSON", full))
+    return [i for k, i in sorted(found.items()) if len(k) >= _MIN_CHARS]
+
+
+class _Search:
+    """Finds the subject's identifiers in text: the engine's spans of the same value, and each
+    identifier as written (case ignored, whole words)."""
+
+    def __init__(self, engine: Engine, identifiers: list[Identifier]) -> None:
+        self.engine = engine
+        self.by_norm = {normalise(i.value): i.entity for i in identifiers}
+        self.literal = [
+            (re.compile(r"(?<!\w)" + re.escape(i.value) + r"(?!\w)", re.IGNORECASE), i.entity)
+            for i in identifiers
+        ]
+
+    def spans(self, texts: Sequence[str], context: str = "") -> list[list[Match]]:
+        if not self.literal:
+            return [[] for _ in texts]
+        out: list[list[Match]] = []
+        for text, matches in zip(
+            texts, self.engine.detect_batch(list(texts), context), strict=True
+        ):
+            spans = [m for m in matches if normalise(m.value) in self.by_norm]
+            for pattern, entity in self.literal:
+                spans += [
+                    Match(entity, h.start(), h.end(), 1.0, "erase", "pii", Severity.HIGH, h.group())
+                    for h in pattern.finditer(text)
+                ]
+            out.append(spans)
+        return out
+
+    def count_raw(self, text: str) -> int:
+        return sum(len(pattern.findall(text)) for pattern, _ in self.literal)
+
+
+def _redact(
+    t: TableFile, keep: pl.Series, search: _Search, replacer: Replacer
+) -> tuple[pl.DataFrame, int]:
+    frame = t.frame.filter(keep)
+    spans = 0
+    replaced: list[pl.Series] = []
+    for column in _text_columns(frame):
+        cells = frame[column].to_list()
+        distinct = list(dict.fromkeys(c for c in cells if c))
+        found = search.spans(distinct, column)
+        mapping: dict[str, str] = {}
+        for value, matches in zip(distinct, found, strict=True):
+            if matches:
+                where = f"{shown_path(t.path)}: column {column}"
+                mapping[value] = replacer.spans(value, matches, where)
+        if mapping:
+            spans += sum(1 for c in cells if c in mapping)
+            replaced.append(
+                pl.Series(column, [mapping.get(c, c) if c else c for c in cells], dtype=pl.String)
+            )
+    return (frame.with_columns(replaced) if replaced else frame), spans
+
+
+def _remaining(
+    frame: pl.DataFrame, path: Path | None, kind: str, search: _Search, key: str | None, canon: str
+) -> int:
+    """What of the subject is left in a written table: rows with its key, identifiers in any
+    column read as text, and (CSV, JSONL) identifiers in the file's raw text."""
+    left = 0
+    if key is not None and key in frame.columns:
+        try:
+            left += int((join_key(frame[key]) == canon).fill_null(False).sum())
+        except KeyTypeError:
+            pass
+    for column in frame.columns:
+        texts = [cell_text(v) for v in frame[column].to_list()]
+        left += sum(search.count_raw(t) for t in texts if t)
+    if path is not None and kind in ("csv", "tsv", "jsonl"):
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        left = max(left, sum(search.count_raw(line) for line in raw.splitlines()))
+    return left
+
+
+def erase_subject(
+    paths: Sequence[Path | str],
+    subject: str,
+    *,
+    policy_path: Path,
+    key: bytes | None,
+    apply: bool = False,
+    record: Path | None = None,
+    engine: Engine | None = None,
+) -> ErasureRecord:
+    """Finds (``apply=False``) or erases the data subject ``subject`` (its subject-key value) in
+    the table files under ``paths``; returns the record (written to ``record`` on a real run,
+    only when the files were replaced). ``key`` keys the subject's fingerprint (required: the
+    subject is never recorded otherwise). A subject found nowhere is not an error: ``found`` is
+    false and nothing changes."""
+    if not key:
+        raise PolicyError(
+            "erasure records the subject as a keyed fingerprint and needs a key "
+            "(CLEARANCE_KEY); refused rather than using a default key"
+        )
+    if apply and record is None:
+        raise PolicyError("a real erasure needs a path for its record")
+    policy = load_policy(policy_path)
+    canon_series = join_key(pl.Series("subject", [subject], dtype=pl.String))
+    canon = canon_series[0]
+    if canon is None:
+        raise InputError("subject", "the subject id is empty")
+    engine = engine or Engine(threshold=policy.min_score)
+    tables = [read_table(f) for f in table_files([Path(p) for p in paths])]
+    per_table = {name: tp.subject_key for name, tp in policy.tables.items()}
+    masks, key_columns = _subject_masks(tables, policy.subject_key, per_table, canon)
+    identifiers = _identifiers(engine, tables, masks)
+    search = _Search(engine, identifiers)
+    replacer = Replacer(RedactPolicy(), Keys(None), policy.today())
+    now = datetime.now(UTC).replace(microsecond=0)
+    files: list[FileErasure] = []
+    remaining = 0
+    with Staging() as staging:
+        for t in tables:
+            keep = ~masks.get(t.name, pl.Series([False] * t.frame.height))
+            frame, spans = _redact(t, keep, search, replacer)
+            deleted = int((~keep).sum())
+            before = sha256(t.path)
+            after = None
+            key_col = key_columns.get(t.name)
+            if apply and (deleted or spans):
+                tmp = staging.table(frame, t.kind, t.path)
+                written = read_table(tmp)  # read back what was written, not what was meant
+                remaining += _remaining(written.frame, tmp, t.kind, search, key_col, canon)
+                after = sha256(tmp)
+            else:
+                remaining += _remaining(frame, None, t.kind, search, key_col, canon)
+            files.append(
+                FileErasure(
+                    path=shown_path(t.path),
+                    rows_deleted=deleted,
+                    spans_redacted=spans,
+                    sha256_before=before,
+                    sha256_after=after,
+                )
+            )
+        result = ErasureRecord(
+            version=__version__,
+            time=now.isoformat().replace("+00:00", "Z"),
+            applied=apply and remaining == 0,
+            subject=subject_fingerprint(Fingerprinter(key), canon),
+            found=any(bool(m.any()) for m in masks.values())
+            or any(f.spans_redacted for f in files),
+            identifiers=len(identifiers),
+            remaining=remaining,
+            policy_sha256=sha256(policy_path),
+            files=files,
+        )
+        if apply and remaining == 0 and record is not None:
+            staging.text(result.model_dump_json(indent=2) + "\n", record)
+            staging.commit()
+    return result
+
+
+__all__ = ["erase_subject"]

@@ -1,0 +1,179 @@
+"""``apply_retention``: records older than the policy's retention period, counted (dry run) or
+deleted / archived (``apply=True``), from table files and SQLite / PostgreSQL tables.
+
+The ages are the audit's (:func:`clearance.audit.checks.retention.record_ages`, the same
+reference date and the same timestamp column choice), so ``retention apply`` deletes exactly what
+``clearance audit`` reports as past retention. A record whose timestamp cannot be read is kept
+and counted. A real run refuses, before anything changes, to delete the logs of a high-risk AI
+system under six months (EU AI Act Art. 19 / 26(6)) unless the policy records why
+(``ai_act_log_retention_override``).
+
+Files are rewritten through :class:`Staging` (temporary file, then rename); database tables
+change inside one transaction (:mod:`clearance.lifecycle.retention_db`); the record is written
+last, with counts and keyed fingerprints of the removed ids, never an id.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from contextlib import ExitStack
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from clearance._version import __version__
+from clearance.audit.policy import Policy, load_policy
+from clearance.errors import InputError, PolicyError
+from clearance.io.files import shown_path
+from clearance.io.outputs import output_folder
+from clearance.lifecycle import retention_db
+from clearance.lifecycle.expiry import (
+    Expiry,
+    expiry,
+    fingerprints,
+    id_column,
+    refuse_conflicts,
+    row_ids,
+    timestamp_column,
+)
+from clearance.lifecycle.records import RetentionRun, TableRetention
+from clearance.lifecycle.tables import Staging, TableFile, read_table, sha256, table_files
+from clearance.privacy import Fingerprinter
+
+
+def _summary(e: Expiry, source: str, rows: int, **more: object) -> TableRetention:
+    return TableRetention(
+        table=e.table,
+        source=source,
+        column=e.column,
+        limit_days=e.limit,
+        cutoff=e.cutoff.isoformat(),
+        rows=rows,
+        expired=int(e.expired.sum()),
+        unparseable=e.unparseable,
+        conflict=e.conflict,
+        override=e.override if e.conflict is not None else None,
+        **more,  # type: ignore[arg-type]
+    )
+
+
+def apply_retention(
+    paths: Sequence[Path | str] = (),
+    *,
+    policy_path: Path,
+    databases: Sequence[str] = (),
+    apply: bool = False,
+    archive: Path | str | None = None,
+    key: bytes | None = None,
+    record: Path | None = None,
+    today: date | None = None,
+) -> RetentionRun:
+    """Counts (``apply=False``) or removes the records past retention in ``paths`` (CSV, TSV,
+    JSONL, Parquet files and folders) and ``databases`` (SQLite / PostgreSQL URIs).
+
+    ``apply=True`` needs ``key`` (the removed ids are recorded as keyed fingerprints) and
+    ``record`` (where the JSON record is written, atomically, after the data changed).
+    ``archive``: for files a folder that receives the removed rows (``NAME.archived-TIME.EXT``),
+    for databases a table-name prefix (``archive_`` moves ``events`` rows to ``archive_events``,
+    created with the same columns when missing). Raises :class:`PolicyError` for an unresolved
+    AI Act log-keeping conflict (before anything changes), ``InputError`` for unreadable input,
+    ``SourceUnavailableError`` for a database that cannot be reached; on any error nothing is
+    changed (files are staged, database work is rolled back)."""
+
+    policy = load_policy(policy_path)
+    reference = today or policy.today()
+    now = datetime.now(UTC).replace(microsecond=0)
+    if apply and not key:
+        raise PolicyError(
+            "a real retention run records keyed fingerprints of the removed ids and needs a "
+            "key (CLEARANCE_KEY); refused rather than using a default key"
+        )
+    if apply and record is None:
+        raise PolicyError("a real retention run needs a path for its record")
+    fp = Fingerprinter(key) if apply and key else None
+    if archive is not None and paths:
+        _archive_apart(Path(archive), [Path(p) for p in paths])
+    files = [read_table(f) for f in table_files([Path(p) for p in paths])] if paths else []
+    plans: list[tuple[Expiry, TableFile]] = []
+    for tf in files:
+        if policy.retention_days(tf.name) is None:
+            continue
+        column = timestamp_column(policy, tf.name, tf.frame.columns, tf.frame)
+        plans.append((expiry(policy, tf.name, tf.frame[column], column, reference), tf))
+    with ExitStack() as stack:
+        dbs: list[retention_db.DbRetention] = []
+        for uri in databases:
+            db = retention_db.plan(uri, policy, reference, writable=apply)
+            stack.callback(db.close)
+            dbs.append(db)
+        if apply:
+            refuse_conflicts([e for e, _ in plans] + [e for db in dbs for e in db.expiries])
+        staging = stack.enter_context(Staging())
+        out = [_file_table(e, tf, staging, policy, apply, archive, fp, now) for e, tf in plans]
+        for db in dbs:
+            out += db.summaries(
+                apply=apply, archive=None if archive is None else str(archive), fp=fp
+            )
+        run = RetentionRun(
+            version=__version__,
+            time=now.isoformat().replace("+00:00", "Z"),
+            applied=apply,
+            reference_date=reference.isoformat(),
+            policy_sha256=sha256(policy_path),
+            tables=out,
+        )
+        if apply and record is not None:
+            staging.text(run.model_dump_json(indent=2) + "\n", record)
+            # databases first: a failed commit leaves the staged files unused, nothing changed
+            for db in dbs:
+                db.commit()
+            staging.commit()
+    return run
+
+
+def _file_table(
+    e: Expiry,
+    tf: TableFile,
+    staging: Staging,
+    policy: Policy,
+    apply: bool,
+    archive: Path | str | None,
+    fp: Fingerprinter | None,
+    now: datetime,
+) -> TableRetention:
+    source = shown_path(tf.path)
+    gone = tf.frame.filter(e.expired)
+    before = sha256(tf.path)
+    if not apply or gone.height == 0:
+        return _summary(e, source, tf.frame.height, sha256_before=before)
+    idc = id_column(policy, e.table, tf.frame.columns)
+    archived = None
+    if archive is not None:
+        output_folder(Path(archive))
+        stamp = now.strftime("%Y%m%dT%H%M%SZ")
+        target = Path(archive) / f"{tf.path.stem}.archived-{stamp}{tf.path.suffix}"
+        staging.table(gone, tf.kind, target)
+        archived = shown_path(target)
+    tmp = staging.table(tf.frame.filter(~e.expired), tf.kind, tf.path)
+    return _summary(
+        e,
+        source,
+        tf.frame.height,
+        id_column=idc,
+        removed_ids=fingerprints(fp, e.table, row_ids(gone, idc)),
+        archived_to=archived,
+        sha256_before=before,
+        sha256_after=sha256(tmp),
+    )
+
+
+def _archive_apart(archive: Path, inputs: Sequence[Path]) -> None:
+    """An archive folder that is an input, or inside one, would be read as data by the next
+    run (and its rows aged and removed again): refused."""
+    target = Path(os.path.abspath(archive))
+    for source in inputs:
+        src = Path(os.path.abspath(source))
+        if target == src or (src.is_dir() and target.is_relative_to(src)):
+            raise InputError(
+                shown_path(archive), f"the archive is the input {shown_path(source)} or inside it"
+            )

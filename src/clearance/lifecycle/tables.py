@@ -1,0 +1,176 @@
+"""Table files that ``retention apply`` and ``erase`` rewrite in place: read whole, written to a
+hidden temporary file next to the original, renamed over it only when every output of the run
+is ready (:class:`Staging`). An interrupted or failed run leaves every file as it was.
+
+Only CSV, TSV, JSONL and Parquet are rewritten: their rows map one to one to records. CSV is
+read as text exactly as written and must be UTF-8 (its other bytes could not be written back as
+they were); JSONL and Parquet keep their types.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from clearance.errors import InputError
+from clearance.io import readers
+from clearance.io.files import not_regular, shown_path
+
+REWRITABLE = ("csv", "tsv", "jsonl", "parquet")
+
+
+@dataclass(frozen=True)
+class TableFile:
+    path: Path
+    name: str  # the table name the policy uses: the file stem
+    kind: str
+    frame: pl.DataFrame
+
+
+def table_files(paths: Sequence[Path]) -> list[Path]:
+    """The table files under ``paths`` (files and folders). A path that cannot be read, or a
+    file of another format, is an :class:`InputError`: a file these commands did not rewrite
+    must never look cleared."""
+    files, missing = readers.discover([Path(p) for p in paths])
+    if missing:
+        where, reason = missing[0]
+        raise InputError(shown_path(where), reason)
+    out: list[Path] = []
+    for file in files:
+        if readers.kind_of(file) not in REWRITABLE:
+            raise InputError(
+                shown_path(file),
+                "not a table file this command rewrites (CSV, TSV, JSONL, Parquet)",
+            )
+        out.append(file)
+    if not out:
+        raise InputError(", ".join(shown_path(p) for p in paths) or "(nothing)", "no table file")
+    names = [f.stem for f in out]
+    for f in out:
+        if names.count(f.stem) > 1:
+            raise InputError(shown_path(f), f"a second table named {f.stem!r}; rename one of them")
+    return out
+
+
+def read_table(path: Path) -> TableFile:
+    kind = readers.kind_of(path)
+    where = shown_path(path)
+    if os.path.islink(path):
+        raise InputError(where, "is a symbolic link; not rewritten (give the path it points to)")
+    reason = not_regular(path)
+    if reason is not None:
+        raise InputError(where, reason)
+    try:
+        if path.stat().st_size == 0:
+            raise InputError(where, "file is empty")
+        if kind in ("csv", "tsv"):
+            frame = pl.read_csv(
+                path,
+                separator="\t" if kind == "tsv" else ",",
+                infer_schema=False,
+                encoding="utf8",
+                truncate_ragged_lines=False,
+                glob=False,
+            )
+        elif kind == "jsonl":
+            frame = pl.read_ndjson(glob.escape(str(path)), infer_schema_length=None)
+        else:
+            frame = pl.read_parquet(path, glob=False)
+    except InputError:
+        raise
+    except OSError as exc:
+        raise InputError(where, f"cannot read: {exc.strerror or readers.one_line(exc)}") from None
+    except (Exception, pl.exceptions.PanicException) as exc:
+        raise InputError(
+            where, f"cannot parse as {kind.upper()}: {readers.one_line(exc)}"
+        ) from None
+    if frame.width == 0:
+        raise InputError(where, "no columns")
+    return TableFile(path=path, name=path.stem, kind=kind, frame=frame)
+
+
+def write_table(frame: pl.DataFrame, kind: str, path: Path) -> None:
+    if kind == "parquet":
+        frame.write_parquet(path, compression="zstd")
+    elif kind == "jsonl":
+        frame.write_ndjson(path)
+    else:
+        frame.write_csv(path, separator="\t" if kind == "tsv" else ",")
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class Staging:
+    """Outputs written to temporary files next to their targets, renamed by :meth:`commit`;
+    whatever was not committed is removed on exit, so nothing is ever half-written."""
+
+    staged: list[tuple[Path, Path]] = field(default_factory=list)
+
+    def path_for(self, target: Path) -> Path:
+        """A hidden temporary file next to ``target``, ending in its name (same format)."""
+        try:
+            fd, name = tempfile.mkstemp(
+                dir=target.parent, prefix=".clearance-", suffix=f"-{target.name}"
+            )
+        except OSError as exc:
+            raise InputError(shown_path(target), f"cannot write: {exc.strerror or exc}") from None
+        try:
+            mode = os.stat(target).st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
+            os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
+        tmp = Path(name)
+        self.staged.append((tmp, target))
+        return tmp
+
+    def table(self, frame: pl.DataFrame, kind: str, target: Path) -> Path:
+        tmp = self.path_for(target)
+        try:
+            write_table(frame, kind, tmp)
+        except OSError as exc:
+            raise InputError(shown_path(target), f"cannot write: {exc.strerror or exc}") from None
+        return tmp
+
+    def text(self, text: str, target: Path) -> Path:
+        tmp = self.path_for(target)
+        tmp.write_text(text, encoding="utf-8")
+        return tmp
+
+    def commit(self) -> None:
+        for tmp, target in self.staged:
+            os.replace(tmp, target)
+        self.staged.clear()
+
+    def discard(self) -> None:
+        for tmp, _ in self.staged:
+            tmp.unlink(missing_ok=True)
+        self.staged.clear()
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+    def __iter__(self) -> Iterator[tuple[Path, Path]]:
+        return iter(list(self.staged))
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

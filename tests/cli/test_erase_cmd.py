@@ -1,0 +1,111 @@
+"""``clearance erase`` through the CLI: dry run, --apply, nothing found, a remaining identifier
+(exit 1), a missing key (4); stdout, stderr and the record never hold the subject's id or
+e-mail."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from clearance.cli.app import app
+
+runner = CliRunner()
+SUBJECT = "u-7731"
+EMAIL = "mara.kowalski@example.net"
+USERS = f"customer_id,email\n{SUBJECT},{EMAIL}\nu-1,other@example.org\n"
+TICKETS = f'ticket_id,customer_id,body\n1,u-1,"forwarded from {EMAIL} yesterday"\n2,{SUBJECT},hi\n'
+
+
+@pytest.fixture
+def dataset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Path], Path]:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CLEARANCE_KEY", "cli-test-key")
+    users = tmp_path / "users.csv"
+    users.write_text(USERS)
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text(TICKETS)
+    pol = tmp_path / "p.yaml"
+    pol.write_text("subject_key: customer_id\n")
+    return [users, tickets], pol
+
+
+def _argv(files: list[Path], pol: Path, *more: str, subject: str = SUBJECT) -> list[str]:
+    return ["erase", "--subject", subject, "--policy", str(pol), *map(str, files), *more]
+
+
+def _no_leak(*texts: str) -> None:
+    for text in texts:
+        assert SUBJECT not in text and EMAIL not in text and "kowalski" not in text.lower()
+
+
+def test_dry_run_counts_per_file(dataset: tuple[list[Path], Path]) -> None:
+    files, pol = dataset
+    result = runner.invoke(app, _argv(files, pol))
+    assert result.exit_code == 0, result.output
+    assert "users.csv: 1 row(s) to delete, 0 cell(s) to redact" in result.output
+    assert "tickets.csv: 1 row(s) to delete, 1 cell(s) to redact" in result.output
+    assert files[0].read_text() == USERS
+    _no_leak(result.output)
+
+
+def test_apply_erases_and_writes_the_record(dataset: tuple[list[Path], Path]) -> None:
+    files, pol = dataset
+    result = runner.invoke(app, _argv(files, pol, "--apply", "--record", "erasure.json"))
+    assert result.exit_code == 0, result.output
+    _no_leak(result.output, files[0].read_text(), files[1].read_text())
+    assert "forwarded from <EMAIL_ADDRESS> yesterday" in files[1].read_text()
+    record = Path("erasure.json").read_text()
+    _no_leak(record)
+    assert json.loads(record)["remaining"] == 0
+
+
+def test_unknown_subject_exits_0_with_nothing_found(dataset: tuple[list[Path], Path]) -> None:
+    files, pol = dataset
+    hostile = "\x1b[31m<script>alert(1)</script>"
+    result = runner.invoke(app, _argv(files, pol, subject=hostile))
+    assert result.exit_code == 0, result.output
+    assert "nothing found" in result.output
+    assert "<script>" not in result.output and "\x1b" not in result.output
+
+
+def test_something_left_exits_1_and_replaces_nothing(
+    dataset: tuple[list[Path], Path], tmp_path: Path
+) -> None:
+    files, pol = dataset
+    nested = tmp_path / "events.jsonl"
+    nested.write_text(json.dumps({"event": 1, "ctx": {"from": EMAIL}}) + "\n")
+    result = runner.invoke(app, _argv([*files, nested], pol, "--apply"))
+    assert result.exit_code == 1, result.output
+    assert "no file was replaced" in result.output
+    assert files[0].read_text() == USERS and files[1].read_text() == TICKETS
+    _no_leak(result.output)
+
+
+def test_missing_key_exits_4(
+    dataset: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files, pol = dataset
+    monkeypatch.delenv("CLEARANCE_KEY")
+    result = runner.invoke(app, _argv(files, pol, "--apply"))
+    assert result.exit_code == 4 and "CLEARANCE_KEY" in result.output
+    _no_leak(result.output)
+
+
+def test_unreadable_path_exits_3(dataset: tuple[list[Path], Path], tmp_path: Path) -> None:
+    files, pol = dataset
+    result = runner.invoke(app, _argv([*files, tmp_path / "gone.csv"], pol))
+    assert result.exit_code == 3 and "gone.csv" in result.output
+
+
+def test_hostile_column_names_are_never_echoed_raw(
+    dataset: tuple[list[Path], Path], tmp_path: Path
+) -> None:
+    files, pol = dataset
+    odd = tmp_path / "odd.csv"
+    odd.write_text(f'customer_id,"\x1b[2J<b>note</b>"\n{SUBJECT},x\n')
+    result = runner.invoke(app, _argv([*files, odd], pol))
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "<b>" not in result.output

@@ -1,0 +1,137 @@
+"""erase_subject: the subject's rows and the identifiers other rows quote, dry run and --apply,
+the read-back verification, and a record that holds no personal data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from clearance.errors import InputError, PolicyError
+from clearance.lifecycle import tables as lifecycle_tables
+from clearance.lifecycle.erase import erase_subject
+from clearance.privacy import Fingerprinter
+
+KEY = b"test-key"
+EMAIL = "jane.doe@example.com"
+USERS = (
+    "user_id,name,email,phone\n"
+    f"42,Jane Doe,{EMAIL},+1 415 555 0100\n"
+    "43,John Roe,john.roe@example.org,+1 415 555 0199\n"
+)
+REVIEWS = (
+    "review_id,user_id,created_at,text\n"
+    "1,42,2026-01-05,Great product\n"
+    '2,43,2026-01-06,"As JANE.DOE@example.com said, it\'s good; jane doe agrees"\n'
+    "3,43,2026-01-07,nothing here\n"
+)
+
+
+def _data(tmp_path: Path) -> tuple[list[Path], Path]:
+    users = tmp_path / "users.csv"
+    users.write_text(USERS)
+    reviews = tmp_path / "reviews.csv"
+    reviews.write_text(REVIEWS)
+    pol = tmp_path / "p.yaml"
+    pol.write_text("subject_key: user_id\n")
+    return [users, reviews], pol
+
+
+def test_dry_run_counts_and_changes_nothing(tmp_path: Path) -> None:
+    files, pol = _data(tmp_path)
+    result = erase_subject(files, "0042", policy_path=pol, key=KEY)
+    assert result.found and not result.applied
+    assert [(f.rows_deleted, f.spans_redacted) for f in result.files] == [(1, 0), (1, 1)]
+    assert files[0].read_text() == USERS and files[1].read_text() == REVIEWS
+    assert result.subject == Fingerprinter(KEY).of("subject", "42")
+
+
+def test_apply_deletes_rows_redacts_quotes_and_records_no_personal_data(tmp_path: Path) -> None:
+    files, pol = _data(tmp_path)
+    record = tmp_path / "erasure.json"
+    result = erase_subject(files, "42", policy_path=pol, key=KEY, apply=True, record=record)
+    assert result.applied and result.remaining == 0
+    users = pl.read_csv(files[0], infer_schema=False)
+    assert users["user_id"].to_list() == ["43"]
+    reviews = pl.read_csv(files[1], infer_schema=False)
+    assert reviews["review_id"].to_list() == ["2", "3"]
+    assert reviews["text"][0] == "As <EMAIL_ADDRESS> said, it's good; <PERSON> agrees"
+    text = record.read_text()
+    saved = json.loads(text)
+    assert saved["files"][1]["sha256_after"] != saved["files"][1]["sha256_before"]
+    for raw in (EMAIL, "Jane", "jane", "415 555 0100", '"42"'):
+        assert raw not in text
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".clearance-")]
+
+
+def test_unknown_subject_is_nothing_found(tmp_path: Path) -> None:
+    files, pol = _data(tmp_path)
+    record = tmp_path / "r.json"
+    result = erase_subject(
+        files, "<script>9999", policy_path=pol, key=KEY, apply=True, record=record
+    )
+    assert not result.found and result.remaining == 0
+    assert files[0].read_text() == USERS and files[1].read_text() == REVIEWS
+    assert "<script>" not in record.read_text()
+
+
+def test_an_identifier_in_a_nested_value_remains_and_nothing_is_replaced(tmp_path: Path) -> None:
+    files, pol = _data(tmp_path)
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text(json.dumps({"note_id": 1, "meta": {"cc": EMAIL}}) + "\n")
+    record = tmp_path / "r.json"
+    result = erase_subject(
+        [*files, notes], "42", policy_path=pol, key=KEY, apply=True, record=record
+    )
+    assert result.remaining >= 1 and not result.applied
+    assert files[0].read_text() == USERS and files[1].read_text() == REVIEWS
+    assert not record.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".clearance-")]
+
+
+def test_refuses_without_a_key(tmp_path: Path) -> None:
+    files, pol = _data(tmp_path)
+    with pytest.raises(PolicyError, match="CLEARANCE_KEY"):
+        erase_subject(files, "42", policy_path=pol, key=None)
+
+
+def test_no_subject_key_is_a_policy_error(tmp_path: Path) -> None:
+    data = tmp_path / "t.csv"
+    data.write_text("a,b\n1,2\n")
+    pol = tmp_path / "p.yaml"
+    pol.write_text("purpose: x\n")
+    with pytest.raises(PolicyError, match="subject_key"):
+        erase_subject([data], "42", policy_path=pol, key=KEY)
+
+
+def test_unreadable_and_malformed_inputs(tmp_path: Path) -> None:
+    files, pol = _data(tmp_path)
+    with pytest.raises(InputError, match=r"missing\.csv"):
+        erase_subject([*files, tmp_path / "missing.csv"], "42", policy_path=pol, key=KEY)
+    bad = tmp_path / "bad.csv"
+    bad.write_text('user_id,x\n42,"open\n1,2,3\n')
+    with pytest.raises(InputError, match=r"bad\.csv"):
+        erase_subject([*files, bad], "42", policy_path=pol, key=KEY)
+
+
+def test_an_interrupted_erasure_leaves_every_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files, pol = _data(tmp_path)
+    real = lifecycle_tables.write_table
+    calls: list[Path] = []
+
+    def interrupted(frame: pl.DataFrame, kind: str, path: Path) -> None:
+        calls.append(path)
+        if len(calls) == 2:
+            path.write_text("half")
+            raise KeyboardInterrupt
+        real(frame, kind, path)
+
+    monkeypatch.setattr(lifecycle_tables, "write_table", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        erase_subject(files, "42", policy_path=pol, key=KEY, apply=True, record=tmp_path / "r.json")
+    assert files[0].read_text() == USERS and files[1].read_text() == REVIEWS
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.yaml", "reviews.csv", "users.csv"]
