@@ -43,6 +43,7 @@ from clearance.cli._common import (
     write_outputs,
 )
 from clearance.cli.audit_cmd import audit, init
+from clearance.cli.dp_cmd import dp
 from clearance.cli.fairness_cmd import fairness_app
 from clearance.cli.llm_cmd import llm_app
 from clearance.cli.redact_cmd import redact
@@ -433,6 +434,7 @@ def _demo_fairness(out: Path) -> None:
 app.command("init")(init)
 app.command("audit")(audit)
 app.command("redact")(redact)
+app.command("dp")(dp)
 app.add_typer(fairness_app, name="fairness")
 app.add_typer(llm_app, name="llm")
 
