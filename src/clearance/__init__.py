@@ -13,6 +13,8 @@ The public API, one entry point per job:
   mitigate it: :func:`run_mitigation`;
 - redact files into checked copies with a manifest: :func:`redact_paths` with
   :class:`RedactSettings`, returning a :class:`RedactManifest`;
+- release differentially private aggregates under a budget ledger: :func:`dp_release`,
+  returning a :class:`DpReport`;
 - audit an LLM for memorised secrets: :func:`run_llm_audit_paths` with
   :class:`LlmAuditSettings` and a :class:`LocalModel` or :class:`EndpointModel`.
 """
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from clearance.core.severity import Severity
     from clearance.detection import Detector, Engine, Match, Registry, default_registry
     from clearance.detection.settings import DetectionSettings
+    from clearance.dp import DpReport, dp_release
     from clearance.errors import (
         BackendUnavailableError,
         ClearanceError,
@@ -63,6 +66,7 @@ _EXPORTS: dict[str, str] = {
     "ClearanceError": "clearance.errors",
     "DetectionSettings": "clearance.detection.settings",
     "Detector": "clearance.detection",
+    "DpReport": "clearance.dp",
     "Engine": "clearance.detection",
     "EndpointModel": "clearance.llm.model_target",
     "Finding": "clearance.core.findings",
@@ -84,6 +88,7 @@ _EXPORTS: dict[str, str] = {
     "audit_dataset": "clearance.audit.auditor",
     "audit_sources": "clearance.audit.run",
     "default_registry": "clearance.detection",
+    "dp_release": "clearance.dp",
     "load_fairness_policy": "clearance.fairness.policy",
     "load_key": "clearance.privacy",
     "load_policy": "clearance.audit.policy",
@@ -118,6 +123,7 @@ __all__ = [
     "ClearanceError",
     "DetectionSettings",
     "Detector",
+    "DpReport",
     "EndpointModel",
     "Engine",
     "Finding",
@@ -140,6 +146,7 @@ __all__ = [
     "audit_dataset",
     "audit_sources",
     "default_registry",
+    "dp_release",
     "load_fairness_policy",
     "load_key",
     "load_policy",

@@ -155,7 +155,8 @@ def ratio_interval(
     if n_lo <= 0:
         return lo, hi
     corners = [s / m for s in (total - total_acc, total + total_acc) for m in (n_lo, n_hi)]
-    return max(lo, min(corners)), min(hi, max(corners))
+    # both ends inside the bounds (the mean of clamped values is)
+    return min(max(min(corners), lo), hi), max(min(max(corners), hi), lo)
 
 
 def spaced(bounds: tuple[float, float], n: int) -> list[float]:
