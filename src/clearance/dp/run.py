@@ -23,6 +23,7 @@ from clearance.dp.ledger import LedgerEntry, append, locked, read_ledger
 from clearance.dp.query import QueryFile, Release, load_query
 from clearance.dp.report import Budget, DpReport, ReleaseResult
 from clearance.errors import InputError, PolicyError
+from clearance.io.files import not_regular
 from clearance.io.outputs import check_outputs, write_atomic
 
 Progress = Callable[[str, int], None]
@@ -49,8 +50,9 @@ def _sha256_file(path: Path) -> str:
 
 
 def _load_table(path: Path) -> pl.DataFrame:
-    if not path.is_file():
-        raise InputError(str(path), "not a readable file")
+    reason = not_regular(path)  # a FIFO would block, /dev/zero never end: never opened
+    if reason is not None:
+        raise InputError(str(path), reason)
     tables, skipped = load_files([path])
     if skipped:
         raise InputError(str(path), skipped[0][1])
