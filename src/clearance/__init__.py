@@ -15,6 +15,8 @@ The public API, one entry point per job:
   :class:`RedactSettings`, returning a :class:`RedactManifest`;
 - enforce retention (:func:`apply_retention`, a :class:`RetentionRun`) and erase a data subject
   (:func:`erase_subject`, an :class:`ErasureRecord`);
+- release differentially private aggregates under a budget ledger: :func:`dp_release`,
+  returning a :class:`DpReport`;
 - audit an LLM for memorised secrets: :func:`run_llm_audit_paths` with
   :class:`LlmAuditSettings` and a :class:`LocalModel` or :class:`EndpointModel`.
 """
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from clearance.core.severity import Severity
     from clearance.detection import Detector, Engine, Match, Registry, default_registry
     from clearance.detection.settings import DetectionSettings
+    from clearance.dp import DpReport, dp_release
     from clearance.errors import (
         BackendUnavailableError,
         ClearanceError,
@@ -66,6 +69,7 @@ _EXPORTS: dict[str, str] = {
     "ClearanceError": "clearance.errors",
     "DetectionSettings": "clearance.detection.settings",
     "Detector": "clearance.detection",
+    "DpReport": "clearance.dp",
     "Engine": "clearance.detection",
     "EndpointModel": "clearance.llm.model_target",
     "ErasureRecord": "clearance.lifecycle",
@@ -91,6 +95,7 @@ _EXPORTS: dict[str, str] = {
     "audit_sources": "clearance.audit.run",
     "default_registry": "clearance.detection",
     "erase_subject": "clearance.lifecycle",
+    "dp_release": "clearance.dp",
     "load_fairness_policy": "clearance.fairness.policy",
     "load_key": "clearance.privacy",
     "load_policy": "clearance.audit.policy",
@@ -125,6 +130,7 @@ __all__ = [
     "ClearanceError",
     "DetectionSettings",
     "Detector",
+    "DpReport",
     "EndpointModel",
     "Engine",
     "ErasureRecord",
@@ -151,6 +157,7 @@ __all__ = [
     "audit_sources",
     "default_registry",
     "erase_subject",
+    "dp_release",
     "load_fairness_policy",
     "load_key",
     "load_policy",

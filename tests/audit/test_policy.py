@@ -104,3 +104,17 @@ def test_bad_encoding_and_dates_are_policy_errors(
     with pytest.raises(PolicyError, match=expected) as caught:
         load_policy(path)
     assert str(path) in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_dp_budgets_and_bounds() -> None:
+    policy = policy_from_mapping(
+        {"dp": {"datasets": {"sales": {"epsilon": 2, "columns": {"a": {"lower": 0, "upper": 9}}}}}}
+    )
+    sales = policy.dp.datasets["sales"]
+    assert (sales.epsilon, sales.delta, sales.columns["a"].upper) == (2.0, 0.0, 9.0)
+    with pytest.raises(PolicyError, match=r"dp\.datasets\.sales\.epsilon"):
+        policy_from_mapping({"dp": {"datasets": {"sales": {"epsilon": 0}}}})
+    with pytest.raises(PolicyError, match="lower must be below upper"):
+        policy_from_mapping(
+            {"dp": {"datasets": {"s": {"epsilon": 1, "columns": {"a": {"lower": 1, "upper": 1}}}}}}
+        )

@@ -46,11 +46,18 @@ def _data(tmp_path: Path) -> Path:
     return data
 
 
+def _dp_query(tmp_path: Path) -> str:
+    query = tmp_path / "q.yaml"
+    query.write_text("budget: {epsilon: 1}\nreleases: [{kind: count, epsilon: 0.5}]\n")
+    return str(query)
+
+
 def _commands(special: str, tmp_path: Path) -> dict[str, list[str]]:
     data = str(_data(tmp_path))
     model = tmp_path / "model.skops"  # the same entry under a name the model loader accepts
     model.symlink_to(special)
     out = str(tmp_path / "out.json")
+    dp_out = ["--ledger", str(tmp_path / "ledger.json"), "-o", out]
     return {
         "detect INPUT": ["detect", special],
         "calibrate INPUT": ["calibrate", special, "-o", out],
@@ -71,6 +78,11 @@ def _commands(special: str, tmp_path: Path) -> dict[str, list[str]]:
             "fairness", "mitigate", "--data", special, "--target", "y", "--sensitive", "s",
         ],
         "audit --policy": ["audit", data, "--policy", special],
+        "dp --data": ["dp", "--data", special, "--query", _dp_query(tmp_path), *dp_out],
+        "dp --query": ["dp", "--data", data, "--query", special, *dp_out],
+        "dp --policy": [
+            "dp", "--data", data, "--query", _dp_query(tmp_path), *dp_out, "--policy", special,
+        ],
     }  # fmt: skip
 
 
@@ -84,6 +96,9 @@ COMMANDS = [
     "fairness --model",
     "mitigate --data",
     "audit --policy",
+    "dp --data",
+    "dp --query",
+    "dp --policy",
 ]
 
 

@@ -61,6 +61,13 @@ def _bad_policy(tmp: Path) -> Path:
     return path
 
 
+def _dp_over_budget(tmp: Path) -> list[str]:
+    query = tmp / "q.yaml"
+    query.write_text("budget: {epsilon: 0.5}\nreleases: [{kind: count, epsilon: 1}]\n")
+    ledger, out = str(tmp / "ledger.json"), str(tmp / "out.json")
+    return ["dp", "--data", str(_clean(tmp)), "--query", str(query), "--ledger", ledger, "-o", out]
+
+
 def _no_key(mp: pytest.MonkeyPatch) -> None:
     # No CLEARANCE_KEY and a working directory where .clearance/ cannot be created.
     mp.delenv("CLEARANCE_KEY")
@@ -97,6 +104,7 @@ CASES: dict[str, Case] = {
     "6 database port closed": Case(
         6, lambda t: ["audit", "--db", f"postgresql://auditor@127.0.0.1:{_closed_port()}/shop"]
     ),
+    "4 dp release over the budget": Case(4, _dp_over_budget),
     "4 bad canary format": Case(
         4, lambda t: ["llm", "canary", "make", "-f", "bogus:3", "-o", str(t / "c.jsonl")]
     ),

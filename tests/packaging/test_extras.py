@@ -8,6 +8,7 @@ import json
 import random
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -82,6 +83,24 @@ def test_core_alone(install: Install) -> None:
         "clearance[llm]",
     )
     _one_line_exit(env.clearance("detect", data, "--ner", "spacy:any"), 5, "clearance[ner]")
+    _one_line_exit(env.clearance(*_dp_argv(env.cwd)), 5, "clearance[dp]")
+
+
+def _dp_argv(cwd: Path) -> list[str | Path]:
+    data, query = cwd / "visits.csv", cwd / "q.yaml"
+    data.write_text("site,minutes\n" + "".join(f"{'ab'[i % 2]},{i}\n" for i in range(100)))
+    query.write_text("budget: {epsilon: 1}\nreleases: [{kind: count, epsilon: 0.5, "
+                     "group_by: {site: [a, b]}}]\n")  # fmt: skip
+    return ["dp", "--data", data, "--query", query, "--ledger", cwd / "ledger.json",
+            "-o", cwd / "dp.json"]  # fmt: skip
+
+
+def test_dp_extra(install: Install) -> None:
+    env = install("dp")
+    done = env.clearance(*_dp_argv(env.cwd))
+    assert done.returncode == 0, done.stderr  # opendp and its dependency (deprecated)
+    out = json.loads((env.cwd / "dp.json").read_text())
+    assert [g["key"]["site"] for g in out["releases"][0]["groups"]] == ["a", "b"]
 
 
 _SPACY_PIPELINE = """

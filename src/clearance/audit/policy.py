@@ -128,6 +128,35 @@ class RedactPolicy(_Model):
         return {k.strip().upper(): v for k, v in value.items()}
 
 
+class DpBounds(_Model):
+    """Public bounds of a numeric column for ``clearance dp``: values are clamped to them, so
+    they must come from knowledge of the domain (an age is 0-120), never from the data."""
+
+    lower: float = Field(allow_inf_nan=False)
+    upper: float = Field(allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DpBounds:
+        if not self.lower < self.upper:
+            raise ValueError("lower must be below upper")
+        return self
+
+
+class DpDataset(_Model):
+    """The privacy budget of one dataset (every release of ``clearance dp`` on it, summed) and
+    the bounds of its numeric columns."""
+
+    epsilon: float = Field(gt=0, allow_inf_nan=False, description="total epsilon of all releases")
+    delta: float = Field(default=0.0, ge=0, lt=1, description="total delta of all releases")
+    columns: dict[str, DpBounds] = Field(default_factory=dict)
+
+
+class DpPolicy(_Model):
+    """``dp:``: per dataset (its name: the data file's stem or the query file's ``dataset``)."""
+
+    datasets: dict[str, DpDataset] = Field(default_factory=dict)
+
+
 # Entity types a named-entity model adds to the registry's (clearance.detection.ner).
 _NER_ONLY_ENTITIES = frozenset({"NRP"})
 
@@ -179,6 +208,7 @@ class Policy(_Model):
         description="risk class of the AI system the data serves (EU AI Act); high: its "
         "system_logs tables must be kept at least six months",
     )
+    dp: DpPolicy = Field(default_factory=DpPolicy)
 
     @field_validator("fail_on", mode="before")
     @classmethod

@@ -44,6 +44,7 @@ from clearance.cli._common import (
 )
 from clearance.cli.audit_cmd import audit, init
 from clearance.cli.erase_cmd import erase
+from clearance.cli.dp_cmd import dp
 from clearance.cli.fairness_cmd import fairness_app
 from clearance.cli.llm_cmd import llm_app
 from clearance.cli.redact_cmd import redact
@@ -436,6 +437,7 @@ app.command("init")(init)
 app.command("audit")(audit)
 app.command("redact")(redact)
 app.command("erase")(erase)
+app.command("dp")(dp)
 app.add_typer(fairness_app, name="fairness")
 app.add_typer(llm_app, name="llm")
 app.add_typer(retention_app, name="retention")
