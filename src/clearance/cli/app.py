@@ -43,8 +43,8 @@ from clearance.cli._common import (
     write_outputs,
 )
 from clearance.cli.audit_cmd import audit, init
-from clearance.cli.erase_cmd import erase
 from clearance.cli.dp_cmd import dp
+from clearance.cli.erase_cmd import erase
 from clearance.cli.fairness_cmd import fairness_app
 from clearance.cli.llm_cmd import llm_app
 from clearance.cli.redact_cmd import redact
