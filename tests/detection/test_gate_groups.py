@@ -140,3 +140,20 @@ def test_place_major_is_gated_by_its_lexicon() -> None:
         ["São Paulo"],
         [],
     ]
+
+
+def test_costly_detectors_keep_a_regex_of_their_own() -> None:
+    # The name, address and date rules cost most per row in Python: a shared group regex would
+    # hand them every row of the group (a twilio key's rows to the person-context rule).
+    plain = [d for d in default_registry() if not d.keyword_gated and not d.gate_by]
+    alone = {g[0].id for g in _gate_groups(plain) if len(g) == 1}
+    assert {"person-context", "person-list", "postal-address", "date-time", "phone"} <= alone
+
+
+def test_small_patterns_share_when_the_own_regexes_are_too_many() -> None:
+    unbounded = [_det(i, rf"(?:x|y{i})z{{{i % 5 + 1}}}") for i in range(_MAX_GATE_REGEXES + 4)]
+    lexicon = _det(500, r"\b(?:" + "|".join(f"Name{i}" for i in range(80)) + r")\b")
+    groups = _gate_groups([*unbounded, lexicon])
+    assert len(groups) <= _MAX_GATE_REGEXES
+    assert [lexicon] in groups  # the largest pattern stays alone
+    assert sorted(d.id for g in groups for d in g) == sorted(d.id for d in [*unbounded, lexicon])

@@ -336,7 +336,39 @@ def lead_of(pattern: str, ignore_case: bool = False) -> Lead | None:
     bare = _ESCAPE.sub("", lead)
     if re.search(r"[A-Z]", bare) or re.search(r"\[[^\]]*[A-Za-z][^\]]*\]", bare):
         return None  # an uppercase literal or a class with letters: not case-free
-    return Lead(re.compile(lead), lowered=True)
+    return Lead(re.compile(_WORD_LIST.sub(_as_trie, lead)), lowered=True)
+
+
+# A group of 8+ plain words: ``(?:my name is|i am|...)`` (no metacharacter in a word).
+_WORD_LIST = re.compile(r"\(\?:([^()\[\]\\|.?*+{}^$]+(?:\|[^()\[\]\\|.?*+{}^$]+){7,})\)")
+
+
+def _as_trie(m: re.Match[str]) -> str:
+    """A group of words as a prefix tree: ``(?:a(?:sk(?: for)?|gent)|...)``. ``re`` tries a
+    group's alternatives one by one at each position, so 170 context words cost 170 checks at
+    every word start (most of the person-context lead's time); the tree checks one letter per
+    level. It matches the same strings, so a lead finds the same starts (the order of the
+    alternatives, which would choose between matches, does not matter to a lead)."""
+    return _trie_regex(m.group(1).split("|"))
+
+
+def _trie_regex(words: list[str]) -> str:
+    heads: dict[str, list[str]] = {}
+    for word in words:
+        heads.setdefault(word[:1], []).append(word[1:])
+    branches = []
+    for head, tails in sorted(heads.items()):
+        if not head:
+            continue
+        rest = [t for t in tails if t]
+        tail = _trie_regex(rest) if rest else ""
+        optional = len(rest) < len(tails)  # the word may end here
+        if tail and optional:
+            tail += "?"
+        branches.append(re.escape(head) + tail)
+    if not branches:
+        return ""
+    return "(?:" + "|".join(branches) + ")"
 
 
 def _group_end(pattern: str) -> int | None:

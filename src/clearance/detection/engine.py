@@ -41,6 +41,10 @@ _MAX_GATE_REGEXES = 22
 # A group matching at least this many rows is narrowed per member in Rust (one regex compile,
 # about a millisecond) rather than leaving Python to re-check every row for every member.
 _NARROW_IN_RUST_FROM = 256
+# A bounded pattern this long (a lexicon) keeps a regex of its own; detectors share a group
+# regex about this many to a group when the cache is short (see :func:`_gate_groups`).
+_OWN_REGEX_FROM = 300
+_SHARED_GROUP_SIZE = 6
 
 
 def _word_bounded(det: Detector) -> bool:
@@ -53,15 +57,24 @@ def _gate_groups(plain: Sequence[Detector]) -> list[list[Detector]]:
     of several scans about as fast as one of them, so they are grouped, similar patterns
     together. The others keep a regex of their own: most start with or hold a literal
     (``https?://``, ``@``, ``SK``) that Rust looks for first, which an alternation with
-    unrelated patterns would lose."""
-    bounded = sorted((d for d in plain if _word_bounded(d)), key=lambda d: d.gate_pattern)
-    groups = [[d] for d in plain if not _word_bounded(d)]
-    n = max(1, _MAX_GATE_REGEXES - len(groups))
-    if len(groups) >= _MAX_GATE_REGEXES:  # too many: group everything
-        bounded, groups, n = sorted(plain, key=lambda d: d.gate_pattern), [], _MAX_GATE_REGEXES
-    if bounded:
-        size = -(-len(bounded) // n)
-        groups += [bounded[lo : lo + size] for lo in range(0, len(bounded), size)]
+    unrelated patterns would lose. So do large bounded patterns (a lexicon of names): their
+    Python pass costs most per row, and a shared regex hands them every row of the group.
+    When these are too many for the cache, the smallest of them share too: a small pattern is
+    cheap to re-check in Python on the group's rows."""
+    own = sorted(
+        (d for d in plain if not _word_bounded(d) or len(d.gate_pattern) >= _OWN_REGEX_FROM),
+        key=lambda d: (-len(d.gate_pattern), d.id),
+    )
+    taken = {d.id for d in own}
+    shared = [d for d in plain if d.id not in taken]
+    while own and len(own) + -(-len(shared) // _SHARED_GROUP_SIZE) > _MAX_GATE_REGEXES:
+        shared.append(own.pop())
+    groups = [[d] for d in own]
+    if shared:
+        shared.sort(key=lambda d: d.gate_pattern)
+        n = max(1, _MAX_GATE_REGEXES - len(groups))
+        size = -(-len(shared) // n)
+        groups += [shared[lo : lo + size] for lo in range(0, len(shared), size)]
     return groups
 
 
