@@ -42,6 +42,7 @@ from clearance.cli._common import (
     write_atomic,
     write_outputs,
 )
+from clearance.cli.anonymize_cmd import anonymize
 from clearance.cli.audit_cmd import audit, init
 from clearance.cli.fairness_cmd import fairness_app
 from clearance.cli.llm_cmd import llm_app
@@ -433,6 +434,7 @@ def _demo_fairness(out: Path) -> None:
 app.command("init")(init)
 app.command("audit")(audit)
 app.command("redact")(redact)
+app.command("anonymize")(anonymize)
 app.add_typer(fairness_app, name="fairness")
 app.add_typer(llm_app, name="llm")
 
