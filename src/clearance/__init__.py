@@ -11,6 +11,8 @@ The public API, one entry point per job:
   by the same :func:`render` (every report kind, every format);
 - audit a credit model's fairness: :func:`run_fairness` with :func:`load_fairness_policy`;
   mitigate it: :func:`run_mitigation`;
+- k-anonymize (and l-diversify) a table into a verified copy: :func:`anonymize_table`,
+  returning an :class:`AnonymizeReport`;
 - redact files into checked copies with a manifest: :func:`redact_paths` with
   :class:`RedactSettings`, returning a :class:`RedactManifest`;
 - audit an LLM for memorised secrets: :func:`run_llm_audit_paths` with
@@ -26,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 from clearance._version import __version__
 
 if TYPE_CHECKING:
+    from clearance.anonymize.report import AnonymizeReport
+    from clearance.anonymize.run import anonymize_table
     from clearance.audit.auditor import audit_dataset
     from clearance.audit.policy import Policy, load_policy
     from clearance.audit.report import AuditReport
@@ -58,6 +62,7 @@ if TYPE_CHECKING:
 # ``--help`` should not pay for Polars, SQLAlchemy and the detector registry. Each maps to its
 # module.
 _EXPORTS: dict[str, str] = {
+    "AnonymizeReport": "clearance.anonymize.report",
     "AuditReport": "clearance.audit.report",
     "BackendUnavailableError": "clearance.errors",
     "ClearanceError": "clearance.errors",
@@ -81,6 +86,7 @@ _EXPORTS: dict[str, str] = {
     "Severity": "clearance.core.severity",
     "SourceUnavailableError": "clearance.errors",
     "Table": "clearance.audit.sources",
+    "anonymize_table": "clearance.anonymize.run",
     "audit_dataset": "clearance.audit.auditor",
     "audit_sources": "clearance.audit.run",
     "default_registry": "clearance.detection",
@@ -113,6 +119,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AnonymizeReport",
     "AuditReport",
     "BackendUnavailableError",
     "ClearanceError",
@@ -137,6 +144,7 @@ __all__ = [
     "SourceUnavailableError",
     "Table",
     "__version__",
+    "anonymize_table",
     "audit_dataset",
     "audit_sources",
     "default_registry",
