@@ -54,29 +54,42 @@ class Coder:
         return len(self.pos)
 
     def generalize(
-        self, lo: Codes, hi: Codes, members: Members | None = None
-    ) -> tuple[list[str | None], Floats]:
-        """Output text and NCP of each partition from its smallest and largest code."""
-        sets = members() if self.shows_sets and members is not None else None
-        out: list[str | None] = []
-        ncp = np.zeros(len(lo), dtype=np.float64)
-        cache: dict[tuple[int, int], tuple[str, float]] = {}
-        for i, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
+        self, lo: Codes, hi: Codes, masks: Codes | None = None, members: Members | None = None
+    ) -> tuple[list[str | None], Floats, Codes]:
+        """The shown values of partitions from their smallest and largest codes (and, for a
+        column shown as sets, the bit mask of its codes when it has at most 62, else the codes
+        themselves): ``(texts, ncp, index)``, one text and NCP per distinct shown value and, per
+        partition, the index of its own. Each distinct value is formatted once."""
+        sets = members() if self.shows_sets and masks is None and members is not None else None
+        if self.shows_sets and masks is not None:
+            keys = masks
+        elif sets is not None:
+            seen: dict[tuple[int, ...], int] = {}
+            keys = np.array([seen.setdefault(tuple(m.tolist()), len(seen)) for m in sets])
+        else:
+            keys = lo * (self.size + 1) + hi
+        _, first, index = np.unique(keys, return_index=True, return_inverse=True)
+        texts: list[str | None] = []
+        ncp = np.zeros(len(first), dtype=np.float64)
+        shift = 1 if self.has_null else 0
+        for j, i in enumerate(first.tolist()):
+            a, b = int(lo[i]), int(hi[i])
             if self.has_null and a == 0:
-                out.append(None if b == 0 else SUPPRESSED)
-                ncp[i] = 0.0 if b == 0 else 1.0
+                texts.append(None if b == 0 else SUPPRESSED)
+                ncp[j] = 0.0 if b == 0 else 1.0
                 continue
-            shift = 1 if self.has_null else 0
-            if sets is not None:
-                text, loss = self.fmt(a - shift, b - shift, sets[i] - shift)
-            else:
-                hit = cache.get((a, b))
-                if hit is None:
-                    hit = cache[(a, b)] = self.fmt(a - shift, b - shift, None)
-                text, loss = hit
-            out.append(text)
-            ncp[i] = loss
-        return out, ncp
+            present: Codes | None = None
+            if self.shows_sets and masks is not None:
+                bits = int(masks[i])
+                present = np.array([c for c in range(a, b + 1) if bits >> c & 1], dtype=np.int64)
+            elif sets is not None:
+                present = sets[i]
+            text, loss = self.fmt(
+                a - shift, b - shift, None if present is None else present - shift
+            )
+            texts.append(text)
+            ncp[j] = loss
+        return texts, ncp, index.reshape(-1).astype(np.int64)
 
 
 def _num(x: float) -> str:
@@ -288,14 +301,18 @@ def _grouped(column: str, values: pl.Series, groups: dict[str, list[str]], sourc
 
 
 def _as_numbers(values: pl.Series) -> pl.Series | None:
+    """The values as finite floats (NaN is a null), or None when they are not all numbers."""
     if values.dtype.is_numeric() and values.dtype != pl.Boolean:
-        return values.cast(pl.Float64).fill_nan(None)
-    if values.dtype != pl.String:
+        parsed = values.cast(pl.Float64)
+    elif values.dtype == pl.String:
+        text = values.str.strip_chars()
+        parsed = text.cast(pl.Float64, strict=False)
+        if parsed.null_count() != text.null_count() or text.str.contains(r"^[+-]?0\d").any():
+            return None  # "0123": a code, not a number
+    else:
         return None
-    text = values.str.strip_chars()
-    parsed = text.cast(pl.Float64, strict=False)
-    if parsed.null_count() != text.null_count() or text.str.contains(r"^[+-]?0\d").any():
-        return None  # "0123": a code, not a number
+    if parsed.is_infinite().any():
+        return None  # no range can hold infinity: its NCP would be undefined
     return parsed.fill_nan(None)
 
 

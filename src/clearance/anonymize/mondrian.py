@@ -80,7 +80,7 @@ def partition(
             idx = np.flatnonzero(cand[local])
             loc = local[idx]
             v = table[work[idx], dim[loc]]
-            ordered = v[np.argsort(loc * width + v, kind="stable")]
+            ordered = np.sort(loc * width + v) % width  # v in (partition, value) order
             sizes = counts[cand]
             first = np.r_[0, np.cumsum(sizes)[:-1]]
             median = np.zeros(parts, dtype=np.int64)

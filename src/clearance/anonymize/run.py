@@ -94,15 +94,19 @@ def _generalize(
         lo = np.minimum.reduceat(col, starts)
         hi = np.maximum.reduceat(col, starts)
 
+        masks = None
+        if coder.shows_sets and coder.size <= 62:
+            masks = np.bitwise_or.reduceat(np.left_shift(np.int64(1), col), starts)
+
         def members(col: Codes = col, width: int = coder.size + 1) -> list[Codes]:
             pairs = np.unique(sorted_pid * width + col)
             bounds = np.flatnonzero(np.diff(pairs // width)) + 1
             return np.split(pairs % width, bounds)
 
-        shown, ncp = coder.generalize(lo, hi, members)
-        per_part = pl.Series(coder.column, shown, dtype=pl.String)
-        columns[coder.column] = per_part.gather(pl.Series(pid))
-        losses[coder.column] = float((ncp * sizes).sum() / len(pid)) if len(pid) else 0.0
+        texts, ncp, index = coder.generalize(lo, hi, masks, members)
+        per_record = pl.Series(index).gather(pl.Series(pid))
+        columns[coder.column] = pl.Series(coder.column, texts, dtype=pl.String).gather(per_record)
+        losses[coder.column] = float((ncp[index] * sizes).sum() / len(pid)) if len(pid) else 0.0
     return columns, losses, sizes
 
 
