@@ -185,6 +185,7 @@ def main() -> None:
     synth = synthetic(args.rows)
     synth_h = {"age": Hierarchy(type="numeric", width=5.0)}
     results["synthetic"] = {"clearance": run_clearance(synth, SYNTH_QIS, args.k, synth_h)}
+    print(json.dumps(results["synthetic"]), flush=True)  # partial results survive a timeout
     sub = synth.head(min(args.anjana_rows, args.rows))
     if sub.height < synth.height:
         results["synthetic"]["clearance_on_anjana_rows"] = run_clearance(
@@ -205,7 +206,7 @@ def main() -> None:
             results["german"]["anjana"] = run_anjana(credit, GERMAN_QIS, args.k, args.suppression)
         except ImportError as exc:
             results["german"]["anjana"] = {"error": f"not installed: {exc}"}
-    text = json.dumps(results, indent=2)
+    text = json.dumps(results, indent=2, default=str)
     print(text)
     if args.out:
         args.out.write_text(text + "\n")
