@@ -155,7 +155,7 @@ def test_failed_verification_writes_nothing(
 ) -> None:
     src = tmp_path / "p.csv"
     _people(100).write_csv(src)
-    real = run.measure_anonymity
+    real = measure_anonymity
 
     def undercount(*args: object, **kwargs: object) -> object:
         return real(*args, **kwargs).model_copy(update={"k": 1})  # type: ignore[arg-type]

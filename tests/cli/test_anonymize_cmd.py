@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from clearance.anonymize import run
+from clearance.audit.anonymity import measure_anonymity
 from clearance.cli.app import app
 
 runner = CliRunner()
@@ -179,7 +180,7 @@ def test_failed_verification_exit_1_nothing_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     src = _table(tmp_path)
-    real = run.measure_anonymity
+    real = measure_anonymity
     monkeypatch.setattr(
         run, "measure_anonymity", lambda *a, **kw: real(*a, **kw).model_copy(update={"k": 1})
     )
