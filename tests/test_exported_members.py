@@ -6,6 +6,7 @@ import clearance
 
 # The public API, pinned: adding or removing a name is a decision, made here as well.
 PUBLIC = [
+    "AnonymizeReport",
     "AuditReport",
     "BackendUnavailableError",
     "ClearanceError",
@@ -34,6 +35,7 @@ PUBLIC = [
     "Table",
     "__version__",
     "apply_retention",
+    "anonymize_table",
     "audit_dataset",
     "audit_sources",
     "default_registry",
@@ -69,6 +71,7 @@ def test_all_is_exported() -> None:
 
 
 def test_one_entry_point_per_job() -> None:
+    from clearance.anonymize.run import anonymize_table
     from clearance.audit.auditor import audit_dataset
     from clearance.audit.run import audit_sources
     from clearance.detection.settings import DetectionSettings
@@ -80,6 +83,7 @@ def test_one_entry_point_per_job() -> None:
 
     assert clearance.DetectionSettings is DetectionSettings
     assert clearance.scan_paths is scan_paths
+    assert clearance.anonymize_table is anonymize_table
     assert clearance.audit_sources is audit_sources
     assert clearance.audit_dataset is audit_dataset
     assert clearance.run_fairness is run_fairness
