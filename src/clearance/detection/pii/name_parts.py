@@ -67,7 +67,7 @@ _FIRM_WORDS = frozenset(
     textiles manufacturing finance lending health healthcare medical dental pharmaceutical
     biotech transport freight express fund funds trading agency retail stores restaurants
     hospitality outfitters supply supplies products industrial electric infrastructure
-    overseas companies machines appliances batteries""".split()
+    overseas companies machines appliances batteries banco banca banque""".split()
 )
 # what follows a brand or a model rather than a person ("the Alexa app", "Jordan sneakers",
 # "Tesla Model 3"), in any case
