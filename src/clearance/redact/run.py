@@ -34,6 +34,7 @@ from clearance.io.outputs import output_folder
 from clearance.privacy import Fingerprinter
 from clearance.redact.manifest import FileEntry, RedactManifest, Rescan
 from clearance.redact.operators import Keys
+from clearance.redact.paths import column_of
 from clearance.redact.replace import Replacer
 from clearance.redact.tables import TablePlan, apply_plan, plan_table
 from clearance.redact.text import redact_text
@@ -253,7 +254,12 @@ def redact_paths(
     pairs, skipped = _targets(inputs, out)
     output_folder(out)
     engine = settings.detection.engine()
-    replacer = Replacer(policy.redact, Keys(key), policy.reference_date or date.today())
+    replacer = Replacer(
+        policy.redact,
+        Keys(key),
+        policy.reference_date or date.today(),
+        lambda table: policy.table(table).subject_key or policy.subject_key,
+    )
     text_fields = frozenset(settings.text_fields)
     staged: list[tuple[Path, Path, Path]] = []  # (temp, target, input)
     in_entries: list[FileEntry] = []
@@ -290,7 +296,7 @@ def redact_paths(
                 continue
             rows_of[tmp] = rows
             in_entries.append(FileEntry(path=name, sha256=_sha256(file), rows=rows))
-        unknown = sorted(text_fields - columns_seen)
+        unknown = sorted(f for f in text_fields if not {f, column_of(f)} & columns_seen)
         if unknown:
             # a misspelt free-text field would otherwise be left to the column classification
             raise PolicyError(
@@ -300,7 +306,7 @@ def redact_paths(
         kinds |= {
             v.split("(")[-1].rstrip(")")
             for k, v in replacer.operators.items()
-            if k.startswith("column:") and "(" in v and not v.startswith("keep")
+            if k.startswith("column:") and "(" in v and not v.startswith(("keep", "date_shift"))
         }
         rescan = _count_remaining([t for t, _, _ in staged], kept, kinds, settings.detection)
         out_entries = [
