@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,17 @@ from clearance.audit.sources import Skipped, Table, cell_text
 from clearance.errors import InputError, SourceUnavailableError
 from clearance.io.readers import one_line
 
-__all__ = ["SUPPORTED_SCHEMES", "load_database", "mask_uri"]
+__all__ = [
+    "SUPPORTED_SCHEMES",
+    "database_error",
+    "list_tables",
+    "load_database",
+    "mask_uri",
+    "open_database",
+    "parse_database_uri",
+    "read_batches",
+    "server_engine",
+]
 
 SUPPORTED_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://", "sqlite:///")
 BATCH_ROWS = 10_000
@@ -225,6 +235,15 @@ def _select(
 
 
 def _read_db_table(conn: Connection, schema: str | None, table: str) -> pl.DataFrame:
+    batches = list(read_batches(conn, schema, table, BATCH_ROWS))
+    return _concat(batches) if batches else pl.DataFrame()
+
+
+def read_batches(
+    conn: Connection, schema: str | None, table: str, rows: int
+) -> Generator[pl.DataFrame, None, None]:
+    """The table in batches of ``rows`` (an empty table: one empty batch with its columns),
+    each column typed from its declared SQL type."""
     with warnings.catch_warnings():  # unknown column types are read as text, no need to warn
         warnings.simplefilter("ignore", sa_exc.SAWarning)
         columns = sa.inspect(conn).get_columns(table, schema=schema)
@@ -233,22 +252,61 @@ def _read_db_table(conn: Connection, schema: str | None, table: str) -> pl.DataF
     # Untyped column() constructs: no SQLAlchemy result processing (which would fail on odd
     # SQLite values); the names are quoted by the dialect's identifier preparer.
     if not names:
-        return pl.DataFrame()
+        return
     selected: list[sa.ColumnClause[Any]] = [sa.column(n) for n in names]
     query = sa.select(*selected).select_from(sa.table(table, schema=schema))
     # Server-side cursor where the driver has one: memory holds one batch of rows, not the table.
-    result = conn.execute(query.execution_options(stream_results=True, yield_per=BATCH_ROWS))
-    batches: list[pl.DataFrame] = []
-    for rows in result.partitions(BATCH_ROWS):
-        values = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-        batches.append(
-            pl.DataFrame(
+    result = conn.execute(query.execution_options(stream_results=True, yield_per=rows))
+    empty = True
+    try:
+        for part in result.partitions(rows):
+            values = list(zip(*part, strict=True)) if part else [() for _ in names]
+            empty = False
+            yield pl.DataFrame(
                 [_column(n, list(v), t) for n, v, t in zip(names, values, types, strict=True)]
             )
-        )
-    if not batches:
-        return pl.DataFrame([_column(n, [], t) for n, t in zip(names, types, strict=True)])
-    return _concat(batches)
+    finally:  # a caller that stops early (an error) must not leave a server cursor open
+        result.close()
+    if empty:
+        yield pl.DataFrame([_column(n, [], t) for n, t in zip(names, types, strict=True)])
+
+
+def open_database(uri: str) -> tuple[Engine, URL, str]:
+    """``(engine, parsed URL, masked URI)`` for reading ``uri``: SQLite opened read-only (never
+    created), PostgreSQL with a connect timeout. Errors as :func:`load_database`'s."""
+    masked = mask_uri(uri)
+    url = _parse_url(uri, masked)
+    engine = _sqlite_engine(url, masked) if url.get_backend_name() == "sqlite" else _pg_engine(url)
+    return engine, url, masked
+
+
+def parse_database_uri(uri: str) -> tuple[URL, str]:
+    """``(parsed URL, masked URI)``; :class:`InputError` for an unsupported or ambiguous URI."""
+    masked = mask_uri(uri)
+    return _parse_url(uri, masked), masked
+
+
+def server_engine(url: URL) -> Engine:
+    """An engine for a PostgreSQL URL parsed by :func:`parse_database_uri` (read and write)."""
+    return _pg_engine(url)
+
+
+def list_tables(
+    conn: Connection, url: URL, wanted: Sequence[str] | None, masked: str
+) -> list[tuple[str, tuple[str | None, str]]]:
+    """``(display name, (schema or None, table))`` of every table, or of those ``wanted``."""
+    backend = url.get_backend_name()
+    return _select(_discover_tables(conn, backend, _DEFAULT_SCHEMAS[backend]), wanted, masked)
+
+
+def database_error(
+    exc: sa_exc.DBAPIError, url: URL, masked: str
+) -> InputError | SourceUnavailableError:
+    """Our one-line error for a driver's failure (never the driver's text, which can quote
+    connection details): a SQLite file that cannot be read, a server that cannot be used."""
+    if url.get_backend_name() == "sqlite":
+        return InputError(masked, _sqlite_reason(exc))
+    return SourceUnavailableError(masked, _pg_reason(exc, url))
 
 
 def _concat(batches: list[pl.DataFrame]) -> pl.DataFrame:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from clearance.audit.databases import mask_uri
 from clearance.cli._common import (
     CalibrationOpt,
     detection_settings,
@@ -18,6 +19,7 @@ from clearance.cli._common import (
 from clearance.errors import ClearanceError, PolicyError
 from clearance.privacy.fingerprint import KEY_ENV
 from clearance.redact import RedactSettings, redact_paths
+from clearance.redact.database import redact_database
 from clearance.redact.run import MANIFEST
 
 EXIT_REMAINING = 1
@@ -44,10 +46,24 @@ def _key(key_file: Path | None, outdir: Path) -> bytes | None:
 
 
 def redact(
-    paths: Annotated[list[Path], typer.Argument(help="Files and folders to redact.")],
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files and folders to redact.")] = None,
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Output folder (mirrors the input names).")
-    ],
+        Path | None,
+        typer.Option("-o", "--output", help="Output folder (mirrors the input names)."),
+    ] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Redact the tables of this database URI.")
+    ] = None,
+    out_db: Annotated[
+        str | None, typer.Option("--out-db", help="With --db: database URI for the copies.")
+    ] = None,
+    out_schema: Annotated[
+        str | None,
+        typer.Option("--out-schema", help="With --db: new PostgreSQL schema for the copies."),
+    ] = None,
+    table: Annotated[
+        list[str] | None, typer.Option("--table", help="With --db: only this table (repeatable).")
+    ] = None,
     policy: Annotated[
         Path | None, typer.Option("--policy", help="clearance.yaml (its redact: section).")
     ] = None,
@@ -64,6 +80,16 @@ def redact(
 ) -> None:
     """Write redacted copies (CSV, TSV, JSON, JSONL, Parquet, text and source trees) and a
     manifest.json; exit 1 if the re-scan of the copies finds anything of a redacted kind."""
+    if output is None:
+        raise typer.BadParameter("-o OUTDIR is required (the copies, or with --db the manifest)")
+    if db is None and (out_db or out_schema or table):
+        raise typer.BadParameter("--out-db, --out-schema and --table go with --db")
+    if db is not None and paths:
+        raise typer.BadParameter("give PATH arguments or --db, not both")
+    if db is not None and not (out_db or out_schema):
+        raise typer.BadParameter("--db needs --out-db URI or --out-schema NAME for the copies")
+    if db is None and not paths:
+        raise typer.BadParameter("give files or folders to redact, or --db URI")
     try:
         settings = RedactSettings(
             policy_path=policy,
@@ -73,13 +99,25 @@ def redact(
         key = _key(key_file, output)
         with progress("redacting", unit="rows", quiet=quiet) as advance:
             try:
-                manifest = redact_paths(
-                    paths,
-                    output,
-                    settings,
-                    key=key,
-                    progress=lambda label, n: advance(n, label=label),
-                )
+                if db is not None:
+                    manifest = redact_database(
+                        db,
+                        output,
+                        settings,
+                        key=key,
+                        out_uri=out_db,
+                        out_schema=out_schema,
+                        tables=table,
+                        progress=lambda label, n: advance(n, label=label),
+                    )
+                else:
+                    manifest = redact_paths(
+                        paths or [],
+                        output,
+                        settings,
+                        key=key,
+                        progress=lambda label, n: advance(n, label=label),
+                    )
             except PolicyError as exc:
                 if key is None and "needs a key" in str(exc):
                     raise PolicyError(f"{exc}; set {KEY_ENV} or pass --key-file") from None
@@ -97,8 +135,10 @@ def redact(
         )
         raise typer.Exit(EXIT_REMAINING)
     if not quiet:
+        what = "table(s)" if db is not None else "file(s)"
+        into = mask_uri(out_db or db or "") + (f" schema {out_schema}" if out_schema else "")
         say(
-            f"redacted {len(manifest.outputs)} file(s) into {output}; re-scan: 0 remaining; "
+            f"redacted {len(manifest.outputs)} {what} into {into if db else output}; re-scan: 0 remaining; "
             f"manifest: {output / MANIFEST}"
         )
     if manifest.skipped:
