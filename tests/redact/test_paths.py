@@ -120,3 +120,17 @@ def test_deeply_nested_json_is_skipped_with_a_reason(tmp_path: Path, depth: int)
     assert [s.path for s in manifest.skipped] == [str(src)]
     assert manifest.published and (tmp_path / "out" / "ok.jsonl").exists()
     assert not (tmp_path / "out" / "deep.jsonl").exists()
+
+
+def test_depth_counts_brackets_outside_strings(tmp_path: Path) -> None:
+    from clearance.errors import InputError
+    from clearance.redact.paths import check_json_depth
+
+    quoted = tmp_path / "quoted.jsonl"
+    quoted.write_text(json.dumps({"text": "[" * 500 + '\\"' + "{" * 500}) + "\n")
+    check_json_depth(quoted, lines=True)  # brackets inside a string are text
+    deep = tmp_path / "deep.json"
+    deep.write_text("[\n" * 70 + "1" + "\n]" * 70)
+    with pytest.raises(InputError, match="nested deeper than 64 levels"):
+        check_json_depth(deep, lines=False)
+    check_json_depth(deep, lines=False, limit=70)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -132,3 +133,27 @@ def redact_paths_in(
         return pl.Series(series.name, values, dtype=series.dtype)
     except RecursionError:
         raise InputError(where, "nested too deeply to redact") from None
+
+
+MAX_DEPTH = 64
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def check_json_depth(path: Path, lines: bool, limit: int = MAX_DEPTH) -> None:
+    """Refuses JSON nested deeper than ``limit`` (no table is): Polars takes minutes and
+    gigabytes on a value a thousand lists deep before it gives up. Strings never span lines in
+    JSON, so each line's brackets are counted outside its strings; a JSONL line starts at 0."""
+    depth = 0
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for number, line in enumerate(fh, 1):
+            if lines:
+                depth = 0
+                if line.count("[") + line.count("{") <= limit:
+                    continue  # cannot go deeper than the brackets it has
+            for mark in _NOT_BRACKET.sub("", _STRING.sub("", line)):
+                depth += 1 if mark in "[{" else -1
+                if depth > limit:
+                    raise InputError(
+                        str(path), f"JSON nested deeper than {limit} levels (line {number})"
+                    )

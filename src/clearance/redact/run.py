@@ -34,7 +34,7 @@ from clearance.io.outputs import output_folder
 from clearance.privacy import Fingerprinter
 from clearance.redact.manifest import FileEntry, RedactManifest, Rescan
 from clearance.redact.operators import Keys
-from clearance.redact.paths import column_of
+from clearance.redact.paths import check_json_depth, column_of
 from clearance.redact.replace import Replacer
 from clearance.redact.tables import TablePlan, apply_plan, plan_table
 from clearance.redact.text import redact_text
@@ -104,6 +104,8 @@ def _batches(path: Path, kind: readers.Kind, rows: int) -> Iterator[pl.DataFrame
     try:
         if path.stat().st_size == 0:
             raise InputError(str(path), "file is empty")
+        if kind in ("json", "jsonl"):
+            check_json_depth(path, lines=kind == "jsonl")
         if kind == "json":
             yield readers.read_json(path)
             return
