@@ -45,6 +45,7 @@ PUBLIC = [
     "load_key",
     "load_policy",
     "mask",
+    "redact_database",
     "redact_paths",
     "render",
     "run_fairness",
