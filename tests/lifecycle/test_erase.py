@@ -135,3 +135,33 @@ def test_an_interrupted_erasure_leaves_every_file_as_it_was(
         erase_subject(files, "42", policy_path=pol, key=KEY, apply=True, record=tmp_path / "r.json")
     assert files[0].read_text() == USERS and files[1].read_text() == REVIEWS
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.yaml", "reviews.csv", "users.csv"]
+
+
+def test_text_files_beside_the_tables_are_searched_and_redacted(tmp_path: Path) -> None:
+    # a support note quoting the subject: erasure must reach it, other bytes kept as they were
+    files, pol = _data(tmp_path)
+    notes = tmp_path / "notes.txt"
+    original = f"ticket 9\r\nCustomer wrote from {EMAIL} about a refund.\r\nno one else\n"
+    notes.write_bytes(original.encode())
+    dry = erase_subject([*files, notes], "42", policy_path=pol, key=KEY)
+    assert [f.spans_redacted for f in dry.files if f.path.endswith("notes.txt")] == [1]
+    assert notes.read_bytes() == original.encode()
+    record = tmp_path / "erasure.json"
+    done = erase_subject([*files, notes], "42", policy_path=pol, key=KEY, apply=True, record=record)
+    assert done.applied and done.remaining == 0
+    assert notes.read_bytes() == (
+        b"ticket 9\r\nCustomer wrote from <EMAIL_ADDRESS> about a refund.\r\nno one else\n"
+    )
+    assert EMAIL not in record.read_text()
+
+
+def test_a_binary_or_non_utf8_file_cannot_be_searched(tmp_path: Path) -> None:
+    files, pol = _data(tmp_path)
+    blob = tmp_path / "dump.bin"
+    blob.write_bytes(b"\x00\x01" + EMAIL.encode())
+    with pytest.raises(InputError, match=r"dump\.bin: binary"):
+        erase_subject([*files, blob], "42", policy_path=pol, key=KEY)
+    latin = tmp_path / "old.txt"
+    latin.write_bytes("caf\xe9 ".encode("latin-1") + EMAIL.encode())
+    with pytest.raises(InputError, match=r"old\.txt: not UTF-8"):
+        erase_subject([*files, latin], "42", policy_path=pol, key=KEY)

@@ -196,3 +196,17 @@ def test_an_archive_inside_the_input_folder_is_refused(tmp_path: Path) -> None:
             archive=tmp_path / "old",
         )
     assert data.read_text() == CSV
+
+
+def test_files_that_are_not_tables_are_listed_as_skipped_and_left_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    _, pol = _files(folder)
+    pol = pol.rename(tmp_path / "p.yaml")
+    script = folder / "settings.py"
+    script.write_text("TOKEN = 'x'\n")
+    record = tmp_path / "r.json"
+    run = apply_retention([folder], policy_path=pol, apply=True, key=KEY, record=record)
+    assert [t.table for t in run.tables] == ["reviews"] and run.tables[0].expired == 2
+    assert len(run.skipped) == 1 and run.skipped[0].endswith("settings.py")
+    assert script.read_text() == "TOKEN = 'x'\n"

@@ -49,6 +49,8 @@ def _show(run: RetentionRun) -> None:
         if t.conflict is not None:
             resolved = f"resolved by the policy: {t.override}" if t.override else "unresolved"
             say(f"warning: {t.conflict} ({resolved})")
+    for path in run.skipped:
+        say(f"skipped (not a table, no records to age; left as it is): {path}")
     if not run.tables:
         say("no table with a retention period in the input; nothing to do")
 

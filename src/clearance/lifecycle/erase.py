@@ -1,4 +1,5 @@
-"""``erase_subject``: the right to erasure (GDPR Art. 17) across the tables of a dataset.
+"""``erase_subject``: the right to erasure (GDPR Art. 17) across the tables of a dataset and
+the text files beside them (notes, logs, source: searched line by line for step 3).
 
 1. The subject's rows: every table linked by the subject key (the policy's ``subject_key``, a
    table's own, or the audit's detection, :func:`clearance.audit.subjects.link_subjects`), the
@@ -37,8 +38,16 @@ from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.errors import InputError, PolicyError
 from clearance.io.files import shown_path
+from clearance.io.readers import strip_break
 from clearance.lifecycle.records import ErasureRecord, FileErasure, subject_fingerprint
-from clearance.lifecycle.tables import Staging, TableFile, read_table, sha256, table_files
+from clearance.lifecycle.tables import (
+    Staging,
+    TableFile,
+    read_table,
+    read_text,
+    sha256,
+    split_files,
+)
 from clearance.privacy import Fingerprinter
 from clearance.privacy.fingerprint import normalise
 from clearance.redact import Keys
@@ -182,6 +191,24 @@ def _redact(
     return (frame.with_columns(replaced) if replaced else frame), spans
 
 
+def _redact_text(path: Path, text: str, search: _Search, replacer: Replacer) -> tuple[str, int]:
+    """A text file (notes, logs, source) searched line by line; each line with the subject's
+    identifiers is rewritten span by span, every other byte kept (line breaks included)."""
+    lines = text.splitlines(keepends=True)
+    bare = [strip_break(line) for line in lines]
+    found = search.spans(bare, "")
+    spans = 0
+    out: list[str] = []
+    for line, core, matches in zip(lines, bare, found, strict=True):
+        if matches:
+            spans += 1  # like a table's cells: the lines rewritten
+            where = f"{shown_path(path)}: line"
+            out.append(replacer.spans(core, matches, where) + line[len(core) :])
+        else:
+            out.append(line)
+    return "".join(out), spans
+
+
 def _remaining(
     frame: pl.DataFrame, path: Path | None, kind: str, search: _Search, key: str | None, canon: str
 ) -> int:
@@ -230,7 +257,11 @@ def erase_subject(
     if canon is None:
         raise InputError("subject", "the subject id is empty")
     engine = engine or Engine(threshold=policy.min_score)
-    tables = [read_table(f) for f in table_files([Path(p) for p in paths])]
+    table_paths, text_paths = split_files([Path(p) for p in paths])
+    tables = [read_table(f) for f in table_paths]
+    if not tables:
+        raise InputError(", ".join(shown_path(Path(p)) for p in paths), "no table file")
+    texts = [(f, read_text(f)) for f in text_paths]
     per_table = {name: tp.subject_key for name, tp in policy.tables.items()}
     masks, key_columns = _subject_masks(tables, policy.subject_key, per_table, canon)
     identifiers = _identifiers(engine, tables, masks)
@@ -258,6 +289,26 @@ def erase_subject(
                 FileErasure(
                     path=shown_path(t.path),
                     rows_deleted=deleted,
+                    spans_redacted=spans,
+                    sha256_before=before,
+                    sha256_after=after,
+                )
+            )
+        for path, text in texts:
+            new_text, spans = _redact_text(path, text, search, replacer)
+            before = sha256(path)
+            after = None
+            if apply and spans:
+                tmp = staging.text(new_text, path)
+                back = tmp.read_text(encoding="utf-8")  # what was written, not what was meant
+                remaining += sum(search.count_raw(line) for line in back.splitlines())
+                after = sha256(tmp)
+            else:
+                remaining += sum(search.count_raw(line) for line in new_text.splitlines())
+            files.append(
+                FileErasure(
+                    path=shown_path(path),
+                    rows_deleted=0,
                     spans_redacted=spans,
                     sha256_before=before,
                     sha256_after=after,

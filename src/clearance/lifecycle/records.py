@@ -49,6 +49,10 @@ class RetentionRun(_Model):
     reference_date: str
     policy_sha256: str
     tables: list[TableRetention]
+    skipped: list[str] = Field(
+        default_factory=list,
+        description="files under the inputs that are not tables (no records to age): untouched",
+    )
 
 
 class FileErasure(_Model):

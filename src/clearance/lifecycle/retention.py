@@ -37,7 +37,7 @@ from clearance.lifecycle.expiry import (
     timestamp_column,
 )
 from clearance.lifecycle.records import RetentionRun, TableRetention
-from clearance.lifecycle.tables import Staging, TableFile, read_table, sha256, table_files
+from clearance.lifecycle.tables import Staging, TableFile, read_table, sha256, split_files
 from clearance.privacy import Fingerprinter
 
 
@@ -93,7 +93,8 @@ def apply_retention(
     fp = Fingerprinter(key) if apply and key else None
     if archive is not None and paths:
         _archive_apart(Path(archive), [Path(p) for p in paths])
-    files = [read_table(f) for f in table_files([Path(p) for p in paths])] if paths else []
+    tables, others = split_files([Path(p) for p in paths]) if paths else ([], [])
+    files = [read_table(f) for f in tables]
     plans: list[tuple[Expiry, TableFile]] = []
     for tf in files:
         if policy.retention_days(tf.name) is None:
@@ -121,6 +122,7 @@ def apply_retention(
             reference_date=reference.isoformat(),
             policy_sha256=sha256(policy_path),
             tables=out,
+            skipped=[shown_path(f) for f in others],
         )
         if apply and record is not None:
             staging.text(run.model_dump_json(indent=2) + "\n", record)

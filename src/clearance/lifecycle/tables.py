@@ -34,29 +34,44 @@ class TableFile:
     frame: pl.DataFrame
 
 
-def table_files(paths: Sequence[Path]) -> list[Path]:
-    """The table files under ``paths`` (files and folders). A path that cannot be read, or a
-    file of another format, is an :class:`InputError`: a file these commands did not rewrite
-    must never look cleared."""
+def split_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """(table files, other files) under ``paths`` (files and folders). A path that cannot be
+    read is an :class:`InputError`: a file these commands did not look at must never look
+    cleared. Two tables with one name (the policy's table name is the file stem) are refused."""
     files, missing = readers.discover([Path(p) for p in paths])
     if missing:
         where, reason = missing[0]
         raise InputError(shown_path(where), reason)
-    out: list[Path] = []
-    for file in files:
-        if readers.kind_of(file) not in REWRITABLE:
-            raise InputError(
-                shown_path(file),
-                "not a table file this command rewrites (CSV, TSV, JSONL, Parquet)",
-            )
-        out.append(file)
-    if not out:
-        raise InputError(", ".join(shown_path(p) for p in paths) or "(nothing)", "no table file")
-    names = [f.stem for f in out]
-    for f in out:
+    tables = [f for f in files if readers.kind_of(f) in REWRITABLE]
+    others = [f for f in files if readers.kind_of(f) not in REWRITABLE]
+    if not tables and not others:
+        raise InputError(", ".join(shown_path(p) for p in paths) or "(nothing)", "no file")
+    names = [f.stem for f in tables]
+    for f in tables:
         if names.count(f.stem) > 1:
             raise InputError(shown_path(f), f"a second table named {f.stem!r}; rename one of them")
-    return out
+    return tables, others
+
+
+def read_text(path: Path) -> str:
+    """A text file that ``erase`` searches: UTF-8 only (other bytes could not be written back
+    as they were, nor searched reliably)."""
+    where = shown_path(path)
+    if os.path.islink(path):
+        raise InputError(where, "is a symbolic link; not rewritten (give the path it points to)")
+    reason = not_regular(path)
+    if reason is not None:
+        raise InputError(where, reason)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(where, f"cannot read: {exc.strerror or exc}") from None
+    if b"\x00" in data[:8192]:
+        raise InputError(where, "binary file: cannot be searched for the subject")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(where, "not UTF-8 text: cannot be searched for the subject") from None
 
 
 def read_table(path: Path) -> TableFile:
@@ -147,7 +162,8 @@ class Staging:
 
     def text(self, text: str, target: Path) -> Path:
         tmp = self.path_for(target)
-        tmp.write_text(text, encoding="utf-8")
+        with tmp.open("w", encoding="utf-8", newline="") as fh:  # line breaks kept as they were
+            fh.write(text)
         return tmp
 
     def commit(self) -> None:
