@@ -23,7 +23,7 @@ from clearance.dp.ledger import LedgerEntry, append, locked, read_ledger
 from clearance.dp.query import QueryFile, Release, load_query
 from clearance.dp.report import Budget, DpReport, ReleaseResult
 from clearance.errors import InputError, PolicyError
-from clearance.io.files import not_regular
+from clearance.io.files import file_sha256, not_regular
 from clearance.io.outputs import check_outputs, write_atomic
 
 Progress = Callable[[str, int], None]
@@ -36,17 +36,6 @@ NOTES = [
     "Privacy unit: a person adds or removes at most `contributions` rows; if one person can "
     "have more rows, the guarantee is weaker than stated.",
 ]
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read ({exc.strerror})") from None
-    return digest.hexdigest()
 
 
 def _load_table(path: Path) -> pl.DataFrame:
@@ -156,8 +145,8 @@ def dp_release(
     budget = _budget(query, declared, name, query_path)
     frame = _load_table(data)
     bounds = _check_columns(query, frame, declared, str(query_path), data)
-    data_sha = _sha256_file(data)
-    query_sha = _sha256_file(query_path)
+    data_sha = file_sha256(data)
+    query_sha = file_sha256(query_path)
     requested_eps = sum(r.epsilon for r in query.releases)
     requested_delta = sum(r.delta for r in query.releases)
 

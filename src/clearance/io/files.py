@@ -9,6 +9,7 @@ refuses the path with the reason, instead of calling it missing or opening it.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import stat
@@ -54,3 +55,12 @@ def shown_path(path: str | Path) -> str:
 
 
 __all__ = ["not_regular", "shown_path"]
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in 1 MiB blocks (manifests, records, ledgers)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

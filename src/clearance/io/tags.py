@@ -16,7 +16,6 @@ sidecar. :func:`verify_tags` checks both directions.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Final, Literal
@@ -24,6 +23,7 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from clearance.errors import InputError
+from clearance.io.files import file_sha256
 from clearance.io.kms import KeyManagementService
 
 FORMAT: Final = "clearance-tags/1"
@@ -102,14 +102,6 @@ def read_tags(path: Path | str, kms: KeyManagementService | None = None) -> Outp
     return _parse(str(side), data)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def verify_tags(path: Path | str, kms: KeyManagementService | None = None) -> OutputTags:
     """The tags of ``path``, checked against the manifest they name: same ``run_id``, and the
     manifest lists the file (and its sidecar) with the hashes they have now. Any mismatch (a
@@ -128,10 +120,10 @@ def verify_tags(path: Path | str, kms: KeyManagementService | None = None) -> Ou
     except ValueError:
         raise InputError(str(path), f"is not under the folder of {manifest_path}") from None
     listed = {e.get("path"): e.get("sha256") for e in manifest.get("outputs", [])}
-    if listed.get(rel) != _sha256(path):
+    if listed.get(rel) != file_sha256(path):
         raise InputError(str(path), f"differs from what {manifest_path} records (changed since)")
     side = sidecar_path(path)
     sides = {e.get("path"): e.get("sha256") for e in manifest.get("tags", [])}
-    if side.exists() and sides.get(sidecar_path(Path(rel)).as_posix()) != _sha256(side):
+    if side.exists() and sides.get(sidecar_path(Path(rel)).as_posix()) != file_sha256(side):
         raise InputError(str(side), f"differs from what {manifest_path} records (changed since)")
     return tags

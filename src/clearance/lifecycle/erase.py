@@ -37,7 +37,7 @@ from clearance.core.severity import Severity
 from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.errors import InputError, PolicyError
-from clearance.io.files import shown_path
+from clearance.io.files import file_sha256, shown_path
 from clearance.io.readers import strip_break
 from clearance.lifecycle.records import ErasureRecord, FileErasure, subject_fingerprint
 from clearance.lifecycle.tables import (
@@ -45,7 +45,6 @@ from clearance.lifecycle.tables import (
     TableFile,
     read_table,
     read_text,
-    sha256,
     split_files,
 )
 from clearance.privacy import Fingerprinter
@@ -275,14 +274,14 @@ def erase_subject(
             keep = ~masks.get(t.name, pl.Series([False] * t.frame.height))
             frame, spans = _redact(t, keep, search, replacer)
             deleted = int((~keep).sum())
-            before = sha256(t.path)
+            before = file_sha256(t.path)
             after = None
             key_col = key_columns.get(t.name)
             if apply and (deleted or spans):
                 tmp = staging.table(frame, t.kind, t.path)
                 written = read_table(tmp)  # read back what was written, not what was meant
                 remaining += _remaining(written.frame, tmp, t.kind, search, key_col, canon)
-                after = sha256(tmp)
+                after = file_sha256(tmp)
             else:
                 remaining += _remaining(frame, None, t.kind, search, key_col, canon)
             files.append(
@@ -296,13 +295,13 @@ def erase_subject(
             )
         for path, text in texts:
             new_text, spans = _redact_text(path, text, search, replacer)
-            before = sha256(path)
+            before = file_sha256(path)
             after = None
             if apply and spans:
                 tmp = staging.text(new_text, path)
                 back = tmp.read_text(encoding="utf-8")  # what was written, not what was meant
                 remaining += sum(search.count_raw(line) for line in back.splitlines())
-                after = sha256(tmp)
+                after = file_sha256(tmp)
             else:
                 remaining += sum(search.count_raw(line) for line in new_text.splitlines())
             files.append(
@@ -323,7 +322,7 @@ def erase_subject(
             or any(f.spans_redacted for f in files),
             identifiers=len(identifiers),
             remaining=remaining,
-            policy_sha256=sha256(policy_path),
+            policy_sha256=file_sha256(policy_path),
             files=files,
         )
         if apply and remaining == 0 and record is not None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from clearance._version import __version__
 from clearance.audit.policy import Policy, load_policy
 from clearance.errors import InputError, PolicyError
-from clearance.io.files import shown_path
+from clearance.io.files import file_sha256, shown_path
 from clearance.io.outputs import output_folder
 from clearance.lifecycle import retention_db
 from clearance.lifecycle.expiry import (
@@ -37,7 +37,7 @@ from clearance.lifecycle.expiry import (
     timestamp_column,
 )
 from clearance.lifecycle.records import RetentionRun, TableRetention
-from clearance.lifecycle.tables import Staging, TableFile, read_table, sha256, split_files
+from clearance.lifecycle.tables import Staging, TableFile, read_table, split_files
 from clearance.privacy import Fingerprinter
 
 
@@ -120,7 +120,7 @@ def apply_retention(
             time=now.isoformat().replace("+00:00", "Z"),
             applied=apply,
             reference_date=reference.isoformat(),
-            policy_sha256=sha256(policy_path),
+            policy_sha256=file_sha256(policy_path),
             tables=out,
             skipped=[shown_path(f) for f in others],
         )
@@ -145,7 +145,7 @@ def _file_table(
 ) -> TableRetention:
     source = shown_path(tf.path)
     gone = tf.frame.filter(e.expired)
-    before = sha256(tf.path)
+    before = file_sha256(tf.path)
     if not apply or gone.height == 0:
         return _summary(e, source, tf.frame.height, sha256_before=before)
     idc = id_column(policy, e.table, tf.frame.columns)
@@ -165,7 +165,7 @@ def _file_table(
         removed_ids=fingerprints(fp, e.table, row_ids(gone, idc)),
         archived_to=archived,
         sha256_before=before,
-        sha256_after=sha256(tmp),
+        sha256_after=file_sha256(tmp),
     )
 
 

@@ -10,7 +10,6 @@ they were); JSONL and Parquet keep their types.
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -118,14 +117,6 @@ def write_table(frame: pl.DataFrame, kind: str, path: Path) -> None:
         frame.write_ndjson(path)
     else:
         frame.write_csv(path, separator="\t" if kind == "tsv" else ",")
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass
