@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from clearance.core.severity import Severity
+from clearance.detection.literals import (
+    LiteralFilter,
+    Literals,
+    literal_filter,
+    required_literals,
+)
 
 Category = Literal["pii", "secret", "special_category"]
 
@@ -75,6 +81,12 @@ class Detector:
     _rust_ascii: str = field(default="", init=False, repr=False, compare=False)
     _gate: str = field(default="", init=False, repr=False, compare=False)
     _gate_ascii: str = field(default="", init=False, repr=False, compare=False)
+    _literals: tuple[Literals | None, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _filters: tuple[LiteralFilter | None, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         flags = re.IGNORECASE if self.ignore_case else 0
@@ -101,6 +113,29 @@ class Detector:
         """Per pattern, where a match of the pattern can start (see :func:`lead_of`), or
         ``None``."""
         return self._leads
+
+    @property
+    def literals(self) -> tuple[Literals | None, ...]:
+        """Per pattern, strings one of which its every match contains (see
+        :func:`required_literals`), or ``None``; worked out on first use."""
+        if self._literals is None:
+            found = tuple(required_literals(p.pattern, p.flags) for p in self._compiled)
+            object.__setattr__(self, "_literals", found)
+            return found
+        return self._literals
+
+    @property
+    def filters(self) -> tuple[LiteralFilter | None, ...]:
+        """Per pattern, a quick test that a text may hold a match (see :class:`LiteralFilter`),
+        or ``None`` where none pays; worked out on first use."""
+        if self._filters is None:
+            found = tuple(
+                None if lead is not None or lits is None else literal_filter(lits)
+                for lead, lits in zip(self._leads, self.literals, strict=True)
+            )
+            object.__setattr__(self, "_filters", found)
+            return found
+        return self._filters
 
     @property
     def keyword_gated(self) -> bool:

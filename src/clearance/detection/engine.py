@@ -442,8 +442,8 @@ def match_texts(
     call per row repeated that set-up for every row, a noticeable share of the exact pass on
     free text."""
     plans = [
-        (pattern, lead, "value" in pattern.groupindex)
-        for pattern, lead in zip(det.compiled, det.leads, strict=True)
+        (pattern, lead, "value" in pattern.groupindex, test)
+        for pattern, lead, test in zip(det.compiled, det.leads, det.filters, strict=True)
     ]
     refine, validator, min_entropy = det.refine, det.validator, det.min_entropy
     contextual = bool(det.context or det.anti_context)
@@ -452,7 +452,17 @@ def match_texts(
         matches: list[Match] = []
         seen: list[tuple[int, int]] = []
         lowered: str | None = None
-        for pattern, lead, has_value in plans:
+        for pattern, lead, has_value, test in plans:
+            if test is not None:
+                # a string every match holds: most candidate rows of a group's gate lack it
+                if test.exact is not None:
+                    if test.exact.search(text) is None:
+                        continue
+                elif text.isascii():
+                    if lowered is None:
+                        lowered = text.lower()
+                    if not any(word in lowered for word in test.folded):
+                        continue
             found: Iterable[re.Match[str]]
             if lead is None:
                 found = pattern.finditer(text)
