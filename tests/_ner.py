@@ -1,6 +1,8 @@
 """Shared test helper: a small spaCy pipeline built in the test, so that ``--ner`` is tested
 without downloading a model. A blank English pipeline with an entity ruler finds exactly the
-names below; none of them is found by clearance's own rules (the tests check that too)."""
+names below; none of them is found by clearance's own rules (the tests check that too), and
+both are names the lexicons know, so that the engine's merge keeps them
+(``clearance.detection.ner_merge``)."""
 
 from __future__ import annotations
 
@@ -8,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-# Invented names: the ruler finds these, the built-in detectors do not.
-PERSON = "Zebulon Quark"
-PLACE = "Vexmoor"
+# The ruler finds these, the built-in detectors do not: a surname the name lexicon knows after
+# a given name it does not, a town without a context word that says place.
+PERSON = "Zebulon Quispe"
+PLACE = "Tórshavn"
 PRODUCT = "Gizmotron"  # a label clearance does not map: never reported
-TEXT = f"{PERSON} moved to {PLACE} with his {PRODUCT}"
+TEXT = f"{PERSON} sailed past {PLACE} with his {PRODUCT}"
 
 
 def spacy_pipeline(folder: Path) -> Path:

@@ -11,6 +11,8 @@ The public API, one entry point per job:
   by the same :func:`render` (every report kind, every format);
 - audit a credit model's fairness: :func:`run_fairness` with :func:`load_fairness_policy`;
   mitigate it: :func:`run_mitigation`;
+- k-anonymize (and l-diversify) a table into a verified copy: :func:`anonymize_table`,
+  returning an :class:`AnonymizeReport`;
 - redact files into checked copies with a manifest: :func:`redact_paths` with
   :class:`RedactSettings`, returning a :class:`RedactManifest`;
 - enforce retention (:func:`apply_retention`, a :class:`RetentionRun`) and erase a data subject
@@ -30,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 from clearance._version import __version__
 
 if TYPE_CHECKING:
+    from clearance.anonymize.report import AnonymizeReport
+    from clearance.anonymize.run import anonymize_table
     from clearance.audit.auditor import audit_dataset
     from clearance.audit.policy import Policy, load_policy
     from clearance.audit.report import AuditReport
@@ -64,6 +68,7 @@ if TYPE_CHECKING:
 # ``--help`` should not pay for Polars, SQLAlchemy and the detector registry. Each maps to its
 # module.
 _EXPORTS: dict[str, str] = {
+    "AnonymizeReport": "clearance.anonymize.report",
     "AuditReport": "clearance.audit.report",
     "BackendUnavailableError": "clearance.errors",
     "ClearanceError": "clearance.errors",
@@ -91,6 +96,7 @@ _EXPORTS: dict[str, str] = {
     "SourceUnavailableError": "clearance.errors",
     "Table": "clearance.audit.sources",
     "apply_retention": "clearance.lifecycle",
+    "anonymize_table": "clearance.anonymize.run",
     "audit_dataset": "clearance.audit.auditor",
     "audit_sources": "clearance.audit.run",
     "default_registry": "clearance.detection",
@@ -125,6 +131,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AnonymizeReport",
     "AuditReport",
     "BackendUnavailableError",
     "ClearanceError",
@@ -152,6 +159,7 @@ __all__ = [
     "SourceUnavailableError",
     "Table",
     "__version__",
+    "anonymize_table",
     "apply_retention",
     "audit_dataset",
     "audit_sources",

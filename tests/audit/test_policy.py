@@ -49,7 +49,7 @@ def test_profile_defaults_and_overrides() -> None:
         ({"profile": "hipaa"}, "profile: 'hipaa' is not allowed; allowed: ccpa, gdpr, none"),
         ({"fail_on": "severe"}, "allowed: info, low, medium, high, critical"),
         ({"tables": {"users": {"retention_days": "x"}}}, "tables.users.retention_days: 'x'"),
-        ({"colour": 1}, "colour: unknown key; allowed here: ai_act_risk, consent,"),
+        ({"colour": 1}, "colour: unknown key; allowed here: ai_act_risk, anonymize, consent,"),
         ({"tables": {"u": {"retention": 3}}}, "allowed here: ai_act_log_retention_override, features, kind, quasi_identifiers"),
         ({"consent": {"table": "users"}}, "consent.column: (Field required)"),
         ({"version": 2}, "version: 2 is not allowed; allowed: 1"),
@@ -61,6 +61,12 @@ def test_profile_defaults_and_overrides() -> None:
         ({"redact": {"columns": {"dob": {"op": "generalize"}}}}, "generalize needs 'to'"),
         ({"redact": {"columns": {"x": {"op": "mask", "to": "year"}}}}, "'to' goes with op"),
         ({"redact": {"columns": {"x": {"op": "mask", "kepe": 2}}}}, "band, keep, op, to"),
+        (
+            {"anonymize": {"hierarchies": {"age": {"type": "numeric", "digits": 3}}}},
+            "anonymize.hierarchies.age: (Value error, 'digits' does not go with type numeric)",
+        ),
+        ({"anonymize": {"max_suppression": 2}}, "anonymize.max_suppression: 2"),
+        ({"anonymize": {"hierarchies": {"a": {"type": "zip"}}}}, "hierarchies.a.type: 'zip'"),
     ],
 )
 def test_errors_name_key_value_and_allowed(data: dict[str, object], expected: str) -> None:

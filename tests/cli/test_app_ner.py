@@ -71,7 +71,7 @@ def test_scan_reports_ner_findings_masked(tmp_path: Path, pipeline: Path) -> Non
     ner = [f for f in report["findings"] if f["rule"] == "ner-spacy"]
     assert [(f["entity"], f["location"]["column"], f["preview"]) for f in ner] == [
         ("PERSON", "note", "Z*** Q***"),
-        ("LOCATION", "note", "V***"),
+        ("LOCATION", "note", "T***"),
     ]
     assert "email" in {f["rule"] for f in report["findings"]}  # merged with the rules' findings
     _no_raw_value(out.read_text())

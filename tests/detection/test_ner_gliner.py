@@ -114,14 +114,19 @@ def test_the_threshold_drops_weaker_spans(model: Path) -> None:
     assert ner.detect_batch(["Zoë Ñúñez"]) == [[]]
 
 
-def test_rule_and_model_matches_are_resolved_by_the_engine(model: Path) -> None:
-    """The strongest of overlapping matches wins, as between rules: the e-mail rule (0.95)
-    over the model's pieces of the address (0.73)."""
+def test_rule_and_model_matches_are_merged_by_the_engine(model: Path) -> None:
+    """The model's pieces of the e-mail address are dropped (the rule knows the format); a
+    span the lexicon does not support is kept only when the model is sure of it."""
     text = "Vexmoor, zq@example.com"
     ner = GlinerNer(str(model))
-    _force(ner, "address", 1.0)
+    _force(ner, "address", 1.0)  # sigmoid(1) = 0.73
     alone = ner.detect_batch([text])[0]
     assert _spans(alone, text) == [("LOCATION", w) for w in _words(text)]
+    merged = Engine(workers=1, ner=ner).detect(text)
+    assert [(m.entity, m.detector, text[m.start : m.end]) for m in merged] == [
+        ("EMAIL_ADDRESS", "email", "zq@example.com"),
+    ]
+    _force(ner, "address", 5.0)  # 0.993
     merged = Engine(workers=1, ner=ner).detect(text)
     assert [(m.entity, m.detector, text[m.start : m.end]) for m in merged] == [
         ("LOCATION", "ner-gliner", "Vexmoor"),

@@ -146,9 +146,9 @@ def test_a_forced_label_from_the_saved_weights(
     ]
 
 
-def test_rule_and_model_matches_are_resolved_by_the_engine(model: Path) -> None:
-    """The strongest of overlapping matches wins, as between rules: the e-mail rule (0.95)
-    over the model's weaker pieces inside the address, the model's strong ones over it."""
+def test_rule_and_model_matches_are_merged_by_the_engine(model: Path) -> None:
+    """The model's pieces inside the e-mail address are dropped whatever their score (the rule
+    knows the format); its unknown place is kept only when it is sure of it (0.9 and up)."""
     text = "Vexmoor, zq@example.com"
     weak = HuggingFaceNer(str(model))
     _by_token(weak, {"[UNK]": "B-LOC"}, logit=1.0)  # p = e / (e + 5) = 0.35
@@ -158,15 +158,22 @@ def test_rule_and_model_matches_are_resolved_by_the_engine(model: Path) -> None:
     ]
     merged = Engine(workers=1, ner=weak).detect(text)
     assert [(m.entity, m.detector, text[m.start : m.end]) for m in merged] == [
-        ("LOCATION", "ner-hf", "Vexmoor"),
         ("EMAIL_ADDRESS", "email", "zq@example.com"),
     ]
     strong = HuggingFaceNer(str(model))
     _by_token(strong, {"[UNK]": "B-LOC"})
     merged = Engine(workers=1, ner=strong).detect(text)
-    assert [(m.entity, m.detector) for m in merged] == [("LOCATION", "ner-hf")] * 5
+    assert [(m.entity, m.detector, text[m.start : m.end]) for m in merged] == [
+        ("LOCATION", "ner-hf", "Vexmoor"),
+        ("EMAIL_ADDRESS", "email", "zq@example.com"),
+    ]
     # the engine's threshold applies to the model's matches too
-    assert Engine(workers=1, ner=weak, threshold=0.5).detect(text)[0].detector == "email"
+    sure = HuggingFaceNer(str(model))
+    _by_token(sure, {"[UNK]": "B-LOC"}, logit=4.0)  # p = e^4 / (e^4 + 5) = 0.92
+    assert [m.detector for m in Engine(workers=1, ner=sure).detect(text)] == ["ner-hf", "email"]
+    assert [m.detector for m in Engine(workers=1, ner=sure, threshold=0.95).detect(text)] == [
+        "email"
+    ]
 
 
 def test_missing_hf_model_folder_is_backend_unavailable(tmp_path: Path) -> None:

@@ -157,6 +157,48 @@ class DpPolicy(_Model):
     datasets: dict[str, DpDataset] = Field(default_factory=dict)
 
 
+HierarchyKind = Literal["numeric", "date", "postcode", "category"]
+Granularity = Literal["day", "month", "year"]
+
+
+class Hierarchy(_Model):
+    """How ``clearance anonymize`` may coarsen one quasi-identifier: numbers into ranges (snapped
+    to multiples of ``width`` when given), dates to a ``granularity``, postcodes to a prefix (at
+    most ``digits`` leading characters ever shown), categories into named ``groups`` (each group lists
+    values or other groups' names, so groups nest; without groups, a set of values)."""
+
+    type: HierarchyKind
+    width: float | None = Field(default=None, gt=0, description="numeric: bin width")
+    granularity: Granularity = Field(default="day", description="date: the finest unit shown")
+    digits: int | None = Field(default=None, ge=1, description="postcode: most leading characters")
+    groups: dict[str, list[str]] | None = Field(
+        default=None, description="category: group name -> its values and subgroups"
+    )
+
+    @model_validator(mode="after")
+    def _fits(self) -> Hierarchy:
+        given = {
+            "width": self.width is not None,
+            "granularity": "granularity" in self.model_fields_set,
+            "digits": self.digits is not None,
+            "groups": self.groups is not None,
+        }
+        allowed = {"numeric": "width", "date": "granularity", "postcode": "digits"}
+        allowed["category"] = "groups"
+        for key, present in given.items():
+            if present and allowed[self.type] != key:
+                raise ValueError(f"'{key}' does not go with type {self.type}")
+        return self
+
+
+class AnonymizePolicy(_Model):
+    """Defaults of ``clearance anonymize``: the hierarchy of each quasi-identifier column and
+    the largest share of records that may be suppressed."""
+
+    max_suppression: float = Field(default=0.05, ge=0, le=1)
+    hierarchies: dict[str, Hierarchy] = Field(default_factory=dict)
+
+
 # Entity types a named-entity model adds to the registry's (clearance.detection.ner).
 _NER_ONLY_ENTITIES = frozenset({"NRP"})
 
@@ -209,6 +251,7 @@ class Policy(_Model):
         "system_logs tables must be kept at least six months",
     )
     dp: DpPolicy = Field(default_factory=DpPolicy)
+    anonymize: AnonymizePolicy = Field(default_factory=AnonymizePolicy)
 
     @field_validator("fail_on", mode="before")
     @classmethod

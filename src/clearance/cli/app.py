@@ -42,6 +42,7 @@ from clearance.cli._common import (
     write_atomic,
     write_outputs,
 )
+from clearance.cli.anonymize_cmd import anonymize
 from clearance.cli.audit_cmd import audit, init
 from clearance.cli.dp_cmd import dp
 from clearance.cli.erase_cmd import erase
@@ -438,6 +439,7 @@ app.command("audit")(audit)
 app.command("redact")(redact)
 app.command("erase")(erase)
 app.command("dp")(dp)
+app.command("anonymize")(anonymize)
 app.add_typer(fairness_app, name="fairness")
 app.add_typer(llm_app, name="llm")
 app.add_typer(retention_app, name="retention")

@@ -23,6 +23,7 @@ from clearance.detection.calibration import Calibration, bundled
 from clearance.detection.detector import Detector
 from clearance.detection.match import Match
 from clearance.detection.ner import NerBackend
+from clearance.detection.ner_merge import merge_model_matches
 from clearance.detection.parallel import (
     WorkerEngine,
     default_workers,
@@ -387,7 +388,7 @@ class Engine:
                     found[row].extend(matches)
         if self.ner is not None:
             for row, extra in enumerate(self.ner.detect_batch(unique)):
-                found[row].extend(extra)
+                found[row].extend(merge_model_matches(unique[row], found[row], extra))
         resolved = [resolve_overlaps(m, self.threshold) if m else m for m in found]
         return [resolved[i] for i in positions]
 

@@ -109,27 +109,29 @@ def _umask() -> int:
     return mask
 
 
-def _write_temp(path: Path, text: str, mode: int) -> str:
-    """Writes ``text`` to a new temporary file next to ``path`` with ``mode``; returns its name."""
+def _write_temp(path: Path, text: str | bytes, mode: int) -> str:
+    """Writes ``text`` (or bytes) to a new temporary file next to ``path`` with ``mode``;
+    returns its name."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return tmp
 
 
-def write_outputs(outputs: Sequence[tuple[Path, str]], *, private: bool = False) -> None:
-    """Writes every ``(path, text)``, all or none: paths are checked, every text goes to a
+def write_outputs(outputs: Sequence[tuple[Path, str | bytes]], *, private: bool = False) -> None:
+    """Writes every ``(path, text)`` (text or bytes: a Parquet file), all or none: paths are checked, every text goes to a
     temporary file, and only then are they renamed over their targets (``-``: stdout, last).
     A failure leaves every existing file as it was and raises :class:`InputError` (exit 3)."""
     check_outputs(path for path, _ in outputs)
     default = 0o600 if private else 0o666 & ~_umask()
     staged: list[tuple[Path, str]] = []
-    to_stdout: list[str] = []
+    to_stdout: list[str | bytes] = []
     try:
         for path, text in outputs:
             if is_stdout(path):
@@ -151,10 +153,13 @@ def write_outputs(outputs: Sequence[tuple[Path, str]], *, private: bool = False)
         for _, tmp in staged:
             Path(tmp).unlink(missing_ok=True)
     for text in to_stdout:
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
         sys.stdout.flush()
 
 
-def write_atomic(path: Path, text: str, *, private: bool = False) -> None:
+def write_atomic(path: Path, text: str | bytes, *, private: bool = False) -> None:
     """Writes one output through :func:`write_outputs`: never half-written."""
     write_outputs([(path, text)], private=private)

@@ -48,3 +48,19 @@ def test_a_person_is_no_organisation() -> None:
     text = "I spoke with Maria Garcia yesterday"
     start = text.index("Maria")
     assert not name_parts.organisation_or_street(text, start, start + 12, ["Maria", "Garcia"])
+
+
+def test_three_surnames_are_a_firm_unless_a_colon_or_a_sign_off_opens_them() -> None:
+    firm = "We ordered from Elliott, Walker and Diaz last week."
+    assert name_parts.firm_of_surnames(firm, firm.index("Elliott"), firm.index(" last"))
+    people = "our founders: Elliott, Walker and Diaz"
+    assert not name_parts.firm_of_surnames(people, people.index("Elliott"), len(people))
+    love = "Love, Elif and Maryam"
+    assert not name_parts.firm_of_surnames(love, love.index("Elif"), len(love))
+
+
+def test_unknown_words_with_an_english_ending_are_no_names() -> None:
+    assert name_parts.word_shaped("bifurcated") and name_parts.word_shaped("flexibility")
+    assert not name_parts.word_shaped("fielding")  # a surname the lexicon knows
+    assert not name_parts.word_shaped("dongping")  # pinyin
+    assert not name_parts.name_like("Analyzing") and name_parts.name_like("Ngozi")

@@ -109,6 +109,21 @@ def test_words_products_and_places_are_no_people(text: str) -> None:
         "We ordered from Phillips, Reynolds and Monroe last week.",  # a firm of surnames
         "Flying from Alcalá de Henares today.",  # a place after "from"
         "We shipped it to Brandon.",
+        # a firm of surnames of which one is also a popular given name
+        "We ordered from Elliott, Walker and Diaz last week.",
+        "We ordered from Munoz, Sharp and Lewis last week.",
+        # "&" joins surnames of a firm; "& Co."
+        "We ordered from Collins & Aikman Corp. last week.",
+        "We ordered from Smith & Wesson last week.",
+        "Our account at Arthur J. Gallagher & Co. was renewed.",
+        # a firm's word written with a capital, a fund's acronym, a version
+        "We ordered from Wolfram Research last week.",
+        "We ordered from Black Stone Minerals last week.",
+        "We ordered from Amundi ETF last week.",
+        "Our account at Landi Renzo S.p.A. was renewed.",
+        "Cheers, Ivy Focused Growth fund managers",
+        "Try the new Grass-Roots Bifurcated Model today.",
+        "Upgrade to Maria 2.4 before Friday.",
     ],
 )
 def test_firms_and_places_are_no_person(text: str) -> None:
@@ -120,6 +135,12 @@ def test_firms_and_places_are_no_person(text: str) -> None:
     [
         ("I gave the charger to Tyler yesterday.", "Tyler"),  # a verb that takes a person
         ("The brainchild of our founders: Andersson, Solberg and Kincaid.", "Andersson"),
+        ("Love, Elif, Jian and Maryam", "Jian"),  # a sign-off opens no firm
+        ("Thanks, Katarzyna, Yetunde and Oliver", "Yetunde"),  # given names: no firm
+        ("Mike & Sarah's wedding was lovely.", "Sarah"),  # given names joined by "&"
+        ("Dear Maria Garcia MD, your results are in.", "Maria Garcia"),  # a credential
+        ("Thanks, Xueying", "Xueying"),  # pinyin ends in "-ing" too
+        ("ask Raj ASAP about the invoice", "Raj"),  # capitals that are no legal form
     ],
 )
 def test_people_next_to_the_place_and_firm_guards(text: str, name: str) -> None:

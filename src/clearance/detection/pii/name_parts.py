@@ -55,6 +55,46 @@ _NOT_PERSON = frozenset(
     architect specialist coordinator administrator representative president team department
     office desk support sons brothers bros associates""".split()
 )
+# Words of firms' and funds' names, counted only when written with a capital ("Wolfram
+# Research", "Stamen Design", "Black Stone Minerals"): in lower case some follow a name in a
+# sentence ("Ana design review")
+_FIRM_WORDS = frozenset(
+    """research design enterprises incorporated worldwide global digital minerals chemicals
+    mining metals petroleum oil gas steel foods shipping markets income equity shares
+    securities investments investment advisors advisers management marketing communications
+    networks software electronics semiconductor semiconductors automotive construction
+    engineering estate publishing studio studios entertainment productions records apparel
+    textiles manufacturing finance lending health healthcare medical dental pharmaceutical
+    biotech transport freight express fund funds trading agency retail stores restaurants
+    hospitality outfitters supply supplies products industrial electric infrastructure
+    overseas companies machines appliances batteries banco banca banque""".split()
+)
+# what follows a brand or a model rather than a person ("the Alexa app", "Jordan sneakers",
+# "Tesla Model 3"), in any case
+_PRODUCT_NOUNS = frozenset(
+    """app apps sneakers shoes laptop headphones earbuds console edition series model
+    models""".split()
+)
+# legal forms and fund types in capitals ("Amundi ETF", "Altamir SCA", "Landi Renzo S.p.A.",
+# "Black Stone Minerals L.P."): capitals after a name are more often a credential ("MD"), a
+# team ("HR") or a chat word ("ASAP"), so only these count
+_FIRM_INITIALS = frozenset(
+    """etf etn sca scs lp llp plc sa ag se ab asa oyj spa sas sarl srl kg kgaa ohg bv nv pty
+    pte bhd ltda sab reit adr ucits msci nasdaq nyse""".split()
+)
+_ACRONYM = re.compile(r"(?<![\w.])([A-Z]{2,5}|[A-Z]\.(?:[A-Za-z]\.){1,3})(?!\w)")
+
+
+def _initials(word: str) -> bool:
+    """A firm's legal form or a fund's type in capitals or with dots ("ETF", "S.p.A.")."""
+    letters = word.replace(".", "")
+    return (letters.isupper() or "." in word) and letters.lower() in _FIRM_INITIALS
+
+
+# a version or a model number ("Zoom 5.2", "Pixel v7")
+_VERSION_AFTER = re.compile(r"[ ]+(?:[vV]\d+|\d+\.\d+)\b")
+
+
 # Words before a run that make it a street or a place ("Rua Padre Chagas", "cours Jean Jaurès",
 # "Santa Bárbara", "Cite El Mayara"): checked case-insensitively on the word before the run and
 # on the run's first word.
@@ -98,18 +138,45 @@ def place_after_preposition(text: str, start: int, end: int) -> bool:
 
 # a firm's name of three surnames: "Phillips, Reynolds and Monroe" (a list of people is mostly
 # given names: "Priya, Tomás and Wei")
-_FIRM = re.compile(rf"([{UP}][{LO}]+), ([{UP}][{LO}]+),? (?:and|&) ([{UP}][{LO}]+)")
+_FIRM = re.compile(rf"([{UP}][{LO}]+), ([{UP}][{LO}]+),? (?:and|&) ([{UP}][{LO}]+)(?![{LO}-])")
 
 
 def firm_of_surnames(text: str, start: int, end: int) -> bool:
+    """Three surnames in a row, at least two of them no popular given name ("Elliott, Jordan
+    and Diaz" as a law firm writes it; a list of people names them by their given names), and
+    not announced by a colon ("our founders: A, B and C") nor opened by a sign-off ("Love,
+    Elif and Maryam")."""
     lex = lexicons.names()
     for m in _FIRM.finditer(text, max(0, start - 40), min(len(text), end + 40)):
         if m.start() <= start and end <= m.end():
             if text[max(0, m.start() - 3) : m.start()].rstrip().endswith(":"):
                 return False  # a list announced by a colon: "our founders: A, B and C"
             words = [w.lower() for w in m.groups()]
-            return all(w in lex.last and w not in lex.popular_first for w in words)
+            if words[0] in ARTICLES or not all(w in lex.last for w in words):
+                return False
+            return sum(w not in lex.popular_first for w in words) >= 2
     return False
+
+
+# "Smith & Wesson", "Collins & Aikman", "Arthur J. Gallagher & Co.": a firm's "&" joins
+# surnames that are no popular given names ("Mike & Sarah" are people)
+_AMPERSAND_AFTER = re.compile(rf"[ ]*&[ ]*(?:(Co)\b|([{UP}][{LO}]+)(?![{LO}]))")
+_AMPERSAND_BEFORE = re.compile(rf"(?<![{UP}{LO}])([{UP}][{LO}]+)[ ]*&[ ]*$")
+
+
+def _ampersand_firm(text: str, start: int, end: int, toks: list[str]) -> bool:
+    lex = lexicons.names()
+    after = _AMPERSAND_AFTER.match(text, end)
+    if after is not None:
+        if after.group(1):
+            return True
+        pair = [toks[-1].lower(), after.group(2).lower()]
+    else:
+        before = _AMPERSAND_BEFORE.search(text, max(0, start - 24), start)
+        if before is None:
+            return False
+        pair = [before.group(1).lower(), toks[0].lower()]
+    return not any(w in lex.popular_first for w in pair)
 
 
 def organisation_or_street(text: str, start: int, end: int, toks: list[str]) -> bool:
@@ -119,25 +186,63 @@ def organisation_or_street(text: str, start: int, end: int, toks: list[str]) -> 
     if rest is not None:
         # the span ends inside a word ("Mathews L" of "Mathews LLC"): judge the whole word
         head = _WORD_END.search(text, max(0, end - 40), end)
-        toks = [*toks, (head.group() if head else "") + rest.group()]
+        whole = (head.group() if head else "") + rest.group()
+        if _initials(whole):
+            return True  # "Amundi E" of "Amundi ETF"
+        toks = [*toks, whole]
         end = rest.end()
     if _NUMBER_AFTER.match(text, end) or _NUMBER_BEFORE.search(text, max(0, start - 12), start):
         return True
-    if any(t.lower() in _NOT_PERSON for t in toks) or toks[0].lower() in _STREET_BEFORE:
+    if any(t.lower() in _NOT_PERSON or t.lower() in _FIRM_WORDS for t in toks):
+        return True
+    if toks[0].lower() in _STREET_BEFORE:
         return True
     before = _WORD_BEFORE.search(text, max(0, start - 16), start)
     if before is not None and before.group(1).lower() in _STREET_BEFORE:
         return True
+    if _ampersand_firm(text, start, end, toks) or _VERSION_AFTER.match(text, end):
+        return True
+    # in the run or right after it (the run may end on the "S" of "S.p.A.")
+    for acronym in _ACRONYM.finditer(text, start, min(len(text), end + 9)):
+        if acronym.start() <= end + 1 and _initials(acronym.group(1)):
+            return True
     after = _WORDS_AFTER.match(text, end)
-    return after is not None and any(w.lower() in _NOT_PERSON for w in after.groups() if w)
+    return after is not None and any(
+        w.lower() in _NOT_PERSON
+        or w.lower() in _PRODUCT_NOUNS
+        or (w[0].isupper() and w.lower() in _FIRM_WORDS)
+        for w in after.groups()
+        if w
+    )
+
+
+# endings of English verbs and abstract nouns ("Bifurcated", "Analyzing", "Flexibility"); a
+# surname with such an ending ("Fielding", "Reed") is in the lexicon, so only unknown words
+# are judged by it
+_WORD_ENDING = re.compile(
+    r"(?:[^e]ed|ing|tion|ions|ment|ness|ity|ics|ies|ive|ous|ize|ise|able|ful)$"
+)
+# a Chinese given name in pinyin ends in "-ing" too ("Dongping", "Xueying"): syllables only
+_PINYIN = re.compile(
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan"
+    r"|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|e|i|o|u))+"
+)
+
+
+def word_shaped(low: str) -> bool:
+    """An unknown lower-cased token with the ending of an English word."""
+    if low in lexicons.names().any_name or _WORD_ENDING.search(low) is None:
+        return False
+    return not (low.endswith("ing") and _PINYIN.fullmatch(low))
 
 
 def name_like(token: str) -> bool:
-    """An unknown capitalised token that may be a name: no common word, no country or big city
-    (small places share many names: Ngozi is a town in Burundi)."""
+    """An unknown capitalised token that may be a name: no common word, no word-shaped token,
+    no country or big city (small places share many names: Ngozi is a town in Burundi)."""
     low = token.lower()
     return (
         len(low) > 2
+        and not word_shaped(low)
         and low.replace("-", "").replace("'", "").replace("’", "").isalpha()
         and low not in lexicons.names().common
         and low not in lexicons.names().ambiguous

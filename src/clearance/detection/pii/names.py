@@ -32,6 +32,7 @@ from clearance.detection.pii.name_parts import (
     place_after_preposition,
     popular_given,
     tokens,
+    word_shaped,
 )
 
 
@@ -77,6 +78,7 @@ def _refine_run(text: str, start: int, end: int) -> tuple[int, int, float] | Non
             and last_low not in lex.ambiguous
             and last_low not in lex.common
             and len(last_low) > 2
+            and not word_shaped(last_low)
         ):
             score = 0.6
         else:
