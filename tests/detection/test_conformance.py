@@ -218,6 +218,12 @@ def test_python_form_equals_pattern_on_random_text(text: str) -> None:
         (r"\b[A-Za-z0-9]x", None),  # lowercase letters in the class: measured slower
         (r"\b[+A-Z]x", None),  # '+' is no word character: \b means something else before it
         (r"\b(?:a|b)", None),
+        # the boundary moves into a leading named group taken once, without alternation
+        (r"\b(?P<value>[A-Z][a-z]+)\b", r"(?P<value>[A-Z](?<!\w\w)[a-z]+)\b"),
+        (r"\b(?P<value>\d{3})-", r"(?P<value>\d(?<!\w\w)\d{2})-"),
+        (r"\b(?P<value>[A-Z]|x)", None),  # the boundary holds before "x" too
+        (r"\b(?P<value>[A-Z])?x", None),  # optional group
+        (r"\b(?P<value>[a-z]+)", None),
     ],
 )
 def test_python_form(pattern: str, form: str | None) -> None:

@@ -280,8 +280,16 @@ def python_form(pattern: str, ignore_case: bool = False) -> str:
     case-insensitive patterns (``re`` does not skip ahead to a cased character then).
     Rust never sees this form: it has no look-behind.
     """
+    if ignore_case:
+        return pattern
+    group = _GROUP_AFTER_BOUND.match(pattern)
+    if group is not None and _plain_group(pattern[2:]):
+        # ``\b(?P<value>X...``: the boundary is zero-width, so it moves into the group as well
+        # (``re`` finds a first character inside a leading group too).
+        rest = python_form("\\b" + pattern[group.end() :])
+        return pattern if rest.startswith("\\b") else group.group(1) + rest
     m = _BOUNDED_ATOM.match(pattern)
-    if ignore_case or m is None:
+    if m is None:
         return pattern
     atom, quantifier = m.group(1), m.group(2)
     if atom.startswith("["):
@@ -304,6 +312,7 @@ def python_form(pattern: str, ignore_case: bool = False) -> str:
 
 
 _WORD_CHAR = re.compile(r"\w")
+_GROUP_AFTER_BOUND = re.compile(r"\\b(\(\?P<[A-Za-z_]\w*>)")
 
 
 def _class_members(cls: str) -> list[str] | None:
@@ -404,6 +413,25 @@ def _trie_regex(words: list[str]) -> str:
     if not branches:
         return ""
     return "(?:" + "|".join(branches) + ")"
+
+
+def _plain_group(pattern: str) -> bool:
+    """Whether the group opening ``pattern`` is taken exactly once and has no alternation of
+    its own (a boundary before it then holds before its first atom on every match)."""
+    end = _group_end(pattern)
+    if end is None or pattern[end : end + 1] in ("?", "*", "+", "{"):
+        return False
+    depth = 0
+    for _i, token, in_class in _regex_tokens(pattern[:end]):
+        if in_class:
+            continue
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif token == "|" and depth == 1:
+            return False
+    return True
 
 
 def _group_end(pattern: str) -> int | None:
