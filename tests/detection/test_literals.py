@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from clearance.detection.detector import Detector
 from clearance.detection.literals import (
     Literals,
+    _prefix_tree,
     literal_filter,
     required_literals,
 )
@@ -71,12 +72,12 @@ def test_folded_and_non_ascii_under_ignorecase() -> None:
 def test_filters_only_selective_sets() -> None:
     assert literal_filter(Literals(("-",), False)) is None
     assert literal_filter(Literals(("my", "hi"), True)) is None
-    assert literal_filter(Literals(tuple(f"w{i:02d}x" for i in range(9)), True)) is None
-    exact = literal_filter(Literals(("SK", "AKIA"), False))
-    assert exact is not None and exact.exact is not None
-    assert exact.exact.search("x AKIA y") and not exact.exact.search("sk akia")
-    folded = literal_filter(Literals(("born in",), True))
-    assert folded is not None and folded.folded == ("born in",)
+    exact = literal_filter(Literals(("SK", "AKIA", "AKIAB"), False))
+    assert exact is not None and not exact.folded
+    assert exact.regex.search("x AKIA y") and not exact.regex.search("sk akia")
+    folded = literal_filter(Literals(("born in", "birthplace"), True))
+    assert folded is not None and folded.folded
+    assert folded.regex.search("my birthplace:") and not folded.regex.search("Born In")
 
 
 @settings(max_examples=200, deadline=None)
@@ -99,3 +100,13 @@ def test_random_patterns_never_match_without_a_literal(
         return
     for m in re.finditer(pattern, text, flags):
         assert _holds(literals, m.group()), (pattern, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.text(alphabet="ab.-", min_size=1, max_size=4), min_size=1, max_size=8))
+def test_prefix_tree_matches_exactly_the_words(words: set[str]) -> None:
+    tree = re.compile(_prefix_tree(sorted(words)))
+    for word in words:
+        assert tree.fullmatch(word)
+    for other in ("a", "b", "ab", "ba", "a.", "-", "aab", "b-a"):
+        assert bool(tree.fullmatch(other)) == (other in words)

@@ -456,13 +456,13 @@ def match_texts(
         for pattern, lead, has_value, test in plans:
             if test is not None:
                 # a string every match holds: most candidate rows of a group's gate lack it
-                if test.exact is not None:
-                    if test.exact.search(text) is None:
+                if not test.folded:
+                    if test.regex.search(text) is None:
                         continue
                 elif text.isascii():
                     if lowered is None:
                         lowered = text.lower()
-                    if not any(word in lowered for word in test.folded):
+                    if test.regex.search(lowered) is None:
                         continue
             found: Iterable[re.Match[str]]
             if lead is None:

@@ -36,40 +36,35 @@ class Literals(NamedTuple):
 
 
 class LiteralFilter(NamedTuple):
-    """A quick test that a text may hold a match of a pattern: ``exact`` searched in the text,
-    or one of ``folded`` in its lowercase (ASCII text only: the test is skipped on others)."""
+    """A quick test that a text may hold a match of a pattern: ``regex`` finds one of the
+    strings in the text, or (``folded``) in its lowercase, on ASCII text only (the test is
+    skipped on others)."""
 
-    exact: re.Pattern[str] | None
-    folded: tuple[str, ...]
+    regex: re.Pattern[str]
+    folded: bool
 
 
 # Exact strings this short (``SK``, ``1/``) still filter; folded ones need one more letter.
 _MIN_EXACT = 2
 _MIN_FOLDED = 3
-# A folded set of more words costs more than it saves (measured: each is one ``in``).
-_MAX_FOLDED_WORDS = 8
 
 
 def literal_filter(literals: Literals) -> LiteralFilter | None:
     """The filter for a pattern with these :func:`required_literals`, or ``None`` when the
-    strings are too short to be rare (``-``, ``my``) or, compared folded, too many.
+    strings are too short to be rare (``-``, ``my``).
 
-    Measured on the benchmark's candidate rows: ``re`` finds one of many exact strings fast
-    (an alternation written as a prefix tree), but not under ``IGNORECASE``; folded strings
-    are therefore looked up one by one with ``in`` in the lowercase text, fast for a few."""
-    words = literals.words
-    shortest = min(map(len, words))
-    if not literals.folded:
-        if shortest < _MIN_EXACT:
-            return None
-        return LiteralFilter(re.compile(_prefix_tree(sorted(words))), ())
-    if shortest < _MIN_FOLDED or len(words) > _MAX_FOLDED_WORDS:
+    Measured on the benchmark's candidate rows: ``re`` finds one of many strings fast when
+    they are written as a prefix tree, but not under ``IGNORECASE``: folded strings are
+    searched in the lowercase text (which the leads use too)."""
+    shortest = min(map(len, literals.words))
+    if shortest < (_MIN_FOLDED if literals.folded else _MIN_EXACT):
         return None
-    return LiteralFilter(None, words)
+    return LiteralFilter(re.compile(_prefix_tree(sorted(literals.words))), literals.folded)
 
 
 def _prefix_tree(words: list[str]) -> str:
-    """An alternation of ``words`` as a prefix tree (``re`` checks one character per level)."""
+    """An alternation of ``words`` as a prefix tree (``re`` checks one character per level);
+    a chain of single letters stays a plain string (``asked``, not ``a(?:s(?:k...``)."""
     heads: dict[str, list[str]] = {}
     for word in words:
         heads.setdefault(word[:1], []).append(word[1:])
@@ -80,9 +75,9 @@ def _prefix_tree(words: list[str]) -> str:
         rest = [t for t in tails if t]
         tail = _prefix_tree(rest) if rest else ""
         if tail and len(rest) < len(tails):
-            tail += "?"
+            tail = f"(?:{tail})?"
         branches.append(re.escape(head) + tail)
-    return "(?:" + "|".join(branches) + ")" if branches else ""
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 # A set of strings and whether any was case-folded (lowercase then).
