@@ -339,6 +339,9 @@ class Lead(NamedTuple):
 
     regex: re.Pattern[str]
     lowered: bool
+    # ``regex`` holds no non-ASCII capital (a lowered text never has one): it may then search
+    # the lowercase of a non-ASCII text too (see ``engine.lowercase_view``)
+    any_text: bool = False
 
 
 def lead_of(pattern: str, ignore_case: bool = False) -> Lead | None:
@@ -380,7 +383,9 @@ def lead_of(pattern: str, ignore_case: bool = False) -> Lead | None:
     bare = _ESCAPE.sub("", lead)
     if re.search(r"[A-Z]", bare) or re.search(r"\[[^\]]*[A-Za-z][^\]]*\]", bare):
         return None  # an uppercase literal or a class with letters: not case-free
-    return Lead(re.compile(_WORD_LIST.sub(_as_trie, lead)), lowered=True)
+    regex = _WORD_LIST.sub(_as_trie, lead)
+    any_text = all(c == c.lower() for c in regex if not c.isascii())
+    return Lead(re.compile(regex), lowered=True, any_text=any_text)
 
 
 # A group of 8+ plain words: ``(?:my name is|i am|...)`` (no metacharacter in a word).

@@ -11,6 +11,7 @@ rows x detectors.
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
 from collections import Counter
@@ -459,22 +460,23 @@ def match_texts(
                 if not test.folded:
                     if test.regex.search(text) is None:
                         continue
-                elif text.isascii():
+                else:
                     if lowered is None:
-                        lowered = text.lower()
-                    if test.regex.search(lowered) is None:
+                        lowered = lowercase_view(text)
+                    if lowered and test.regex.search(lowered) is None:
                         continue
             found: Iterable[re.Match[str]]
             if lead is None:
                 found = pattern.finditer(text)
             elif not lead.lowered:
                 found = _led_matches(pattern, lead.regex, text, text)
-            elif text.isascii():
-                if lowered is None:
-                    lowered = text.lower()
-                found = _led_matches(pattern, lead.regex, text, lowered)
             else:
-                found = pattern.finditer(text)
+                if lowered is None:
+                    lowered = lowercase_view(text)
+                if lowered and (lead.any_text or text.isascii()):
+                    found = _led_matches(pattern, lead.regex, text, lowered)
+                else:
+                    found = pattern.finditer(text)
             for m in found:
                 start, end = m.span("value") if has_value else m.span()
                 if start == -1:  # an optional ``value`` group that did not take part
@@ -516,6 +518,41 @@ def match_texts(
                 )
         out.append(matches)
     return out
+
+
+def _case_extras() -> frozenset[str]:
+    """The non-ASCII characters ``re.IGNORECASE`` matches with another one besides their own
+    lowercase (``ſ`` with ``s``, ``ı`` with ``i``, Greek final sigma...): Python's own table.
+    Unknown (a later Python without it): every non-ASCII text is then judged unsafe."""
+    try:
+        extra: dict[int, tuple[int, ...]] = importlib.import_module("re._casefix")._EXTRA_CASES
+    except (ImportError, AttributeError):
+        return frozenset({"\0"})
+    codes = {c for k, v in extra.items() for c in (k, *v)}
+    return frozenset(chr(c) for c in codes if c >= 128)
+
+
+_CASE_EXTRAS = _case_extras()
+
+
+def lowercase_view(text: str) -> str:
+    """``text.lower()`` where a lowercase search there finds every place where a
+    case-insensitive pattern matches ``text`` (at the same offsets), else ``""``.
+
+    Always so for ASCII text. A non-ASCII text qualifies when lowering keeps its length (no
+    ``İ`` -> ``i̇``), no character of it is one that ``re`` folds otherwise
+    (:func:`_case_extras`) and none changes between word and non-word character (``\b``).
+    Measured: ``person-context`` tried its full pattern at every position of the one text in
+    nine with an accent, a dash or a curly quote, a quarter of its time."""
+    low = text.lower()
+    if text.isascii():
+        return low
+    if len(low) != len(text) or _CASE_EXTRAS.isdisjoint(low) is False:
+        return ""
+    for ch in set(text):
+        if not ch.isascii() and ch.isalnum() != ch.lower().isalnum():
+            return ""
+    return low
 
 
 def _led_matches(
