@@ -378,12 +378,13 @@ class Engine:
                 return [shared[i] for i in positions]
         series = pl.Series("t", unique, dtype=pl.String)
         found: list[list[Match]] = [[] for _ in unique]
+        views: dict[str, str] = {}
         for det_id, rows in self.candidate_rows(series, context).items():
             det = self.registry[det_id]
             scale = None if self.calibration is None else self.calibration.scale(det_id)
             rows = [row for row in rows if unique[row]]
             row_texts = [unique[row] for row in rows]
-            found_rows = match_texts(det, row_texts, context, scale)
+            found_rows = match_texts(det, row_texts, context, scale, views)
             for row, matches in zip(rows, found_rows, strict=True):
                 if matches:
                     found[row].extend(matches)
@@ -438,11 +439,15 @@ def match_texts(
     texts: Sequence[str],
     context: str = "",
     scale: Callable[[float], float] | None = None,
+    views: dict[str, str] | None = None,
 ) -> list[list[Match]]:
     """:func:`match_detector` for each of ``texts``. The detector's attributes are looked up
     once for all texts: the engine calls this for every (detector, candidate rows) pair, and a
     call per row repeated that set-up for every row, a noticeable share of the exact pass on
-    free text."""
+    free text. ``views``: :func:`lowercase_view` of texts already lowered, filled as texts are
+    (the engine shares one across the detectors of a batch)."""
+    if views is None:
+        views = {}
     plans = [
         (pattern, lead, "value" in pattern.groupindex, test)
         for pattern, lead, test in zip(det.compiled, det.leads, det.filters, strict=True)
@@ -462,7 +467,9 @@ def match_texts(
                         continue
                 else:
                     if lowered is None:
-                        lowered = lowercase_view(text)
+                        lowered = views.get(text)
+                        if lowered is None:
+                            lowered = views[text] = lowercase_view(text)
                     if lowered and test.regex.search(lowered) is None:
                         continue
             found: Iterable[re.Match[str]]
@@ -472,7 +479,9 @@ def match_texts(
                 found = _led_matches(pattern, lead.regex, text, text)
             else:
                 if lowered is None:
-                    lowered = lowercase_view(text)
+                    lowered = views.get(text)
+                    if lowered is None:
+                        lowered = views[text] = lowercase_view(text)
                 if lowered and (lead.any_text or text.isascii()):
                     found = _led_matches(pattern, lead.regex, text, lowered)
                 else:
