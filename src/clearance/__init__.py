@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from clearance.llm.audit_settings import LlmAuditSettings
     from clearance.llm.model_target import EndpointModel, LocalModel
     from clearance.privacy import Fingerprinter, load_key, mask
-    from clearance.redact import RedactManifest, RedactSettings, redact_paths
+    from clearance.redact import RedactManifest, RedactSettings, redact_database, redact_paths
     from clearance.reports import render
     from clearance.scan import ScanOptions, scan_paths
     from clearance.scan.report import ScanReport
@@ -106,6 +106,7 @@ _EXPORTS: dict[str, str] = {
     "load_key": "clearance.privacy",
     "load_policy": "clearance.audit.policy",
     "mask": "clearance.privacy",
+    "redact_database": "clearance.redact",
     "redact_paths": "clearance.redact",
     "render": "clearance.reports",
     "run_fairness": "clearance.fairness.run",
@@ -170,6 +171,7 @@ __all__ = [
     "load_key",
     "load_policy",
     "mask",
+    "redact_database",
     "redact_paths",
     "render",
     "run_fairness",

@@ -60,7 +60,7 @@ def test_profile_defaults_and_overrides() -> None:
         ({"redact": {"columns": {"email": "hash"}}}, "redact.columns.email.op: 'hash' is not"),
         ({"redact": {"columns": {"dob": {"op": "generalize"}}}}, "generalize needs 'to'"),
         ({"redact": {"columns": {"x": {"op": "mask", "to": "year"}}}}, "'to' goes with op"),
-        ({"redact": {"columns": {"x": {"op": "mask", "kepe": 2}}}}, "band, keep, op, to"),
+        ({"redact": {"columns": {"x": {"op": "mask", "kepe": 2}}}}, "band, keep, max_days, op, to"),
         (
             {"anonymize": {"hierarchies": {"age": {"type": "numeric", "digits": 3}}}},
             "anonymize.hierarchies.age: (Value error, 'digits' does not go with type numeric)",

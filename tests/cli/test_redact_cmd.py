@@ -67,6 +67,42 @@ def test_key_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert inside.exit_code == 4 and "inside the output folder" in inside.stderr
 
 
+def test_key_file_inside_an_input_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the key would be copied into OUTDIR with the folder it sits in
+    monkeypatch.delenv("CLEARANCE_KEY")
+    data = tmp_path / "data"
+    data.mkdir()
+    pl.DataFrame({"email": [f"p{i}@example.org" for i in range(10)]}).write_csv(data / "u.csv")
+    (data / "key").write_text("a key kept with the data\n")
+    result = runner.invoke(
+        app, ["redact", str(data), "-o", str(tmp_path / "out"), "--key-file", str(data / "key")]
+    )
+    assert result.exit_code == 4 and "is an input or inside one" in result.stderr
+    assert "a key kept" not in result.output + result.stderr
+    assert not (tmp_path / "out" / "data" / "key").exists()
+
+
+def test_encrypt_parquet_with_db_is_refused(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "redact",
+            "--db",
+            f"sqlite:///{tmp_path / 'in.db'}",
+            "--out-db",
+            f"sqlite:///{tmp_path / 'out.db'}",
+            "-o",
+            str(tmp_path / "out"),
+            "--encrypt-parquet",
+            "--kms-key-file",
+            str(tmp_path / "keys.txt"),
+        ],
+    )
+    assert result.exit_code == 4 and "does not go with --db" in result.stderr
+
+
 def test_output_inside_the_input_exit_3(tmp_path: Path) -> None:
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "a.txt").write_text("hi\n")

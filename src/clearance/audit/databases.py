@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,10 @@ __all__ = [
     "load_database",
     "mask_uri",
     "open_database",
+    "parse_database_uri",
+    "read_batches",
+    "select_tables",
+    "server_engine",
 ]
 
 SUPPORTED_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://", "sqlite:///")
@@ -256,6 +260,15 @@ def _select(
 
 
 def _read_db_table(conn: Connection, schema: str | None, table: str) -> pl.DataFrame:
+    batches = list(read_batches(conn, schema, table, BATCH_ROWS))
+    return _concat(batches) if batches else pl.DataFrame()
+
+
+def read_batches(
+    conn: Connection, schema: str | None, table: str, rows: int
+) -> Generator[pl.DataFrame, None, None]:
+    """The table in batches of ``rows`` (an empty table: one empty batch with its columns),
+    each column typed from its declared SQL type."""
     with warnings.catch_warnings():  # unknown column types are read as text, no need to warn
         warnings.simplefilter("ignore", sa_exc.SAWarning)
         columns = sa.inspect(conn).get_columns(table, schema=schema)
@@ -264,22 +277,42 @@ def _read_db_table(conn: Connection, schema: str | None, table: str) -> pl.DataF
     # Untyped column() constructs: no SQLAlchemy result processing (which would fail on odd
     # SQLite values); the names are quoted by the dialect's identifier preparer.
     if not names:
-        return pl.DataFrame()
+        return
     selected: list[sa.ColumnClause[Any]] = [sa.column(n) for n in names]
     query = sa.select(*selected).select_from(sa.table(table, schema=schema))
     # Server-side cursor where the driver has one: memory holds one batch of rows, not the table.
-    result = conn.execute(query.execution_options(stream_results=True, yield_per=BATCH_ROWS))
-    batches: list[pl.DataFrame] = []
-    for rows in result.partitions(BATCH_ROWS):
-        values = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-        batches.append(
-            pl.DataFrame(
+    result = conn.execute(query.execution_options(stream_results=True, yield_per=rows))
+    empty = True
+    try:
+        for part in result.partitions(rows):
+            values = list(zip(*part, strict=True)) if part else [() for _ in names]
+            empty = False
+            yield pl.DataFrame(
                 [_column(n, list(v), t) for n, v, t in zip(names, values, types, strict=True)]
             )
-        )
-    if not batches:
-        return pl.DataFrame([_column(n, [], t) for n, t in zip(names, types, strict=True)])
-    return _concat(batches)
+    finally:  # a caller that stops early (an error) must not leave a server cursor open
+        result.close()
+    if empty:
+        yield pl.DataFrame([_column(n, [], t) for n, t in zip(names, types, strict=True)])
+
+
+def parse_database_uri(uri: str) -> tuple[URL, str]:
+    """``(parsed URL, masked URI)``; :class:`InputError` for an unsupported or ambiguous URI."""
+    masked = mask_uri(uri)
+    return _parse_url(uri, masked), masked
+
+
+def server_engine(url: URL) -> Engine:
+    """An engine for a PostgreSQL URL parsed by :func:`parse_database_uri` (read and write)."""
+    return _pg_engine(url)
+
+
+def select_tables(
+    conn: Connection, url: URL, wanted: Sequence[str] | None, masked: str
+) -> list[tuple[str, tuple[str | None, str]]]:
+    """``(display name, (schema or None, table))`` of every table, or of those ``wanted``."""
+    backend = url.get_backend_name()
+    return _select(_discover_tables(conn, backend, _DEFAULT_SCHEMAS[backend]), wanted, masked)
 
 
 def _concat(batches: list[pl.DataFrame]) -> pl.DataFrame:

@@ -87,7 +87,9 @@ class EntityPolicy(_Model):
         return [e.strip().upper() for e in value]
 
 
-OperatorName = Literal["mask", "placeholder", "pseudonym", "encrypt", "generalize", "drop", "keep"]
+OperatorName = Literal[
+    "mask", "placeholder", "pseudonym", "encrypt", "generalize", "date_shift", "drop", "keep"
+]
 Generalization = Literal["month", "year", "age_band", "prefix"]
 
 
@@ -99,6 +101,9 @@ class RedactOperator(_Model):
     keep: int = Field(default=4, ge=0, description="mask: characters kept; prefix: characters")
     to: Generalization | None = Field(default=None, description="generalize: the coarser form")
     band: int = Field(default=10, ge=1, description="generalize to age_band: years per band")
+    max_days: int = Field(
+        default=30, ge=1, le=3650, description="date_shift: the largest shift, in days"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -125,6 +130,10 @@ class RedactPolicy(_Model):
     @field_validator("entities", mode="after")
     @classmethod
     def _upper(cls, value: dict[str, RedactOperator]) -> dict[str, RedactOperator]:
+        for op in value.values():
+            if op.op == "date_shift":
+                # the shift is keyed by the row's subject: a span in free text has no row
+                raise ValueError("op date_shift goes under redact.columns (it needs the row)")
         return {k.strip().upper(): v for k, v in value.items()}
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from clearance.audit.databases import mask_uri
 from clearance.cli._common import (
     CalibrationOpt,
     detection_settings,
@@ -19,6 +20,7 @@ from clearance.errors import ClearanceError, PolicyError
 from clearance.io.kms import LocalKeyFileKms
 from clearance.privacy.fingerprint import KEY_ENV
 from clearance.redact import RedactSettings, redact_paths
+from clearance.redact.database import redact_database
 from clearance.redact.run import MANIFEST
 from clearance.redact.storage import ParquetEncryption
 
@@ -26,16 +28,27 @@ EXIT_REMAINING = 1
 EXIT_INPUT = 3
 
 
-def _key(key_file: Path | None, outdir: Path) -> bytes | None:
-    """``CLEARANCE_KEY``, else the key file given; never one made up here. A key file inside
-    the output folder would ship the key with the data: refused."""
+def _kept_apart(flag: str, key_file: Path, outdir: Path, inputs: list[Path]) -> None:
+    """A key file inside OUTDIR would ship the key with the data, and one among the inputs
+    would be copied there: both refused."""
+    where = Path(os.path.abspath(key_file))
+    if where.is_relative_to(os.path.abspath(outdir)):
+        raise PolicyError(f"{flag} {key_file}: inside the output folder; keep the key apart")
+    for source in inputs:
+        if where == Path(os.path.abspath(source)) or where.is_relative_to(os.path.abspath(source)):
+            raise PolicyError(
+                f"{flag} {key_file}: is an input or inside one ({source}); keep the key apart"
+            )
+
+
+def _key(key_file: Path | None, outdir: Path, inputs: list[Path]) -> bytes | None:
+    """``CLEARANCE_KEY``, else the key file given; never one made up here."""
     env = os.environ.get(KEY_ENV)
     if env:
         return env.encode()
     if key_file is None:
         return None
-    if Path(os.path.abspath(key_file)).is_relative_to(os.path.abspath(outdir)):
-        raise PolicyError(f"--key-file {key_file}: inside the output folder; keep the key apart")
+    _kept_apart("--key-file", key_file, outdir, inputs)
     try:
         data = key_file.read_bytes().strip()
     except OSError as exc:
@@ -57,25 +70,29 @@ def _kms(
         return None
     if kms_key_file is None:
         raise PolicyError("--encrypt-parquet needs --kms-key-file (the master keys)")
-    where = Path(os.path.abspath(kms_key_file))
-    if where.is_relative_to(os.path.abspath(outdir)):
-        raise PolicyError(
-            f"--kms-key-file {kms_key_file}: inside the output folder; keep the key apart"
-        )
-    for source in inputs:
-        if where == Path(os.path.abspath(source)) or where.is_relative_to(os.path.abspath(source)):
-            raise PolicyError(
-                f"--kms-key-file {kms_key_file}: is an input or inside one ({source}); "
-                "keep the key apart"
-            )
+    _kept_apart("--kms-key-file", kms_key_file, outdir, inputs)
     return LocalKeyFileKms.load(kms_key_file)
 
 
 def redact(
-    paths: Annotated[list[Path], typer.Argument(help="Files and folders to redact.")],
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files and folders to redact.")] = None,
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Output folder (mirrors the input names).")
-    ],
+        Path | None,
+        typer.Option("-o", "--output", help="Output folder (mirrors the input names)."),
+    ] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Redact the tables of this database URI.")
+    ] = None,
+    out_db: Annotated[
+        str | None, typer.Option("--out-db", help="With --db: database URI for the copies.")
+    ] = None,
+    out_schema: Annotated[
+        str | None,
+        typer.Option("--out-schema", help="With --db: new PostgreSQL schema for the copies."),
+    ] = None,
+    table: Annotated[
+        list[str] | None, typer.Option("--table", help="With --db: only this table (repeatable).")
+    ] = None,
     policy: Annotated[
         Path | None, typer.Option("--policy", help="clearance.yaml (its redact: section).")
     ] = None,
@@ -107,6 +124,16 @@ def redact(
 ) -> None:
     """Write redacted copies (CSV, TSV, JSON, JSONL, Parquet, text and source trees) and a
     manifest.json; exit 1 if the re-scan of the copies finds anything of a redacted kind."""
+    if output is None:
+        raise typer.BadParameter("-o OUTDIR is required (the copies, or with --db the manifest)")
+    if db is None and (out_db or out_schema or table):
+        raise typer.BadParameter("--out-db, --out-schema and --table go with --db")
+    if db is not None and paths:
+        raise typer.BadParameter("give PATH arguments or --db, not both")
+    if db is not None and not (out_db or out_schema):
+        raise typer.BadParameter("--db needs --out-db URI or --out-schema NAME for the copies")
+    if db is None and not paths:
+        raise typer.BadParameter("give files or folders to redact, or --db URI")
     try:
         settings = RedactSettings(
             policy_path=policy,
@@ -118,18 +145,32 @@ def redact(
         )
         if encrypt_column and not encrypt_parquet:
             raise PolicyError("--encrypt-column is given without --encrypt-parquet")
-        kms = _kms(encrypt_parquet, kms_key_file, output, paths)
-        key = _key(key_file, output)
+        if db is not None and encrypt_parquet:
+            raise PolicyError("--encrypt-parquet writes Parquet files; it does not go with --db")
+        kms = _kms(encrypt_parquet, kms_key_file, output, paths or [])
+        key = _key(key_file, output, paths or [])
         with progress("redacting", unit="rows", quiet=quiet) as advance:
             try:
-                manifest = redact_paths(
-                    paths,
-                    output,
-                    settings,
-                    key=key,
-                    progress=lambda label, n: advance(n, label=label),
-                    kms=kms,
-                )
+                if db is not None:
+                    manifest = redact_database(
+                        db,
+                        output,
+                        settings,
+                        key=key,
+                        out_uri=out_db,
+                        out_schema=out_schema,
+                        tables=table,
+                        progress=lambda label, n: advance(n, label=label),
+                    )
+                else:
+                    manifest = redact_paths(
+                        paths or [],
+                        output,
+                        settings,
+                        key=key,
+                        progress=lambda label, n: advance(n, label=label),
+                        kms=kms,
+                    )
             except PolicyError as exc:
                 if key is None and "needs a key" in str(exc):
                     raise PolicyError(f"{exc}; set {KEY_ENV} or pass --key-file") from None
@@ -155,8 +196,10 @@ def redact(
         )
         raise typer.Exit(EXIT_REMAINING)
     if not quiet:
+        what = "table(s)" if db is not None else "file(s)"
+        into = mask_uri(out_db or db or "") + (f" schema {out_schema}" if out_schema else "")
         say(
-            f"redacted {len(manifest.outputs)} file(s) into {output}; re-scan: 0 remaining; "
+            f"redacted {len(manifest.outputs)} {what} into {into if db else output}; re-scan: 0 remaining; "
             f"manifest: {output / MANIFEST}"
         )
     if manifest.skipped:

@@ -8,7 +8,7 @@ operators, never a value.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from clearance.audit.policy import RedactOperator, RedactPolicy
@@ -29,14 +29,24 @@ def describe(op: RedactOperator) -> str:
         extra = f", band={op.band}" if op.to == "age_band" else ""
         extra += f", keep={op.keep}" if op.to == "prefix" else ""
         return f"generalize(to={op.to}{extra})"
+    if op.op == "date_shift":
+        return f"date_shift(max_days={op.max_days})"
     return op.op
 
 
 class Replacer:
-    def __init__(self, policy: RedactPolicy, keys: Keys, today: date) -> None:
+    def __init__(
+        self,
+        policy: RedactPolicy,
+        keys: Keys,
+        today: date,
+        subject_key: Callable[[str], str | None] = lambda table: None,
+    ) -> None:
         self.policy = policy
         self.keys = keys
         self.today = today
+        # a table's subject-key column (the policy's, per table or dataset-wide): date_shift
+        self.subject_key = subject_key
         self.operators: dict[str, str] = {}
 
     def column_operator(
@@ -77,6 +87,8 @@ class Replacer:
             return self.keys.pseudonym(value, entity, where)
         if op.op == "encrypt":
             return self.keys.encrypt(value, where)
+        if op.op == "date_shift":  # needs the row's subject: only whole columns (dates.py)
+            raise PolicyError(f"{where}: date_shift applies to a column, not a single value")
         out = generalize(value, op, self.today)
         if out is None:
             raise PolicyError(
@@ -84,6 +96,14 @@ class Replacer:
                 "(not a date, or a birth date after the reference date); choose another operator"
             )
         return out
+
+    def values(
+        self, values: Sequence[str], entity: str, op: RedactOperator, where: str
+    ) -> list[str]:
+        """:meth:`value` of each of ``values`` (cells of a column), pseudonyms in one loop."""
+        if op.op == "pseudonym":
+            return self.keys.pseudonyms(values, entity, where)
+        return [self.value(v, entity, op, where, code=False) for v in values]
 
     def spans(self, text: str, matches: Sequence[Match], where: str, code: bool = False) -> str:
         """``text`` with each span the engine found replaced by its entity's operator; every

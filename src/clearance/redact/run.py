@@ -36,6 +36,7 @@ from clearance.io.tags import METADATA_KEY, OutputTags, sidecar_path
 from clearance.privacy import Fingerprinter
 from clearance.redact.manifest import FileEntry, RedactManifest, Rescan, TagsEntry
 from clearance.redact.operators import Keys
+from clearance.redact.paths import check_json_depth, column_of
 from clearance.redact.replace import Replacer
 from clearance.redact.storage import (
     ParquetEncryption,
@@ -116,6 +117,8 @@ def _batches(path: Path, kind: readers.Kind, rows: int) -> Iterator[pl.DataFrame
     try:
         if path.stat().st_size == 0:
             raise InputError(str(path), "file is empty")
+        if kind in ("json", "jsonl"):
+            check_json_depth(path, lines=kind == "jsonl")
         if kind == "json":
             yield readers.read_json(path)
             return
@@ -292,7 +295,12 @@ def redact_paths(
         ]
     )
     engine = settings.detection.engine()
-    replacer = Replacer(policy.redact, Keys(key), policy.reference_date or date.today())
+    replacer = Replacer(
+        policy.redact,
+        Keys(key),
+        policy.reference_date or date.today(),
+        lambda table: policy.table(table).subject_key or policy.subject_key,
+    )
     text_fields = frozenset(settings.text_fields)
     staged: list[tuple[Path, Path, Path]] = []  # (temp, target, input)
     in_entries: list[FileEntry] = []
@@ -360,7 +368,7 @@ def redact_paths(
             rows_of[tmp] = rows
             sha = in_sha[file] or _sha256(file)
             in_entries.append(FileEntry(path=name, sha256=sha, rows=rows))
-        unknown = sorted(text_fields - columns_seen)
+        unknown = sorted(f for f in text_fields if not {f, column_of(f)} & columns_seen)
         if unknown:
             # a misspelt free-text field would otherwise be left to the column classification
             raise PolicyError(
@@ -377,7 +385,7 @@ def redact_paths(
         kinds |= {
             v.split("(")[-1].rstrip(")")
             for k, v in replacer.operators.items()
-            if k.startswith("column:") and "(" in v and not v.startswith("keep")
+            if k.startswith("column:") and "(" in v and not v.startswith(("keep", "date_shift"))
         }
         rescan = _count_remaining([t for t, _, _ in staged], kept, kinds, settings.detection)
         published = rescan.remaining == 0

@@ -16,9 +16,13 @@ from clearance.detection.match import Match
 from clearance.errors import InputError
 from clearance.io import readers
 from clearance.privacy import Fingerprinter
+from clearance.redact.dates import check_shiftable, shift_dates, subject_column
+from clearance.redact.paths import TextPath, check_nested, paths_for, redact_paths_in
 from clearance.redact.replace import KEEP, PSEUDONYM, Replacer
 from clearance.scan.options import ScanOptions
 from clearance.scan.scanner import Scanner, safe_column_names
+
+PARALLEL_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class ColumnPlan:
     display: str  # the name as reports show it (masked when it holds a value)
     entity: str | None
     op: RedactOperator | None  # None: span by span
+    subject: str | None = None  # date_shift: the subject-key column
+    paths: tuple[TextPath, ...] = ()  # free text inside the nested value (--text-field a.b)
 
 
 @dataclass
@@ -41,6 +47,7 @@ class TablePlan:
     kept: dict[str, set[str]] = field(default_factory=dict)
     # the scan's kind of each column (input names): entity, free_text or other
     kinds: dict[str, str] = field(default_factory=dict)
+    workers: bool = False  # detection workers started for this (large) table
 
 
 def _column_entities(
@@ -86,17 +93,27 @@ def plan_table(
     plan = TablePlan(
         origin, [], _output_names(list(strings.columns), name_matches, replacer, origin)
     )
+    nested = paths_for(text_fields, list(first.columns))
     for column, display in zip(strings.columns, shown, strict=True):
         entity, category = kinds.get(display, (None, None))
         default = KEEP if category == "quasi_identifier" else PSEUDONYM
         op = None
-        if column not in text_fields:
+        for path in nested.get(column, []):
+            check_nested(path, first.schema[column], origin)
+        if column not in text_fields and column not in nested:
             op = replacer.column_operator(table, column, entity, default)
+        subject = None
         if op is not None:
+            if op.op == "date_shift":
+                where = f"{origin}: column {display}"
+                check_shiftable(first.schema[column], where)
+                key = replacer.subject_key(table)
+                subject = subject_column(table, list(first.columns), key, where)
             replacer.record_column(table, display, entity, op)
-            if op.op in ("keep", "generalize", "mask") and entity:
+            if op.op in ("keep", "generalize", "mask", "date_shift") and entity:
                 plan.kept.setdefault(plan.names.get(column, column), set()).add(entity)
-        plan.columns.append(ColumnPlan(column, display, entity, op))
+        paths = tuple(nested.get(column, ()))
+        plan.columns.append(ColumnPlan(column, display, entity, op, subject, paths))
         plan.kinds[column] = scan_kinds.get(display, "other")
     return plan
 
@@ -109,6 +126,16 @@ def apply_plan(
     text and nested columns are searched (numbers and dates are left to the re-scan)."""
     replaced: list[pl.Series] = []
     dropped: list[str] = []
+    if batch.height >= PARALLEL_ROWS and not plan.workers:
+        # a large table: its free text (and the re-scan's) is worth the worker processes from
+        # the first batch, not only from a batch of 4 MB of distinct text
+        plan.workers = engine.start_workers() or True
+
+    def texts(values: list[str], context: str) -> dict[str, str]:
+        found = engine.detect_batch(values, context) if values else []
+        where = f"{plan.origin}: nested text"
+        return {v: replacer.spans(v, ms, where) for v, ms in zip(values, found, strict=True) if ms}
+
     for col in plan.columns:
         where = f"{plan.origin}: column {col.display}"
         op, dtype = col.op, batch.schema[col.column]
@@ -117,29 +144,39 @@ def apply_plan(
             continue
         if op is not None and op.op == "keep":
             continue
+        if op is not None and op.op == "date_shift" and col.subject is not None:
+            replaced.append(shift_dates(batch, col.column, col.subject, op, replacer.keys, where))
+            continue
         nested = isinstance(dtype, pl.Struct | pl.List | pl.Array)
         if op is None and dtype != pl.String and not nested:
             continue
-        cells: list[str | None] = (
-            [None if v is None else json.dumps(v, default=str) for v in batch[col.column].to_list()]
+        if col.paths:
+            batch = batch.with_columns(
+                redact_paths_in(batch[col.column], col.paths, texts, f"{plan.origin}")
+            )
+        cells = (
+            _json_cells(batch[col.column], plan.origin, col.display)
             if nested
-            else readers.as_strings(batch.select(col.column)).to_series().to_list()
+            else readers.as_strings(batch.select(col.column)).to_series()
         )
-        distinct = list(dict.fromkeys(c for c in cells if c))
+        # each distinct value once (a million cells of a few thousand names: a few thousand
+        # pseudonyms or detections), then mapped back in Polars
+        distinct = cells.filter(cells.is_not_null() & (cells != "")).unique(maintain_order=True)
+        olds = distinct.to_list()
         if op is not None:
-            label = col.entity or "VALUE"
-            mapping = {v: replacer.value(v, label, op, where, code=False) for v in distinct}
+            news = replacer.values(olds, col.entity or "VALUE", op, where)
         else:
             context = col.display.replace("_", " ")
-            found = engine.detect_batch(distinct, context) if distinct else []
-            mapping = {
-                v: replacer.spans(v, ms, where) for v, ms in zip(distinct, found, strict=True) if ms
-            }
-            if not mapping:
+            found = engine.detect_batch(olds, context) if olds else []
+            pairs = [
+                (v, replacer.spans(v, ms, where)) for v, ms in zip(olds, found, strict=True) if ms
+            ]
+            if not pairs:
                 continue  # nothing found: the column stays as it was
-        series = pl.Series(
-            col.column, [mapping.get(c, c) if c else c for c in cells], dtype=pl.String
-        )
+            olds, news = [v for v, _ in pairs], [n for _, n in pairs]
+        series = cells.replace(
+            pl.Series(olds, dtype=pl.String), pl.Series(news, dtype=pl.String)
+        ).rename(col.column)
         replaced.append(
             _as_nested(series, dtype, plan.origin, col.display) if op is None else series
         )
@@ -167,6 +204,17 @@ def _output_names(
         taken.add(name)
         out[column] = name
     return out
+
+
+def _json_cells(series: pl.Series, origin: str, display: str) -> pl.Series:
+    """Each nested value as JSON text (searched span by span like free text)."""
+    try:
+        cells = [
+            None if v is None else json.dumps(v, default=str, ensure_ascii=False) for v in series
+        ]
+    except RecursionError:
+        raise InputError(origin, f"column {display}: nested too deeply to redact") from None
+    return pl.Series(series.name, cells, dtype=pl.String)
 
 
 def _as_nested(series: pl.Series, dtype: pl.DataType, origin: str, display: str) -> pl.Series:
