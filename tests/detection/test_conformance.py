@@ -252,6 +252,8 @@ def test_python_form_equals_pattern_on_random_text(text: str) -> None:
         (r"\b(?P<value>[A-Z]|x)", None),  # the boundary holds before "x" too
         (r"\b(?P<value>[A-Z])?x", None),  # optional group
         (r"\b(?P<value>[a-z]+)", None),
+        (r"\b(?:[A-Z]\d) ?x", r"(?:[A-Z](?<!\w\w)\d) ?x"),
+        (r"\b(?:[A-Z]|\d)x", None),
     ],
 )
 def test_python_form(pattern: str, form: str | None) -> None:

@@ -284,8 +284,8 @@ def python_form(pattern: str, ignore_case: bool = False) -> str:
         return pattern
     group = _GROUP_AFTER_BOUND.match(pattern)
     if group is not None and _plain_group(pattern[2:]):
-        # ``\b(?P<value>X...``: the boundary is zero-width, so it moves into the group as well
-        # (``re`` finds a first character inside a leading group too).
+        # ``\b(?P<value>X...``, ``\b(?:X...``: the boundary is zero-width, so it moves into
+        # the group as well (``re`` finds a first character inside a leading group too).
         rest = python_form("\\b" + pattern[group.end() :])
         return pattern if rest.startswith("\\b") else group.group(1) + rest
     m = _BOUNDED_ATOM.match(pattern)
@@ -312,7 +312,7 @@ def python_form(pattern: str, ignore_case: bool = False) -> str:
 
 
 _WORD_CHAR = re.compile(r"\w")
-_GROUP_AFTER_BOUND = re.compile(r"\\b(\(\?P<[A-Za-z_]\w*>)")
+_GROUP_AFTER_BOUND = re.compile(r"\\b(\(\?P<[A-Za-z_]\w*>|\(\?:)")
 
 
 def _class_members(cls: str) -> list[str] | None:
