@@ -3,8 +3,10 @@
 For a batch of texts every detector's patterns are compiled into one Rust alternation; detectors
 with literal keywords share one Aho-Corasick pass, the others a few grouped alternations (few
 enough to stay in Polars' regex cache), evaluated in parallel over all cores. Only the
-(row, detector) pairs that Rust flags are handed to Python's ``re`` for exact character offsets, then to the
-validator (python-stdnum, phonenumbers, ipaddress...), the context scorer and overlap resolution.
+(row, detector) pairs that Rust flags are handed to Python's ``re`` for exact character offsets
+(each pattern only where a string its every match holds is present, see
+:mod:`clearance.detection.literals`), then to the validator (python-stdnum, phonenumbers,
+ipaddress...), the context scorer and overlap resolution.
 Most rows match few detectors, so the Python part scales with the number of findings, not with
 rows x detectors.
 """
