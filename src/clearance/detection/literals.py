@@ -15,8 +15,12 @@ import re
 from typing import Any, NamedTuple
 
 # Python's own parser (``sre_parse``, deprecated as a public module in 3.11); typeshed has no
-# stub for ``re._parser``, hence ``Any``.
-_parser: Any = importlib.import_module("re._parser")
+# stub for ``re._parser``, hence ``Any``. Without it (a later Python) no pattern has literals:
+# every pattern is then tried on every candidate row, as before.
+try:
+    _parser: Any = importlib.import_module("re._parser")
+except ImportError:  # pragma: no cover - CPython 3.11-3.13 have it
+    _parser = None
 
 # At most this many strings in a set (beyond, a pattern part counts as unknown).
 _MAX_STRINGS = 64
@@ -90,6 +94,8 @@ def required_literals(pattern: str, flags: int = 0) -> Literals | None:
     ``None`` when no such set is found (a pattern of classes and repeats: ``\\d{3}-\\d{4}``
     gives ``-``). Of several candidate sets (each literal run, each required group) the one
     whose shortest string is longest is taken."""
+    if _parser is None:
+        return None
     try:
         parsed = _parser.parse(pattern, flags)
     except re.error:
