@@ -23,6 +23,7 @@ from clearance.detection.engine import (
     Engine,
     _led_matches,
     _python_rows,
+    lowercase_view,
     match_detector,
     resolve_overlaps,
 )
@@ -141,6 +142,33 @@ def test_led_search_equals_finditer(det: Detector) -> None:
             assert led == [m.span() for m in pattern.finditer(text)], (det.id, text)
 
 
+@pytest.mark.parametrize("det", LED, ids=[d.id for d in LED])
+def test_led_search_on_the_lowercase_of_non_ascii_text(det: Detector) -> None:
+    """On a non-ASCII text whose lowercase qualifies (:func:`lowercase_view`), the lead finds
+    exactly what ``finditer`` finds; texts with a character ``re`` folds otherwise do not
+    qualify."""
+    texts = [f"{prefix}{t}" for t in (*det.positives, *det.negatives) for prefix in ("É ", "é—")]
+    texts += [
+        v.replace("a", "á").replace("e", "É") for t in det.positives for v in _case_variants(t)
+    ]
+    for pattern, lead in zip(det.compiled, det.leads, strict=True):
+        if lead is None or not lead.lowered or not lead.any_text:
+            continue
+        for text in texts:
+            view = lowercase_view(text)
+            if not view:
+                continue
+            led = [m.span() for m in _led_matches(pattern, lead.regex, text, view)]
+            assert led == [m.span() for m in pattern.finditer(text)], (det.id, text)
+
+
+@pytest.mark.parametrize("text", ["ſay", "ıd", "ΣΣ", "İstanbul", "µ"])
+def test_lowercase_view_refuses_what_re_folds_otherwise(text: str) -> None:
+    assert lowercase_view(text) == ""
+    assert lowercase_view("Zoë Müller") == "zoë müller"
+    assert lowercase_view("ABC") == "abc"
+
+
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.text(alphabet=st.sampled_from("aAkKsS_-.: =\"'cCfFxX0123456789"), max_size=60))
 def test_led_search_equals_finditer_on_random_text(noise: str) -> None:
@@ -218,6 +246,14 @@ def test_python_form_equals_pattern_on_random_text(text: str) -> None:
         (r"\b[A-Za-z0-9]x", None),  # lowercase letters in the class: measured slower
         (r"\b[+A-Z]x", None),  # '+' is no word character: \b means something else before it
         (r"\b(?:a|b)", None),
+        # the boundary moves into a leading named group taken once, without alternation
+        (r"\b(?P<value>[A-Z][a-z]+)\b", r"(?P<value>[A-Z](?<!\w\w)[a-z]+)\b"),
+        (r"\b(?P<value>\d{3})-", r"(?P<value>\d(?<!\w\w)\d{2})-"),
+        (r"\b(?P<value>[A-Z]|x)", None),  # the boundary holds before "x" too
+        (r"\b(?P<value>[A-Z])?x", None),  # optional group
+        (r"\b(?P<value>[a-z]+)", None),
+        (r"\b(?:[A-Z]\d) ?x", r"(?:[A-Z](?<!\w\w)\d) ?x"),
+        (r"\b(?:[A-Z]|\d)x", None),
     ],
 )
 def test_python_form(pattern: str, form: str | None) -> None:

@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from clearance.core.severity import Severity
+from clearance.detection.literals import (
+    LiteralFilter,
+    Literals,
+    literal_filter,
+    required_literals,
+)
 
 Category = Literal["pii", "secret", "special_category"]
 
@@ -75,6 +81,12 @@ class Detector:
     _rust_ascii: str = field(default="", init=False, repr=False, compare=False)
     _gate: str = field(default="", init=False, repr=False, compare=False)
     _gate_ascii: str = field(default="", init=False, repr=False, compare=False)
+    _literals: tuple[Literals | None, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _filters: tuple[LiteralFilter | None, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         flags = re.IGNORECASE if self.ignore_case else 0
@@ -101,6 +113,29 @@ class Detector:
         """Per pattern, where a match of the pattern can start (see :func:`lead_of`), or
         ``None``."""
         return self._leads
+
+    @property
+    def literals(self) -> tuple[Literals | None, ...]:
+        """Per pattern, strings one of which its every match contains (see
+        :func:`required_literals`), or ``None``; worked out on first use."""
+        if self._literals is None:
+            found = tuple(required_literals(p.pattern, p.flags) for p in self._compiled)
+            object.__setattr__(self, "_literals", found)
+            return found
+        return self._literals
+
+    @property
+    def filters(self) -> tuple[LiteralFilter | None, ...]:
+        """Per pattern, a quick test that a text may hold a match (see :class:`LiteralFilter`),
+        or ``None`` where none pays; worked out on first use."""
+        if self._filters is None:
+            found = tuple(
+                None if lead is not None or lits is None else literal_filter(lits)
+                for lead, lits in zip(self._leads, self.literals, strict=True)
+            )
+            object.__setattr__(self, "_filters", found)
+            return found
+        return self._filters
 
     @property
     def keyword_gated(self) -> bool:
@@ -245,8 +280,16 @@ def python_form(pattern: str, ignore_case: bool = False) -> str:
     case-insensitive patterns (``re`` does not skip ahead to a cased character then).
     Rust never sees this form: it has no look-behind.
     """
+    if ignore_case:
+        return pattern
+    group = _GROUP_AFTER_BOUND.match(pattern)
+    if group is not None and _plain_group(pattern[2:]):
+        # ``\b(?P<value>X...``, ``\b(?:X...``: the boundary is zero-width, so it moves into
+        # the group as well (``re`` finds a first character inside a leading group too).
+        rest = python_form("\\b" + pattern[group.end() :])
+        return pattern if rest.startswith("\\b") else group.group(1) + rest
     m = _BOUNDED_ATOM.match(pattern)
-    if ignore_case or m is None:
+    if m is None:
         return pattern
     atom, quantifier = m.group(1), m.group(2)
     if atom.startswith("["):
@@ -269,6 +312,7 @@ def python_form(pattern: str, ignore_case: bool = False) -> str:
 
 
 _WORD_CHAR = re.compile(r"\w")
+_GROUP_AFTER_BOUND = re.compile(r"\\b(\(\?P<[A-Za-z_]\w*>|\(\?:)")
 
 
 def _class_members(cls: str) -> list[str] | None:
@@ -295,6 +339,9 @@ class Lead(NamedTuple):
 
     regex: re.Pattern[str]
     lowered: bool
+    # ``regex`` holds no non-ASCII capital (a lowered text never has one): it may then search
+    # the lowercase of a non-ASCII text too (see ``engine.lowercase_view``)
+    any_text: bool = False
 
 
 def lead_of(pattern: str, ignore_case: bool = False) -> Lead | None:
@@ -336,7 +383,9 @@ def lead_of(pattern: str, ignore_case: bool = False) -> Lead | None:
     bare = _ESCAPE.sub("", lead)
     if re.search(r"[A-Z]", bare) or re.search(r"\[[^\]]*[A-Za-z][^\]]*\]", bare):
         return None  # an uppercase literal or a class with letters: not case-free
-    return Lead(re.compile(_WORD_LIST.sub(_as_trie, lead)), lowered=True)
+    regex = _WORD_LIST.sub(_as_trie, lead)
+    any_text = all(c == c.lower() for c in regex if not c.isascii())
+    return Lead(re.compile(regex), lowered=True, any_text=any_text)
 
 
 # A group of 8+ plain words: ``(?:my name is|i am|...)`` (no metacharacter in a word).
@@ -369,6 +418,25 @@ def _trie_regex(words: list[str]) -> str:
     if not branches:
         return ""
     return "(?:" + "|".join(branches) + ")"
+
+
+def _plain_group(pattern: str) -> bool:
+    """Whether the group opening ``pattern`` is taken exactly once and has no alternation of
+    its own (a boundary before it then holds before its first atom on every match)."""
+    end = _group_end(pattern)
+    if end is None or pattern[end : end + 1] in ("?", "*", "+", "{"):
+        return False
+    depth = 0
+    for _i, token, in_class in _regex_tokens(pattern[:end]):
+        if in_class:
+            continue
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif token == "|" and depth == 1:
+            return False
+    return True
 
 
 def _group_end(pattern: str) -> int | None:

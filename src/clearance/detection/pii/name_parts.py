@@ -146,8 +146,13 @@ def firm_of_surnames(text: str, start: int, end: int) -> bool:
     and Diaz" as a law firm writes it; a list of people names them by their given names), and
     not announced by a colon ("our founders: A, B and C") nor opened by a sign-off ("Love,
     Elif and Maryam")."""
+    lo, hi = max(0, start - 40), min(len(text), end + 40)
+    if text.find(", ", lo, hi) < 0 or (
+        text.find(" and ", lo, hi) < 0 and text.find(" & ", lo, hi) < 0
+    ):
+        return False  # no list (most runs): the regex below needs ", " and " and " or " & "
     lex = lexicons.names()
-    for m in _FIRM.finditer(text, max(0, start - 40), min(len(text), end + 40)):
+    for m in _FIRM.finditer(text, lo, hi):
         if m.start() <= start and end <= m.end():
             if text[max(0, m.start() - 3) : m.start()].rstrip().endswith(":"):
                 return False  # a list announced by a colon: "our founders: A, B and C"
@@ -172,6 +177,8 @@ def _ampersand_firm(text: str, start: int, end: int, toks: list[str]) -> bool:
             return True
         pair = [toks[-1].lower(), after.group(2).lower()]
     else:
+        if text.find("&", max(0, start - 24), start) < 0:
+            return False  # the regex below needs a "&"
         before = _AMPERSAND_BEFORE.search(text, max(0, start - 24), start)
         if before is None:
             return False
