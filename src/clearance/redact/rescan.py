@@ -81,45 +81,43 @@ def _splittable(path: Path, rows: int, engine: Engine) -> list[str] | None:
 def _scan_split(
     path: Path, names: list[str], settings: DetectionSettings, workers: int
 ) -> list[Found]:
-    """The findings of a Parquet copy, column by column: the worker takes columns from the
-    first, this process from the last, until none is left. One column is handed to the worker
-    at a time (an executor would queue ahead, leaving this process the cheap end)."""
+    """The findings of a Parquet copy, column by column: the workers take columns from the
+    first, this process from the last, until none is left. A worker is handed its next column
+    when it finishes one (an executor would queue ahead, leaving this process the cheap end)."""
     from joblib.externals.loky import get_reusable_executor
 
     executor = get_reusable_executor(max_workers=workers - 1, timeout=_IDLE_TIMEOUT_S)
     todo = deque(range(len(names)))
-    lock = threading.Lock()
+    lock = threading.Lock()  # taking a column and recording its future are one step
     sent: list[Future[list[Found]]] = []
-    idle = threading.Event()
 
     def send(done: Future[list[Found]] | None = None) -> None:
+        if done is not None and done.exception() is not None:
+            return  # its result raises below; this process scans the columns left
         with lock:
-            if not todo or (done is not None and done.exception() is not None):
-                idle.set()
+            if not todo:
                 return
             index = todo.popleft()
-        try:
-            sent.append(executor.submit(scan_column, str(path), index, settings))
-        except Exception as exc:  # a broken pool: this process scans what is left
-            with lock:
-                todo.append(index)
-            log.warning("re-scan worker failed (%s)", type(exc).__name__)
-            idle.set()
-            return
-        sent[-1].add_done_callback(send)
+            try:
+                future = executor.submit(scan_column, str(path), index, settings)
+            except Exception as exc:  # a broken pool: this process scans what is left
+                todo.appendleft(index)
+                log.warning("re-scan worker failed (%s)", type(exc).__name__)
+                return
+            sent.append(future)
+        future.add_done_callback(send)  # outside the lock: a done future calls it at once
 
-    send()
+    for _ in range(min(workers - 1, len(names) - 1)):
+        send()
     out: list[Found] = []
     while True:
         with lock:
             if not todo:
+                futures = list(sent)  # complete: nothing is taken without being recorded
                 break
             index = todo.pop()
         out += scan_column(str(path), index, settings)
-    idle.wait()
-    while todo:  # what a broken pool did not take
-        out += scan_column(str(path), todo.pop(), settings)
-    for future in list(sent):
+    for future in futures:
         out += future.result()
     return out
 
