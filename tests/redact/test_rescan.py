@@ -136,3 +136,20 @@ def test_the_rescan_reads_what_was_written(
     assert not manifest.published
     assert manifest.rescan.by_entity == {"EMAIL_ADDRESS": 1}
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["manifest.json"]
+
+
+def test_split_rescan_of_odd_names_and_nested_values(tmp_path: Path, threads: list[int]) -> None:
+    """Names from data (markup, a comma, a dot), and a nested column (scanned as its JSON
+    text), count the same split as whole."""
+    path = tmp_path / ".clearance-x-t.parquet"
+    pl.DataFrame(
+        {
+            "a.b": [f"user{i}@example.org" for i in range(ROWS)],
+            "a,b": ["<script>x</script>"] * ROWS,
+            "nested": [{"mail": f"n{i}@example.org", "n": i} for i in range(ROWS)],
+        }
+    ).write_parquet(path)
+    whole = count_remaining([path], {path: ROWS}, {}, KINDS, DetectionSettings(workers=1))
+    split = count_remaining([path], {path: ROWS}, {}, KINDS, DetectionSettings(workers=2))
+    assert threads and split == whole
+    assert whole.by_entity["EMAIL_ADDRESS"] > ROWS  # every e-mail of a.b, and the nested ones
