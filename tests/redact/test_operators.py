@@ -21,6 +21,30 @@ def test_pseudonym_is_deterministic_keyed_and_normalised() -> None:
     assert keys.pseudonym("bob@example.org", "EMAIL_ADDRESS", "t") != token
 
 
+def test_pseudonyms_of_many_values_are_the_hmac_of_the_normalised_value() -> None:
+    """The batch path (ASCII normalised in Polars) gives the tokens of the definition,
+    HMAC-SHA256 of ``normalise(value)``, for every kind of character Python and Polars could
+    read differently: whitespace only Python calls whitespace (\\x1c), non-ASCII spaces, letters
+    whose casefold is not lower (ß, İ, the ligature ﬁ), dashes, dots and brackets."""
+    import hashlib
+    import hmac
+    import random
+
+    from clearance.privacy.fingerprint import normalise
+
+    rng = random.Random(3)
+    alphabet = "aZ09 -.()@_+\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x1b\x7f\u00a0\u2028\u3000ßİǄﬁÉ"
+    values = ["".join(rng.choices(alphabet, k=rng.randint(0, 10))) for _ in range(5000)]
+    keys = Keys(KEY)
+    sub = keys._subkey("pseudonym", "t")
+    expected = [
+        f"PERSON_{hmac.digest(sub, normalise(v).encode(), hashlib.sha256).hex()[:16]}"
+        for v in values
+    ]
+    assert keys.pseudonyms(values, "PERSON", "t") == expected
+    assert [keys.pseudonym(v, "PERSON", "t") for v in values[:50]] == expected[:50]
+
+
 def test_pseudonym_is_not_the_fingerprint_of_the_same_key() -> None:
     from clearance.privacy import Fingerprinter
 

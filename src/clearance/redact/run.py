@@ -12,7 +12,6 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
-import secrets
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -33,11 +32,11 @@ from clearance.io.files import shown_path
 from clearance.io.kms import KeyManagementService
 from clearance.io.outputs import output_folder
 from clearance.io.tags import METADATA_KEY, OutputTags, sidecar_path
-from clearance.privacy import Fingerprinter
-from clearance.redact.manifest import FileEntry, RedactManifest, Rescan, TagsEntry
+from clearance.redact.manifest import FileEntry, RedactManifest, TagsEntry
 from clearance.redact.operators import Keys
 from clearance.redact.paths import check_json_depth, column_of
 from clearance.redact.replace import Replacer
+from clearance.redact.rescan import count_remaining
 from clearance.redact.storage import (
     ParquetEncryption,
     column_tags,
@@ -48,7 +47,7 @@ from clearance.redact.storage import (
 )
 from clearance.redact.tables import TablePlan, apply_plan, plan_table
 from clearance.redact.text import redact_text
-from clearance.scan import ScanOptions, scan_paths
+from clearance.scan import ScanOptions
 
 MANIFEST = "manifest.json"
 ProgressFn = Callable[[str, int], None]
@@ -230,30 +229,6 @@ def _staging(target: Path) -> Path:
     return Path(name)
 
 
-def _count_remaining(
-    staged: list[Path],
-    kept: dict[str, dict[str, set[str]]],
-    kinds: set[str],
-    detection: DetectionSettings,
-) -> Rescan:
-    report = scan_paths(
-        staged, fingerprinter=Fingerprinter(secrets.token_bytes(32)), engine=detection.engine()
-    )
-    by_entity: dict[str, int] = {}
-    for f in report.findings:
-        if f.rule == "column-name" or f.entity not in kinds:
-            continue  # a column's name is no value left; kinds nobody asked to remove stay
-        column = f.location.column
-        if column is not None and f.entity in kept.get(f.location.file, {}).get(column, set()):
-            continue  # kept, masked or generalized on purpose
-        by_entity[f.entity] = by_entity.get(f.entity, 0) + 1
-    return Rescan(
-        remaining=sum(by_entity.values()),
-        by_entity=dict(sorted(by_entity.items())),
-        files_scanned=report.summary.files_scanned,
-    )
-
-
 def redact_paths(
     paths: Iterable[Path | str],
     outdir: Path | str,
@@ -387,7 +362,8 @@ def redact_paths(
             for k, v in replacer.operators.items()
             if k.startswith("column:") and "(" in v and not v.startswith(("keep", "date_shift"))
         }
-        rescan = _count_remaining([t for t, _, _ in staged], kept, kinds, settings.detection)
+        staged_paths = [t for t, _, _ in staged]
+        rescan = count_remaining(staged_paths, rows_of, kept, kinds, settings.detection)
         published = rescan.remaining == 0
         if published and encryption is not None and kms is not None:
             for tmp, target, _ in staged:

@@ -201,6 +201,12 @@ class Scanner:
                 self._finish_column(origin, state)
             self.files += 1
 
+    def scan_batches(self, name: str, batches: Iterable[pl.DataFrame]) -> None:
+        """Scans a file's table as all-string batches its caller read (some of its columns:
+        each column is scanned on its own, so the columns of a file may be scanned apart);
+        findings are located in ``name``. The file is not counted in ``files_scanned``."""
+        self._scan_batches(name, None, batches)
+
     def _scan_batches(self, name: str, table: str | None, batches: Iterable[pl.DataFrame]) -> None:
         states: dict[str, ColumnState] = {}
         shown: dict[str, str] = {}
