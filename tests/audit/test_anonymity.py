@@ -367,3 +367,10 @@ def test_german_credit_matches_pycanon() -> None:
     _assert_matches_oracles(
         coarse, ["age", "personal_status_sex", "housing"], ["purpose", "credit"], k_threshold=5
     )
+
+
+def test_a_column_named_like_a_pattern_is_refused_not_a_crash() -> None:
+    # polars reads "^.*$" in pl.col as a regex over every column
+    frame = pl.DataFrame({"^.*$": ["a", "a", "b"], "zip": ["1", "1", "2"]})
+    with pytest.raises(InputError, match=r"read as a pattern"):
+        measure_anonymity(frame, ["^.*$", "zip"], k_threshold=2)

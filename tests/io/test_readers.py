@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from clearance.errors import InputError
@@ -121,3 +122,9 @@ def test_binary_columns_that_are_not_utf8_are_decoded_with_replacement() -> None
         "plain",
         None,
     ]
+
+
+def test_as_strings_keeps_a_column_named_like_a_pattern() -> None:
+    frame = pl.DataFrame({"^.*$": ["x"], "n": [1]})
+    out = readers.as_strings(frame)
+    assert out.columns == ["^.*$", "n"] and out.row(0) == ("x", "1")

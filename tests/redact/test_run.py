@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -356,6 +357,28 @@ def test_batches_give_the_same_copies(tmp_path: Path) -> None:
     assert parquet.schema == {"email": pl.String, "note": pl.String, "amount": pl.Int64}
     last = (tmp_path / "small" / "data" / "t.jsonl").read_text().splitlines()[-1]
     assert json.loads(last)["late"].startswith("EMAIL_ADDRESS_")  # a late key is kept
+    # the re-scan read every copy, the JSONL one with its late key included
+    assert small.rescan.files_scanned == whole.rescan.files_scanned == 3
+
+
+def test_a_copy_the_rescan_cannot_read_publishes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import clearance.redact.rescan as rescan
+
+    src = tmp_path / "u.jsonl"
+    src.write_text(json.dumps({"email": "a@example.org"}) + "\n")
+    real_scan = rescan.scan_paths
+
+    def truncating(paths: list[Path], **kwargs: Any) -> Any:
+        for path in paths:  # a writer bug: the copy is no valid JSON any more
+            path.write_text('{"email": "a@exa')
+        return real_scan(paths, **kwargs)
+
+    monkeypatch.setattr(rescan, "scan_paths", truncating)
+    with pytest.raises(InputError, match="cannot be read back for the re-scan"):
+        redact_paths([src], tmp_path / "out", key=KEY)
+    assert not (tmp_path / "out" / "u.jsonl").exists()
 
 
 def test_a_column_kept_on_purpose_is_not_counted_by_the_rescan(tmp_path: Path) -> None:

@@ -111,6 +111,13 @@ def _check_columns(
                 )
         seen: set[str] = set()
         for name in names:
+            if name.startswith("^") and name.endswith("$"):
+                # Polars reads such a name as a pattern over every column: never measured wrong
+                raise InputError(
+                    source,
+                    f"{role} column {name!r}: a name of the form ^...$ is read as a pattern by "
+                    "the table engine; rename the column",
+                )
             if name in seen:
                 raise InputError(source, f"{role} column {name!r} is listed twice")
             seen.add(name)

@@ -236,12 +236,13 @@ def text_chunks(
 
 def as_strings(frame: pl.DataFrame) -> pl.DataFrame:
     exprs = []
-    for name, dtype in frame.schema.items():
+    # pl.nth, not pl.col: a column named like a pattern (``^.*$``) would select every column
+    for index, dtype in enumerate(frame.schema.values()):
         if dtype == pl.String:
-            exprs.append(pl.col(name))
+            exprs.append(pl.nth(index))
         elif isinstance(dtype, pl.Struct | pl.List | pl.Array):
             exprs.append(
-                pl.col(name).map_elements(
+                pl.nth(index).map_elements(
                     lambda v: json.dumps(v, default=str), return_dtype=pl.String
                 )
             )
@@ -250,12 +251,12 @@ def as_strings(frame: pl.DataFrame) -> pl.DataFrame:
             # replacement characters, as text files are: a strict cast would fail the whole
             # table and hide what the valid bytes hold.
             exprs.append(
-                pl.col(name).map_elements(
+                pl.nth(index).map_elements(
                     lambda v: v.decode("utf-8", "replace"), return_dtype=pl.String
                 )
             )
         else:
-            exprs.append(pl.col(name).cast(pl.String))
+            exprs.append(pl.nth(index).cast(pl.String))
     return frame.select(exprs)
 
 
@@ -277,7 +278,8 @@ def table_batches(
                 glob=False,  # a file name is a name: sales[2023].csv, not a pattern
             )
         elif kind == "jsonl":
-            lazy = pl.scan_ndjson(glob.escape(str(path)), infer_schema_length=1000)
+            # every row's keys: a key first seen late must not make the file unreadable
+            lazy = pl.scan_ndjson(glob.escape(str(path)), infer_schema_length=None)
         elif kind == "parquet":
             lazy = pl.scan_parquet(path, glob=False)
         else:

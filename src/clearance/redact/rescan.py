@@ -25,6 +25,7 @@ from clearance.core.findings import Finding
 from clearance.detection.engine import Engine
 from clearance.detection.parallel import default_workers
 from clearance.detection.settings import DetectionSettings
+from clearance.errors import InputError
 from clearance.io import readers
 from clearance.io.files import shown_path
 from clearance.privacy import Fingerprinter
@@ -148,6 +149,13 @@ def count_remaining(
             log.warning("re-scan workers failed (%s); scanning in process", type(exc).__name__)
             whole.append(path)
     report = scan_paths(whole, fingerprinter=Fingerprinter(secrets.token_bytes(32)), engine=engine)
+    if report.skipped:
+        # a copy the re-scan cannot read is not a clean copy: nothing is published
+        raise InputError(
+            report.skipped[0].path,
+            f"the redacted copy cannot be read back for the re-scan ({report.skipped[0].reason}); "
+            "nothing published",
+        )
     found += _found(report.findings)
     by_entity: dict[str, int] = {}
     for file, column, entity, rule in found:
