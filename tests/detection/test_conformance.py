@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from clearance.core.severity import Severity
 from clearance.detection.detector import (
     Detector,
-    _trie_regex,
     ascii_boundaries,
     lead_of,
     python_form,
@@ -470,16 +469,6 @@ def test_entry_points_find_nothing_the_engine_does_not(
     for entry, (expected, found) in entry_points.items():
         extra = sorted(set(found) - set(expected))
         assert not extra, f"{entry}: {len(extra)} finding(s) Engine.detect does not make"
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet="abc '", min_size=1, max_size=5), min_size=1, max_size=12))
-def test_word_trie_matches_the_same_strings(words: list[str]) -> None:
-    trie = re.compile(_trie_regex(words) + r"\Z")
-    for w in words:
-        assert trie.match(w), w
-    for probe in {w[:-1] for w in words} | {w + "a" for w in words}:
-        assert bool(trie.match(probe)) == (probe in words), probe
 
 
 def test_long_word_leads_are_prefix_trees() -> None:

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from clearance.detection.detector import Detector
 from clearance.detection.literals import (
     Literals,
-    _prefix_tree,
     literal_filter,
+    prefix_tree,
     required_literals,
 )
 from clearance.detection.registry import default_registry
@@ -105,7 +105,7 @@ def test_random_patterns_never_match_without_a_literal(
 @settings(max_examples=200, deadline=None)
 @given(st.sets(st.text(alphabet="ab.-", min_size=1, max_size=4), min_size=1, max_size=8))
 def test_prefix_tree_matches_exactly_the_words(words: set[str]) -> None:
-    tree = re.compile(_prefix_tree(sorted(words)))
+    tree = re.compile(prefix_tree(sorted(words)))
     for word in words:
         assert tree.fullmatch(word)
     for other in ("a", "b", "ab", "ba", "a.", "-", "aab", "b-a"):

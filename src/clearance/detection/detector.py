@@ -18,6 +18,7 @@ from clearance.detection.literals import (
     LiteralFilter,
     Literals,
     literal_filter,
+    prefix_tree,
     required_literals,
 )
 
@@ -398,26 +399,7 @@ def _as_trie(m: re.Match[str]) -> str:
     every word start (most of the person-context lead's time); the tree checks one letter per
     level. It matches the same strings, so a lead finds the same starts (the order of the
     alternatives, which would choose between matches, does not matter to a lead)."""
-    return _trie_regex(m.group(1).split("|"))
-
-
-def _trie_regex(words: list[str]) -> str:
-    heads: dict[str, list[str]] = {}
-    for word in words:
-        heads.setdefault(word[:1], []).append(word[1:])
-    branches = []
-    for head, tails in sorted(heads.items()):
-        if not head:
-            continue
-        rest = [t for t in tails if t]
-        tail = _trie_regex(rest) if rest else ""
-        optional = len(rest) < len(tails)  # the word may end here
-        if tail and optional:
-            tail += "?"
-        branches.append(re.escape(head) + tail)
-    if not branches:
-        return ""
-    return "(?:" + "|".join(branches) + ")"
+    return prefix_tree(m.group(1).split("|"))
 
 
 def _plain_group(pattern: str) -> bool:

@@ -63,10 +63,10 @@ def literal_filter(literals: Literals) -> LiteralFilter | None:
     shortest = min(map(len, literals.words))
     if shortest < (_MIN_FOLDED if literals.folded else _MIN_EXACT):
         return None
-    return LiteralFilter(re.compile(_prefix_tree(sorted(literals.words))), literals.folded)
+    return LiteralFilter(re.compile(prefix_tree(sorted(literals.words))), literals.folded)
 
 
-def _prefix_tree(words: list[str]) -> str:
+def prefix_tree(words: list[str]) -> str:
     """An alternation of ``words`` as a prefix tree (``re`` checks one character per level);
     a chain of single letters stays a plain string (``asked``, not ``a(?:s(?:k...``)."""
     heads: dict[str, list[str]] = {}
@@ -77,7 +77,7 @@ def _prefix_tree(words: list[str]) -> str:
         if not head:
             continue
         rest = [t for t in tails if t]
-        tail = _prefix_tree(rest) if rest else ""
+        tail = prefix_tree(rest) if rest else ""
         if tail and len(rest) < len(tails):
             tail = f"(?:{tail})?"
         branches.append(re.escape(head) + tail)

@@ -52,15 +52,21 @@ def split_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     return tables, others
 
 
-def read_text(path: Path) -> str:
-    """A text file that ``erase`` searches: UTF-8 only (other bytes could not be written back
-    as they were, nor searched reliably)."""
+def _rewritable(path: Path) -> str:
+    """The path as shown; a link or a file that is not regular is refused (never rewritten)."""
     where = shown_path(path)
     if os.path.islink(path):
         raise InputError(where, "is a symbolic link; not rewritten (give the path it points to)")
     reason = not_regular(path)
     if reason is not None:
         raise InputError(where, reason)
+    return where
+
+
+def read_text(path: Path) -> str:
+    """A text file that ``erase`` searches: UTF-8 only (other bytes could not be written back
+    as they were, nor searched reliably)."""
+    where = _rewritable(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -75,12 +81,7 @@ def read_text(path: Path) -> str:
 
 def read_table(path: Path) -> TableFile:
     kind = readers.kind_of(path)
-    where = shown_path(path)
-    if os.path.islink(path):
-        raise InputError(where, "is a symbolic link; not rewritten (give the path it points to)")
-    reason = not_regular(path)
-    if reason is not None:
-        raise InputError(where, reason)
+    where = _rewritable(path)
     try:
         if path.stat().st_size == 0:
             raise InputError(where, "file is empty")

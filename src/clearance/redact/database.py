@@ -36,12 +36,12 @@ from sqlalchemy.pool import NullPool
 from clearance._version import __version__
 from clearance.audit import databases
 from clearance.audit.policy import load_policy
-from clearance.errors import InputError, PolicyError
+from clearance.errors import InputError
 from clearance.io.outputs import output_folder, write_atomic
 from clearance.privacy import Fingerprinter
 from clearance.redact.manifest import FileEntry, RedactManifest, Rescan
 from clearance.redact.operators import Keys
-from clearance.redact.paths import column_of
+from clearance.redact.paths import check_text_fields
 from clearance.redact.replace import Replacer
 from clearance.redact.tables import TablePlan, apply_plan, plan_table
 from clearance.scan import ScanOptions
@@ -321,17 +321,8 @@ def _copy(
             outputs.append(
                 FileEntry(path=out_origin, sha256=digest_out.sha.hexdigest(), rows=digest_out.rows)
             )
-        unknown = sorted(f for f in text_fields if not {f, column_of(f)} & columns_seen)
-        if unknown:
-            raise PolicyError(
-                f"text field {unknown[0]!r}: no table among the inputs has this column or field"
-            )
-        kinds = {k.split(":", 1)[1] for k in replacer.operators if k.startswith("entity:")}
-        kinds |= {
-            v.split("(")[-1].rstrip(")")
-            for k, v in replacer.operators.items()
-            if k.startswith("column:") and "(" in v and not v.startswith(("keep", "date_shift"))
-        }
+        check_text_fields(text_fields, columns_seen)
+        kinds = replacer.remediated_kinds()
         scanner = Scanner(engine, Fingerprinter(secrets.token_bytes(32)))
         for out_origin, out_table in written:
             frames = list(

@@ -157,3 +157,13 @@ def check_json_depth(path: Path, lines: bool, limit: int = MAX_DEPTH) -> None:
                     raise InputError(
                         str(path), f"JSON nested deeper than {limit} levels (line {number})"
                     )
+
+
+def check_text_fields(text_fields: set[str] | frozenset[str], seen: set[str]) -> None:
+    """Every ``--text-field`` names a column (or a path into one) some input has: a misspelt
+    field would otherwise be left to the column classification."""
+    unknown = sorted(f for f in text_fields if not {f, column_of(f)} & seen)
+    if unknown:
+        raise PolicyError(
+            f"text field {unknown[0]!r}: no table among the inputs has this column or field"
+        )

@@ -67,6 +67,17 @@ class Replacer:
         label = f"{describe(op)} ({entity})" if entity else describe(op)
         self.operators[f"column:{table}.{column}"] = label
 
+    def remediated_kinds(self) -> set[str]:
+        """The entity types an operator replaced: every span type, and each column's entity
+        unless the column was kept or date-shifted (its kind stays on purpose)."""
+        kinds = {k.split(":", 1)[1] for k in self.operators if k.startswith("entity:")}
+        kinds |= {
+            v.split("(")[-1].rstrip(")")
+            for k, v in self.operators.items()
+            if k.startswith("column:") and "(" in v and not v.startswith(("keep", "date_shift"))
+        }
+        return kinds
+
     def span_operator(self, entity: str) -> RedactOperator:
         op = self.policy.entities.get(entity, PLACEHOLDER)
         if op.op in ("drop", "keep"):  # a span cannot drop its column: it goes as a placeholder

@@ -10,7 +10,6 @@ half-written output. Inputs are only read.
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -28,13 +27,13 @@ from clearance.detection.engine import Engine
 from clearance.detection.settings import DetectionSettings
 from clearance.errors import InputError, PolicyError
 from clearance.io import readers
-from clearance.io.files import shown_path
+from clearance.io.files import file_sha256, shown_path
 from clearance.io.kms import KeyManagementService
 from clearance.io.outputs import output_folder
 from clearance.io.tags import METADATA_KEY, OutputTags, sidecar_path
 from clearance.redact.manifest import FileEntry, RedactManifest, TagsEntry
 from clearance.redact.operators import Keys
-from clearance.redact.paths import check_json_depth, column_of
+from clearance.redact.paths import check_json_depth, check_text_fields
 from clearance.redact.replace import Replacer
 from clearance.redact.rescan import count_remaining
 from clearance.redact.storage import (
@@ -66,14 +65,6 @@ class RedactSettings(BaseModel):
     parquet_encryption: ParquetEncryption | None = Field(
         default=None, description="encrypt Parquet outputs (needs a KMS); None: plain"
     )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _targets(paths: list[Path], outdir: Path) -> tuple[list[tuple[Path, Path]], list[SkippedInput]]:
@@ -254,11 +245,11 @@ def redact_paths(
     inputs = [Path(p) for p in paths]
     out = Path(outdir)
     policy: Policy = load_policy(settings.policy_path)
-    policy_hash = _sha256(settings.policy_path) if settings.policy_path is not None else None
+    policy_hash = file_sha256(settings.policy_path) if settings.policy_path is not None else None
     pairs, skipped = _targets(inputs, out)
     pairs = without_tag_sidecars(pairs)
     output_folder(out)
-    in_sha = {file: _input_sha256(file) for file, _ in pairs}
+    in_sha = {file: _inputfile_sha256(file) for file, _ in pairs}
     run = run_id(
         [
             __version__,
@@ -341,14 +332,9 @@ def redact_paths(
                 tmp.unlink(missing_ok=True)
                 continue
             rows_of[tmp] = rows
-            sha = in_sha[file] or _sha256(file)
+            sha = in_sha[file] or file_sha256(file)
             in_entries.append(FileEntry(path=name, sha256=sha, rows=rows))
-        unknown = sorted(f for f in text_fields if not {f, column_of(f)} & columns_seen)
-        if unknown:
-            # a misspelt free-text field would otherwise be left to the column classification
-            raise PolicyError(
-                f"text field {unknown[0]!r}: no table among the inputs has this column or field"
-            )
+        check_text_fields(text_fields, columns_seen)
         if encryption is not None:
             named = {c.name for t in tags_of.values() if t.encryption for c in t.columns}
             absent = sorted(set(encryption.columns) - named)
@@ -356,12 +342,7 @@ def redact_paths(
                 raise PolicyError(
                     f"column to encrypt {absent[0]!r}: no Parquet output has this column"
                 )
-        kinds = {k.split(":", 1)[1] for k in replacer.operators if k.startswith("entity:")}
-        kinds |= {
-            v.split("(")[-1].rstrip(")")
-            for k, v in replacer.operators.items()
-            if k.startswith("column:") and "(" in v and not v.startswith(("keep", "date_shift"))
-        }
+        kinds = replacer.remediated_kinds()
         staged_paths = [t for t, _, _ in staged]
         rescan = count_remaining(staged_paths, rows_of, kept, kinds, settings.detection)
         published = rescan.remaining == 0
@@ -381,7 +362,7 @@ def redact_paths(
                 sidecars.append((scratch[-1], side))
         out_entries = [
             FileEntry(
-                path=target.relative_to(out).as_posix(), sha256=_sha256(tmp), rows=rows_of[tmp]
+                path=target.relative_to(out).as_posix(), sha256=file_sha256(tmp), rows=rows_of[tmp]
             )
             for tmp, target, _ in staged
         ]
@@ -397,7 +378,7 @@ def redact_paths(
             run_id=run,
             purpose=policy.purpose,
             tags=[
-                TagsEntry(path=side.relative_to(out).as_posix(), sha256=_sha256(tmp))
+                TagsEntry(path=side.relative_to(out).as_posix(), sha256=file_sha256(tmp))
                 for tmp, side in sidecars
             ],
         )
@@ -415,11 +396,11 @@ def redact_paths(
         _manifest_tmp(out).unlink(missing_ok=True)
 
 
-def _input_sha256(path: Path) -> str | None:
+def _inputfile_sha256(path: Path) -> str | None:
     """An input's hash before it is read for redaction (it names the run); ``None`` when it
     cannot be read: the redaction reports that input as skipped."""
     try:
-        return _sha256(path)
+        return file_sha256(path)
     except OSError:
         return None
 
