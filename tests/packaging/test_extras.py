@@ -106,7 +106,7 @@ def test_dp_extra(install: Install) -> None:
 _SPACY_PIPELINE = """
 import sys, spacy
 nlp = spacy.blank("en")
-nlp.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Zebulon Quark"}])
+nlp.add_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Zebulon Quispe"}])
 nlp.to_disk(sys.argv[1])
 """
 
@@ -117,11 +117,13 @@ def test_ner_extra(install: Install) -> None:
     pipeline = env.cwd / "pipeline"
     env.script(_SPACY_PIPELINE, pipeline)
     docs = env.cwd / "docs.txt"
-    docs.write_text("Zebulon Quark wrote to us\n")
+    # the model's PERSON needs the name lexicon's support (ner_merge): Zebulon and Quispe are
+    # known names, where "Quark" is a common word and the span would be dropped
+    docs.write_text("Zebulon Quispe wrote to us\n")
     done = env.clearance("detect", docs, "--ner", f"spacy:{pipeline}")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["entities"] == [
-        {"type": "PERSON", "start": 0, "end": 13, "score": 0.85, "detector": "ner-spacy"}
+        {"type": "PERSON", "start": 0, "end": 14, "score": 0.85, "detector": "ner-spacy"}
     ]
     scan = env.clearance("scan", docs, "--ner", f"spacy:{pipeline}", "-f", "json", "-q")
     assert scan.returncode == 0, scan.stderr
