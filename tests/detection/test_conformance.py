@@ -24,6 +24,7 @@ from clearance.detection.engine import (
     _python_rows,
     lowercase_view,
     match_detector,
+    match_texts,
     resolve_overlaps,
 )
 from clearance.detection.registry import Registry, default_registry
@@ -476,3 +477,17 @@ def test_long_word_leads_are_prefix_trees() -> None:
     lead = default_registry()["person-context"].leads[0]
     assert lead is not None and "|".join(("thanks", "regards")) not in lead.regex.pattern
     assert lead.regex.search("many thanks, ana") is not None
+
+
+def test_a_precheck_skips_texts_before_the_patterns_run() -> None:
+    import dataclasses
+
+    from clearance.detection.pii._rule import pii
+
+    rule = pii("digits-test", "TEST", r"\b\d{4}\b", ("code 1234",), ("code 12",), score=0.9)
+    checked = dataclasses.replace(rule, precheck=lambda text: "code" in text)
+    texts = ["code 1234", "pin 1234", "code 12"]
+    assert [bool(m) for m in match_texts(rule, texts)] == [True, True, False]
+    assert [bool(m) for m in match_texts(checked, texts)] == [True, False, False]
+    engine = Engine(registry=Registry([checked]), calibration=None, workers=1)
+    assert [bool(m) for m in engine.detect_batch(texts)] == [True, False, False]

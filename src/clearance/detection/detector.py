@@ -48,6 +48,9 @@ class Detector:
     ``prefilter`` builds, on first use, a Rust regex that matches wherever a pattern can lead to
     a match after ``refine`` (a lexicon's names), used by the engine's gate instead of the
     patterns; :attr:`rust_pattern` stays the patterns' (the scanner counts pattern matches).
+    ``precheck`` is the same idea in Python, for what no regex says cheaply: a test of a whole
+    text, ``False`` only where no pattern can lead to a match after ``refine`` (two listed names
+    in the text), run before the patterns on each candidate row.
     """
 
     id: str
@@ -71,6 +74,7 @@ class Detector:
     keywords: tuple[str, ...] = ()
     gate_by: str = ""
     prefilter: Callable[[], str] | None = None
+    precheck: Callable[[str], bool] | None = None
     _compiled: tuple[re.Pattern[str], ...] = field(
         default=(), init=False, repr=False, compare=False
     )

@@ -455,10 +455,14 @@ def match_texts(
         for pattern, lead, test in zip(det.compiled, det.leads, det.filters, strict=True)
     ]
     refine, validator, min_entropy = det.refine, det.validator, det.min_entropy
+    precheck = det.precheck
     contextual = bool(det.context or det.anti_context)
     out: list[list[Match]] = []
     for text in texts:
         matches: list[Match] = []
+        if precheck is not None and not precheck(text):
+            out.append(matches)
+            continue
         seen: list[tuple[int, int]] = []
         lowered: str | None = None
         for pattern, lead, has_value, test in plans:

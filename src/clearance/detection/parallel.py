@@ -162,8 +162,7 @@ def detect_parallel(
         # this process takes the last share itself rather than wait idle for the others
         executor = get_reusable_executor(max_workers=len(parts) - 1, timeout=_IDLE_TIMEOUT_S)
         futures = [
-            executor.submit(work, engine, [texts[i] for i in part], context)
-            for part in parts[:-1]
+            executor.submit(work, engine, [texts[i] for i in part], context) for part in parts[:-1]
         ]
         out: list[list[Match]] = [[] for _ in texts]
         mine = local([texts[i] for i in parts[-1]])

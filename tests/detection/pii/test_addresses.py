@@ -102,3 +102,19 @@ def test_no_address_without_a_street_and_a_place(text: str) -> None:
 
 def test_a_street_with_nothing_around_it_is_no_block() -> None:
     assert address_block("Chapter 12, Verse 3", 0, 10) is None
+
+
+def test_the_separator_scan_finds_what_the_separator_pattern_finds() -> None:
+    import random
+
+    from clearance.detection.pii import addresses
+
+    rng = random.Random(3)
+    pieces = [" ", " ", "\t", ",", "\n", "\r", "\\", "n", "r", "-", "–", "a", "B", "1",
+              "  - ", ",\n", "\n\n", "\\n", "\\r\\n", "\\n\\n"]  # fmt: skip
+    for _ in range(50000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        lo = rng.randint(0, len(text))
+        hi = rng.randint(lo, len(text))
+        expected = [m.span() for m in addresses._SEP.finditer(text, lo, hi)]
+        assert [m.span() for m in addresses._separators(text, lo, hi)] == expected, repr(text)

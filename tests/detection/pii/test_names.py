@@ -146,3 +146,114 @@ def test_firms_and_places_are_no_person(text: str) -> None:
 def test_people_next_to_the_place_and_firm_guards(text: str, name: str) -> None:
     found = {text[m.start : m.end] for m in Engine().detect(text) if m.entity == "PERSON"}
     assert name in found
+
+
+# ---- the quick tests in front of the name rules: each must be a superset of what they guard
+
+_WORDS = [
+    "Ana",
+    "Raj",
+    "Priya",
+    "Tomás",
+    "Wei",
+    "Byrne",
+    "Seamus",
+    "Smith",
+    "Paris",
+    "Monday",
+    "Zorblax",
+    "DeShawn",
+    "Jean-Luc",
+    "Jean-luc",
+    "D'Angelo",
+    "O'Neill",
+    "McCarthy",
+    "Sinéad",
+    "Élodie",
+    "Hello",
+    "Thanks",
+    "the",
+    "and",
+    "or",
+    "y",
+    "met",
+    "Apple",
+    "Google",
+    "Lukas",
+    "Maryam",
+    "Zara",
+    "XL",
+    "Sara",
+    "hyun-woo",
+    "Ji-hoon",
+    "Barış",
+    "2024",
+    "Mr.",
+    "Love",
+]
+_GLUE = [" ", " ", ", ", " and ", ", and ", "\n", ": ", ". ", " & ", "'s ", "-", ""]
+
+
+def _random_texts(seed: int, n: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    return [
+        "".join(rng.choice(_WORDS) + rng.choice(_GLUE) for _ in range(rng.randint(1, 9)))
+        for _ in range(n)
+    ]
+
+
+def test_the_list_precheck_passes_every_text_with_a_list_of_names() -> None:
+    import dataclasses
+
+    from clearance.detection.engine import match_texts
+    from clearance.detection.pii import names
+    from clearance.detection.registry import default_registry
+
+    rule = default_registry()["person-list"]
+    unchecked = dataclasses.replace(rule, precheck=None)
+    texts = _random_texts(11, 6000)
+    found = match_texts(unchecked, texts)
+    assert sum(map(bool, found)) > 100  # the texts do hold lists
+    for text, matches in zip(texts, found, strict=True):
+        if matches:
+            assert names._two_listed_names(text), text
+    assert match_texts(rule, texts) == found
+
+
+def test_the_given_name_gate_finds_every_row_the_rule_matches() -> None:
+    import dataclasses
+
+    import polars as pl
+
+    from clearance.detection.engine import match_texts
+    from clearance.detection.registry import default_registry
+
+    rule = default_registry()["person-given-name"]
+    texts = _random_texts(12, 6000)
+    found = match_texts(dataclasses.replace(rule, prefilter=None), texts)
+    assert sum(map(bool, found)) > 100
+    gated = pl.Series(texts).str.contains(rule.gate_pattern).to_list()
+    ascii_gated = pl.Series(texts).str.contains(rule.gate_ascii_pattern).to_list()
+    for text, matches, hit, ascii_hit in zip(texts, found, gated, ascii_gated, strict=True):
+        if matches:
+            assert hit, text
+            assert ascii_hit or not text.isascii(), text
+    assert not all(gated)  # and it does narrow
+
+
+def test_the_strong_context_shortcut_reads_as_its_pattern() -> None:
+    import random
+
+    from clearance.detection.pii import names
+
+    rng = random.Random(5)
+    words = [*names._STRONG_WORDS, "x", "the", "best friend", "Regards", "THANKS", "ny"]
+    seps = ["", " ", ",", ", ", ":", "\n", ",\n", "\n\n", " \n", "\n ", ": \n\n", "x"]
+    for _ in range(20000):
+        before = rng.choice(["", " ", "a", "love "]) + rng.choice(words)
+        before = (before + rng.choice(seps) + rng.choice(seps))[-24:]
+        text = before + "Ana"
+        expected = names._STRONG_BEFORE.search(before) is not None
+        assert names._strong_context(text, len(before), len(text)) == expected, repr(before)

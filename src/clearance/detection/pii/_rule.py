@@ -28,6 +28,7 @@ def pii(
     description: str = "",
     gate_by: str = "",
     prefilter: Callable[[], str] | None = None,
+    precheck: Callable[[str], bool] | None = None,
 ) -> Detector:
     """A PII detector. ``whole_number``: a match is never the integer or the fraction part of
     a decimal number (``0.36227206271667`` holds no card number, ``4111111111111111.25`` none
@@ -56,6 +57,7 @@ def pii(
         description=description,
         gate_by=gate_by,
         prefilter=prefilter,
+        precheck=precheck,
     )
 
 

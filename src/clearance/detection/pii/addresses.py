@@ -18,6 +18,7 @@ parts of the address, never as its last part unless the lexicon knows it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from enum import Enum
 from functools import lru_cache
 
@@ -190,9 +191,31 @@ def _names_a_place(block: str) -> bool:
     return False
 
 
+# Every separator holds one of these; the spaces before it belong to the separator.
+_SEP_CORE = re.compile(r"[,\r\n\\\-–]")
+
+
+def _separators(text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
+    """``_SEP.finditer(text, lo, hi)``, tried only where a separator's core character is: the
+    pattern starts with optional spaces, so ``finditer`` tried it at every space of the text.
+    A match starts where the run of spaces and tabs before its core starts."""
+    pos = lo
+    for core in _SEP_CORE.finditer(text, lo, hi):
+        c = core.start()
+        if c < pos:
+            continue  # inside the last separator (",\n")
+        start = c
+        while start > pos and text[start - 1] in " \t":
+            start -= 1
+        m = _SEP.match(text, start, hi)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
 def _segments(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     out, pos = [], lo
-    for m in _SEP.finditer(text, lo, hi):
+    for m in _separators(text, lo, hi):
         if m.start() > pos:
             out.append((pos, m.start()))
         pos = m.end()

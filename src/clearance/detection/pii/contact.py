@@ -78,9 +78,7 @@ _JOINING = frozenset(
 _GAP_WORD = re.compile(r"[^\W\d_]+")
 _SUFFIX_LABELS = "office|fax|mobile|home|work|cell|desk"
 _LABEL_AFTER = re.compile(rf"[- ]?\(?(?i:{_SUFFIX_LABELS})\b")
-_LABELLED_GATE = (
-    rf"(?i)\b(?:{_LABELS})\b[^\n\d]{{0,16}}[(\d]|\d[- ]?\(?(?:{_SUFFIX_LABELS})\b"
-)
+_LABELLED_GATE = rf"(?i)\b(?:{_LABELS})\b[^\n\d]{{0,16}}[(\d]|\d[- ]?\(?(?:{_SUFFIX_LABELS})\b"
 _BUSINESS_BEFORE = re.compile(
     r"(?i)\b(?:" + "|".join(BUSINESS_NUMBER_WORDS) + r"|account|acct|iban|card|zip|postcode)\b"
 )

@@ -23,9 +23,7 @@ _MONTH = (
 )
 
 # Flat (full names first): a lead then finds the candidate starts (see ``lead_of``).
-_WEEKDAY = (
-    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Wed|Thu|Fri|Sat|Sun"
-)
+_WEEKDAY = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Wed|Thu|Fri|Sat|Sun"
 
 # Month names of the other languages the engine meets most (German and French, Spanish and
 # Portuguese), with the spellings typed without accents. Case-insensitive: Romance languages
@@ -147,9 +145,7 @@ _STREET_AFTER = re.compile(
     r"[ ]+(?i:street|st|road|rd|avenue|ave|lane|ln|drive|dr|court|ct|place|pl|way|close|"
     r"crescent|square|sq|boulevard|blvd|terrace|park|gardens)\b"
 )
-_VERSION_BEFORE = re.compile(
-    r"(?i)\b(?:version|ver|v|release|build|rev|firmware|fw)\.?[ :=\"']*$"
-)
+_VERSION_BEFORE = re.compile(r"(?i)\b(?:version|ver|v|release|build|rev|firmware|fw)\.?[ :=\"']*$")
 # Streets and squares named for a date ("Rue du 8 Mai 1945", "Cite 7 Novembre", "Plaza 2 de
 # Mayo"): the date is part of the address there, not an event.
 _STREET_BEFORE = re.compile(
