@@ -4,7 +4,10 @@ secrets the tests plant: detector positives and one known secret no detector rec
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
+import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,7 +58,9 @@ def make_redactor(inventory: Path | None, settings: GuardSettings | None = None)
     if inventory is not None:
         known = known_from_inventory(read_inventory(inventory), fp, max_length=settings.block_cap)
     engine = DetectionSettings.of(categories=("secret",), workers=1).engine()
-    hold = derive(engine.registry, holdback=settings.holdback, extra_width=known.longest if known else 0)
+    hold = derive(
+        engine.registry, holdback=settings.holdback, extra_width=known.longest if known else 0
+    )
     return Redactor(engine, hold, fp, known)
 
 
@@ -84,7 +89,7 @@ def sse_bytes(events: list[str]) -> bytes:
 def chat_stream(text: str, pieces: list[int], *, done: bool = True) -> bytes:
     """The SSE bytes of a chat answer ``text`` cut at ``pieces`` (character offsets)."""
     cuts = [0, *sorted(set(p for p in pieces if 0 < p < len(text))), len(text)]
-    events = [chat_chunk(text[a:b]) for a, b in zip(cuts, cuts[1:], strict=False)]
+    events = [chat_chunk(text[a:b]) for a, b in itertools.pairwise(cuts)]
     events.append(chat_chunk(finish="stop"))
     if done:
         events.append("[DONE]")
@@ -119,7 +124,7 @@ def upstream_app(script: Script) -> Any:
     def parts() -> Iterator[bytes]:
         cuts = [0, *sorted(set(p for p in script.pieces if 0 < p < len(script.body)))]
         cuts.append(len(script.body))
-        for a, b in zip(cuts, cuts[1:], strict=False):
+        for a, b in itertools.pairwise(cuts):
             yield script.body[a:b]
 
     async def gen() -> AsyncIterator[bytes]:
@@ -145,3 +150,37 @@ def upstream_app(script: Script) -> Any:
             Route("/v1/completions", complete, methods=["POST"]),
         ]
     )
+
+
+class Served:
+    """An ASGI app served by uvicorn on a free port of 127.0.0.1 in a thread, with its lifespan
+    run (the guard closes its upstream connections at shutdown)."""
+
+    def __init__(self, app: Any) -> None:
+        import socket
+
+        import uvicorn
+
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        config = uvicorn.Config(app, log_level="critical", lifespan="on", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
+        )
+
+    def __enter__(self) -> Served:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=20)
+        self.sock.close()

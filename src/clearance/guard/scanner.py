@@ -91,7 +91,13 @@ class Redactor:
                 if span.end - span.start > last.end - last.start:
                     last.entity = span.entity
                 last.end = max(last.end, span.end)
-                last.hits.extend(span.hits)
+                for hit in span.hits:  # one value found by a rule and the inventory: one hit
+                    same = [i for i, h in enumerate(last.hits) if h.fingerprint == hit.fingerprint]
+                    if same:
+                        old = last.hits[same[0]]
+                        last.hits[same[0]] = Hit(old.rule, old.entity, old.fingerprint, True)
+                    else:
+                        last.hits.append(hit)
             else:
                 merged.append(span)
         return merged
