@@ -9,8 +9,12 @@ the ``Fingerprinter`` given, which must hold the key the inventory was made with
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import signal
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from clearance.detection.registry import default_registry
 from clearance.detection.settings import DetectionSettings
@@ -74,4 +78,30 @@ def serve_guard(guard: Guard, *, host: str = "127.0.0.1", port: int = 8080) -> N
     config = uvicorn.Config(
         create_guard_app(guard), host=host, port=port, log_level="warning", access_log=False
     )
-    uvicorn.Server(config).run()
+    _Server(config).run()
+
+
+def _server_class() -> type[Any]:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, except that SIGTERM/SIGINT end it with exit 0: uvicorn re-raises
+        the signal once shut down, which would kill the process with it."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            previous = {sig: signal.signal(sig, self.handle_exit) for sig in _SIGNALS}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+    return Server
+
+
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _Server(config: Any) -> Any:  # built lazily: uvicorn is optional
+    return _server_class()(config)
