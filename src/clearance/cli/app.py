@@ -47,6 +47,7 @@ from clearance.cli.audit_cmd import audit, init
 from clearance.cli.dp_cmd import dp
 from clearance.cli.erase_cmd import erase
 from clearance.cli.fairness_cmd import fairness_app
+from clearance.cli.guard_cmd import guard
 from clearance.cli.llm_cmd import llm_app
 from clearance.cli.redact_cmd import redact
 from clearance.cli.retention_cmd import retention_app
@@ -440,6 +441,7 @@ app.command("redact")(redact)
 app.command("erase")(erase)
 app.command("dp")(dp)
 app.command("anonymize")(anonymize)
+app.command("guard")(guard)
 app.add_typer(fairness_app, name="fairness")
 app.add_typer(llm_app, name="llm")
 app.add_typer(retention_app, name="retention")

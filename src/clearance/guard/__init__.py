@@ -1,0 +1,1 @@
+"""clearance guard: a streaming redaction proxy in front of an OpenAI-compatible model (issue 15)."""

@@ -1,0 +1,108 @@
+"""How much streamed text the guard must hold back before it may emit it, derived from the rules.
+
+A secret split across chunks is caught only if none of it has left the proxy when its last
+character arrives. For a rule whose matches are at most ``w`` characters long, holding back the
+last ``w - 1`` characters is enough: a match that ends in text still to come starts in text not
+yet emitted. :func:`pattern_width` reads that bound from each pattern with Python's own regex
+parser (the patterns are the engine's; see :mod:`clearance.detection.detector`).
+
+Some rules have no useful bound: a private-key block (unbounded), a JWT (10,000 characters), a
+bearer token. Holding every text back by their width would turn streaming off, so rules wider
+than ``holdback`` are *long rules*: their patterns are also compiled with the ``regex`` package,
+whose partial matching says where a match could be in progress at the end of the text received
+so far (``-----BEGIN RSA PRIVATE KEY-----`` and no END marker yet). Text is held from there until
+the match completes or ``block_cap`` characters have been held (then the engine scans what is
+held and the rest is released: a key block without an END marker is still matched by the
+truncated-block patterns).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from clearance.detection.detector import Detector
+
+try:  # Python's own parser: the width of a pattern as ``re`` reads it (see detection.literals)
+    _parser: Any = importlib.import_module("re._parser")
+except ImportError:  # pragma: no cover - CPython 3.11-3.13 have it
+    _parser = None
+
+UNBOUNDED = 1 << 30
+DEFAULT_HOLDBACK = 256
+"""Rules whose matches can be longer than this many characters are long rules."""
+DEFAULT_BLOCK_CAP = 16_384
+"""At most this many characters are held for one long-rule match in progress."""
+
+
+def pattern_width(pattern: str) -> int:
+    """The longest match ``pattern`` can have, in characters (``UNBOUNDED`` for ``+``, ``*``
+    or a pattern the parser cannot read)."""
+    if _parser is None:  # pragma: no cover
+        return UNBOUNDED
+    try:
+        width = int(_parser.parse(pattern).getwidth()[1])
+    except Exception:  # an unreadable pattern has no bound we can trust
+        return UNBOUNDED
+    return min(width, UNBOUNDED)
+
+
+@dataclass(frozen=True)
+class Holdback:
+    """``chars``: characters always held back; ``long``: the partial-match regex of the long
+    rules (``None`` when there are none); ``block_cap``: the most a long-rule match holds."""
+
+    chars: int
+    long: Any
+    block_cap: int
+    long_rules: tuple[str, ...]
+
+    def hold_from(self, text: str, start: int) -> int | None:
+        """The first offset at or after ``start`` where a long-rule match may be in progress at
+        the end of ``text`` (partial, or complete but touching the end, so it may grow)."""
+        if self.long is None:
+            return None
+        end = len(text)
+        pos = start
+        while pos < end:
+            m = self.long.search(text, pos, partial=True)
+            if m is None:
+                return None
+            if m.partial or m.end() >= end:
+                return int(m.start())
+            pos = m.start() + 1
+        return None
+
+
+def derive(
+    detectors: Iterable[Detector],
+    *,
+    holdback: int = DEFAULT_HOLDBACK,
+    block_cap: int = DEFAULT_BLOCK_CAP,
+    extra_width: int = 0,
+) -> Holdback:
+    """The holdback for ``detectors``; ``extra_width``: other matches to cover (the longest
+    inventory value). Detectors that need a context word may get it after the match: their
+    context window is added to their width."""
+    chars = max(0, extra_width - 1)
+    long_parts: list[str] = []
+    long_ids: list[str] = []
+    for det in detectors:
+        for pattern in det.patterns:
+            width = pattern_width(pattern)
+            if det.requires_context and width < UNBOUNDED:
+                width += det.context_window
+            if width <= holdback:
+                chars = max(chars, width - 1)
+                continue
+            body = pattern.removeprefix("(?i)")
+            icase = det.ignore_case or pattern.startswith("(?i)")
+            long_parts.append(f"(?i:{body})" if icase else f"(?:{body})")
+            if det.id not in long_ids:
+                long_ids.append(det.id)
+    regex = None
+    if long_parts:
+        regex = importlib.import_module("regex").compile("|".join(long_parts))
+    return Holdback(chars, regex, max(block_cap, holdback), tuple(long_ids))

@@ -1,0 +1,211 @@
+"""clearance.guard.app against real processes: a scripted upstream and the guard, both served by
+uvicorn on free ports, talked to over HTTP with httpx."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from clearance.guard.app import create_guard_app
+from clearance.guard.scanner import Redactor
+from clearance.guard.settings import ClientKey, GuardSettings
+from tests.guard._upstream import (
+    AWS_SECRET,
+    GITHUB,
+    KNOWN,
+    SECRETS,
+    Script,
+    Served,
+    chat_chunk,
+    chat_stream,
+    make_guard,
+    sse_bytes,
+    upstream_app,
+)
+
+UPSTREAM_KEY = "sk-upstream-test-0000"
+
+
+@pytest.fixture
+def script() -> Script:
+    return Script()
+
+
+@pytest.fixture
+def upstream(script: Script) -> Iterator[str]:
+    with Served(upstream_app(script)) as running:
+        yield running.url
+
+
+def _serve(upstream: str, redactor: Redactor, settings: GuardSettings) -> Served:
+    return Served(create_guard_app(make_guard(upstream, redactor, settings)))
+
+
+@pytest.fixture
+def incidents(tmp_path: Path) -> Path:
+    return tmp_path / "incidents.jsonl"
+
+
+@pytest.fixture
+def guard_url(
+    upstream: str, redactor: Redactor, incidents: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    monkeypatch.setenv("OPENAI_API_KEY", UPSTREAM_KEY)
+    settings = GuardSettings(incidents=incidents, upstream_timeout=1.0, max_body_bytes=1 << 20)
+    with _serve(upstream, redactor, settings) as running:
+        yield running.url
+
+
+def _events(resp: httpx.Response) -> list[str]:
+    return [line[6:] for line in resp.text.split("\n\n") if line.startswith("data: ")]
+
+
+def _content(events: list[str]) -> str:
+    return "".join(
+        json.loads(e)["choices"][0]["delta"].get("content") or ""
+        for e in events
+        if e != "[DONE]" and "choices" in json.loads(e)
+    )
+
+
+CHAT = {"model": "m", "messages": [{"role": "user", "content": "hi"}], "stream": True}
+TEXT = f"Your token is {GITHUB}, the AWS one aws_secret_access_key = {AWS_SECRET} and {KNOWN}. \x1b[2J<script>x</script>"
+
+
+def test_streaming_chat_is_redacted_across_any_split(
+    guard_url: str, script: Script, incidents: Path
+) -> None:
+    script.body = chat_stream(TEXT, list(range(3, len(TEXT), 5)))
+    script.pieces = list(range(1, len(script.body), 7))  # inside framing and characters
+    resp = httpx.post(f"{guard_url}/v1/chat/completions", json=CHAT, timeout=30)
+    assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/event-stream")
+    events = _events(resp)
+    assert events[-1] == "[DONE]"
+    assert _content(events) == (
+        "Your token is [REDACTED:github_token], the AWS one aws_secret_access_key = "
+        "[REDACTED:aws_secret_access_key] and [REDACTED:secret]. \x1b[2J<script>x</script>"
+    )
+    assert script.headers[-1]["authorization"] == f"Bearer {UPSTREAM_KEY}"
+    records = [json.loads(line) for line in incidents.read_text().splitlines()]
+    assert [(r["rule"], r["type"], r["known"]) for r in records] == [
+        ("github-pat", "GITHUB_TOKEN", True),
+        ("aws-secret-access-key", "AWS_SECRET_ACCESS_KEY", False),
+        ("inventory", "SECRET", True),
+    ]
+    assert {r["request_id"] for r in records} == {resp.headers["x-request-id"]}
+    assert set(records[0]) == {
+        "time",
+        "request_id",
+        "client",
+        "action",
+        "rule",
+        "type",
+        "fingerprint",
+        "known",
+    }
+    written = incidents.read_text()
+    for secret in SECRETS:
+        assert secret not in written and secret[:12] not in written
+    metrics = httpx.get(f"{guard_url}/metrics").text
+    assert 'clearance_guard_redactions_total{type="GITHUB_TOKEN"} 1' in metrics
+
+
+def test_non_streaming_and_models_and_health(guard_url: str, script: Script) -> None:
+    script.content_type = "application/json"
+    script.body = json.dumps(
+        {
+            "id": "x",
+            "object": "text_completion",
+            "choices": [{"index": 0, "text": TEXT, "finish_reason": "stop"}],
+        }
+    ).encode()
+    resp = httpx.post(f"{guard_url}/v1/completions", json={"model": "m", "prompt": "p"}, timeout=30)
+    assert resp.status_code == 200
+    text = resp.json()["choices"][0]["text"]
+    assert GITHUB not in text and KNOWN not in text and text.endswith("<script>x</script>")
+    assert httpx.get(f"{guard_url}/v1/models").json()["data"][0]["id"] == "m"
+    assert httpx.get(f"{guard_url}/healthz").json() == {"status": "ok"}
+
+
+def _error(resp: httpx.Response, status: int, code: str) -> None:
+    assert resp.status_code == status, resp.text
+    body = resp.json()
+    assert set(body["error"]) == {"message", "type", "code"} and body["error"]["code"] == code
+
+
+def test_bad_requests_get_openai_errors(guard_url: str) -> None:
+    url = f"{guard_url}/v1/chat/completions"
+    _error(httpx.post(url, content=b"{not json", timeout=30), 400, "invalid_json")
+    _error(httpx.post(url, content=b"[1, 2]", timeout=30), 400, "invalid_json")
+    _error(httpx.post(url, content=b"x" * (10 * 1024 * 1024), timeout=60), 413, "request_too_large")
+    _error(httpx.get(f"{guard_url}/v2/nothing"), 404, "not_found")
+    assert httpx.get(f"{guard_url}/healthz").status_code == 200  # still serving
+
+
+def test_upstream_down_is_502_and_upstream_error_keeps_its_status(
+    redactor: Redactor, script: Script, upstream: str
+) -> None:
+    with _serve("http://127.0.0.1:9", redactor, GuardSettings()) as running:
+        _error(
+            httpx.post(f"{running.url}/v1/chat/completions", json=CHAT, timeout=30),
+            502,
+            "upstream_unreachable",
+        )
+    script.status, script.content_type = 500, "application/json"
+    script.body = json.dumps({"error": {"message": f"echo {GITHUB}"}}).encode()
+    with _serve(upstream, redactor, GuardSettings()) as running:
+        resp = httpx.post(f"{running.url}/v1/chat/completions", json=CHAT, timeout=30)
+    _error(resp, 500, "upstream_status")
+    assert GITHUB not in resp.text
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"hang_after": 2, "hang": 5.0}, "upstream_timeout"),
+        ({"fail_after": 2}, "upstream_disconnected"),
+        ({"body": b"garbage\n\ndata: {oops\n\n"}, "upstream_malformed"),
+        ({"body": chat_stream(TEXT, [30], done=False)[:-40]}, "upstream_malformed"),
+        ({"body": sse_bytes([chat_chunk(TEXT[:60])])}, "upstream_disconnected"),
+    ],
+)
+def test_stream_faults_end_with_an_error_event_never_unscanned_text(
+    guard_url: str, script: Script, change: dict[str, object], code: str
+) -> None:
+    script.body = chat_stream(TEXT, [20, 40, 60])
+    script.pieces = [150, 300, 450]
+    for name, value in change.items():
+        setattr(script, name, value)
+    resp = httpx.post(f"{guard_url}/v1/chat/completions", json=CHAT, timeout=30)
+    events = _events(resp)
+    assert json.loads(events[-1])["error"]["code"] == code
+    for secret in SECRETS:
+        assert all(secret[i : i + 8] not in resp.text for i in range(len(secret) - 7))
+    assert httpx.get(f"{guard_url}/healthz").status_code == 200
+
+
+def test_block_mode_and_client_keys(redactor: Redactor, script: Script, upstream: str) -> None:
+    key = "client-key-123"
+    settings = GuardSettings(
+        action="block",
+        clients=(ClientKey(name="ci", key_sha256=hashlib.sha256(key.encode()).hexdigest()),),
+    )
+    script.body = chat_stream(TEXT, [10, 50])
+    with _serve(upstream, redactor, settings) as running:
+        url = f"{running.url}/v1/chat/completions"
+        _error(httpx.post(url, json=CHAT, timeout=30), 401, "invalid_api_key")
+        _error(
+            httpx.post(url, json=CHAT, headers={"authorization": "Bearer nope"}),
+            401,
+            "invalid_api_key",
+        )
+        resp = httpx.post(url, json=CHAT, headers={"authorization": f"Bearer {key}"}, timeout=30)
+        events = _events(resp)
+        assert json.loads(events[-1])["error"]["code"] == "secret_detected"
+        assert GITHUB[:12] not in resp.text
+        assert "authorization" not in script.headers[-1]  # no OPENAI_API_KEY: none sent on
