@@ -18,6 +18,7 @@ PUBLIC = [
     "ErasureRecord",
     "Finding",
     "Fingerprinter",
+    "GuardSettings",
     "InputError",
     "LlmAuditSettings",
     "LocalModel",
@@ -38,6 +39,7 @@ PUBLIC = [
     "apply_retention",
     "audit_dataset",
     "audit_sources",
+    "build_guard",
     "default_registry",
     "dp_release",
     "erase_subject",
@@ -52,6 +54,7 @@ PUBLIC = [
     "run_llm_audit_paths",
     "run_mitigation",
     "scan_paths",
+    "serve_guard",
 ]
 
 

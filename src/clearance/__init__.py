@@ -58,6 +58,8 @@ if TYPE_CHECKING:
     from clearance.llm.audit import run_llm_audit_paths
     from clearance.llm.audit_settings import LlmAuditSettings
     from clearance.llm.model_target import EndpointModel, LocalModel
+    from clearance.guard.proxy import build_guard, serve_guard
+    from clearance.guard.settings import GuardSettings
     from clearance.privacy import Fingerprinter, load_key, mask
     from clearance.redact import RedactManifest, RedactSettings, redact_database, redact_paths
     from clearance.reports import render
@@ -80,6 +82,7 @@ _EXPORTS: dict[str, str] = {
     "ErasureRecord": "clearance.lifecycle",
     "Finding": "clearance.core.findings",
     "Fingerprinter": "clearance.privacy",
+    "GuardSettings": "clearance.guard.settings",
     "InputError": "clearance.errors",
     "LlmAuditSettings": "clearance.llm.audit_settings",
     "LocalModel": "clearance.llm.model_target",
@@ -99,6 +102,7 @@ _EXPORTS: dict[str, str] = {
     "anonymize_table": "clearance.anonymize.run",
     "audit_dataset": "clearance.audit.auditor",
     "audit_sources": "clearance.audit.run",
+    "build_guard": "clearance.guard.proxy",
     "default_registry": "clearance.detection",
     "erase_subject": "clearance.lifecycle",
     "dp_release": "clearance.dp",
@@ -113,6 +117,7 @@ _EXPORTS: dict[str, str] = {
     "run_llm_audit_paths": "clearance.llm.audit",
     "run_mitigation": "clearance.fairness.mitigate_run",
     "scan_paths": "clearance.scan",
+    "serve_guard": "clearance.guard.proxy",
 }
 
 
@@ -144,6 +149,7 @@ __all__ = [
     "ErasureRecord",
     "Finding",
     "Fingerprinter",
+    "GuardSettings",
     "InputError",
     "LlmAuditSettings",
     "LocalModel",
@@ -164,6 +170,7 @@ __all__ = [
     "apply_retention",
     "audit_dataset",
     "audit_sources",
+    "build_guard",
     "default_registry",
     "dp_release",
     "erase_subject",
@@ -178,4 +185,5 @@ __all__ = [
     "run_llm_audit_paths",
     "run_mitigation",
     "scan_paths",
+    "serve_guard",
 ]
