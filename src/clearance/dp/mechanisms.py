@@ -184,7 +184,9 @@ def _log_mgf_discrete_laplace(lam: np.ndarray[Any, Any], scale: float) -> np.nda
     """log E[exp(lam Z)] of the discrete Laplace of ``scale`` (P(z) ~ exp(-|z| / scale)), for
     |lam| < 1 / scale: (1 - p)^2 / ((1 - p e^lam)(1 - p e^-lam)) with p = exp(-1 / scale)."""
     p = math.exp(-1.0 / scale)
-    out: np.ndarray[Any, Any] = 2 * math.log1p(-p) - np.log1p(-p * np.exp(lam)) - np.log1p(-p * np.exp(-lam))
+    out: np.ndarray[Any, Any] = (
+        2 * math.log1p(-p) - np.log1p(-p * np.exp(lam)) - np.log1p(-p * np.exp(-lam))
+    )
     return out
 
 
