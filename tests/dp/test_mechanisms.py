@@ -152,10 +152,16 @@ def test_quantile_interval_with_noise_covers_at_least_the_level() -> None:
     assert hits / 500 >= 1 - beta
 
 
-def test_count_noise_is_the_discrete_laplace_the_bounds_assume() -> None:
-    """cdf_error_bounds takes P(z) ~ exp(-|z| / scale): its mass at 0 is (1 - p) / (1 + p)."""
-    m = mech.count(0.5, 0.0, 1, False)
+def test_cell_counts_noise_is_the_discrete_laplace_the_bounds_assume() -> None:
+    """cdf_error_bounds takes P(z) ~ exp(-|z| / scale): mass (1 - p) / (1 + p) at 0, variance
+    2 p / (1 - p)^2; the scale is contributions / epsilon (L1 sensitivity of disjoint cells)."""
+    m = mech.cell_counts(0.5, 1)
+    assert m.scale == pytest.approx(2.0, rel=1e-6) and m.epsilon <= 0.5
+    assert mech.cell_counts(0.5, 3).scale == pytest.approx(6.0, rel=1e-6)
     p = math.exp(-1 / m.scale)
-    draws = np.array([m.run(np.zeros(0)) for _ in range(4000)])
+    exact = np.arange(200)
+    draws = np.concatenate([m.run(exact) - exact for _ in range(40)])  # 8,000 noises
     expected = (1 - p) / (1 + p)
-    assert abs(np.mean(draws == 0) - expected) < 5 * math.sqrt(expected * (1 - expected) / 4000)
+    assert np.all(draws == np.round(draws))
+    assert abs(np.mean(draws == 0) - expected) < 5 * math.sqrt(expected * (1 - expected) / 8000)
+    assert draws.var() == pytest.approx(2 * p / (1 - p) ** 2, rel=0.15)

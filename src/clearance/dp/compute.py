@@ -149,14 +149,17 @@ def run_release(
         # candidate cell, from which every quantile's interval is read (post-processing).
         each = eps / 2 / len(release.quantiles)
         ms = [mech.quantile(each, contributions, q, cands) for q in release.quantiles]
-        cdf = mech.count(eps / 2, 0.0, contributions, False)
-        for m in [*ms, cdf]:
+        cdf = mech.cell_counts(eps / 2, contributions)
+        for stat, how, scale, spent in [
+            *(("quantile", m.mechanism, m.scale, m.epsilon) for m in ms),
+            ("count", cdf.mechanism, cdf.scale, cdf.epsilon),
+        ]:
             noise.append(
                 Noise(
-                    statistic="quantile" if m is not cdf else "count",
-                    mechanism=m.mechanism,
-                    scale=m.scale,
-                    epsilon=m.epsilon,
+                    statistic=stat,  # type: ignore[arg-type]
+                    mechanism=how,
+                    scale=scale,
+                    epsilon=spent,
                     delta=0.0,
                 )
             )
@@ -168,7 +171,7 @@ def run_release(
             per_cell = np.bincount(
                 np.searchsorted(cands, vals, side="right"), minlength=len(cands) + 1
             )
-            noisy = np.array([cdf.run(np.zeros(int(h))) for h in per_cell])
+            noisy = cdf.run(per_cell)
             cells = [
                 Cell(
                     label=f"q{q:g}",

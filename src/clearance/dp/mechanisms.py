@@ -56,6 +56,7 @@ def opendp() -> Any:
         vector_domain=domains.vector_domain,
         atom_domain=domains.atom_domain,
         symmetric_distance=metrics.symmetric_distance,
+        l1_distance=metrics.l1_distance,
         max_divergence=measures.max_divergence,
         binary_search_param=mod.binary_search_param,
         laplacian_scale_to_accuracy=accuracy.laplacian_scale_to_accuracy,
@@ -76,6 +77,16 @@ class Noisy:
     run: Callable[[np.ndarray[Any, Any]], float]
     accuracy: Callable[[float], float] | None
     """half-width of the interval holding the exact value with probability 1 - alpha"""
+
+
+@dataclass(frozen=True)
+class NoisyCounts:
+    """A vector of counts with independent integer noise each (one call for every cell)."""
+
+    mechanism: str
+    scale: float
+    epsilon: float
+    run: Callable[[np.ndarray[Any, Any]], np.ndarray[Any, Any]]
 
 
 def _space(dp: Any) -> tuple[Any, Any]:
@@ -154,6 +165,25 @@ def bounded_sum(
         delta=dlt,
         run=lambda values: float(meas(values)),
         accuracy=lambda alpha: float(to_acc(scale, alpha)),
+    )
+
+
+def cell_counts(epsilon: float, contributions: int) -> NoisyCounts:
+    """Noisy counts of the rows in disjoint cells: OpenDP's Laplace on a vector of integers
+    (discrete Laplace each), at an L1 distance of ``contributions``: one person's rows change
+    the cells' counts by at most that much in all (each row is in one cell)."""
+    dp = opendp()
+    domain = dp.vector_domain(dp.atom_domain(T=int))
+
+    def build(scale: float) -> Any:
+        return dp.m.make_laplace(domain, dp.l1_distance(T=int), scale)
+
+    meas, scale, eps, _ = _calibrate(dp, build, contributions, epsilon, 0.0)
+    return NoisyCounts(
+        mechanism="discrete laplace",
+        scale=scale,
+        epsilon=eps,
+        run=lambda counts: np.asarray(meas([int(c) for c in counts]), dtype=np.float64),
     )
 
 
@@ -266,8 +296,10 @@ def finite(value: float) -> float | None:
 
 __all__ = [
     "Noisy",
+    "NoisyCounts",
     "bounded_sum",
     "cdf_error_bounds",
+    "cell_counts",
     "count",
     "finite",
     "opendp",
