@@ -197,6 +197,9 @@ def main() -> None:
             f"{kind:12} {c['intervals']:9} {c['coverage']:9.3f} {c['mean_half_width']:11.4g} "
             f"{c['seconds_per_release']:10.3f}"
         )
+    for kind, c in coverage.items():
+        if "mean_abs_error" in c:
+            print(f"{kind}: mean |released - exact| {c['mean_abs_error']:.4g}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
 
