@@ -235,11 +235,14 @@ def cdf_error_bounds(alpha: float, cells: int, scale: float, beta: float) -> np.
     wmax = max(alpha, 1 - alpha)
     # exponents in (0, 1 / (scale * wmax)): where every weighted noise's MGF is finite
     lam = np.geomspace(1e-6, 0.999, 600) / (scale * wmax)
-    below = np.arange(1, m + 1, dtype=np.float64)[:, None]  # cells below candidate i
-    log_mgf = below * _log_mgf_discrete_laplace(lam * (1 - alpha), scale) + (
-        cells - below
-    ) * _log_mgf_discrete_laplace(lam * alpha, scale)
-    bounds: np.ndarray[Any, Any] = np.min((log_mgf + math.log(2 * m / beta)) / lam, axis=1)
+    per_below = _log_mgf_discrete_laplace(lam * (1 - alpha), scale)
+    per_above = _log_mgf_discrete_laplace(lam * alpha, scale)
+    tail = math.log(2 * m / beta)
+    bounds = np.empty(m, dtype=np.float64)
+    for start in range(0, m, 2048):  # memory bounded however many candidates there are
+        below = np.arange(start + 1, min(start + 2048, m) + 1, dtype=np.float64)[:, None]
+        log_mgf = below * per_below + (cells - below) * per_above
+        bounds[start : start + len(below)] = np.min((log_mgf + tail) / lam, axis=1)
     return bounds
 
 
