@@ -264,3 +264,28 @@ def test_a_binary_or_non_utf8_file_cannot_be_searched(tmp_path: Path) -> None:
     latin.write_bytes("caf\xe9 ".encode("latin-1") + EMAIL.encode())
     with pytest.raises(InputError, match=r"old\.txt: not UTF-8"):
         erase_subject([*files, latin], "42", policy_path=pol, key=KEY)
+
+
+def test_nested_parquet_columns_are_redacted_and_keep_their_type(tmp_path: Path) -> None:
+    data = tmp_path / "events.parquet"
+    frame = pl.DataFrame(
+        {
+            "user_id": [42, 7],
+            "ctx": [
+                {"mail": EMAIL, "to": ["a"]},
+                {"mail": "x@example.org", "to": [f"cc {EMAIL}", "b"]},
+            ],
+        }
+    )
+    frame.write_parquet(data)
+    pol = tmp_path / "p.yaml"
+    pol.write_text("subject_key: user_id\n")
+    done = erase_subject(
+        [data], "42", policy_path=pol, key=KEY, apply=True, record=tmp_path / "r.json"
+    )
+    assert done.applied and done.remaining == 0
+    back = pl.read_parquet(data)
+    assert back.schema == frame.schema
+    assert back.to_dicts() == [
+        {"user_id": 7, "ctx": {"mail": "x@example.org", "to": ["cc <EMAIL_ADDRESS>", "b"]}}
+    ]
