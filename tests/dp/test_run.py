@@ -50,7 +50,11 @@ def test_release_shape_values_and_ledger(tmp_path: Path, table: Path) -> None:
         assert hi - lo == pytest.approx(2 * rows["scale"] * math.log(20), rel=0.05)
     assert releases["avg"]["noise"][0]["statistic"] == "sum"
     assert releases["med"]["groups"][0]["cells"][0]["label"] == "q0.5"
-    assert releases["med"]["interval"].startswith("none given")
+    assert releases["med"]["interval"].startswith("95% per quantile")
+    (median,) = releases["med"]["groups"][0]["cells"]
+    lo, hi = median["ci"]
+    assert 0 <= lo <= hi <= 100
+    assert [n["statistic"] for n in releases["med"]["noise"]] == ["quantile", "count"]
     assert [c["label"] for c in releases["bins"]["groups"][0]["cells"]] == ["[0, 50)", "[50, 100]"]
     assert out["epsilon_spent"] == pytest.approx(0.9)
     ledger = read_ledger(tmp_path / "ledger.json")

@@ -38,7 +38,15 @@ from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.errors import InputError, PolicyError
 from clearance.io.files import file_sha256, shown_path
-from clearance.io.readers import strip_break
+from clearance.io.readers import kind_of, strip_break
+from clearance.lifecycle.nested import (
+    Redact,
+    jsonl_lines,
+    jsonl_text,
+    nested_columns,
+    nested_texts,
+    shown_key,
+)
 from clearance.lifecycle.records import ErasureRecord, FileErasure, subject_fingerprint
 from clearance.lifecycle.tables import (
     Staging,
@@ -50,6 +58,7 @@ from clearance.lifecycle.tables import (
 from clearance.privacy import Fingerprinter
 from clearance.privacy.fingerprint import normalise
 from clearance.redact import Keys
+from clearance.redact.paths import redact_paths_in
 from clearance.redact.replace import Replacer
 
 # What identifies the subject in someone else's text.
@@ -125,6 +134,18 @@ def _identifiers(
                 for m in matches:
                     if m.entity in IDENTIFYING:
                         found.setdefault(normalise(m.value), Identifier(m.entity, m.value))
+        for column, paths in nested_columns(rows).items():
+            for path in paths:
+                leaf = next((s for s in reversed(path.steps) if s is not None), column)
+                entity = _column_entity(leaf)
+                cells = nested_texts(rows[column], path, f"{shown_path(t.path)}: {path.field}")
+                context = leaf.replace("_", " ")
+                for cell, matches in zip(cells, engine.detect_batch(cells, context), strict=True):
+                    if entity is not None and cell.strip():
+                        found.setdefault(normalise(cell.strip()), Identifier(entity, cell.strip()))
+                    for m in matches:
+                        if m.entity in IDENTIFYING:
+                            found.setdefault(normalise(m.value), Identifier(m.entity, m.value))
         first = next((c for c in rows.columns if _norm_column(c) == "first_name"), None)
         last = next((c for c in rows.columns if _norm_column(c) == "last_name"), None)
         if first is not None and last is not None:
@@ -167,11 +188,25 @@ class _Search:
         return sum(len(pattern.findall(text)) for pattern, _ in self.literal)
 
 
+def _redactor(search: _Search, replacer: Replacer, where: str) -> Redact:
+    """What redact's path walker calls with the distinct strings at a path: their redacted text
+    (only those that quote the subject)."""
+
+    def redact(texts: list[str], context: str) -> dict[str, str]:
+        found = search.spans(texts, context)
+        return {v: replacer.spans(v, m, where) for v, m in zip(texts, found, strict=True) if m}
+
+    return redact
+
+
 def _redact(
     t: TableFile, keep: pl.Series, search: _Search, replacer: Replacer
-) -> tuple[pl.DataFrame, int]:
+) -> tuple[pl.DataFrame, int, list[bool]]:
+    """The kept rows with the subject's identifiers replaced in every text column and every
+    text field of nested columns; the cells rewritten; which kept rows changed."""
     frame = t.frame.filter(keep)
     spans = 0
+    changed = [False] * frame.height
     replaced: list[pl.Series] = []
     for column in _text_columns(frame):
         cells = frame[column].to_list()
@@ -183,11 +218,24 @@ def _redact(
                 where = f"{shown_path(t.path)}: column {column}"
                 mapping[value] = replacer.spans(value, matches, where)
         if mapping:
-            spans += sum(1 for c in cells if c in mapping)
             replaced.append(
                 pl.Series(column, [mapping.get(c, c) if c else c for c in cells], dtype=pl.String)
             )
-    return (frame.with_columns(replaced) if replaced else frame), spans
+            for i, c in enumerate(cells):
+                if c in mapping:
+                    spans += 1
+                    changed[i] = True
+    for column, paths in nested_columns(frame).items():
+        where = f"{shown_path(t.path)}: column {shown_key(column)}"
+        before = frame[column]
+        after = redact_paths_in(before, paths, _redactor(search, replacer, where), where)
+        rows = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+        if rows:
+            replaced.append(after)
+            spans += len(rows)
+            for i in rows:
+                changed[i] = True
+    return (frame.with_columns(replaced) if replaced else frame), spans, changed
 
 
 def _redact_text(path: Path, text: str, search: _Search, replacer: Replacer) -> tuple[str, int]:
@@ -257,6 +305,9 @@ def erase_subject(
         raise InputError("subject", "the subject id is empty")
     engine = engine or Engine(threshold=policy.min_score)
     table_paths, text_paths = split_files([Path(p) for p in paths])
+    for f in table_paths:
+        if kind_of(f) == "jsonl":
+            jsonl_lines(f)  # a malformed line named before Polars reads the file
     tables = [read_table(f) for f in table_paths]
     if not tables:
         raise InputError(", ".join(shown_path(Path(p)) for p in paths), "no table file")
@@ -272,13 +323,20 @@ def erase_subject(
     with Staging() as staging:
         for t in tables:
             keep = ~masks.get(t.name, pl.Series([False] * t.frame.height))
-            frame, spans = _redact(t, keep, search, replacer)
+            frame, spans, changed = _redact(t, keep, search, replacer)
             deleted = int((~keep).sum())
             before = file_sha256(t.path)
             after = None
             key_col = key_columns.get(t.name)
             if apply and (deleted or spans):
-                tmp = staging.table(frame, t.kind, t.path)
+                tmp = (
+                    staging.text(
+                        jsonl_text(t.path, keep, changed, lambda w: _redactor(search, replacer, w)),
+                        t.path,
+                    )
+                    if t.kind == "jsonl"
+                    else staging.table(frame, t.kind, t.path)
+                )
                 written = read_table(tmp)  # read back what was written, not what was meant
                 remaining += _remaining(written.frame, tmp, t.kind, search, key_col, canon)
                 after = file_sha256(tmp)
