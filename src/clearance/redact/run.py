@@ -30,7 +30,7 @@ from clearance.io import readers
 from clearance.io.files import file_sha256, shown_path
 from clearance.io.kms import KeyManagementService
 from clearance.io.outputs import output_folder
-from clearance.io.tags import METADATA_KEY, OutputTags, sidecar_path
+from clearance.io.tags import OutputTags, parquet_metadata, run_id, sidecar_path
 from clearance.redact.manifest import FileEntry, RedactManifest, TagsEntry
 from clearance.redact.operators import Keys
 from clearance.redact.paths import check_json_depth, check_text_fields
@@ -41,7 +41,6 @@ from clearance.redact.storage import (
     column_tags,
     encrypt_staged,
     output_tags,
-    run_id,
     without_tag_sidecars,
 )
 from clearance.redact.tables import TablePlan, apply_plan, plan_table
@@ -197,7 +196,7 @@ def _redact_table_file(
                     replacer,
                     frozenset(settings.text_fields),
                 )
-                writer.metadata = {METADATA_KEY: tags_for(plan).to_json().encode()}
+                writer.metadata = parquet_metadata(tags_for(plan))
             writer.write(apply_plan(plan, batch, engine, replacer))
             rows += batch.height
             tick(batch.height)
