@@ -241,7 +241,7 @@ def _verify_recorded(path: Path, tags: OutputTags, record: object, record_path: 
     """A file rewritten by ``retention apply`` / ``erase`` (its record) or released by ``dp``
     (its ledger): the record has the tags' ``run_id`` (a ledger has none) and holds the file's
     hash as it is now."""
-    if isinstance(record, dict) and record.get("run_id") != tags.run_id:
+    if isinstance(record, dict) and "run_id" in record and record["run_id"] != tags.run_id:
         raise InputError(str(path), f"was not written by the run of {record_path}")
     if file_sha256(path) not in set(_recorded_hashes(record)):
         raise InputError(str(path), f"differs from what {record_path} records (changed since)")
