@@ -224,11 +224,15 @@ def verify_tags(path: Path | str, kms: KeyManagementService | None = None) -> Ou
     return tags
 
 
+_RECORDED = frozenset({"sha256_after", "archived_sha256", "output_sha256"})
+
+
 def _recorded_hashes(node: object) -> Iterator[str]:
-    """The output hashes a record or ledger holds (``sha256_after``, ``output_sha256``)."""
+    """The output hashes a record or ledger holds (``sha256_after``, ``archived_sha256``,
+    ``output_sha256``)."""
     if isinstance(node, dict):
         for name, value in node.items():
-            if name in ("sha256_after", "output_sha256") and isinstance(value, str):
+            if name in _RECORDED and isinstance(value, str):
                 yield value
             else:
                 yield from _recorded_hashes(value)

@@ -16,7 +16,7 @@ last, with counts and keyed fingerprints of the removed ids, never an id.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,6 +26,7 @@ from clearance.audit.policy import Policy, load_policy
 from clearance.errors import InputError, PolicyError
 from clearance.io.files import file_sha256, shown_path
 from clearance.io.outputs import output_folder
+from clearance.io.tags import Sensitivity
 from clearance.lifecycle import retention_db
 from clearance.lifecycle.expiry import (
     Expiry,
@@ -38,7 +39,10 @@ from clearance.lifecycle.expiry import (
 )
 from clearance.lifecycle.records import RetentionRun, TableRetention
 from clearance.lifecycle.tables import Staging, TableFile, read_table, split_files
+from clearance.lifecycle.tagging import Tagger
 from clearance.privacy import Fingerprinter
+
+Progress = Callable[[str, int], None]
 
 
 def _summary(e: Expiry, source: str, rows: int, **more: object) -> TableRetention:
@@ -67,6 +71,7 @@ def apply_retention(
     key: bytes | None = None,
     record: Path | None = None,
     today: date | None = None,
+    progress: Progress | None = None,
 ) -> RetentionRun:
     """Counts (``apply=False``) or removes the records past retention in ``paths`` (CSV, TSV,
     JSONL, Parquet files and folders) and ``databases`` (SQLite / PostgreSQL URIs).
@@ -78,7 +83,9 @@ def apply_retention(
     created with the same columns when missing). Raises :class:`PolicyError` for an unresolved
     AI Act log-keeping conflict (before anything changes), ``InputError`` for unreadable input,
     ``SourceUnavailableError`` for a database that cannot be reached; on any error nothing is
-    changed (files are staged, database work is rolled back)."""
+    changed (files are staged, database work is rolled back). Every rewritten file (and
+    archive file) gets its tags (:mod:`clearance.lifecycle.tagging`). ``progress(label, rows)``
+    is called as each table file is read and aged."""
 
     policy = load_policy(policy_path)
     reference = today or policy.today()
@@ -94,13 +101,16 @@ def apply_retention(
     if archive is not None and paths:
         _archive_apart(Path(archive), [Path(p) for p in paths])
     tables, others = split_files([Path(p) for p in paths]) if paths else ([], [])
-    files = [read_table(f) for f in tables]
+    policy_sha = file_sha256(policy_path)
+    tag = Tagger.for_run("retention", policy.purpose, policy_sha, record if apply else None, now)
     plans: list[tuple[Expiry, TableFile]] = []
-    for tf in files:
-        if policy.retention_days(tf.name) is None:
-            continue
-        column = timestamp_column(policy, tf.name, tf.frame.columns, tf.frame)
-        plans.append((expiry(policy, tf.name, tf.frame[column], column, reference), tf))
+    for path in tables:
+        tf = read_table(path)
+        if policy.retention_days(tf.name) is not None:
+            column = timestamp_column(policy, tf.name, tf.frame.columns, tf.frame)
+            plans.append((expiry(policy, tf.name, tf.frame[column], column, reference), tf))
+        if progress is not None:
+            progress(path.name, tf.frame.height)
     with ExitStack() as stack:
         dbs: list[retention_db.DbRetention] = []
         for uri in databases:
@@ -110,7 +120,7 @@ def apply_retention(
         if apply:
             refuse_conflicts([e for e, _ in plans] + [e for db in dbs for e in db.expiries])
         staging = stack.enter_context(Staging())
-        out = [_file_table(e, tf, staging, policy, apply, archive, fp, now) for e, tf in plans]
+        out = [_file_table(e, tf, staging, policy, apply, archive, fp, now, tag) for e, tf in plans]
         for db in dbs:
             out += db.summaries(
                 apply=apply, archive=None if archive is None else str(archive), fp=fp
@@ -120,9 +130,10 @@ def apply_retention(
             time=now.isoformat().replace("+00:00", "Z"),
             applied=apply,
             reference_date=reference.isoformat(),
-            policy_sha256=file_sha256(policy_path),
+            policy_sha256=policy_sha,
             tables=out,
             skipped=[shown_path(f) for f in others],
+            run_id=tag.run_id,
         )
         if apply and record is not None:
             staging.text(run.model_dump_json(indent=2) + "\n", record)
@@ -142,6 +153,7 @@ def _file_table(
     archive: Path | str | None,
     fp: Fingerprinter | None,
     now: datetime,
+    tag: Tagger,
 ) -> TableRetention:
     source = shown_path(tf.path)
     gone = tf.frame.filter(e.expired)
@@ -149,14 +161,19 @@ def _file_table(
     if not apply or gone.height == 0:
         return _summary(e, source, tf.frame.height, sha256_before=before)
     idc = id_column(policy, e.table, tf.frame.columns)
-    archived = None
+    archived = archived_sha = None
+    days, cutoff = e.limit, e.cutoff.isoformat()
     if archive is not None:
         output_folder(Path(archive))
         stamp = now.strftime("%Y%m%dT%H%M%SZ")
         target = Path(archive) / f"{tf.path.stem}.archived-{stamp}{tf.path.suffix}"
-        staging.table(gone, tf.kind, target)
+        moved = Sensitivity(treatment="retention-archive", retention_days=days, cutoff=cutoff)
+        archived_sha = file_sha256(staging.table(gone, tf.kind, target, tag(target, before, moved)))
         archived = shown_path(target)
-    tmp = staging.table(tf.frame.filter(~e.expired), tf.kind, tf.path)
+    kept = Sensitivity(
+        treatment="retention", retention_days=days, cutoff=cutoff, records_removed=gone.height
+    )
+    tmp = staging.table(tf.frame.filter(~e.expired), tf.kind, tf.path, tag(tf.path, before, kept))
     return _summary(
         e,
         source,
@@ -164,6 +181,7 @@ def _file_table(
         id_column=idc,
         removed_ids=fingerprints(fp, e.table, row_ids(gone, idc)),
         archived_to=archived,
+        archived_sha256=archived_sha,
         sha256_before=before,
         sha256_after=file_sha256(tmp),
     )

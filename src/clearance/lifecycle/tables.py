@@ -21,6 +21,8 @@ import polars as pl
 from clearance.errors import InputError
 from clearance.io import readers
 from clearance.io.files import not_regular, shown_path
+from clearance.io.tags import OutputTags, sidecar_path, without_sidecars
+from clearance.io.tags import write_parquet as write_tagged_parquet
 
 REWRITABLE = ("csv", "tsv", "jsonl", "parquet")
 
@@ -41,6 +43,7 @@ def split_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     if missing:
         where, reason = missing[0]
         raise InputError(shown_path(where), reason)
+    files = without_sidecars(files)  # tags of a file among them: rewritten with the file
     tables = [f for f in files if readers.kind_of(f) in REWRITABLE]
     others = [f for f in files if readers.kind_of(f) not in REWRITABLE]
     if not tables and not others:
@@ -111,9 +114,11 @@ def read_table(path: Path) -> TableFile:
     return TableFile(path=path, name=path.stem, kind=kind, frame=frame)
 
 
-def write_table(frame: pl.DataFrame, kind: str, path: Path) -> None:
+def write_table(frame: pl.DataFrame, kind: str, path: Path, tags: OutputTags | None = None) -> None:
+    """Writes ``frame``; a Parquet file carries ``tags`` in its metadata (the sidecar is
+    :class:`Staging`'s)."""
     if kind == "parquet":
-        frame.write_parquet(path, compression="zstd")
+        write_tagged_parquet(frame, path, tags)
     elif kind == "jsonl":
         frame.write_ndjson(path)
     else:
@@ -144,19 +149,32 @@ class Staging:
         self.staged.append((tmp, target))
         return tmp
 
-    def table(self, frame: pl.DataFrame, kind: str, target: Path) -> Path:
+    def table(
+        self, frame: pl.DataFrame, kind: str, target: Path, tags: OutputTags | None = None
+    ) -> Path:
+        """Stages ``frame`` for ``target`` (and, with ``tags``, its tags: the sidecar, and a
+        Parquet file's metadata); returns the temporary file."""
         tmp = self.path_for(target)
         try:
-            write_table(frame, kind, tmp)
+            write_table(frame, kind, tmp, tags)
         except OSError as exc:
             raise InputError(shown_path(target), f"cannot write: {exc.strerror or exc}") from None
+        self._sidecar(target, tags)
         return tmp
 
-    def text(self, text: str, target: Path) -> Path:
+    def text(self, text: str, target: Path, tags: OutputTags | None = None) -> Path:
         tmp = self.path_for(target)
-        with tmp.open("w", encoding="utf-8", newline="") as fh:  # line breaks kept as they were
-            fh.write(text)
+        try:
+            with tmp.open("w", encoding="utf-8", newline="") as fh:  # line breaks as they were
+                fh.write(text)
+        except OSError as exc:
+            raise InputError(shown_path(target), f"cannot write: {exc.strerror or exc}") from None
+        self._sidecar(target, tags)
         return tmp
+
+    def _sidecar(self, target: Path, tags: OutputTags | None) -> None:
+        if tags is not None:  # renamed with the file by commit, or removed with it
+            self.text(tags.to_json(), sidecar_path(target))
 
     def commit(self) -> None:
         for tmp, target in self.staged:
