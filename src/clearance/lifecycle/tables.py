@@ -21,6 +21,7 @@ import polars as pl
 from clearance.errors import InputError
 from clearance.io import readers
 from clearance.io.files import not_regular, shown_path
+from clearance.io.outputs import check_outputs
 from clearance.io.tags import OutputTags, sidecar_path, without_sidecars
 from clearance.io.tags import write_parquet as write_tagged_parquet
 
@@ -174,7 +175,10 @@ class Staging:
 
     def _sidecar(self, target: Path, tags: OutputTags | None) -> None:
         if tags is not None:  # renamed with the file by commit, or removed with it
-            self.text(tags.to_json(), sidecar_path(target))
+            side = sidecar_path(target)
+            # a folder, link or FIFO there is refused now, before any file is replaced
+            check_outputs([side])
+            self.text(tags.to_json(), side)
 
     def commit(self) -> None:
         for tmp, target in self.staged:
