@@ -13,8 +13,8 @@ import pytest
 from clearance.audit.checks.retention import RETENTION
 from clearance.audit.policy import policy_from_mapping
 from clearance.errors import InputError, PolicyError
+from clearance.io.table_writer import TableWriter
 from clearance.io.tags import OutputTags, read_tags, sidecar_path, verify_tags
-from clearance.lifecycle import tables as lifecycle_tables
 from clearance.lifecycle.retention import apply_retention
 from clearance.privacy import Fingerprinter
 
@@ -170,16 +170,16 @@ def test_an_interrupted_run_leaves_no_half_written_file(
     other.write_text("id,created_at\n1,2020-01-01\n2,2026-01-30\n")
     pol.write_text(POLICY + "  orders:\n    retention_days: 90\n")
     calls = []
-    real = lifecycle_tables.write_table
+    real = TableWriter.write
 
-    def interrupted(frame: pl.DataFrame, kind: str, path: Path, tags: object = None) -> None:
-        calls.append(path)
-        if len(calls) == 2:
-            path.write_text("half")
+    def interrupted(self: TableWriter, frame: pl.DataFrame) -> None:
+        calls.append(self.tmp)
+        if len(calls) == 2:  # the second file's first batch: half written, then killed
+            self.tmp.write_text("half")
             raise KeyboardInterrupt
-        real(frame, kind, path, tags)  # type: ignore[arg-type]
+        real(self, frame)
 
-    monkeypatch.setattr(lifecycle_tables, "write_table", interrupted)
+    monkeypatch.setattr(TableWriter, "write", interrupted)
     with pytest.raises(KeyboardInterrupt):
         apply_retention(
             [data, other], policy_path=pol, apply=True, key=KEY, record=tmp_path / "r.json"
@@ -269,3 +269,50 @@ def test_progress_reports_each_table_and_its_rows(tmp_path: Path) -> None:
     seen: list[tuple[str, int]] = []
     apply_retention([data], policy_path=pol, progress=lambda label, n: seen.append((label, n)))
     assert seen == [("reviews.csv", 5)]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_batches_do_not_change_what_is_kept_removed_or_recorded(
+    tmp_path: Path, suffix: str
+) -> None:
+    rows = 1000
+    frame = pl.DataFrame(
+        {
+            "id": [str(i) for i in range(rows)],
+            "created_at": [f"20{20 + i % 7}-0{1 + i % 9}-1{i % 10}" for i in range(rows)],
+            "note": [None if i % 13 == 0 else f"n{i}" for i in range(rows)],
+        }
+    )
+    policy = tmp_path / "p.yaml"
+    policy.write_text(POLICY.replace("reviews", "events"))
+    outs = {}
+    for batch in (7, 100_000):
+        folder = tmp_path / str(batch)
+        folder.mkdir()
+        path = folder / f"events{suffix}"
+        {".csv": frame.write_csv, ".jsonl": frame.write_ndjson, ".parquet": frame.write_parquet}[
+            suffix
+        ](path)
+        run = apply_retention(
+            [path],
+            policy_path=policy,
+            apply=True,
+            key=KEY,
+            record=folder / "r.json",
+            batch_rows=batch,
+        )
+        outs[batch] = (path, run.tables[0])
+    (small, t_small), (whole, t_whole) = outs[7], outs[100_000]
+    assert t_small.expired == t_whole.expired > 0
+    assert t_small.removed_ids == t_whole.removed_ids
+    read = {
+        ".csv": lambda p: pl.read_csv(p, infer_schema=False),
+        ".jsonl": pl.read_ndjson,
+        ".parquet": pl.read_parquet,
+    }[suffix]
+    assert read(small).equals(read(whole))
+    if suffix != ".parquet":  # one write of the whole kept table, byte for byte
+        source = frame.with_columns(pl.col("id").cast(pl.String))
+        kept = source.filter(pl.col("id").is_in(read(whole)["id"].cast(pl.String).implode()))
+        expect = kept.write_csv() if suffix == ".csv" else kept.write_ndjson()
+        assert small.read_text() == whole.read_text() == expect
