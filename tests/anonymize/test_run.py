@@ -280,3 +280,12 @@ def test_an_interrupted_write_leaves_no_output_and_no_sidecar(
     with pytest.raises(KeyboardInterrupt):
         anonymize_table(src, tmp_path / "o.csv", k=5, quasi_identifiers=QIS)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv"]  # no temp, no sidecar
+
+
+def test_a_folder_where_the_tags_go_is_refused_before_any_work(tmp_path: Path) -> None:
+    src = tmp_path / "p.csv"
+    _people(100).write_csv(src)
+    sidecar_path(tmp_path / "o.csv").mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        anonymize_table(src, tmp_path / "o.csv", k=5, quasi_identifiers=QIS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o.csv.clearance.json", "p.csv"]

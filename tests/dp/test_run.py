@@ -227,3 +227,12 @@ def test_a_release_to_stdout_has_no_sidecar(
     dp_release(table, q, tmp_path / "ledger.json", Path("-"))
     assert json.loads(capsys.readouterr().out)["kind"] == "dp-release"
     assert not list(tmp_path.glob("*.clearance.json"))
+
+
+def test_a_folder_where_the_tags_go_is_refused_and_nothing_spent(
+    tmp_path: Path, table: Path
+) -> None:
+    sidecar_path(tmp_path / "out.json").mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        _run(tmp_path, table)
+    assert not (tmp_path / "ledger.json").exists() and not (tmp_path / "out.json").exists()
