@@ -4,13 +4,17 @@ e-mail."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
+from clearance.cli import _common
 from clearance.cli.app import app
+from clearance.io.tags import sidecar_path, verify_tags
 
 runner = CliRunner()
 SUBJECT = "u-7731"
@@ -138,3 +142,20 @@ def test_hostile_column_names_are_never_echoed_raw(
     result = runner.invoke(app, _argv([*files, odd], pol))
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "<b>" not in result.output
+
+
+def test_apply_shows_progress_per_file_and_tags_each_rewritten_file(
+    dataset: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files, pol = dataset
+    bar = io.StringIO()
+    console = Console(file=bar, force_terminal=True, markup=False, emoji=False, width=120)
+    monkeypatch.setattr(_common, "err", console)
+    result = runner.invoke(app, _argv(files, pol, "--apply", "--record", "erasure.json"))
+    assert result.exit_code == 0, result.output
+    assert "searching for the subject tickets.csv" in bar.getvalue()  # the last file done
+    record = json.loads(Path("erasure.json").read_text())
+    for path in files:
+        tags = verify_tags(path)
+        assert (tags.command, tags.run_id) == ("erase", record["run_id"])
+        _no_leak(sidecar_path(path).read_text(), bar.getvalue())

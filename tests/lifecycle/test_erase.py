@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
 from clearance.errors import InputError, PolicyError
+from clearance.io.tags import OutputTags, sidecar_path, verify_tags
 from clearance.lifecycle import tables as lifecycle_tables
 from clearance.lifecycle.erase import erase_subject
 from clearance.privacy import Fingerprinter
@@ -222,12 +224,12 @@ def test_an_interrupted_erasure_leaves_every_file_as_it_was(
     real = lifecycle_tables.write_table
     calls: list[Path] = []
 
-    def interrupted(frame: pl.DataFrame, kind: str, path: Path) -> None:
+    def interrupted(frame: pl.DataFrame, kind: str, path: Path, tags: object = None) -> None:
         calls.append(path)
         if len(calls) == 2:
             path.write_text("half")
             raise KeyboardInterrupt
-        real(frame, kind, path)
+        real(frame, kind, path, tags)  # type: ignore[arg-type]
 
     monkeypatch.setattr(lifecycle_tables, "write_table", interrupted)
     with pytest.raises(KeyboardInterrupt):
@@ -289,3 +291,51 @@ def test_nested_parquet_columns_are_redacted_and_keep_their_type(tmp_path: Path)
     assert back.to_dicts() == [
         {"user_id": 7, "ctx": {"mail": "x@example.org", "to": ["cc <EMAIL_ADDRESS>", "b"]}}
     ]
+
+
+def test_rewritten_files_carry_purpose_and_the_erasure_run_and_no_personal_data(
+    tmp_path: Path,
+) -> None:
+    files, pol = _data(tmp_path)
+    pol.write_text('purpose: "support\\u001b]8;;http://x\\u0007<b>x</b>"\nsubject_key: user_id\n')
+    notes = tmp_path / "notes.txt"
+    notes.write_text(f"call back {EMAIL}\n")
+    users = tmp_path / "users.parquet"
+    pl.read_csv(files[0], infer_schema=False).write_parquet(users)
+    files[0].unlink()
+    record = tmp_path / "erasure.json"
+    progress: list[str] = []
+    result = erase_subject(
+        [users, files[1], notes],
+        "42",
+        policy_path=pol,
+        key=KEY,
+        apply=True,
+        record=record,
+        progress=lambda label, n: progress.append(label),
+    )
+    assert result.applied and result.run_id is not None
+    assert sorted(progress) == ["notes.txt", "reviews.csv", "users.parquet"]
+    for path in (users, files[1], notes):
+        tags = verify_tags(path)  # the record holds its run_id and the file's new hash
+        assert (tags.command, tags.run_id, tags.manifest) == ("erase", result.run_id, record.name)
+        assert tags.purpose == "support\x1b]8;;http://x\x07<b>x</b>"
+        assert tags.sensitivity is not None and tags.sensitivity.treatment == "erasure"
+        side = sidecar_path(path).read_text()
+        assert "\x1b" not in side and "\x07" not in side
+        for value in (EMAIL, "Jane Doe", "415 555 0100", "42", result.subject):
+            assert value.lower() not in side.lower()
+    meta = pq.read_metadata(users).metadata
+    assert OutputTags.model_validate_json(meta[b"clearance"]).run_id == result.run_id
+    # erasing again reads the sidecars as the files' tags, never as text to search
+    again = erase_subject([tmp_path], "43", policy_path=pol, key=KEY)
+    assert not [f.path for f in again.files if f.path.endswith(".clearance.json")]
+
+
+def test_a_dry_run_or_untouched_file_gets_no_tags(tmp_path: Path) -> None:
+    files, pol = _data(tmp_path)
+    erase_subject(files, "42", policy_path=pol, key=KEY)
+    untouched = tmp_path / "other.csv"
+    untouched.write_text("user_id,x\n43,1\n")
+    erase_subject([untouched], "42", policy_path=pol, key=KEY, apply=True, record=tmp_path / "r")
+    assert not list(tmp_path.glob("*.clearance.json"))

@@ -21,7 +21,7 @@ The record and every message hold the subject only as a keyed fingerprint.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,6 +55,7 @@ from clearance.lifecycle.tables import (
     read_text,
     split_files,
 )
+from clearance.lifecycle.tagging import ERASED, Tagger
 from clearance.privacy import Fingerprinter
 from clearance.privacy.fingerprint import normalise
 from clearance.redact import Keys
@@ -285,12 +286,14 @@ def erase_subject(
     apply: bool = False,
     record: Path | None = None,
     engine: Engine | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> ErasureRecord:
     """Finds (``apply=False``) or erases the data subject ``subject`` (its subject-key value) in
     the table files under ``paths``; returns the record (written to ``record`` on a real run,
     only when the files were replaced). ``key`` keys the subject's fingerprint (required: the
     subject is never recorded otherwise). A subject found nowhere is not an error: ``found`` is
-    false and nothing changes."""
+    false and nothing changes. Every rewritten file gets its tags
+    (:mod:`clearance.lifecycle.tagging`); ``progress(label, 1)`` is called as each file is done."""
     if not key:
         raise PolicyError(
             "erasure records the subject as a keyed fingerprint and needs a key "
@@ -320,6 +323,8 @@ def erase_subject(
     now = datetime.now(UTC).replace(microsecond=0)
     files: list[FileErasure] = []
     remaining = 0
+    policy_sha = file_sha256(policy_path)
+    tag = Tagger.for_run("erase", policy.purpose, policy_sha, record if apply else None, now)
     with Staging() as staging:
         for t in tables:
             keep = ~masks.get(t.name, pl.Series([False] * t.frame.height))
@@ -329,13 +334,15 @@ def erase_subject(
             after = None
             key_col = key_columns.get(t.name)
             if apply and (deleted or spans):
+                tags = tag(t.path, before, ERASED)
                 tmp = (
                     staging.text(
                         jsonl_text(t.path, keep, changed, lambda w: _redactor(search, replacer, w)),
                         t.path,
+                        tags,
                     )
                     if t.kind == "jsonl"
-                    else staging.table(frame, t.kind, t.path)
+                    else staging.table(frame, t.kind, t.path, tags)
                 )
                 written = read_table(tmp)  # read back what was written, not what was meant
                 remaining += _remaining(written.frame, tmp, t.kind, search, key_col, canon)
@@ -351,12 +358,14 @@ def erase_subject(
                     sha256_after=after,
                 )
             )
+            if progress is not None:
+                progress(t.path.name, 1)
         for path, text in texts:
             new_text, spans = _redact_text(path, text, search, replacer)
             before = file_sha256(path)
             after = None
             if apply and spans:
-                tmp = staging.text(new_text, path)
+                tmp = staging.text(new_text, path, tag(path, before, ERASED))
                 back = tmp.read_text(encoding="utf-8")  # what was written, not what was meant
                 remaining += sum(search.count_raw(line) for line in back.splitlines())
                 after = file_sha256(tmp)
@@ -371,6 +380,8 @@ def erase_subject(
                     sha256_after=after,
                 )
             )
+            if progress is not None:
+                progress(path.name, 1)
         result = ErasureRecord(
             version=__version__,
             time=now.isoformat().replace("+00:00", "Z"),
@@ -380,8 +391,9 @@ def erase_subject(
             or any(f.spans_redacted for f in files),
             identifiers=len(identifiers),
             remaining=remaining,
-            policy_sha256=file_sha256(policy_path),
+            policy_sha256=policy_sha,
             files=files,
+            run_id=tag.run_id,
         )
         if apply and remaining == 0 and record is not None:
             staging.text(result.model_dump_json(indent=2) + "\n", record)
