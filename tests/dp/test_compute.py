@@ -79,3 +79,13 @@ def test_quantile_on_hostile_data_gives_an_ordered_interval(values: list[float])
     (cell,) = res.groups[0].cells or []
     assert cell.ci is not None and 0.0 <= cell.ci[0] <= cell.ci[1] <= 100.0
     assert cell.value in (0.0, 25.0, 50.0, 75.0, 100.0)
+
+
+def test_a_group_column_named_like_a_pattern_groups_by_itself() -> None:
+    # polars reads "^.*$" in pl.col as a regex over every column; the name is data
+    frame = pl.DataFrame({"^.*$": ["a"] * 300 + ["b"] * 100, "v": [1.0] * 400})
+    release = Release(kind="count", epsilon=5.0, group_by={"^.*$": ["a", "b"]})
+    result = run_release(release, "n", frame, None, 1, 0.95)
+    counts = {g.key["^.*$"]: g.value for g in result.groups}
+    assert set(counts) == {"a", "b"}
+    assert abs(counts["a"] - 300) < 30 and abs(counts["b"] - 100) < 30  # noise at epsilon 5

@@ -388,3 +388,14 @@ def test_onnx_model_says_reasons_were_not_computed(tmp_path: Path) -> None:
     report, table = run_fairness(data, policy, model_path=model)
     assert table is None
     assert any(w.startswith("adverse-action reasons not computed") for w in report.warnings)
+
+
+def test_groups_of_a_column_named_like_a_pattern_are_its_own() -> None:
+    # polars reads "^.*$" in pl.col as a regex over every column; the name is data
+    import polars as pl
+
+    from clearance.fairness.audit import _row_groups
+
+    frame = pl.DataFrame({"^.*$": ["a", "b", None], "sex": ["f", "m", "f"]})
+    assert _row_groups(frame, "^.*$").to_list() == ["a", "b", "(missing)"]
+    assert _row_groups(frame, "^.*$ & sex").to_list() == ["a & f", "b & m", "(missing) & f"]

@@ -33,6 +33,7 @@ from clearance.audit.anonymity import CLASS_SIZE, equivalence_class_sizes, measu
 from clearance.audit.policy import Hierarchy, Policy, load_policy
 from clearance.audit.sources import load_files
 from clearance.errors import InputError, PolicyError
+from clearance.io.columns import column, columns
 from clearance.io.files import file_sha256
 from clearance.io.outputs import check_outputs, write_outputs
 from clearance.io.readers import kind_of
@@ -173,7 +174,9 @@ def anonymize_frame(
     # whatever still falls short of k (or l) is suppressed, within the limit.
     keep = equivalence_class_sizes(out, qis, per_record=True, source=source)[CLASS_SIZE] >= k
     if l is not None and sensitive is not None:
-        distinct = out.select(pl.col(sensitive).n_unique().over(qis).alias(_DISTINCT))[_DISTINCT]
+        distinct = out.select(column(sensitive).n_unique().over(columns(qis)).alias(_DISTINCT))[
+            _DISTINCT
+        ]
         keep = keep & (distinct >= l)
     dropped = int((~keep).sum())
     if dropped / rows > max_suppression:

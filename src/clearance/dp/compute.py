@@ -12,6 +12,7 @@ import polars as pl
 from clearance.dp import mechanisms as mech
 from clearance.dp.query import Release
 from clearance.dp.report import Cell, Group, Noise, ReleaseResult
+from clearance.io.columns import column
 
 Array = np.ndarray[Any, Any]
 
@@ -23,14 +24,18 @@ def key_text(value: object) -> str:
 
 def _keyed(frame: pl.DataFrame, release: Release) -> dict[tuple[str, ...], pl.DataFrame]:
     """The rows of each declared key combination; rows with an undeclared key are in none."""
-    columns = list(release.group_by)
-    if not columns:
+    names = list(release.group_by)
+    if not names:
         return {(): frame}
-    keys = frame.with_columns(pl.col(c).cast(pl.String) for c in columns)
-    for column, declared in release.group_by.items():
-        keys = keys.filter(pl.col(column).is_in([key_text(v) for v in declared]))
-    parts = keys.partition_by(columns, as_dict=True, maintain_order=False)
-    return {tuple(str(v) for v in k): part for k, part in parts.items()}
+    # the keys under names of our own: partition_by reads a name like "^.*$" as a pattern
+    own = [f"__clearance_key{i}" for i in range(len(names))]
+    keys = frame.with_columns(
+        column(name).cast(pl.String).alias(key) for name, key in zip(names, own, strict=True)
+    )
+    for key, declared in zip(own, release.group_by.values(), strict=True):
+        keys = keys.filter(pl.col(key).is_in([key_text(v) for v in declared]))
+    parts = keys.partition_by(own, as_dict=True, maintain_order=False)
+    return {tuple(str(v) for v in k): part.drop(own) for k, part in parts.items()}
 
 
 def _values(frame: pl.DataFrame | None, column: str | None) -> Array:
