@@ -375,9 +375,7 @@ def test_onnx_model_says_reasons_were_not_computed(tmp_path: Path) -> None:
     x = rng.normal(size=(300, 2)).astype(np.float32)
     y = (x[:, 0] > 0).astype(int)
     model = tmp_path / "m.onnx"
-    model.write_bytes(
-        skl2onnx.to_onnx(LogisticRegression().fit(x, y), x[:1]).SerializeToString()
-    )
+    model.write_bytes(skl2onnx.to_onnx(LogisticRegression().fit(x, y), x[:1]).SerializeToString())
     data = tmp_path / "d.csv"
     pl.DataFrame({"a": x[:, 0], "b": x[:, 1], "y": y, "g": rng.choice(["u", "v"], 300)}).write_csv(
         data

@@ -23,6 +23,7 @@ import polars as pl
 
 from clearance.errors import InputError
 from clearance.io import readers
+from clearance.io.columns import column
 from clearance.io.files import not_regular, shown_path
 from clearance.io.outputs import check_outputs
 from clearance.io.table_writer import TableWriter
@@ -88,35 +89,11 @@ def read_text(path: Path) -> str:
 
 
 def read_table(path: Path) -> TableFile:
-    kind = readers.kind_of(path)
-    where = _rewritable(path)
-    try:
-        if path.stat().st_size == 0:
-            raise InputError(where, "file is empty")
-        if kind in ("csv", "tsv"):
-            frame = pl.read_csv(
-                path,
-                separator="\t" if kind == "tsv" else ",",
-                infer_schema=False,
-                encoding="utf8",
-                truncate_ragged_lines=False,
-                glob=False,
-            )
-        elif kind == "jsonl":
-            frame = pl.read_ndjson(glob.escape(str(path)), infer_schema_length=None)
-        else:
-            frame = pl.read_parquet(path, glob=False)
-    except InputError:
-        raise
-    except OSError as exc:
-        raise InputError(where, f"cannot read: {exc.strerror or readers.one_line(exc)}") from None
-    except (Exception, pl.exceptions.PanicException) as exc:
-        raise InputError(
-            where, f"cannot parse as {kind.upper()}: {readers.one_line(exc)}"
-        ) from None
-    if frame.width == 0:
-        raise InputError(where, "no columns")
-    return TableFile(path=path, name=path.stem, kind=kind, frame=frame)
+    """The whole table (:func:`open_table`, collected): what ``erase`` links across tables."""
+    source = open_table(path)
+    with _parsing(source.where, source.kind):
+        frame = source.lazy.collect()
+    return TableFile(path=path, name=path.stem, kind=source.kind, frame=frame)
 
 
 @contextmanager
@@ -156,7 +133,7 @@ class TableSource:
 
     def column(self, name: str) -> pl.Series:
         with _parsing(self.where, self.kind):
-            return self.lazy.select(name).collect().to_series()
+            return self.lazy.select(column(name)).collect().to_series()
 
     def batches(self, rows: int) -> Iterator[pl.DataFrame]:
         with _parsing(self.where, self.kind):

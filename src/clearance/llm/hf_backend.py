@@ -207,14 +207,7 @@ class HuggingFaceBackend:
         model, tokenizer = self._load()  # first: raises BackendUnavailableError without torch
         import torch
 
-        window = self.context_window
-        budget = None if window is None else window - max_new_tokens
-        if budget is not None and budget < 1:
-            raise InputError(
-                self.name,
-                f"max_new_tokens {max_new_tokens} leaves no room for a prompt in the model's "
-                f"{window}-token context window",
-            )
+        budget = self._prompt_budget(max_new_tokens)
 
         config, eos = self._generation_config(model, tokenizer, max_new_tokens, temperature, n)
         stops = {eos} if isinstance(eos, int) else set(eos or ())
@@ -230,6 +223,19 @@ class HuggingFaceBackend:
                 if self.on_progress is not None:
                     self.on_progress(len(batch))
         return results
+
+    def _prompt_budget(self, max_new_tokens: int) -> int | None:
+        """The most prompt tokens the context window leaves room for (``None``: no limit
+        known); a prompt is cut on the left to it."""
+        window = self.context_window
+        budget = None if window is None else window - max_new_tokens
+        if budget is not None and budget < 1:
+            raise InputError(
+                self.name,
+                f"max_new_tokens {max_new_tokens} leaves no room for a prompt in the model's "
+                f"{window}-token context window",
+            )
+        return budget
 
     @staticmethod
     def _generation_config(
@@ -270,14 +276,7 @@ class HuggingFaceBackend:
         import torch
         import transformers
 
-        window = self.context_window
-        budget = None if window is None else window - max_new_tokens
-        if budget is not None and budget < 1:
-            raise InputError(
-                self.name,
-                f"max_new_tokens {max_new_tokens} leaves no room for a prompt in the model's "
-                f"{window}-token context window",
-            )
+        budget = self._prompt_budget(max_new_tokens)
         config, _ = self._generation_config(model, tokenizer, max_new_tokens, temperature, 1)
         if budget is None:
             enc = tokenizer([prompt], return_tensors="pt")
