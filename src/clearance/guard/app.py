@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clearance.guard.incidents import append_lines, incident_lines
-from clearance.guard.prompts import scan_request
 from clearance.guard.metrics import Metrics
+from clearance.guard.prompts import scan_request
 from clearance.guard.scanner import Hit, Redactor
 from clearance.guard.settings import GuardSettings
 from clearance.guard.sse import (
