@@ -328,20 +328,58 @@ def test_ascii_boundaries(pattern: str, ascii_form: str) -> None:
 
 def test_python_rows_are_those_whose_boundaries_the_gate_would_get_wrong() -> None:
     plain = ["call 555-0187", "“quoted” — €5"] * 10
-    assert _python_rows(pl.Series(plain)) == ([], True)
+    assert _python_rows(pl.Series(plain)) == []
     few = [*plain, "Zoë"]
-    assert _python_rows(pl.Series(few)) == ([20], True)
-    # mostly accented text: Unicode boundaries for the batch, Python only where Rust and
-    # Python disagree on what a word character is (a zero-width joiner, a combining accent)
-    accented = ["Chloé Dupont, São Paulo"] * 5 + ["“x”", "no 021000021\u200d", "e\u0301"]
-    assert _python_rows(pl.Series(accented)) == ([6, 7], False)
+    assert _python_rows(pl.Series(few)) == [20]
+    # letters, joiners, combining accents, numbers outside ASCII: every one is a candidate
+    accented = ["Chloé Dupont, São Paulo"] * 5 + ["“x”", "no 021000021\u200d", "e\u0301", "٣٣"]
+    assert _python_rows(pl.Series(accented)) == [0, 1, 2, 3, 4, 6, 7, 8]
 
 
-def test_an_accented_batch_is_gated_with_unicode_boundaries() -> None:
+_ACCENTED = [
+    "é",
+    "Zoë ",
+    "Straße",
+    "ü",
+    "Ł",
+    "ı",
+    "İ",
+    "\u212a",
+    "ſ",
+    "ñ-",
+    "٣",
+    "²",
+    "\u0301",
+    "_é",
+]
+
+
+def test_an_accented_batch_finds_what_every_detector_finds() -> None:
+    """Accented letters, digits and marks right before and after every detector's examples:
+    the gate (ASCII boundaries, per detector where they hold) loses nothing."""
     texts = [f"Café {d.positives[0]} déjà" for d in DETECTORS]
     texts += [f"Café {d.positives[0]}\u200d" for d in DETECTORS]  # a joiner right after it
-    assert _python_rows(pl.Series(texts))[1] is False
+    for i, d in enumerate(DETECTORS):
+        a, b = _ACCENTED[i % len(_ACCENTED)], _ACCENTED[(i * 7 + 3) % len(_ACCENTED)]
+        for p in d.positives[:3]:
+            texts += [f"{a}{p}{b}", f"{a} {p} {b}", f"x{b}{p}"]
     assert_engine_equals_bruteforce(texts)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.sampled_from(
+            [p for d in DETECTORS for p in d.positives[:2]] + _ACCENTED + [" ", "\n", ", ", "-"]
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_accented_text_around_examples_is_found_as_by_every_detector(parts: list[str]) -> None:
+    # several texts per batch, some all ASCII: the letters-only rows stay in the gate
+    text = "".join(parts)
+    assert_engine_equals_bruteforce([text, text.encode("ascii", "replace").decode(), text + "é"])
 
 
 # --- every entry point finds every detector's examples ---------------------------------------

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from clearance.core.severity import Severity
+from clearance.detection.boundaries import ascii_boundaries_hold
 from clearance.detection.literals import (
     LiteralFilter,
     Literals,
@@ -92,6 +93,7 @@ class Detector:
     _filters: tuple[LiteralFilter | None, ...] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    _accented_safe: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         flags = re.IGNORECASE if self.ignore_case else 0
@@ -141,6 +143,25 @@ class Detector:
             object.__setattr__(self, "_filters", found)
             return found
         return self._filters
+
+    @property
+    def accented_safe(self) -> bool:
+        """Whether the engine's ASCII gate finds every text with a match of this detector among
+        texts whose non-ASCII word characters are all letters (see
+        :mod:`clearance.detection.boundaries`), so such a text skips the Python pass of this
+        detector where its gate finds nothing. Only a gate made of the detector's own patterns
+        qualifies: a ``prefilter`` was written for the texts the gate used to see (``place-major``
+        lets accented names through by the letters ``à-ÿ`` only). Nor a detector whose required
+        context has a non-ASCII word (the gate compares context words by ASCII case only)."""
+        if self._accented_safe is None:
+            safe = (
+                self.prefilter is None
+                and ascii_boundaries_hold(self.gate_pattern)
+                and not (self.requires_context and not all(w.isascii() for w in self.context))
+            )
+            object.__setattr__(self, "_accented_safe", safe)
+            return safe
+        return self._accented_safe
 
     @property
     def keyword_gated(self) -> bool:
