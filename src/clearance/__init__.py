@@ -54,12 +54,12 @@ if TYPE_CHECKING:
     from clearance.fairness.mitigate_run import run_mitigation
     from clearance.fairness.policy import load_fairness_policy
     from clearance.fairness.run import run_fairness
+    from clearance.guard.proxy import build_guard, serve_guard
+    from clearance.guard.settings import GuardSettings
     from clearance.lifecycle import ErasureRecord, RetentionRun, apply_retention, erase_subject
     from clearance.llm.audit import run_llm_audit_paths
     from clearance.llm.audit_settings import LlmAuditSettings
     from clearance.llm.model_target import EndpointModel, LocalModel
-    from clearance.guard.proxy import build_guard, serve_guard
-    from clearance.guard.settings import GuardSettings
     from clearance.privacy import Fingerprinter, load_key, mask
     from clearance.redact import RedactManifest, RedactSettings, redact_database, redact_paths
     from clearance.reports import render

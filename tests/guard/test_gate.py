@@ -1,0 +1,53 @@
+"""clearance.guard.gate: the detectors whose literals a text holds find what the engine finds."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clearance.guard.scanner import Redactor
+
+AROUND = st.sampled_from(["", "x ", "token: ", "\n", "é ", "«", "the key is "])
+
+
+def _live(redactor: Redactor, text: str) -> set[str]:
+    return {det_id for _, det_id, _ in redactor.gate.found(text, 0)} | set(redactor.gate.always)
+
+
+def test_every_positive_of_every_rule_is_found_through_its_literals(redactor: Redactor) -> None:
+    engine = redactor.engine
+    checked = 0
+    for det in engine.registry:
+        for positive in det.positives:
+            for text in (positive, f"said: {positive} ok", f"é {positive}\n"):
+                expected = engine.detect(text)
+                assert redactor.gate.detect(text, _live(redactor, text)) == expected, det.id
+                checked += bool(expected)
+    assert checked > 200  # the rules' own examples are found, not skipped
+
+
+@settings(max_examples=40, deadline=None)
+@given(before=AROUND, after=AROUND, index=st.integers(min_value=0))
+def test_rule_positives_inside_other_text_match_the_engine(
+    redactor: Redactor, before: str, after: str, index: int
+) -> None:
+    positives = [p for d in redactor.engine.registry for p in d.positives]
+    text = before + positives[index % len(positives)] + after
+    assert redactor.gate.detect(text, _live(redactor, text)) == redactor.engine.detect(text)
+
+
+def test_a_text_lowercase_search_cannot_vouch_for_counts_every_folded_literal(
+    redactor: Redactor,
+) -> None:
+    # the long s matches "s" under IGNORECASE, and lowercases to itself: "\u017fecret" can be
+    # the literal "secret", which a lowercase search would not find
+    text = "client_\u017fecret = abc"
+    found = {det_id for _, det_id, _ in redactor.gate.found(text, 0)}
+    assert found >= {d for words in redactor.gate.folded_words.values() for d, _ in words}
+    ascii_only = {det_id for _, det_id, _ in redactor.gate.found("client_secret = abc", 0)}
+    assert len(ascii_only) < len(found)
+
+
+def test_a_literal_inside_a_longer_one_is_found_too(redactor: Redactor) -> None:
+    found = {det_id for at, det_id, _ in redactor.gate.found("aws_secret_access_key", 0)}
+    assert {"aws-secret-access-key", "generic-secret"} <= found
