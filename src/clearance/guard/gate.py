@@ -62,6 +62,11 @@ class Gate:
                 for word in lits.words:
                     words.setdefault(word, []).append((det.id, width))
                     gate.longest_word = max(gate.longest_word, len(word))
+        # a word found stands for every word that is a prefix of it (found at the same place)
+        for words in (gate.exact_words, gate.folded_words):
+            own = {word: list(reaches) for word, reaches in words.items()}
+            for word in own:
+                words[word] = [r for k in range(1, len(word) + 1) for r in own.get(word[:k], ())]
         if gate.exact_words:
             gate.exact = re.compile(f"(?=({prefix_tree(sorted(gate.exact_words))}))")
         if gate.folded_words:
@@ -103,10 +108,8 @@ def _occurrences(
     regex: re.Pattern[str], words: dict[str, list[_Reach]], text: str, lo: int
 ) -> Iterator[tuple[int, str, int]]:
     # the lookahead finds the longest word at every position; the shorter words starting
-    # there are its prefixes
+    # there are its prefixes, whose detectors its entry lists too
     for m in regex.finditer(text, lo):
-        longest = m.group(1)
         at = m.start()
-        for k in range(1, len(longest) + 1):
-            for det_id, reach in words.get(longest[:k], ()):
-                yield at, det_id, reach
+        for det_id, reach in words[m.group(1)]:
+            yield at, det_id, reach

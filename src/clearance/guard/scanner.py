@@ -73,7 +73,8 @@ class Redactor:
     def redact(self, text: str) -> tuple[str, list[Hit]]:
         """The whole ``text`` redacted at once (a non-streaming answer)."""
         scanner = self.stream()
-        out = scanner.feed(text) + scanner.finish()
+        scanner._buf = text  # all of it at once: nothing to hold back, nothing in progress
+        out = scanner.finish()
         return out, scanner.hits
 
     def engine_spans(self, text: str, base: int, after: int, live: Iterable[str]) -> list[_Span]:
@@ -94,13 +95,9 @@ class Redactor:
         ``after``: a window ending earlier was looked up when it was complete."""
         if self.known is None:
             return
-        for length in self.known.lengths:
-            for lo in range(max(0, after - base - length + 1), len(text) - length + 1):
-                found = self.known.lookup(text[lo : lo + length])
-                if found is not None:
-                    fp, item = found
-                    hit = Hit(INVENTORY_RULE, item.entity, fp, True)
-                    yield _Span(base + lo, base + lo + length, item.entity, [hit])
+        for lo, hi, fp, item in self.known.windows(text, after - base):
+            hit = Hit(INVENTORY_RULE, item.entity, fp, True)
+            yield _Span(base + lo, base + hi, item.entity, [hit])
 
 
 def _merge(found: list[_Span]) -> list[_Span]:
