@@ -74,24 +74,29 @@ def corpus() -> str:
     return (HERE.parent / "README.md").read_text(encoding="utf-8")
 
 
-def token_chunks(rng: random.Random, count: int, per_1000: float) -> list[str]:
+def token_chunks(rng: random.Random, count: int, per_1000: float) -> tuple[list[str], list[int]]:
     """``count`` chunks of 1-6 characters (words cut as a small model's tokens are), with
-    ``per_1000`` planted secrets per 1,000 chunks."""
+    ``per_1000`` planted secrets per 1,000 chunks; and the chunks where an answer may start (a
+    word of the corpus: an answer starting inside a plant would hold a key without the words
+    that make it one, which no rule finds, streamed or not)."""
     text = corpus()
     words = re.findall(r" ?\w+|\s+|[^\w\s]+", text)
     secrets = plants()
     out: list[str] = []
+    starts: list[int] = []
     i = rng.randrange(len(words))
     while len(out) < count:
         word = words[i % len(words)]
         i += 1
         if rng.random() < per_1000 / 1000 * 3.5:  # about 3.5 chunks per word
             word = rng.choice(secrets)[0] + word
+        else:
+            starts.append(len(out))
         while word and len(out) < count:
             n = rng.randint(1, 6)
             out.append(word[:n])
             word = word[n:]
-    return out
+    return out, starts
 
 
 def make_redactor(tmp: Path) -> tuple[Redactor, Path]:
@@ -151,6 +156,14 @@ def bench_scanner(redactor: Redactor, chunks: list[str], per_stream: int) -> dic
 # --- load: upstream and guard in their own processes ------------------------------------------
 
 
+_UVICORN: dict[str, Any] = {
+    "log_level": "critical",
+    "access_log": False,
+    "backlog": 4096,
+    "timeout_keep_alive": 120,
+}
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -169,7 +182,7 @@ def _event(content: str | None, finish: str | None = None) -> bytes:
     return f"data: {json.dumps(chunk)}\n\n".encode()
 
 
-def _run_upstream(port: int, chunks: list[str], per_request: int) -> None:
+def _run_upstream(port: int, chunks: list[str], starts: list[int], per_request: int) -> None:
     import uvicorn
     from starlette.applications import Starlette
     from starlette.requests import Request
@@ -180,7 +193,7 @@ def _run_upstream(port: int, chunks: list[str], per_request: int) -> None:
 
     async def complete(request: Request) -> Any:
         await request.body()
-        start = counter[0] * 97 % max(1, len(chunks) - per_request)
+        start = starts[counter[0] * 97 % len(starts)]
         counter[0] += 1
 
         async def gen() -> Any:
@@ -201,7 +214,7 @@ def _run_upstream(port: int, chunks: list[str], per_request: int) -> None:
             Route("/v1/models", models),
         ]
     )
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="critical", access_log=False)
+    uvicorn.run(app, host="127.0.0.1", port=port, **_UVICORN)
 
 
 def _run_guard(port: int, upstream: str, inventory: str) -> None:
@@ -238,7 +251,7 @@ def _run_guard(port: int, upstream: str, inventory: str) -> None:
             return
         await app(scope, receive, send)
 
-    uvicorn.run(with_stats, host="127.0.0.1", port=port, log_level="critical", access_log=False)
+    uvicorn.run(with_stats, host="127.0.0.1", port=port, **_UVICORN)
 
 
 async def _wait_up(url: str, deadline: float = 60) -> None:
@@ -266,6 +279,7 @@ async def _drive(url: str, clients: int, requests: int) -> dict[str, Any]:
     chunks = 0
     errors = 0
     texts: list[str] = []
+    kinds: dict[str, int] = {}
     queue = list(range(requests))
 
     async def one(client: httpx.AsyncClient) -> None:
@@ -276,28 +290,33 @@ async def _drive(url: str, clients: int, requests: int) -> dict[str, Any]:
             first = None
             last = t0
             parts = []
-            async with client.stream("POST", f"{url}/v1/chat/completions", json=body) as resp:
-                if resp.status_code != 200:
-                    errors += 1
-                    await resp.aread()
-                    continue
-                async for line in resp.aiter_lines():
-                    if not line.startswith("data: ") or line == "data: [DONE]":
-                        continue
-                    now = time.perf_counter()
-                    gaps.append(now - last)
-                    last = now
-                    event = json.loads(line[6:])
-                    if "error" in event:
+            try:
+                async with client.stream("POST", f"{url}/v1/chat/completions", json=body) as resp:
+                    if resp.status_code != 200:
                         errors += 1
-                        break
-                    chunks += 1
-                    for choice in event.get("choices", ()):
-                        content = choice.get("delta", {}).get("content")
-                        if content:
-                            parts.append(content)
-                            if first is None:
-                                first = now - t0
+                        await resp.aread()
+                        continue
+                    async for line in resp.aiter_lines():
+                        if not line.startswith("data: ") or line == "data: [DONE]":
+                            continue
+                        now = time.perf_counter()
+                        gaps.append(now - last)
+                        last = now
+                        event = json.loads(line[6:])
+                        if "error" in event:
+                            errors += 1
+                            break
+                        chunks += 1
+                        for choice in event.get("choices", ()):
+                            content = choice.get("delta", {}).get("content")
+                            if content:
+                                parts.append(content)
+                                if first is None:
+                                    first = now - t0
+            except httpx.HTTPError as exc:
+                errors += 1
+                kinds[type(exc).__name__] = kinds.get(type(exc).__name__, 0) + 1
+                continue
             if first is not None:
                 ttft.append(first)
             texts.append("".join(parts))
@@ -311,6 +330,7 @@ async def _drive(url: str, clients: int, requests: int) -> dict[str, Any]:
     return {
         "requests": requests,
         "errors": errors,
+        "error_kinds": kinds,
         "wall_s": round(wall, 3),
         "requests_per_s": round(requests / wall, 2),
         "chunks_per_s": round(chunks / wall, 1),
@@ -321,7 +341,12 @@ async def _drive(url: str, clients: int, requests: int) -> dict[str, Any]:
 
 
 def bench_load(
-    inventory: Path, chunks: list[str], clients: int, requests: int, per_request: int
+    inventory: Path,
+    chunks: list[str],
+    starts: list[int],
+    clients: int,
+    requests: int,
+    per_request: int,
 ) -> dict[str, Any]:
     import httpx
 
@@ -330,7 +355,7 @@ def bench_load(
     upstream = f"http://127.0.0.1:{up_port}"
     guard_url = f"http://127.0.0.1:{guard_port}"
     procs = [
-        ctx.Process(target=_run_upstream, args=(up_port, chunks, per_request), daemon=True),
+        ctx.Process(target=_run_upstream, args=(up_port, chunks, starts, per_request), daemon=True),
         ctx.Process(target=_run_guard, args=(guard_port, upstream, str(inventory)), daemon=True),
     ]
     for proc in procs:
@@ -470,12 +495,13 @@ def main(argv: list[str] | None = None) -> int:
     }
     with tempfile.TemporaryDirectory() as tmp:
         redactor, inventory = make_redactor(Path(tmp))
-        chunks = token_chunks(rng, args.chunks, args.per_1000)
+        chunks, starts = token_chunks(rng, args.chunks, args.per_1000)
+        starts = [s for s in starts if s + args.chunks_per_request <= len(chunks)]
         result["scanner"] = bench_scanner(redactor, chunks, per_stream=500)
         print(json.dumps({"scanner": result["scanner"]}, indent=1), flush=True)
         if not args.no_load:
             result["load"] = bench_load(
-                inventory, chunks, args.clients, args.requests, args.chunks_per_request
+                inventory, chunks, starts, args.clients, args.requests, args.chunks_per_request
             )
             print(json.dumps({"load": result["load"]}, indent=1), flush=True)
         if args.llm_guard:

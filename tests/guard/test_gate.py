@@ -51,3 +51,34 @@ def test_a_text_lowercase_search_cannot_vouch_for_counts_every_folded_literal(
 def test_a_literal_inside_a_longer_one_is_found_too(redactor: Redactor) -> None:
     found = {det_id for at, det_id, _ in redactor.gate.found("aws_secret_access_key", 0)}
     assert {"aws-secret-access-key", "generic-secret"} <= found
+
+
+def test_a_run_of_characters_stands_in_for_a_one_character_literal() -> None:
+    from clearance.guard.gate import run_of
+
+    discord = r"(?:\b|\\[nrt])(?P<value>[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Z]{27})"
+    klass, k = run_of(discord) or ("", 0)
+    assert k == 1 + 23 + 1 + 6 + 1 + 27 and "." in klass
+    assert run_of(r"(?i)[a-z]{40}") is None  # case folding: the class is not what it says
+    assert run_of(r"\d{40}") is None  # \d is every Unicode digit
+    assert run_of(r"x[a-f]{5}y") is None  # too short to be rare
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    rule=st.sampled_from(
+        ["discord-bot-token", "facebook-app-access-token", "twitter-bearer-token"]
+    ),
+    step=st.integers(min_value=1, max_value=7),
+    before=AROUND,
+)
+def test_rules_gated_by_a_run_are_caught_in_any_chunking(
+    redactor: Redactor, rule: str, step: int, before: str
+) -> None:
+    positive = redactor.engine.registry[rule].positives[0]
+    text = f"{before}{positive} and after"
+    scanner = redactor.stream()
+    out = "".join(scanner.feed(text[i : i + step]) for i in range(0, len(text), step))
+    out += scanner.finish()
+    assert out == redactor.redact(text)[0]
+    assert rule in [h.rule for h in scanner.hits]

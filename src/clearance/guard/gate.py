@@ -20,14 +20,21 @@ search, every detector with folded literals counts as found there.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from clearance.detection.engine import Engine, lowercase_view, match_texts, resolve_overlaps
 from clearance.detection.literals import prefix_tree
 from clearance.detection.match import Match
 from clearance.guard.holdback import UNBOUNDED, pattern_width
+
+try:  # Python's own parser, as in clearance.detection.literals
+    _parser: Any = importlib.import_module("re._parser")
+except ImportError:  # pragma: no cover - CPython 3.11-3.13 have it
+    _parser = None
 
 # (detector id, how far past the start of the literal a match holding it can end)
 _Reach = tuple[str, int]
@@ -44,6 +51,8 @@ class Gate:
     folded_words: dict[str, list[_Reach]] = field(default_factory=dict)
     always: tuple[str, ...] = ()
     longest_word: int = 0
+    runs: list[tuple[re.Pattern[str], int, str, int]] = field(default_factory=list)
+    longest_run: int = 0
 
     @classmethod
     def of(cls, engine: Engine) -> Gate:
@@ -54,6 +63,16 @@ class Gate:
                 width = pattern_width(pattern)
                 if det.requires_context and width < UNBOUNDED:
                     width += det.context_window  # the context word may come after the match
+                run = None
+                if lits is None or min(map(len, lits.words)) < 2:
+                    # a literal of one character is everywhere: a run of the characters the
+                    # pattern must repeat is rarer (24 token characters, 15 digits)
+                    run = None if _parser is None else run_of(pattern, det.compiled[0].flags)
+                if run is not None:
+                    klass, k = run
+                    gate.runs.append((re.compile(f"{klass}{{{k},}}"), k, det.id, width))
+                    gate.longest_run = max(gate.longest_run, k)
+                    continue
                 if lits is None or not all(lits.words):
                     if det.id not in always:
                         always.append(det.id)
@@ -68,15 +87,20 @@ class Gate:
             for word in own:
                 words[word] = [r for k in range(1, len(word) + 1) for r in own.get(word[:k], ())]
         if gate.exact_words:
-            gate.exact = re.compile(f"(?=({prefix_tree(sorted(gate.exact_words))}))")
+            gate.exact = re.compile(prefix_tree(sorted(gate.exact_words)))
         if gate.folded_words:
-            gate.folded = re.compile(f"(?=({prefix_tree(sorted(gate.folded_words))}))")
+            gate.folded = re.compile(prefix_tree(sorted(gate.folded_words)))
         gate.always = tuple(always)
         return gate
 
     def found(self, text: str, lo: int) -> Iterator[tuple[int, str, int]]:
         """``(offset, detector id, reach)`` for each literal occurrence starting at or after
-        ``lo`` in ``text`` (occurrences that overlap included)."""
+        ``lo`` in ``text`` (occurrences that overlap included), and for each run (see
+        :func:`run_of`) ending after ``lo + k - 1``: offset ``end - k``, the latest start of
+        ``k`` of its characters (a match holding them ends by that plus its width)."""
+        for regex, k, det_id, reach in self.runs:
+            for m in regex.finditer(text, max(0, lo - k + 1)):
+                yield m.end() - k, det_id, reach
         if self.exact is not None:
             yield from _occurrences(self.exact, self.exact_words, text, lo)
         if self.folded is not None:
@@ -104,12 +128,83 @@ class Gate:
         return resolve_overlaps(found, engine.threshold) if found else found
 
 
+_MIN_RUN = 12
+"""A run of characters this long stands in for literals of one character (``.``, a digit)."""
+_MAX_CLASS = 128
+
+
+def run_of(pattern: str, flags: int = 0) -> tuple[str, int] | None:
+    """A character class and a length ``k`` such that every match of ``pattern`` holds ``k``
+    consecutive characters of the class (the longest such stretch of the pattern's top-level
+    sequence, plain groups included), as a regex class; ``None`` under ``IGNORECASE`` or when
+    no stretch is ``_MIN_RUN`` long. Discord's ``[MNO][A-Za-z0-9_-]{23,25}\\.`` gives 24."""
+    if flags & re.IGNORECASE or pattern.startswith("(?i)"):
+        return None
+    try:
+        parsed = _parser.parse(pattern, flags)
+    except re.error:
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    best: tuple[frozenset[int], int] = (frozenset(), 0)
+    chars: set[int] = set()
+    length = 0
+    for op, av in _flat(list(parsed)):
+        one = _chars(op, av)
+        count = 1
+        if one is None and op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT):
+            low, _, item = av
+            if len(item) == 1:
+                one, count = _chars(*item[0]), int(low)
+        if one is None or len(chars | one) > _MAX_CLASS:
+            chars, length = set(), 0
+            if one is None:
+                continue
+        chars |= one  # an optional part (``{0,n}``) adds its characters, not its length
+        length += count
+        if length > best[1]:
+            best = (frozenset(chars), length)
+    if best[1] < _MIN_RUN:
+        return None
+    return "[" + "".join(re.escape(chr(c)) for c in sorted(best[0])) + "]", best[1]
+
+
+def _flat(items: list[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
+    """The top-level sequence with plain groups (no flags changed) opened."""
+    for op, av in items:
+        if op is _parser.SUBPATTERN and not av[1] and not av[2]:
+            yield from _flat(list(av[3]))
+        else:
+            yield op, av
+
+
+def _chars(op: Any, av: Any) -> set[int] | None:
+    """The characters one item matches, when it is one character from a small set."""
+    if op is _parser.LITERAL:
+        return {int(av)}
+    if op is not _parser.IN:
+        return None
+    out: set[int] = set()
+    for kind, value in av:
+        if kind is _parser.LITERAL:
+            out.add(int(value))
+        elif kind is _parser.RANGE and value[1] - value[0] < _MAX_CLASS:
+            out.update(range(value[0], value[1] + 1))
+        else:  # a negation, a category (\\d, \\w: Unicode), a wide range
+            return None
+    return out
+
+
 def _occurrences(
     regex: re.Pattern[str], words: dict[str, list[_Reach]], text: str, lo: int
 ) -> Iterator[tuple[int, str, int]]:
-    # the lookahead finds the longest word at every position; the shorter words starting
-    # there are its prefixes, whose detectors its entry lists too
-    for m in regex.finditer(text, lo):
+    # the longest word at each position where one starts (searched again from the next
+    # position: words overlap); the shorter words starting there are its prefixes, whose
+    # detectors its entry lists too. ``search`` skips to a possible first character in C.
+    search = regex.search
+    m = search(text, lo)
+    while m is not None:
         at = m.start()
-        for det_id, reach in words[m.group(1)]:
+        for det_id, reach in words[m.group()]:
             yield at, det_id, reach
+        m = search(text, at + 1)
