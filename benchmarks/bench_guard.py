@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import itertools
 import json
 import multiprocessing
 import os
@@ -137,20 +138,33 @@ def summary_ms(values_s: list[float]) -> dict[str, float]:
     }
 
 
-def bench_scanner(redactor: Redactor, chunks: list[str], per_stream: int) -> dict[str, Any]:
+def bench_scanner(
+    redactor: Redactor, chunks: list[str], starts: list[int], per_stream: int
+) -> dict[str, Any]:
+    """Streams of about ``per_stream`` chunks, each starting at a word (see ``token_chunks``)."""
     times: list[float] = []
     leaked = 0
-    for lo in range(0, len(chunks), per_stream):
+    edges = [0]
+    for start in starts:
+        if start - edges[-1] >= per_stream:
+            edges.append(start)
+    edges.append(len(chunks))
+    for lo, hi in itertools.pairwise(edges):
         scanner = redactor.stream()
         out = []
-        for chunk in chunks[lo : lo + per_stream]:
+        for chunk in chunks[lo:hi]:
             t0 = time.thread_time()
             out.append(scanner.feed(chunk))
             times.append(time.thread_time() - t0)
         out.append(scanner.finish())
         text = "".join(out)
         leaked += sum(value in text for _, value in plants())
-    return {"chunks": len(times), "cpu_per_chunk": summary_ms(times), "secrets_leaked": leaked}
+    return {
+        "chunks": len(times),
+        "streams": len(edges) - 1,
+        "cpu_per_chunk": summary_ms(times),
+        "secrets_leaked": leaked,
+    }
 
 
 # --- load: upstream and guard in their own processes ------------------------------------------
@@ -496,12 +510,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         redactor, inventory = make_redactor(Path(tmp))
         chunks, starts = token_chunks(rng, args.chunks, args.per_1000)
-        starts = [s for s in starts if s + args.chunks_per_request <= len(chunks)]
-        result["scanner"] = bench_scanner(redactor, chunks, per_stream=500)
+        result["scanner"] = bench_scanner(redactor, chunks, starts, per_stream=500)
         print(json.dumps({"scanner": result["scanner"]}, indent=1), flush=True)
         if not args.no_load:
+            fits = [s for s in starts if s + args.chunks_per_request <= len(chunks)]
             result["load"] = bench_load(
-                inventory, chunks, starts, args.clients, args.requests, args.chunks_per_request
+                inventory, chunks, fits, args.clients, args.requests, args.chunks_per_request
             )
             print(json.dumps({"load": result["load"]}, indent=1), flush=True)
         if args.llm_guard:
