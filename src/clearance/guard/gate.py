@@ -52,6 +52,7 @@ class Gate:
     always: tuple[str, ...] = ()
     longest_word: int = 0
     runs: list[tuple[re.Pattern[str], int, str, int]] = field(default_factory=list)
+    folded_ascii: bool = True
     longest_run: int = 0
 
     @classmethod
@@ -91,6 +92,7 @@ class Gate:
         if gate.folded_words:
             gate.folded = re.compile(prefix_tree(sorted(gate.folded_words)))
         gate.always = tuple(always)
+        gate.folded_ascii = all(word.isascii() for word in gate.folded_words)
         return gate
 
     def found(self, text: str, lo: int) -> Iterator[tuple[int, str, int]]:
@@ -104,7 +106,10 @@ class Gate:
         if self.exact is not None:
             yield from _occurrences(self.exact, self.exact_words, text, lo)
         if self.folded is not None:
-            low = lowercase_view(text[lo:])
+            region = text[lo:]
+            low = lowercase_view(region)
+            if not low and region and self.folded_ascii:
+                low = _ascii_folded(region)
             if low or lo >= len(text):
                 for at, det_id, reach in _occurrences(self.folded, self.folded_words, low, 0):
                     yield lo + at, det_id, reach
@@ -126,6 +131,34 @@ class Gate:
             scale = None if engine.calibration is None else engine.calibration.scale(det_id)
             found.extend(match_texts(det, [text], "", scale, views)[0])
         return resolve_overlaps(found, engine.threshold) if found else found
+
+
+def _ascii_matches() -> dict[str, str]:
+    """Non-ASCII characters that ``re.IGNORECASE`` matches with an ASCII letter although their
+    lowercase is not that letter (``ſ`` with ``s``, ``ı`` and ``İ`` with ``i``): Python's own
+    table of extra cases, and the one character whose lowercase is two."""
+    try:
+        extra: dict[int, tuple[int, ...]] = importlib.import_module("re._casefix")._EXTRA_CASES
+    except (ImportError, AttributeError):  # pragma: no cover - then texts with them fall back
+        return {}
+    odd = {chr(c) for k, v in extra.items() for c in (k, *v) if c >= 128} | {"\u0130"}
+    out = {}
+    for ch in sorted(odd):
+        letters = [a for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(a, ch, re.IGNORECASE)]
+        if letters:
+            out[ch] = letters[0]
+    return out
+
+
+_ASCII_MATCHES = _ascii_matches()
+
+
+def _ascii_folded(text: str) -> str:
+    """A view of ``text``, one character for one, where an ASCII word (lowercase) is found
+    wherever ``re.IGNORECASE`` finds it: the lowercase, except the characters of
+    :func:`_ascii_matches` (the view :func:`lowercase_view` refuses those texts for)."""
+    table = _ASCII_MATCHES
+    return "".join(table.get(ch) or (low if len(low := ch.lower()) == 1 else ch) for ch in text)
 
 
 _MIN_RUN = 12
