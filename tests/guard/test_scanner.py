@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -128,3 +129,35 @@ def test_random_splits_never_leak_and_keep_other_text(
     for filler, _ in parts:
         assert filler in out
     assert out.endswith(tail)
+
+
+def test_text_without_any_rule_literal_runs_no_detector(
+    redactor: Redactor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "the rain in spain falls mainly on the plain, or so they say; " * 12
+    assert not list(redactor.gate.found(text, 0))  # no literal of any rule in it
+    calls: list[str] = []
+    monkeypatch.setattr(redactor.engine, "detect", lambda t: calls.append(t) or [])
+    monkeypatch.setattr(redactor.gate, "detect", lambda t, ids: calls.append(t) or [])
+    scanner = redactor.stream()
+    out = "".join(scanner.feed(text[i : i + 4]) for i in range(0, len(text), 4))
+    assert out + scanner.finish() == text
+    assert calls == []  # nothing was scanned: no chunk could complete a match
+
+
+def test_a_literal_wakes_only_its_rules_and_only_near_it(
+    redactor: Redactor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    filler = "the rain in spain falls mainly on the plain, or so they say; " * 12
+    text = f"{filler}token {GITHUB} ok {filler}"
+    seen: list[set[str]] = []
+    detect = redactor.gate.detect
+    monkeypatch.setattr(
+        redactor.gate, "detect", lambda t, ids: seen.append(set(ids)) or detect(t, ids)
+    )
+    scanner = redactor.stream()
+    out = "".join(scanner.feed(text[i : i + 4]) for i in range(0, len(text), 4))
+    out += scanner.finish()
+    assert GITHUB not in out and placeholder("GITHUB_TOKEN") in out
+    assert seen and all("github-pat" in ids or "generic-token" in ids for ids in seen)
+    assert len(seen) < len(text) // 4 // 2  # most chunks ran nothing
