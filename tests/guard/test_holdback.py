@@ -29,8 +29,8 @@ PIECES = st.sampled_from(
 
 
 def _first_in_progress(redactor: Redactor, text: str, start: int) -> int | None:
-    """The answer tried position by position."""
-    for pos in range(start, len(text)):
+    """The answer tried position by position (within ``block_cap`` of the end)."""
+    for pos in range(max(start, len(text) - redactor.holdback.block_cap), len(text)):
         m = redactor.holdback.long.match(text, pos, partial=True)
         if m is not None and (m.partial or m.end() >= len(text)):
             return pos
@@ -77,3 +77,13 @@ def test_a_complete_match_does_not_hide_an_earlier_one_in_progress(redactor: Red
     # ``regex`` reports the complete bearer token, not the key block begun before it
     text = PEM.split("\n")[0] + "Authorization: Bearer " + PEM[31:150] + "\n more"
     assert redactor.holdback.hold_from(text, 0) == 0
+
+
+def test_a_match_in_progress_past_the_cap_does_not_hide_a_later_one(redactor: Redactor) -> None:
+    from clearance.guard.holdback import derive
+
+    hold = derive(redactor.engine.registry, holdback=256, block_cap=256)
+    text = PEM.split("\n")[0] + "x " * 200 + "Authorization: Bearer abcdefghijklmnopqrstuvwxyz"
+    assert hold.long.match(text, 0, partial=True).partial  # the key block: 480 characters
+    held = hold.hold_from(text, 0)
+    assert held is not None and len(text) - 256 <= held <= text.index("Bearer")

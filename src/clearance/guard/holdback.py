@@ -61,7 +61,9 @@ class Holdback:
 
     def hold_from(self, text: str, start: int, seen: Seen | None = None) -> int | None:
         """The first offset at or after ``start`` where a long-rule match may be in progress at
-        the end of ``text`` (partial, or complete but touching the end, so it may grow).
+        the end of ``text`` (partial, or complete but touching the end, so it may grow), among
+        the last ``block_cap`` characters (a match in progress from further back is released
+        anyway; looking past it finds the next one, which is held).
 
         ``seen`` (offsets from the start of ``text``) carries what earlier calls on the same
         growing text found, so that only new positions are searched: one search over the whole
@@ -77,7 +79,7 @@ class Holdback:
         if seen is None:
             seen = Seen()
         end = len(text)
-        pins = [p for p in seen.pins if p >= start]
+        pins = [p for p in seen.pins if p >= start and p >= end - self.block_cap]
         kept: list[int] = []
         for i, p in enumerate(pins):
             verdict = self._at(text, p)
@@ -88,7 +90,8 @@ class Holdback:
                 return p
             kept.append(p)
         seen.pins = kept
-        pos = max(start, seen.frontier)
+        horizon = end - self.block_cap
+        pos = max(start, seen.frontier, horizon)
         while pos < end:
             m = self.long.search(text, pos, partial=True)
             if m is None:
