@@ -3,15 +3,17 @@ AnonymizerEngine on the same texts.
 
 clearance: ``Engine.detect_batch`` then the replacement ``clearance redact`` applies
 (:class:`clearance.redact.replace.Replacer`, type placeholders). Presidio: ``analyze`` per text
-then ``AnonymizerEngine.anonymize`` (its default operator, ``<ENTITY_TYPE>``). Both run in this
-process, one worker each, on the labelled corpus of ``bench_presidio`` (``eval_corpus``; the
-*tune* split by default: the holdout split is kept for the detection work of issue 13).
+then ``AnonymizerEngine.anonymize`` (its default operator, ``<ENTITY_TYPE>``). Presidio runs in
+this process; clearance in one process too by default (``--workers 0``: every core, as a user
+gets it), on a labelled corpus of ``bench_presidio`` (``--corpus``: ``ours`` by default, or
+``independent`` / ``presidio-templates``, text written elsewhere; the *tune* split by default).
 
 Recall of the spans that must go is type-agnostic: a gold span counts as removed when the spans
 the tool replaced cover every one of its characters (a phone number replaced all but its last
 digits is not removed).
 
     python benchmarks/bench_redact.py --docs 3000 --out benchmarks/results/redact.json
+    python benchmarks/bench_redact.py --corpus independent --workers 0
 
 Without ``presidio-anonymizer`` installed, clearance alone is measured and the output says so.
 """
@@ -56,8 +58,11 @@ def removed(gold: Sequence[tuple[str, int, int]], replaced: Sequence[Span]) -> t
     return covered, len(gold)
 
 
-def run_clearance(texts: Sequence[str]) -> tuple[list[str], list[list[Span]], float]:
-    engine = DetectionSettings.of(workers=1).engine()
+def run_clearance(
+    texts: Sequence[str], workers: int | None = 1
+) -> tuple[list[str], list[list[Span]], float]:
+    engine = DetectionSettings.of(workers=workers).engine()
+    engine.start_workers()  # a long-running caller's workers (no-op with one)
     replacer = Replacer(RedactPolicy(), Keys(None), date(2026, 1, 31))
 
     def once() -> tuple[list[str], list[list[Match]], float]:
@@ -93,6 +98,15 @@ def run_presidio(texts: Sequence[str]) -> tuple[list[str], list[list[Span]], flo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=3000, help="documents generated (both splits)")
+    parser.add_argument(
+        "--corpus", choices=bench_presidio.CORPORA, default="ours", help="texts (default ours)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="clearance detection processes (default 1, as Presidio's one; 0: every core)",
+    )
     parser.add_argument("--split", choices=("tune", "holdout"), default="tune")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=None)
@@ -100,18 +114,22 @@ def main() -> None:
 
     docs = [
         d
-        for d in bench_presidio.load_corpus("ours", args.docs, args.seed)
+        for d in bench_presidio.load_corpus(args.corpus, args.docs, args.seed)
         if d["split"] == args.split
     ]
     texts = [d["text"] for d in docs]
     golds = [bench_presidio.gold_spans(d) for d in docs]
     result: dict[str, Any] = {
         "texts": len(texts),
+        "corpus": args.corpus,
         "split": args.split,
         "chars": sum(map(len, texts)),
-        "machine": f"{platform.machine()}, {platform.python_version()}, one worker each",
+        "machine": f"{platform.machine()}, {platform.python_version()}",
+        "clearance_workers": args.workers or "every core",
+        "presidio_processes": 1,
     }
-    runs = {"clearance": run_clearance}
+    workers = args.workers or None
+    runs = {"clearance": lambda texts: run_clearance(texts, workers)}
     if importlib.util.find_spec("presidio_anonymizer") is not None:
         runs["presidio"] = run_presidio
     else:

@@ -12,4 +12,3 @@ def _project_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CLEARANCE_KEY", "test-key-0123456789")
     yield
-

@@ -6,12 +6,15 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
 from clearance.anonymize import run
 from clearance.anonymize.run import REPORT_SUFFIX, anonymize_frame, anonymize_table
 from clearance.audit.anonymity import measure_anonymity
 from clearance.errors import InputError, PolicyError
+from clearance.io import outputs
+from clearance.io.tags import OutputTags, read_tags, sidecar_path, verify_tags
 
 QIS = ["age", "zip", "sex", "birth_date"]
 
@@ -204,3 +207,85 @@ def test_german_credit_is_k_anonymous_for_pycanon_too() -> None:
     assert pycanon.k_anonymity(frame, qis) == report.verification.k >= 5
     assert pycanon.l_diversity(frame, qis, ["credit"]) == report.verification.l_diversity["credit"]
     assert set(out["job"].unique()) <= {"A171", "A172", "A173", "A174", "unskilled", "skilled", "*"}
+
+
+def _tagged_policy(tmp_path: Path, purpose: str) -> Path:
+    policy = tmp_path / "clearance.yaml"
+    policy.write_text(f"purpose: {json.dumps(purpose)}\n")
+    return policy
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_output_carries_purpose_k_l_and_the_reports_hash(tmp_path: Path, suffix: str) -> None:
+    frame = _people(600).with_columns(pl.col("birth_date").cast(pl.String))
+    src = tmp_path / f"people{suffix}"
+    frame.write_csv(src) if suffix == ".csv" else frame.write_parquet(src)
+    out = tmp_path / f"anon{suffix}"
+    policy = _tagged_policy(tmp_path, "fraud-analytics")
+    report = anonymize_table(
+        src, out, k=5, l=2, sensitive="disease", quasi_identifiers=QIS, policy_path=policy
+    )
+    tags = verify_tags(out)  # the report's hash checked
+    assert (tags.purpose, tags.command) == ("fraud-analytics", "anonymize")
+    report_file = Path(f"{out}{REPORT_SUFFIX}")
+    assert tags.manifest == report_file.name
+    assert tags.manifest_sha256 == hashlib.sha256(report_file.read_bytes()).hexdigest()
+    assert tags.input_sha256 == hashlib.sha256(src.read_bytes()).hexdigest()
+    assert tags.policy_sha256 == hashlib.sha256(policy.read_bytes()).hexdigest()
+    s = tags.sensitivity
+    assert s is not None and s.treatment == "k-anonymity"
+    assert (s.k, s.l) == (report.verification.k, report.verification.l_diversity["disease"])
+    assert s.k is not None and s.k >= 5 and s.l is not None and s.l >= 2
+    assert s.quasi_identifiers == QIS and s.sensitive_column == "disease"
+    if suffix == ".parquet":  # the same tags in the file's own key-value metadata
+        meta = pq.read_metadata(out).metadata
+        assert OutputTags.model_validate_json(meta[b"clearance"]) == tags
+        assert pl.read_parquet(out).height == report.output.rows
+    sidecar = sidecar_path(out).read_text()
+    values = {str(v) for c in frame.columns for v in frame[c].unique().to_list() if len(str(v)) > 3}
+    assert not [v for v in values if v in sidecar]  # names and counts only, never a value
+    report_file.write_text(report_file.read_text().replace('"verified": true', '"verified":true'))
+    with pytest.raises(InputError, match="differs from the report"):
+        verify_tags(out)
+
+
+def test_hostile_purpose_is_kept_as_data_in_the_tags(tmp_path: Path) -> None:
+    src = tmp_path / "p.csv"
+    _people(200).write_csv(src)
+    purpose = "<script>alert(1)</script>\x1b[2J\x1b]8;;http://x\x07"
+    out = tmp_path / "o.csv"
+    anonymize_table(
+        src, out, k=5, quasi_identifiers=QIS, policy_path=_tagged_policy(tmp_path, purpose)
+    )
+    raw = sidecar_path(out).read_text()
+    assert "\x1b" not in raw and "\x07" not in raw  # escaped in the JSON, never raw bytes
+    assert read_tags(out).purpose == purpose  # and read back exactly
+
+
+def test_an_interrupted_write_leaves_no_output_and_no_sidecar(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "p.csv"
+    _people(100).write_csv(src)
+    real = outputs.os.replace
+    calls: list[str] = []
+
+    def interrupted(a: str, b: str) -> None:
+        calls.append(b)
+        if len(calls) == 1:  # every file staged, then the run is killed
+            raise KeyboardInterrupt
+        real(a, b)
+
+    monkeypatch.setattr(outputs.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        anonymize_table(src, tmp_path / "o.csv", k=5, quasi_identifiers=QIS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv"]  # no temp, no sidecar
+
+
+def test_a_folder_where_the_tags_go_is_refused_before_any_work(tmp_path: Path) -> None:
+    src = tmp_path / "p.csv"
+    _people(100).write_csv(src)
+    sidecar_path(tmp_path / "o.csv").mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        anonymize_table(src, tmp_path / "o.csv", k=5, quasi_identifiers=QIS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o.csv.clearance.json", "p.csv"]

@@ -369,8 +369,17 @@ def test_german_credit_matches_pycanon() -> None:
     )
 
 
-def test_a_column_named_like_a_pattern_is_refused_not_a_crash() -> None:
-    # polars reads "^.*$" in pl.col as a regex over every column
-    frame = pl.DataFrame({"^.*$": ["a", "a", "b"], "zip": ["1", "1", "2"]})
-    with pytest.raises(InputError, match=r"read as a pattern"):
-        measure_anonymity(frame, ["^.*$", "zip"], k_threshold=2)
+def test_a_column_named_like_a_pattern_is_measured_as_itself() -> None:
+    # polars reads "^.*$" in pl.col as a regex over every column; the name is data
+    frame = pl.DataFrame(
+        {"^.*$": ["a", "a", "b", "b", "b"], "^a$": [1, 1, 2, 2, 3], "dx": ["x", "y", "x", "x", "z"]}
+    )
+    named = measure_anonymity(frame, ["^.*$", "^a$"], ["dx"], k_threshold=2).model_dump()
+    plain = frame.rename({"^.*$": "p", "^a$": "q"})
+    expected = measure_anonymity(plain, ["p", "q"], ["dx"], k_threshold=2).model_dump()
+    assert named.pop("quasi_identifiers") == ["^.*$", "^a$"]
+    expected.pop("quasi_identifiers")
+    assert named == expected and named["k"] == 1
+    sizes = equivalence_class_sizes(frame, ["^.*$", "^a$"], per_record=True)
+    assert sizes.columns == ["^.*$", "^a$", "class_size"]
+    assert sizes["class_size"].to_list() == [2, 2, 2, 2, 1]

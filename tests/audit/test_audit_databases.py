@@ -63,9 +63,7 @@ def _assert_planted(report: AuditReport, planted: Planted, prefix: str = "") -> 
     assert count("retention", "orders") == planted.stale_orders
     assert count("retention", "reviews") == planted.stale_reviews
     assert count("retention-unparseable", "reviews") == planted.unparseable_review_dates
-    linkage = sum(
-        f.count for f in report.findings if f.rule == "linkage-self-identifying-text"
-    )
+    linkage = sum(f.count for f in report.findings if f.rule == "linkage-self-identifying-text")
     assert linkage == planted.review_emails + planted.review_phones + planted.review_names
     assert report.tables and all(t.origin for t in report.tables)
 

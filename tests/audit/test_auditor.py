@@ -165,4 +165,6 @@ def test_audit_takes_an_explicit_fingerprinter_and_writes_no_key(
     again = audit_dataset(
         tables, policy_from_mapping({}), fingerprinter=Fingerprinter(b"other"), today=TODAY
     )
-    assert {f.fingerprint for f in again.findings}.isdisjoint(f.fingerprint for f in report.findings)
+    assert {f.fingerprint for f in again.findings}.isdisjoint(
+        f.fingerprint for f in report.findings
+    )

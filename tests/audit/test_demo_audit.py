@@ -68,9 +68,7 @@ def test_free_text_identifiers_and_linkage(demo: tuple[Path, Planted, AuditRepor
     assert by_entity["PHONE_NUMBER"] == planted.review_phones
     assert by_entity["PERSON"] == planted.review_names
     assert len([f for f in text if f.category == "secret"]) == planted.review_keys
-    linkage = {
-        f.entity: f.count for f in text if f.rule == "linkage-self-identifying-text"
-    }
+    linkage = {f.entity: f.count for f in text if f.rule == "linkage-self-identifying-text"}
     assert linkage == {
         "EMAIL_ADDRESS": planted.review_emails,
         "PHONE_NUMBER": planted.review_phones,
@@ -102,12 +100,12 @@ def test_minimization_and_clean_columns(demo: tuple[Path, Planted, AuditReport])
     minimised = {f.location.column for f in report.findings if f.rule == "minimization"}
     assert {"email", "full_name", "phone", "card_number", "postcode"} <= minimised
     assert not minimised & {"user_id", "country", "signup_at", "loyalty_tier"}
-    clean = {
-        ("orders", c) for c in ("sku", "quantity", "price", "status", "order_id")
-    } | {("users", "loyalty_tier"), ("reviews", "rating"), ("reviews", "product_id")}
-    hits = [
-        f for f in report.findings if (f.location.table, f.location.column) in clean
-    ]
+    clean = {("orders", c) for c in ("sku", "quantity", "price", "status", "order_id")} | {
+        ("users", "loyalty_tier"),
+        ("reviews", "rating"),
+        ("reviews", "product_id"),
+    }
+    hits = [f for f in report.findings if (f.location.table, f.location.column) in clean]
     assert hits == []
 
 
@@ -121,7 +119,9 @@ def test_every_finding_is_mapped_and_gate_fails(demo: tuple[Path, Planted, Audit
     assert not [c for c in report.checks if c.status == "failed"]
 
 
-def test_audit_is_deterministic(demo: tuple[Path, Planted, AuditReport], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_audit_is_deterministic(
+    demo: tuple[Path, Planted, AuditReport], monkeypatch: pytest.MonkeyPatch
+) -> None:
     root, _, report = demo
     monkeypatch.setenv("CLEARANCE_KEY", "test-key-0123456789")
     again = audit_sources([root / "data"], policy_path=root / "clearance.yaml", fingerprinter=FP)

@@ -50,7 +50,10 @@ def test_profile_defaults_and_overrides() -> None:
         ({"fail_on": "severe"}, "allowed: info, low, medium, high, critical"),
         ({"tables": {"users": {"retention_days": "x"}}}, "tables.users.retention_days: 'x'"),
         ({"colour": 1}, "colour: unknown key; allowed here: ai_act_risk, anonymize, consent,"),
-        ({"tables": {"u": {"retention": 3}}}, "allowed here: ai_act_log_retention_override, features, kind, quasi_identifiers"),
+        (
+            {"tables": {"u": {"retention": 3}}},
+            "allowed here: ai_act_log_retention_override, features, kind, quasi_identifiers",
+        ),
         ({"consent": {"table": "users"}}, "consent.column: (Field required)"),
         ({"version": 2}, "version: 2 is not allowed; allowed: 1"),
         (

@@ -28,7 +28,7 @@ def _docs() -> list[Doc]:
 
 
 def _values(doc: Doc, label: str) -> list[str]:
-    return [doc["text"][s["start"]:s["end"]] for s in doc["spans"] if s["type"] == label]
+    return [doc["text"][s["start"] : s["end"]] for s in doc["spans"] if s["type"] == label]
 
 
 def test_same_arguments_give_the_same_documents() -> None:
@@ -55,7 +55,7 @@ def test_spans_are_exact_and_do_not_overlap(source: str) -> None:
     for doc in docs:
         end = 0
         for span in doc["spans"]:
-            value = doc["text"][span["start"]:span["end"]]
+            value = doc["text"][span["start"] : span["end"]]
             assert span["start"] >= end, doc["id"]
             assert value and value == value.strip(), (doc["id"], span)
             assert not value.endswith((",", ".", ":", ";")), (doc["id"], value)

@@ -4,13 +4,17 @@ e-mail."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
+from clearance.cli import _common
 from clearance.cli.app import app
+from clearance.io.tags import sidecar_path, verify_tags
 
 runner = CliRunner()
 SUBJECT = "u-7731"
@@ -76,12 +80,41 @@ def test_something_left_exits_1_and_replaces_nothing(
 ) -> None:
     files, pol = dataset
     nested = tmp_path / "events.jsonl"
-    nested.write_text(json.dumps({"event": 1, "ctx": {"from": EMAIL}}) + "\n")
+    # the e-mail as a key: erase rewrites values, never keys; the re-scan finds it
+    nested.write_text(json.dumps({"event": 1, "ctx": {EMAIL: True}}) + "\n")
     result = runner.invoke(app, _argv([*files, nested], pol, "--apply"))
     assert result.exit_code == 1, result.output
     assert "no file was replaced" in result.output
     assert files[0].read_text() == USERS and files[1].read_text() == TICKETS
     _no_leak(result.output)
+
+
+def test_nested_jsonl_values_are_erased_exit_0(
+    dataset: tuple[list[Path], Path], tmp_path: Path
+) -> None:
+    files, pol = dataset
+    events = tmp_path / "events.jsonl"
+    other = json.dumps({"event": 2, "ctx": {"from": "other@example.org", "to": None}})
+    events.write_text(json.dumps({"event": 1, "ctx": {"from": EMAIL, "to": ["x"]}}) + "\n" + other)
+    result = runner.invoke(app, _argv([*files, events], pol, "--apply"))
+    assert result.exit_code == 0, result.output
+    assert "events.jsonl: 0 row(s) deleted, 1 cell(s) redacted" in result.output
+    lines = events.read_text().split("\n")
+    assert json.loads(lines[0]) == {"event": 1, "ctx": {"from": "<EMAIL_ADDRESS>", "to": ["x"]}}
+    assert lines[1] == other
+    _no_leak(result.output, events.read_text())
+
+
+def test_a_malformed_jsonl_line_exits_3_naming_it(
+    dataset: tuple[list[Path], Path], tmp_path: Path
+) -> None:
+    files, pol = dataset
+    events = tmp_path / "events.jsonl"
+    events.write_text('{"event": 1}\n{"event": \n')
+    result = runner.invoke(app, _argv([*files, events], pol, "--apply"))
+    assert result.exit_code == 3, result.output
+    assert "events.jsonl: line 2: not valid JSON" in result.output
+    assert files[0].read_text() == USERS and files[1].read_text() == TICKETS
 
 
 def test_missing_key_exits_4(
@@ -109,3 +142,20 @@ def test_hostile_column_names_are_never_echoed_raw(
     result = runner.invoke(app, _argv([*files, odd], pol))
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "<b>" not in result.output
+
+
+def test_apply_shows_progress_per_file_and_tags_each_rewritten_file(
+    dataset: tuple[list[Path], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files, pol = dataset
+    bar = io.StringIO()
+    console = Console(file=bar, force_terminal=True, markup=False, emoji=False, width=120)
+    monkeypatch.setattr(_common, "err", console)
+    result = runner.invoke(app, _argv(files, pol, "--apply", "--record", "erasure.json"))
+    assert result.exit_code == 0, result.output
+    assert "searching for the subject tickets.csv" in bar.getvalue()  # the last file done
+    record = json.loads(Path("erasure.json").read_text())
+    for path in files:
+        tags = verify_tags(path)
+        assert (tags.command, tags.run_id) == ("erase", record["run_id"])
+        _no_leak(sidecar_path(path).read_text(), bar.getvalue())

@@ -22,6 +22,7 @@ from clearance.cli.app import app
 
 runner = CliRunner()
 
+
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -133,7 +134,6 @@ CASES: dict[str, Case] = {
         lambda mp: mp.setattr("clearance.cli.app.scan_paths", _raise(KeyboardInterrupt())),
     ),
 }
-
 
 
 def _run(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -375,12 +375,19 @@ def test_fairness_onnx_two_column_label_output(tmp_path: Path) -> None:
         (b"version: 1\ntarget: \xff\xfe\n", "not UTF-8"),
         (b"version: 1\nseed: 2024-13-45\n", "seed: '2024-13-45'"),
         (b"version: 1\nseed: 2024-01-01\n", "seed: '2024-01-01' (Input should be a valid integer"),
-        (b"version: 1\nmissing: sometimes\n",
-         "missing: 'sometimes' is not allowed; allowed: 'group' or 'drop'"),
-        (b"version: 1\nproxies: {enabled: true, bogus: 1}\n",
-         "proxies.bogus: unknown key; allowed here: auc_threshold, enabled, mi_threshold"),
-        (b"version: 1\nderive: {age: {source: age, bins: {edges: [0, 1], labels: [a], "
-         b"closed: both}}}\n", "derive.age.bins.closed: 'both' is not allowed"),
+        (
+            b"version: 1\nmissing: sometimes\n",
+            "missing: 'sometimes' is not allowed; allowed: 'group' or 'drop'",
+        ),
+        (
+            b"version: 1\nproxies: {enabled: true, bogus: 1}\n",
+            "proxies.bogus: unknown key; allowed here: auc_threshold, enabled, mi_threshold",
+        ),
+        (
+            b"version: 1\nderive: {age: {source: age, bins: {edges: [0, 1], labels: [a], "
+            b"closed: both}}}\n",
+            "derive.age.bins.closed: 'both' is not allowed",
+        ),
         (b"- a\n- b\n", "must be a mapping"),
     ],
 )

@@ -3,14 +3,18 @@ a missing key (4), a database that is down (6), malformed input (3)."""
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
+from clearance.cli import _common
 from clearance.cli.app import app
+from clearance.io.tags import sidecar_path, verify_tags
 
 runner = CliRunner()
 CSV = "id,created_at,text\n9001,2024-01-05,old\n9002,2026-01-30,new\n"
@@ -121,3 +125,39 @@ def test_no_input_is_a_usage_error(data: tuple[Path, Path]) -> None:
     _, pol = data
     result = runner.invoke(app, ["retention", "apply", "--policy", str(pol)])
     assert result.exit_code == 2
+
+
+def _terminal(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
+    """stderr as a terminal: the progress bar is drawn (it is hidden otherwise)."""
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=True, markup=False, emoji=False, width=120)
+    monkeypatch.setattr(_common, "err", console)
+    return buf
+
+
+def test_a_real_run_shows_progress_and_tags_the_rewritten_file(
+    data: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events, pol = data
+    bar = _terminal(monkeypatch)
+    record = Path("r.json")
+    argv = ["retention", "apply", str(events), "--policy", str(pol), "--apply", "--record"]
+    result = runner.invoke(app, [*argv, str(record)])
+    assert result.exit_code == 0, result.output
+    assert "ageing records events.csv" in bar.getvalue()
+    tags = verify_tags(events)
+    assert tags.command == "retention" and tags.manifest == "r.json"
+    assert json.loads(record.read_text())["run_id"] == tags.run_id
+
+
+def test_an_unreadable_sidecar_path_fails_with_exit_3_and_changes_nothing(
+    data: tuple[Path, Path],
+) -> None:
+    events, pol = data
+    sidecar_path(events).mkdir()  # the tags cannot be written where a folder stands
+    result = runner.invoke(
+        app, ["retention", "apply", str(events), "--policy", str(pol), "--apply"]
+    )
+    assert result.exit_code == 3, result.output
+    assert events.read_text() == CSV
+    assert not list(Path(".").glob(".clearance-*"))

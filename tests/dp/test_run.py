@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import threading
@@ -11,6 +12,7 @@ import pytest
 from clearance.dp import dp_release
 from clearance.dp.ledger import read_ledger
 from clearance.errors import ClearanceError, InputError, PolicyError
+from clearance.io.tags import sidecar_path, verify_tags
 from tests.dp.conftest import write
 
 QUERY = """\
@@ -50,7 +52,11 @@ def test_release_shape_values_and_ledger(tmp_path: Path, table: Path) -> None:
         assert hi - lo == pytest.approx(2 * rows["scale"] * math.log(20), rel=0.05)
     assert releases["avg"]["noise"][0]["statistic"] == "sum"
     assert releases["med"]["groups"][0]["cells"][0]["label"] == "q0.5"
-    assert releases["med"]["interval"].startswith("none given")
+    assert releases["med"]["interval"].startswith("95% per quantile")
+    (median,) = releases["med"]["groups"][0]["cells"]
+    lo, hi = median["ci"]
+    assert 0 <= lo <= hi <= 100
+    assert [n["statistic"] for n in releases["med"]["noise"]] == ["quantile", "count"]
     assert [c["label"] for c in releases["bins"]["groups"][0]["cells"]] == ["[0, 50)", "[50, 100]"]
     assert out["epsilon_spent"] == pytest.approx(0.9)
     ledger = read_ledger(tmp_path / "ledger.json")
@@ -193,3 +199,44 @@ def test_no_raw_statistic_in_the_output(tmp_path: Path, table: Path) -> None:
     text = out.read_text()
     assert str(frame.height) not in text.replace(".", " ").split()
     assert f"{frame['amount'].sum():.2f}" not in text
+
+
+def test_release_carries_purpose_epsilon_spent_and_names_its_ledger(
+    tmp_path: Path, table: Path
+) -> None:
+    policy = write(tmp_path / "clearance.yaml", 'purpose: "<script>x</script>\\u001b[31m"\n')
+    _run(tmp_path, table, policy_path=policy)
+    out = tmp_path / "out.json"
+    tags = verify_tags(out)  # the ledger holds the output's hash
+    assert (tags.command, tags.purpose) == ("dp", "<script>x</script>\x1b[31m")
+    assert "\x1b" not in sidecar_path(out).read_text()  # escaped, never a raw control byte
+    assert tags.manifest == "ledger.json" and tags.manifest_sha256 is None
+    assert tags.input_sha256 == hashlib.sha256(table.read_bytes()).hexdigest()
+    s = tags.sensitivity
+    assert s is not None and s.treatment == "differential-privacy"
+    assert s.epsilon == pytest.approx(0.9) and s.delta == 0 and s.budget_epsilon == 1.0
+    frame = pl.read_csv(table)
+    side = sidecar_path(out).read_text()
+    assert str(frame.height) not in side.replace(".", " ").split()  # no exact statistic
+    assert not [r for r in ("north", "south", "east") if r in side]  # no value of the data
+    out.write_text(out.read_text() + " ")
+    with pytest.raises(InputError, match="changed since"):
+        verify_tags(out)
+
+
+def test_a_release_to_stdout_has_no_sidecar(
+    tmp_path: Path, table: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    q = write(tmp_path / "q.yaml", QUERY)
+    dp_release(table, q, tmp_path / "ledger.json", Path("-"))
+    assert json.loads(capsys.readouterr().out)["kind"] == "dp-release"
+    assert not list(tmp_path.glob("*.clearance.json"))
+
+
+def test_a_folder_where_the_tags_go_is_refused_and_nothing_spent(
+    tmp_path: Path, table: Path
+) -> None:
+    sidecar_path(tmp_path / "out.json").mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        _run(tmp_path, table)
+    assert not (tmp_path / "ledger.json").exists() and not (tmp_path / "out.json").exists()

@@ -22,7 +22,6 @@ from tests.e2e.pipeline import KEY, PLANTED, Invoke, golden, invoker, read
 TEXT = {".json", ".md", ".html", ".yaml", ".csv"}
 
 
-
 @pytest.fixture(scope="module")
 def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pipeline")

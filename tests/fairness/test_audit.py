@@ -375,9 +375,7 @@ def test_onnx_model_says_reasons_were_not_computed(tmp_path: Path) -> None:
     x = rng.normal(size=(300, 2)).astype(np.float32)
     y = (x[:, 0] > 0).astype(int)
     model = tmp_path / "m.onnx"
-    model.write_bytes(
-        skl2onnx.to_onnx(LogisticRegression().fit(x, y), x[:1]).SerializeToString()
-    )
+    model.write_bytes(skl2onnx.to_onnx(LogisticRegression().fit(x, y), x[:1]).SerializeToString())
     data = tmp_path / "d.csv"
     pl.DataFrame({"a": x[:, 0], "b": x[:, 1], "y": y, "g": rng.choice(["u", "v"], 300)}).write_csv(
         data
@@ -388,3 +386,14 @@ def test_onnx_model_says_reasons_were_not_computed(tmp_path: Path) -> None:
     report, table = run_fairness(data, policy, model_path=model)
     assert table is None
     assert any(w.startswith("adverse-action reasons not computed") for w in report.warnings)
+
+
+def test_groups_of_a_column_named_like_a_pattern_are_its_own() -> None:
+    # polars reads "^.*$" in pl.col as a regex over every column; the name is data
+    import polars as pl
+
+    from clearance.fairness.audit import _row_groups
+
+    frame = pl.DataFrame({"^.*$": ["a", "b", None], "sex": ["f", "m", "f"]})
+    assert _row_groups(frame, "^.*$").to_list() == ["a", "b", "(missing)"]
+    assert _row_groups(frame, "^.*$ & sex").to_list() == ["a & f", "b & m", "(missing) & f"]

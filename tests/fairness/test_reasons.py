@@ -293,7 +293,11 @@ def test_reasons_follow_the_favourable_class_in_any_coding(
     if str(model.classes_[0]) == str(favourable):
         coef = -coef
     reasons = adverse_action_reasons(
-        model, numeric, denied, favourable=favourable, method=method  # type: ignore[arg-type]
+        model,
+        numeric,
+        denied,
+        favourable=favourable,
+        method=method,  # type: ignore[arg-type]
     )
     top = reasons.filter(pl.col("rank") == 1)
     assert top.height > 0

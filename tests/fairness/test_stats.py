@@ -172,7 +172,10 @@ def test_compare_to_reference_zero_reference_rate_and_errors() -> None:
 
 
 def _simulate(
-    rng: np.random.Generator, sizes: dict[str, int], base: float, tpr: dict[str, float],
+    rng: np.random.Generator,
+    sizes: dict[str, int],
+    base: float,
+    tpr: dict[str, float],
     fpr: dict[str, float],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     groups = np.repeat(list(sizes), list(sizes.values()))
@@ -239,7 +242,10 @@ def _rates(c: GroupCounts) -> dict[str, float]:
 def test_bootstrap_intervals_contain_point_estimates(stratify: str) -> None:
     rng = np.random.default_rng(3)
     y, p, g = _simulate(
-        rng, {"a": 400, "b": 150, "c": 60}, 0.4, {"a": 0.8, "b": 0.6, "c": 0.7},
+        rng,
+        {"a": 400, "b": 150, "c": 60},
+        0.4,
+        {"a": 0.8, "b": 0.6, "c": 0.7},
         {"a": 0.2, "b": 0.1, "c": 0.3},
     )
     counts = confusion_counts(y, p, g)
@@ -294,10 +300,20 @@ def _slow_row_bootstrap(
     """Plain row resampling, one replicate at a time (the oracle for the counts fast path)."""
     rng = np.random.default_rng(seed)
     labels = sorted(set(g.tolist()))
-    strata = [np.flatnonzero((g == k) & (y == v)) for k in labels for v in (0, 1)] if by_label \
+    strata = (
+        [np.flatnonzero((g == k) & (y == v)) for k in labels for v in (0, 1)]
+        if by_label
         else [np.flatnonzero(g == k) for k in labels]
-    out: dict[str, list[float]] = {"sel_a": [], "tpr_b": [], "fpr_c": [], "prec_c": [],
-                                   "dpd": [], "eod": [], "diff_sel_b": []}
+    )
+    out: dict[str, list[float]] = {
+        "sel_a": [],
+        "tpr_b": [],
+        "fpr_c": [],
+        "prec_c": [],
+        "dpd": [],
+        "eod": [],
+        "diff_sel_b": [],
+    }
     for _ in range(n_resamples):
         idx = np.concatenate([s[rng.integers(0, len(s), len(s))] for s in strata])
         c = confusion_counts(y[idx], p[idx], g[idx])
@@ -319,7 +335,10 @@ def _slow_row_bootstrap(
 def test_counts_fast_path_matches_row_resampling(stratify: str) -> None:
     rng = np.random.default_rng(11)
     y, p, g = _simulate(
-        rng, {"a": 1500, "b": 1000, "c": 600}, 0.45, {"a": 0.75, "b": 0.55, "c": 0.7},
+        rng,
+        {"a": 1500, "b": 1000, "c": 600},
+        0.45,
+        {"a": 0.75, "b": 0.55, "c": 0.7},
         {"a": 0.25, "b": 0.15, "c": 0.2},
     )
     slow = _slow_row_bootstrap(y, p, g, stratify == "group_label", 2000, seed=5)
@@ -328,7 +347,11 @@ def test_counts_fast_path_matches_row_resampling(stratify: str) -> None:
     for level in (0.8, 0.95):
         fast, wrong = (
             bootstrap_rates(
-                counts, reference="a", n_resamples=20_000, seed=9, level=level,
+                counts,
+                reference="a",
+                n_resamples=20_000,
+                seed=9,
+                level=level,
                 stratify=design,  # type: ignore[arg-type]
             )
             for design in (stratify, other)
@@ -385,8 +408,10 @@ def test_bootstrap_coverage_on_simulated_data() -> None:
             "tpr_b": (res.group["b"]["true_positive_rate"], tpr["b"]),
             "fpr_a": (res.group["a"]["false_positive_rate"], fpr["a"]),
             "diff_tpr_b": (res.difference["b"]["true_positive_rate"], tpr["b"] - tpr["a"]),
-            "dpd": (res.disparity["demographic_parity_difference"],
-                    abs(truth_sel["a"] - truth_sel["b"])),
+            "dpd": (
+                res.disparity["demographic_parity_difference"],
+                abs(truth_sel["a"] - truth_sel["b"]),
+            ),
         }
         for key, (iv, truth) in checks.items():
             hits[key] += iv.low <= truth <= iv.high

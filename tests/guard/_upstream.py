@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,7 @@ from clearance.guard.scanner import Redactor
 from clearance.guard.settings import GuardSettings
 from clearance.llm.inventory import inventory_paths
 from clearance.privacy import Fingerprinter
+from tests.llm._fake_openai import LocalServer
 
 KEY = b"guard-test-key"
 GITHUB = "ghp_MlcV1yq9YMd70ohrmmvwiJbnR17phDygQX5E"
@@ -152,35 +151,9 @@ def upstream_app(script: Script) -> Any:
     )
 
 
-class Served:
+class Served(LocalServer):
     """An ASGI app served by uvicorn on a free port of 127.0.0.1 in a thread, with its lifespan
     run (the guard closes its upstream connections at shutdown)."""
 
     def __init__(self, app: Any) -> None:
-        import socket
-
-        import uvicorn
-
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        config = uvicorn.Config(app, log_level="critical", lifespan="on", access_log=False)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(
-            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
-        )
-
-    def __enter__(self) -> Served:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=20)
-        self.sock.close()
+        super().__init__(app, lifespan="on")

@@ -7,12 +7,14 @@ import json
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
 from clearance.audit.checks.retention import RETENTION
 from clearance.audit.policy import policy_from_mapping
 from clearance.errors import InputError, PolicyError
-from clearance.lifecycle import tables as lifecycle_tables
+from clearance.io.table_writer import TableWriter
+from clearance.io.tags import OutputTags, read_tags, sidecar_path, verify_tags
 from clearance.lifecycle.retention import apply_retention
 from clearance.privacy import Fingerprinter
 
@@ -89,9 +91,12 @@ def test_archive_receives_the_removed_rows(tmp_path: Path) -> None:
     run = apply_retention(
         [data], policy_path=pol, apply=True, key=KEY, record=tmp_path / "r.json", archive=arch
     )
-    (archived,) = list(arch.iterdir())
+    archived, tags = sorted(arch.iterdir())
+    assert tags == sidecar_path(archived)  # the archive carries its tags too
     assert pl.read_csv(archived, infer_schema=False)["id"].to_list() == ["7001", "7004"]
     assert run.tables[0].archived_to is not None
+    moved = verify_tags(archived)  # the record holds the archive's hash
+    assert moved.sensitivity is not None and moved.sensitivity.treatment == "retention-archive"
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
@@ -165,16 +170,16 @@ def test_an_interrupted_run_leaves_no_half_written_file(
     other.write_text("id,created_at\n1,2020-01-01\n2,2026-01-30\n")
     pol.write_text(POLICY + "  orders:\n    retention_days: 90\n")
     calls = []
-    real = lifecycle_tables.write_table
+    real = TableWriter.write
 
-    def interrupted(frame: pl.DataFrame, kind: str, path: Path) -> None:
-        calls.append(path)
-        if len(calls) == 2:
-            path.write_text("half")
+    def interrupted(self: TableWriter, frame: pl.DataFrame) -> None:
+        calls.append(self.tmp)
+        if len(calls) == 2:  # the second file's first batch: half written, then killed
+            self.tmp.write_text("half")
             raise KeyboardInterrupt
-        real(frame, kind, path)
+        real(self, frame)
 
-    monkeypatch.setattr(lifecycle_tables, "write_table", interrupted)
+    monkeypatch.setattr(TableWriter, "write", interrupted)
     with pytest.raises(KeyboardInterrupt):
         apply_retention(
             [data, other], policy_path=pol, apply=True, key=KEY, record=tmp_path / "r.json"
@@ -210,3 +215,104 @@ def test_files_that_are_not_tables_are_listed_as_skipped_and_left_alone(tmp_path
     assert [t.table for t in run.tables] == ["reviews"] and run.tables[0].expired == 2
     assert len(run.skipped) == 1 and run.skipped[0].endswith("settings.py")
     assert script.read_text() == "TOKEN = 'x'\n"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_rewritten_file_carries_purpose_cutoff_and_the_records_run(
+    tmp_path: Path, suffix: str
+) -> None:
+    data, pol = _files(tmp_path, 'purpose: "<script>x</script>\\u001b[2J"\n' + POLICY)
+    if suffix == ".parquet":
+        frame = pl.read_csv(data, infer_schema=False)
+        data.unlink()
+        data = tmp_path / "reviews.parquet"
+        frame.write_parquet(data)
+    before = __import__("hashlib").sha256(data.read_bytes()).hexdigest()
+    record = tmp_path / "records" / "r.json"
+    record.parent.mkdir()
+    run = apply_retention([data], policy_path=pol, apply=True, key=KEY, record=record)
+    tags = verify_tags(data)  # run_id and the rewritten file's hash, both in the record
+    assert tags.command == "retention" and tags.run_id == run.run_id
+    assert json.loads(record.read_text())["run_id"] == run.run_id
+    assert tags.manifest == "records/r.json" and tags.input_sha256 == before
+    assert tags.purpose == "<script>x</script>\x1b[2J"
+    s = tags.sensitivity
+    assert s is not None and (s.treatment, s.retention_days, s.cutoff, s.records_removed) == (
+        "retention",
+        90,
+        "2025-11-02",
+        2,
+    )
+    side = sidecar_path(data).read_text()
+    assert "\x1b" not in side  # escaped in the JSON
+    assert not [v for v in ("7001", "7004", "old review", "one day past") if v in side]
+    if suffix == ".parquet":  # the same tags in the Parquet key-value metadata
+        meta = pq.read_metadata(data).metadata
+        assert OutputTags.model_validate_json(meta[b"clearance"]) == read_tags(data)
+    # a second run reads the tags sidecar as the file's, not as a skipped file or data
+    again = apply_retention([tmp_path], policy_path=pol, apply=True, key=KEY, record=record)
+    assert again.skipped == [] or all("clearance.json" not in p for p in again.skipped)
+    data.write_bytes(data.read_bytes() + b"\n" if suffix == ".csv" else data.read_bytes())
+    if suffix == ".csv":
+        with pytest.raises(InputError, match="changed since"):
+            verify_tags(data)
+
+
+def test_a_dry_run_writes_no_tags(tmp_path: Path) -> None:
+    data, pol = _files(tmp_path)
+    apply_retention([data], policy_path=pol)
+    assert not sidecar_path(data).exists()
+
+
+def test_progress_reports_each_table_and_its_rows(tmp_path: Path) -> None:
+    data, pol = _files(tmp_path)
+    seen: list[tuple[str, int]] = []
+    apply_retention([data], policy_path=pol, progress=lambda label, n: seen.append((label, n)))
+    assert seen == [("reviews.csv", 5)]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_batches_do_not_change_what_is_kept_removed_or_recorded(
+    tmp_path: Path, suffix: str
+) -> None:
+    rows = 1000
+    frame = pl.DataFrame(
+        {
+            "id": [str(i) for i in range(rows)],
+            "created_at": [f"20{20 + i % 7}-0{1 + i % 9}-1{i % 10}" for i in range(rows)],
+            "note": [None if i % 13 == 0 else f"n{i}" for i in range(rows)],
+        }
+    )
+    policy = tmp_path / "p.yaml"
+    policy.write_text(POLICY.replace("reviews", "events"))
+    outs = {}
+    for batch in (7, 100_000):
+        folder = tmp_path / str(batch)
+        folder.mkdir()
+        path = folder / f"events{suffix}"
+        {".csv": frame.write_csv, ".jsonl": frame.write_ndjson, ".parquet": frame.write_parquet}[
+            suffix
+        ](path)
+        run = apply_retention(
+            [path],
+            policy_path=policy,
+            apply=True,
+            key=KEY,
+            record=folder / "r.json",
+            batch_rows=batch,
+        )
+        outs[batch] = (path, run.tables[0])
+    (small, t_small), (whole, t_whole) = outs[7], outs[100_000]
+    assert t_small.expired == t_whole.expired > 0
+    assert t_small.removed_ids == t_whole.removed_ids
+    read = {
+        ".csv": lambda p: pl.read_csv(p, infer_schema=False),
+        ".jsonl": pl.read_ndjson,
+        ".parquet": pl.read_parquet,
+    }[suffix]
+    assert read(small).equals(read(whole))
+    if suffix != ".parquet":  # one write of the whole kept table, byte for byte
+        source = frame.with_columns(pl.col("id").cast(pl.String))
+        kept = source.filter(pl.col("id").is_in(read(whole)["id"].cast(pl.String).implode()))
+        expect = kept.write_csv() if suffix == ".csv" else kept.write_ndjson()
+        assert small.read_text() == whole.read_text() == expect

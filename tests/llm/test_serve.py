@@ -104,3 +104,35 @@ def test_served_over_long_prompt_is_answered(tiny_gpt2: Path) -> None:
         f"{running.url}/v1/completions: the endpoint rejected the request: HTTP 400 "
         "(invalid_request_error)"
     )
+
+
+def _sse_data(text: str) -> list[str]:
+    return [block[6:] for block in text.split("\n\n") if block.startswith("data: ")]
+
+
+def test_streamed_completion_joins_into_the_local_greedy_text(tiny_gpt2: Path) -> None:
+    import json
+
+    import httpx
+
+    from clearance.llm.serve import create_app
+
+    model = HuggingFaceBackend(tiny_gpt2)
+    [[local]] = model.generate([PROMPTS[0]], max_new_tokens=12)
+    assert "".join(model.stream(PROMPTS[0], max_new_tokens=12)) == local.text
+    request = {"prompt": PROMPTS[0], "max_tokens": 12, "temperature": 0, "stream": True}
+    with LocalServer(create_app(model, model_name="local")) as running:
+        with httpx.Client(base_url=running.url, timeout=60) as client:
+            resp = client.post("/v1/completions", json=request)
+            two = client.post("/v1/completions", json={**request, "n": 2})
+            many = client.post("/v1/completions", json={**request, "prompt": ["a", "b"]})
+    assert resp.status_code == 200
+    assert resp.headers["content-type"].startswith("text/event-stream")
+    events = _sse_data(resp.text)
+    assert events[-1] == "[DONE]"
+    bodies = [json.loads(e) for e in events[:-1]]
+    assert "".join(b["choices"][0]["text"] for b in bodies) == local.text
+    assert {b["object"] for b in bodies} == {"text_completion"}
+    assert [b["choices"][0]["finish_reason"] for b in bodies][-1] == "length"
+    assert (two.status_code, many.status_code) == (400, 400)
+    assert two.json()["error"]["type"] == "invalid_request_error"

@@ -117,9 +117,9 @@ def test_the_rescan_reads_what_was_written(
             "review": ["Arrived quickly."] * ROWS,
         }
     ).write_parquet(src)
-    write = run._TableWriter.write
+    write = run.TableWriter.write
 
-    def buggy(self: run._TableWriter, frame: pl.DataFrame) -> None:
+    def buggy(self: run.TableWriter, frame: pl.DataFrame) -> None:
         changed = frame.with_columns(pl.col("review").replace("Arrived quickly.", "ok x@y.org"))
         write(
             self,
@@ -129,7 +129,7 @@ def test_the_rescan_reads_what_was_written(
             .vstack(frame.slice(1)),
         )
 
-    monkeypatch.setattr(run._TableWriter, "write", buggy)
+    monkeypatch.setattr(run.TableWriter, "write", buggy)
     settings = RedactSettings(detection=DetectionSettings(workers=2), text_fields=("review",))
     manifest = redact_paths([src], tmp_path / "out", settings, key=KEY)
     assert threads, "the split path was not taken"

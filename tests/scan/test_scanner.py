@@ -16,7 +16,9 @@ FP = Fingerprinter(b"test-key-0123456789")  # the key tests/conftest.py sets
 def _by(report, **where):  # type: ignore[no-untyped-def]
     out = []
     for f in report.findings:
-        if all(getattr(f.location, k, None) == v or getattr(f, k, None) == v for k, v in where.items()):
+        if all(
+            getattr(f.location, k, None) == v or getattr(f, k, None) == v for k, v in where.items()
+        ):
             out.append(f)
     return out
 
@@ -40,7 +42,8 @@ def test_demo_scan_finds_what_was_planted(tmp_path: Path) -> None:
     for column in ("sku", "quantity", "price", "status", "order_id", "user_id"):
         assert cols[("orders.parquet", column)].kind != "entity", column
     clean = [
-        f for f in report.findings
+        f
+        for f in report.findings
         if (Path(f.location.file).name == "orders.parquet" and f.location.column != "ordered_at")
         or f.location.column in {"loyalty_tier", "rating", "product_id", "country"}
     ]
@@ -60,7 +63,9 @@ def test_demo_scan_finds_what_was_planted(tmp_path: Path) -> None:
 
 
 def test_sample_limits_rows(tmp_path: Path) -> None:
-    pl.DataFrame({"email": [f"user{i}@example.com" for i in range(500)]}).write_csv(tmp_path / "a.csv")
+    pl.DataFrame({"email": [f"user{i}@example.com" for i in range(500)]}).write_csv(
+        tmp_path / "a.csv"
+    )
     full = scan_paths([tmp_path / "a.csv"], fingerprinter=FP)
     sampled = scan_paths([tmp_path / "a.csv"], fingerprinter=FP, options=ScanOptions(sample=100))
     assert full.findings[0].count == 500
@@ -69,11 +74,13 @@ def test_sample_limits_rows(tmp_path: Path) -> None:
 
 
 def test_column_name_gives_context(tmp_path: Path) -> None:
-    pl.DataFrame({"passport_number": ["912803456", "A12345678"], "n": ["912803456", "x"]}).write_csv(
-        tmp_path / "p.csv"
-    )
+    pl.DataFrame(
+        {"passport_number": ["912803456", "A12345678"], "n": ["912803456", "x"]}
+    ).write_csv(tmp_path / "p.csv")
     report = scan_paths([tmp_path / "p.csv"], fingerprinter=FP)
-    assert {f.location.column for f in report.findings if f.entity == "US_PASSPORT"} == {"passport_number"}
+    assert {f.location.column for f in report.findings if f.entity == "US_PASSPORT"} == {
+        "passport_number"
+    }
 
 
 def test_bad_inputs_are_skipped_with_reasons(tmp_path: Path) -> None:

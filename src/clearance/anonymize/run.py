@@ -9,13 +9,16 @@ and so the same k, as ``clearance audit`` reports.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from clearance._version import __version__
 from clearance.anonymize.hierarchy import Coder, Codes, coder_for
 from clearance.anonymize.mondrian import partition
 from clearance.anonymize.report import (
@@ -27,11 +30,21 @@ from clearance.anonymize.report import (
     TableFile,
 )
 from clearance.audit.anonymity import CLASS_SIZE, equivalence_class_sizes, measure_anonymity
-from clearance.audit.policy import Hierarchy, load_policy
+from clearance.audit.policy import Hierarchy, Policy, load_policy
 from clearance.audit.sources import load_files
 from clearance.errors import InputError, PolicyError
+from clearance.io.columns import column, columns
+from clearance.io.files import file_sha256
 from clearance.io.outputs import check_outputs, write_outputs
 from clearance.io.readers import kind_of
+from clearance.io.tags import (
+    OutputTags,
+    Sensitivity,
+    run_id,
+    sidecar_path,
+    tagged_outputs,
+    write_parquet,
+)
 
 __all__ = ["REPORT_SUFFIX", "anonymize_frame", "anonymize_table"]
 
@@ -161,7 +174,9 @@ def anonymize_frame(
     # whatever still falls short of k (or l) is suppressed, within the limit.
     keep = equivalence_class_sizes(out, qis, per_record=True, source=source)[CLASS_SIZE] >= k
     if l is not None and sensitive is not None:
-        distinct = out.select(pl.col(sensitive).n_unique().over(qis).alias(_DISTINCT))[_DISTINCT]
+        distinct = out.select(column(sensitive).n_unique().over(columns(qis)).alias(_DISTINCT))[
+            _DISTINCT
+        ]
         keep = keep & (distinct >= l)
     dropped = int((~keep).sum())
     if dropped / rows > max_suppression:
@@ -224,7 +239,7 @@ def _read(path: Path) -> pl.DataFrame:
     return tables[0].frame
 
 
-def _serialise(frame: pl.DataFrame, kind: str) -> str | bytes:
+def _serialise(frame: pl.DataFrame, kind: str, tags: OutputTags) -> str | bytes:
     if kind in ("csv", "tsv"):
         return frame.write_csv(separator="\t" if kind == "tsv" else ",")
     if kind == "jsonl":
@@ -232,8 +247,55 @@ def _serialise(frame: pl.DataFrame, kind: str) -> str | bytes:
     if kind == "json":
         return frame.write_json()
     buffer = io.BytesIO()
-    frame.write_parquet(buffer)
+    write_parquet(frame, buffer, tags)
     return buffer.getvalue()
+
+
+def _tags(
+    report: AnonymizeReport,
+    report_text: str,
+    *,
+    policy: Policy,
+    policy_path: Path | None,
+    source: Path,
+    output: Path,
+    report_path: Path,
+) -> OutputTags:
+    """The output's tags: the k (and l) the audit measured on it, and the report's hash (the
+    report holds no hash of the output, so the tags can hold the report's)."""
+    policy_sha = file_sha256(policy_path) if policy_path is not None else None
+    input_sha = file_sha256(source)
+    measured = report.verification
+    sensitive = report.sensitive
+    return OutputTags(
+        purpose=policy.purpose,
+        run_id=run_id(
+            [
+                __version__,
+                "anonymize",
+                policy_sha or "",
+                input_sha,
+                str(report.k),
+                str(report.l),
+                *report.quasi_identifiers,
+                sensitive or "",
+                repr(report.suppressed.max_share),
+            ]
+        ),
+        manifest=Path(os.path.relpath(report_path, output.parent)).as_posix(),
+        policy_sha256=policy_sha,
+        input_sha256=input_sha,
+        command="anonymize",
+        manifest_sha256=hashlib.sha256(report_text.encode()).hexdigest(),
+        sensitivity=Sensitivity(
+            treatment="k-anonymity",
+            k=measured.k,
+            l=measured.l_diversity.get(sensitive) if sensitive is not None else None,
+            quasi_identifiers=list(report.quasi_identifiers),
+            sensitive_column=sensitive,
+            suppressed_records=report.suppressed.records,
+        ),
+    )
 
 
 def anonymize_table(
@@ -249,8 +311,9 @@ def anonymize_table(
     report_path: Path | None = None,
     progress: Progress | None = None,
 ) -> AnonymizeReport:
-    """Reads the table at ``path``, writes its anonymized copy to ``output`` (same format) and
-    the report to ``report_path`` (default ``output`` + ``.anonymize.json``), both or neither.
+    """Reads the table at ``path``, writes its anonymized copy to ``output`` (same format), its
+    tags (:mod:`clearance.io.tags`: ``output.clearance.json``, and a Parquet output's metadata)
+    and the report to ``report_path`` (default ``output`` + ``.anonymize.json``), all or none.
     Nothing is written when the verification fails (``report.verified`` False)."""
     path, output = Path(path), Path(output)
     report_path = Path(report_path) if report_path else Path(f"{output}{REPORT_SUFFIX}")
@@ -258,7 +321,7 @@ def anonymize_table(
         raise InputError(
             str(output), f"must be a {kind_of(path).upper()} file like the input {path}"
         )
-    check_outputs([output, report_path], inputs=[path])
+    check_outputs([output, report_path, sidecar_path(output)], inputs=[path])
     policy = load_policy(policy_path)
     frame = _read(path)
     limit = policy.anonymize.max_suppression if max_suppression is None else max_suppression
@@ -278,10 +341,16 @@ def anonymize_table(
     if report.verified:
         if progress is not None:
             progress("writing", 0)
-        write_outputs(
-            [
-                (output, _serialise(released, kind_of(path))),
-                (report_path, report.model_dump_json(indent=2) + "\n"),
-            ]
+        text = report.model_dump_json(indent=2) + "\n"
+        tags = _tags(
+            report,
+            text,
+            policy=policy,
+            policy_path=policy_path,
+            source=path,
+            output=output,
+            report_path=report_path,
         )
+        data = _serialise(released, kind_of(path), tags)
+        write_outputs([*tagged_outputs(output, data, tags), (report_path, text)])
     return report

@@ -41,6 +41,7 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
 from clearance.errors import InputError, PolicyError
+from clearance.io.columns import columns
 
 __all__ = ["AnonymityReport", "equivalence_class_sizes", "measure_anonymity"]
 
@@ -111,13 +112,6 @@ def _check_columns(
                 )
         seen: set[str] = set()
         for name in names:
-            if name.startswith("^") and name.endswith("$"):
-                # Polars reads such a name as a pattern over every column: never measured wrong
-                raise InputError(
-                    source,
-                    f"{role} column {name!r}: a name of the form ^...$ is read as a pattern by "
-                    "the table engine; rename the column",
-                )
             if name in seen:
                 raise InputError(source, f"{role} column {name!r} is listed twice")
             seen.add(name)
@@ -148,11 +142,12 @@ def equivalence_class_sizes(
     if CLASS_SIZE in qis:
         raise InputError(source, f"a quasi-identifier may not be named {CLASS_SIZE!r}")
     if per_record:
-        return lf.select(*qis, pl.len().over(qis).cast(pl.Int64).alias(CLASS_SIZE)).collect()
+        by = columns(qis)
+        return lf.select(*by, pl.len().over(by).cast(pl.Int64).alias(CLASS_SIZE)).collect()
     return (
-        lf.group_by(qis)
+        lf.group_by(columns(qis))
         .agg(pl.len().cast(pl.Int64).alias(CLASS_SIZE))
-        .sort([CLASS_SIZE, *qis], nulls_last=True, maintain_order=True)
+        .sort([pl.col(CLASS_SIZE), *columns(qis)], nulls_last=True, maintain_order=True)
         .collect()
     )
 
@@ -183,7 +178,10 @@ def measure_anonymity(
         )
         mins = [classes.select(pl.col(_DISTINCT, _ENTROPY).min()), *other_mins]
     else:
-        classes, mins = lf.group_by(qis).agg(pl.len().alias(_SIZE)).select(_SIZE).collect(), []
+        classes, mins = (
+            lf.group_by(columns(qis)).agg(pl.len().alias(_SIZE)).select(_SIZE).collect(),
+            [],
+        )
 
     size = pl.col(_SIZE).cast(pl.Int64)
     stats = classes.select(
@@ -242,9 +240,9 @@ def _sensitive_classes(lf: pl.LazyFrame, qis: list[str], sa: str) -> pl.LazyFram
     n = pl.col(_SIZE).cast(pl.Float64)
     entropy = n.log() - pl.col(_CLOGC).cast(pl.Float64) / _SCALE / n
     return (
-        lf.group_by([*qis, sa])
+        lf.group_by(columns([*qis, sa]))
         .agg(pl.len().alias(_COUNT))
-        .group_by(qis)
+        .group_by(columns(qis))
         .agg(
             pl.col(_COUNT).sum().alias(_SIZE),
             pl.len().alias(_DISTINCT),

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from clearance.io.columns import column as column_expr
+
 __all__ = ["KeyTypeError", "join_key"]
 
 _INTEGER = r"^[+-]?[0-9]+$"
@@ -47,7 +49,7 @@ def _text_key(text: pl.Expr) -> pl.Expr:
 
 def key_expr(column: str, dtype: pl.DataType, where: str = "") -> pl.Expr:
     """The canonical text key of ``column`` (of type ``dtype``) as a Polars expression."""
-    col = pl.col(column)
+    col = column_expr(column)
     if dtype.is_integer():
         return col.cast(pl.String)
     if dtype.is_float():

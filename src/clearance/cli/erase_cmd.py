@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from clearance.cli._common import check_outputs, fail, say
+from clearance.cli._common import check_outputs, fail, progress, say
 from clearance.cli.retention_cmd import env_key, record_path
 from clearance.errors import ClearanceError, PolicyError
 from clearance.lifecycle.erase import erase_subject
@@ -40,9 +40,16 @@ def erase(
         target = record_path(record, "erasure") if do_apply else None
         if target is not None:
             check_outputs([target], paths)
-        result = erase_subject(
-            paths, subject, policy_path=policy, key=key, apply=do_apply, record=target
-        )
+        with progress("searching for the subject", unit="files") as advance:
+            result = erase_subject(
+                paths,
+                subject,
+                policy_path=policy,
+                key=key,
+                apply=do_apply,
+                record=target,
+                progress=lambda label, n: advance(n, label=label),
+            )
     except ClearanceError as exc:
         raise fail(exc) from None
     who = f"subject {result.subject[:12]}"

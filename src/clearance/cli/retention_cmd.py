@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from clearance.cli._common import check_outputs, fail, output_folder, say
+from clearance.cli._common import check_outputs, fail, output_folder, progress, say
 from clearance.errors import ClearanceError, PolicyError
 from clearance.lifecycle.records import RetentionRun
 from clearance.lifecycle.retention import apply_retention
@@ -98,15 +98,17 @@ def apply(
         if target is not None:
             check_outputs([target], paths or [])
         try:
-            run = apply_retention(
-                paths or [],
-                policy_path=policy,
-                databases=db or [],
-                apply=do_apply,
-                archive=archive,
-                key=key,
-                record=target,
-            )
+            with progress("ageing records", unit="rows") as advance:
+                run = apply_retention(
+                    paths or [],
+                    policy_path=policy,
+                    databases=db or [],
+                    apply=do_apply,
+                    archive=archive,
+                    key=key,
+                    record=target,
+                    progress=lambda label, n: advance(n, label=label),
+                )
         except PolicyError as exc:
             if "ai_act_log_retention_override" in str(exc):
                 raise PolicyError(f"{exc}; nothing was deleted") from None

@@ -12,6 +12,7 @@ import polars as pl
 from clearance.dp import mechanisms as mech
 from clearance.dp.query import Release
 from clearance.dp.report import Cell, Group, Noise, ReleaseResult
+from clearance.io.columns import column
 
 Array = np.ndarray[Any, Any]
 
@@ -23,14 +24,18 @@ def key_text(value: object) -> str:
 
 def _keyed(frame: pl.DataFrame, release: Release) -> dict[tuple[str, ...], pl.DataFrame]:
     """The rows of each declared key combination; rows with an undeclared key are in none."""
-    columns = list(release.group_by)
-    if not columns:
+    names = list(release.group_by)
+    if not names:
         return {(): frame}
-    keys = frame.with_columns(pl.col(c).cast(pl.String) for c in columns)
-    for column, declared in release.group_by.items():
-        keys = keys.filter(pl.col(column).is_in([key_text(v) for v in declared]))
-    parts = keys.partition_by(columns, as_dict=True, maintain_order=False)
-    return {tuple(str(v) for v in k): part for k, part in parts.items()}
+    # the keys under names of our own: partition_by reads a name like "^.*$" as a pattern
+    own = [f"__clearance_key{i}" for i in range(len(names))]
+    keys = frame.with_columns(
+        column(name).cast(pl.String).alias(key) for name, key in zip(names, own, strict=True)
+    )
+    for key, declared in zip(own, release.group_by.values(), strict=True):
+        keys = keys.filter(pl.col(key).is_in([key_text(v) for v in declared]))
+    parts = keys.partition_by(own, as_dict=True, maintain_order=False)
+    return {tuple(str(v) for v in k): part.drop(own) for k, part in parts.items()}
 
 
 def _values(frame: pl.DataFrame | None, column: str | None) -> Array:
@@ -140,34 +145,57 @@ def run_release(
             f"probability at least {level}; value null when the noisy count is below 1"
         )
     elif release.kind == "quantile":
-        cands = (
+        cands = sorted(
             release.candidates
             if isinstance(release.candidates, list)
             else mech.spaced(_need(bounds), release.candidates)
         )
-        each = eps / len(release.quantiles)
-        ms = [mech.quantile(each, contributions, q, sorted(cands)) for q in release.quantiles]
-        for m in ms:
+        # Half the epsilon for the quantiles (split evenly), half for one noisy count per
+        # candidate cell, from which every quantile's interval is read (post-processing).
+        each = eps / 2 / len(release.quantiles)
+        ms = [mech.quantile(each, contributions, q, cands) for q in release.quantiles]
+        cdf = mech.cell_counts(eps / 2, contributions)
+        for stat, how, scale, spent in [
+            *(("quantile", m.mechanism, m.scale, m.epsilon) for m in ms),
+            ("count", cdf.mechanism, cdf.scale, cdf.epsilon),
+        ]:
             noise.append(
                 Noise(
-                    statistic="quantile",
-                    mechanism=m.mechanism,
-                    scale=m.scale,
-                    epsilon=m.epsilon,
+                    statistic=stat,  # type: ignore[arg-type]
+                    mechanism=how,
+                    scale=scale,
+                    epsilon=spent,
                     delta=0.0,
                 )
             )
+        errors = [
+            mech.cdf_error_bounds(q, len(cands) + 1, cdf.scale, alpha) for q in release.quantiles
+        ]
         for combo in combos:
             vals = _values(parts.get(combo), column)
+            per_cell = np.bincount(
+                np.searchsorted(cands, vals, side="right"), minlength=len(cands) + 1
+            )
+            noisy = cdf.run(per_cell)
             cells = [
-                Cell(label=f"q{q:g}", value=m.run(vals))
-                for q, m in zip(release.quantiles, ms, strict=True)
+                Cell(
+                    label=f"q{q:g}",
+                    value=m.run(vals),
+                    ci=mech.quantile_interval(noisy, cands, q, err),
+                )
+                for q, m, err in zip(release.quantiles, ms, errors, strict=True)
             ]
             groups.append(Group(key=_key(release, combo), cells=cells))
         interval = (
-            "none given: each quantile is one of the candidates, chosen by the exponential "
-            f"mechanism (epsilon split evenly over {len(ms)} quantile(s)); its error depends "
-            "on the data's spread around the candidates and cannot be stated from the scale"
+            f"{level} per quantile, conservative: each quantile is one of the candidates, "
+            f"chosen by the exponential mechanism (half the epsilon, split evenly over "
+            f"{len(ms)} quantile(s)); its interval is read from a noisy count of the rows in "
+            f"each of the {len(cands) + 1} cells the candidates cut (the other half; "
+            f"{cdf.mechanism}, scale {cdf.scale:.6g}): the candidates the noisy counts put "
+            f"surely below and above the quantile, with Chernoff bounds on the noise that hold "
+            f"together with probability at least {level}. It covers the exact quantile (the "
+            f"order statistic at rank ceil(q n), clamped to the candidates' range) with "
+            f"probability at least {level}; it need not contain the released candidate"
         )
     else:  # histogram
         m = mech.count(eps, delta, contributions, gaussian)

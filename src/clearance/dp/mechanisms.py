@@ -56,6 +56,7 @@ def opendp() -> Any:
         vector_domain=domains.vector_domain,
         atom_domain=domains.atom_domain,
         symmetric_distance=metrics.symmetric_distance,
+        l1_distance=metrics.l1_distance,
         max_divergence=measures.max_divergence,
         binary_search_param=mod.binary_search_param,
         laplacian_scale_to_accuracy=accuracy.laplacian_scale_to_accuracy,
@@ -76,6 +77,16 @@ class Noisy:
     run: Callable[[np.ndarray[Any, Any]], float]
     accuracy: Callable[[float], float] | None
     """half-width of the interval holding the exact value with probability 1 - alpha"""
+
+
+@dataclass(frozen=True)
+class NoisyCounts:
+    """A vector of counts with independent integer noise each (one call for every cell)."""
+
+    mechanism: str
+    scale: float
+    epsilon: float
+    run: Callable[[np.ndarray[Any, Any]], np.ndarray[Any, Any]]
 
 
 def _space(dp: Any) -> tuple[Any, Any]:
@@ -157,9 +168,29 @@ def bounded_sum(
     )
 
 
+def cell_counts(epsilon: float, contributions: int) -> NoisyCounts:
+    """Noisy counts of the rows in disjoint cells: OpenDP's Laplace on a vector of integers
+    (discrete Laplace each), at an L1 distance of ``contributions``: one person's rows change
+    the cells' counts by at most that much in all (each row is in one cell)."""
+    dp = opendp()
+    domain = dp.vector_domain(dp.atom_domain(T=int))
+
+    def build(scale: float) -> Any:
+        return dp.m.make_laplace(domain, dp.l1_distance(T=int), scale)
+
+    meas, scale, eps, _ = _calibrate(dp, build, contributions, epsilon, 0.0)
+    return NoisyCounts(
+        mechanism="discrete laplace",
+        scale=scale,
+        epsilon=eps,
+        run=lambda counts: np.asarray(meas([int(c) for c in counts]), dtype=np.float64),
+    )
+
+
 def quantile(epsilon: float, contributions: int, alpha: float, candidates: list[float]) -> Noisy:
     """OpenDP's private quantile: the exponential mechanism over ``candidates`` (scores of
-    how far each candidate is from the ``alpha`` quantile); no interval."""
+    how far each candidate is from the ``alpha`` quantile). Its interval comes from a separate
+    noisy count per candidate cell (:func:`quantile_interval`)."""
     dp = opendp()
     domain, metric = _space(dp)
 
@@ -177,6 +208,68 @@ def quantile(epsilon: float, contributions: int, alpha: float, candidates: list[
         run=lambda values: float(meas(values)),
         accuracy=None,
     )
+
+
+def _log_mgf_discrete_laplace(lam: np.ndarray[Any, Any], scale: float) -> np.ndarray[Any, Any]:
+    """log E[exp(lam Z)] of the discrete Laplace of ``scale`` (P(z) ~ exp(-|z| / scale)), for
+    |lam| < 1 / scale: (1 - p)^2 / ((1 - p e^lam)(1 - p e^-lam)) with p = exp(-1 / scale)."""
+    p = math.exp(-1.0 / scale)
+    out: np.ndarray[Any, Any] = (
+        2 * math.log1p(-p) - np.log1p(-p * np.exp(lam)) - np.log1p(-p * np.exp(-lam))
+    )
+    return out
+
+
+def cdf_error_bounds(alpha: float, cells: int, scale: float, beta: float) -> np.ndarray[Any, Any]:
+    """For each candidate i (1..cells-1), a bound t_i on the noise of the noisy score
+    (1 - alpha) * (rows below candidate i) - alpha * (rows at or above it), when each of the
+    ``cells`` counts carries independent discrete Laplace noise of ``scale``: all of them hold
+    together with probability at least 1 - beta.
+
+    The score's noise is a weighted sum of the cells' noises (weight 1 - alpha below, alpha
+    above); each t_i is a Chernoff bound from the exact moment generating function at the best
+    of a grid of exponents (any exponent gives a valid bound; the grid only tightens it),
+    two-sided at beta / (2 (cells - 1)) each, so the union over the candidates is at most beta.
+    """
+    m = cells - 1
+    wmax = max(alpha, 1 - alpha)
+    # exponents in (0, 1 / (scale * wmax)): where every weighted noise's MGF is finite
+    lam = np.geomspace(1e-6, 0.999, 600) / (scale * wmax)
+    per_below = _log_mgf_discrete_laplace(lam * (1 - alpha), scale)
+    per_above = _log_mgf_discrete_laplace(lam * alpha, scale)
+    tail = math.log(2 * m / beta)
+    bounds = np.empty(m, dtype=np.float64)
+    for start in range(0, m, 2048):  # memory bounded however many candidates there are
+        below = np.arange(start + 1, min(start + 2048, m) + 1, dtype=np.float64)[:, None]
+        log_mgf = below * per_below + (cells - below) * per_above
+        bounds[start : start + len(below)] = np.min((log_mgf + tail) / lam, axis=1)
+    return bounds
+
+
+def quantile_interval(
+    noisy_cells: np.ndarray[Any, Any],
+    candidates: list[float],
+    alpha: float,
+    error: np.ndarray[Any, Any],
+) -> tuple[float, float]:
+    """Interval of the ``alpha`` quantile (clamped to the candidates' range) from noisy counts of
+    the rows in the cells the sorted ``candidates`` cut (below the first, between each pair, at
+    or above the last), given the bounds ``error`` of :func:`cdf_error_bounds`.
+
+    The quantile is the order statistic at rank max(1, ceil(alpha n)) (numpy's ``inverted_cdf``);
+    it is at or above candidate c_i exactly when (1 - alpha) below_i - alpha above_i < 0, and
+    below c_i when that score is > 0 (strict, so alpha 0 and empty groups are right too). When
+    every noise bound holds, each candidate the noisy score puts surely below (above) the
+    quantile is a valid lower (upper) end. Post-processing of the noisy counts only."""
+    below = np.cumsum(noisy_cells)[:-1]  # noisy rows below each candidate
+    above = float(np.sum(noisy_cells)) - below
+    score = (1 - alpha) * below - alpha * above
+    lo = [c for c, s, t in zip(candidates, score, error, strict=True) if s + t < 0]
+    hi = [c for c, s, t in zip(candidates, score, error, strict=True) if s - t > 0]
+    low = max(lo, default=candidates[0])
+    high = min(hi, default=candidates[-1])
+    # only when some noise exceeded its bound can the ends cross; keep the pair ordered
+    return min(low, high), max(low, high)
 
 
 def ratio_interval(
@@ -206,11 +299,15 @@ def finite(value: float) -> float | None:
 
 __all__ = [
     "Noisy",
+    "NoisyCounts",
     "bounded_sum",
+    "cdf_error_bounds",
+    "cell_counts",
     "count",
     "finite",
     "opendp",
     "quantile",
+    "quantile_interval",
     "ratio_interval",
     "spaced",
 ]

@@ -10,12 +10,14 @@ output that fails to write leaves the budget spent: the safe side.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
+from clearance._version import __version__
 from clearance.audit.policy import DpDataset, load_policy
 from clearance.audit.sources import load_files
 from clearance.dp.compute import run_release
@@ -24,7 +26,8 @@ from clearance.dp.query import QueryFile, Release, load_query
 from clearance.dp.report import Budget, DpReport, ReleaseResult
 from clearance.errors import InputError, PolicyError
 from clearance.io.files import file_sha256, not_regular
-from clearance.io.outputs import check_outputs, write_atomic
+from clearance.io.outputs import check_outputs, is_stdout, write_atomic, write_outputs
+from clearance.io.tags import OutputTags, Sensitivity, run_id, sidecar_path, tagged_outputs
 
 Progress = Callable[[str, int], None]
 _TOLERANCE = 1e-9  # float sums of epsilons: 0.1 + 0.2 must fit a budget of 0.3
@@ -128,7 +131,8 @@ def dp_release(
 ) -> DpReport:
     """Releases the query file's statistics of the table ``data`` with differential privacy
     (OpenDP), charges them to the dataset's budget in the ledger and writes the JSON report
-    to ``output``. A release over the budget raises :class:`PolicyError` and writes nothing."""
+    to ``output`` with its tags (``output.clearance.json``: purpose, epsilon and delta spent;
+    none for ``-``, stdout). A release over the budget raises :class:`PolicyError` and writes nothing."""
     for path, role in ((data, "data"), (query_path, "query file")) + (
         ((policy_path, "policy"),) if policy_path else ()
     ):
@@ -137,9 +141,12 @@ def dp_release(
                 raise InputError(str(ledger_path), f"the ledger is the {role}; give its own file")
         except OSError:
             continue
-    check_outputs([output, ledger_path], [data, query_path, policy_path])
+    tagged = not is_stdout(output)
+    sidecar = [sidecar_path(output)] if tagged else []
+    check_outputs([output, ledger_path, *sidecar], [data, query_path, policy_path])
     query = load_query(query_path)
-    policy = load_policy(policy_path).dp if policy_path else None
+    full_policy = load_policy(policy_path)
+    policy = full_policy.dp if policy_path else None
     name = query.dataset or data.stem
     declared = policy.datasets.get(name) if policy else None
     budget = _budget(query, declared, name, query_path)
@@ -213,7 +220,27 @@ def dp_release(
             for rel, res in zip(query.releases, results, strict=True)
         ]
         append(ledger_path, ledger, entries)
-        write_atomic(output, text)
+        if not tagged:
+            write_atomic(output, text)
+            return report
+        # the ledger holds this output's hash (and grows with later releases): the tags name it
+        # and verify_tags finds the output's hash there
+        tags = OutputTags(
+            purpose=full_policy.purpose,
+            run_id=run_id([__version__, "dp", out_sha]),
+            manifest=Path(os.path.relpath(ledger_path, output.parent)).as_posix(),
+            policy_sha256=file_sha256(policy_path) if policy_path else None,
+            input_sha256=data_sha,
+            command="dp",
+            sensitivity=Sensitivity(
+                treatment="differential-privacy",
+                epsilon=eps,
+                delta=dlt,
+                budget_epsilon=budget.epsilon,
+                budget_delta=budget.delta,
+            ),
+        )
+        write_outputs(tagged_outputs(output, text, tags))
     return report
 
 

@@ -46,6 +46,7 @@ from clearance.fairness.stats import (
     confusion_counts,
     percentile_interval,
 )
+from clearance.io.columns import column
 
 INTERSECTION = " & "
 #: The stages ``fairness_audit`` reports to its ``progress`` callback, in order.
@@ -75,7 +76,7 @@ def group_labels(sensitive: pl.DataFrame, attribute: str) -> np.ndarray:
     if len(parts) == 1:
         return sensitive[attribute].cast(pl.String).to_numpy()
     joined = sensitive.select(
-        pl.concat_str([pl.col(p).cast(pl.String) for p in parts], separator=INTERSECTION)
+        pl.concat_str([column(p).cast(pl.String) for p in parts], separator=INTERSECTION)
     )
     return joined.to_series().to_numpy()
 
@@ -160,7 +161,7 @@ def _statistics(
 
 def _row_groups(sensitive: pl.DataFrame, attribute: str) -> pl.Series:
     """Each row's group as ``group_metrics`` names it (missing values are ``"(missing)"``)."""
-    parts = [pl.col(p).cast(pl.String).fill_null(MISSING) for p in attribute.split(INTERSECTION)]
+    parts = [column(p).cast(pl.String).fill_null(MISSING) for p in attribute.split(INTERSECTION)]
     return sensitive.select(pl.concat_str(parts, separator=INTERSECTION).alias(_GROUP))[_GROUP]
 
 

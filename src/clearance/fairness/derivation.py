@@ -11,6 +11,7 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from clearance.errors import InputError
+from clearance.io.columns import column as col_of
 
 __all__ = ["Bins", "Derivation", "derive_column"]
 
@@ -106,7 +107,7 @@ def derive_column(frame: pl.DataFrame, source: str, name: str, derivation: Deriv
         for (low, high), label in reversed(
             list(zip(zip(bins.edges, bins.edges[1:], strict=False), bins.labels, strict=True))
         ):
-            x = pl.col(column)
+            x = col_of(column)
             inside = (x >= low) & (x < high) if bins.closed == "left" else (x > low) & (x <= high)
             expr = pl.when(inside).then(pl.lit(label)).otherwise(expr)
         numbers = values.cast(pl.Float64)

@@ -28,6 +28,7 @@ from typing import Any
 
 from clearance.guard.incidents import append_lines, incident_lines
 from clearance.guard.metrics import Metrics
+from clearance.guard.prompts import scan_request
 from clearance.guard.ratelimit import RateLimiter
 from clearance.guard.scanner import Hit, Redactor
 from clearance.guard.settings import GuardSettings
@@ -209,6 +210,13 @@ def create_guard_app(guard: Guard) -> Any:
             return _error(
                 400, "request body is not a JSON object", "invalid_request_error", "invalid_json"
             )
+        if settings.prompts != "off":
+            cleaned, prompt_hits = scan_request(body, guard.redactor)
+            if prompt_hits:
+                action = "prompt-redacted" if settings.prompts == "redact" else "prompt-logged"
+                record(prompt_hits, request_id, who, action)
+                if settings.prompts == "redact":
+                    raw = json.dumps(cleaned).encode()
         url = f"{guard.upstream}{request.url.path}"
         upstream_req = client().build_request(
             "POST", url, content=raw, headers=upstream_headers(request)

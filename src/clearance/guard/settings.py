@@ -41,6 +41,7 @@ class GuardSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     action: Literal["redact", "block"] = "redact"
+    prompts: Literal["off", "log", "redact"] = "off"
     pii: tuple[str, ...] = ()
     upstream_api_key_env: str = Field(default="OPENAI_API_KEY", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     clients: tuple[ClientKey, ...] = ()

@@ -10,15 +10,23 @@ Where the tags live:
 
 A file cannot hold the hash of a manifest that holds the file's own hash, so the two point at
 each other instead: the tags carry the run's ``run_id`` and the manifest's path relative to the
-file; the manifest carries the same ``run_id`` and the SHA-256 of every output and of every
-sidecar. :func:`verify_tags` checks both directions.
+file; the manifest carries the same ``run_id`` and the SHA-256 of every output (``redact``'s
+``outputs``, ``retention``'s and ``erase``'s ``sha256_after``, ``dp``'s ledger
+``output_sha256``). Where the report does not hold the output's hash (``anonymize``), the tags
+carry the report's own hash instead (``manifest_sha256``). :func:`verify_tags` checks whichever
+applies.
+
+Every command writes its tags with the functions here (:func:`tagged_outputs`,
+:func:`parquet_metadata`, :func:`write_parquet`): one writer, one format.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Final, Literal
+from typing import IO, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -32,6 +40,12 @@ SIDECAR_SUFFIX = ".clearance.json"
 
 
 ColumnKind = Literal["entity", "free_text", "other"]
+Treatment = Literal[
+    "k-anonymity", "differential-privacy", "retention", "retention-archive", "erasure"
+]
+# fields added after clearance-tags/1 was first written: left out of the JSON when unset, so the
+# tags of a redacted output stay byte for byte what they were
+_OPTIONAL: Final = ("command", "manifest_sha256", "sensitivity")
 
 
 class _Model(BaseModel):
@@ -56,6 +70,25 @@ class EncryptionTag(_Model):
     column_key_id: str
 
 
+class Sensitivity(_Model):
+    """What the command did to the data, as an access check needs it: the guarantee reached
+    and its parameters (column names, counts, budgets), never a value of the data."""
+
+    treatment: Treatment = Field(description="what the command did to the data")
+    k: int | None = Field(default=None, description="k-anonymity reached (verified)")
+    l: int | None = Field(default=None, description="distinct l-diversity reached")  # noqa: E741
+    quasi_identifiers: list[str] | None = Field(default=None, description="generalized columns")
+    sensitive_column: str | None = Field(default=None, description="the l-diverse column")
+    suppressed_records: int | None = None
+    epsilon: float | None = Field(default=None, description="epsilon spent by this release")
+    delta: float | None = Field(default=None, description="delta spent by this release")
+    budget_epsilon: float | None = Field(default=None, description="the dataset's budget")
+    budget_delta: float | None = None
+    retention_days: int | None = Field(default=None, description="the policy's retention")
+    cutoff: str | None = Field(default=None, description="ISO date: older records removed")
+    records_removed: int | None = None
+
+
 class OutputTags(_Model):
     format: Literal["clearance-tags/1"] = "clearance-tags/1"
     purpose: str = Field(description="the policy's purpose: what the data was cleared for")
@@ -65,9 +98,65 @@ class OutputTags(_Model):
     input_sha256: str = Field(description="SHA-256 of the input the file was cleared from")
     columns: list[ColumnTag] = Field(default_factory=list, description="tables: every column")
     encryption: EncryptionTag | None = None
+    command: str | None = Field(default=None, description="the command that wrote the file")
+    manifest_sha256: str | None = Field(
+        default=None,
+        description="SHA-256 of the report named by manifest (when it does not "
+        "hold the file's own hash)",
+    )
+    sensitivity: Sensitivity | None = None
 
     def to_json(self) -> str:
-        return self.model_dump_json(indent=2) + "\n"
+        exclude: dict[str, Any] = {name: True for name in _OPTIONAL if getattr(self, name) is None}
+        if self.sensitivity is not None:
+            unset = [n for n, v in self.sensitivity if v is None]
+            exclude["sensitivity"] = dict.fromkeys(unset, True)
+        return self.model_dump_json(indent=2, exclude=exclude) + "\n"
+
+
+def run_id(parts: Sequence[str]) -> str:
+    """A run's id from what determines its outputs (version, policy hash, inputs, settings):
+    the same run gives the same id, so plain outputs stay byte for byte deterministic."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def parquet_metadata(tags: OutputTags) -> dict[bytes, bytes]:
+    """The Parquet key-value metadata that carries ``tags`` (PyArrow's form)."""
+    return {METADATA_KEY: tags.to_json().encode()}
+
+
+def write_parquet(frame: Any, target: Path | IO[bytes], tags: OutputTags | None) -> None:
+    """Writes the Polars ``frame`` as Parquet (zstd) with ``tags`` in its key-value metadata."""
+    meta = None
+    if tags is not None:
+        meta = {k.decode(): v.decode() for k, v in parquet_metadata(tags).items()}
+    frame.write_parquet(target, compression="zstd", metadata=meta)
+
+
+def tagged_outputs(
+    path: Path, data: str | bytes, tags: OutputTags
+) -> list[tuple[Path, str | bytes]]:
+    """``(path, data)`` and its sidecar ``(path.clearance.json, tags)``, for
+    :func:`clearance.io.outputs.write_outputs` to write together (both or neither). A Parquet
+    ``data`` must already carry the tags (:func:`write_parquet`)."""
+    return [(path, data), (sidecar_path(path), tags.to_json())]
+
+
+def without_sidecars(files: Sequence[Path]) -> list[Path]:
+    """``files`` less the tags sidecars of files among them (a cleared folder read again: the
+    sidecars are not data, and the file's new tags replace them)."""
+    present = {str(f) for f in files}
+    return [
+        f
+        for f in files
+        if not (
+            f.name.endswith(SIDECAR_SUFFIX)
+            and str(f.with_name(f.name[: -len(SIDECAR_SUFFIX)])) in present
+        )
+    ]
 
 
 def sidecar_path(path: Path) -> Path:
@@ -113,6 +202,12 @@ def verify_tags(path: Path | str, kms: KeyManagementService | None = None) -> Ou
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         raise InputError(str(manifest_path), "cannot read the manifest the tags name") from None
+    if tags.manifest_sha256 is not None:
+        if file_sha256(manifest_path) != tags.manifest_sha256:
+            raise InputError(str(manifest_path), "differs from the report the tags name")
+        return tags
+    if isinstance(manifest, list) or (isinstance(manifest, dict) and "outputs" not in manifest):
+        return _verify_recorded(path, tags, manifest, manifest_path)
     if not isinstance(manifest, dict) or manifest.get("run_id") != tags.run_id:
         raise InputError(str(path), f"was not written by the run of {manifest_path}")
     try:
@@ -126,4 +221,32 @@ def verify_tags(path: Path | str, kms: KeyManagementService | None = None) -> Ou
     sides = {e.get("path"): e.get("sha256") for e in manifest.get("tags", [])}
     if side.exists() and sides.get(sidecar_path(Path(rel)).as_posix()) != file_sha256(side):
         raise InputError(str(side), f"differs from what {manifest_path} records (changed since)")
+    return tags
+
+
+_RECORDED = frozenset({"sha256_after", "archived_sha256", "output_sha256"})
+
+
+def _recorded_hashes(node: object) -> Iterator[str]:
+    """The output hashes a record or ledger holds (``sha256_after``, ``archived_sha256``,
+    ``output_sha256``)."""
+    if isinstance(node, dict):
+        for name, value in node.items():
+            if name in _RECORDED and isinstance(value, str):
+                yield value
+            else:
+                yield from _recorded_hashes(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _recorded_hashes(item)
+
+
+def _verify_recorded(path: Path, tags: OutputTags, record: object, record_path: Path) -> OutputTags:
+    """A file rewritten by ``retention apply`` / ``erase`` (its record) or released by ``dp``
+    (its ledger): the record has the tags' ``run_id`` (a ledger has none) and holds the file's
+    hash as it is now."""
+    if isinstance(record, dict) and "run_id" in record and record["run_id"] != tags.run_id:
+        raise InputError(str(path), f"was not written by the run of {record_path}")
+    if file_sha256(path) not in set(_recorded_hashes(record)):
+        raise InputError(str(path), f"differs from what {record_path} records (changed since)")
     return tags

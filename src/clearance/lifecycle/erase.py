@@ -21,7 +21,7 @@ The record and every message hold the subject only as a keyed fingerprint.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,7 +38,15 @@ from clearance.detection.engine import Engine
 from clearance.detection.match import Match
 from clearance.errors import InputError, PolicyError
 from clearance.io.files import file_sha256, shown_path
-from clearance.io.readers import strip_break
+from clearance.io.readers import kind_of, strip_break
+from clearance.lifecycle.nested import (
+    Redact,
+    jsonl_lines,
+    jsonl_text,
+    nested_columns,
+    nested_texts,
+    shown_key,
+)
 from clearance.lifecycle.records import ErasureRecord, FileErasure, subject_fingerprint
 from clearance.lifecycle.tables import (
     Staging,
@@ -47,9 +55,11 @@ from clearance.lifecycle.tables import (
     read_text,
     split_files,
 )
+from clearance.lifecycle.tagging import ERASED, Tagger
 from clearance.privacy import Fingerprinter
 from clearance.privacy.fingerprint import normalise
 from clearance.redact import Keys
+from clearance.redact.paths import redact_paths_in
 from clearance.redact.replace import Replacer
 
 # What identifies the subject in someone else's text.
@@ -125,6 +135,18 @@ def _identifiers(
                 for m in matches:
                     if m.entity in IDENTIFYING:
                         found.setdefault(normalise(m.value), Identifier(m.entity, m.value))
+        for column, paths in nested_columns(rows).items():
+            for path in paths:
+                leaf = next((s for s in reversed(path.steps) if s is not None), column)
+                entity = _column_entity(leaf)
+                cells = nested_texts(rows[column], path, f"{shown_path(t.path)}: {path.field}")
+                context = leaf.replace("_", " ")
+                for cell, matches in zip(cells, engine.detect_batch(cells, context), strict=True):
+                    if entity is not None and cell.strip():
+                        found.setdefault(normalise(cell.strip()), Identifier(entity, cell.strip()))
+                    for m in matches:
+                        if m.entity in IDENTIFYING:
+                            found.setdefault(normalise(m.value), Identifier(m.entity, m.value))
         first = next((c for c in rows.columns if _norm_column(c) == "first_name"), None)
         last = next((c for c in rows.columns if _norm_column(c) == "last_name"), None)
         if first is not None and last is not None:
@@ -167,11 +189,25 @@ class _Search:
         return sum(len(pattern.findall(text)) for pattern, _ in self.literal)
 
 
+def _redactor(search: _Search, replacer: Replacer, where: str) -> Redact:
+    """What redact's path walker calls with the distinct strings at a path: their redacted text
+    (only those that quote the subject)."""
+
+    def redact(texts: list[str], context: str) -> dict[str, str]:
+        found = search.spans(texts, context)
+        return {v: replacer.spans(v, m, where) for v, m in zip(texts, found, strict=True) if m}
+
+    return redact
+
+
 def _redact(
     t: TableFile, keep: pl.Series, search: _Search, replacer: Replacer
-) -> tuple[pl.DataFrame, int]:
+) -> tuple[pl.DataFrame, int, list[bool]]:
+    """The kept rows with the subject's identifiers replaced in every text column and every
+    text field of nested columns; the cells rewritten; which kept rows changed."""
     frame = t.frame.filter(keep)
     spans = 0
+    changed = [False] * frame.height
     replaced: list[pl.Series] = []
     for column in _text_columns(frame):
         cells = frame[column].to_list()
@@ -183,11 +219,24 @@ def _redact(
                 where = f"{shown_path(t.path)}: column {column}"
                 mapping[value] = replacer.spans(value, matches, where)
         if mapping:
-            spans += sum(1 for c in cells if c in mapping)
             replaced.append(
                 pl.Series(column, [mapping.get(c, c) if c else c for c in cells], dtype=pl.String)
             )
-    return (frame.with_columns(replaced) if replaced else frame), spans
+            for i, c in enumerate(cells):
+                if c in mapping:
+                    spans += 1
+                    changed[i] = True
+    for column, paths in nested_columns(frame).items():
+        where = f"{shown_path(t.path)}: column {shown_key(column)}"
+        before = frame[column]
+        after = redact_paths_in(before, paths, _redactor(search, replacer, where), where)
+        rows = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+        if rows:
+            replaced.append(after)
+            spans += len(rows)
+            for i in rows:
+                changed[i] = True
+    return (frame.with_columns(replaced) if replaced else frame), spans, changed
 
 
 def _redact_text(path: Path, text: str, search: _Search, replacer: Replacer) -> tuple[str, int]:
@@ -237,12 +286,14 @@ def erase_subject(
     apply: bool = False,
     record: Path | None = None,
     engine: Engine | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> ErasureRecord:
     """Finds (``apply=False``) or erases the data subject ``subject`` (its subject-key value) in
     the table files under ``paths``; returns the record (written to ``record`` on a real run,
     only when the files were replaced). ``key`` keys the subject's fingerprint (required: the
     subject is never recorded otherwise). A subject found nowhere is not an error: ``found`` is
-    false and nothing changes."""
+    false and nothing changes. Every rewritten file gets its tags
+    (:mod:`clearance.lifecycle.tagging`); ``progress(label, 1)`` is called as each file is done."""
     if not key:
         raise PolicyError(
             "erasure records the subject as a keyed fingerprint and needs a key "
@@ -257,6 +308,9 @@ def erase_subject(
         raise InputError("subject", "the subject id is empty")
     engine = engine or Engine(threshold=policy.min_score)
     table_paths, text_paths = split_files([Path(p) for p in paths])
+    for f in table_paths:
+        if kind_of(f) == "jsonl":
+            jsonl_lines(f)  # a malformed line named before Polars reads the file
     tables = [read_table(f) for f in table_paths]
     if not tables:
         raise InputError(", ".join(shown_path(Path(p)) for p in paths), "no table file")
@@ -269,16 +323,27 @@ def erase_subject(
     now = datetime.now(UTC).replace(microsecond=0)
     files: list[FileErasure] = []
     remaining = 0
+    policy_sha = file_sha256(policy_path)
+    tag = Tagger.for_run("erase", policy.purpose, policy_sha, record if apply else None, now)
     with Staging() as staging:
         for t in tables:
             keep = ~masks.get(t.name, pl.Series([False] * t.frame.height))
-            frame, spans = _redact(t, keep, search, replacer)
+            frame, spans, changed = _redact(t, keep, search, replacer)
             deleted = int((~keep).sum())
             before = file_sha256(t.path)
             after = None
             key_col = key_columns.get(t.name)
             if apply and (deleted or spans):
-                tmp = staging.table(frame, t.kind, t.path)
+                tags = tag(t.path, before, ERASED)
+                tmp = (
+                    staging.text(
+                        jsonl_text(t.path, keep, changed, lambda w: _redactor(search, replacer, w)),
+                        t.path,
+                        tags,
+                    )
+                    if t.kind == "jsonl"
+                    else staging.table(frame, t.kind, t.path, tags)
+                )
                 written = read_table(tmp)  # read back what was written, not what was meant
                 remaining += _remaining(written.frame, tmp, t.kind, search, key_col, canon)
                 after = file_sha256(tmp)
@@ -293,12 +358,14 @@ def erase_subject(
                     sha256_after=after,
                 )
             )
+            if progress is not None:
+                progress(t.path.name, 1)
         for path, text in texts:
             new_text, spans = _redact_text(path, text, search, replacer)
             before = file_sha256(path)
             after = None
             if apply and spans:
-                tmp = staging.text(new_text, path)
+                tmp = staging.text(new_text, path, tag(path, before, ERASED))
                 back = tmp.read_text(encoding="utf-8")  # what was written, not what was meant
                 remaining += sum(search.count_raw(line) for line in back.splitlines())
                 after = file_sha256(tmp)
@@ -313,6 +380,8 @@ def erase_subject(
                     sha256_after=after,
                 )
             )
+            if progress is not None:
+                progress(path.name, 1)
         result = ErasureRecord(
             version=__version__,
             time=now.isoformat().replace("+00:00", "Z"),
@@ -322,8 +391,9 @@ def erase_subject(
             or any(f.spans_redacted for f in files),
             identifiers=len(identifiers),
             remaining=remaining,
-            policy_sha256=file_sha256(policy_path),
+            policy_sha256=policy_sha,
             files=files,
+            run_id=tag.run_id,
         )
         if apply and remaining == 0 and record is not None:
             staging.text(result.model_dump_json(indent=2) + "\n", record)

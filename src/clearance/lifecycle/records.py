@@ -37,6 +37,7 @@ class TableRetention(_Model):
     archived_to: str | None = None
     sha256_before: str | None = None
     sha256_after: str | None = None
+    archived_sha256: str | None = Field(default=None, description="the archive file's SHA-256")
 
 
 class RetentionRun(_Model):
@@ -52,6 +53,9 @@ class RetentionRun(_Model):
     skipped: list[str] = Field(
         default_factory=list,
         description="files under the inputs that are not tables (no records to age): untouched",
+    )
+    run_id: str | None = Field(
+        default=None, description="the run's id; the tags of every rewritten file carry it"
     )
 
 
@@ -77,6 +81,9 @@ class ErasureRecord(_Model):
     remaining: int = Field(description="occurrences left after the erasure (0 to publish)")
     policy_sha256: str
     files: list[FileErasure]
+    run_id: str | None = Field(
+        default=None, description="the run's id; the tags of every rewritten file carry it"
+    )
 
 
 def id_fingerprint(fingerprinter: Fingerprinter, table: str, value: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,9 @@ from clearance.llm.backend_protocol import (
 )
 
 __all__ = ["HuggingFaceBackend"]
+
+# A streamed generation that produces no piece for this long has failed (the model thread died).
+_STREAM_TIMEOUT_S = 600.0
 
 
 def _load_error(exc: BaseException) -> str:
@@ -203,8 +206,27 @@ class HuggingFaceBackend:
             return []
         model, tokenizer = self._load()  # first: raises BackendUnavailableError without torch
         import torch
-        import transformers
 
+        budget = self._prompt_budget(max_new_tokens)
+
+        config, eos = self._generation_config(model, tokenizer, max_new_tokens, temperature, n)
+        stops = {eos} if isinstance(eos, int) else set(eos or ())
+        results: list[list[Generation]] = []
+        devices = [torch.device(self.device)] if torch.device(self.device).type == "cuda" else []
+        with torch.random.fork_rng(devices=devices), torch.inference_mode():
+            torch.manual_seed(seed)
+            for start in range(0, len(prompts), self.batch_size):
+                batch = list(prompts[start : start + self.batch_size])
+                results.extend(
+                    self._generate_batch(model, tokenizer, batch, config, n, stops, budget)
+                )
+                if self.on_progress is not None:
+                    self.on_progress(len(batch))
+        return results
+
+    def _prompt_budget(self, max_new_tokens: int) -> int | None:
+        """The most prompt tokens the context window leaves room for (``None``: no limit
+        known); a prompt is cut on the left to it."""
         window = self.context_window
         budget = None if window is None else window - max_new_tokens
         if budget is not None and budget < 1:
@@ -213,8 +235,15 @@ class HuggingFaceBackend:
                 f"max_new_tokens {max_new_tokens} leaves no room for a prompt in the model's "
                 f"{window}-token context window",
             )
+        return budget
 
-        generation_config: Any = transformers.GenerationConfig
+    @staticmethod
+    def _generation_config(
+        model: Any, tokenizer: Any, max_new_tokens: int, temperature: float, n: int
+    ) -> tuple[Any, Any]:
+        """The decoding settings of :meth:`generate` and :meth:`stream` (greedy at temperature
+        0, else plain sampling), and the end-of-sequence token id(s)."""
+        import transformers
 
         sample = temperature > 0
         eos = model.generation_config.eos_token_id
@@ -232,20 +261,49 @@ class HuggingFaceBackend:
         }
         if sample:
             options.update(temperature=temperature, top_k=0, top_p=1.0)
-        config = generation_config(**options)
-        stops = {eos} if isinstance(eos, int) else set(eos or ())
-        results: list[list[Generation]] = []
+        generation_config: Any = transformers.GenerationConfig
+        return generation_config(**options), eos
+
+    def stream(
+        self, prompt: str, *, max_new_tokens: int, temperature: float = 0.0, seed: int = 0
+    ) -> Iterator[str]:
+        """The generation of :meth:`generate` for one prompt and one sample, piece by piece as
+        the model writes it (transformers' ``TextIteratorStreamer``: whole words where the
+        tokenizer can tell). The pieces join into the text :meth:`generate` returns. The
+        model runs in a thread of its own; its error, if any, is raised here at the end."""
+        check_generate_args(max_new_tokens, temperature, 1)
+        model, tokenizer = self._load()
+        import torch
+        import transformers
+
+        budget = self._prompt_budget(max_new_tokens)
+        config, _ = self._generation_config(model, tokenizer, max_new_tokens, temperature, 1)
+        if budget is None:
+            enc = tokenizer([prompt], return_tensors="pt")
+        else:
+            enc = tokenizer([prompt], return_tensors="pt", truncation=True, max_length=budget)
+        enc = {k: v.to(model.device) for k, v in enc.items()}
+        streamer: Any = transformers.TextIteratorStreamer(
+            tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=_STREAM_TIMEOUT_S
+        )
+        failed: list[BaseException] = []
         devices = [torch.device(self.device)] if torch.device(self.device).type == "cuda" else []
-        with torch.random.fork_rng(devices=devices), torch.inference_mode():
-            torch.manual_seed(seed)
-            for start in range(0, len(prompts), self.batch_size):
-                batch = list(prompts[start : start + self.batch_size])
-                results.extend(
-                    self._generate_batch(model, tokenizer, batch, config, n, stops, budget)
-                )
-                if self.on_progress is not None:
-                    self.on_progress(len(batch))
-        return results
+
+        def run() -> None:
+            try:
+                with torch.random.fork_rng(devices=devices), torch.inference_mode():
+                    torch.manual_seed(seed)
+                    model.generate(**enc, generation_config=config, streamer=streamer)
+            except BaseException as exc:  # reported to the reader below
+                failed.append(exc)
+                streamer.end()
+
+        worker = threading.Thread(target=run, name="clearance-stream", daemon=True)
+        worker.start()
+        yield from streamer
+        worker.join()
+        if failed:
+            raise InputError(self.name, f"generation failed: {_load_error(failed[0])}")
 
     def _generate_batch(
         self,

@@ -10,7 +10,8 @@ model continues; :meth:`HuggingFaceBackend.generate`); a ``max_tokens`` that lea
 prompt is refused with HTTP 400 ``invalid_request_error``.
 
 Scope: ``prompt`` is a string or a list of strings; ``max_tokens``, ``temperature`` (default 1,
-as OpenAI), ``n`` and ``seed`` are honoured; ``stop``, ``top_p`` and the penalties are ignored.
+as OpenAI), ``n`` and ``seed`` are honoured; ``stream: true`` (one prompt, ``n`` = 1) answers
+with server-sent events as the model writes (:meth:`HuggingFaceBackend.stream`); ``stop``, ``top_p`` and the penalties are ignored.
 The backend only gives the summed log-probability of a generation, so ``logprobs`` answers with
 one entry per choice (``tokens: [text]``, ``token_logprobs: [sum]``): the sum is right, the
 token split is not. ``echo`` (prompt scoring) is refused with HTTP 400 ``invalid_request_error``,
@@ -25,9 +26,11 @@ fastapi and uvicorn are optional; they are imported when the app is created.
 from __future__ import annotations
 
 import importlib.util
+import json
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +58,7 @@ class CompletionRequest(BaseModel):
     seed: int | None = None
     logprobs: int | None = None
     echo: bool = False
+    stream: bool = False
 
 
 class ChatMessage(BaseModel):
@@ -77,6 +81,7 @@ class ChatRequest(BaseModel):
     n: int = 1
     seed: int | None = None
     logprobs: bool = False
+    stream: bool = False
 
 
 def _error(status: int, kind: str, message: str) -> Any:
@@ -114,6 +119,56 @@ def create_app(backend: ModelBackend, *, model_name: str) -> Any:
         except ClearanceError as exc:
             return _error(500, "server_error", type(exc).__name__)
 
+    def streamed(
+        kind: str, model: str | None, prompt: str, max_tokens: int, temperature: float, seed: int
+    ) -> Any:
+        """An SSE answer (``stream: true``): one chunk per piece the model writes, a last chunk
+        with the finish reason, then ``data: [DONE]``, as the OpenAI API streams."""
+        from fastapi.responses import StreamingResponse
+
+        if not isinstance(backend, HuggingFaceBackend):
+            return _error(400, "invalid_request_error", "this model cannot stream")
+        if max_tokens < 1 or temperature < 0:
+            return _error(400, "invalid_request_error", "max_tokens must be >= 1")
+        ident = f"cmpl-{uuid.uuid4().hex[:16]}"
+        chat = kind == "chat.completion.chunk"
+
+        def chunk(piece: str | None, finish: str | None, role: bool = False) -> str:
+            if chat:
+                delta: dict[str, Any] = {} if piece is None else {"content": piece}
+                if role:
+                    delta["role"] = "assistant"
+                choice: dict[str, Any] = {"index": 0, "delta": delta, "finish_reason": finish}
+            else:
+                choice = {"index": 0, "text": piece or "", "finish_reason": finish}
+            body = {
+                "id": ident,
+                "object": kind,
+                "created": int(time.time()),
+                "model": model or model_name,
+                "choices": [choice],
+            }
+            return f"data: {json.dumps(body)}\n\n"
+
+        def events() -> Iterator[str]:
+            with lock:
+                if chat:
+                    yield chunk(None, None, role=True)
+                try:
+                    for piece in backend.stream(
+                        prompt, max_new_tokens=max_tokens, temperature=temperature, seed=seed
+                    ):
+                        if piece:
+                            yield chunk(piece, None)
+                except ClearanceError as exc:
+                    error = {"error": {"type": "server_error", "message": type(exc).__name__}}
+                    yield f"data: {json.dumps(error)}\n\n"
+                    return
+                yield chunk(None, "length")
+                yield "data: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
     @app.get("/v1/models")
     def models() -> dict[str, Any]:
         return {"object": "list", "data": [{"id": model_name, "object": "model"}]}
@@ -123,6 +178,17 @@ def create_app(backend: ModelBackend, *, model_name: str) -> Any:
         if request.echo:
             return _error(400, "invalid_request_error", "echo is not supported by this server")
         prompts = [request.prompt] if isinstance(request.prompt, str) else request.prompt
+        if request.stream:
+            if len(prompts) != 1 or request.n != 1:
+                return _error(400, "invalid_request_error", "streaming takes one prompt, n = 1")
+            return streamed(
+                "text_completion",
+                request.model,
+                prompts[0],
+                request.max_tokens,
+                request.temperature,
+                request.seed or 0,
+            )
         result = run(prompts, request.max_tokens, request.temperature, request.n, request.seed)
         if not isinstance(result, list):
             return result
@@ -144,6 +210,17 @@ def create_app(backend: ModelBackend, *, model_name: str) -> Any:
         if prompt is None:
             return _error(400, "invalid_request_error", "this model has no chat template")
         max_tokens = request.max_completion_tokens or request.max_tokens or 16
+        if request.stream:
+            if request.n != 1:
+                return _error(400, "invalid_request_error", "streaming takes n = 1")
+            return streamed(
+                "chat.completion.chunk",
+                request.model,
+                prompt,
+                max_tokens,
+                request.temperature,
+                request.seed or 0,
+            )
         result = run([prompt], max_tokens, request.temperature, request.n, request.seed)
         if not isinstance(result, list):
             return result

@@ -77,7 +77,9 @@ def mask(value: str, entity: str, category: str = "pii") -> str:
 # C0 and C1 controls, DEL, soft hyphen, zero-width and invisible format characters, the byte
 # order mark, line and paragraph separators, and the bidirectional controls that can reorder
 # what a terminal or a viewer shows (Trojan Source, CVE-2021-42574).
-_CONTROLS = "\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+_CONTROLS = (
+    "\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+)
 # ... and lone surrogates: the bytes of a name that is not UTF-8 (``surrogateescape``), which no
 # UTF-8 output can hold; shown as the byte they stand for (``\xff``).
 _CONTROLS += "\ud800-\udfff"

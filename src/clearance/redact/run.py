@@ -15,7 +15,6 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,7 +29,8 @@ from clearance.io import readers
 from clearance.io.files import file_sha256, shown_path
 from clearance.io.kms import KeyManagementService
 from clearance.io.outputs import output_folder
-from clearance.io.tags import METADATA_KEY, OutputTags, sidecar_path
+from clearance.io.table_writer import TableWriter
+from clearance.io.tags import OutputTags, parquet_metadata, run_id, sidecar_path
 from clearance.redact.manifest import FileEntry, RedactManifest, TagsEntry
 from clearance.redact.operators import Keys
 from clearance.redact.paths import check_json_depth, check_text_fields
@@ -41,7 +41,6 @@ from clearance.redact.storage import (
     column_tags,
     encrypt_staged,
     output_tags,
-    run_id,
     without_tag_sidecars,
 )
 from clearance.redact.tables import TablePlan, apply_plan, plan_table
@@ -127,47 +126,6 @@ def _batches(path: Path, kind: readers.Kind, rows: int) -> Iterator[pl.DataFrame
         ) from None
 
 
-class _TableWriter:
-    """Writes batches one after another to ``tmp`` in ``kind``'s format."""
-
-    def __init__(self, tmp: Path, kind: readers.Kind) -> None:
-        self.tmp, self.kind = tmp, kind
-        self.fh: IO[bytes] | None = None
-        self.parquet: Any = None
-        self.schema: Any = None
-        self.metadata: dict[bytes, bytes] = {}  # Parquet key-value metadata (the tags)
-
-    def write(self, frame: pl.DataFrame) -> None:
-        if self.kind == "parquet":
-            import pyarrow.parquet as pq
-
-            table = frame.to_arrow()
-            if self.parquet is None:
-                self.schema = table.schema
-                self.parquet = pq.ParquetWriter(self.tmp, table.schema, compression="zstd")
-            self.parquet.write_table(table.cast(self.schema))
-            return
-        if self.kind == "json":
-            frame.write_json(self.tmp)
-            return
-        first = self.fh is None
-        if self.fh is None:
-            self.fh = self.tmp.open("wb")
-        if self.kind == "jsonl":
-            frame.write_ndjson(self.fh)
-        else:
-            sep = "\t" if self.kind == "tsv" else ","
-            frame.write_csv(self.fh, separator=sep, include_header=first)
-
-    def close(self) -> None:
-        if self.parquet is not None:
-            if self.metadata:
-                self.parquet.add_key_value_metadata(self.metadata)
-            self.parquet.close()
-        if self.fh is not None:
-            self.fh.close()
-
-
 def _redact_table_file(
     file: Path,
     kind: readers.Kind,
@@ -182,7 +140,7 @@ def _redact_table_file(
     plan: TablePlan | None = None
     rows = 0
     columns: list[str] = []
-    writer = _TableWriter(tmp, kind)
+    writer = TableWriter(tmp, kind)
     try:
         for batch in _batches(file, kind, settings.batch_rows):
             if plan is None:
@@ -197,7 +155,7 @@ def _redact_table_file(
                     replacer,
                     frozenset(settings.text_fields),
                 )
-                writer.metadata = {METADATA_KEY: tags_for(plan).to_json().encode()}
+                writer.metadata = parquet_metadata(tags_for(plan))
             writer.write(apply_plan(plan, batch, engine, replacer))
             rows += batch.height
             tick(batch.height)

@@ -11,9 +11,7 @@ other temporary files, whatever happens).
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,15 +34,6 @@ class ParquetEncryption(BaseModel):
     columns: tuple[str, ...] = Field(
         default=(), description="output column names to encrypt as well"
     )
-
-
-def run_id(parts: Sequence[str]) -> str:
-    """A run's id from what determines its outputs (version, policy hash, inputs, settings):
-    the same run gives the same id, so plain outputs stay byte for byte deterministic."""
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    return digest.hexdigest()[:32]
 
 
 def without_tag_sidecars(pairs: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:

@@ -360,8 +360,16 @@ _CONTAIN: list[Cell] = [
     (Checkbox(), " Restrict access to the model and its weights until the retrained model ships."),
 ]
 _FIX_DATA: list[Cell] = [
-    (Checkbox(), " Scrub the secrets from the training corpus (", Code("clearance scan"), " / redact)."),
-    (Checkbox(), " Deduplicate the corpus: extraction grows with the number of copies (table above)."),
+    (
+        Checkbox(),
+        " Scrub the secrets from the training corpus (",
+        Code("clearance scan"),
+        " / redact).",
+    ),
+    (
+        Checkbox(),
+        " Deduplicate the corpus: extraction grows with the number of copies (table above).",
+    ),
 ]
 _FIX_MODEL: list[Cell] = [
     (Checkbox(), " Retrain on the scrubbed corpus, or unlearn the listed secrets."),

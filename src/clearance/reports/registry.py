@@ -50,7 +50,10 @@ RENDERERS: dict[tuple[str, str], str] = {
     ("llm", "html"): "clearance.reports.llm_html:render_llm_html",
     # the LLM audit's Markdown is its incident report (a pull request or ticket, not a dashboard)
     ("llm", "markdown"): "clearance.reports.llm_incident_markdown:render_incident_markdown",
-    ("llm-incident", "markdown"): "clearance.reports.llm_incident_markdown:render_incident_markdown",
+    (
+        "llm-incident",
+        "markdown",
+    ): "clearance.reports.llm_incident_markdown:render_incident_markdown",
     ("llm-incident", "html"): "clearance.reports.llm_incident_html:render_incident_html",
 }
 

@@ -15,6 +15,7 @@ from clearance.audit.keys import KeyTypeError, join_key
 from clearance.audit.report import ConsentResult
 from clearance.core.findings import Finding
 from clearance.core.severity import Severity
+from clearance.io.columns import column
 
 WHY = (
     "Processing for a purpose the subject did not consent to has no lawful basis under "
@@ -43,7 +44,7 @@ def _consenting(ctx: AuditContext) -> tuple[str, pl.DataFrame]:
     except KeyTypeError as exc:
         raise CheckSkipped(f"consent cannot be linked to rows: {exc}") from None
     frame = frame.with_columns(keys)
-    col = pl.col(policy.column)
+    col = column(policy.column)
     dtype = frame.schema[policy.column]
     purpose = ctx.policy.purpose.lower()
     if dtype == pl.Boolean:
@@ -60,7 +61,10 @@ def _consenting(ctx: AuditContext) -> tuple[str, pl.DataFrame]:
             .list.contains(purpose)
         ).fill_null(False)
     consent = (
-        frame.select(pl.col(key), ok.alias("_consent")).group_by(key).agg(pl.col("_consent").any())
+        frame.select(column(key).alias("_key"), ok.alias("_consent"))
+        .group_by("_key")
+        .agg(pl.col("_consent").any())
+        .rename({"_key": key})
     )
     return key, consent
 
