@@ -209,3 +209,37 @@ def test_block_mode_and_client_keys(redactor: Redactor, script: Script, upstream
         assert json.loads(events[-1])["error"]["code"] == "secret_detected"
         assert GITHUB[:12] not in resp.text
         assert "authorization" not in script.headers[-1]  # no OPENAI_API_KEY: none sent on
+
+
+def test_rate_limit_per_client_answers_429_in_the_openai_shape(
+    redactor: Redactor, script: Script, upstream: str
+) -> None:
+    keys = {"ci": "client-key-ci", "dev": "client-key-dev"}
+    clients = tuple(
+        ClientKey(name=name, key_sha256=hashlib.sha256(key.encode()).hexdigest())
+        for name, key in keys.items()
+    )
+    settings = GuardSettings(clients=clients, rate_limit=2)
+    script.content_type = "application/json"
+    script.body = json.dumps({"choices": [{"index": 0, "message": {"content": "hi"}}]}).encode()
+    body = {**CHAT, "stream": False}
+    with _serve(upstream, redactor, settings) as running:
+        url = f"{running.url}/v1/chat/completions"
+
+        def post(name: str) -> httpx.Response:
+            auth = {"authorization": f"Bearer {keys[name]}"}
+            return httpx.post(url, json=body, headers=auth, timeout=30)
+
+        assert [post("ci").status_code for _ in range(2)] == [200, 200]
+        refused = post("ci")
+        _error(refused, 429, "rate_limit_exceeded")
+        assert refused.json()["error"]["type"] == "requests"
+        assert int(refused.headers["retry-after"]) >= 1
+        assert post("dev").status_code == 200  # another client keeps its own allowance
+        models = httpx.get(
+            f"{running.url}/v1/models", headers={"authorization": f"Bearer {keys['ci']}"}
+        )
+        _error(models, 429, "rate_limit_exceeded")
+        metrics = httpx.get(f"{running.url}/metrics").text
+        assert 'status="429"' in metrics
+    assert len(script.requests) == 3  # refused requests never reach the upstream

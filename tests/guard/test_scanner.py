@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +32,31 @@ def _stream(redactor: Redactor, text: str, cuts: list[int]) -> tuple[str, list[s
         out.append(scanner.feed(text[a:b]))
     out.append(scanner.finish())
     return "".join(out), [h.rule for h in scanner.hits]
+
+
+def _engine_whole(redactor: Redactor, text: str) -> str:
+    """The text redacted from one run of the whole engine (every detector) over all of it,
+    plus every window of it that is a known secret: what the scanner must reproduce."""
+    spans = [(m.start, m.end, m.entity) for m in redactor.engine.detect(text)]
+    assert redactor.known is not None
+    for n in redactor.known.lengths:
+        for lo in range(len(text) - n + 1):
+            found = redactor.known.lookup(text[lo : lo + n])
+            if found is not None:
+                spans.append((lo, lo + n, found[1].entity))
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    merged: list[tuple[int, int, str]] = []
+    for start, end, entity in spans:
+        if merged and start < merged[-1][1]:
+            lo, hi, kind = merged[-1]
+            merged[-1] = (lo, max(hi, end), entity if end - start > hi - lo else kind)
+        else:
+            merged.append((start, end, entity))
+    out, pos = [], 0
+    for start, end, entity in merged:
+        out.append(text[pos:start] + placeholder(entity))
+        pos = end
+    return "".join(out) + text[pos:]
 
 
 def _longest_run(out: str, secret: str) -> int:
@@ -96,9 +122,42 @@ def test_random_splits_never_leak_and_keep_other_text(
     out, _ = _stream(redactor, text, cuts)
     whole, _ = redactor.redact(text)
     assert out == whole  # chunking changes nothing
+    assert out == _engine_whole(redactor, text)  # nor does scanning only what may match
     for secret in SECRETS:
         assert _longest_run(out, secret) < 8
     # the non-secret text arrives unchanged: the filler around the plants, in order
     for filler, _ in parts:
         assert filler in out
     assert out.endswith(tail)
+
+
+def test_text_without_any_rule_literal_runs_no_detector(
+    redactor: Redactor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "the rain in spain falls mainly on the plain, or so they say; " * 12
+    assert not list(redactor.gate.found(text, 0))  # no literal of any rule in it
+    calls: list[str] = []
+    monkeypatch.setattr(redactor.engine, "detect", lambda t: calls.append(t) or [])
+    monkeypatch.setattr(redactor.gate, "detect", lambda t, ids: calls.append(t) or [])
+    scanner = redactor.stream()
+    out = "".join(scanner.feed(text[i : i + 4]) for i in range(0, len(text), 4))
+    assert out + scanner.finish() == text
+    assert calls == []  # nothing was scanned: no chunk could complete a match
+
+
+def test_a_literal_wakes_only_its_rules_and_only_near_it(
+    redactor: Redactor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    filler = "the rain in spain falls mainly on the plain, or so they say; " * 12
+    text = f"{filler}token {GITHUB} ok {filler}"
+    seen: list[set[str]] = []
+    detect = redactor.gate.detect
+    monkeypatch.setattr(
+        redactor.gate, "detect", lambda t, ids: seen.append(set(ids)) or detect(t, ids)
+    )
+    scanner = redactor.stream()
+    out = "".join(scanner.feed(text[i : i + 4]) for i in range(0, len(text), 4))
+    out += scanner.finish()
+    assert GITHUB not in out and placeholder("GITHUB_TOKEN") in out
+    assert seen and all("github-pat" in ids or "generic-token" in ids for ids in seen)
+    assert len(seen) < len(text) // 4 // 2  # most chunks ran nothing

@@ -41,3 +41,17 @@ def test_environment_key_needs_no_folder(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv(KEY_ENV, "k")
     (tmp_path / ".clearance").write_text("")
     assert load_key(tmp_path) == b"k"
+
+
+def test_digester_and_normalised_chars_give_the_fingerprint_of_every_window() -> None:
+    from clearance.privacy.fingerprint import Fingerprinter, normalise, normalised_chars
+
+    text = "Key: Ab-Cd (Straße).ΣΑΣ İx"
+    chars = normalised_chars(text)
+    for key in (b"k", b"x" * 64, b"y" * 100):  # shorter, equal to and longer than a block
+        fp = Fingerprinter(key)
+        digest = fp.digester("value")
+        for i in range(len(text)):
+            for j in range(i, len(text) + 1):
+                assert "".join(chars[i:j]) == normalise(text[i:j])
+                assert digest("".join(chars[i:j])).hex() == fp.of("value", text[i:j])

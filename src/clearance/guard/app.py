@@ -5,8 +5,9 @@ Routes: ``POST /v1/chat/completions`` and ``POST /v1/completions`` (streaming an
 (its ``Authorization`` replaced by the upstream key); the answer's generated text is redacted
 (:mod:`clearance.guard.sse`). Errors take the OpenAI shape ``{"error": {"message", "type",
 "code"}}``: 400 a body that is not a JSON object, 401 a missing or unknown client key, 413 a body
-over ``max_body_bytes``, 502 the upstream unreachable or broken, 504 the upstream too slow,
-403 a response blocked (``action: block``), and the upstream's own status for its errors (its
+over ``max_body_bytes``, 429 a client over its ``rate_limit`` (with ``Retry-After``; see
+:mod:`clearance.guard.ratelimit`), 502 the upstream unreachable or broken, 504 the upstream too
+slow, 403 a response blocked (``action: block``), and the upstream's own status for its errors (its
 message is not passed on: it may quote the prompt). A stream that cannot be finished safely ends
 with an error event (:func:`~clearance.guard.sse.error_event`), never with unscanned text.
 
@@ -28,6 +29,7 @@ from typing import Any
 from clearance.guard.incidents import append_lines, incident_lines
 from clearance.guard.metrics import Metrics
 from clearance.guard.prompts import scan_request
+from clearance.guard.ratelimit import RateLimiter
 from clearance.guard.scanner import Hit, Redactor
 from clearance.guard.settings import GuardSettings
 from clearance.guard.sse import (
@@ -76,6 +78,21 @@ def create_guard_app(guard: Guard) -> Any:
     metrics = guard.metrics
     timeout = httpx.Timeout(settings.upstream_timeout, connect=min(10.0, settings.upstream_timeout))
     state: dict[str, httpx.AsyncClient] = {}
+    limiter = None if settings.rate_limit is None else RateLimiter(settings.rate_limit)
+
+    def limited(who: str) -> Any:
+        """The 429 answer when ``who`` is over its rate limit, else ``None``."""
+        wait = 0.0 if limiter is None else limiter.take(who)
+        if not wait:
+            return None
+        response = _error(
+            429,
+            f"rate limit reached: {settings.rate_limit} requests per minute",
+            "requests",
+            "rate_limit_exceeded",
+        )
+        response.headers["retry-after"] = RateLimiter.retry_after(wait)
+        return response
 
     def client() -> httpx.AsyncClient:
         if "c" not in state:
@@ -131,10 +148,13 @@ def create_guard_app(guard: Guard) -> Any:
         return PlainTextResponse(metrics.exposition(), media_type="text/plain; version=0.0.4")
 
     async def models(request: Request) -> Any:
-        if authenticate(request) is None:
+        who = authenticate(request)
+        if who is None:
             return _error(
                 401, "missing or unknown API key", "authentication_error", "invalid_api_key"
             )
+        if (too_many := limited(who)) is not None:
+            return too_many
         try:
             resp = await client().get(
                 f"{guard.upstream}/v1/models", headers=upstream_headers(request)
@@ -172,6 +192,8 @@ def create_guard_app(guard: Guard) -> Any:
             return _error(
                 401, "missing or unknown API key", "authentication_error", "invalid_api_key"
             )
+        if (too_many := limited(who)) is not None:
+            return too_many
         raw = await read_body(request)
         if raw is None:
             return _error(

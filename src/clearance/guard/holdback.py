@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from clearance.detection.detector import Detector
@@ -59,21 +59,85 @@ class Holdback:
     block_cap: int
     long_rules: tuple[str, ...]
 
-    def hold_from(self, text: str, start: int) -> int | None:
+    def hold_from(self, text: str, start: int, seen: Seen | None = None) -> int | None:
         """The first offset at or after ``start`` where a long-rule match may be in progress at
-        the end of ``text`` (partial, or complete but touching the end, so it may grow)."""
+        the end of ``text`` (partial, or complete but touching the end, so it may grow), among
+        the last ``block_cap`` characters (a match in progress from further back is released
+        anyway; looking past it finds the next one, which is held).
+
+        ``seen`` (offsets from the start of ``text``) carries what earlier calls on the same
+        growing text found, so that only new positions are searched: one search over the whole
+        held text costs milliseconds with these patterns. A position where no match, partial
+        or complete, starts stays so as text is appended (a match there would make its prefix
+        a partial match now); a position with a complete match that does not touch the end is
+        tried again, anchored, every time. So ``seen`` holds while the text grows at its end,
+        or loses at its start only text well before ``start`` (a character dropped could change
+        a word boundary at the new start: the scanner drops only what lies ``_CONTEXT``
+        characters before the held text)."""
         if self.long is None:
             return None
+        if seen is None:
+            seen = Seen()
         end = len(text)
-        pos = start
+        pins = [p for p in seen.pins if p >= start and p >= end - self.block_cap]
+        kept: list[int] = []
+        for i, p in enumerate(pins):
+            verdict = self._at(text, p)
+            if verdict is None:
+                continue  # nothing starts here any more, nor will
+            if verdict:
+                seen.pins = [*kept, *pins[i:]]
+                return p
+            kept.append(p)
+        seen.pins = kept
+        horizon = end - self.block_cap
+        pos = max(start, seen.frontier, horizon)
         while pos < end:
             m = self.long.search(text, pos, partial=True)
             if m is None:
-                return None
+                break
+            found = int(m.start())
+            if found >= end:  # an empty partial match at the very end holds nothing
+                break
+            if not m.partial:
+                # ``regex`` prefers a complete match anywhere to an earlier partial one: the
+                # positions before this one are tried one by one (once: then they are dead)
+                for p in range(pos, found):
+                    verdict = self._at(text, p)
+                    if verdict:
+                        seen.frontier = p
+                        return p
+                    if verdict is not None:
+                        seen.pins.append(p)
             if m.partial or m.end() >= end:
-                return int(m.start())
-            pos = m.start() + 1
+                seen.frontier = found
+                return found
+            seen.pins.append(found)
+            pos = found + 1
+        seen.frontier = end
         return None
+
+    def _at(self, text: str, pos: int) -> bool | None:
+        """Whether a long-rule match starting at ``pos`` may be in progress at the end of
+        ``text``; ``None`` when none starts there at all."""
+        m = self.long.match(text, pos, partial=True)
+        if m is None:
+            return None
+        return bool(m.partial or m.end() >= len(text))
+
+    def shift(self, seen: Seen, cut: int) -> None:
+        """``seen`` after the first ``cut`` characters of the text were dropped."""
+        seen.frontier = max(0, seen.frontier - cut)
+        seen.pins = [p - cut for p in seen.pins if p >= cut]
+
+
+@dataclass
+class Seen:
+    """What :meth:`Holdback.hold_from` read of a growing text: no long-rule match starts
+    before ``frontier`` except at ``pins`` (complete matches, tried again each time)."""
+
+    frontier: int = 0
+    pins: list[int] = field(default_factory=list)
 
 
 def derive(

@@ -13,7 +13,9 @@ would hold the whole stream back); :attr:`KnownSecrets.too_long` counts them.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from pydantic import ValidationError
 from clearance.errors import InputError
 from clearance.llm.inventory_models import VALUE_RULE, Inventory
 from clearance.privacy import Fingerprinter
+from clearance.privacy.fingerprint import normalised_chars
 
 _LENGTH = re.compile(r"\*\*\*\((\d+) chars\)$")
 MAX_INVENTORY_BYTES = 256 * 1024 * 1024
@@ -41,9 +44,30 @@ class KnownSecrets:
     items: dict[str, KnownItem] = field(default_factory=dict)
     lengths: tuple[int, ...] = ()
     too_long: int = 0
+    _digest: Callable[[str], bytes] | None = field(default=None, repr=False)
+    _by_digest: dict[bytes, str] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def windows(self, text: str, ends_after: int) -> Iterator[tuple[int, int, str, KnownItem]]:
+        """``(start, end, fingerprint, item)`` for every window of ``text`` that is a known
+        secret and ends after ``ends_after``. The text is normalised once and each window
+        hashed in one call: a whole answer has a window per character and length."""
+        if not self.items or not self.lengths:
+            return
+        if self._digest is None:
+            self._digest = self.fingerprinter.digester(VALUE_RULE)
+            for fp in self.items:
+                with contextlib.suppress(ValueError):
+                    self._by_digest[bytes.fromhex(fp)] = fp
+        digest, by_digest = self._digest, self._by_digest
+        chars = normalised_chars(text)
+        for length in self.lengths:
+            for lo in range(max(0, ends_after - length + 1), len(text) - length + 1):
+                found = by_digest.get(digest("".join(chars[lo : lo + length])))
+                if found is not None:
+                    yield lo, lo + length, found, self.items[found]
 
     def lookup(self, value: str) -> tuple[str, KnownItem] | None:
         """The value's keyed fingerprint and item when it is a known secret."""

@@ -14,11 +14,12 @@ Already emitted text is kept (up to ``_CONTEXT`` characters) only as context for
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from clearance.detection.engine import Engine
-from clearance.guard.holdback import Holdback
+from clearance.guard.gate import Gate
+from clearance.guard.holdback import Holdback, Seen
 from clearance.guard.known import KnownSecrets
 from clearance.llm.inventory_models import VALUE_RULE
 from clearance.privacy import Fingerprinter
@@ -61,6 +62,10 @@ class Redactor:
     holdback: Holdback
     fingerprinter: Fingerprinter
     known: KnownSecrets | None = None
+    gate: Gate = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.gate = Gate.of(self.engine)
 
     def stream(self) -> StreamScanner:
         return StreamScanner(self)
@@ -68,61 +73,70 @@ class Redactor:
     def redact(self, text: str) -> tuple[str, list[Hit]]:
         """The whole ``text`` redacted at once (a non-streaming answer)."""
         scanner = self.stream()
-        out = scanner.feed(text) + scanner.finish()
+        scanner._buf = text  # all of it at once: nothing to hold back, nothing in progress
+        out = scanner.finish()
         return out, scanner.hits
 
-    def spans(self, text: str, start: int) -> list[_Span]:
-        """Redaction spans of ``text`` that end after ``start`` (earlier text is emitted),
-        overlapping ones merged, in order."""
+    def engine_spans(self, text: str, base: int, after: int, live: Iterable[str]) -> list[_Span]:
+        """The engine's matches in ``text`` (which starts at offset ``base`` of the stream) that
+        end after ``after``, when only the ``live`` detectors can match there."""
         found: list[_Span] = []
-        for m in self.engine.detect(text):
-            if m.end <= start:
+        for m in self.gate.detect(text, live):
+            if base + m.end <= after:
                 continue
             fp = self.fingerprinter.of(VALUE_RULE, m.value)
             known = self.known is not None and fp in self.known.items
-            found.append(_Span(m.start, m.end, m.entity, [Hit(m.detector, m.entity, fp, known)]))
-        if self.known is not None:
-            found.extend(self._known_windows(text, start))
-        found.sort(key=lambda s: (s.start, -s.end))
-        merged: list[_Span] = []
-        for span in found:
-            if merged and span.start < merged[-1].end:
-                last = merged[-1]
-                if span.end - span.start > last.end - last.start:
-                    last.entity = span.entity
-                last.end = max(last.end, span.end)
-                for hit in span.hits:  # one value found by a rule and the inventory: one hit
-                    same = [i for i, h in enumerate(last.hits) if h.fingerprint == hit.fingerprint]
-                    if same:
-                        old = last.hits[same[0]]
-                        last.hits[same[0]] = Hit(old.rule, old.entity, old.fingerprint, True)
-                    else:
-                        last.hits.append(hit)
-            else:
-                merged.append(span)
-        return merged
+            hit = Hit(m.detector, m.entity, fp, known)
+            found.append(_Span(base + m.start, base + m.end, m.entity, [hit]))
+        return found
 
-    def _known_windows(self, text: str, start: int) -> Iterator[_Span]:
-        assert self.known is not None
-        for length in self.known.lengths:
-            # every window that ends after ``start``: a window ending earlier was looked up
-            # when its text was complete
-            for lo in range(max(0, start - length + 1), len(text) - length + 1):
-                found = self.known.lookup(text[lo : lo + length])
-                if found is not None:
-                    fp, item = found
-                    hit = Hit(INVENTORY_RULE, item.entity, fp, True)
-                    yield _Span(lo, lo + length, item.entity, [hit])
+    def known_windows(self, text: str, base: int, after: int) -> Iterator[_Span]:
+        """Known secrets in ``text`` (from offset ``base`` of the stream) that end after
+        ``after``: a window ending earlier was looked up when it was complete."""
+        if self.known is None:
+            return
+        for lo, hi, fp, item in self.known.windows(text, after - base):
+            hit = Hit(INVENTORY_RULE, item.entity, fp, True)
+            yield _Span(base + lo, base + hi, item.entity, [hit])
+
+
+def _merge(found: list[_Span]) -> list[_Span]:
+    """Overlapping spans merged, in order; one value found by a rule and the inventory gives
+    one hit (marked known)."""
+    found.sort(key=lambda s: (s.start, -s.end))
+    merged: list[_Span] = []
+    for span in found:
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            if span.end - span.start > last.end - last.start:
+                last.entity = span.entity
+            last.end = max(last.end, span.end)
+            for hit in span.hits:
+                same = [i for i, h in enumerate(last.hits) if h.fingerprint == hit.fingerprint]
+                if same:
+                    old = last.hits[same[0]]
+                    last.hits[same[0]] = Hit(old.rule, old.entity, old.fingerprint, True)
+                else:
+                    last.hits.append(hit)
+        else:
+            merged.append(_Span(span.start, span.end, span.entity, list(span.hits)))
+    return merged
 
 
 @dataclass
 class StreamScanner:
-    """The redaction state of one generated text."""
+    """The redaction state of one generated text. Offsets are counted from the start of the
+    text (``_base``: the offset of ``_buf[0]``; what lies before was emitted and dropped)."""
 
     redactor: Redactor
     hits: list[Hit] = field(default_factory=list)
     _buf: str = ""
-    _emitted: int = 0  # offset in ``_buf`` up to which text has been emitted
+    _base: int = 0
+    _emitted: int = 0  # offset up to which text has been emitted
+    _searched: int = 0  # offset up to which literals and known secrets were looked for
+    _live: dict[str, int] = field(default_factory=dict)  # detector id -> live until emitted
+    _known: list[_Span] = field(default_factory=list)  # known secrets found, not yet emitted
+    _seen: Seen = field(default_factory=Seen)  # what the long rules' search read of ``_buf``
 
     def feed(self, piece: str) -> str:
         """Text now safe to emit (possibly empty) after ``piece`` is appended."""
@@ -134,42 +148,77 @@ class StreamScanner:
     def finish(self) -> str:
         """The rest of the text, scanned; the scanner is empty afterwards."""
         out = self._advance(final=True)
-        self._buf = self._buf[self._emitted :]
+        self._buf = self._buf[self._emitted - self._base :]
+        self._base = self._emitted
+        self._seen = Seen()  # nothing is held: no position is known any more
         return out
 
     @property
     def held(self) -> int:
         """Characters received and not yet emitted."""
-        return len(self._buf) - self._emitted
+        return self._base + len(self._buf) - self._emitted
+
+    def _look(self, end: int) -> None:
+        """Literals and known secrets in the text that arrived since the last look."""
+        redactor = self.redactor
+        gate = redactor.gate
+        # a literal that started before the new text may end in it
+        lo = max(self._base, self._searched - gate.longest_word + 1)
+        # a match holding a literal at ``at`` ends by ``at + reach``; one that ends before the
+        # emitted text, but within a match's width of it, still takes part in the engine's
+        # overlap resolution. Past ``_CONTEXT`` the literal has left the buffer.
+        margin = redactor.holdback.chars + 1
+        live = self._live
+        for at, det_id, reach in gate.found(self._buf, lo - self._base):
+            until = self._base + at + min(reach + margin, _CONTEXT + 1)
+            if live.get(det_id, -1) < until:
+                live[det_id] = until
+        self._known.extend(redactor.known_windows(self._buf, self._base, self._searched))
+        self._searched = end
 
     def _advance(self, *, final: bool) -> str:
-        hold = self.redactor.holdback
-        n = len(self._buf)
+        redactor = self.redactor
+        hold = redactor.holdback
+        base = self._base
+        n = base + len(self._buf)
+        if self._searched < n:
+            self._look(n)
         limit = n
         if not final:
             limit = n - hold.chars
-            held_from = hold.hold_from(self._buf, self._emitted)
-            if held_from is not None and n - held_from <= hold.block_cap:
-                limit = min(limit, held_from)
+            held_from = hold.hold_from(self._buf, self._emitted - base, self._seen)
+            if held_from is not None and n - (base + held_from) <= hold.block_cap:
+                limit = min(limit, base + held_from)
             if limit <= self._emitted:
                 return ""
+        emitted = self._emitted
+        live = [d for d, until in self._live.items() if until > emitted]
+        if len(live) < len(self._live):
+            self._live = {d: self._live[d] for d in live}
+        found: list[_Span] = []
+        if live or redactor.gate.always:
+            live.extend(redactor.gate.always)
+            found = redactor.engine_spans(self._buf, base, emitted, live)
+        self._known = [s for s in self._known if s.end > emitted]
+        found.extend(self._known)  # after the engine's: a rule's hit is named first
         out: list[str] = []
-        pos = self._emitted
-        for span in self.redactor.spans(self._buf, self._emitted):
+        pos = emitted
+        for span in _merge(found):
             if span.start >= limit:
                 break
             if span.start > pos:
-                out.append(self._buf[pos : span.start])
+                out.append(self._buf[pos - base : span.start - base])
             out.append(placeholder(span.entity))
             self.hits.extend(span.hits)
             pos = max(pos, span.end)
         if pos < limit:
-            out.append(self._buf[pos:limit])
+            out.append(self._buf[pos - base : limit - base])
             pos = limit
         self._emitted = pos
         # keep a little emitted text as context for the next scan
-        cut = max(0, self._emitted - _CONTEXT)
-        if cut:
+        cut = self._emitted - _CONTEXT - base
+        if cut > 0:
             self._buf = self._buf[cut:]
-            self._emitted -= cut
+            self._base += cut
+            self.redactor.holdback.shift(self._seen, cut)
         return "".join(out)

@@ -13,6 +13,7 @@ Every key is optional::
     request_timeout: 600      # seconds for a whole answer
     holdback: 256             # rules wider than this are held by partial matching
     block_cap: 16384          # the most held for one long match (a key block)
+    rate_limit: 600           # requests per minute per client (default: none)
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class GuardSettings(BaseModel):
     request_timeout: float = Field(default=600.0, gt=0, le=86400)
     holdback: int = Field(default=256, ge=16, le=65536)
     block_cap: int = Field(default=16384, ge=256, le=1 << 22)
+    rate_limit: int | None = Field(default=None, ge=1, le=1_000_000)
 
     @field_validator("pii")
     @classmethod

@@ -12,6 +12,7 @@ import hmac
 import os
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from clearance.errors import PolicyError
@@ -19,6 +20,7 @@ from clearance.errors import PolicyError
 KEY_ENV = "CLEARANCE_KEY"
 KEY_FILE = Path(".clearance") / "key"
 _SPACE = re.compile(r"[\s\-.()]+")
+_BLOCK = 64  # SHA-256's block size, for HMAC
 
 
 def load_key(project_dir: Path | None = None) -> bytes:
@@ -55,6 +57,15 @@ def normalise(value: str) -> str:
     return _SPACE.sub("", value).casefold()
 
 
+def normalised_chars(text: str) -> list[str]:
+    """:func:`normalise` character by character: ``"".join(out[i:j]) == normalise(text[i:j])``
+    for every slice, so many windows of one text are normalised from one pass."""
+    out = [c.casefold() for c in text]
+    for m in _SPACE.finditer(text):
+        out[m.start() : m.end()] = [""] * (m.end() - m.start())
+    return out
+
+
 class Fingerprinter:
     def __init__(self, key: bytes) -> None:
         self._key = key
@@ -65,3 +76,24 @@ class Fingerprinter:
     def of(self, rule: str, value: str) -> str:
         msg = f"{rule}\x00{normalise(value)}".encode()
         return hmac.new(self._key, msg, hashlib.sha256).hexdigest()
+
+    def digester(self, rule: str) -> Callable[[str], bytes]:
+        """``bytes.fromhex(of(rule, value))`` for a value already normalised, in one OpenSSL
+        call: for looking up every window of a text (the guard's known secrets)."""
+        # HMAC by hand (RFC 2104) from two hash states prepared once: about 2.5x faster per
+        # value than hmac.digest, which derives the padded keys again on every call
+        key = self._key
+        if len(key) > _BLOCK:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(_BLOCK, b"\0")
+        inner = hashlib.sha256(bytes(b ^ 0x36 for b in key) + f"{rule}\x00".encode())
+        outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+        def digest(normalised: str) -> bytes:
+            h = inner.copy()
+            h.update(normalised.encode())
+            o = outer.copy()
+            o.update(h.digest())
+            return o.digest()
+
+        return digest
