@@ -141,6 +141,15 @@ def create_guard_app(guard: Guard) -> Any:
                 return None
         return bytes(body)
 
+    def admit(request: Request) -> tuple[str, Any]:
+        """The client, or the error answer: an unknown key (401) or one over its rate (429)."""
+        who = authenticate(request)
+        if who is None:
+            return "", _error(
+                401, "missing or unknown API key", "authentication_error", "invalid_api_key"
+            )
+        return who, limited(who)
+
     async def healthz(request: Request) -> Any:
         return JSONResponse({"status": "ok"})
 
@@ -148,13 +157,9 @@ def create_guard_app(guard: Guard) -> Any:
         return PlainTextResponse(metrics.exposition(), media_type="text/plain; version=0.0.4")
 
     async def models(request: Request) -> Any:
-        who = authenticate(request)
-        if who is None:
-            return _error(
-                401, "missing or unknown API key", "authentication_error", "invalid_api_key"
-            )
-        if (too_many := limited(who)) is not None:
-            return too_many
+        _, refused = admit(request)
+        if refused is not None:
+            return refused
         try:
             resp = await client().get(
                 f"{guard.upstream}/v1/models", headers=upstream_headers(request)
@@ -187,13 +192,9 @@ def create_guard_app(guard: Guard) -> Any:
         return response
 
     async def _proxy(request: Request, request_id: str) -> Any:
-        who = authenticate(request)
-        if who is None:
-            return _error(
-                401, "missing or unknown API key", "authentication_error", "invalid_api_key"
-            )
-        if (too_many := limited(who)) is not None:
-            return too_many
+        who, refused = admit(request)
+        if refused is not None:
+            return refused
         raw = await read_body(request)
         if raw is None:
             return _error(
