@@ -113,6 +113,17 @@ def test_streaming_chat_is_redacted_across_any_split(
         assert secret not in written and secret[:12] not in written
     metrics = httpx.get(f"{guard_url}/metrics").text
     assert 'clearance_guard_redactions_total{type="GITHUB_TOKEN"} 1' in metrics
+    # the latency the guard added, per upstream chunk: a Prometheus histogram
+    hist = {
+        line.split(" ")[0]: float(line.split(" ")[1])
+        for line in metrics.splitlines()
+        if line.startswith("clearance_guard_chunk_seconds")
+    }
+    count = hist["clearance_guard_chunk_seconds_count"]
+    assert count >= 1 and hist['clearance_guard_chunk_seconds_bucket{le="+Inf"}'] == count
+    buckets = [v for k, v in hist.items() if "_bucket" in k]
+    assert buckets == sorted(buckets) and 0 < hist["clearance_guard_chunk_seconds_sum"] < 60
+    assert "# TYPE clearance_guard_chunk_seconds histogram" in metrics
 
 
 def test_non_streaming_and_models_and_health(guard_url: str, script: Script) -> None:

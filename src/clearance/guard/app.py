@@ -317,10 +317,12 @@ def create_guard_app(guard: Guard) -> Any:
         done = False
         try:
             async for chunk in _chunks(resp, started):
+                spent, mark = 0.0, time.perf_counter()
                 for data in decoder.feed(chunk):
                     out = rewriter.rewrite(data)
                     new = rewriter.hits[recorded:]
                     recorded = len(rewriter.hits)
+                    spent += time.perf_counter() - mark  # not the time the client takes
                     if new and settings.action == "block":
                         record(new, request_id, who, "blocked")
                         metrics.inc("clearance_guard_blocked_total")
@@ -332,8 +334,10 @@ def create_guard_app(guard: Guard) -> Any:
                         return
                     record(new, request_id, who, "redacted")
                     yield frame(out)
+                    mark = time.perf_counter()
                     if out == "[DONE]":
                         done = True
+                metrics.observe_chunk(spent + time.perf_counter() - mark)
             for data in decoder.close():
                 if not done:
                     out = rewriter.rewrite(data)
