@@ -3,6 +3,7 @@ process that serves within 5 seconds and exits 0 on SIGTERM."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -66,6 +67,16 @@ def test_serves_quickly_and_exits_cleanly_on_sigterm(tmp_path: Path) -> None:
                 time.sleep(0.1)
         else:
             pytest.fail("the guard did not start serving")
+        import httpx
+
+        secret = "ghp_MlcV1yq9YMd70ohrmmvwiJbnR17phDygQX5E"
+        answer = httpx.post(
+            f"http://127.0.0.1:{port}/v1/chat/completions",
+            json={"model": "m", "messages": [{"role": "user", "content": secret}]},
+            headers={"authorization": f"Bearer {secret}"},
+            timeout=30,
+        )
+        assert answer.status_code == 502  # nothing listens on the upstream's port
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
     finally:
@@ -73,3 +84,13 @@ def test_serves_quickly_and_exits_cleanly_on_sigterm(tmp_path: Path) -> None:
             proc.kill()
         _, err = proc.communicate(timeout=30)
     assert "guarding http://127.0.0.1:9" in err
+    # the request log: one JSON line per request, no body, key or header value in it
+    [line] = [ln for ln in err.splitlines() if ln.startswith('{"event":"request"')]
+    record = json.loads(line)
+    assert (record["route"], record["status"], record["stream"]) == (
+        "/v1/chat/completions",
+        502,
+        False,
+    )
+    assert record["request_id"] == answer.headers["x-request-id"]
+    assert secret not in err and secret[:12] not in err

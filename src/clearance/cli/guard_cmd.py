@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -64,4 +66,11 @@ def guard(
     )
     if known is not None and known.too_long:
         say(f"warning: {known.too_long} known secrets longer than block_cap are left to the rules")
+    # the request log: one JSON line per request on stderr (no body, key or header value)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    request_log = logging.getLogger("clearance.guard")
+    request_log.addHandler(handler)
+    request_log.setLevel(logging.INFO)
+    request_log.propagate = False
     serve_guard(proxy, host=host, port=port)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import time
 import uuid
@@ -43,6 +44,7 @@ from clearance.guard.sse import (
 )
 
 MAX_UPSTREAM_BODY = 16 * 1024 * 1024
+log = logging.getLogger("clearance.guard")
 """A non-streaming answer (or an error body) longer than this is refused (502)."""
 _HOP_HEADERS = {"openai-organization", "openai-project"}
 
@@ -186,9 +188,24 @@ def create_guard_app(guard: Guard) -> Any:
     async def proxy(request: Request) -> Any:
         request_id = f"guard-{uuid.uuid4().hex[:16]}"
         route = request.url.path
+        began = time.perf_counter()
         response = await _proxy(request, request_id)
         metrics.inc("clearance_guard_requests_total", route=route, status=str(response.status_code))
         response.headers["x-request-id"] = request_id
+        # one JSON line per request: what and when, never a body, a key or a header value
+        log.info(
+            json.dumps(
+                {
+                    "event": "request",
+                    "request_id": request_id,
+                    "route": route,
+                    "status": response.status_code,
+                    "stream": isinstance(response, StreamingResponse),
+                    "seconds_to_headers": round(time.perf_counter() - began, 6),
+                },
+                separators=(",", ":"),
+            )
+        )
         return response
 
     async def _proxy(request: Request, request_id: str) -> Any:
