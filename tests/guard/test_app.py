@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -254,3 +255,32 @@ def test_rate_limit_per_client_answers_429_in_the_openai_shape(
         metrics = httpx.get(f"{running.url}/metrics").text
         assert 'status="429"' in metrics
     assert len(script.requests) == 3  # refused requests never reach the upstream
+
+
+def test_slow_clients_do_not_hold_up_the_others(guard_url: str, script: Script) -> None:
+    """Twenty slow-loris clients (headers sent, the body trickling in a byte at a time) while
+    another client is served as usual."""
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(guard_url)
+    slow = []
+    for _ in range(20):
+        sock = socket.create_connection((where.hostname, where.port), timeout=10)
+        sock.sendall(
+            b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n{"
+        )
+        slow.append(sock)
+    try:
+        script.body = chat_stream("all fine here", [4, 8])
+        started = time.monotonic()
+        resp = httpx.post(f"{guard_url}/v1/chat/completions", json=CHAT, timeout=30)
+        assert resp.status_code == 200 and _content(_events(resp)) == "all fine here"
+        assert time.monotonic() - started < 20
+        for sock in slow:
+            sock.sendall(b" ")  # still connected, still trickling
+        assert httpx.get(f"{guard_url}/healthz").status_code == 200
+    finally:
+        for sock in slow:
+            sock.close()
