@@ -250,7 +250,9 @@ def test_rewritten_file_carries_purpose_cutoff_and_the_records_run(
         meta = pq.read_metadata(data).metadata
         assert OutputTags.model_validate_json(meta[b"clearance"]) == read_tags(data)
     # a second run reads the tags sidecar as the file's, not as a skipped file or data
-    again = apply_retention([tmp_path], policy_path=pol, apply=True, key=KEY, record=record)
+    # its own record: a run in a later second has another run_id and would replace r.json
+    again_record = tmp_path / "records" / "again.json"
+    again = apply_retention([tmp_path], policy_path=pol, apply=True, key=KEY, record=again_record)
     assert again.skipped == [] or all("clearance.json" not in p for p in again.skipped)
     data.write_bytes(data.read_bytes() + b"\n" if suffix == ".csv" else data.read_bytes())
     if suffix == ".csv":
