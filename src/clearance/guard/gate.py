@@ -63,6 +63,7 @@ class Gate:
     # the characters of every run class, at least ``shortest_run`` long: one scan for the
     # stretches where any run can be, the runs' own regexes only there
     any_run: re.Pattern[str] | None = None
+    _plans: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, engine: Engine) -> Gate:
@@ -187,10 +188,14 @@ class Gate:
             return engine.detect(text)
         found: list[Match] = []
         views: dict[str, str] = {}
+        plans = self._plans
         for det_id in sorted(detector_ids):
-            det = engine.registry[det_id]
-            scale = None if engine.calibration is None else engine.calibration.scale(det_id)
-            found.extend(match_texts(det, [text], "", scale, views)[0])
+            plan = plans.get(det_id)
+            if plan is None:  # looked up once per detector: a pydantic model is slow to ask
+                det = engine.registry[det_id]
+                cal = engine.calibration
+                plan = plans[det_id] = (det, None if cal is None else cal.scale(det_id))
+            found.extend(match_texts(plan[0], [text], "", plan[1], views)[0])
         return resolve_overlaps(found, engine.threshold) if found else found
 
 
