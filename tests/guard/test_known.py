@@ -45,3 +45,14 @@ def test_windows_of_an_unusable_width_are_refused(
     bad.write_text(json.dumps(data))
     with pytest.raises(InputError, match=r"bad\.json: window_chars is .*; expected 8 to 64"):
         read_inventory(bad)
+
+
+def test_windows_that_are_not_hex_match_nothing(inventory_file: Path, tmp_path: Path) -> None:
+    data = json.loads(inventory_file.read_text())
+    for item in data["items"]:
+        item["window_fingerprints"] = ["<script>x</script>", "\x1b[2J", "zz" * 16]
+    odd = tmp_path / "odd.json"
+    odd.write_text(json.dumps(data))
+    known = known_from_inventory(read_inventory(odd), Fingerprinter(KEY), max_length=99)
+    assert known.near == {}
+    assert known.near_copies(f"a {GITHUB} b", 0, 0)[0] == []

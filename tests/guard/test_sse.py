@@ -42,13 +42,14 @@ def _text(events: list[str]) -> str:
 def test_byte_splits_anywhere_never_leak(
     redactor: Redactor, text_cuts: list[int], byte_cuts: list[int]
 ) -> None:
-    text = f"Sure — here you go: {GITHUB} and the password {KNOWN} 😀 漢字 end."
+    copy = "x" + GITHUB[1:20] + "Q" + GITHUB[21:]  # a near-copy: no rule matches it
+    text = f"Sure — here you go: {GITHUB} and the password {KNOWN} 😀 漢字, or {copy} end."
     events = _run(redactor, chat_stream(text, text_cuts), byte_cuts)
     assert events[-1] == "[DONE]"
     got = _text(events)
-    assert (
-        got
-        == "Sure — here you go: [REDACTED:github_token] and the password [REDACTED:secret] 😀 漢字 end."
+    assert got == (
+        "Sure — here you go: [REDACTED:github_token] and the password [REDACTED:secret] 😀 漢字, "
+        "or [REDACTED:github_token] end."
     )
     for secret in SECRETS:
         assert all(secret[i : i + 8] not in got for i in range(len(secret) - 7))
