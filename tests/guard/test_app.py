@@ -177,6 +177,11 @@ def test_upstream_down_is_502_and_upstream_error_keeps_its_status(
         resp = httpx.post(f"{running.url}/v1/chat/completions", json=CHAT, timeout=30)
     _error(resp, 500, "upstream_status")
     assert GITHUB not in resp.text
+    script.status, script.body = 200, b'{"choices": [{"index": 0, "text": "x"}], "n": NaN}'
+    with _serve(upstream, redactor, GuardSettings()) as running:
+        resp = httpx.post(f"{running.url}/v1/completions", json={"prompt": "p"}, timeout=30)
+        _error(resp, 502, "upstream_malformed")  # not a 500: the upstream's fault, named
+        assert httpx.get(f"{running.url}/healthz").status_code == 200
 
 
 @pytest.mark.parametrize(

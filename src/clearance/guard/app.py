@@ -341,7 +341,8 @@ def create_guard_app(guard: Guard) -> Any:
         finally:
             await resp.aclose()
         try:
-            return await off_loop(len(body), json.loads, bytes(body)), len(body)
+            data = await off_loop(len(body), _strict_json, bytes(body))
+            return data, len(body)
         except (ValueError, RecursionError):
             raise StreamFault("upstream_malformed", "upstream answer is not JSON") from None
 
@@ -408,6 +409,16 @@ def create_guard_app(guard: Guard) -> Any:
     app.add_exception_handler(404, _not_found)
     app.add_exception_handler(405, _not_allowed)
     return app
+
+
+def _strict_json(raw: bytes) -> Any:
+    """JSON as the answer is rendered back: ``NaN`` and ``Infinity`` are not JSON (the
+    rendering would refuse them after the scan: a 500 instead of the upstream's fault)."""
+    return json.loads(raw, parse_constant=_no_constant)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _render(data: Any) -> bytes:
