@@ -33,6 +33,7 @@ PUBLIC = [
     "ScanReport",
     "Severity",
     "SourceUnavailableError",
+    "SparkSettings",
     "Table",
     "__version__",
     "anonymize_table",
@@ -55,6 +56,7 @@ PUBLIC = [
     "run_mitigation",
     "scan_paths",
     "serve_guard",
+    "spark_scan_paths",
 ]
 
 
