@@ -23,19 +23,31 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 BLOCK = "__clearance_block"
+FILE = "__clearance_file"  # the file a row was read from (redact counts each input's rows)
 LINE = "value"  # the one column of Spark's text source
 # read by Spark's own readers; a JSON array file (parsed whole) and text files stay on the driver
 SPARK_KINDS = frozenset({"csv", "tsv", "parquet", "jsonl"})
 
 
-def read_table(spark: SparkSession, path: Path, kind: readers.Kind) -> DataFrame:
+def read_table(
+    spark: SparkSession,
+    path: Path,
+    kind: readers.Kind,
+    files: list[Path] | None = None,
+    with_file: bool = False,
+) -> DataFrame:
     """``path`` as a DataFrame with the split each row was read in (column ``BLOCK``). CSV is
     read as text with a header row, as the local reader does; JSON lines as lines, parsed in
-    the executor by Polars (Spark would sort the keys and infer other types)."""
+    the executor by Polars (Spark would sort the keys and infer other types). With ``files``:
+    those files of the folder ``path`` as one table (its ``key=value`` subfolders are partition
+    columns, as text); ``with_file``: also the column ``FILE`` (the file's URI)."""
     from pyspark.sql import functions as F
 
-    reader = spark.read
-    name = str(path)
+    reader: Any = spark.read
+    names: list[str] = [str(path)]
+    if files is not None:
+        reader = reader.option("basePath", str(path))
+        names = [str(f) for f in files]
     df: Any
     if kind in ("csv", "tsv"):
         df = (
@@ -45,13 +57,16 @@ def read_table(spark: SparkSession, path: Path, kind: readers.Kind) -> DataFrame
             .option("escape", '"')
             .option("multiLine", "true")
             .option("mode", "FAILFAST")
-            .csv(name)
+            .csv(names)
         )
     elif kind == "parquet":
-        df = reader.parquet(name)
+        df = reader.parquet(*names)
     else:
-        df = reader.text(name)
-    out: DataFrame = df.select("*", F.col("_metadata.file_block_start").alias(BLOCK))
+        df = reader.text(names)
+    extra = [F.col("_metadata.file_block_start").alias(BLOCK)]
+    if with_file:
+        extra.append(F.col("_metadata.file_path").alias(FILE))
+    out: DataFrame = df.select("*", *extra)
     return out
 
 
@@ -65,19 +80,32 @@ class Chunk:
     frame: pl.DataFrame
 
 
-def _strings(table: pa.Table, kind: str) -> pl.DataFrame:
+def _frame(table: pa.Table, kind: str, typed: bool, schema: pl.Schema | None) -> pl.DataFrame:
     if kind == "jsonl":
         lines = [line for line in table.column(LINE).to_pylist() if line and line.strip()]
         if not lines:
-            return pl.DataFrame()
-        frame = pl.read_ndjson(io.BytesIO("\n".join(lines).encode()), infer_schema_length=None)
-        return readers.as_strings(frame)
-    return readers.as_strings(pl.DataFrame(table))
+            return pl.DataFrame(schema=schema)
+        data = io.BytesIO("\n".join(lines).encode())
+        frame = (
+            pl.read_ndjson(data, schema=schema)
+            if schema is not None
+            else pl.read_ndjson(data, infer_schema_length=None)
+        )
+    else:
+        frame = pl.DataFrame(table)
+    return frame if typed else readers.as_strings(frame)
 
 
-def chunks(batches: Iterator[pa.RecordBatch], kind: str, rows: int) -> Iterator[Chunk]:
+def chunks(
+    batches: Iterator[pa.RecordBatch],
+    kind: str,
+    rows: int,
+    typed: bool = False,
+    schema: pl.Schema | None = None,
+) -> Iterator[Chunk]:
     """The executor's Arrow batches (one partition: one or more splits, each in order) as
-    chunks of at most ``rows`` rows of one split."""
+    chunks of at most ``rows`` rows of one split: all-string columns as the scan reads them,
+    or with ``typed`` as stored (as redact reads them; JSON lines parsed with ``schema``)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -87,8 +115,9 @@ def chunks(batches: Iterator[pa.RecordBatch], kind: str, rows: int) -> Iterator[
     def flush() -> Chunk | None:
         if not pending:
             return None
-        table = pa.Table.from_batches(pending).drop_columns([BLOCK])
-        return Chunk(block, start, _strings(table, kind))
+        table = pa.Table.from_batches(pending)
+        table = table.drop_columns([c for c in (BLOCK, FILE) if c in table.column_names])
+        return Chunk(block, start, _frame(table, kind, typed, schema))
 
     for batch in batches:
         blocks = batch.column(BLOCK)
@@ -108,4 +137,4 @@ def chunks(batches: Iterator[pa.RecordBatch], kind: str, rows: int) -> Iterator[
         yield done
 
 
-__all__ = ["BLOCK", "SPARK_KINDS", "Chunk", "chunks", "read_table"]
+__all__ = ["BLOCK", "FILE", "SPARK_KINDS", "Chunk", "chunks", "read_table"]
