@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 BLOCK = "__clearance_block"
 FILE = "__clearance_file"  # the file a row was read from (redact counts each input's rows)
+# Spark reads a quoted empty CSV cell ("") as null, as an unquoted one; the local reader keeps
+# it as "". Read as this mark instead, and turned back into "" in the executor.
+EMPTY = "\x00clearance-empty\x00"
 LINE = "value"  # the one column of Spark's text source
 # read by Spark's own readers; a JSON array file (parsed whole) and text files stay on the driver
 SPARK_KINDS = frozenset({"csv", "tsv", "parquet", "jsonl"})
@@ -57,6 +60,7 @@ def read_table(
             .option("escape", '"')
             .option("multiLine", "true")
             .option("mode", "FAILFAST")
+            .option("emptyValue", EMPTY)
             .csv(names)
         )
     elif kind == "parquet":
@@ -93,6 +97,8 @@ def _frame(table: pa.Table, kind: str, typed: bool, schema: pl.Schema | None) ->
         )
     else:
         frame = pl.DataFrame(table)
+        if kind in ("csv", "tsv"):
+            frame = frame.with_columns(pl.col(pl.String).replace(EMPTY, ""))
     return frame if typed else readers.as_strings(frame)
 
 
