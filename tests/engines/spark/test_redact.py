@@ -128,7 +128,10 @@ def test_planted_table_and_partitioned_folder_same_as_local(
         for f in sorted((tmp_path / "local" / "reviews").rglob("*.csv"))
     )
     for mine, theirs in [
-        (_spark_table(tmp_path / "spark" / "orders"), _local_table(tmp_path / "local" / "orders.parquet")),
+        (
+            _spark_table(tmp_path / "spark" / "orders"),
+            _local_table(tmp_path / "local" / "orders.parquet"),
+        ),
         (_spark_table(tmp_path / "spark" / "reviews"), local_reviews),
     ]:
         assert _sorted(mine).equals(_sorted(theirs.select(mine.columns)))
@@ -144,14 +147,27 @@ def test_failed_executor_job_leaves_no_copy(spark: SparkSession, tmp_path: Path)
     dates = [f"19{50 + i % 40}-0{1 + i % 9}-1{i % 9}" for i in range(n)]
     dates[4_321] = PLANTED_DATE
     data = tmp_path / "people.parquet"
-    pl.DataFrame({"birth_date": dates, "email": [f"p{i}@example.com" for i in range(n)]}).write_parquet(data)
+    pl.DataFrame(
+        {"birth_date": dates, "email": [f"p{i}@example.com" for i in range(n)]}
+    ).write_parquet(data)
     policy = tmp_path / "clearance.yaml"
     policy.write_text("redact:\n  columns:\n    birth_date: {op: generalize, to: year}\n")
     out = tmp_path / "out"
     result = CliRunner().invoke(
         app,
-        ["redact", str(data), "-o", str(out), "--policy", str(policy), "--engine", "spark",
-         "--master", MASTER, "-q"],
+        [
+            "redact",
+            str(data),
+            "-o",
+            str(out),
+            "--policy",
+            str(policy),
+            "--engine",
+            "spark",
+            "--master",
+            MASTER,
+            "-q",
+        ],
         env={"CLEARANCE_KEY": KEY.decode()},
     )
     assert result.exit_code == 3, result.output
@@ -165,9 +181,10 @@ def test_failed_executor_job_leaves_no_copy(spark: SparkSession, tmp_path: Path)
 
 
 def test_redact_settings_refused_on_spark(spark: SparkSession, tmp_path: Path) -> None:
-    from clearance.redact.storage import ParquetEncryption
-    from clearance.errors import PolicyError
     import pytest
+
+    from clearance.errors import PolicyError
+    from clearance.redact.storage import ParquetEncryption
 
     with pytest.raises(PolicyError, match="encryption"):
         spark_redact_paths(

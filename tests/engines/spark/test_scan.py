@@ -20,6 +20,7 @@ from clearance.scan.scanner import scan_paths
 from tests.engines.spark.conftest import settings
 
 KEY = b"spark-test-key-7f3a9c0e5b2d4618"
+REDACT_KEY = b"spark-redact-key-0b8e4f2a6c1d9357"
 PLANTED_EMAIL = "zebulon.quispe@planted-example.org"
 PLANTED_TOKEN = "ghp_" + "Zq7Rk2Lp9Xw4Nb6Vt1Mc8Hs3Jd5Fg0Ya2Ue4"
 
@@ -84,12 +85,17 @@ def test_planted_table_same_report_across_splits(spark: SparkSession, tmp_path: 
 
 def test_key_never_reaches_spark(spark: SparkSession, event_log: Path, tmp_path: Path) -> None:
     """The fingerprint key stays on the driver: not in Spark's conf, its event log (which
-    records every job's plan) or the plan of the DataFrames the scan runs."""
+    records every job's plan) or the plan of the DataFrames the scan runs. The redaction's
+    key (pseudonyms of the email column) reaches the executors as a broadcast only: not in
+    the conf, the log or a plan either."""
+    from clearance.engines.spark.redact import spark_redact_paths
     from clearance.engines.spark.tables import read_table
 
     paths = _planted(tmp_path)
     spark_scan_paths(paths, fingerprinter=Fingerprinter(KEY), spark=settings())
-    needles = [KEY.decode(), KEY.hex()]
+    manifest = spark_redact_paths(paths[:1], tmp_path / "out", key=REDACT_KEY, spark=settings())
+    assert manifest.operators["column:t.email"] == "pseudonym (EMAIL_ADDRESS)"
+    needles = [KEY.decode(), KEY.hex(), REDACT_KEY.decode(), REDACT_KEY.hex()]
     logged = "".join(p.read_text(errors="replace") for p in event_log.rglob("*") if p.is_file())
     assert "SparkListenerSQLExecutionStart" in logged  # the plans are in the log read here
     conf = json.dumps(spark.sparkContext.getConf().getAll())

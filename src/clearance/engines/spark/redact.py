@@ -33,6 +33,15 @@ from clearance._version import __version__
 from clearance.audit.policy import Policy, RedactPolicy, load_policy
 from clearance.core.run import SkippedInput
 from clearance.detection.engine import Engine
+from clearance.engines.spark.scan import _engine, spark_scan_paths
+from clearance.engines.spark.session import (
+    SparkSettings,
+    executor_errors,
+    job_errors,
+    spark_session,
+)
+from clearance.engines.spark.tables import BLOCK, FILE, chunks, read_table
+from clearance.engines.spark.tablesets import TableSet, table_sets
 from clearance.errors import InputError, PolicyError
 from clearance.io.files import file_sha256, shown_path
 from clearance.io.outputs import output_folder, write_atomic
@@ -47,15 +56,6 @@ from clearance.redact.run import MANIFEST, RedactSettings
 from clearance.redact.storage import column_tags, output_tags
 from clearance.redact.tables import TablePlan, apply_plan, plan_table
 from clearance.scan import ScanOptions
-from clearance.engines.spark.scan import _engine, spark_scan_paths
-from clearance.engines.spark.session import (
-    SparkSettings,
-    executor_errors,
-    job_errors,
-    spark_session,
-)
-from clearance.engines.spark.tables import BLOCK, FILE, chunks, read_table
-from clearance.engines.spark.tablesets import TableSet, table_sets
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -163,7 +163,7 @@ def _out_schema(frame: pl.DataFrame) -> pa.Schema:
 def _operators_accumulator(spark: SparkSession) -> Accumulator[dict[str, str]]:
     from pyspark.accumulators import AccumulatorParam
 
-    class Union(AccumulatorParam[dict[str, str]]):
+    class Union(AccumulatorParam[dict[str, str]]):  # type: ignore[misc]
         # a retried task adds the same entries again: a union, not a count
         def zero(self, value: dict[str, str]) -> dict[str, str]:
             return {}

@@ -68,9 +68,7 @@ def _expand(path: Path) -> tuple[Path, list[Path], list[tuple[str, str]]]:
     return path.parent, files, missing
 
 
-def table_sets(
-    paths: list[Path], outdir: Path
-) -> tuple[list[TableSet], list[SkippedInput]]:
+def table_sets(paths: list[Path], outdir: Path) -> tuple[list[TableSet], list[SkippedInput]]:
     """The tables of ``paths`` and what was skipped (files that are no table Spark reads)."""
     out_abs = Path(os.path.abspath(outdir))
     sets: list[TableSet] = []
@@ -83,28 +81,26 @@ def table_sets(
             )
         base, files, missing = _expand(path)
         skipped += [SkippedInput(path=shown_path(Path(p)), reason=r) for p, r in missing]
-        groups: dict[tuple[Path, str], list[Path]] = {}
+        groups: dict[tuple[Path, readers.Kind], list[Path]] = {}
         for file in without_sidecars(files):
-            kind = readers.kind_of(file)
-            if kind not in SPARK_KINDS:
+            file_kind = readers.kind_of(file)
+            if file_kind not in SPARK_KINDS:
                 skipped.append(
                     SkippedInput(
                         path=shown_path(file),
-                        reason=f"not a table Spark reads ({kind}); redact it with --engine local",
+                        reason=f"not a table Spark reads ({file_kind}); redact it with the local engine",
                     )
                 )
                 continue
-            groups.setdefault((_table_root(file), kind), []).append(file)
+            groups.setdefault((_table_root(file), file_kind), []).append(file)
         for (root, kind), members in groups.items():
             if len(members) == 1 and members[0].parent == root:
                 file = members[0]
                 rel = file.relative_to(base) if file.is_relative_to(base) else Path(file.name)
-                sets.append(
-                    TableSet(file, kind, (file,), file.stem, rel.with_name(file.stem))  # type: ignore[arg-type]
-                )
+                sets.append(TableSet(file, kind, (file,), file.stem, rel.with_name(file.stem)))
             else:
                 rel = root.relative_to(base) if root.is_relative_to(base) else Path(root.name)
-                sets.append(TableSet(root, kind, tuple(members), root.name, rel))  # type: ignore[arg-type]
+                sets.append(TableSet(root, kind, tuple(members), root.name, rel))
     seen: dict[Path, TableSet] = {}
     for table in sets:
         if table.rel in seen:
