@@ -53,3 +53,16 @@ def test_bad_master_url_is_one_line_exit_5(tmp_path: Path) -> None:
 )
 def test_refused_options(tmp_path: Path, args: tuple[str, ...], needle: str) -> None:
     _one_line(_scan(tmp_path, *args), 4, needle)
+
+
+def test_redact_on_spark_refuses_what_it_cannot_do(tmp_path: Path) -> None:
+    data = tmp_path / "people.csv"
+    data.write_text("id,email\n1,jane.doe@example.com\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "clearance", "redact", str(data), "-o", str(tmp_path / "out"),
+         "--engine", "spark", "--encrypt-parquet", "--kms-key-file", str(tmp_path / "k"), "-q"],
+        capture_output=True, text=True, env={**os.environ, "CLEARANCE_KEY": "k" * 32},
+        timeout=300, cwd=tmp_path,
+    )  # fmt: skip
+    _one_line(done, 4, "--engine spark")
+    assert not (tmp_path / "out").exists()
