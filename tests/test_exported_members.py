@@ -56,6 +56,7 @@ PUBLIC = [
     "run_mitigation",
     "scan_paths",
     "serve_guard",
+    "spark_redact_paths",
     "spark_scan_paths",
 ]
 

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from clearance.detection import Detector, Engine, Match, Registry, default_registry
     from clearance.detection.settings import DetectionSettings
     from clearance.dp import DpReport, dp_release
-    from clearance.engines.spark import SparkSettings, spark_scan_paths
+    from clearance.engines.spark import SparkSettings, spark_redact_paths, spark_scan_paths
     from clearance.errors import (
         BackendUnavailableError,
         ClearanceError,
@@ -120,6 +120,7 @@ _EXPORTS: dict[str, str] = {
     "run_mitigation": "clearance.fairness.mitigate_run",
     "scan_paths": "clearance.scan",
     "serve_guard": "clearance.guard.proxy",
+    "spark_redact_paths": "clearance.engines.spark",
     "spark_scan_paths": "clearance.engines.spark",
 }
 
@@ -190,5 +191,6 @@ __all__ = [
     "run_mitigation",
     "scan_paths",
     "serve_guard",
+    "spark_redact_paths",
     "spark_scan_paths",
 ]
