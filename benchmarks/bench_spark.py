@@ -25,11 +25,10 @@ from typing import Any
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_scan_table import make_table  # noqa: E402
-
-from clearance import Engine, Fingerprinter, scan_paths  # noqa: E402
-from clearance.detection.parallel import default_workers  # noqa: E402
-from clearance.engines.spark import SparkSettings, spark_scan_paths, spark_session  # noqa: E402
+from bench_scan_table import make_table
+from clearance import Engine, Fingerprinter, scan_paths
+from clearance.detection.parallel import default_workers
+from clearance.engines.spark import SparkSettings, spark_scan_paths, spark_session
 
 PLANTED = {  # row -> review text
     123_457: "Never arrived. Write to zebulon.quispe@planted-example.org please",
