@@ -58,6 +58,15 @@ def planted_found(report: Any, rows: int) -> bool:
     return all(("review", row % rows) in found for row in PLANTED)
 
 
+def differing(local: Any, on_spark: Any) -> list[str]:
+    """The fields (names only) in which the two engines' findings differ."""
+    out: set[str] = set()
+    for a, b in zip(local.findings, on_spark.findings, strict=False):
+        da, db = a.model_dump(mode="json"), b.model_dump(mode="json")
+        out |= {k for k in da if da[k] != db.get(k)}
+    return sorted(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, action="append", default=None)
@@ -104,6 +113,7 @@ def main() -> None:
             "findings_spark": on_spark.summary.findings,
             "same_findings": [f.model_dump() for f in local.findings]
             == [f.model_dump() for f in on_spark.findings],
+            "differing_finding_fields": differing(local, on_spark),
             "planted_found": [planted_found(local, rows), planted_found(on_spark, rows)],
             "load_average_after": os.getloadavg(),
         }
