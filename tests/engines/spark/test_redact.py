@@ -194,3 +194,21 @@ def test_redact_settings_refused_on_spark(spark: SparkSession, tmp_path: Path) -
             key=KEY,
             spark=settings(),
         )
+
+
+HOSTILE_HEADER = "id,jane.doe@example.com,<script>x</script>,\x1b[31mred,Email,email\n"
+
+
+def test_column_names_taken_from_data(spark: SparkSession, tmp_path: Path) -> None:
+    """Column names holding a dot (an e-mail address), markup, an ANSI escape, or differing
+    only by case (which Spark's analyzer would confuse) are redacted as locally."""
+    data = tmp_path / "in" / "h.csv"
+    data.parent.mkdir()
+    data.write_text(HOSTILE_HEADER + "1,a,b,c,x@example.com,y@example.com\n2,d,e,f,,\n")
+    local = redact_paths([data], tmp_path / "local", key=KEY)
+    on_spark = spark_redact_paths([data], tmp_path / "spark", key=KEY, spark=settings())
+    assert on_spark.skipped == [] and on_spark.operators == local.operators
+    mine = _spark_table(tmp_path / "spark" / "h")
+    theirs = _local_table(tmp_path / "local" / "h.csv")
+    assert mine.columns == theirs.columns and "jane.doe@example.com" not in mine.columns
+    assert _sorted(mine).equals(_sorted(theirs))

@@ -123,3 +123,12 @@ def test_sample_is_refused(spark: SparkSession, tmp_path: Path) -> None:
         spark_scan_paths(
             [tmp_path], fingerprinter=Fingerprinter(KEY), options=ScanOptions(sample=5)
         )
+
+
+def test_column_names_taken_from_data(spark: SparkSession, tmp_path: Path) -> None:
+    """A column named by an e-mail address (a dot: Spark would read a struct field), and two
+    names differing only by case, scan as locally."""
+    data = tmp_path / "h.csv"
+    data.write_text(f"id,{PLANTED_EMAIL},Email,email\n1,a,x@example.com,y@example.com\n")
+    local, on_spark = _both([data])
+    assert on_spark["skipped"] == [] and on_spark == local

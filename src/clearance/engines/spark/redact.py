@@ -327,6 +327,8 @@ def spark_redact_paths(
     session = spark_session(spark or SparkSettings())
     # partition values stay text, as the folder names wrote them
     session.conf.set("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+    # Email and email are two columns, as they are locally (the Parquet writer would refuse)
+    session.conf.set("spark.sql.caseSensitive", "true")
     engine = settings.detection.engine()
     replacer = Replacer(
         policy.redact,
@@ -348,7 +350,6 @@ def spark_redact_paths(
                     )
                 )
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
             folder = target.with_name(f".clearance-{secrets.token_hex(6)}-{target.name}")
             try:
                 plan, rows = _redact_table(

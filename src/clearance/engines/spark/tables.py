@@ -70,8 +70,48 @@ def read_table(
     extra = [F.col("_metadata.file_block_start").alias(BLOCK)]
     if with_file:
         extra.append(F.col("_metadata.file_path").alias(FILE))
-    out: DataFrame = df.select("*", *extra)
+    columns = list(df.columns)
+    if kind in ("csv", "tsv"):
+        header = _csv_header(files[0] if files else path, kind)
+        if header is not None and len(header) <= len(columns):
+            columns[: len(header)] = header
+    names = [_encode(c) for c in columns]
+    out: DataFrame = df.toDF(*names).select("*", *extra)
     return out
+
+
+def _csv_header(path: Path, kind: readers.Kind) -> list[str] | None:
+    """The column names the local reader gives (Spark renames a duplicate, ``a`` and ``A``
+    included, by appending its place: ``a0``, ``A1``); ``None`` when Polars cannot tell."""
+    try:
+        schema = pl.scan_csv(
+            path,
+            separator="\t" if kind == "tsv" else ",",
+            infer_schema=False,
+            encoding="utf8-lossy",
+            glob=False,
+            n_rows=1,
+        ).collect_schema()
+    except (pl.exceptions.PolarsError, OSError, ValueError):
+        return None
+    return list(schema)
+
+
+# PySpark hands mapInArrow its input columns by name (``df[name]``), which reads ``a.b`` as a
+# field of ``a`` and compares names without case: a column named by data (``jane.doe@x.com``,
+# ``Email`` beside ``email``) would fail the job. Each column travels under its name in hex
+# (positional renaming, no lookup) and gets it back in the executor.
+_NAMED = "__clearance_h_"
+
+
+def _encode(name: str) -> str:
+    return _NAMED + name.encode("utf-8", "surrogatepass").hex()
+
+
+def _decode(name: str) -> str:
+    if not name.startswith(_NAMED):
+        return name
+    return bytes.fromhex(name[len(_NAMED) :]).decode("utf-8", "surrogatepass")
 
 
 @dataclass(frozen=True)
@@ -123,6 +163,7 @@ def chunks(
             return None
         table = pa.Table.from_batches(pending)
         table = table.drop_columns([c for c in (BLOCK, FILE) if c in table.column_names])
+        table = table.rename_columns([_decode(c) for c in table.column_names])
         return Chunk(block, start, _frame(table, kind, typed, schema))
 
     for batch in batches:
