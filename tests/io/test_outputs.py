@@ -26,7 +26,7 @@ def test_an_output_folder_that_is_the_input_or_inside_it_is_refused(tmp_path: Pa
     data.mkdir()
     (data / "t.csv").write_text("a\n1\n")
     for outdir in (data, data / "clean", data / "nested" / "deeper"):
-        with pytest.raises(InputError, match="is the input .* or inside it"):
+        with pytest.raises(InputError, match=r"is the input .* or inside it"):
             refuse_output_in_input(outdir, data)
     refuse_output_in_input(tmp_path / "clean", data)  # a sibling folder is fine
     refuse_output_in_input(tmp_path / "data-clean", data)  # a shared name prefix is not inside
