@@ -44,6 +44,8 @@ from clearance.cli._common import (
 )
 from clearance.cli.anonymize_cmd import anonymize
 from clearance.cli.audit_cmd import audit, init
+from clearance.cli.card_cmd import card_app
+from clearance.cli.datasheet_cmd import datasheet_app
 from clearance.cli.dp_cmd import dp
 from clearance.cli.engine_opts import EngineOpt, MasterOpt, SparkConfOpt, spark_settings
 from clearance.cli.erase_cmd import erase
@@ -458,6 +460,8 @@ app.command("guard")(guard)
 app.add_typer(fairness_app, name="fairness")
 app.add_typer(llm_app, name="llm")
 app.add_typer(retention_app, name="retention")
+app.add_typer(card_app, name="card")
+app.add_typer(datasheet_app, name="datasheet")
 
 
 @app.callback(invoke_without_command=True)
