@@ -448,6 +448,22 @@ def _demo_fairness(out: Path) -> None:
             "without mitigation (see clearance fairness mitigate); the demo exits 0 all the same"
         )
     say(f"open {folder / 'fairness.html'}")
+    _demo_card(folder)
+
+
+def _demo_card(folder: Path) -> None:
+    """Scenario 3: the model card of the German credit model, built from the fairness report
+    and checked against the EU AI Act's items; names what a human still has to fill."""
+    from clearance.cli.card_cmd import print_check
+    from clearance.demo.card import demo_card
+
+    check = demo_card(folder, folder / "fairness.json")
+    print_check(check)
+    say(
+        "the card check FAILS as expected: the sections only the model's owner can write are "
+        f"left blank; fill {folder / 'card.yaml'}, then clearance card build and card check"
+    )
+    say(f"open {folder / 'card.html'}")
 
 
 app.command("init")(init)
