@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from clearance.cards.regimes import catalogue
+from clearance.fairness.report import ReasonSummary
 from clearance.reports.registry import render
 from tests.reports.golden_files import UPDATE
 from tests.reports.pipeline_reports import audit_report, fairness_report
@@ -29,7 +30,11 @@ def evidence(tmp_path_factory: pytest.TempPathFactory) -> Evidence:
     root = tmp_path_factory.mktemp("card-evidence")
     fairness = root / "fairness.json"
     audit = root / "audit.json"
-    fairness.write_text(render(fairness_report(root), "json"), "utf-8")
+    # the audit of a prediction column has no adverse-action reasons (they need a model): the
+    # reasons a model's audit records are added to the real report
+    report = fairness_report(root)
+    reasons = [ReasonSummary(attribute="sex", group="<i>x</i>", denied=3, top_reasons=[("income", 3)])]
+    fairness.write_text(render(report.model_copy(update={"reasons": reasons}), "json"), "utf-8")
     audit.write_text(render(audit_report(root), "json"), "utf-8")
     return Evidence(root, fairness, audit)
 

@@ -24,6 +24,7 @@ from clearance.core.run import SchemaVersion, ToolName, ToolVersion
 from clearance.errors import InputError
 
 Status = Literal["present", "empty", "missing", "stale"]
+WHAT = {"fairness": "fairness", "audit": "dataset audit"}
 _RANK: dict[Status, int] = {"present": 0, "empty": 1, "missing": 2, "stale": 3}
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -140,7 +141,7 @@ def _item(item: Item, card: ModelCard, evidence: dict[str, EvidenceStatus]) -> I
     fill = [p for p, s in sections.items() if s != "present"]
     if item.evidence is not None:
         kind = item.evidence.partition(".")[0]
-        label = f"evidence: the {kind} report (card build --evidence)"
+        label = f"evidence: a {WHAT[kind]} report"
         found = evidence.get(kind)
         if found is None:
             sections[label] = "missing"
@@ -150,7 +151,7 @@ def _item(item: Item, card: ModelCard, evidence: dict[str, EvidenceStatus]) -> I
             item.evidence == "fairness.reasons"
             and not card.quantitative_analysis.adverse_action_reasons
         ):
-            label = "evidence: adverse-action reasons in the fairness report (fairness --reasons)"
+            label = "evidence: adverse-action reasons (a fairness report of a model)"
             sections[label] = "missing"
         else:
             sections[label] = "present"
