@@ -64,8 +64,8 @@ def _built(evidence: Evidence, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Mo
 
 
 def _normalise(text: str, evidence: Evidence) -> str:
-    text = text.replace(_sha(evidence.fairness), "<SHA256 fairness.json>")
-    text = text.replace(_sha(evidence.audit), "<SHA256 audit.json>")
+    text = text.replace(_sha(evidence.fairness), "SHA256-OF-fairness.json")
+    text = text.replace(_sha(evidence.audit), "SHA256-OF-audit.json")
     text = text.replace(str(evidence.root), "<ROOT>").replace(__version__, "<VERSION>")
     return text
 
