@@ -25,18 +25,24 @@ class Evidence:
     audit: Path
 
 
-@pytest.fixture(scope="session")
-def evidence(tmp_path_factory: pytest.TempPathFactory) -> Evidence:
-    root = tmp_path_factory.mktemp("card-evidence")
+def make_evidence(root: Path) -> Evidence:
+    """The reports written into ``root`` (the card and CLI tests' session fixtures)."""
     fairness = root / "fairness.json"
     audit = root / "audit.json"
     # the audit of a prediction column has no adverse-action reasons (they need a model): the
     # reasons a model's audit records are added to the real report
     report = fairness_report(root)
-    reasons = [ReasonSummary(attribute="sex", group="<i>x</i>", denied=3, top_reasons=[("income", 3)])]
+    reasons = [
+        ReasonSummary(attribute="sex", group="<i>x</i>", denied=3, top_reasons=[("income", 3)])
+    ]
     fairness.write_text(render(report.model_copy(update={"reasons": reasons}), "json"), "utf-8")
     audit.write_text(render(audit_report(root), "json"), "utf-8")
     return Evidence(root, fairness, audit)
+
+
+@pytest.fixture(scope="session")
+def evidence(tmp_path_factory: pytest.TempPathFactory) -> Evidence:
+    return make_evidence(tmp_path_factory.mktemp("card-evidence"))
 
 
 def complete_card(regime: str) -> dict[str, object]:

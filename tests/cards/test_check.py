@@ -60,11 +60,7 @@ def _without(card: dict[str, object], path: str, blank: bool) -> dict[str, objec
 
 
 def _cases() -> list[tuple[Regime, str]]:
-    return [
-        (regime, item.id)
-        for regime in REGIMES
-        for item in catalogue().regimes[regime].items
-    ]
+    return [(regime, item.id) for regime in REGIMES for item in catalogue().regimes[regime].items]
 
 
 @pytest.mark.parametrize(("regime", "item_id"), _cases())

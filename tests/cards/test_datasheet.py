@@ -35,13 +35,17 @@ def _answers(tmp: Path) -> Path:
     return path
 
 
-def test_golden_and_facts(evidence: Evidence, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_golden_and_facts(
+    evidence: Evidence, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     answers = _answers(tmp_path)
     monkeypatch.chdir(evidence.root)
     sheet = build_datasheet_paths(Path("audit.json"), answers)
     audit = json.loads(evidence.audit.read_text())
     assert sheet.evidence_sha256 == hashlib.sha256(evidence.audit.read_bytes()).hexdigest()
-    assert [(t.name, t.rows) for t in sheet.tables] == [(t["name"], t["rows"]) for t in audit["tables"]]
+    assert [(t.name, t.rows) for t in sheet.tables] == [
+        (t["name"], t["rows"]) for t in audit["tables"]
+    ]
     assert [c.count for c in sheet.consent] == [c["consented"] for c in audit["consent"]]
     assert sum(f.values for f in sheet.pii) == sum(
         f["count"] for f in audit["findings"] if f["category"] == "pii"

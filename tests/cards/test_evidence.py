@@ -39,7 +39,10 @@ def test_unknown_top_level_section(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("card", "expected"),
     [
-        ({"model_details": {"owners": "Risk team"}}, "model_details.owners: input should be a valid list"),
+        (
+            {"model_details": {"owners": "Risk team"}},
+            "model_details.owners: input should be a valid list",
+        ),
         ({"limitations": ["a", "b"]}, "limitations: input should be a valid string"),
         ({"model_details": "x"}, "model_details: input should be a valid dictionary"),
         ({"regime": "gdpr"}, "regime: input should be 'eu-ai-act', 'sr-11-7' or 'ecoa'"),
@@ -74,7 +77,9 @@ def test_huge_yaml_and_alias_bomb_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "card.yaml"
     path.write_text("limitations: " + "x" * (MAX_YAML_BYTES + 1) + "\n")
     assert "more than the" in _error(path)
-    bomb = ['a: &a ["x", "x"]'] + [f"{c}: &{c} [*{p}, *{p}]" for p, c in zip("abcdefgh", "bcdefghi")]
+    bomb = ['a: &a ["x", "x"]'] + [
+        f"{c}: &{c} [*{p}, *{p}]" for p, c in zip("abcdefgh", "bcdefghi")
+    ]
     path.write_text("\n".join(bomb) + "\n")
     assert "aliases" in _error(path)
 
@@ -98,7 +103,10 @@ def test_missing_and_unreadable_evidence_name_the_file(evidence: Evidence, tmp_p
     ("content", "expected"),
     [
         ("not json", "not JSON"),
-        ('{"kind": "scan", "tool": "clearance"}', "not a clearance report of kind fairness or audit"),
+        (
+            '{"kind": "scan", "tool": "clearance"}',
+            "not a clearance report of kind fairness or audit",
+        ),
         ('{"kind": "fairness", "tool": "other"}', "not a clearance report"),
         ("[1, 2]", "not a clearance report"),
         ('{"kind": "fairness", "tool": "clearance", "version": "1"}', "data: field required"),

@@ -14,7 +14,15 @@ def test_shipped_catalogue_covers_every_regime() -> None:
     assert set(cat.regimes) == set(REGIMES)
     ids = [i.id for i in cat.regimes["sr-11-7"].items]
     # SR 11-7's documentation elements
-    for element in ("purpose", "design", "theory", "limitations", "data", "testing", "ongoing-monitoring"):
+    for element in (
+        "purpose",
+        "design",
+        "theory",
+        "limitations",
+        "data",
+        "testing",
+        "ongoing-monitoring",
+    ):
         assert element in ids
     ecoa = {i.id: i for i in cat.regimes["ecoa"].items}
     assert ecoa["adverse-action-reasons"].evidence == "fairness.reasons"
