@@ -78,7 +78,7 @@ def test_huge_yaml_and_alias_bomb_are_refused(tmp_path: Path) -> None:
     path.write_text("limitations: " + "x" * (MAX_YAML_BYTES + 1) + "\n")
     assert "more than the" in _error(path)
     bomb = ['a: &a ["x", "x"]'] + [
-        f"{c}: &{c} [*{p}, *{p}]" for p, c in zip("abcdefgh", "bcdefghi")
+        f"{c}: &{c} [*{p}, *{p}]" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
     ]
     path.write_text("\n".join(bomb) + "\n")
     assert "aliases" in _error(path)

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from clearance.cards.build import build_card_paths
 from clearance.cards.check import CheckReport, check_card_path
+from clearance.cards.models import Regime
 from clearance.cards.render import render_to
 from clearance.io.outputs import write_atomic, write_outputs
 
-REGIME = "eu-ai-act"
+REGIME: Regime = "eu-ai-act"
 
 GERMAN_CARD = """\
 # The demo's model card (EU AI Act: credit scoring is high-risk, Annex III 5(b)). What the demo
