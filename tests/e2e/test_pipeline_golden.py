@@ -97,7 +97,9 @@ def test_demo_init_and_audit(invoke: Invoke, root: Path) -> None:
     }
     # the model card names its evidence by hash: fairness.json's bytes hold the version
     evidence = hashlib.sha256((demo / "fairness" / "fairness.json").read_bytes()).hexdigest()
-    texts = {name: text.replace(evidence, "SHA256-OF-fairness.json") for name, text in texts.items()}
+    texts = {
+        name: text.replace(evidence, "SHA256-OF-fairness.json") for name, text in texts.items()
+    }
     policy = root / "audit-policy.yaml"
     code, _ = invoke("init", str(data), "--out", str(policy))
     assert code == 0
