@@ -90,7 +90,7 @@ def test_bad_paths(evidence: Evidence, tmp_path: Path) -> None:
         "-o", str(evidence.fairness),
     )  # fmt: skip
     assert code == 3 and evidence.fairness.read_bytes() == before
-    code, err = _run("card", "build", str(card), "-o", str(tmp_path / "card.pdf"))
+    code, err = _run("card", "build", str(card), "-o", str(tmp_path / "card.txt"))
     assert code == 4 and ".md" in err
     code, err = _run("card", "check", str(card), "--regime", "ecoa")
     assert code == 3 and "not JSON" in err
@@ -125,3 +125,13 @@ def test_datasheet(evidence: Evidence, tmp_path: Path) -> None:
     assert json.loads(outs[1].read_text())["kind"] == "datasheet"
     code, err = _run("datasheet", "build", "--evidence", str(evidence.fairness), "-o", str(outs[0]))
     assert code == 3 and "needs a dataset audit report" in err
+
+
+def test_pdf_without_chromium_exits_5(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    card = write_card(tmp_path / "card.yaml", complete_card("ecoa"))
+    monkeypatch.setenv("CLEARANCE_CHROMIUM", str(tmp_path / "none"))
+    code, err = _run(
+        "card", "build", str(card), "-o", str(tmp_path / "c.md"), "-o", str(tmp_path / "c.pdf")
+    )
+    assert code == 5 and "chromium" in err
+    assert not (tmp_path / "c.md").exists()  # all outputs or none

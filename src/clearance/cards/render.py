@@ -15,9 +15,10 @@ from clearance.cards.datasheet import (
     render_datasheet_markdown,
 )
 from clearance.cards.models import ModelCard
+from clearance.cards.pdf import HINT, html_to_pdf
 from clearance.cards.render_html import render_card_html
 from clearance.cards.render_markdown import render_card_markdown
-from clearance.errors import PolicyError
+from clearance.errors import BackendUnavailableError, PolicyError
 from clearance.reports.registry import SUFFIXES
 
 
@@ -38,12 +39,25 @@ RENDERERS: dict[tuple[type[Any], str], Callable[[Any], str]] = {
 
 def format_of(path: Path, kind: type[Any]) -> str:
     """The format ``path`` asks for; a PolicyError naming the file and the suffixes allowed."""
+    if kind is ModelCard and path.suffix.lower() == ".pdf":
+        return "pdf"
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None or (kind, fmt) not in RENDERERS:
-        allowed = ", ".join(s for s, f in SUFFIXES.items() if (kind, f) in RENDERERS)
-        raise PolicyError(f"{path}: unknown output type; use a file ending in {allowed}")
+        allowed = [s for s, f in SUFFIXES.items() if (kind, f) in RENDERERS]
+        allowed += [".pdf"] if kind is ModelCard else []
+        raise PolicyError(f"{path}: unknown output type; use a file ending in {', '.join(allowed)}")
     return fmt
 
 
-def render_to(doc: ModelCard | Datasheet | CheckReport, path: Path) -> str:
-    return RENDERERS[(type(doc), format_of(path, type(doc)))](doc)
+def render_to(
+    doc: ModelCard | Datasheet | CheckReport, path: Path, *, chromium: Path | None = None
+) -> str | bytes:
+    """``doc`` in the format ``path`` asks for; a card's ``.pdf`` is its HTML printed by
+    ``chromium`` (BackendUnavailableError without one)."""
+    fmt = format_of(path, type(doc))
+    if fmt == "pdf":
+        assert isinstance(doc, ModelCard)
+        if chromium is None:
+            raise BackendUnavailableError("chromium", HINT)
+        return html_to_pdf(render_card_html(doc), chromium)
+    return RENDERERS[(type(doc), fmt)](doc)

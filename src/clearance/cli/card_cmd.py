@@ -3,6 +3,7 @@ against what a regime asks for."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +17,15 @@ from clearance.cli._common import check_outputs, fail, say, write_outputs
 from clearance.errors import ClearanceError
 
 EXIT_GAPS = 1
+CHROMIUM_ENV = "CLEARANCE_CHROMIUM"
+DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
+
+
+def chromium_path() -> Path:
+    """The browser a ``.pdf`` output is printed with: ``CLEARANCE_CHROMIUM``, else Debian's."""
+    configured = os.environ.get(CHROMIUM_ENV)
+    return Path(configured) if configured else DEFAULT_CHROMIUM
+
 
 card_app = typer.Typer(
     help="Model cards from measured evidence: init a skeleton, build it, check it for a regime.",
@@ -54,7 +64,11 @@ def build(
     ] = None,
     outputs: Annotated[
         list[Path] | None,
-        typer.Option("-o", "--output", help="card.md, card.html or card.json; repeatable."),
+        typer.Option(
+            "-o",
+            "--output",
+            help="card.md, card.html, card.json or card.pdf (headless Chromium); repeatable.",
+        ),
     ] = None,
 ) -> None:
     """Merge the card's sections with the evidence's numbers; write each -o by its suffix."""
@@ -64,7 +78,7 @@ def build(
             format_of(p, ModelCard)
         check_outputs(paths, [card, *(evidence or [])])
         built = build_card_paths(card, evidence or [])
-        write_outputs([(p, render_to(built, p)) for p in paths])
+        write_outputs([(p, render_to(built, p, chromium=chromium_path())) for p in paths])
     except ClearanceError as exc:
         raise fail(exc) from None
     if not evidence:
