@@ -95,7 +95,8 @@ def _chart(metric: str, numbers: list[Number]) -> Html | None:
         bars,
         axis=f"{name}, 0 to 1; whiskers: bootstrap 95% confidence interval",
     )
-    return add_error_bars(chart, bars, intervals)
+    heading = tag("<h3>{}</h3>", f"{name.capitalize()} by group (95% bootstrap CI)")
+    return lines([heading, add_error_bars(chart, bars, intervals)])
 
 
 def _quantitative(card: ModelCard) -> Html:
