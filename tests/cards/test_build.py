@@ -154,3 +154,26 @@ def test_no_planted_value_reaches_the_card(
     for text in (render_card_markdown(card), render_card_html(card), card.model_dump_json()):
         for value in PLANTED:
             assert value not in text
+
+
+def test_markup_and_escape_codes_in_evidence_group_names(
+    evidence: Evidence, tmp_path: Path
+) -> None:
+    data = json.loads(evidence.fairness.read_text())
+    hostile = "\x1b[2J<script>alert(1)</script>|`x`"
+    data["by_group"][0]["group"] = hostile
+    data["verdict"]["reasons"] = [f"sex: {hostile} differs"]
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(data))
+    card = build_card_paths(write_card(tmp_path / "c.yaml", complete_card("ecoa")), [path])
+    assert any(hostile in n.slice for n in card.quantitative_analysis.performance_metrics)
+    md, html = render_card_markdown(card), render_card_html(card)
+    for text in (md, html):
+        assert "\x1b" not in text and "<script" not in text
+    checker = Checker()
+    checker.feed(html)
+    checker.close()
+    assert not checker.errors
+    # the Markdown table keeps its columns: the pipe and the backticks are escaped
+    row = next(line for line in md.splitlines() if "alert(1)" in line and line.startswith("| "))
+    assert "\\|\\`x\\`" in row

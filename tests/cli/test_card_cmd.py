@@ -135,3 +135,14 @@ def test_pdf_without_chromium_exits_5(tmp_path: Path, monkeypatch: pytest.Monkey
     )
     assert code == 5 and "chromium" in err
     assert not (tmp_path / "c.md").exists()  # all outputs or none
+
+
+@pytest.mark.parametrize("command", [["card", "init", "--regime", "ecoa"], ["datasheet", "init"]])
+def test_init_never_replaces_a_filled_yaml(command: list[str], tmp_path: Path) -> None:
+    path = tmp_path / "filled.yaml"
+    path.write_text("limitations: written by a human\n")
+    code, err = _run(*command, "-o", str(path))
+    assert code == 4 and "already exists" in err
+    assert path.read_text() == "limitations: written by a human\n"
+    assert _run(*command, "-o", str(path), "--force")[0] == 0
+    assert "written by a human" not in path.read_text()

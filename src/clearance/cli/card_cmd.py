@@ -14,7 +14,7 @@ from clearance.cards.check import CheckReport, check_card_path
 from clearance.cards.models import ModelCard, Regime
 from clearance.cards.render import format_of, render_to
 from clearance.cli._common import check_outputs, fail, say, write_outputs
-from clearance.errors import ClearanceError
+from clearance.errors import ClearanceError, PolicyError
 
 EXIT_GAPS = 1
 CHROMIUM_ENV = "CLEARANCE_CHROMIUM"
@@ -43,9 +43,13 @@ def init(
     output: Annotated[Path, typer.Option("-o", "--output", help="The card YAML to write.")] = Path(
         "card.yaml"
     ),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a card YAML with every section the regime asks for, each under its prompt."""
     try:
+        # the YAML is where a human writes: a blank skeleton never replaces it silently
+        if (output.exists() or output.is_symlink()) and not force:
+            raise PolicyError(f"{output}: already exists; use --force to overwrite")
         check_outputs([output])
         write_outputs([(output, init_card(regime))])
     except ClearanceError as exc:

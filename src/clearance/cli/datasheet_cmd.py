@@ -10,7 +10,7 @@ import typer
 from clearance.cards.datasheet import Datasheet, build_datasheet_paths, init_datasheet
 from clearance.cards.render import format_of, render_to
 from clearance.cli._common import check_outputs, fail, say, write_outputs
-from clearance.errors import ClearanceError
+from clearance.errors import ClearanceError, PolicyError
 
 datasheet_app = typer.Typer(
     help="Datasheets for datasets (Gebru et al.), pre-filled from a dataset audit report.",
@@ -23,9 +23,13 @@ def init(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="The datasheet YAML to write.")
     ] = Path("datasheet.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write the datasheet's questions as a YAML to answer."""
     try:
+        # the YAML is where a human writes: a blank skeleton never replaces it silently
+        if (output.exists() or output.is_symlink()) and not force:
+            raise PolicyError(f"{output}: already exists; use --force to overwrite")
         check_outputs([output])
         write_outputs([(output, init_datasheet())])
     except ClearanceError as exc:
