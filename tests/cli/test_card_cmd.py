@@ -146,3 +146,18 @@ def test_init_never_replaces_a_filled_yaml(command: list[str], tmp_path: Path) -
     assert path.read_text() == "limitations: written by a human\n"
     assert _run(*command, "-o", str(path), "--force")[0] == 0
     assert "written by a human" not in path.read_text()
+
+
+def test_the_evidence_warnings_reach_the_terminal_and_the_card(
+    evidence: Evidence, tmp_path: Path
+) -> None:
+    data = json.loads(evidence.fairness.read_text())
+    data["warnings"] = ["sex: group 'x' below the minimum size, not ranked"]
+    fairness = tmp_path / "fairness.json"
+    fairness.write_text(json.dumps(data))
+    card = write_card(tmp_path / "card.yaml", complete_card("ecoa"))
+    out = tmp_path / "card.md"
+    code, err = _run("card", "build", str(card), "--evidence", str(fairness), "-o", str(out))
+    assert code == 0
+    assert f"warning: {fairness}: sex: group 'x' below the minimum size" in err
+    assert "- sex: group 'x' below the minimum size, not ranked" in out.read_text()

@@ -126,6 +126,7 @@ def load_evidence(path: Path) -> Evidence:
         kind=report.kind,
         tool_version=report.version,
         data_source=sources,
+        warnings=list(report.warnings),
     )
     return Evidence(ref=ref, report=report)
 

@@ -124,6 +124,9 @@ class EvidenceRef(FrozenModel):
     data_fingerprint: str | None = Field(
         default=None, description="the data fingerprint the report records, if it records one"
     )
+    warnings: list[str] = Field(
+        default_factory=list, description="the report's own warnings (what it could not check)"
+    )
 
 
 class Interval(FrozenModel):

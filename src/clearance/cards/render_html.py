@@ -164,6 +164,10 @@ def render_card_html(card: ModelCard) -> str:
     if card.evidence:
         rows = [[e.kind, code(e.path), code(e.sha256), e.tool_version] for e in card.evidence]
         evidence = table(["kind", "file", "SHA-256", "clearance"], rows)
+        for e in card.evidence:
+            if e.warnings:
+                heading = tag("<h3>Warnings of {} (what it could not check)</h3>", code(e.path))
+                evidence = lines([evidence, heading, items(e.warnings)])
     else:
         evidence = empty("None: no number on this card was measured.")
     sections.append(section("evidence", "Evidence", evidence))

@@ -152,6 +152,10 @@ def render_card_markdown(card: ModelCard) -> str:
             for e in card.evidence
         ]
         out += md_table(["kind", "file", "SHA-256", "clearance"], ev)
+        for e in card.evidence:
+            if e.warnings:
+                out += ["", f"Warnings of {md_code(e.path)} (what it could not check):", ""]
+                out += [f"- {md_text(w)}" for w in e.warnings]
     else:
         out.append("_None: no number on this card was measured._")
     return "\n".join(out).rstrip("\n") + "\n"

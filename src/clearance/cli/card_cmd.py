@@ -87,6 +87,9 @@ def build(
         raise fail(exc) from None
     if not evidence:
         say("warning: no --evidence: the card carries no measured number")
+    for ref in built.evidence:
+        for warning in ref.warnings:
+            say(f"warning: {ref.path}: {warning}")
     say(f"wrote {', '.join(map(str, paths))}")
 
 
