@@ -127,6 +127,8 @@ def test_hostile_text_is_escaped(
     assert {"script", "b", "i"}.isdisjoint(checker.tags)
     assert "\x1b" not in html and "&lt;script&gt;" in html
     assert not any(v and "javascript" in v for _, v in checker.attrs)
+    # self-contained: nothing is fetched, nothing runs
+    assert not {"src", "href", "onload", "onerror"} & {k for k, _ in checker.attrs}
     md = render_card_markdown(card)
     assert "\x1b" not in md
     body = md.split("\n---\n", 1)[1]

@@ -134,3 +134,20 @@ def test_relative_evidence_is_found_beside_the_card(
     card = _build(tmp_path, complete_card("ecoa"), [Path("fairness.json"), Path("audit.json")])
     monkeypatch.chdir(evidence.root.parent)
     assert check_card_path(card, "ecoa").passed
+
+
+def test_check_run_from_the_cards_folder_finds_its_evidence(
+    evidence: Evidence, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "out" / "model"
+    folder.mkdir(parents=True)
+    for src in (evidence.fairness, evidence.audit):
+        (folder / src.name).write_bytes(src.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    given = [Path("out/model/fairness.json"), Path("out/model/audit.json")]
+    _build(folder, complete_card("ecoa"), given)
+    monkeypatch.chdir(folder)
+    assert check_card_path(Path("card.json"), "ecoa").passed
+    # a different file of that name is not the evidence: its hash differs
+    (folder / "fairness.json").write_text("{}")
+    assert not check_card_path(Path("card.json"), "ecoa").passed

@@ -95,12 +95,16 @@ def _numbers(card: ModelCard) -> list[Number]:
 
 
 def _where(ref: EvidenceRef, card_path: Path) -> Path:
-    """A relative evidence path is read from the working folder, else beside the card."""
+    """A relative evidence path is read from the working folder, else beside the card (as
+    given, then by its name alone: ``card check`` run from the card's folder). Whichever file
+    is found, its hash decides whether it is the evidence."""
     given = Path(ref.path)
     if given.is_absolute() or given.exists():
         return given
-    beside = card_path.parent / given
-    return beside if beside.exists() else given
+    for beside in (card_path.parent / given, card_path.parent / given.name):
+        if beside.exists():
+            return beside
+    return given
 
 
 def _evidence_status(ref: EvidenceRef, card: ModelCard, card_path: Path) -> EvidenceStatus:
