@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar, cast
 
+import polars as pl
+
 from clearance.audit.policy import Policy
 from clearance.audit.quasi import detect_quasi_identifiers
 from clearance.audit.sources import Table
@@ -71,8 +73,22 @@ class AuditContext:
     def scan(self) -> ScanReport:
         """The detection engine over every column of every table, once per audit."""
         if self._scan is None:
-            scanner = Scanner(self.engine, self.fingerprinter, self.scan_options)
-            scanner.scan_frames((t.origin, t.name, t.frame) for t in self.tables.values())
+            opts = self.scan_options
+            scanner = Scanner(self.engine, self.fingerprinter, opts)
+            small: list[tuple[str, str, pl.DataFrame]] = []
+            for t in self.tables.values():
+                # A streamed table larger than a probe is never scanned with others
+                # (Scanner.scan_frames): it is scanned batch by batch, the batches scan_frame
+                # would slice, so the results are those of the in-memory table.
+                if t.streamed and min(t.height, opts.sample or t.height) > opts.probe_rows:
+                    scanner.scan_frames(small)
+                    small = []
+                    scanner.scan_frame_batches(
+                        t.origin, t.name, t.batches(opts.batch_rows, opts.sample)
+                    )
+                else:
+                    small.append((t.origin, t.name, t.frame))
+            scanner.scan_frames(small)
             self._scan = scanner.report()
         return self._scan
 
@@ -89,15 +105,15 @@ class AuditContext:
         declared = self.policy.table(table).quasi_identifiers
         if declared is not None:
             return list(declared)
-        return detect_quasi_identifiers(self.tables[table].frame)
+        return detect_quasi_identifiers(self.tables[table].lazy)
 
     def require(self, table: str, columns: list[str], what: str) -> None:
-        frame = self.tables[table].frame
-        missing = [c for c in columns if c not in frame.columns]
+        present = self.tables[table].columns
+        missing = [c for c in columns if c not in present]
         if missing:
             raise CheckSkipped(
                 f"{table}: {what} column(s) {', '.join(missing)} not in the table "
-                f"(columns: {', '.join(frame.columns)})"
+                f"(columns: {', '.join(present)})"
             )
 
     def finding(

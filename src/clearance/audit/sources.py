@@ -1,8 +1,11 @@
-"""Sources for ``clearance audit``: whole tables read from files (databases:
+"""Sources for ``clearance audit``: tables read from files (databases:
 :mod:`clearance.audit.databases`).
 
-Every table becomes a typed Polars ``DataFrame`` (ints, floats, text, dates, timestamps with and
-without time zone, booleans), named so that one audit report can cover many tables at once.
+Every table is typed Polars data (ints, floats, text, dates, timestamps with and without time
+zone, booleans), named so that one audit report can cover many tables at once. A table is held
+in memory (a ``DataFrame``) or, for a large Parquet file, read lazily (a ``LazyFrame`` of
+``pl.scan_parquet``, same schema as the eager read): the checks run the same lazy plans on both
+(:mod:`clearance.audit.plans`), and a streamed table is never loaded whole.
 
 Files (CSV, TSV, JSON, JSONL, Parquet, and folders of them, walked like ``io.readers.discover``)
 never stop the audit: a missing, empty or corrupt file is returned in ``skipped`` with a one-line
@@ -14,20 +17,25 @@ from __future__ import annotations
 
 import glob
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from clearance.audit.plans import collect
 from clearance.io.files import not_regular
 from clearance.io.readers import MAX_COLUMNS, discover, kind_of, one_line, read_json
 
-__all__ = ["Skipped", "Table", "cell_text", "load_files"]
+__all__ = ["STREAM_BYTES", "Skipped", "Table", "cell_text", "load_files"]
 
 
 _TABLE_KINDS = {"csv", "tsv", "json", "jsonl", "parquet"}
+# Parquet files at least this large are read lazily when the caller lets the size decide
+# (``streaming=None``): about 1 GiB or more once decompressed into memory.
+STREAM_BYTES = 128 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,58 @@ class Table:
 
     name: str
     origin: str
-    frame: pl.DataFrame
+    data: pl.DataFrame | pl.LazyFrame
+
+    @property
+    def streamed(self) -> bool:
+        """Read lazily: never loaded whole by the audit."""
+        return isinstance(self.data, pl.LazyFrame)
+
+    @property
+    def lazy(self) -> pl.LazyFrame:
+        """The table as a lazy plan: what every check aggregates (one code path for both)."""
+        return self.data.lazy()
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        """The whole table in memory (collected from a lazy source: for callers that need it
+        whole, e.g. ``clearance anonymize``; the audit's checks use :attr:`lazy`)."""
+        return self.data if isinstance(self.data, pl.DataFrame) else collect(self.data)
+
+    @cached_property
+    def schema(self) -> pl.Schema:
+        return self.data.collect_schema()
+
+    @property
+    def columns(self) -> list[str]:
+        return self.schema.names()
+
+    @cached_property
+    def height(self) -> int:
+        """Rows (a lazy Parquet source answers from its metadata)."""
+        if isinstance(self.data, pl.DataFrame):
+            return self.data.height
+        return int(collect(self.data.select(pl.len())).item())
+
+    def batches(self, rows: int, limit: int | None = None) -> Iterator[pl.DataFrame]:
+        """The first ``limit`` rows (all by default) as frames of exactly ``rows`` rows (the
+        last shorter; one empty frame for an empty table), the slices
+        :meth:`clearance.scan.scanner.Scanner.scan_frame` takes from an eager frame."""
+        lf = self.lazy if limit is None else self.lazy.head(limit)
+        pending: list[pl.DataFrame] = []
+        held = 0
+        sent = False
+        for chunk in lf.collect_batches(chunk_size=rows, maintain_order=True, engine="streaming"):
+            pending.append(chunk)
+            held += chunk.height
+            while held >= rows:
+                joined = pl.concat(pending, rechunk=False) if len(pending) > 1 else pending[0]
+                yield joined.slice(0, rows)
+                sent = True
+                rest = joined.slice(rows)
+                pending, held = ([rest] if rest.height else []), rest.height
+        if held or not sent:
+            yield pl.concat(pending) if pending else self.schema.to_frame()
 
 
 Skipped = list[tuple[str, str]]
@@ -54,8 +113,14 @@ _NOT_A_TABLE = (
 # --------------------------------------------------------------------------------------- files
 
 
-def load_files(paths: Sequence[Path]) -> tuple[list[Table], Skipped]:
-    """Read every table file under ``paths``; returns (tables, skipped as (origin, reason))."""
+def load_files(
+    paths: Sequence[Path], streaming: bool | None = False
+) -> tuple[list[Table], Skipped]:
+    """Read every table file under ``paths``; returns (tables, skipped as (origin, reason)).
+
+    ``streaming``: Parquet files are read lazily (``True``), in memory (``False``), or lazily
+    from :data:`STREAM_BYTES` on disk (``None``). A Parquet file with nested columns (structs,
+    lists), and every other format, is read in memory."""
     skipped: Skipped = []
     found: list[tuple[Path, Path | None]] = []  # (file, folder it was found in, if any)
     for path in paths:
@@ -88,11 +153,12 @@ def load_files(paths: Sequence[Path]) -> tuple[list[Table], Skipped]:
     tables: list[Table] = []
     for (file, _), name in zip(unique, names, strict=True):
         try:
-            frame = _read_table_file(file)
+            lazy = _scan_parquet(file) if _streams(file, streaming) else None
+            data = lazy if lazy is not None else _read_table_file(file)
         except _SkipFile as skip:
             skipped.append((str(file), skip.reason))
             continue
-        tables.append(Table(name=name, origin=str(file), frame=frame))
+        tables.append(Table(name=name, origin=str(file), data=data))
     return tables, skipped
 
 
@@ -100,6 +166,30 @@ class _SkipFile(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def _streams(path: Path, streaming: bool | None) -> bool:
+    if streaming is False or kind_of(path) != "parquet":
+        return False
+    try:
+        return streaming is True or path.stat().st_size >= STREAM_BYTES
+    except OSError:
+        return False  # the eager read reports why
+
+
+def _scan_parquet(path: Path) -> pl.LazyFrame | None:
+    """A lazy read of a Parquet file with the eager read's schema, or ``None`` where the eager
+    read must decide (nested columns are flattened to JSON text in memory; an unreadable or
+    corrupt footer gets the eager read's reason)."""
+    try:
+        lf = pl.scan_parquet(path, glob=False)
+        schema = lf.collect_schema()
+    except (Exception, pl.exceptions.PanicException):
+        return None
+    nested = (pl.Struct, pl.List, pl.Array, pl.Object)
+    if not 0 < len(schema) <= MAX_COLUMNS or any(isinstance(t, nested) for t in schema.dtypes()):
+        return None
+    return lf
 
 
 def _read_table_file(path: Path) -> pl.DataFrame:
