@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 
+import polars as pl
+
 from clearance._version import __version__
 from clearance.audit.checks import CHECKS, Check, CheckResult, Measurement
 from clearance.audit.context import AuditContext, CheckSkipped
@@ -49,7 +51,13 @@ def _run_check(ctx: AuditContext, check: Check, table: str | None) -> tuple[Chec
         return CheckResult(), CheckRun(
             rule=check.id, category=check.category, status="skipped", table=table, reason=str(exc)
         )
-    except (ClearanceError, ValueError, ArithmeticError) as exc:
+    except (
+        ClearanceError,
+        ValueError,
+        ArithmeticError,
+        pl.exceptions.PolarsError,  # a lazily read table whose pages cannot be read
+        pl.exceptions.PanicException,
+    ) as exc:
         reason = str(exc) if isinstance(exc, ClearanceError) else _one_line(exc)
         return CheckResult(), CheckRun(
             rule=check.id, category=check.category, status="failed", table=table, reason=reason

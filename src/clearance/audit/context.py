@@ -16,8 +16,10 @@ from clearance.audit.quasi import detect_quasi_identifiers
 from clearance.audit.sources import Table
 from clearance.audit.subjects import SubjectLinks, link_subjects
 from clearance.core.findings import Finding, FindingCategory, Fix, Location, Scope, build_finding
+from clearance.core.run import SkippedInput
 from clearance.core.severity import Severity
 from clearance.detection.engine import Engine
+from clearance.io.readers import one_line
 from clearance.privacy import Fingerprinter
 from clearance.scan.options import ScanOptions
 from clearance.scan.report import ScanReport
@@ -83,9 +85,19 @@ class AuditContext:
                 if t.streamed and min(t.height, opts.sample or t.height) > opts.probe_rows:
                     scanner.scan_frames(small)
                     small = []
-                    scanner.scan_frame_batches(
-                        t.origin, t.name, t.batches(opts.batch_rows, opts.sample)
-                    )
+                    try:
+                        scanner.scan_frame_batches(
+                            t.origin, t.name, t.batches(opts.batch_rows, opts.sample)
+                        )
+                    except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
+                        # A page that cannot be read, found only when the scan reaches it: the
+                        # table is listed as not (fully) read, never passed off as scanned.
+                        scanner.skipped.append(
+                            SkippedInput(
+                                path=t.origin,
+                                reason=f"cannot read as PARQUET: {one_line(exc)}; scan incomplete",
+                            )
+                        )
                 else:
                     small.append((t.origin, t.name, t.frame))
             scanner.scan_frames(small)
