@@ -379,3 +379,22 @@ def test_audit_cli_keys_fingerprints_with_the_project_key(
     loc = header["location"]
     identity = f"{loc['table']}\x00{loc['column']}\x00{loc['column'].replace(', ', ',')}"
     assert header["fingerprint"] == Fingerprinter(key).of("k-anonymity", identity)
+
+
+def test_streaming_and_in_memory_audits_write_the_same_report(tmp_path: Path) -> None:
+    from clearance.audit.sources import load_files
+
+    generate(tmp_path / "demo", users=120, seed=2)  # CSV, JSONL and Parquet: all to Parquet
+    policy = write_policy(tmp_path / "clearance.yaml")
+    (tmp_path / "pq").mkdir()
+    for table in load_files([tmp_path / "demo"])[0]:
+        table.frame.write_parquet(tmp_path / "pq" / f"{table.name}.parquet", row_group_size=100)
+    texts = []
+    for flag in ("--streaming", "--in-memory"):
+        out = tmp_path / f"r{flag}.json"
+        args = ["audit", str(tmp_path / "pq"), "-p", str(policy), "-q", flag, "-o", str(out)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1, result.output  # the demo's planted findings
+        texts.append(out.read_text())
+    assert texts[0] == texts[1]
+    assert json.loads(texts[0])["summary"]["rows"] > 120

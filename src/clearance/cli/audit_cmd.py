@@ -101,6 +101,14 @@ def audit(
         int | None, typer.Option("--sample", min=1, help="Engine scan on the first N rows only.")
     ] = None,
     calibration: CalibrationOpt = None,
+    streaming: Annotated[
+        bool | None,
+        typer.Option(
+            "--streaming/--in-memory",
+            help="Read Parquet lazily and audit in bounded memory, or load every table whole "
+            "(default: stream Parquet files from 128 MiB). Same report either way.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Audit a dataset against a policy: identifiers, secrets, special categories,
@@ -127,6 +135,7 @@ def audit(
                 sample=sample,
                 progress=on_check,
                 calibration=calibration_option(calibration),
+                streaming=streaming,
             )
         write_reports(report, outputs)
         if not quiet:
