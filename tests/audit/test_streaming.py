@@ -170,3 +170,34 @@ def test_unreadable_pages_of_a_streamed_table_are_reported_not_passed_off(
     reasons = [s.reason for s in report.skipped if s.path == str(path)]
     assert reasons and "cannot read as PARQUET" in reasons[0]
     assert "user" not in reasons[0]
+
+
+def test_names_taken_from_data_stream_as_they_load(tmp_path: Path) -> None:
+    """Column names that are patterns, markup, escapes or an e-mail (masked by the audit)."""
+    rows = 600
+    names = ["^.*$", "<script>alert(1)</script>", "<b>when</b>", "ana.silva@example.org", "city"]
+    pl.DataFrame(
+        {
+            names[0]: [f"{i % 150}" for i in range(rows)],
+            names[1]: [f"user{i}@example.org" for i in range(rows)],
+            names[2]: [dt.date(2020 + i % 6, 1, 1) for i in range(rows)],
+            names[3]: list(range(rows)),
+            "\x1b[31mred": ["x"] * rows,
+            names[4]: [["Leeds", "York"][i % 2] for i in range(rows)],
+        }
+    ).write_parquet(tmp_path / "odd.parquet", row_group_size=100)
+    (tmp_path / "p.yaml").write_text(
+        "version: 1\nreference_date: 2026-01-31\ntables:\n  odd:\n    retention_days: 400\n"
+        f"    timestamp: {json.dumps(names[2])}\n    quasi_identifiers: [{json.dumps(names[0])}, city]\n"
+    )
+    options = ScanOptions(batch_rows=128, probe_rows=50)
+    reports = [
+        _report(
+            load_files([tmp_path / "odd.parquet"], streaming=mode)[0], tmp_path / "p.yaml", options
+        )
+        for mode in (False, True)
+    ]
+    assert reports[1] == reports[0]
+    found = json.loads(reports[0])
+    assert {r["rule"] for r in found["findings"]} >= {"k-anonymity", "retention"}
+    assert "ana.silva@example.org" not in reports[0]
