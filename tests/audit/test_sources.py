@@ -591,13 +591,24 @@ def test_streaming_by_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(sources, "STREAM_BYTES", 1)
     (large,), _ = load_files([tmp_path / "t.parquet"], streaming=None)
     assert large.streamed
-    (csv,), _ = load_files([_write_csv(tmp_path)], streaming=True)
-    assert not csv.streamed  # only Parquet is read lazily
+    (tmp_path / "a.csv").write_text("a\n1\n")
+    assert not load_files([tmp_path / "a.csv"], streaming=None)[0][0].streamed
+    monkeypatch.setattr(sources, "STREAM_TEXT_BYTES", 1)
+    assert load_files([tmp_path / "a.csv"], streaming=None)[0][0].streamed
+    (tmp_path / "a.jsonl").write_text('{"a": 1}\n')
+    (jsonl,), _ = load_files([tmp_path / "a.jsonl"], streaming=True)
+    assert not jsonl.streamed  # JSON and JSONL are always read in memory
 
 
-def _write_csv(folder: Path) -> Path:
-    (folder / "a.csv").write_text("a\n1\n")
-    return folder / "a.csv"
+def test_streaming_reads_csv_and_tsv_as_text_like_the_eager_read(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_bytes('postcode,note\n01234,"x, y"\n,\n\xe9,z\n'.encode("latin-1"))
+    (tmp_path / "b.tsv").write_text("id\tv\n007\t1.50\n")
+    for name in ("a.csv", "b.tsv"):
+        (eager,), _ = load_files([tmp_path / name], streaming=False)
+        (lazy,), _ = load_files([tmp_path / name], streaming=True)
+        assert lazy.streamed and lazy.schema == eager.schema
+        assert lazy.frame.equals(eager.frame)
+    assert lazy.frame["id"].to_list() == ["007"]
 
 
 def test_nested_parquet_is_read_in_memory_and_flattened(tmp_path: Path) -> None:

@@ -95,7 +95,7 @@ class AuditContext:
                         scanner.skipped.append(
                             SkippedInput(
                                 path=t.origin,
-                                reason=f"cannot read as PARQUET: {one_line(exc)}; scan incomplete",
+                                reason=f"cannot read to the end: {one_line(exc)}; scan incomplete",
                             )
                         )
                 else:

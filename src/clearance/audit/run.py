@@ -67,9 +67,9 @@ def audit_sources(
     ``calibration``: the score map of the engine (``"bundled"``, your own, or ``None`` for the
     hand-set scores); the policy's ``min_score`` applies to the calibrated score.
     ``fingerprinter`` keys the findings' fingerprints (the CLI's comes from
-    :func:`clearance.privacy.load_key`). ``streaming``: Parquet files are read lazily and
-    audited in bounded memory (``True``), loaded whole (``False``), or streamed from
-    :data:`clearance.audit.sources.STREAM_BYTES` on disk (``None``); the report is the same."""
+    :func:`clearance.privacy.load_key`). ``streaming``: Parquet and CSV files are read lazily
+    and audited in bounded memory (``True``), loaded whole (``False``), or streamed from a size
+    on disk (``None``, :func:`clearance.audit.sources.load_files`); the report is the same."""
     chosen = policy or load_policy(policy_path)
     found, skipped = load_sources(paths, databases, tables, streaming=streaming)
     engine = None

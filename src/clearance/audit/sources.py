@@ -3,8 +3,8 @@
 
 Every table is typed Polars data (ints, floats, text, dates, timestamps with and without time
 zone, booleans), named so that one audit report can cover many tables at once. A table is held
-in memory (a ``DataFrame``) or, for a large Parquet file, read lazily (a ``LazyFrame`` of
-``pl.scan_parquet``, same schema as the eager read): the checks run the same lazy plans on both
+in memory (a ``DataFrame``) or, for a large Parquet or CSV file, read lazily (a ``LazyFrame``
+of ``pl.scan_parquet`` / ``pl.scan_csv``, same schema as the eager read): the checks run the same lazy plans on both
 (:mod:`clearance.audit.plans`), and a streamed table is never loaded whole.
 
 Files (CSV, TSV, JSON, JSONL, Parquet, and folders of them, walked like ``io.readers.discover``)
@@ -29,13 +29,15 @@ from clearance.audit.plans import collect
 from clearance.io.files import not_regular
 from clearance.io.readers import MAX_COLUMNS, discover, kind_of, one_line, read_json
 
-__all__ = ["STREAM_BYTES", "Skipped", "Table", "cell_text", "load_files"]
+__all__ = ["STREAM_BYTES", "STREAM_TEXT_BYTES", "Skipped", "Table", "cell_text", "load_files"]
 
 
 _TABLE_KINDS = {"csv", "tsv", "json", "jsonl", "parquet"}
-# Parquet files at least this large are read lazily when the caller lets the size decide
-# (``streaming=None``): about 1 GiB or more once decompressed into memory.
+# Files at least this large are read lazily when the caller lets the size decide
+# (``streaming=None``). Parquet: about 1 GiB or more once decompressed into memory. CSV/TSV
+# takes about its own size in memory, and every plan parses it again, so only larger ones.
 STREAM_BYTES = 128 * 1024 * 1024
+STREAM_TEXT_BYTES = 1024 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -118,9 +120,10 @@ def load_files(
 ) -> tuple[list[Table], Skipped]:
     """Read every table file under ``paths``; returns (tables, skipped as (origin, reason)).
 
-    ``streaming``: Parquet files are read lazily (``True``), in memory (``False``), or lazily
-    from :data:`STREAM_BYTES` on disk (``None``). A Parquet file with nested columns (structs,
-    lists), and every other format, is read in memory."""
+    ``streaming``: Parquet, CSV and TSV files are read lazily (``True``), in memory
+    (``False``), or lazily from :data:`STREAM_BYTES` (Parquet) or :data:`STREAM_TEXT_BYTES`
+    (CSV, TSV) on disk (``None``). A Parquet file with nested columns (structs, lists), and
+    JSON and JSONL files, are read in memory."""
     skipped: Skipped = []
     found: list[tuple[Path, Path | None]] = []  # (file, folder it was found in, if any)
     for path in paths:
@@ -153,7 +156,7 @@ def load_files(
     tables: list[Table] = []
     for (file, _), name in zip(unique, names, strict=True):
         try:
-            lazy = _scan_parquet(file) if _streams(file, streaming) else None
+            lazy = _scan_lazily(file) if _streams(file, streaming) else None
             data = lazy if lazy is not None else _read_table_file(file)
         except _SkipFile as skip:
             skipped.append((str(file), skip.reason))
@@ -169,20 +172,28 @@ class _SkipFile(Exception):
 
 
 def _streams(path: Path, streaming: bool | None) -> bool:
-    if streaming is False or kind_of(path) != "parquet":
+    kind = kind_of(path)
+    if streaming is False or kind not in ("parquet", "csv", "tsv"):
         return False
     try:
-        return streaming is True or path.stat().st_size >= STREAM_BYTES
+        size = path.stat().st_size
     except OSError:
         return False  # the eager read reports why
+    return streaming is True or size >= (STREAM_BYTES if kind == "parquet" else STREAM_TEXT_BYTES)
 
 
-def _scan_parquet(path: Path) -> pl.LazyFrame | None:
-    """A lazy read of a Parquet file with the eager read's schema, or ``None`` where the eager
-    read must decide (nested columns are flattened to JSON text in memory; an unreadable or
-    corrupt footer gets the eager read's reason)."""
+def _scan_lazily(path: Path) -> pl.LazyFrame | None:
+    """A lazy read of a Parquet or CSV/TSV file with the eager read's schema, or ``None`` where
+    the eager read must decide (nested columns are flattened to JSON text in memory; an empty,
+    unreadable or corrupt file gets the eager read's reason)."""
+    kind = kind_of(path)
     try:
-        lf = pl.scan_parquet(path, glob=False)
+        if kind == "parquet":
+            lf = pl.scan_parquet(path, glob=False)
+        elif _has_content(path):
+            lf = pl.scan_csv(path, **_csv_options(kind))
+        else:
+            return None
         schema = lf.collect_schema()
     except (Exception, pl.exceptions.PanicException):
         return None
@@ -192,28 +203,37 @@ def _scan_parquet(path: Path) -> pl.LazyFrame | None:
     return lf
 
 
+def _has_content(path: Path) -> bool:
+    """Whether the file holds anything but whitespace (reads only as far as the first)."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+        while head and not head.strip():  # whitespace only so far: read on
+            more = handle.read(1 << 20)
+            if not more:
+                break
+            head = b" " if more.strip() == b"" else more
+    return bool(head.strip())
+
+
+def _csv_options(kind: str) -> dict[str, Any]:
+    """How CSV and TSV are read, eagerly or lazily."""
+    return {
+        "separator": "\t" if kind == "tsv" else ",",
+        # Text as written: inference would turn postcode "01234" into 1234 and merge
+        # distinct values; the checks parse timestamps and numbers themselves.
+        "infer_schema": False,
+        "encoding": "utf8-lossy",
+        "glob": False,  # a file name is a name: sales[2023].csv, not a pattern
+    }
+
+
 def _read_table_file(path: Path) -> pl.DataFrame:
     kind = kind_of(path)
     try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-            while head and not head.strip():  # whitespace only so far: read on
-                more = handle.read(1 << 20)
-                if not more:
-                    break
-                head = b" " if more.strip() == b"" else more
-        if not head.strip():
+        if not _has_content(path):
             raise _SkipFile("file is empty")
         if kind in ("csv", "tsv"):
-            frame = pl.read_csv(
-                path,
-                separator="\t" if kind == "tsv" else ",",
-                # Text as written: inference would turn postcode "01234" into 1234 and merge
-                # distinct values; the checks parse timestamps and numbers themselves.
-                infer_schema=False,
-                encoding="utf8-lossy",
-                glob=False,  # a file name is a name: sales[2023].csv, not a pattern
-            )
+            frame = pl.read_csv(path, **_csv_options(kind))
         elif kind == "jsonl":
             frame = pl.read_ndjson(glob.escape(str(path)), infer_schema_length=None)
         elif kind == "parquet":

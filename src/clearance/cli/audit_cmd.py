@@ -105,8 +105,8 @@ def audit(
         bool | None,
         typer.Option(
             "--streaming/--in-memory",
-            help="Read Parquet lazily and audit in bounded memory, or load every table whole "
-            "(default: stream Parquet files from 128 MiB). Same report either way.",
+            help="Read Parquet and CSV lazily and audit in bounded memory, or load every table "
+            "whole (default: stream Parquet from 128 MiB, CSV from 1 GiB). Same report.",
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
