@@ -122,6 +122,8 @@ def test_streamed_audit_equals_in_memory_audit_on_planted_data(
     options = ScanOptions(batch_rows=700, probe_rows=300, validate_limit=500)
     eager, _ = load_files([data], streaming=False)
     expected = _report(eager, policy, options)
+    sampled = ScanOptions(batch_rows=700, probe_rows=300, sample=200)
+    expected_sampled = _report(eager, policy, sampled)
 
     lazy, _ = load_files([data], streaming=True)
     assert all(t.streamed and t.height > options.probe_rows for t in lazy)
@@ -132,6 +134,8 @@ def test_streamed_audit_equals_in_memory_audit_on_planted_data(
     monkeypatch.setattr(Table, "frame", property(whole))
     streamed = _report(lazy, policy, options)
     assert streamed == expected
+    # --sample within a probe: the streamed tables are scanned with others, as in memory
+    assert _report(lazy, policy, sampled) == expected_sampled
     found = json.loads(expected)
     rules = {f["rule"] for f in found["findings"]}
     # the planted values are found, so the equality covers every check's plan

@@ -11,6 +11,7 @@ from typing import TypeVar, cast
 
 import polars as pl
 
+from clearance.audit.plans import collect
 from clearance.audit.policy import Policy
 from clearance.audit.quasi import detect_quasi_identifiers
 from clearance.audit.sources import Table
@@ -98,6 +99,9 @@ class AuditContext:
                                 reason=f"cannot read to the end: {one_line(exc)}; scan incomplete",
                             )
                         )
+                elif t.streamed:  # at most a probe's rows are scanned: only those are read
+                    limit = min(t.height, opts.sample or t.height)
+                    small.append((t.origin, t.name, collect(t.lazy.head(limit))))
                 else:
                     small.append((t.origin, t.name, t.frame))
             scanner.scan_frames(small)
