@@ -40,7 +40,7 @@ from collections.abc import Sequence
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
-from clearance.audit.plans import collect, collect_all
+from clearance.audit.plans import collect, collect_all, streams
 from clearance.errors import InputError, PolicyError
 from clearance.io.columns import columns
 
@@ -144,11 +144,13 @@ def equivalence_class_sizes(
         raise InputError(source, f"a quasi-identifier may not be named {CLASS_SIZE!r}")
     if per_record:
         by = columns(qis)
-        return collect(lf.select(*by, pl.len().over(by).cast(pl.Int64).alias(CLASS_SIZE)))
+        sizes = lf.select(*by, pl.len().over(by).cast(pl.Int64).alias(CLASS_SIZE))
+        return collect(sizes, streams(data))
     return collect(
         lf.group_by(columns(qis))
         .agg(pl.len().cast(pl.Int64).alias(CLASS_SIZE))
-        .sort([pl.col(CLASS_SIZE), *columns(qis)], nulls_last=True, maintain_order=True)
+        .sort([pl.col(CLASS_SIZE), *columns(qis)], nulls_last=True, maintain_order=True),
+        streams(data),
     )
 
 
@@ -180,7 +182,8 @@ def measure_anonymity(
         [
             classes.group_by(_SIZE).agg(pl.len().alias(_COUNT)).sort(_SIZE),
             *(q.select(pl.col(_DISTINCT, _ENTROPY).min()) for q in per_sa),
-        ]
+        ],
+        streams(data),
     )
     hist = [(int(s), int(n)) for s, n in histogram.iter_rows()]
     rows = sum(s * n for s, n in hist)

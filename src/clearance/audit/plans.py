@@ -3,9 +3,11 @@ needs (equivalence-class counts, record-age counts, key sets, distinct values) a
 findings from that, never from the rows.
 
 One code path for both ways a table is held: an in-memory table runs the same plans on
-``frame.lazy()``, a table read lazily (a large Parquet file) runs them on its scan. Plans are
-collected by Polars' streaming engine, so memory is bounded by the aggregate and a batch of
-rows, not by the table."""
+``frame.lazy()``, a table read lazily (a large Parquet or CSV file) runs them on its scan. A
+lazily read table's plans are collected by Polars' streaming engine, so memory is bounded by the
+aggregate and a batch of rows, not by the table; an in-memory table's by the in-memory engine
+(a fifth of the fixed cost per query, which counts with thousands of small tables). The plans
+give the same result on both engines (``tests/audit/test_streaming.py``)."""
 
 from __future__ import annotations
 
@@ -13,19 +15,26 @@ import polars as pl
 
 from clearance.io.columns import column as column_expr
 
-__all__ = ["collect", "collect_all", "distinct_values"]
+__all__ = ["collect", "collect_all", "distinct_values", "streams"]
 
 
-def collect(plan: pl.LazyFrame) -> pl.DataFrame:
-    """``plan`` collected by the streaming engine."""
-    return plan.collect(engine="streaming")
+def collect(plan: pl.LazyFrame, streaming: bool = True) -> pl.DataFrame:
+    """``plan`` collected by the streaming engine (by the in-memory one for a plan over an
+    in-memory table: ``streaming=False``)."""
+    return plan.collect(engine="streaming" if streaming else "in-memory")
 
 
-def collect_all(plans: list[pl.LazyFrame]) -> list[pl.DataFrame]:
+def collect_all(plans: list[pl.LazyFrame], streaming: bool = True) -> list[pl.DataFrame]:
     """Several plans of one table, collected together (common scans shared)."""
-    return pl.collect_all(plans, engine="streaming")
+    return pl.collect_all(plans, engine="streaming" if streaming else "in-memory")
 
 
-def distinct_values(lf: pl.LazyFrame, column: str) -> pl.Series:
+def streams(data: pl.DataFrame | pl.LazyFrame) -> bool:
+    """Whether plans over ``data`` are collected by the streaming engine (a lazy source)."""
+    return isinstance(data, pl.LazyFrame)
+
+
+def distinct_values(data: pl.DataFrame | pl.LazyFrame, column: str) -> pl.Series:
     """The distinct values of one column (with null, if any), in no particular order."""
-    return collect(lf.select(column_expr(column).unique())).to_series()
+    plan = data.lazy().select(column_expr(column).unique())
+    return collect(plan, streams(data)).to_series()

@@ -48,18 +48,20 @@ def _keys(table: Table, column: str, bad: dict[str, str]) -> pl.LazyFrame | None
     return table.lazy.select(expr.alias("k"))
 
 
-def _unique(keys: pl.LazyFrame) -> bool:
+def _unique(keys: pl.LazyFrame, streaming: bool) -> bool:
     k = pl.col("k")
     rows, nulls, distinct = collect(
-        keys.select(pl.len(), k.null_count().alias("nulls"), k.n_unique().alias("distinct"))
+        keys.select(pl.len(), k.null_count().alias("nulls"), k.n_unique().alias("distinct")),
+        streaming,
     ).row(0)
     return bool(rows > 0 and nulls == 0 and distinct == rows)
 
 
-def _overlap(keys: pl.LazyFrame, subjects: pl.Series) -> float:
+def _overlap(keys: pl.LazyFrame, subjects: pl.Series, streaming: bool) -> float:
     k = pl.col("k")
     present, found = collect(
-        keys.drop_nulls().select(pl.len(), k.is_in(subjects.implode()).sum().alias("found"))
+        keys.drop_nulls().select(pl.len(), k.is_in(subjects.implode()).sum().alias("found")),
+        streaming,
     ).row(0)
     return float(found) / present if present else 0.0
 
@@ -89,7 +91,7 @@ def link_subjects(
                     holders.append((t, col, keys))
         # The subject table lists each subject once; of several such tables the largest wins
         # (a lookup table with a handful of ids must not become the subject table).
-        unique = [h for h in holders if _unique(h[2])]
+        unique = [h for h in holders if _unique(h[2], h[0].streamed)]
         subject = max(unique, key=lambda h: (h[0].height, h[0].name), default=None)
         if subject is None and holders and declared:
             subject = holders[0]
@@ -97,13 +99,15 @@ def link_subjects(
             continue
         subject_table, subject_col, subject_keys = subject
         # The subjects' key set: one value per subject, what every other table is matched on.
-        subject_values = collect(subject_keys.drop_nulls().unique()).to_series()
+        subject_values = collect(
+            subject_keys.drop_nulls().unique(), subject_table.streamed
+        ).to_series()
         keys_of = {subject_table.name: subject_col}
         overlap = {subject_table.name: 1.0}
         for t, col, keys in holders:
             if t.name == subject_table.name:
                 continue
-            share = _overlap(keys, subject_values)
+            share = _overlap(keys, subject_values, t.streamed)
             if declared or share >= MIN_OVERLAP:
                 keys_of[t.name] = col
                 overlap[t.name] = round(share, 4)

@@ -65,7 +65,8 @@ def _consenting(ctx: AuditContext) -> tuple[str, pl.DataFrame]:
     consent = collect(
         source.lazy.select(keys.alias("_k"), ok.alias("_consent"))
         .group_by("_k")
-        .agg(pl.col("_consent").any())
+        .agg(pl.col("_consent").any()),
+        source.streamed,
     )
     return key, consent
 
@@ -97,7 +98,8 @@ def run(ctx: AuditContext) -> CheckResult:
                 pl.len().alias("rows"),
                 given.fill_null(False).sum().alias("consented"),
                 given.is_null().sum().alias("no_record"),
-            )
+            ),
+            source.streamed,
         ).row(0, named=True)
         rows = int(counts["rows"])
         consented = int(counts["consented"])

@@ -89,7 +89,8 @@ def run_text(ctx: AuditContext) -> CheckResult:
             "_subject_row",
             subject_keys.alias("_k"),
             *[e.str.to_lowercase().alias(f"_id{i}") for i, e in enumerate(identities.values())],
-        )
+        ),
+        subject_table.streamed,
     ).lazy()
     out: list[Finding] = []
     incomparable: list[str] = []
@@ -124,7 +125,8 @@ def run_text(ctx: AuditContext) -> CheckResult:
             # the subject table, then that subject's first text): the preview of the finding.
             first = ident.sort_by(["_subject_row", "_row"]).first()
             plans.append(joined.filter(hit).select(pl.len(), first.alias("first")))
-        for name, result in zip(identities, collect_all(plans), strict=True):
+        results = collect_all(plans, source.streamed)
+        for name, result in zip(identities, results, strict=True):
             hit_rows, first_value = result.row(0)
             if not hit_rows:
                 continue
@@ -219,7 +221,7 @@ def run_repeated(ctx: AuditContext) -> CheckResult:
             c.table or "",
             c.column,
             c.entity or "",
-            distinct_values(ctx.tables[c.table or ""].lazy, c.column),
+            distinct_values(ctx.tables[c.table or ""].data, c.column),
         )
         for c in profiles
     ]

@@ -10,7 +10,7 @@ import polars as pl
 
 from clearance.audit.checks._check import Check, CheckResult, Example
 from clearance.audit.context import AuditContext, CheckSkipped
-from clearance.audit.plans import collect
+from clearance.audit.plans import collect, streams
 from clearance.audit.policy import Policy
 from clearance.audit.quasi import qi_kind
 from clearance.audit.report import AgeBin, RetentionResult
@@ -67,18 +67,18 @@ def timestamp_expr(col: pl.Expr, dtype: pl.DataType, millis: bool = False) -> pl
     return pl.coalesce(parsed)
 
 
-def epoch_millis(lf: pl.LazyFrame, column: str, dtype: pl.DataType) -> bool:
+def epoch_millis(data: pl.DataFrame | pl.LazyFrame, column: str, dtype: pl.DataType) -> bool:
     """Whether a numeric timestamp column holds milliseconds (numbers too large for seconds)."""
     if not (dtype.is_integer() or dtype.is_float()):
         return False
-    largest = collect(lf.select(column_expr(column).abs().max())).item()
+    largest = collect(data.lazy().select(column_expr(column).abs().max()), streams(data)).item()
     return bool((largest or 0) > _MILLIS_FROM)
 
 
 def parse_timestamps(series: pl.Series) -> pl.Series:
     """Naive UTC datetimes; null where the value is empty or cannot be parsed."""
     frame = series.rename("t").to_frame()
-    millis = epoch_millis(frame.lazy(), "t", series.dtype)
+    millis = epoch_millis(frame, "t", series.dtype)
     parsed = frame.select(timestamp_expr(pl.col("t"), series.dtype, millis)).to_series()
     return parsed.rename(series.name)
 
@@ -101,7 +101,7 @@ def detect_timestamp(frame: pl.DataFrame | pl.LazyFrame) -> str | None:
         if not _TIMESTAMP_SUFFIX.search(norm) or qi_kind(name) is not None:
             continue
         head = frame.lazy().select(column_expr(name)).head(1000)
-        values = collect(head).to_series().drop_nulls()
+        values = collect(head, streams(frame)).to_series().drop_nulls()
         if (
             values.len()
             and parse_timestamps(values).drop_nulls().len() >= _PARSED_SHARE * values.len()
@@ -115,7 +115,7 @@ def _timestamp_column(ctx: AuditContext, table: str) -> str:
     if declared:
         ctx.require(table, [declared], "timestamp")
         return declared
-    detected = detect_timestamp(ctx.tables[table].lazy)
+    detected = detect_timestamp(ctx.tables[table].data)
     if detected is not None:
         return detected
     raise CheckSkipped(f"{table}: a retention period is set but no timestamp column is declared")
@@ -173,23 +173,25 @@ def record_ages(raw: pl.Series, today: date) -> pl.Series:
     )["age_days"]
 
 
-def age_counts(lf: pl.LazyFrame, column: str, today: date) -> pl.DataFrame:
+def age_counts(data: pl.DataFrame | pl.LazyFrame, column: str, today: date) -> pl.DataFrame:
     """The retention plan: records per age in days (null: no readable timestamp), with how many
     of them have an empty timestamp and how many one that cannot be read. One row per distinct
     age, whatever the number of records."""
-    dtype = lf.collect_schema()[column]
+    dtype = data.collect_schema()[column]
     raw = column_expr(column)
-    parsed = timestamp_expr(raw, dtype, epoch_millis(lf, column, dtype))
+    parsed = timestamp_expr(raw, dtype, epoch_millis(data, column, dtype))
     empty = raw.is_null() | (raw.cast(pl.String).str.strip_chars() == "")
     age = (pl.lit(today) - parsed.dt.date()).dt.total_days()
     return collect(
-        lf.select(age.alias("age"), empty.alias("empty"), (parsed.is_null() & ~empty).alias("bad"))
+        data.lazy()
+        .select(age.alias("age"), empty.alias("empty"), (parsed.is_null() & ~empty).alias("bad"))
         .group_by("age")
         .agg(
             pl.len().alias("rows"),
             pl.col("empty").sum().alias("empty"),
             pl.col("bad").sum().alias("unparseable"),
-        )
+        ),
+        streams(data),
     )
 
 
@@ -243,7 +245,7 @@ def run(ctx: AuditContext, table: str) -> CheckResult:
         # the conflict is in the policy itself: said even when the ages cannot be measured
         return CheckResult(duty.findings, warnings=[*duty.warnings, str(skipped)])
     duty = _log_duty(ctx, table, column)
-    counts = age_counts(ctx.tables[table].lazy, column, ctx.today)
+    counts = age_counts(ctx.tables[table].data, column, ctx.today)
     rows = int(counts["rows"].sum())
     missing = int(counts["empty"].sum())
     unparseable = int(counts["unparseable"].sum())
