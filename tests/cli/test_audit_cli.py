@@ -398,3 +398,21 @@ def test_streaming_and_in_memory_audits_write_the_same_report(tmp_path: Path) ->
         texts.append(out.read_text())
     assert texts[0] == texts[1]
     assert json.loads(texts[0])["summary"]["rows"] > 120
+
+
+def test_init_reads_large_files_lazily_and_writes_the_same_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clearance.audit import sources
+
+    data = _own_data(tmp_path / "data")
+    assert runner.invoke(app, ["init", str(data), "-o", str(tmp_path / "a.yaml")]).exit_code == 0
+
+    def whole(table: sources.Table) -> object:
+        raise AssertionError(f"{table.name} was loaded whole")
+
+    monkeypatch.setattr(sources, "STREAM_TEXT_BYTES", 1)  # every CSV counts as large
+    monkeypatch.setattr(sources.Table, "frame", property(whole))
+    result = runner.invoke(app, ["init", str(data), "-o", str(tmp_path / "b.yaml")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "b.yaml").read_text() == (tmp_path / "a.yaml").read_text()

@@ -58,8 +58,8 @@ def init(
         text = STARTER
         data = [str(p) for p in paths or []] + [f"--db {mask_uri(u)}" for u in db or []]
         if data:
-            found, skipped = load_sources(
-                list(paths or []), list(db or []), list(table or []) or None
+            found, skipped = load_sources(  # large Parquet and CSV read lazily, as audit does
+                list(paths or []), list(db or []), list(table or []) or None, streaming=None
             )
             text, guesses = starter_for(found)
             policy_from_mapping(yaml.safe_load(text), str(out))  # what we write must load
