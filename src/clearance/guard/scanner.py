@@ -259,7 +259,11 @@ class StreamScanner:
         found: list[_Span] = []
         if final and live:
             # a secret cut off by the end of the text: no rule matches it whole
-            found = redactor.cut_off_spans(self._buf, base, max(emitted, n - hold.chars - 1), live)
+            # (a match in progress from ``tail`` on holds its rule's literal after ``tail``)
+            tail = max(emitted, n - hold.chars - 1)
+            near_end = [d for d in live if self._live[d] > tail]
+            if near_end:
+                found = redactor.cut_off_spans(self._buf, base, tail, near_end)
         if live or redactor.gate.always:
             live.extend(redactor.gate.always)
             found += redactor.engine_spans(self._buf, base, emitted, live)
