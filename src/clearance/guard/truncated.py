@@ -53,6 +53,8 @@ class TailMatcher:
         (the earliest per rule)."""
         end = len(text)
         out: list[tuple[int, str]] = []
+        if not _TAIL.search(text, max(start, end - TAIL_CHARS)):
+            return out  # what every match in progress would end in is not there
         for det_id in detector_ids:
             for rx in self._patterns(det_id):
                 pos = start
