@@ -37,6 +37,15 @@ RegimeOpt = Annotated[
 ]
 
 
+def write_skeleton(output: Path, text: str, force: bool) -> None:
+    """A YAML for a human to fill (card or datasheet): the file is where they write, so a blank
+    skeleton never replaces it silently."""
+    if (output.exists() or output.is_symlink()) and not force:
+        raise PolicyError(f"{output}: already exists; use --force to overwrite")
+    check_outputs([output])
+    write_outputs([(output, text)])
+
+
 @card_app.command("init")
 def init(
     regime: RegimeOpt,
@@ -47,11 +56,7 @@ def init(
 ) -> None:
     """Write a card YAML with every section the regime asks for, each under its prompt."""
     try:
-        # the YAML is where a human writes: a blank skeleton never replaces it silently
-        if (output.exists() or output.is_symlink()) and not force:
-            raise PolicyError(f"{output}: already exists; use --force to overwrite")
-        check_outputs([output])
-        write_outputs([(output, init_card(regime))])
+        write_skeleton(output, init_card(regime), force)
     except ClearanceError as exc:
         raise fail(exc) from None
     say(f"wrote {output}: fill each section, then `clearance card build {output} --evidence ...`")

@@ -10,7 +10,8 @@ import typer
 from clearance.cards.datasheet import Datasheet, build_datasheet_paths, init_datasheet
 from clearance.cards.render import format_of, render_to
 from clearance.cli._common import check_outputs, fail, say, write_outputs
-from clearance.errors import ClearanceError, PolicyError
+from clearance.cli.card_cmd import write_skeleton
+from clearance.errors import ClearanceError
 
 datasheet_app = typer.Typer(
     help="Datasheets for datasets (Gebru et al.), pre-filled from a dataset audit report.",
@@ -27,11 +28,7 @@ def init(
 ) -> None:
     """Write the datasheet's questions as a YAML to answer."""
     try:
-        # the YAML is where a human writes: a blank skeleton never replaces it silently
-        if (output.exists() or output.is_symlink()) and not force:
-            raise PolicyError(f"{output}: already exists; use --force to overwrite")
-        check_outputs([output])
-        write_outputs([(output, init_datasheet())])
+        write_skeleton(output, init_datasheet(), force)
     except ClearanceError as exc:
         raise fail(exc) from None
     say(f"wrote {output}: answer each question, then `clearance datasheet build --card {output}`")
