@@ -206,7 +206,9 @@ def detect(
 
 @app.command()
 def scan(
-    paths: Annotated[list[Path], typer.Argument(help="Files and folders to scan.")],
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files and folders to scan.", show_default=False)
+    ] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="json | sarif | markdown | terminal")
     ] = "terminal",
@@ -228,8 +230,17 @@ def scan(
     engine_name: EngineOpt = "local",
     master: MasterOpt = None,
     spark_conf: SparkConfOpt = None,
+    tables: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--table", help="A table of the Spark catalog (db.reviews; repeatable; --engine spark)."
+        ),
+    ] = None,
 ) -> None:
     """Scan CSV, TSV, JSON, JSONL, Parquet and text/source files for PII and secrets."""
+    paths = paths or []
+    if not paths and not tables:
+        raise typer.BadParameter("give files or folders to scan (or --table with --engine spark)")
     try:
         if fmt not in formats("scan"):
             raise PolicyError(f"--format {fmt!r}: allowed: {', '.join(formats('scan'))}")
@@ -244,6 +255,8 @@ def scan(
         spark = spark_settings(engine_name, master, spark_conf)
         if spark is not None and sample is not None:
             raise PolicyError("--sample is not supported with --engine spark")
+        if spark is None and tables:
+            raise PolicyError("--table reads the Spark catalog: it needs --engine spark")
         detection = detection_settings(
             entities=entities,
             threshold=threshold,
@@ -259,7 +272,12 @@ def scan(
 
             if spark is not None:
                 report = spark_scan_paths(
-                    paths, fingerprinter=fp, spark=spark, detection=detection, progress=on_rows
+                    paths,
+                    fingerprinter=fp,
+                    spark=spark,
+                    detection=detection,
+                    progress=on_rows,
+                    tables=tables or (),
                 )
             else:
                 report = scan_paths(

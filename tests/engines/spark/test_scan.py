@@ -132,3 +132,46 @@ def test_column_names_taken_from_data(spark: SparkSession, tmp_path: Path) -> No
     data.write_text(f"id,{PLANTED_EMAIL},Email,email\n1,a,x@example.com,y@example.com\n")
     local, on_spark = _both([data])
     assert on_spark["skipped"] == [] and on_spark == local
+
+
+def test_a_catalog_table_is_scanned_as_its_file(spark: SparkSession, tmp_path: Path) -> None:
+    """``tables``: a view of the Spark catalog over the planted Parquet file gives the file's
+    findings (same rows, counts and previews; fingerprints name where a finding is), named
+    ``catalog:<table>``."""
+    parquet = _planted(tmp_path)[0]
+    spark.read.parquet(str(parquet)).createOrReplaceTempView("planted_reviews")
+    fp = Fingerprinter(KEY)
+    options = ScanOptions(batch_rows=7_000, validate_limit=None)
+    local = scan_paths(
+        [parquet], fingerprinter=fp, engine=DetectionSettings().engine(), options=options
+    )
+    on_spark = spark_scan_paths(
+        [], fingerprinter=fp, spark=settings(), options=options, tables=["planted_reviews"]
+    )
+    assert (
+        on_spark.skipped == []
+        and on_spark.summary.rows_scanned == local.summary.rows_scanned == 30_000
+    )
+
+    def shape(report: Any) -> list[tuple[Any, ...]]:
+        return sorted(
+            (f.rule, f.location.column, f.location.row, f.count, f.preview)
+            for f in report.findings
+        )
+
+    assert shape(on_spark) == shape(local) and len(local.findings) >= 3
+    assert {f.location.file for f in on_spark.findings} == {"catalog:planted_reviews"}
+    notes = {(f.category, f.location.row) for f in on_spark.findings if f.location.column == "note"}
+    assert {("pii", 17_321), ("secret", 29_998)} <= notes
+    text = on_spark.model_dump_json()
+    assert PLANTED_EMAIL not in text and PLANTED_TOKEN not in text
+
+
+@pytest.mark.parametrize("name", ["no_such_table", "db.`<script>x</script>`", "a\x1b[31mb", "x;y"])
+def test_a_table_not_in_the_catalog_is_skipped_with_one_line(
+    spark: SparkSession, name: str
+) -> None:
+    report = spark_scan_paths([], fingerprinter=Fingerprinter(KEY), spark=settings(), tables=[name])
+    assert [s.path for s in report.skipped] == [f"catalog:{name}"]
+    reason = report.skipped[0].reason
+    assert reason.startswith("not a table of the Spark catalog") and "\n" not in reason

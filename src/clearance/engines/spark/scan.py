@@ -31,10 +31,19 @@ from clearance.detection.settings import DetectionSettings
 from clearance.engines.spark.session import (
     SparkSettings,
     executor_errors,
+    failure_kind,
     job_errors,
     spark_session,
 )
-from clearance.engines.spark.tables import BLOCK, SPARK_KINDS, Chunk, chunks, read_table
+from clearance.engines.spark.tables import (
+    BLOCK,
+    CATALOG,
+    SPARK_KINDS,
+    Chunk,
+    chunks,
+    read_catalog_table,
+    read_table,
+)
 from clearance.errors import InputError, PolicyError
 from clearance.io import readers
 from clearance.io.files import shown_path
@@ -145,11 +154,12 @@ def _schema() -> pa.Schema:
 def _probe_task(job: _Job) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         with executor_errors(job.name):
-            sent = False
+            # the first rows of each block given (a file's first split; each partition of a
+            # catalog table): the driver takes the first block's. The rest is not read.
             for chunk in chunks(batches, job.kind, job.options.probe_rows):
-                if not sent and chunk.block == 0 and chunk.start == 0:
-                    sent = True
-                    yield _output(0, 0, chunk.frame.head(job.options.probe_rows))
+                if chunk.start == 0 and chunk.frame.height:
+                    yield _output(chunk.block, 0, chunk.frame.head(job.options.probe_rows))
+                    return
 
     return run
 
@@ -192,10 +202,34 @@ def _scan_table(
         raise InputError(str(path), "file is empty")
     with job_errors(name):
         df = read_table(spark, path, kind)
+    _scan_frame(scanner, df, df.where(F.col(BLOCK) == 0), name, kind, detection)
+
+
+def _scan_catalog_table(
+    spark: SparkSession, scanner: Scanner, table: str, detection: DetectionSettings
+) -> None:
+    name = CATALOG + shown_path(table)
+    try:
+        df = read_catalog_table(spark, table)
+    except Exception as exc:  # AnalysisException (no such table) or a name Spark cannot parse
+        raise InputError(name, f"not a table of the Spark catalog ({failure_kind(exc)})") from None
+    _scan_frame(scanner, df, df, name, "parquet", detection)
+
+
+def _scan_frame(
+    scanner: Scanner,
+    df: DataFrame,
+    first: DataFrame,
+    name: str,
+    kind: readers.Kind,
+    detection: DetectionSettings,
+) -> None:
+    """``df`` scanned as one table named ``name``; ``first``: where its first rows are (the
+    probe on which columns are classified is the first rows of its first block)."""
     job = _Job(name, kind, detection, scanner.opts, {})
-    probes = _collect(df.where(F.col(BLOCK) == 0), _probe_task(job), name)
+    probes = _collect(first, _probe_task(job), name)
     if not probes or probes[0][2].width == 0:
-        raise InputError(str(path), "no rows")
+        raise InputError(name, "no rows")
     probe: pl.DataFrame = probes[0][2]
     shown = scanner.scan_column_names(name, None, probe.columns, {})
     states: dict[str, ColumnState] = {}
@@ -234,10 +268,13 @@ def spark_scan_paths(
     detection: DetectionSettings | None = None,
     options: ScanOptions | None = None,
     progress: ProgressFn | None = None,
+    tables: Iterable[str] = (),
 ) -> ScanReport:
     """:func:`clearance.scan.scan_paths` on Spark (``spark``: where; the local ``local[*]`` by
     default): the same report for the same files. Parquet, CSV, TSV and JSON-lines files are
-    read by Spark and scanned in its executors; other files on the driver."""
+    read by Spark and scanned in its executors; other files on the driver. ``tables``: tables
+    (or views) of the Spark catalog (``db.reviews``), scanned the same way and named
+    ``catalog:db.reviews`` in the report; one that does not exist is skipped (listed)."""
     options = options or ScanOptions()
     if options.sample is not None:
         raise PolicyError("a sample of rows is not supported on Spark; scan every row")
@@ -257,6 +294,12 @@ def spark_scan_paths(
             scanner.files += 1
         except InputError as exc:
             scanner.skipped.append(SkippedInput(path=shown_path(exc.source), reason=exc.reason))
+    for table in tables:
+        try:
+            _scan_catalog_table(session, scanner, table, detection)
+            scanner.files += 1
+        except InputError as exc:
+            scanner.skipped.append(SkippedInput(path=exc.source, reason=exc.reason))
     return scanner.report()
 
 

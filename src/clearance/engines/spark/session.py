@@ -92,7 +92,8 @@ def spark_session(settings: SparkSettings) -> SparkSession:
             session: SparkSession = builder.getOrCreate()
     except Exception as exc:  # py4j and PySpark raise many types for one cause: Spark is down
         raise BackendUnavailableError(
-            "Spark", f"the session on master {settings.master!r} did not start ({_kind(exc)})"
+            "Spark",
+            f"the session on master {settings.master!r} did not start ({failure_kind(exc)})",
         ) from None
     context = session.sparkContext
     context.setLogLevel("ERROR")
@@ -102,7 +103,7 @@ def spark_session(settings: SparkSettings) -> SparkSession:
     return session
 
 
-def _kind(exc: BaseException) -> str:
+def failure_kind(exc: BaseException) -> str:
     """The name of a failure: the Java exception class for py4j errors, else the type."""
     java = getattr(exc, "java_exception", None)
     if java is not None:
@@ -135,7 +136,7 @@ def job_errors(source: str) -> Iterator[None]:
         raise
     except Exception as exc:
         found = _MARKED.search(str(exc))
-        reason = found.group(1) if found else f"Spark job failed ({_kind(exc)})"
+        reason = found.group(1) if found else f"Spark job failed ({failure_kind(exc)})"
         raise InputError(source, reason) from None
 
 
@@ -144,6 +145,7 @@ __all__ = [
     "MASTER_ENV",
     "SparkSettings",
     "executor_errors",
+    "failure_kind",
     "job_errors",
     "spark_session",
 ]

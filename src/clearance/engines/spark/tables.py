@@ -80,6 +80,23 @@ def read_table(
     return out
 
 
+CATALOG = "catalog:"
+"""How a table of the Spark catalog is named in reports (``catalog:db.reviews``)."""
+
+
+def read_catalog_table(spark: SparkSession, name: str) -> DataFrame:
+    """The table (or view) ``name`` of the Spark catalog as a DataFrame like
+    :func:`read_table`'s: typed columns as stored (Arrow, made strings in the executor as a
+    Parquet file's are), each partition a block. A catalog table has no file order: its rows
+    are numbered partition by partition, in the order this read gives them."""
+    from pyspark.sql import functions as F
+
+    df: Any = spark.table(name)
+    names = [_encode(c) for c in df.columns]
+    out: DataFrame = df.toDF(*names).select("*", F.spark_partition_id().cast("long").alias(BLOCK))
+    return out
+
+
 def _csv_header(path: Path, kind: readers.Kind) -> list[str] | None:
     """The column names the local reader gives (Spark renames a duplicate, ``a`` and ``A``
     included, by appending its place: ``a0``, ``A1``); ``None`` when Polars cannot tell."""
@@ -184,4 +201,13 @@ def chunks(
         yield done
 
 
-__all__ = ["BLOCK", "FILE", "SPARK_KINDS", "Chunk", "chunks", "read_table"]
+__all__ = [
+    "BLOCK",
+    "CATALOG",
+    "FILE",
+    "SPARK_KINDS",
+    "Chunk",
+    "chunks",
+    "read_catalog_table",
+    "read_table",
+]
