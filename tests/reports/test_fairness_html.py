@@ -12,8 +12,8 @@ from html import escape, unescape
 import pytest
 
 from clearance.fairness.curves import GroupCurves
-from clearance.fairness.data import DerivationNote, PreparationNotes
 from clearance.fairness.models import Comparison, Disparity, GroupMetrics, Interval, Proxy, Verdict
+from clearance.fairness.notes import DerivationNote, PreparationNotes
 from clearance.fairness.report import (
     FairnessReport,
     FairnessSettings,

@@ -17,7 +17,6 @@ import polars as pl
 from clearance._version import __version__
 from clearance.errors import PolicyError
 from clearance.fairness.curves import GroupCurves, group_curves
-from clearance.fairness.data import PreparationNotes
 from clearance.fairness.loading import LoadedModel
 from clearance.fairness.metrics import MISSING, disparities, group_metrics
 from clearance.fairness.models import (
@@ -29,6 +28,7 @@ from clearance.fairness.models import (
     Proxy,
     Verdict,
 )
+from clearance.fairness.notes import PreparationNotes
 from clearance.fairness.policy import FairnessPolicy
 from clearance.fairness.report import (
     FairnessReport,

@@ -18,20 +18,18 @@ from typing import Literal
 
 import numpy as np
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field
 
 from clearance.errors import InputError, PolicyError
 from clearance.fairness.derivation import Derivation, derive_column
 from clearance.fairness.loading import LoadedModel, check_features
 from clearance.fairness.models import FairnessData
+from clearance.fairness.notes import DerivationNote, PreparationNotes
 from clearance.io.files import not_regular
 from clearance.privacy.masking import shown_label
 
 __all__ = [
     "MISSING_GROUP",
-    "DerivationNote",
     "Outcomes",
-    "PreparationNotes",
     "infer_features",
     "prepare",
     "prepare_outcomes",
@@ -42,43 +40,6 @@ MISSING_GROUP = "(missing)"
 _MAX_LABELS_SHOWN = 5
 CSV_SUFFIXES = (".csv",)
 PARQUET_SUFFIXES = (".parquet", ".pq")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class DerivationNote(_Model):
-    name: str
-    source: str
-    kind: Literal["map", "bins"]
-    definition: list[str]
-
-
-class PreparationNotes(_Model):
-    """What ``prepare`` did, for the report."""
-
-    source: str = Field(default="data", description="the evaluation data's file")
-    rows_in: int = Field(ge=0)
-    rows_used: int = Field(ge=0)
-    target: str
-    label_values: list[str] = Field(description="the label's two values, as text")
-    favourable: str = Field(description="the label value treated as favourable (1)")
-    sensitive: list[str]
-    derivations: list[DerivationNote] = Field(default_factory=list)
-    missing: Literal["group", "drop"]
-    missing_counts: dict[str, int] = Field(
-        default_factory=dict, description="rows with a missing value, per sensitive attribute"
-    )
-    rows_dropped: int = Field(default=0, ge=0)
-    predictions_from: Literal["model", "column"]
-    prediction_column: str | None = None
-    scores_from: Literal["model", "column"] | None = None
-    score_column: str | None = None
-    model_kind: str | None = None
-    features: list[str] | None = None
-    features_inferred: bool = False
-    lines: list[str] = Field(default_factory=list, description="the above as sentences")
 
 
 def read_table(path: Path) -> pl.DataFrame:

@@ -9,8 +9,8 @@ from pydantic import Field
 from clearance.core.model import FrozenModel
 from clearance.core.run import SchemaVersion, ToolName, ToolVersion, Warnings
 from clearance.fairness.curves import GroupCurves
-from clearance.fairness.data import PreparationNotes
 from clearance.fairness.models import Disparity, GroupMetrics, Proxy, Verdict
+from clearance.fairness.notes import PreparationNotes
 
 
 class FairnessSettings(FrozenModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
-from clearance.fairness.data import PreparationNotes
+from clearance.fairness.notes import PreparationNotes
 from clearance.fairness.models import Disparity, GroupMetrics, Proxy
 from clearance.fairness.report import FairnessReport
 from clearance.reports.document import (
