@@ -33,6 +33,7 @@ PUBLIC = [
     "ScanReport",
     "Severity",
     "SourceUnavailableError",
+    "SparkSettings",
     "Table",
     "__version__",
     "anonymize_table",
@@ -55,6 +56,8 @@ PUBLIC = [
     "run_mitigation",
     "scan_paths",
     "serve_guard",
+    "spark_redact_paths",
+    "spark_scan_paths",
 ]
 
 

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from clearance.detection import Detector, Engine, Match, Registry, default_registry
     from clearance.detection.settings import DetectionSettings
     from clearance.dp import DpReport, dp_release
+    from clearance.engines.spark import SparkSettings, spark_redact_paths, spark_scan_paths
     from clearance.errors import (
         BackendUnavailableError,
         ClearanceError,
@@ -97,6 +98,7 @@ _EXPORTS: dict[str, str] = {
     "ScanReport": "clearance.scan.report",
     "Severity": "clearance.core.severity",
     "SourceUnavailableError": "clearance.errors",
+    "SparkSettings": "clearance.engines.spark",
     "Table": "clearance.audit.sources",
     "apply_retention": "clearance.lifecycle",
     "anonymize_table": "clearance.anonymize.run",
@@ -118,6 +120,8 @@ _EXPORTS: dict[str, str] = {
     "run_mitigation": "clearance.fairness.mitigate_run",
     "scan_paths": "clearance.scan",
     "serve_guard": "clearance.guard.proxy",
+    "spark_redact_paths": "clearance.engines.spark",
+    "spark_scan_paths": "clearance.engines.spark",
 }
 
 
@@ -164,6 +168,7 @@ __all__ = [
     "ScanReport",
     "Severity",
     "SourceUnavailableError",
+    "SparkSettings",
     "Table",
     "__version__",
     "anonymize_table",
@@ -186,4 +191,6 @@ __all__ = [
     "run_mitigation",
     "scan_paths",
     "serve_guard",
+    "spark_redact_paths",
+    "spark_scan_paths",
 ]

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from clearance.guard.app import create_guard_app
+from clearance.guard.app import OFFLOAD_CHARS, create_guard_app
 from clearance.guard.scanner import Redactor
 from clearance.guard.settings import ClientKey, GuardSettings
+from clearance.guard.sse import ChunkRewriter
 from tests.guard._upstream import (
     AWS_SECRET,
     GITHUB,
@@ -174,6 +177,11 @@ def test_upstream_down_is_502_and_upstream_error_keeps_its_status(
         resp = httpx.post(f"{running.url}/v1/chat/completions", json=CHAT, timeout=30)
     _error(resp, 500, "upstream_status")
     assert GITHUB not in resp.text
+    script.status, script.body = 200, b'{"choices": [{"index": 0, "text": "x"}], "n": NaN}'
+    with _serve(upstream, redactor, GuardSettings()) as running:
+        resp = httpx.post(f"{running.url}/v1/completions", json={"prompt": "p"}, timeout=30)
+        _error(resp, 502, "upstream_malformed")  # not a 500: the upstream's fault, named
+        assert httpx.get(f"{running.url}/healthz").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -284,3 +292,83 @@ def test_slow_clients_do_not_hold_up_the_others(guard_url: str, script: Script) 
     finally:
         for sock in slow:
             sock.close()
+
+
+def _gated(order: list[str], answered: threading.Event, fn: Any) -> Any:
+    """``fn`` turned into a scan that, on a piece over ``OFFLOAD_CHARS``, lasts until another
+    client was answered (or 10 s): on the event loop it would keep that answer waiting."""
+
+    def slow(*args: Any) -> Any:
+        if any(len(str(a)) > OFFLOAD_CHARS for a in args):
+            order.append("scan-start")
+            answered.wait(timeout=10)
+            order.append("scan-end")
+        return fn(*args)
+
+    return slow
+
+
+def _while_scanning(order: list[str], answered: threading.Event, request: Any, other: Any) -> Any:
+    """Sends ``request`` in a thread; once its big scan began, ``other``; the first's answer."""
+    result: list[Any] = []
+    sender = threading.Thread(target=lambda: result.append(request()))
+    sender.start()
+    for _ in range(600):
+        if "scan-start" in order:
+            break
+        time.sleep(0.05)
+    assert "scan-start" in order
+    other()
+    order.append("other-answered")
+    answered.set()
+    sender.join(timeout=60)
+    return result[0]
+
+
+def test_a_huge_event_is_scanned_off_the_loop_while_others_are_served(
+    guard_url: str, script: Script, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order: list[str] = []
+    answered = threading.Event()
+    monkeypatch.setattr(ChunkRewriter, "rewrite", _gated(order, answered, ChunkRewriter.rewrite))
+    big = "lorem ipsum dolor " * 100_000 + f" {GITHUB} done"  # one event of 1.8 MB
+    script.body = chat_stream(big, [])
+    script.pieces = list(range(1, len(script.body), 65_536))
+
+    def request() -> httpx.Response:
+        return httpx.post(f"{guard_url}/v1/chat/completions", json=CHAT, timeout=60)
+
+    def other() -> None:
+        assert httpx.get(f"{guard_url}/healthz", timeout=30).json() == {"status": "ok"}
+
+    resp = _while_scanning(order, answered, request, other)
+    assert order[:3] == ["scan-start", "other-answered", "scan-end"]
+    assert _content(_events(resp)) == big.replace(GITHUB, "[REDACTED:github_token]")
+
+
+def test_a_huge_answer_is_scanned_off_the_loop_while_others_are_served(
+    guard_url: str, script: Script, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import clearance.guard.app as app_module
+
+    order: list[str] = []
+    answered = threading.Event()
+    monkeypatch.setattr(
+        app_module, "redact_completion", _gated(order, answered, app_module.redact_completion)
+    )
+    big = "lorem ipsum dolor " * 100_000 + f" {GITHUB} done"
+    script.content_type = "application/json"
+    script.body = json.dumps(
+        {"id": "x", "object": "text_completion", "choices": [{"index": 0, "text": big}]}
+    ).encode()
+
+    def request() -> httpx.Response:
+        body = {"model": "m", "prompt": "p"}
+        return httpx.post(f"{guard_url}/v1/completions", json=body, timeout=60)
+
+    def other() -> None:  # another client, through to the upstream and back
+        assert httpx.get(f"{guard_url}/v1/models", timeout=30).json()["data"][0]["id"] == "m"
+
+    resp = _while_scanning(order, answered, request, other)
+    assert order[:3] == ["scan-start", "other-answered", "scan-end"]
+    assert resp.json()["choices"][0]["text"] == big.replace(GITHUB, "[REDACTED:github_token]")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from clearance.detection.engine import lowercase_view
+from clearance.guard.gate import Gate, _ascii_folded
 from clearance.guard.scanner import Redactor
 
 AROUND = st.sampled_from(["", "x ", "token: ", "\n", "é ", "«", "the key is "])
@@ -86,3 +88,43 @@ def test_rules_gated_by_a_run_are_caught_in_any_chunking(
     out += scanner.finish()
     assert out == redactor.redact(text)[0]
     assert rule in [h.rule for h in scanner.hits]
+
+
+def _found_apart(gate: Gate, text: str, lo: int) -> set[tuple[int, str, int]]:
+    """What :meth:`Gate.found` must give, searched the plain way: each run regex over the
+    text, the exact literals in the text, the folded ones in its lowercase view."""
+    out: set[tuple[int, str, int]] = set()
+    for regex, k, det_id, reach in gate.runs:
+        out.update((m.end() - k, det_id, reach) for m in regex.finditer(text, max(0, lo - k + 1)))
+    for word, reaches in gate.exact_words.items():
+        at = text.find(word, lo)
+        while at != -1:
+            out.update((at, d, r) for d, r in reaches)
+            at = text.find(word, at + 1)
+    region = text[lo:]
+    low = lowercase_view(region) or (_ascii_folded(region) if gate.folded_ascii else "")
+    for word, reaches in gate.folded_words.items():
+        if region and not low:
+            out.update((lo, d, r) for d, r in reaches)
+            continue
+        at = low.find(word)
+        while at != -1:
+            out.update((lo + at, d, r) for d, r in reaches)
+            at = low.find(word, at + 1)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet="aAkKıİſK-_.=/+ 09xyzSKghp_AKIAsecretPASSWORDtoken漢é\n", max_size=90),
+    lo=st.integers(0, 90),
+)
+def test_one_search_finds_what_the_separate_searches_find(
+    redactor: Redactor, text: str, lo: int
+) -> None:
+    gate = redactor.gate
+    assert gate.both is not None and gate.any_run is not None  # the one-search paths
+    lo = min(lo, len(text))
+    assert set(gate.found(text, lo)) == _found_apart(gate, text, lo)
+    planted = f"x AKIAIOSFODNN7EXAMPLE {text} ghp_{'a1' * 18} password=hunter2hunter2 "
+    assert set(gate.found(planted, 0)) == _found_apart(gate, planted, 0)

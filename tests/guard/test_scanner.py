@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clearance.guard.scanner import Redactor, placeholder
+from clearance.guard.scanner import NEAR_COPY_RULE, Redactor, placeholder
+from clearance.llm.inventory_windows import WINDOW_HEX, WINDOW_RULE, run_windows, token_runs
 from tests.guard._upstream import AWS_SECRET, GITHUB, KNOWN, PEM, SECRETS, SLACK
 
 FILLER = st.lists(
@@ -21,6 +22,25 @@ PLANTS = (
     f"aws_secret_access_key = {AWS_SECRET}",
     f"the password is {KNOWN}.",
     f"key:\n{PEM}\n",
+)
+
+
+def near(secret: str, changes: list[tuple[int, str]]) -> str:
+    """``secret`` with the characters at some positions replaced (token characters)."""
+    chars = list(secret)
+    for pos, ch in changes:
+        chars[pos % len(chars)] = ch
+    return "".join(chars)
+
+
+CHANGE = st.tuples(st.integers(0, 39), st.sampled_from("0aZ_x9"))
+# near-copies keeping 12 consecutive characters exact: two changes in the 40 characters of
+# the GitHub token always do; the 18 of the password (once normalised) with one at an end
+NEAR_PLANTS = st.one_of(
+    st.lists(CHANGE, min_size=1, max_size=2).map(lambda c: f"copy {near(GITHUB, c)} ok"),
+    st.tuples(st.sampled_from([0, 1, 19, 20]), st.sampled_from("0aZx")).map(
+        lambda c: f"pw {near(KNOWN, [c])} ."
+    ),
 )
 
 
@@ -44,6 +64,14 @@ def _engine_whole(redactor: Redactor, text: str) -> str:
             found = redactor.known.lookup(text[lo : lo + n])
             if found is not None:
                 spans.append((lo, lo + n, found[1].entity))
+    # token-like runs holding a window of a known secret, fingerprinted here with ``of``
+    fp, near_fps = redactor.fingerprinter, redactor.known.near
+    for run in token_runs(text):
+        for _, window in run_windows(run[0], redactor.known.window_chars):
+            value_fp = near_fps.get(bytes.fromhex(fp.of(WINDOW_RULE, window)[:WINDOW_HEX]))
+            if value_fp is not None:
+                spans.append((run.start(), run.end(), redactor.known.items[value_fp].entity))
+                break
     spans.sort(key=lambda s: (s[0], -s[1]))
     merged: list[tuple[int, int, str]] = []
     for start, end, entity in spans:
@@ -109,7 +137,9 @@ def test_clean_text_streams_behind_the_holdback(redactor: Redactor) -> None:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    parts=st.lists(st.tuples(FILLER, st.sampled_from(PLANTS)), min_size=1, max_size=3),
+    parts=st.lists(
+        st.tuples(FILLER, st.one_of(st.sampled_from(PLANTS), NEAR_PLANTS)), min_size=1, max_size=3
+    ),
     tail=FILLER,
     cuts=st.lists(st.integers(min_value=1, max_value=600), max_size=40),
 )
@@ -161,3 +191,91 @@ def test_a_literal_wakes_only_its_rules_and_only_near_it(
     assert GITHUB not in out and placeholder("GITHUB_TOKEN") in out
     assert seen and all("github-pat" in ids or "generic-token" in ids for ids in seen)
     assert len(seen) < len(text) // 4 // 2  # most chunks ran nothing
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        [(0, "x")],  # at the start (the rule's ``ghp_`` prefix is gone: only the inventory)
+        [(0, "x"), (1, "Z")],
+        [(39, "0")],  # at the end
+        [(38, "a"), (39, "0")],
+        [(20, "a")],  # in the middle
+        [(0, "x"), (20, "9")],
+        [(13, "a"), (26, "b")],
+    ],
+)
+def test_near_copies_of_a_known_secret_are_redacted_whole(
+    redactor: Redactor, changes: list[tuple[int, str]]
+) -> None:
+    copy = near(GITHUB, changes)
+    assert copy != GITHUB
+    text = f"Sure, the token is {copy} and that is all."
+    for cuts in ([], list(range(1, len(text))), [25, 40, 41]):
+        out, rules = _stream(redactor, text, cuts)
+        assert out == "Sure, the token is [REDACTED:github_token] and that is all."
+        assert NEAR_COPY_RULE in rules or "github-pat" in rules
+        assert _longest_run(out, GITHUB) < 8
+    out, hits = redactor.redact(text)
+    near_hits = [h for h in hits if h.rule == NEAR_COPY_RULE]
+    if changes[0][0] == 0:  # no rule matches it: the inventory's windows do
+        assert [h.rule for h in hits] == [NEAR_COPY_RULE]
+    for hit in near_hits:  # the secret it copies, by its value fingerprint; never the text
+        assert hit.known and hit.fingerprint == redactor.fingerprinter.of("value", GITHUB)
+
+
+def test_near_copy_glued_to_a_token_is_redacted_with_it(redactor: Redactor) -> None:
+    copy = near(GITHUB, [(0, "x"), (39, "y")])
+    out, rules = _stream(redactor, f"url /api/v1/{copy}/items, done", [7, 19, 30])
+    assert out == "url [REDACTED:github_token], done" and rules == [NEAR_COPY_RULE]
+
+
+def test_fewer_than_twelve_exact_characters_in_a_row_are_not_a_near_copy(
+    redactor: Redactor,
+) -> None:
+    copy = near(GITHUB, [(0, "x"), (11, "a"), (23, "b"), (35, "c")])  # 10, 11, 11, 4 exact
+    _, hits = redactor.redact(f"see {copy} here")
+    assert NEAR_COPY_RULE not in [h.rule for h in hits]
+
+
+def test_ordinary_text_and_other_keys_are_not_near_copies(redactor: Redactor) -> None:
+    import random
+    import string
+
+    rng = random.Random(15)
+    alnum = string.ascii_letters + string.digits
+    keys = ["".join(rng.choices(alnum, k=40)) for _ in range(200)]
+    prose = (
+        "The internationalization_configuration of getUserAccountPreferences() and "
+        "base64 padding aGVsbG8gd29ybGQgdGhpcyBpcyBhIHRlc3Q= stays as it is. "
+    )
+    text = prose + " ".join(keys)
+    out, hits = redactor.redact(text)
+    assert NEAR_COPY_RULE not in [h.rule for h in hits]
+    assert out.startswith(prose)
+
+
+def test_a_near_copy_going_on_is_held_until_its_run_ends(redactor: Redactor) -> None:
+    copy = near(GITHUB, [(20, "a")])
+    scanner = redactor.stream()
+    released = scanner.feed("intro words " * 30)
+    for i in range(0, len(copy), 3):
+        released += scanner.feed(copy[i : i + 3])
+    released += scanner.feed("MORE-TOKEN-CHARACTERS" * 5)  # the run goes on: still held
+    assert copy[:4] not in released and "MORE" not in released
+    rest = scanner.feed(" and then prose " * 20) + scanner.finish()
+    assert (
+        released + rest == "intro words " * 30 + "[REDACTED:github_token]" + " and then prose " * 20
+    )
+    assert [h.rule for h in scanner.hits] == [NEAR_COPY_RULE]
+
+
+def test_a_near_copy_in_a_run_over_the_cap_is_still_redacted(redactor: Redactor) -> None:
+    copy = near(GITHUB, [(20, "a")])
+    run = "A" * (redactor.holdback.block_cap + 500) + copy + "B" * 30_000
+    scanner = redactor.stream()
+    out = "".join(scanner.feed(run[i : i + 997]) for i in range(0, len(run), 997))
+    out += scanner.feed(" end of it") + scanner.finish()
+    assert _longest_run(out, GITHUB) < 8 and "B" * 8 not in out
+    assert out.endswith("[REDACTED:github_token] end of it")
+    assert [h.rule for h in scanner.hits] == [NEAR_COPY_RULE]  # reported once

@@ -42,13 +42,14 @@ def _text(events: list[str]) -> str:
 def test_byte_splits_anywhere_never_leak(
     redactor: Redactor, text_cuts: list[int], byte_cuts: list[int]
 ) -> None:
-    text = f"Sure — here you go: {GITHUB} and the password {KNOWN} 😀 漢字 end."
+    copy = "x" + GITHUB[1:20] + "Q" + GITHUB[21:]  # a near-copy: no rule matches it
+    text = f"Sure — here you go: {GITHUB} and the password {KNOWN} 😀 漢字, or {copy} end."
     events = _run(redactor, chat_stream(text, text_cuts), byte_cuts)
     assert events[-1] == "[DONE]"
     got = _text(events)
-    assert (
-        got
-        == "Sure — here you go: [REDACTED:github_token] and the password [REDACTED:secret] 😀 漢字 end."
+    assert got == (
+        "Sure — here you go: [REDACTED:github_token] and the password [REDACTED:secret] 😀 漢字, "
+        "or [REDACTED:github_token] end."
     )
     for secret in SECRETS:
         assert all(secret[i : i + 8] not in got for i in range(len(secret) - 7))
@@ -164,3 +165,28 @@ def test_done_while_text_is_held_is_a_fault(redactor: Redactor) -> None:
     raw = sse_bytes([chat_chunk("the key " + GITHUB[:20]), "[DONE]"])
     with pytest.raises(StreamFault):
         _run(redactor, raw, [])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    breaks=st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=8, max_size=8),
+    cuts=st.lists(st.integers(1, 120), max_size=30),
+)
+def test_line_breaks_of_any_kind_split_anywhere(breaks: list[str], cuts: list[int]) -> None:
+    b = breaks
+    raw = (
+        f": comment{b[0]}data: one{b[1]}data: two{b[2] * 2}"  # ``\r`` then ``\n`` would be one
+        f"event: x{b[4]}data: {'z' * 50}{b[5] * 2}data: [DONE]{b[7]}"
+    ).encode()
+    decoder = SseDecoder()
+    edges = [0, *sorted(set(c for c in cuts if 0 < c < len(raw))), len(raw)]
+    events = [e for x, y in itertools.pairwise(edges) for e in decoder.feed(raw[x:y])]
+    events += decoder.close()
+    assert events == ["one\ntwo", "z" * 50, "[DONE]"]
+
+
+def test_a_megabyte_event_in_small_pieces_is_read_once() -> None:
+    raw = b"data: " + b"x" * 2_000_000 + b"\n\n"
+    decoder = SseDecoder()
+    events = [e for i in range(0, len(raw), 4096) for e in decoder.feed(raw[i : i + 4096])]
+    assert events == ["x" * 2_000_000]

@@ -325,7 +325,7 @@ def test_rewritten_files_carry_purpose_and_the_erasure_run_and_no_personal_data(
         side = sidecar_path(path).read_text()
         assert "\x1b" not in side and "\x07" not in side
         # run ids and file hashes are hex digests, which may hold "42" by chance
-        words = re.sub(r"\b[0-9a-f]{32,64}\b", "", side).lower()
+        words = re.sub(r"\b[0-9a-f]{16,64}\b", "", side).lower()
         for value in (EMAIL, "Jane Doe", "415 555 0100", "42"):
             assert value.lower() not in words
         assert result.subject.lower() not in side.lower()

@@ -246,3 +246,48 @@ def test_deeply_nested_record_is_skipped_the_others_scanned(tmp_path: Path) -> N
     assert [s.reason for s in inv.skipped] == ["record 1: JSON nested too deeply; record skipped"]
     fields = sorted(loc.field or "" for i in inv.items for loc in i.locations)
     assert fields == ["meta[0][0][0].k", "text"]
+
+
+def test_secrets_carry_window_fingerprints_pii_does_not(
+    corpus: tuple[Path, dict[str, str]],
+) -> None:
+    from clearance.llm.inventory_windows import value_windows
+
+    root, s = corpus
+    inv, _ = build_inventory([root], fingerprinter=_fp(), vault_lines=_vault(s))
+    assert inv.window_chars == 12
+    items = _by_entity(inv)
+    assert items["GITHUB_TOKEN"].window_fingerprints == value_windows(_fp(), s["github"])
+    assert len(items["GITHUB_TOKEN"].window_fingerprints) == len(s["github"]) - 11
+    assert items["EMAIL_ADDRESS"].window_fingerprints == []
+    vault_only = next(i for i in inv.items if i.source == "vault" and not i.occurrences)
+    assert vault_only.window_fingerprints == value_windows(_fp(), s["vault_only"])
+
+
+def test_an_inventory_without_windows_still_loads() -> None:
+    old = {
+        "schema_version": "1",
+        "created_from": ["corpus"],
+        "categories": ["secret"],
+        "files_scanned": 1,
+        "records_scanned": 1,
+        "items": [
+            {
+                "fingerprint": "a" * 64,
+                "value_fingerprint": "b" * 64,
+                "rule": "vault",
+                "entity": "SECRET",
+                "category": "secret",
+                "source": "vault",
+                "in_vault": True,
+                "preview": "***(21 chars)",
+                "occurrences": 0,
+                "files": 0,
+                "locations": [],
+            }
+        ],
+        "skipped": [],
+        "warnings": [],
+    }
+    inv = Inventory.model_validate_json(json.dumps(old))
+    assert inv.window_chars is None and inv.items[0].window_fingerprints == []

@@ -236,3 +236,15 @@ def test_fairness_extra(install: Install) -> None:
     assert audit.returncode == (0 if audited["verdict"]["passed"] else 1), audit.stderr
     assert audited["model"]["kind"] == "skops"
     assert {g["group"] for g in audited["by_group"]} == {"u", "v"}
+
+
+def test_spark_extra(install: Install) -> None:
+    env = install("spark")
+    data = env.cwd / "people.csv"
+    data.write_text("id,email\n1,jane.doe@example.com\n2,nothing\n")
+    done = env.clearance(
+        "scan", data, "--engine", "spark", "--master", "local[1]", "-f", "json", "-q"
+    )
+    assert done.returncode == 0, done.stderr  # pyspark and the executors' imports (pyarrow)
+    assert [f["rule"] for f in json.loads(done.stdout)["findings"]] == ["email"]
+    assert "jane.doe" not in done.stdout + done.stderr

@@ -45,6 +45,7 @@ from clearance.cli._common import (
 from clearance.cli.anonymize_cmd import anonymize
 from clearance.cli.audit_cmd import audit, init
 from clearance.cli.dp_cmd import dp
+from clearance.cli.engine_opts import EngineOpt, MasterOpt, SparkConfOpt, spark_settings
 from clearance.cli.erase_cmd import erase
 from clearance.cli.fairness_cmd import fairness_app
 from clearance.cli.guard_cmd import guard
@@ -55,6 +56,7 @@ from clearance.core.severity import Severity
 from clearance.detection import fitting
 from clearance.detection.engine import Engine
 from clearance.detection.registry import default_registry
+from clearance.engines.spark import spark_scan_paths
 from clearance.errors import ClearanceError, InputError, PolicyError
 from clearance.io.files import not_regular
 from clearance.privacy import Fingerprinter, load_key
@@ -221,6 +223,9 @@ def scan(
     workers: WorkersOpt = None,
     calibration: CalibrationOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    engine_name: EngineOpt = "local",
+    master: MasterOpt = None,
+    spark_conf: SparkConfOpt = None,
 ) -> None:
     """Scan CSV, TSV, JSON, JSONL, Parquet and text/source files for PII and secrets."""
     try:
@@ -234,26 +239,34 @@ def scan(
                 gate = Severity.parse(fail_on)
             except ValueError as exc:
                 raise PolicyError(f"--fail-on: {exc}") from None
-        engine = detection_settings(
+        spark = spark_settings(engine_name, master, spark_conf)
+        if spark is not None and sample is not None:
+            raise PolicyError("--sample is not supported with --engine spark")
+        detection = detection_settings(
             entities=entities,
             threshold=threshold,
             ner=ner,
             workers=workers,
             calibration=calibration,
-        ).engine()
+        )
         fp = Fingerprinter(load_key())
         with progress("scanning", unit="rows", quiet=quiet) as advance:
 
             def on_rows(label: str, n: int) -> None:
                 advance(n, label=Path(label).name)
 
-            report = scan_paths(
-                paths,
-                fingerprinter=fp,
-                engine=engine,
-                options=ScanOptions(sample=sample),
-                progress=on_rows,
-            )
+            if spark is not None:
+                report = spark_scan_paths(
+                    paths, fingerprinter=fp, spark=spark, detection=detection, progress=on_rows
+                )
+            else:
+                report = scan_paths(
+                    paths,
+                    fingerprinter=fp,
+                    engine=detection.engine(),
+                    options=ScanOptions(sample=sample),
+                    progress=on_rows,
+                )
         text = render(report, fmt)
         if output is not None:
             write_atomic(output, text)

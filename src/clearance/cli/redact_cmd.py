@@ -16,6 +16,8 @@ from clearance.cli._common import (
     progress,
     say,
 )
+from clearance.cli.engine_opts import EngineOpt, MasterOpt, SparkConfOpt, spark_settings
+from clearance.engines.spark.redact import spark_redact_paths
 from clearance.errors import ClearanceError, PolicyError
 from clearance.io.kms import LocalKeyFileKms
 from clearance.privacy.fingerprint import KEY_ENV
@@ -121,6 +123,9 @@ def redact(
     ] = None,
     calibration: CalibrationOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    engine_name: EngineOpt = "local",
+    master: MasterOpt = None,
+    spark_conf: SparkConfOpt = None,
 ) -> None:
     """Write redacted copies (CSV, TSV, JSON, JSONL, Parquet, text and source trees) and a
     manifest.json; exit 1 if the re-scan of the copies finds anything of a redacted kind."""
@@ -147,6 +152,9 @@ def redact(
             raise PolicyError("--encrypt-column is given without --encrypt-parquet")
         if db is not None and encrypt_parquet:
             raise PolicyError("--encrypt-parquet writes Parquet files; it does not go with --db")
+        spark = spark_settings(engine_name, master, spark_conf)
+        if spark is not None and (db is not None or encrypt_parquet):
+            raise PolicyError("--engine spark redacts files; not --db or --encrypt-parquet yet")
         kms = _kms(encrypt_parquet, kms_key_file, output, paths or [])
         key = _key(key_file, output, paths or [])
         with progress("redacting", unit="rows", quiet=quiet) as advance:
@@ -160,6 +168,15 @@ def redact(
                         out_uri=out_db,
                         out_schema=out_schema,
                         tables=table,
+                        progress=lambda label, n: advance(n, label=label),
+                    )
+                elif spark is not None:
+                    manifest = spark_redact_paths(
+                        paths or [],
+                        output,
+                        settings,
+                        key=key,
+                        spark=spark,
                         progress=lambda label, n: advance(n, label=label),
                     )
                 else:

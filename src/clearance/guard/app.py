@@ -23,9 +23,9 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from clearance.guard.incidents import append_lines, incident_lines
 from clearance.guard.metrics import Metrics
@@ -44,8 +44,16 @@ from clearance.guard.sse import (
 )
 
 MAX_UPSTREAM_BODY = 16 * 1024 * 1024
-log = logging.getLogger("clearance.guard")
 """A non-streaming answer (or an error body) longer than this is refused (502)."""
+OFFLOAD_CHARS = 64 * 1024
+"""An event (or a non-streaming answer) longer than this is parsed, scanned and rendered in a
+worker thread, so that the event loop keeps serving the other clients meanwhile (a megabyte
+takes the scanner about a second); shorter ones stay on the loop, where a thread hop would
+cost more than the scan. The stream waits for its own event: its order is kept."""
+OFFLOAD_THREADS = 4
+"""Worker threads scanning large pieces at once (more would only share the same cores)."""
+log = logging.getLogger("clearance.guard")
+T = TypeVar("T")
 _HOP_HEADERS = {"openai-organization", "openai-project"}
 
 
@@ -70,10 +78,12 @@ def _error(status: int, message: str, kind: str, code: str) -> Any:
 
 def create_guard_app(guard: Guard) -> Any:
     """The Starlette app serving ``guard``."""
+    import anyio
+    import anyio.to_thread
     import httpx
     from starlette.applications import Starlette
     from starlette.requests import Request
-    from starlette.responses import JSONResponse, PlainTextResponse, StreamingResponse
+    from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
     from starlette.routing import Route
 
     settings = guard.settings
@@ -81,6 +91,15 @@ def create_guard_app(guard: Guard) -> Any:
     timeout = httpx.Timeout(settings.upstream_timeout, connect=min(10.0, settings.upstream_timeout))
     state: dict[str, httpx.AsyncClient] = {}
     limiter = None if settings.rate_limit is None else RateLimiter(settings.rate_limit)
+    workers: list[anyio.CapacityLimiter] = []
+
+    async def off_loop(size: int, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)``, in a worker thread when ``size`` is over ``OFFLOAD_CHARS``."""
+        if size <= OFFLOAD_CHARS:
+            return fn(*args)
+        if not workers:  # made on the loop that serves (a limiter belongs to one)
+            workers.append(anyio.CapacityLimiter(OFFLOAD_THREADS))
+        return await anyio.to_thread.run_sync(fn, *args, limiter=workers[0])
 
     def limited(who: str) -> Any:
         """The 429 answer when ``who`` is over its rate limit, else ``None``."""
@@ -229,7 +248,7 @@ def create_guard_app(guard: Guard) -> Any:
                 400, "request body is not a JSON object", "invalid_request_error", "invalid_json"
             )
         if settings.prompts != "off":
-            cleaned, prompt_hits = scan_request(body, guard.redactor)
+            cleaned, prompt_hits = await off_loop(len(raw), scan_request, body, guard.redactor)
             if prompt_hits:
                 action = "prompt-redacted" if settings.prompts == "redact" else "prompt-logged"
                 record(prompt_hits, request_id, who, action)
@@ -272,7 +291,7 @@ def create_guard_app(guard: Guard) -> Any:
                 headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
             )
         try:
-            data = await _read_all(resp, started)
+            data, size = await _read_all(resp, started)
         except StreamFault as fault:
             status = 504 if fault.code == "upstream_timeout" else 502
             return _error(status, fault.message, "upstream_error", fault.code)
@@ -280,7 +299,7 @@ def create_guard_app(guard: Guard) -> Any:
             return _error(
                 502, "upstream answer is not a JSON object", "upstream_error", "upstream_malformed"
             )
-        hits = redact_completion(guard.redactor, data)
+        hits = await off_loop(size, redact_completion, guard.redactor, data)
         if hits and settings.action == "block":
             record(hits, request_id, who, "blocked")
             metrics.inc("clearance_guard_blocked_total")
@@ -291,7 +310,7 @@ def create_guard_app(guard: Guard) -> Any:
                 "secret_detected",
             )
         record(hits, request_id, who, "redacted")
-        return JSONResponse(data)
+        return Response(await off_loop(size, _render, data), media_type="application/json")
 
     async def _chunks(resp: httpx.Response, started: float) -> AsyncIterator[bytes]:
         """The upstream's bytes, each read within ``upstream_timeout`` and all of them within
@@ -311,7 +330,8 @@ def create_guard_app(guard: Guard) -> Any:
                 raise StreamFault("upstream_disconnected", "upstream connection broke") from None
             yield chunk
 
-    async def _read_all(resp: httpx.Response, started: float) -> Any:
+    async def _read_all(resp: httpx.Response, started: float) -> tuple[Any, int]:
+        """The upstream's JSON answer and its size in bytes."""
         body = bytearray()
         try:
             async for chunk in _chunks(resp, started):
@@ -321,7 +341,8 @@ def create_guard_app(guard: Guard) -> Any:
         finally:
             await resp.aclose()
         try:
-            return json.loads(body)
+            data = await off_loop(len(body), _strict_json, bytes(body))
+            return data, len(body)
         except (ValueError, RecursionError):
             raise StreamFault("upstream_malformed", "upstream answer is not JSON") from None
 
@@ -336,7 +357,7 @@ def create_guard_app(guard: Guard) -> Any:
             async for chunk in _chunks(resp, started):
                 spent, mark = 0.0, time.perf_counter()
                 for data in decoder.feed(chunk):
-                    out = rewriter.rewrite(data)
+                    out = await off_loop(len(data), rewriter.rewrite, data)
                     new = rewriter.hits[recorded:]
                     recorded = len(rewriter.hits)
                     spent += time.perf_counter() - mark  # not the time the client takes
@@ -388,6 +409,23 @@ def create_guard_app(guard: Guard) -> Any:
     app.add_exception_handler(404, _not_found)
     app.add_exception_handler(405, _not_allowed)
     return app
+
+
+def _strict_json(raw: bytes) -> Any:
+    """JSON as the answer is rendered back: ``NaN`` and ``Infinity`` are not JSON (the
+    rendering would refuse them after the scan: a 500 instead of the upstream's fault)."""
+    return json.loads(raw, parse_constant=_no_constant)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _render(data: Any) -> bytes:
+    """``JSONResponse``'s rendering, callable in a worker thread."""
+    return json.dumps(
+        data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode("utf-8")
 
 
 async def _not_found(request: Any, exc: Exception) -> Any:

@@ -54,6 +54,16 @@ class Gate:
     runs: list[tuple[re.Pattern[str], int, str, int]] = field(default_factory=list)
     folded_ascii: bool = True
     longest_run: int = 0
+    # one search for both kinds of literal: the exact ones lowercased into the folded prefix
+    # tree, each found checked against the text (``None``: folded). Half the time of two
+    # searches (each tries nearly every position of prose). Only when every exact literal is
+    # ASCII (then a one-for-one lowercase view finds every place it occurs).
+    both: re.Pattern[str] | None = None
+    both_words: dict[str, list[tuple[str | None, str, int]]] = field(default_factory=dict)
+    # the characters of every run class, at least ``shortest_run`` long: one scan for the
+    # stretches where any run can be, the runs' own regexes only there
+    any_run: re.Pattern[str] | None = None
+    _plans: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, engine: Engine) -> Gate:
@@ -82,6 +92,19 @@ class Gate:
                 for word in lits.words:
                     words.setdefault(word, []).append((det.id, width))
                     gate.longest_word = max(gate.longest_word, len(word))
+        if all(word.isascii() for word in gate.exact_words):
+            both: dict[str, list[tuple[str | None, str, int]]] = {}
+            for word, reaches in gate.exact_words.items():
+                both.setdefault(word.lower(), []).extend((word, d, r) for d, r in reaches)
+            for word, reaches in gate.folded_words.items():
+                both.setdefault(word, []).extend((None, d, r) for d, r in reaches)
+            # a word found stands for its prefixes, as below (a lowercased exact word may be a
+            # folded word's prefix, and the other way round)
+            first = {word: list(entries) for word, entries in both.items()}
+            for word in first:
+                both[word] = [e for k in range(1, len(word) + 1) for e in first.get(word[:k], ())]
+            gate.both_words = both
+            gate.both = re.compile(prefix_tree(sorted(both))) if both else None
         # a word found stands for every word that is a prefix of it (found at the same place)
         for words in (gate.exact_words, gate.folded_words):
             own = {word: list(reaches) for word, reaches in words.items()}
@@ -93,6 +116,11 @@ class Gate:
             gate.folded = re.compile(prefix_tree(sorted(gate.folded_words)))
         gate.always = tuple(always)
         gate.folded_ascii = all(word.isascii() for word in gate.folded_words)
+        if gate.runs:
+            chars = sorted({c for regex, *_ in gate.runs for c in _class_chars(regex.pattern)})
+            shortest = min(k for _, k, _, _ in gate.runs)
+            klass = "".join(re.escape(c) for c in chars)
+            gate.any_run = re.compile(f"[{klass}]{{{shortest},}}")
         return gate
 
     def found(self, text: str, lo: int) -> Iterator[tuple[int, str, int]]:
@@ -100,9 +128,17 @@ class Gate:
         ``lo`` in ``text`` (occurrences that overlap included), and for each run (see
         :func:`run_of`) ending after ``lo + k - 1``: offset ``end - k``, the latest start of
         ``k`` of its characters (a match holding them ends by that plus its width)."""
-        for regex, k, det_id, reach in self.runs:
-            for m in regex.finditer(text, max(0, lo - k + 1)):
-                yield m.end() - k, det_id, reach
+        if self.any_run is not None:
+            for stretch in self.any_run.finditer(text, max(0, lo - self.longest_run + 1)):
+                a, b = stretch.span()
+                for regex, k, det_id, reach in self.runs:
+                    start = max(a, lo - k + 1)
+                    if b - start >= k:
+                        for m in regex.finditer(text, start, b):
+                            yield m.end() - k, det_id, reach
+        if self.both is not None:
+            yield from self._found_both(text, lo)
+            return
         if self.exact is not None:
             yield from _occurrences(self.exact, self.exact_words, text, lo)
         if self.folded is not None:
@@ -114,9 +150,35 @@ class Gate:
                 for at, det_id, reach in _occurrences(self.folded, self.folded_words, low, 0):
                     yield lo + at, det_id, reach
             else:  # a lowercase search cannot be trusted here: every folded literal counts
-                for reaches in self.folded_words.values():
-                    for det_id, reach in reaches:
-                        yield lo, det_id, reach
+                yield from self._every_folded(lo)
+
+    def _found_both(self, text: str, lo: int) -> Iterator[tuple[int, str, int]]:
+        """:meth:`found`'s literals with one search (see ``both``)."""
+        assert self.both is not None
+        region = text[lo:]
+        if not region:
+            return
+        low = lowercase_view(region)
+        folded_ok = bool(low) or self.folded_ascii
+        view = low or _ascii_folded(region)  # one for one: every exact literal is found
+        words, search = self.both_words, self.both.search
+        m = search(view)
+        while m is not None:
+            at = m.start()
+            for word, det_id, reach in words[m.group()]:
+                if word is None:
+                    if folded_ok:
+                        yield lo + at, det_id, reach
+                elif region.startswith(word, at):
+                    yield lo + at, det_id, reach
+            m = search(view, at + 1)
+        if not folded_ok:  # a lowercase search cannot be trusted here: every folded literal
+            yield from self._every_folded(lo)
+
+    def _every_folded(self, lo: int) -> Iterator[tuple[int, str, int]]:
+        for reaches in self.folded_words.values():
+            for det_id, reach in reaches:
+                yield lo, det_id, reach
 
     def detect(self, text: str, detector_ids: Iterable[str]) -> list[Match]:
         """What ``engine.detect(text)`` finds, when only ``detector_ids`` can match in ``text``:
@@ -126,10 +188,14 @@ class Gate:
             return engine.detect(text)
         found: list[Match] = []
         views: dict[str, str] = {}
+        plans = self._plans
         for det_id in sorted(detector_ids):
-            det = engine.registry[det_id]
-            scale = None if engine.calibration is None else engine.calibration.scale(det_id)
-            found.extend(match_texts(det, [text], "", scale, views)[0])
+            plan = plans.get(det_id)
+            if plan is None:  # looked up once per detector: a pydantic model is slow to ask
+                det = engine.registry[det_id]
+                cal = engine.calibration
+                plan = plans[det_id] = (det, None if cal is None else cal.scale(det_id))
+            found.extend(match_texts(plan[0], [text], "", plan[1], views)[0])
         return resolve_overlaps(found, engine.threshold) if found else found
 
 
@@ -225,6 +291,21 @@ def _chars(op: Any, av: Any) -> set[int] | None:
             out.update(range(value[0], value[1] + 1))
         else:  # a negation, a category (\\d, \\w: Unicode), a wide range
             return None
+    return out
+
+
+def _class_chars(pattern: str) -> list[str]:
+    """The characters of a run regex ``[...]{k,}`` made from :func:`run_of`'s class (each
+    character written by ``re.escape``: a backslash before some, none before others)."""
+    body = pattern[1 : pattern.rindex("]{")]
+    out: list[str] = []
+    escaped = False
+    for ch in body:
+        if ch == "\\" and not escaped:
+            escaped = True
+            continue
+        out.append(ch)
+        escaped = False
     return out
 
 

@@ -6,14 +6,18 @@ argument string). A scanner holds back the end of what it was fed (:mod:`clearan
 holdback`), so a secret split across any chunk boundary is complete in its buffer before any of
 it is released; :meth:`StreamScanner.finish` releases the rest at the end of the text.
 
-What is redacted: every match of the engine (the secret rules, plus PII types when configured)
-and every known secret (:mod:`clearance.guard.known`), replaced by ``[REDACTED:<type>]``. A
+What is redacted: every match of the engine (the secret rules, plus PII types when configured),
+every known secret (:mod:`clearance.guard.known`), and every token-like run holding a window of
+a known secret (a near-copy: :meth:`KnownSecrets.near_copies`), replaced by
+``[REDACTED:<type>]``. A near-copy's run is held while it may go on (up to the holdback's
+``block_cap``), so that none of it leaves before it is redacted whole. A
 scanner records a :class:`Hit` per redaction (rule, type, keyed fingerprint), never the value.
 Already emitted text is kept (up to ``_CONTEXT`` characters) only as context for the engine.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -22,12 +26,17 @@ from clearance.guard.gate import Gate
 from clearance.guard.holdback import Holdback, Seen
 from clearance.guard.known import KnownSecrets
 from clearance.llm.inventory_models import VALUE_RULE
+from clearance.llm.inventory_windows import TOKEN_RUN
 from clearance.privacy import Fingerprinter
 
 _CONTEXT = 256
 """Characters already emitted kept as the engine's context (context words, word boundaries)."""
 
 INVENTORY_RULE = "inventory"
+NEAR_COPY_RULE = "inventory-near-copy"
+"""The rule of a near-copy's hit; its fingerprint is the known secret's value fingerprint."""
+_GOES_ON = re.compile(rf"[.\-]*(?:{TOKEN_RUN.pattern})")
+"""The rest of a run from a point inside it (after what was already redacted of it)."""
 
 
 def placeholder(entity: str) -> str:
@@ -44,6 +53,17 @@ class Hit:
     entity: str
     fingerprint: str
     known: bool
+
+
+@dataclass
+class _Near:
+    """A token-like run holding a window of a known secret: from ``start`` to wherever the run
+    ends; ``hit`` until it is reported (a run released at the cap goes on being redacted)."""
+
+    start: int
+    entity: str
+    hit: Hit | None
+    open: bool = False
 
 
 @dataclass
@@ -102,7 +122,7 @@ class Redactor:
 
 def _merge(found: list[_Span]) -> list[_Span]:
     """Overlapping spans merged, in order; one value found by a rule and the inventory gives
-    one hit (marked known)."""
+    one hit (marked known), named for the exact match over a near-copy of the same secret."""
     found.sort(key=lambda s: (s.start, -s.end))
     merged: list[_Span] = []
     for span in found:
@@ -115,6 +135,8 @@ def _merge(found: list[_Span]) -> list[_Span]:
                 same = [i for i, h in enumerate(last.hits) if h.fingerprint == hit.fingerprint]
                 if same:
                     old = last.hits[same[0]]
+                    if old.rule == NEAR_COPY_RULE:  # the secret itself is there: named so
+                        old = hit
                     last.hits[same[0]] = Hit(old.rule, old.entity, old.fingerprint, True)
                 else:
                     last.hits.append(hit)
@@ -137,6 +159,8 @@ class StreamScanner:
     _live: dict[str, int] = field(default_factory=dict)  # detector id -> live until emitted
     _known: list[_Span] = field(default_factory=list)  # known secrets found, not yet emitted
     _seen: Seen = field(default_factory=Seen)  # what the long rules' search read of ``_buf``
+    _runs_from: int = 0  # offset from which token-like runs are looked for near-copies
+    _near: list[_Near] = field(default_factory=list)  # near-copies not yet emitted whole
 
     def feed(self, piece: str) -> str:
         """Text now safe to emit (possibly empty) after ``piece`` is appended."""
@@ -174,6 +198,19 @@ class StreamScanner:
             if live.get(det_id, -1) < until:
                 live[det_id] = until
         self._known.extend(redactor.known_windows(self._buf, self._base, self._searched))
+        known = redactor.known
+        if known is not None and known.near:
+            base = self._base
+            found, resume = known.near_copies(
+                self._buf, max(0, self._runs_from - base), self._searched - base
+            )
+            for lo, fp, item in found:
+                # a run already found (its entry starts there, or later once released at the
+                # cap) is reported once
+                if all(n.start < base + lo for n in self._near):
+                    hit = Hit(NEAR_COPY_RULE, item.entity, fp, True)
+                    self._near.append(_Near(base + lo, item.entity, hit))
+            self._runs_from = base + resume
         self._searched = end
 
     def _advance(self, *, final: bool) -> str:
@@ -189,9 +226,15 @@ class StreamScanner:
             held_from = hold.hold_from(self._buf, self._emitted - base, self._seen)
             if held_from is not None and n - (base + held_from) <= hold.block_cap:
                 limit = min(limit, base + held_from)
-            if limit <= self._emitted:
-                return ""
         emitted = self._emitted
+        near = self._near_spans(emitted, final)
+        for span in near:
+            # a near-copy's run that may go on (its span reaches the end) is held from its
+            # start, up to the cap
+            if not final and span.end == n and n - span.start <= hold.block_cap:
+                limit = min(limit, span.start)
+        if not final and limit <= emitted:
+            return ""
         live = [d for d, until in self._live.items() if until > emitted]
         if len(live) < len(self._live):
             self._live = {d: self._live[d] for d in live}
@@ -201,6 +244,7 @@ class StreamScanner:
             found = redactor.engine_spans(self._buf, base, emitted, live)
         self._known = [s for s in self._known if s.end > emitted]
         found.extend(self._known)  # after the engine's: a rule's hit is named first
+        found.extend(near)
         out: list[str] = []
         pos = emitted
         for span in _merge(found):
@@ -215,6 +259,8 @@ class StreamScanner:
             out.append(self._buf[pos - base : limit - base])
             pos = limit
         self._emitted = pos
+        if self._near:
+            self._near_emitted(pos)
         # keep a little emitted text as context for the next scan
         cut = self._emitted - _CONTEXT - base
         if cut > 0:
@@ -222,3 +268,33 @@ class StreamScanner:
             self._base += cut
             self.redactor.holdback.shift(self._seen, cut)
         return "".join(out)
+
+    def _near_spans(self, emitted: int, final: bool) -> list[_Span]:
+        """The spans of the near-copies found, each to the current end of its run; one that
+        reaches the end of the text may go on: its span ends at the end (``open``)."""
+        spans: list[_Span] = []
+        kept: list[_Near] = []
+        base, n = self._base, self._base + len(self._buf)
+        for near in self._near:
+            start = max(near.start, emitted)
+            m = _GOES_ON.match(self._buf, start - base)
+            if m is None:
+                continue  # the run ended where its redaction did
+            near.start = start
+            near.open = not final and not self._buf[m.end() :].strip(".-")
+            kept.append(near)
+            hits = [] if near.hit is None else [near.hit]
+            spans.append(_Span(start, n if near.open else base + m.end(), near.entity, hits))
+        self._near = kept
+        return spans
+
+    def _near_emitted(self, pos: int) -> None:
+        """After emitting up to ``pos``: a near-copy emitted whole is done; one whose run may
+        go on (released at the cap) goes on being redacted from ``pos``, reported once."""
+        kept: list[_Near] = []
+        for near in self._near:
+            if near.start >= pos:
+                kept.append(near)
+            elif near.open:
+                kept.append(_Near(pos, near.entity, None, open=True))
+        self._near = kept

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from clearance.guard.scanner import Hit, Redactor, StreamScanner
 DONE = "[DONE]"
 MAX_EVENT_CHARS = 4 * 1024 * 1024
 """An event (or a line without end) longer than this is malformed: the stream is ended."""
+_BREAK = re.compile(r"[\r\n]")
 
 
 class StreamFault(Exception):
@@ -57,6 +59,7 @@ class SseDecoder:
     _text: str = ""
     _data: list[str] = field(default_factory=list)
     _size: int = 0
+    _scan: int = 0
 
     def feed(self, chunk: bytes) -> list[str]:
         try:
@@ -64,12 +67,25 @@ class SseDecoder:
         except UnicodeDecodeError:
             raise StreamFault("upstream_malformed", "upstream stream is not UTF-8") from None
         events: list[str] = []
+        text = self._text
+        pos = 0  # the start of the line being read
         while True:
-            cut = _line_end(self._text)
-            if cut is None:
+            # ``_scan``: no line break before it (an event of megabytes arriving in many
+            # pieces is searched once, not again from its start at every piece)
+            m = _BREAK.search(text, max(pos, self._scan))
+            if m is None:
+                self._scan = len(text)
                 break
-            line, rest = cut
-            self._text = rest
+            cut = m.start()
+            if text[cut] == "\r":
+                if cut + 1 == len(text):  # maybe the first half of ``\r\n``: wait for more
+                    self._scan = cut
+                    break
+                nxt = cut + 2 if text[cut + 1] == "\n" else cut + 1
+            else:
+                nxt = cut + 1
+            line = text[pos:cut]
+            pos = self._scan = nxt
             if line == "":
                 if self._data:
                     events.append("\n".join(self._data))
@@ -82,6 +98,9 @@ class SseDecoder:
                 value = value.removeprefix(" ")
                 self._data.append(value)
                 self._size += len(value)
+        if pos:
+            self._text = text[pos:]
+            self._scan -= pos
         if len(self._text) + self._size > MAX_EVENT_CHARS:
             raise StreamFault("upstream_malformed", "upstream event over the size limit")
         return events
@@ -95,20 +114,6 @@ class SseDecoder:
             raise StreamFault("upstream_malformed", "upstream stream is not UTF-8") from None
         events = self.feed(b"\n\n") if (self._text or self._data) else []
         return events
-
-
-def _line_end(text: str) -> tuple[str, str] | None:
-    """The first line of ``text`` and the rest, at ``\\n``, ``\\r\\n`` or ``\\r`` (a ``\\r``
-    at the very end may be the first half of ``\\r\\n``: wait for more)."""
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            return text[:i], text[i + 1 :]
-        if ch == "\r":
-            if i + 1 == len(text):
-                return None
-            skip = 2 if text[i + 1] == "\n" else 1
-            return text[:i], text[i + skip :]
-    return None
 
 
 @dataclass

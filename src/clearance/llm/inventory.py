@@ -44,6 +44,7 @@ from clearance.llm.inventory_models import (
     VaultSummary,
 )
 from clearance.llm.inventory_plaintext import InventoryPlaintext, PlainOccurrence, prefix_text
+from clearance.llm.inventory_windows import WINDOW_CHARS, value_windows
 from clearance.llm.vault import MIN_VAULT_LITERAL, VaultEntry, import_vault, read_vault
 from clearance.privacy import Fingerprinter, mask
 from clearance.scan.text import Doc, TextDetector
@@ -68,6 +69,7 @@ class _Acc:
     occurrences: int = 0
     files: set[str] = field(default_factory=set)
     locations: list[Location] = field(default_factory=list)
+    windows: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -139,6 +141,7 @@ class _Builder:
                     value_fp=value_fp,
                     preview=mask(m.value, m.entity, m.category),
                     source="corpus",
+                    windows=value_windows(self.fp, m.value) if m.category == "secret" else [],
                 )
             self._record(fingerprint, m.value, unit, m.start)
         if self.literal_re is None:
@@ -150,7 +153,7 @@ class _Builder:
                 continue  # a detector already found this very value here
             fingerprint = self.fp.of(VAULT_RULE, hit.group())
             if fingerprint not in self.items:
-                self.items[fingerprint] = _vault_acc(hit.group(), value_fp)
+                self.items[fingerprint] = _vault_acc(self.fp, hit.group(), value_fp)
             self._record(fingerprint, hit.group(), unit, start)
 
     def _record(self, fingerprint: str, value: str, unit: _Unit, column: int) -> None:
@@ -286,7 +289,7 @@ class _Builder:
                 continue
             fingerprint = self.fp.of(VAULT_RULE, entry.value)
             self.plain._add_value(fingerprint, entry.value)
-            items.append(_item(fingerprint, _vault_acc(entry.value, entry.value_fp), True))
+            items.append(_item(fingerprint, _vault_acc(self.fp, entry.value, entry.value_fp), True))
         items.sort(key=lambda i: (-i.occurrences, i.fingerprint))
         if vault_summary is not None:
             vault_summary = vault_summary.model_copy(update={"found_in_corpus": len(found_vault)})
@@ -299,6 +302,7 @@ class _Builder:
             skipped=self.skipped,
             warnings=self.warnings,
             vault=vault_summary,
+            window_chars=WINDOW_CHARS,
         )
 
 
@@ -319,7 +323,7 @@ def _string_fields(data: Any, path: str) -> Iterator[tuple[str, str]]:
             stack.extend((f"{where}[{i}]", v) for i, v in reversed(list(enumerate(value))))
 
 
-def _vault_acc(value: str, value_fp: str) -> _Acc:
+def _vault_acc(fp: Fingerprinter, value: str, value_fp: str) -> _Acc:
     return _Acc(
         rule=VAULT_RULE,
         entity="SECRET",
@@ -327,6 +331,7 @@ def _vault_acc(value: str, value_fp: str) -> _Acc:
         value_fp=value_fp,
         preview=mask(value, "SECRET", "secret"),
         source="vault",
+        windows=value_windows(fp, value),
     )
 
 
@@ -344,6 +349,7 @@ def _item(fingerprint: str, acc: _Acc, in_vault: bool) -> InventoryItem:
         files=len(acc.files),
         locations=acc.locations,
         locations_truncated=acc.occurrences > len(acc.locations),
+        window_fingerprints=acc.windows,
     )
 
 

@@ -14,6 +14,10 @@ Fingerprints (all ``Fingerprinter.of(rule, text)``, HMAC-SHA256 under the projec
     known-secret list (``vault_lines``, a vault export with one secret per line) is hashed on
     read with this same function (:mod:`clearance.llm.vault`), so a corpus finding whose
     ``value_fingerprint`` is in the vault is marked ``in_vault``.
+``window_fingerprints`` (secrets only; empty in inventories written before it existed)
+    the fingerprints of every ``window_chars`` consecutive characters of the value, cut to 32
+    hex digits, sorted: how the guard recognises a near-copy of a secret
+    (:mod:`clearance.llm.inventory_windows`, which explains the width).
 ``contexts[].fingerprint``
     ``of("llm-context", prefix)`` of the 1, 3 and 10 lines before an occurrence (the last of
     them cut at the value). With the location (path, line, column, JSONL record field) an audit
@@ -75,6 +79,7 @@ class InventoryItem(FrozenModel):
     files: int
     locations: list[Location]
     locations_truncated: bool = False
+    window_fingerprints: list[str] = Field(default_factory=list)
 
 
 class Skipped(FrozenModel):
@@ -100,6 +105,8 @@ class Inventory(FrozenModel):
     skipped: list[Skipped]
     warnings: Warnings
     vault: VaultSummary | None = None
+    window_chars: int | None = None
+    """The width of the items' ``window_fingerprints``; ``None`` in an inventory without them."""
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"

@@ -43,7 +43,7 @@ _IDLE_TIMEOUT_S = 300  # as the detection workers', so that their executor is th
 Found = tuple[str, str | None, str, str]
 
 
-def _found(findings: list[Finding]) -> list[Found]:
+def found_of(findings: list[Finding]) -> list[Found]:
     return [(f.location.file, f.location.column, f.entity, f.rule) for f in findings]
 
 
@@ -65,7 +65,7 @@ def scan_column(path: str, index: int, settings: DetectionSettings) -> list[Foun
     """The findings in one column of a Parquet file (run in a worker process or here)."""
     scanner = Scanner(_engine(settings), Fingerprinter(secrets.token_bytes(32)))
     scanner.scan_batches(shown_path(Path(path)), _column_batches(Path(path), index))
-    return _found(scanner.report().findings)
+    return found_of(scanner.report().findings)
 
 
 def _splittable(path: Path, rows: int, engine: Engine) -> list[str] | None:
@@ -156,7 +156,15 @@ def count_remaining(
             f"the redacted copy cannot be read back for the re-scan ({report.skipped[0].reason}); "
             "nothing published",
         )
-    found += _found(report.findings)
+    found += found_of(report.findings)
+    return tally(found, kept, kinds, report.summary.files_scanned + split)
+
+
+def tally(
+    found: list[Found], kept: dict[str, dict[str, set[str]]], kinds: set[str], files: int
+) -> Rescan:
+    """The re-scan's count of the findings ``found`` in ``files`` copies (also the count of a
+    re-scan on Spark)."""
     by_entity: dict[str, int] = {}
     for file, column, entity, rule in found:
         if rule == "column-name" or entity not in kinds:
@@ -167,5 +175,5 @@ def count_remaining(
     return Rescan(
         remaining=sum(by_entity.values()),
         by_entity=dict(sorted(by_entity.items())),
-        files_scanned=report.summary.files_scanned + split,
+        files_scanned=files,
     )

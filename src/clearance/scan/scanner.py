@@ -194,11 +194,11 @@ class Scanner:
                 )
                 state.validated += len(distinct.values)
                 results = [matches[v] for v in distinct.values]
-                self._record(origin, state, distinct, results, batch.height, 0)
+                self.record(origin, state, distinct, results, batch.height, 0)
             self.rows += batch.height
             self._tick(origin, batch.height)
             for state, _, _, _ in cols:
-                self._finish_column(origin, state)
+                self.finish_column(origin, state)
             self.files += 1
 
     def scan_batches(self, name: str, batches: Iterable[pl.DataFrame]) -> None:
@@ -221,7 +221,7 @@ class Scanner:
             self._tick(name, batch.height)
         self.rows += row_base
         for state in states.values():
-            self._finish_column(name, state)
+            self.finish_column(name, state)
 
     def scan_column_names(
         self,
@@ -245,27 +245,19 @@ class Scanner:
         return {**shown, **dict(zip(new, names, strict=True))}
 
     def _scan_column(self, file: str, state: ColumnState, series: pl.Series, base: int) -> None:
-        # Distinct values with their count and first row, computed in Rust: Python then works
-        # per distinct value, not per row.
-        groups = (
-            pl.DataFrame({"v": series})
-            .with_row_index("row")
-            .filter(pl.col("v").is_not_null() & (pl.col("v") != ""))
-            .group_by("v", maintain_order=True)
-            .agg(pl.col("row").first(), pl.len().alias("n"))
-        )
-        distinct = Distinct(groups["v"].to_list(), groups["row"].to_list(), groups["n"].to_list())
-        context = state.name.replace("_", " ")
+        distinct = column_distinct(series)
         if state.kind is None:
-            probe = series.head(self.opts.probe_rows).to_list()
-            classify(state, probe, self.engine.detect_batch(probe, context), self.opts)
-        engine = (
-            self.engine.restricted(state.entity_rules) if state.kind == "entity" else self.engine
+            self.classify_column(state, series.head(self.opts.probe_rows).to_list())
+        results = self._detect(
+            column_engine(self.engine, state), state, distinct.values, context_of(state)
         )
-        results = self._detect(engine, state, distinct.values, context)
-        self._record(file, state, distinct, results, series.len(), base)
+        self.record(file, state, distinct, results, series.len(), base)
 
-    def _record(
+    def classify_column(self, state: ColumnState, probe: list[str | None]) -> None:
+        """Decides the column's kind (entity, free text, other) on a probe of its first rows."""
+        classify(state, probe, self.engine.detect_batch(probe, context_of(state)), self.opts)
+
+    def record(
         self,
         file: str,
         state: ColumnState,
@@ -273,12 +265,15 @@ class Scanner:
         results: list[list[Match]],
         rows: int,
         base: int,
+        nonempty: int | None = None,
     ) -> None:
         """Counts a batch of a column's rows (``rows``, the first at ``base``) from the engine's
-        matches in each of its distinct values."""
+        matches in each of its distinct values. ``nonempty``: the batch's non-empty cells when
+        ``distinct`` holds only some of its values (its first and those with a match: what a
+        Spark executor sends back); ``None``: the sum of ``distinct``'s counts."""
         values, firsts, counts = distinct.values, distinct.firsts, distinct.counts
         state.rows += rows
-        state.nonempty += sum(counts)
+        state.nonempty += sum(counts) if nonempty is None else nonempty
         if state.first_value is None and values:
             state.first_value = (values[0], base + firsts[0])
         for value_ms, first, n in zip(results, firsts, counts, strict=True):
@@ -345,7 +340,7 @@ class Scanner:
             ok = sum(any(m.detector == rule for m in ms) for ms in results)
             state.passed[rule] = state.passed.get(rule, 0) + ok
 
-    def _finish_column(self, file: str, state: ColumnState) -> None:
+    def finish_column(self, file: str, state: ColumnState) -> None:
         if state.pattern_counted:
             rates = ", ".join(
                 f"{r} {state.passed.get(r, 0) / max(1, state.candidates.get(r, 0)):.1%}"
@@ -500,6 +495,30 @@ class Scanner:
         )
 
 
+def column_distinct(series: pl.Series) -> Distinct:
+    """A batch of a column's distinct non-empty values, in order of first appearance, with their
+    first row and count, computed in Rust: Python then works per distinct value, not per row."""
+    groups = (
+        pl.DataFrame({"v": series})
+        .with_row_index("row")
+        .filter(pl.col("v").is_not_null() & (pl.col("v") != ""))
+        .group_by("v", maintain_order=True)
+        .agg(pl.col("row").first(), pl.len().alias("n"))
+    )
+    return Distinct(groups["v"].to_list(), groups["row"].to_list(), groups["n"].to_list())
+
+
+def context_of(state: ColumnState) -> str:
+    """The context the engine scores a column's values in: its shown name."""
+    return state.name.replace("_", " ")
+
+
+def column_engine(engine: Engine, state: ColumnState) -> Engine:
+    """The engine a classified column's values go through: an entity column's own detectors,
+    or the whole engine."""
+    return engine.restricted(state.entity_rules) if state.kind == "entity" else engine
+
+
 def safe_column_names(
     engine: Engine,
     names: Sequence[str],
@@ -553,4 +572,11 @@ def scan_paths(
     return scanner.report()
 
 
-__all__ = ["Scanner", "safe_column_names", "scan_paths"]
+__all__ = [
+    "Scanner",
+    "column_distinct",
+    "column_engine",
+    "context_of",
+    "safe_column_names",
+    "scan_paths",
+]

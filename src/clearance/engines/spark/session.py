@@ -1,0 +1,149 @@
+"""Starting a Spark session, and Spark's failures as clearance errors.
+
+A session that cannot start (no PySpark, no Java, a master URL Spark refuses) is a
+:class:`BackendUnavailableError` with one line, never a Java stack trace. A job that fails is
+reported by the type of its first error only: Spark's messages quote rows and Python
+tracebacks, and clearance never prints a value it protects."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from clearance.errors import BackendUnavailableError, ClearanceError, InputError
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+DEFAULT_MASTER = "local[*]"
+MASTER_ENV = "CLEARANCE_SPARK_MASTER"
+# what an executor raises instead of the error it caught (see executor_errors): the type and
+# where, never the message (it may quote a cell)
+EXECUTOR_MARK = "clearance-executor-error:"
+_MARKED = re.compile(re.escape(EXECUTOR_MARK) + r" ([^\n]*)")
+
+
+class SparkSettings(BaseModel):
+    """Where the Spark jobs run: the master URL and extra Spark configuration."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    master: str = Field(default=DEFAULT_MASTER, description="Spark master URL")
+    conf: tuple[tuple[str, str], ...] = Field(default=(), description="Spark conf key/values")
+
+    @classmethod
+    def of(cls, master: str | None, conf: Mapping[str, str] | None = None) -> SparkSettings:
+        """``master`` or, when None, ``CLEARANCE_SPARK_MASTER`` or ``local[*]``."""
+        chosen = master or os.environ.get(MASTER_ENV) or DEFAULT_MASTER
+        return cls(master=chosen, conf=tuple(sorted((conf or {}).items())))
+
+
+def _check_java() -> None:
+    """Spark's launcher prints its own errors and a stack trace when Java is missing; checked
+    first so that the user reads one line."""
+    home = os.environ.get("JAVA_HOME")
+    if home:
+        if not os.access(Path(home) / "bin" / "java", os.X_OK):
+            raise BackendUnavailableError(
+                "Spark", f"JAVA_HOME ({home}) holds no bin/java; point it at a Java 17+ install"
+            )
+    elif shutil.which("java") is None:
+        raise BackendUnavailableError("Spark", "no Java found; install Java 17+ or set JAVA_HOME")
+
+
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """The JVM's start-up chatter (log4j defaults, native-library warnings) goes to file
+    descriptor 2 before the log level can be set: hidden while the session starts."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def spark_session(settings: SparkSettings) -> SparkSession:
+    """A Spark session on ``settings.master`` (the active one when it runs on that master)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise BackendUnavailableError(
+            "Spark", "PySpark is not installed; pip install 'clearance[spark]'"
+        ) from None
+    _check_java()
+    builder: Any = SparkSession.builder.master(settings.master).appName("clearance")
+    for key, value in settings.conf:
+        builder = builder.config(key, value)
+    try:
+        with _quiet_stderr():
+            session: SparkSession = builder.getOrCreate()
+    except Exception as exc:  # py4j and PySpark raise many types for one cause: Spark is down
+        raise BackendUnavailableError(
+            "Spark", f"the session on master {settings.master!r} did not start ({_kind(exc)})"
+        ) from None
+    context = session.sparkContext
+    context.setLogLevel("ERROR")
+    if settings.master.startswith("local") and "PYSPARK_PYTHON" not in os.environ:
+        # local executors run this interpreter (with its packages), not the first python3
+        context.pythonExec = sys.executable
+    return session
+
+
+def _kind(exc: BaseException) -> str:
+    """The name of a failure: the Java exception class for py4j errors, else the type."""
+    java = getattr(exc, "java_exception", None)
+    if java is not None:
+        try:
+            return str(java.getClass().getSimpleName())
+        except Exception:
+            pass
+    return type(exc).__name__
+
+
+@contextmanager
+def executor_errors(where: str) -> Iterator[None]:
+    """Inside an executor: any error becomes one marked line with its type and ``where``."""
+    try:
+        yield
+    except ClearanceError as exc:
+        reason = exc.reason if isinstance(exc, InputError) else type(exc).__name__
+        raise RuntimeError(f"{EXECUTOR_MARK} {where}: {reason}") from None
+    except Exception as exc:
+        raise RuntimeError(f"{EXECUTOR_MARK} {where}: {type(exc).__name__}") from None
+
+
+@contextmanager
+def job_errors(source: str) -> Iterator[None]:
+    """On the driver, around a job's action: a failed job is an :class:`InputError` naming
+    ``source`` and the first error (an executor's marked line, or the Java exception's type)."""
+    try:
+        yield
+    except ClearanceError:
+        raise
+    except Exception as exc:
+        found = _MARKED.search(str(exc))
+        reason = found.group(1) if found else f"Spark job failed ({_kind(exc)})"
+        raise InputError(source, reason) from None
+
+
+__all__ = [
+    "DEFAULT_MASTER",
+    "MASTER_ENV",
+    "SparkSettings",
+    "executor_errors",
+    "job_errors",
+    "spark_session",
+]
