@@ -26,7 +26,7 @@ from clearance.detection.boundaries import letters_only
 from clearance.detection.calibration import Calibration, bundled
 from clearance.detection.detector import Detector
 from clearance.detection.match import Match
-from clearance.detection.multigate import ALL, MultiGate, multigate
+from clearance.detection.multigate import ALL, MultiGate, multigate, scannable
 from clearance.detection.ner import NerBackend
 from clearance.detection.ner_merge import merge_model_matches
 from clearance.detection.parallel import (
@@ -351,7 +351,7 @@ class Engine:
     ) -> Candidates:
         """:meth:`_candidates` with ASCII texts through ``gate``."""
         values: list[str] = series.to_list()
-        ascii_rows = [i for i, t in enumerate(values) if t.isascii()]
+        ascii_rows = [i for i, t in enumerate(values) if scannable(t)]
         every = len(ascii_rows) == len(values)
         found: dict[str, dict[int, int]] = {}
 
@@ -376,7 +376,7 @@ class Engine:
                 sub = series if every else series.gather(ascii_rows)
                 add(self._polars_rows(sub, rest, context), None if every else ascii_rows)
         if not every:
-            others = [i for i, t in enumerate(values) if not t.isascii()]
+            others = [i for i, t in enumerate(values) if not scannable(t)]
             add(self._polars_rows(series.gather(others), detectors, context), others)
         out: Candidates = {}
         for det in detectors:

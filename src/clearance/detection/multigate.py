@@ -20,6 +20,7 @@ wheels exist). ``tests/detection/test_multigate.py`` checks that both gates flag
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,7 +35,23 @@ try:
 except ImportError:  # pragma: no cover (a platform without its wheels)
     hyperscan = None  # type: ignore[assignment]
 
-_FLAGS = 0 if hyperscan is None else hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY
+# UTF-8: a pattern's non-ASCII letter is one character, as in Python ("né?" matches "n"; read
+# byte by byte, the "?" would make only the last byte of "é" optional). No UCP: \w, \b and
+# case folding stay ASCII, as Python's are on an ASCII text.
+_FLAGS = (
+    0
+    if hyperscan is None
+    else hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY | hyperscan.HS_FLAG_UTF8
+)
+# ASCII characters Python's \s matches and PCRE's does not (the information separators):
+# a text holding one goes to the Polars gate.
+_PYTHON_ONLY_SPACE = re.compile("[\x1c-\x1f]")
+
+
+def scannable(text: str) -> bool:
+    """Whether the Hyperscan gate reads ``text`` as Python's ``re`` does (on the texts it
+    takes, its patterns and Python's match the same strings)."""
+    return text.isascii() and _PYTHON_ONLY_SPACE.search(text) is None
 
 
 def hyperscan_pattern(rust_ascii: str) -> str:
@@ -132,7 +149,8 @@ class MultiGate:
     def rows(self, texts: Sequence[str], context: str) -> dict[str, tuple[list[int], list[int]]]:
         """Per covered detector id whose gate matches (and whose required context word, unless
         ``context`` has one, is in the text): the row indices, and for each the bits of the
-        patterns that may match there (:data:`ALL`: every pattern). ``texts`` must be ASCII."""
+        patterns that may match there (:data:`ALL`: every pattern). ``texts`` must be
+        :func:`scannable`."""
         if self._db is None or not texts:
             return {}
         scratch = getattr(self._local, "scratch", None)
@@ -178,8 +196,8 @@ class MultiGate:
 
 
 def _literal(word: str) -> bytes:
-    """A literal as a PCRE pattern (every byte escaped as ``\\xHH``: no syntax survives)."""
-    return "".join(f"\\x{b:02x}" for b in word.encode("utf-8")).encode("ascii")
+    """A literal as a pattern (every character escaped as ``\\x{H}``: no syntax survives)."""
+    return "".join(f"\\x{{{ord(c):x}}}" for c in word).encode("ascii")
 
 
 # Gates built, by the identities of their detectors (a detector compares by value, which would
