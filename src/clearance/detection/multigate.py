@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clearance.detection.detector import Detector
+from clearance.detection.hyperscan_syntax import hyperscan_pattern
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +53,6 @@ def scannable(text: str) -> bool:
     """Whether the Hyperscan gate reads ``text`` as Python's ``re`` does (on the texts it
     takes, its patterns and Python's match the same strings)."""
     return text.isascii() and _PYTHON_ONLY_SPACE.search(text) is None
-
-
-def hyperscan_pattern(rust_ascii: str) -> str:
-    """A Rust gate regex with ASCII word boundaries as PCRE (the same rows on ASCII text)."""
-    return rust_ascii.replace("(?-u:\\b)", "\\b").replace("(?-u:\\B)", "\\B")
 
 
 def _compiles(pattern: bytes, flags: int) -> bool:
