@@ -36,14 +36,9 @@ try:
 except ImportError:  # pragma: no cover (a platform without its wheels)
     hyperscan = None  # type: ignore[assignment]
 
-# UTF-8: a pattern's non-ASCII letter is one character, as in Python ("né?" matches "n"; read
-# byte by byte, the "?" would make only the last byte of "é" optional). No UCP: \w, \b and
-# case folding stay ASCII, as Python's are on an ASCII text.
-_FLAGS = (
-    0
-    if hyperscan is None
-    else hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY | hyperscan.HS_FLAG_UTF8
-)
+# Byte by byte (no UTF-8 mode, whose every-code-point classes compile for minutes): only
+# ASCII texts come here, and the patterns are rewritten for that (hyperscan_syntax).
+_FLAGS = 0 if hyperscan is None else hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY
 # ASCII characters Python's \s matches and PCRE's does not (the information separators):
 # a text holding one goes to the Polars gate.
 _PYTHON_ONLY_SPACE = re.compile("[\x1c-\x1f]")
@@ -192,8 +187,8 @@ class MultiGate:
 
 
 def _literal(word: str) -> bytes:
-    """A literal as a pattern (every character escaped as ``\\x{H}``: no syntax survives)."""
-    return "".join(f"\\x{{{ord(c):x}}}" for c in word).encode("ascii")
+    """A literal as a pattern (every byte escaped as ``\\xHH``: no syntax survives)."""
+    return "".join(f"\\x{b:02x}" for b in word.encode("utf-8")).encode("ascii")
 
 
 # Gates built, by the identities of their detectors (a detector compares by value, which would
