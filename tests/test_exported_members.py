@@ -23,6 +23,7 @@ PUBLIC = [
     "LlmAuditSettings",
     "LocalModel",
     "Match",
+    "ModelCard",
     "Policy",
     "PolicyError",
     "RedactManifest",
@@ -40,10 +41,14 @@ PUBLIC = [
     "apply_retention",
     "audit_dataset",
     "audit_sources",
+    "build_card_paths",
+    "build_datasheet_paths",
     "build_guard",
+    "check_card_path",
     "default_registry",
     "dp_release",
     "erase_subject",
+    "init_card",
     "load_fairness_policy",
     "load_key",
     "load_policy",
@@ -81,6 +86,7 @@ def test_one_entry_point_per_job() -> None:
     from clearance.anonymize.run import anonymize_table
     from clearance.audit.auditor import audit_dataset
     from clearance.audit.run import audit_sources
+    from clearance.cards.build import build_card_paths
     from clearance.detection.settings import DetectionSettings
     from clearance.fairness.mitigate_run import run_mitigation
     from clearance.fairness.run import run_fairness
@@ -97,6 +103,7 @@ def test_one_entry_point_per_job() -> None:
     assert clearance.run_mitigation is run_mitigation
     assert clearance.run_llm_audit_paths is run_llm_audit_paths
     assert clearance.redact_paths is redact_paths
+    assert clearance.build_card_paths is build_card_paths
 
 
 def test_audit_is_the_subpackage_and_audit_dataset_the_function() -> None:

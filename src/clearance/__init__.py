@@ -19,6 +19,10 @@ The public API, one entry point per job:
   (:func:`erase_subject`, an :class:`ErasureRecord`);
 - release differentially private aggregates under a budget ledger: :func:`dp_release`,
   returning a :class:`DpReport`;
+- document a model: a card skeleton for a regime (:func:`init_card`), built from the card and
+  the fairness / audit reports into a :class:`ModelCard` (:func:`build_card_paths`), checked
+  against the regime's checklist (:func:`check_card_path`); a dataset's datasheet from its audit
+  (:func:`build_datasheet_paths`);
 - audit an LLM for memorised secrets: :func:`run_llm_audit_paths` with
   :class:`LlmAuditSettings` and a :class:`LocalModel` or :class:`EndpointModel`.
 """
@@ -39,6 +43,13 @@ if TYPE_CHECKING:
     from clearance.audit.report import AuditReport
     from clearance.audit.run import audit_sources
     from clearance.audit.sources import Table
+    from clearance.cards import (
+        ModelCard,
+        build_card_paths,
+        build_datasheet_paths,
+        check_card_path,
+        init_card,
+    )
     from clearance.core.findings import Finding
     from clearance.core.severity import Severity
     from clearance.detection import Detector, Engine, Match, Registry, default_registry
@@ -78,8 +89,8 @@ _EXPORTS: dict[str, str] = {
     "DetectionSettings": "clearance.detection.settings",
     "Detector": "clearance.detection",
     "DpReport": "clearance.dp",
-    "Engine": "clearance.detection",
     "EndpointModel": "clearance.llm.model_target",
+    "Engine": "clearance.detection",
     "ErasureRecord": "clearance.lifecycle",
     "Finding": "clearance.core.findings",
     "Fingerprinter": "clearance.privacy",
@@ -88,6 +99,7 @@ _EXPORTS: dict[str, str] = {
     "LlmAuditSettings": "clearance.llm.audit_settings",
     "LocalModel": "clearance.llm.model_target",
     "Match": "clearance.detection",
+    "ModelCard": "clearance.cards",
     "Policy": "clearance.audit.policy",
     "PolicyError": "clearance.errors",
     "RedactManifest": "clearance.redact",
@@ -100,14 +112,18 @@ _EXPORTS: dict[str, str] = {
     "SourceUnavailableError": "clearance.errors",
     "SparkSettings": "clearance.engines.spark",
     "Table": "clearance.audit.sources",
-    "apply_retention": "clearance.lifecycle",
     "anonymize_table": "clearance.anonymize.run",
+    "apply_retention": "clearance.lifecycle",
     "audit_dataset": "clearance.audit.auditor",
     "audit_sources": "clearance.audit.run",
+    "build_card_paths": "clearance.cards",
+    "build_datasheet_paths": "clearance.cards",
     "build_guard": "clearance.guard.proxy",
+    "check_card_path": "clearance.cards",
     "default_registry": "clearance.detection",
-    "erase_subject": "clearance.lifecycle",
     "dp_release": "clearance.dp",
+    "erase_subject": "clearance.lifecycle",
+    "init_card": "clearance.cards",
     "load_fairness_policy": "clearance.fairness.policy",
     "load_key": "clearance.privacy",
     "load_policy": "clearance.audit.policy",
@@ -158,6 +174,7 @@ __all__ = [
     "LlmAuditSettings",
     "LocalModel",
     "Match",
+    "ModelCard",
     "Policy",
     "PolicyError",
     "RedactManifest",
@@ -175,10 +192,14 @@ __all__ = [
     "apply_retention",
     "audit_dataset",
     "audit_sources",
+    "build_card_paths",
+    "build_datasheet_paths",
     "build_guard",
+    "check_card_path",
     "default_registry",
     "dp_release",
     "erase_subject",
+    "init_card",
     "load_fairness_policy",
     "load_key",
     "load_policy",

@@ -78,7 +78,7 @@ def test_audit_of_many_one_row_tables_takes_few_engine_calls(
         Table(
             name=f"t{i}",
             origin=f"t{i}.csv",
-            frame=pl.DataFrame({"user_id": [i], "email": [f"p{i}@example.org"], "city": ["Leeds"]}),
+            data=pl.DataFrame({"user_id": [i], "email": [f"p{i}@example.org"], "city": ["Leeds"]}),
         )
         for i in range(200)
     ]

@@ -30,7 +30,7 @@ CASES = [
 
 def run_example(check: Check, example: Example) -> AuditReport:
     tables = [
-        Table(name=name, origin=f"example/{name}", frame=pl.DataFrame(dict(columns)))
+        Table(name=name, origin=f"example/{name}", data=pl.DataFrame(dict(columns)))
         for name, columns in example.tables.items()
     ]
     policy = policy_from_mapping(dict(example.policy), "example-policy")

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
-from clearance.audit import databases
+from clearance.audit import databases, sources
 from clearance.audit.databases import load_database, mask_uri
 from clearance.audit.sources import Table, load_files
 from clearance.errors import ClearanceError, InputError, SourceUnavailableError
@@ -554,3 +554,93 @@ def test_postgres_password_never_in_messages(pg_schema: PgSchema) -> None:
     for message in messages:
         assert password not in message
         assert "\n" not in message
+
+
+# ----------------------------------------------------------------------------- lazy Parquet
+
+
+def _parquet(path: Path, rows: int = 10) -> pl.DataFrame:
+    frame = pl.DataFrame(
+        {
+            "id": list(range(rows)),
+            "postcode": [f"{i % 7:05d}" for i in range(rows)],
+            "when": [dt.datetime(2024, 1, 1 + i % 28) for i in range(rows)],
+            "score": [i / 3 for i in range(rows)],
+            "blob": [bytes([i % 256]) for i in range(rows)],
+        }
+    )
+    frame.write_parquet(path, row_group_size=3)
+    return frame
+
+
+def test_streaming_reads_parquet_lazily_with_the_eager_schema_and_values(tmp_path: Path) -> None:
+    written = _parquet(tmp_path / "t.parquet")
+    (eager,), _ = load_files([tmp_path / "t.parquet"], streaming=False)
+    (lazy,), _ = load_files([tmp_path / "t.parquet"], streaming=True)
+    assert isinstance(eager.data, pl.DataFrame) and isinstance(lazy.data, pl.LazyFrame)
+    assert lazy.streamed and not eager.streamed
+    assert lazy.schema == eager.schema == written.schema
+    assert lazy.columns == eager.columns and lazy.height == eager.height == 10
+    assert lazy.frame.equals(eager.frame)
+
+
+def test_streaming_by_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _parquet(tmp_path / "t.parquet")
+    (small,), _ = load_files([tmp_path / "t.parquet"], streaming=None)
+    assert not small.streamed
+    monkeypatch.setattr(sources, "STREAM_BYTES", 1)
+    (large,), _ = load_files([tmp_path / "t.parquet"], streaming=None)
+    assert large.streamed
+    (tmp_path / "a.csv").write_text("a\n1\n")
+    assert not load_files([tmp_path / "a.csv"], streaming=None)[0][0].streamed
+    monkeypatch.setattr(sources, "STREAM_TEXT_BYTES", 1)
+    assert load_files([tmp_path / "a.csv"], streaming=None)[0][0].streamed
+    (tmp_path / "a.jsonl").write_text('{"a": 1}\n')
+    (jsonl,), _ = load_files([tmp_path / "a.jsonl"], streaming=True)
+    assert not jsonl.streamed  # JSON and JSONL are always read in memory
+
+
+def test_streaming_reads_csv_and_tsv_as_text_like_the_eager_read(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_bytes('postcode,note\n01234,"x, y"\n,\n\xe9,z\n'.encode("latin-1"))
+    (tmp_path / "b.tsv").write_text("id\tv\n007\t1.50\n")
+    for name in ("a.csv", "b.tsv"):
+        (eager,), _ = load_files([tmp_path / name], streaming=False)
+        (lazy,), _ = load_files([tmp_path / name], streaming=True)
+        assert lazy.streamed and lazy.schema == eager.schema
+        assert lazy.frame.equals(eager.frame)
+    assert lazy.frame["id"].to_list() == ["007"]
+
+
+def test_nested_parquet_is_read_in_memory_and_flattened(tmp_path: Path) -> None:
+    pl.DataFrame({"meta": [{"a": 1}, {"a": 2}], "tags": [["x"], []]}).write_parquet(
+        tmp_path / "n.parquet"
+    )
+    (table,), _ = load_files([tmp_path / "n.parquet"], streaming=True)
+    assert not table.streamed
+    assert table.frame["meta"].to_list() == ['{"a": 1}', '{"a": 2}']
+
+
+def test_streaming_corrupt_and_empty_parquet_get_the_eager_reasons(tmp_path: Path) -> None:
+    (tmp_path / "broken.parquet").write_bytes(b"PAR1 not parquet " + SECRET_CELL.encode())
+    (tmp_path / "empty.parquet").write_bytes(b"")
+    for streaming in (False, True):
+        tables, skipped = load_files(
+            [tmp_path / "broken.parquet", tmp_path / "empty.parquet"], streaming=streaming
+        )
+        reasons = dict(skipped)
+        assert not tables
+        assert reasons[str(tmp_path / "broken.parquet")].startswith("cannot parse as PARQUET")
+        assert reasons[str(tmp_path / "empty.parquet")] == "file is empty"
+        assert SECRET_CELL not in str(skipped)
+
+
+@pytest.mark.parametrize("rows", [0, 1, 3, 7, 9, 10, 25])
+def test_batches_are_the_slices_of_the_eager_frame(tmp_path: Path, rows: int) -> None:
+    written = _parquet(tmp_path / "t.parquet", rows)
+    (table,), _ = load_files([tmp_path / "t.parquet"], streaming=True)
+    for step, limit in ((3, None), (4, None), (100, None), (4, 6), (5, 100)):
+        expected = written if limit is None else written.head(limit)
+        slices = [expected.slice(lo, step) for lo in range(0, max(expected.height, 1), step)]
+        got = list(table.batches(step, limit))
+        assert [b.height for b in got] == [s.height for s in slices]
+        assert all(b.equals(s) for b, s in zip(got, slices, strict=True))

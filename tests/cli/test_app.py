@@ -295,6 +295,12 @@ def test_demo_says_the_failures_are_on_purpose_and_exits_0(tmp_path: Path) -> No
         assert "fairness verdict for the German credit model: FAIL" in result.stderr
         assert "the verdict FAILS as expected" in result.stderr
         assert (tmp_path / "demo" / "fairness" / "adverse_action_reasons.csv").is_file()
+        # the model card, built from the fairness report and checked: what a human must fill
+        assert "card check against EU AI Act" in result.stderr
+        assert "fill model_details.owners, model_details.date" in result.stderr
+        assert "the card check FAILS as expected" in result.stderr
+        for name in ("card.yaml", "card.md", "card.html", "card.json", "card-check.json"):
+            assert (tmp_path / "demo" / "fairness" / name).is_file()
 
 
 def test_detect_warns_about_invalid_utf8(tmp_path: Path) -> None:

@@ -379,3 +379,40 @@ def test_audit_cli_keys_fingerprints_with_the_project_key(
     loc = header["location"]
     identity = f"{loc['table']}\x00{loc['column']}\x00{loc['column'].replace(', ', ',')}"
     assert header["fingerprint"] == Fingerprinter(key).of("k-anonymity", identity)
+
+
+def test_streaming_and_in_memory_audits_write_the_same_report(tmp_path: Path) -> None:
+    from clearance.audit.sources import load_files
+
+    generate(tmp_path / "demo", users=120, seed=2)  # CSV, JSONL and Parquet: all to Parquet
+    policy = write_policy(tmp_path / "clearance.yaml")
+    (tmp_path / "pq").mkdir()
+    for table in load_files([tmp_path / "demo"])[0]:
+        table.frame.write_parquet(tmp_path / "pq" / f"{table.name}.parquet", row_group_size=100)
+    texts = []
+    for flag in ("--streaming", "--in-memory"):
+        out = tmp_path / f"r{flag}.json"
+        args = ["audit", str(tmp_path / "pq"), "-p", str(policy), "-q", flag, "-o", str(out)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1, result.output  # the demo's planted findings
+        texts.append(out.read_text())
+    assert texts[0] == texts[1]
+    assert json.loads(texts[0])["summary"]["rows"] > 120
+
+
+def test_init_reads_large_files_lazily_and_writes_the_same_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clearance.audit import sources
+
+    data = _own_data(tmp_path / "data")
+    assert runner.invoke(app, ["init", str(data), "-o", str(tmp_path / "a.yaml")]).exit_code == 0
+
+    def whole(table: sources.Table) -> object:
+        raise AssertionError(f"{table.name} was loaded whole")
+
+    monkeypatch.setattr(sources, "STREAM_TEXT_BYTES", 1)  # every CSV counts as large
+    monkeypatch.setattr(sources.Table, "frame", property(whole))
+    result = runner.invoke(app, ["init", str(data), "-o", str(tmp_path / "b.yaml")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "b.yaml").read_text() == (tmp_path / "a.yaml").read_text()

@@ -79,9 +79,27 @@ def _no_spacy(mp: pytest.MonkeyPatch) -> None:
     mp.setitem(__import__("sys").modules, "spacy", None)  # the extra is not installed
 
 
+def _card_with_gaps(tmp: Path) -> list[str]:
+    from clearance.cards import build_card_paths, init_card
+
+    source = tmp / "card.yaml"
+    source.write_text(init_card("ecoa"))
+    card = tmp / "card.json"
+    card.write_text(build_card_paths(source, []).model_dump_json())
+    return ["card", "check", str(card), "--regime", "ecoa"]
+
+
+def _card_unknown_key(tmp: Path) -> list[str]:
+    source = tmp / "card.yaml"
+    source.write_text("limitatons: typo\n")
+    return ["card", "build", str(source), "-o", str(tmp / "card.json")]
+
+
 CASES: dict[str, Case] = {
     "0 clean scan": Case(0, lambda t: ["scan", str(_clean(t)), "-q"]),
     "1 findings at --fail-on": Case(1, lambda t: ["scan", str(_data(t)), "--fail-on", "low"]),
+    "1 card check finds gaps": Case(1, _card_with_gaps),
+    "3 card YAML with an unknown key": Case(3, _card_unknown_key),
     "2 unknown option": Case(2, lambda t: ["scan", str(_data(t)), "--no-such-option"]),
     "2 missing argument": Case(2, lambda t: ["detect"]),
     "3 missing input file": Case(3, lambda t: ["detect", str(t / "missing.txt")]),

@@ -279,3 +279,15 @@ def test_a_near_copy_in_a_run_over_the_cap_is_still_redacted(redactor: Redactor)
     assert _longest_run(out, GITHUB) < 8 and "B" * 8 not in out
     assert out.endswith("[REDACTED:github_token] end of it")
     assert [h.rule for h in scanner.hits] == [NEAR_COPY_RULE]  # reported once
+
+
+def test_an_endless_key_block_holds_at_most_the_cap(redactor: Redactor) -> None:
+    # a private-key block whose END marker never comes: held while it may be in progress, but
+    # never more than block_cap (plus the fixed holdback) at a time
+    scanner = redactor.stream()
+    scanner.feed("-----BEGIN RSA PRIVATE KEY-----\n")
+    most = 0
+    for _ in range(4_000):
+        scanner.feed("MIIEowIBAAKCAQEA8Z0KWHAXoxefq4PvyhLnelUKfnvEaHNWIPTjXbb5KgzGd0Hd\n")
+        most = max(most, scanner.held)
+    assert most <= redactor.holdback.block_cap + redactor.holdback.chars + 65

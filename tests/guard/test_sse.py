@@ -190,3 +190,20 @@ def test_a_megabyte_event_in_small_pieces_is_read_once() -> None:
     decoder = SseDecoder()
     events = [e for i in range(0, len(raw), 4096) for e in decoder.feed(raw[i : i + 4096])]
     assert events == ["x" * 2_000_000]
+
+
+@pytest.mark.parametrize(
+    "piece",
+    [b"x" * 65_536, b"data: " + b"y" * 65_530 + b"\n"],  # a line without end; data lines, no blank
+)
+def test_an_endless_event_is_a_fault_at_the_size_limit_not_unbounded_memory(piece: bytes) -> None:
+    from clearance.guard.sse import MAX_EVENT_CHARS
+
+    decoder = SseDecoder()
+    fed = 0
+    with pytest.raises(StreamFault) as fault:
+        while fed <= 2 * MAX_EVENT_CHARS:
+            decoder.feed(piece)
+            fed += len(piece)
+    assert fault.value.code == "upstream_malformed"
+    assert fed <= MAX_EVENT_CHARS + len(piece)  # ended as soon as it passed the limit

@@ -7,8 +7,10 @@ import polars as pl
 import pytest
 
 from clearance.demo.ecommerce import generate
+from clearance.detection.engine import Engine
 from clearance.privacy import Fingerprinter
 from clearance.scan import ScanOptions, scan_paths
+from clearance.scan.scanner import Scanner
 
 FP = Fingerprinter(b"test-key-0123456789")  # the key tests/conftest.py sets
 
@@ -206,3 +208,30 @@ def test_scan_takes_an_explicit_fingerprinter_and_writes_no_key(
         FP.of(report.findings[0].rule, f"column\x00{report.findings[0].location.file}\x00email")
     ]
     assert not (tmp_path / ".clearance").exists()
+
+
+def test_scan_frame_batches_of_the_slices_equals_scan_frame() -> None:
+    rows = 2500
+    frame = pl.DataFrame(
+        {
+            "email": [f"user{i % 700}@example.org" for i in range(rows)],
+            "note": [f"call me on 212-555-{i % 9000:04d} after {i % 12} pm" for i in range(rows)],
+            "n": list(range(rows)),
+        }
+    )
+    options = ScanOptions(batch_rows=600, probe_rows=200, validate_limit=300)
+    engine = Engine()
+
+    def report(batched: bool) -> str:
+        scanner = Scanner(engine, FP, options)
+        if batched:
+            step = options.batch_rows
+            slices = (frame.slice(lo, step) for lo in range(0, rows, step))
+            scanner.scan_frame_batches("t.parquet", "t", slices)
+        else:
+            scanner.scan_frame("t.parquet", "t", frame)
+        return json.dumps(scanner.report().model_dump(mode="json"), sort_keys=True)
+
+    batched = report(True)
+    assert batched == report(False)
+    assert json.loads(batched)["summary"]["files_scanned"] == 1

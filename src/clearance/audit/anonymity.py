@@ -40,6 +40,7 @@ from collections.abc import Sequence
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
+from clearance.audit.plans import collect, collect_all, streams
 from clearance.errors import InputError, PolicyError
 from clearance.io.columns import columns
 
@@ -143,12 +144,13 @@ def equivalence_class_sizes(
         raise InputError(source, f"a quasi-identifier may not be named {CLASS_SIZE!r}")
     if per_record:
         by = columns(qis)
-        return lf.select(*by, pl.len().over(by).cast(pl.Int64).alias(CLASS_SIZE)).collect()
-    return (
+        sizes = lf.select(*by, pl.len().over(by).cast(pl.Int64).alias(CLASS_SIZE))
+        return collect(sizes, streams(data))
+    return collect(
         lf.group_by(columns(qis))
         .agg(pl.len().cast(pl.Int64).alias(CLASS_SIZE))
-        .sort([pl.col(CLASS_SIZE), *columns(qis)], nulls_last=True, maintain_order=True)
-        .collect()
+        .sort([pl.col(CLASS_SIZE), *columns(qis)], nulls_last=True, maintain_order=True),
+        streams(data),
     )
 
 
@@ -171,44 +173,32 @@ def measure_anonymity(
     lf = data.lazy()
     qis, sas = _check_columns(lf.collect_schema().names(), quasi_identifiers, sensitive, source)
 
-    if sas:
-        first, *others = (_sensitive_classes(lf, qis, sa) for sa in sas)
-        classes, *other_mins = pl.collect_all(
-            [first, *(q.select(pl.col(_DISTINCT, _ENTROPY).min()) for q in others)]
-        )
-        mins = [classes.select(pl.col(_DISTINCT, _ENTROPY).min()), *other_mins]
-    else:
-        classes, mins = (
-            lf.group_by(columns(qis)).agg(pl.len().alias(_SIZE)).select(_SIZE).collect(),
-            [],
-        )
-
-    size = pl.col(_SIZE).cast(pl.Int64)
-    stats = classes.select(
-        size.sum().alias("rows"),
-        pl.len().alias("classes"),
-        size.min().alias("k"),
-        size.filter(size < k_threshold).sum().alias("below"),
-        (size == 1).sum().alias("unique"),
-    ).row(0, named=True)
-    hist = [
-        (int(s), int(n))
-        for s, n in classes.group_by(_SIZE).agg(pl.len().alias(_COUNT)).sort(_SIZE).iter_rows()
-    ]
+    # Only aggregates leave the engine: the histogram of class sizes (every count below is a
+    # sum over it) and, per sensitive attribute, the smallest distinct count and entropy. The
+    # classes themselves (up to one per record) stay inside the streaming group-by.
+    per_sa = [_sensitive_classes(lf, qis, sa) for sa in sas]
+    classes = per_sa[0] if per_sa else lf.group_by(columns(qis)).agg(pl.len().alias(_SIZE))
+    histogram, *mins = collect_all(
+        [
+            classes.group_by(_SIZE).agg(pl.len().alias(_COUNT)).sort(_SIZE),
+            *(q.select(pl.col(_DISTINCT, _ENTROPY).min()) for q in per_sa),
+        ],
+        streams(data),
+    )
+    hist = [(int(s), int(n)) for s, n in histogram.iter_rows()]
+    rows = sum(s * n for s, n in hist)
+    n_classes = sum(n for _, n in hist)
+    k = hist[0][0] if hist else 0
+    below = sum(s * n for s, n in hist if s < k_threshold)
+    unique = sum(n for s, n in hist if s == 1)
     # From the histogram, in size order: the same float for any order of the rows.
-    class_risk = math.fsum(n / s for s, n in hist) / len(classes) if len(classes) else 0.0
+    class_risk = math.fsum(n / s for s, n in hist) / n_classes if n_classes else 0.0
     l_div: dict[str, int] = {}
     entropy_l: dict[str, float] = {}
     for sa, frame in zip(sas, mins, strict=True):
         distinct, entropy = frame.row(0)
         l_div[sa] = int(distinct or 0)
         entropy_l[sa] = 0.0 if entropy is None else math.exp(entropy)
-
-    rows = int(stats["rows"] or 0)
-    n_classes = int(stats["classes"])
-    k = int(stats["k"] or 0)
-    below = int(stats["below"] or 0)
-    unique = int(stats["unique"] or 0)
     return AnonymityReport(
         rows=rows,
         quasi_identifiers=qis,

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 
+import polars as pl
+
 from clearance._version import __version__
 from clearance.audit.checks import CHECKS, Check, CheckResult, Measurement
 from clearance.audit.context import AuditContext, CheckSkipped
@@ -49,7 +51,13 @@ def _run_check(ctx: AuditContext, check: Check, table: str | None) -> tuple[Chec
         return CheckResult(), CheckRun(
             rule=check.id, category=check.category, status="skipped", table=table, reason=str(exc)
         )
-    except (ClearanceError, ValueError, ArithmeticError) as exc:
+    except (
+        ClearanceError,
+        ValueError,
+        ArithmeticError,
+        pl.exceptions.PolarsError,  # a lazily read table whose pages cannot be read
+        pl.exceptions.PanicException,
+    ) as exc:
         reason = str(exc) if isinstance(exc, ClearanceError) else _one_line(exc)
         return CheckResult(), CheckRun(
             rule=check.id, category=check.category, status="failed", table=table, reason=reason
@@ -106,14 +114,14 @@ def _mask_column_names(
     The names of all tables go through the engine in one call."""
     out: dict[str, Table] = {}
     found: list[Finding] = []
-    names = list(dict.fromkeys(c for t in tables.values() for c in t.frame.columns))
+    names = list(dict.fromkeys(c for t in tables.values() for c in t.columns))
     known = dict(zip(names, engine.detect_batch(names), strict=True)) if names else {}
     for name, table in tables.items():
         scanner = Scanner(engine, fingerprinter)
-        shown = scanner.scan_column_names(table.origin, name, table.frame.columns, {}, known)
+        shown = scanner.scan_column_names(table.origin, name, table.columns, {}, known)
         found += scanner.found.findings()
         renamed = {raw: new for raw, new in shown.items() if raw != new}
-        out[name] = replace(table, frame=table.frame.rename(renamed)) if renamed else table
+        out[name] = replace(table, data=table.data.rename(renamed)) if renamed else table
     return out, found
 
 
@@ -153,7 +161,7 @@ def audit_dataset(
     warnings = [
         f"{t.origin}: table {name} has no rows; only its columns are checked"
         for name, t in sorted(by_name.items())
-        if t.frame.height == 0
+        if t.height == 0
     ]
     warnings += [
         f"policy: tables.{name}: no such table in the input; not checked"
@@ -180,8 +188,8 @@ def audit_dataset(
         TableProfile(
             name=t.name,
             origin=t.origin,
-            rows=t.frame.height,
-            columns=list(t.frame.columns),
+            rows=t.height,
+            columns=list(t.columns),
             subject_key=links.keys.get(t.name),
             subject_table=t.name == links.subject_table,
             key_overlap=links.overlap.get(t.name),
@@ -208,7 +216,7 @@ def audit_dataset(
         ),
         summary=AuditSummary(
             tables=len(by_name),
-            rows=sum(t.frame.height for t in by_name.values()),
+            rows=sum(t.height for t in by_name.values()),
             findings=len(findings),
             by_severity=dict(sorted(by_sev.items())),
             by_category=dict(sorted(by_cat.items())),

@@ -9,13 +9,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar, cast
 
+import polars as pl
+
+from clearance.audit.plans import collect
 from clearance.audit.policy import Policy
 from clearance.audit.quasi import detect_quasi_identifiers
 from clearance.audit.sources import Table
 from clearance.audit.subjects import SubjectLinks, link_subjects
 from clearance.core.findings import Finding, FindingCategory, Fix, Location, Scope, build_finding
+from clearance.core.run import SkippedInput
 from clearance.core.severity import Severity
 from clearance.detection.engine import Engine
+from clearance.io.readers import one_line
 from clearance.privacy import Fingerprinter
 from clearance.scan.options import ScanOptions
 from clearance.scan.report import ScanReport
@@ -71,8 +76,35 @@ class AuditContext:
     def scan(self) -> ScanReport:
         """The detection engine over every column of every table, once per audit."""
         if self._scan is None:
-            scanner = Scanner(self.engine, self.fingerprinter, self.scan_options)
-            scanner.scan_frames((t.origin, t.name, t.frame) for t in self.tables.values())
+            opts = self.scan_options
+            scanner = Scanner(self.engine, self.fingerprinter, opts)
+            small: list[tuple[str, str, pl.DataFrame]] = []
+            for t in self.tables.values():
+                # A streamed table larger than a probe is never scanned with others
+                # (Scanner.scan_frames): it is scanned batch by batch, the batches scan_frame
+                # would slice, so the results are those of the in-memory table.
+                if t.streamed and min(t.height, opts.sample or t.height) > opts.probe_rows:
+                    scanner.scan_frames(small)
+                    small = []
+                    try:
+                        scanner.scan_frame_batches(
+                            t.origin, t.name, t.batches(opts.batch_rows, opts.sample)
+                        )
+                    except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
+                        # A page that cannot be read, found only when the scan reaches it: the
+                        # table is listed as not (fully) read, never passed off as scanned.
+                        scanner.skipped.append(
+                            SkippedInput(
+                                path=t.origin,
+                                reason=f"cannot read to the end: {one_line(exc)}; scan incomplete",
+                            )
+                        )
+                elif t.streamed:  # at most a probe's rows are scanned: only those are read
+                    limit = min(t.height, opts.sample or t.height)
+                    small.append((t.origin, t.name, collect(t.lazy.head(limit))))
+                else:
+                    small.append((t.origin, t.name, t.frame))
+            scanner.scan_frames(small)
             self._scan = scanner.report()
         return self._scan
 
@@ -89,15 +121,15 @@ class AuditContext:
         declared = self.policy.table(table).quasi_identifiers
         if declared is not None:
             return list(declared)
-        return detect_quasi_identifiers(self.tables[table].frame)
+        return detect_quasi_identifiers(self.tables[table].lazy)
 
     def require(self, table: str, columns: list[str], what: str) -> None:
-        frame = self.tables[table].frame
-        missing = [c for c in columns if c not in frame.columns]
+        present = self.tables[table].columns
+        missing = [c for c in columns if c not in present]
         if missing:
             raise CheckSkipped(
                 f"{table}: {what} column(s) {', '.join(missing)} not in the table "
-                f"(columns: {', '.join(frame.columns)})"
+                f"(columns: {', '.join(present)})"
             )
 
     def finding(

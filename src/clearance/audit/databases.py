@@ -210,7 +210,7 @@ def _load(
                         raise
                     skipped.append((origin, _table_error(exc)))
                     continue
-                tables.append(Table(name=name, origin=origin, frame=frame))
+                tables.append(Table(name=name, origin=origin, data=frame))
             return tables, skipped
     except sa_exc.DBAPIError as exc:
         raise database_error(exc, url, masked) from None

@@ -43,6 +43,6 @@ def qi_kind(column: str) -> str | None:
     return None
 
 
-def detect_quasi_identifiers(frame: pl.DataFrame) -> list[str]:
+def detect_quasi_identifiers(frame: pl.DataFrame | pl.LazyFrame) -> list[str]:
     """Columns of ``frame`` that name a quasi-identifier, in table order."""
-    return [c for c in frame.columns if qi_kind(c) is not None]
+    return [c for c in frame.collect_schema().names() if qi_kind(c) is not None]

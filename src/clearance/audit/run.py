@@ -21,10 +21,15 @@ from clearance.scan.options import ScanOptions
 
 
 def load_sources(
-    paths: Sequence[Path], databases: Sequence[str] = (), tables: Sequence[str] | None = None
+    paths: Sequence[Path],
+    databases: Sequence[str] = (),
+    tables: Sequence[str] | None = None,
+    *,
+    streaming: bool | None = False,
 ) -> tuple[list[Table], list[tuple[str, str]]]:
-    """Tables from files and databases; skipped inputs as (origin, reason)."""
-    found, skipped = load_files(list(paths)) if paths else ([], [])
+    """Tables from files and databases; skipped inputs as (origin, reason). ``streaming``:
+    which Parquet files are read lazily (:func:`clearance.audit.sources.load_files`)."""
+    found, skipped = load_files(list(paths), streaming) if paths else ([], [])
     for uri in databases:
         db_tables, db_skipped = load_database(uri, tables or None)
         found += db_tables
@@ -56,14 +61,17 @@ def audit_sources(
     today: date | None = None,
     progress: ProgressFn | None = None,
     calibration: Calibration | Literal["bundled"] | None = "bundled",
+    streaming: bool | None = None,
 ) -> AuditReport:
     """Reads the sources, loads the policy (``policy`` wins over ``policy_path``), audits.
     ``calibration``: the score map of the engine (``"bundled"``, your own, or ``None`` for the
     hand-set scores); the policy's ``min_score`` applies to the calibrated score.
     ``fingerprinter`` keys the findings' fingerprints (the CLI's comes from
-    :func:`clearance.privacy.load_key`)."""
+    :func:`clearance.privacy.load_key`). ``streaming``: Parquet and CSV files are read lazily
+    and audited in bounded memory (``True``), loaded whole (``False``), or streamed from a size
+    on disk (``None``, :func:`clearance.audit.sources.load_files`); the report is the same."""
     chosen = policy or load_policy(policy_path)
-    found, skipped = load_sources(paths, databases, tables)
+    found, skipped = load_sources(paths, databases, tables, streaming=streaming)
     engine = None
     if calibration != "bundled":
         engine = Engine(threshold=chosen.min_score, calibration=calibration)

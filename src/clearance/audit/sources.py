@@ -1,8 +1,11 @@
-"""Sources for ``clearance audit``: whole tables read from files (databases:
+"""Sources for ``clearance audit``: tables read from files (databases:
 :mod:`clearance.audit.databases`).
 
-Every table becomes a typed Polars ``DataFrame`` (ints, floats, text, dates, timestamps with and
-without time zone, booleans), named so that one audit report can cover many tables at once.
+Every table is typed Polars data (ints, floats, text, dates, timestamps with and without time
+zone, booleans), named so that one audit report can cover many tables at once. A table is held
+in memory (a ``DataFrame``) or, for a large Parquet or CSV file, read lazily (a ``LazyFrame``
+of ``pl.scan_parquet`` / ``pl.scan_csv``, same schema as the eager read): the checks run the same lazy plans on both
+(:mod:`clearance.audit.plans`), and a streamed table is never loaded whole.
 
 Files (CSV, TSV, JSON, JSONL, Parquet, and folders of them, walked like ``io.readers.discover``)
 never stop the audit: a missing, empty or corrupt file is returned in ``skipped`` with a one-line
@@ -14,20 +17,27 @@ from __future__ import annotations
 
 import glob
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from clearance.audit.plans import collect
 from clearance.io.files import not_regular
 from clearance.io.readers import MAX_COLUMNS, discover, kind_of, one_line, read_json
 
-__all__ = ["Skipped", "Table", "cell_text", "load_files"]
+__all__ = ["STREAM_BYTES", "STREAM_TEXT_BYTES", "Skipped", "Table", "cell_text", "load_files"]
 
 
 _TABLE_KINDS = {"csv", "tsv", "json", "jsonl", "parquet"}
+# Files at least this large are read lazily when the caller lets the size decide
+# (``streaming=None``). Parquet: about 1 GiB or more once decompressed into memory. CSV/TSV
+# takes about its own size in memory, and every plan parses it again, so only larger ones.
+STREAM_BYTES = 128 * 1024 * 1024
+STREAM_TEXT_BYTES = 1024 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -41,7 +51,58 @@ class Table:
 
     name: str
     origin: str
-    frame: pl.DataFrame
+    data: pl.DataFrame | pl.LazyFrame
+
+    @property
+    def streamed(self) -> bool:
+        """Read lazily: never loaded whole by the audit."""
+        return isinstance(self.data, pl.LazyFrame)
+
+    @property
+    def lazy(self) -> pl.LazyFrame:
+        """The table as a lazy plan: what every check aggregates (one code path for both)."""
+        return self.data.lazy()
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        """The whole table in memory (collected from a lazy source: for callers that need it
+        whole, e.g. ``clearance anonymize``; the audit's checks use :attr:`lazy`)."""
+        return self.data if isinstance(self.data, pl.DataFrame) else collect(self.data)
+
+    @cached_property
+    def schema(self) -> pl.Schema:
+        return self.data.collect_schema()
+
+    @property
+    def columns(self) -> list[str]:
+        return self.schema.names()
+
+    @cached_property
+    def height(self) -> int:
+        """Rows (a lazy Parquet source answers from its metadata)."""
+        if isinstance(self.data, pl.DataFrame):
+            return self.data.height
+        return int(collect(self.data.select(pl.len())).item())
+
+    def batches(self, rows: int, limit: int | None = None) -> Iterator[pl.DataFrame]:
+        """The first ``limit`` rows (all by default) as frames of exactly ``rows`` rows (the
+        last shorter; one empty frame for an empty table), the slices
+        :meth:`clearance.scan.scanner.Scanner.scan_frame` takes from an eager frame."""
+        lf = self.lazy if limit is None else self.lazy.head(limit)
+        pending: list[pl.DataFrame] = []
+        held = 0
+        sent = False
+        for chunk in lf.collect_batches(chunk_size=rows, maintain_order=True, engine="streaming"):
+            pending.append(chunk)
+            held += chunk.height
+            while held >= rows:
+                joined = pl.concat(pending, rechunk=False) if len(pending) > 1 else pending[0]
+                yield joined.slice(0, rows)
+                sent = True
+                rest = joined.slice(rows)
+                pending, held = ([rest] if rest.height else []), rest.height
+        if held or not sent:
+            yield pl.concat(pending) if pending else self.schema.to_frame()
 
 
 Skipped = list[tuple[str, str]]
@@ -54,8 +115,15 @@ _NOT_A_TABLE = (
 # --------------------------------------------------------------------------------------- files
 
 
-def load_files(paths: Sequence[Path]) -> tuple[list[Table], Skipped]:
-    """Read every table file under ``paths``; returns (tables, skipped as (origin, reason))."""
+def load_files(
+    paths: Sequence[Path], streaming: bool | None = False
+) -> tuple[list[Table], Skipped]:
+    """Read every table file under ``paths``; returns (tables, skipped as (origin, reason)).
+
+    ``streaming``: Parquet, CSV and TSV files are read lazily (``True``), in memory
+    (``False``), or lazily from :data:`STREAM_BYTES` (Parquet) or :data:`STREAM_TEXT_BYTES`
+    (CSV, TSV) on disk (``None``). A Parquet file with nested columns (structs, lists), and
+    JSON and JSONL files, are read in memory."""
     skipped: Skipped = []
     found: list[tuple[Path, Path | None]] = []  # (file, folder it was found in, if any)
     for path in paths:
@@ -88,11 +156,12 @@ def load_files(paths: Sequence[Path]) -> tuple[list[Table], Skipped]:
     tables: list[Table] = []
     for (file, _), name in zip(unique, names, strict=True):
         try:
-            frame = _read_table_file(file)
+            lazy = _scan_lazily(file) if _streams(file, streaming) else None
+            data = lazy if lazy is not None else _read_table_file(file)
         except _SkipFile as skip:
             skipped.append((str(file), skip.reason))
             continue
-        tables.append(Table(name=name, origin=str(file), frame=frame))
+        tables.append(Table(name=name, origin=str(file), data=data))
     return tables, skipped
 
 
@@ -102,28 +171,69 @@ class _SkipFile(Exception):
         self.reason = reason
 
 
+def _streams(path: Path, streaming: bool | None) -> bool:
+    kind = kind_of(path)
+    if streaming is False or kind not in ("parquet", "csv", "tsv"):
+        return False
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False  # the eager read reports why
+    return streaming is True or size >= (STREAM_BYTES if kind == "parquet" else STREAM_TEXT_BYTES)
+
+
+def _scan_lazily(path: Path) -> pl.LazyFrame | None:
+    """A lazy read of a Parquet or CSV/TSV file with the eager read's schema, or ``None`` where
+    the eager read must decide (nested columns are flattened to JSON text in memory; an empty,
+    unreadable or corrupt file gets the eager read's reason)."""
+    kind = kind_of(path)
+    try:
+        if kind == "parquet":
+            lf = pl.scan_parquet(path, glob=False)
+        elif _has_content(path):
+            lf = pl.scan_csv(path, **_csv_options(kind))
+        else:
+            return None
+        schema = lf.collect_schema()
+    except (Exception, pl.exceptions.PanicException):
+        return None
+    nested = (pl.Struct, pl.List, pl.Array, pl.Object)
+    if not 0 < len(schema) <= MAX_COLUMNS or any(isinstance(t, nested) for t in schema.dtypes()):
+        return None
+    return lf
+
+
+def _has_content(path: Path) -> bool:
+    """Whether the file holds anything but whitespace (reads only as far as the first)."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+        while head and not head.strip():  # whitespace only so far: read on
+            more = handle.read(1 << 20)
+            if not more:
+                break
+            head = b" " if more.strip() == b"" else more
+    return bool(head.strip())
+
+
+def _csv_options(kind: str) -> dict[str, Any]:
+    """How CSV and TSV are read, eagerly or lazily."""
+    return {
+        "separator": "\t" if kind == "tsv" else ",",
+        # Text as written: inference would turn postcode "01234" into 1234 and merge
+        # distinct values; the checks parse timestamps and numbers themselves.
+        "infer_schema": False,
+        "encoding": "utf8-lossy",
+        "glob": False,  # a file name is a name: sales[2023].csv, not a pattern
+    }
+
+
 def _read_table_file(path: Path) -> pl.DataFrame:
     kind = kind_of(path)
     try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-            while head and not head.strip():  # whitespace only so far: read on
-                more = handle.read(1 << 20)
-                if not more:
-                    break
-                head = b" " if more.strip() == b"" else more
-        if not head.strip():
+        if not _has_content(path):
             raise _SkipFile("file is empty")
         if kind in ("csv", "tsv"):
-            frame = pl.read_csv(
-                path,
-                separator="\t" if kind == "tsv" else ",",
-                # Text as written: inference would turn postcode "01234" into 1234 and merge
-                # distinct values; the checks parse timestamps and numbers themselves.
-                infer_schema=False,
-                encoding="utf8-lossy",
-                glob=False,  # a file name is a name: sales[2023].csv, not a pattern
-            )
+            frame = pl.read_csv(path, **_csv_options(kind))
         elif kind == "jsonl":
             frame = pl.read_ndjson(glob.escape(str(path)), infer_schema_length=None)
         elif kind == "parquet":

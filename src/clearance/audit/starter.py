@@ -113,9 +113,8 @@ def starter_for(tables: Sequence[Table]) -> tuple[str, Guesses]:
         "tables:",
     ]
     for table in ordered:
-        frame = table.frame
         out.append(f"  {_q(table.name)}:")
-        stamp = detect_timestamp(frame)
+        stamp = detect_timestamp(table.data)  # a lazily read table is not loaded for this
         if stamp is not None:
             guesses.timestamps[table.name] = stamp
             out += [
@@ -125,12 +124,12 @@ def starter_for(tables: Sequence[Table]) -> tuple[str, Guesses]:
         key = links.keys.get(table.name)
         if key is not None and key != links.key:
             out.append(f"    subject_key: {_q(key)}")
-        qis = detect_quasi_identifiers(frame)
+        qis = detect_quasi_identifiers(table.data)
         if qis:
             guesses.quasi_identifiers[table.name] = qis
         out += [
             f"    quasi_identifiers: {_list(qis)}",
             "    sensitive_attributes: []",
-            f"    features: {_list(frame.columns)}",
+            f"    features: {_list(table.columns)}",
         ]
     return "\n".join(out) + "\n", guesses

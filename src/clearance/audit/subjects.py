@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from clearance.audit.keys import KeyTypeError, join_key
+from clearance.audit.keys import KeyTypeError, key_expr
+from clearance.audit.plans import collect
 from clearance.audit.sources import Table
 
 _SUBJECT_NAME = re.compile(
@@ -37,42 +38,51 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-def _keys(table: Table, column: str, bad: dict[str, str]) -> pl.Series | None:
+def _keys(table: Table, column: str, bad: dict[str, str]) -> pl.LazyFrame | None:
+    """The plan of the column's canonical keys (one column ``k``)."""
     try:
-        return join_key(table.frame[column], f"{table.name}.{column}")
+        expr = key_expr(column, table.schema[column], f"{table.name}.{column}")
     except KeyTypeError as exc:
         bad[table.name] = str(exc)
         return None
+    return table.lazy.select(expr.alias("k"))
 
 
-def _unique(keys: pl.Series) -> bool:
-    return keys.len() > 0 and keys.null_count() == 0 and keys.n_unique() == keys.len()
+def _unique(keys: pl.LazyFrame, streaming: bool) -> bool:
+    k = pl.col("k")
+    rows, nulls, distinct = collect(
+        keys.select(pl.len(), k.null_count().alias("nulls"), k.n_unique().alias("distinct")),
+        streaming,
+    ).row(0)
+    return bool(rows > 0 and nulls == 0 and distinct == rows)
 
 
-def _overlap(keys: pl.Series, subjects: pl.Series) -> float:
-    values = keys.drop_nulls()
-    if values.len() == 0:
-        return 0.0
-    return float(values.is_in(subjects.implode()).sum()) / values.len()
+def _overlap(keys: pl.LazyFrame, subjects: pl.Series, streaming: bool) -> float:
+    k = pl.col("k")
+    present, found = collect(
+        keys.drop_nulls().select(pl.len(), k.is_in(subjects.implode()).sum().alias("found")),
+        streaming,
+    ).row(0)
+    return float(found) / present if present else 0.0
 
 
 def link_subjects(
     tables: list[Table], declared: str | None, per_table: dict[str, str | None]
 ) -> SubjectLinks:
-    columns = {t.name: set(t.frame.columns) for t in tables}
+    columns = {t.name: set(t.columns) for t in tables}
     candidates: list[str] = []
     if declared:
         candidates = [declared]
     else:
         seen: dict[str, int] = {}
         for t in tables:
-            for c in t.frame.columns:
+            for c in t.columns:
                 if _SUBJECT_NAME.match(_norm(c)):
                     seen[c] = seen.get(c, 0) + 1
         candidates = sorted(seen, key=lambda c: (-seen[c], c))
     for key in candidates:
         bad: dict[str, str] = {}
-        holders: list[tuple[Table, str, pl.Series]] = []
+        holders: list[tuple[Table, str, pl.LazyFrame]] = []
         for t in tables:
             col = per_table.get(t.name) or key
             if col in columns[t.name]:
@@ -81,20 +91,23 @@ def link_subjects(
                     holders.append((t, col, keys))
         # The subject table lists each subject once; of several such tables the largest wins
         # (a lookup table with a handful of ids must not become the subject table).
-        unique = [h for h in holders if _unique(h[2])]
-        subject = max(unique, key=lambda h: (h[0].frame.height, h[0].name), default=None)
+        unique = [h for h in holders if _unique(h[2], h[0].streamed)]
+        subject = max(unique, key=lambda h: (h[0].height, h[0].name), default=None)
         if subject is None and holders and declared:
             subject = holders[0]
         if subject is None:
             continue
         subject_table, subject_col, subject_keys = subject
-        subject_values = subject_keys.drop_nulls().unique()
+        # The subjects' key set: one value per subject, what every other table is matched on.
+        subject_values = collect(
+            subject_keys.drop_nulls().unique(), subject_table.streamed
+        ).to_series()
         keys_of = {subject_table.name: subject_col}
         overlap = {subject_table.name: 1.0}
         for t, col, keys in holders:
             if t.name == subject_table.name:
                 continue
-            share = _overlap(keys, subject_values)
+            share = _overlap(keys, subject_values, t.streamed)
             if declared or share >= MIN_OVERLAP:
                 keys_of[t.name] = col
                 overlap[t.name] = round(share, 4)

@@ -44,6 +44,8 @@ from clearance.cli._common import (
 )
 from clearance.cli.anonymize_cmd import anonymize
 from clearance.cli.audit_cmd import audit, init
+from clearance.cli.card_cmd import card_app
+from clearance.cli.datasheet_cmd import datasheet_app
 from clearance.cli.dp_cmd import dp
 from clearance.cli.engine_opts import EngineOpt, MasterOpt, SparkConfOpt, spark_settings
 from clearance.cli.erase_cmd import erase
@@ -446,6 +448,22 @@ def _demo_fairness(out: Path) -> None:
             "without mitigation (see clearance fairness mitigate); the demo exits 0 all the same"
         )
     say(f"open {folder / 'fairness.html'}")
+    _demo_card(folder)
+
+
+def _demo_card(folder: Path) -> None:
+    """Scenario 3: the model card of the German credit model, built from the fairness report
+    and checked against the EU AI Act's items; names what a human still has to fill."""
+    from clearance.cli.card_cmd import print_check
+    from clearance.demo.card import demo_card
+
+    check = demo_card(folder, folder / "fairness.json")
+    print_check(check)
+    say(
+        "the card check FAILS as expected: the sections only the model's owner can write are "
+        f"left blank; fill {folder / 'card.yaml'}, then clearance card build and card check"
+    )
+    say(f"open {folder / 'card.html'}")
 
 
 app.command("init")(init)
@@ -458,6 +476,8 @@ app.command("guard")(guard)
 app.add_typer(fairness_app, name="fairness")
 app.add_typer(llm_app, name="llm")
 app.add_typer(retention_app, name="retention")
+app.add_typer(card_app, name="card")
+app.add_typer(datasheet_app, name="datasheet")
 
 
 @app.callback(invoke_without_command=True)

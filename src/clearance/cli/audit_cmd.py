@@ -58,8 +58,8 @@ def init(
         text = STARTER
         data = [str(p) for p in paths or []] + [f"--db {mask_uri(u)}" for u in db or []]
         if data:
-            found, skipped = load_sources(
-                list(paths or []), list(db or []), list(table or []) or None
+            found, skipped = load_sources(  # large Parquet and CSV read lazily, as audit does
+                list(paths or []), list(db or []), list(table or []) or None, streaming=None
             )
             text, guesses = starter_for(found)
             policy_from_mapping(yaml.safe_load(text), str(out))  # what we write must load
@@ -101,6 +101,14 @@ def audit(
         int | None, typer.Option("--sample", min=1, help="Engine scan on the first N rows only.")
     ] = None,
     calibration: CalibrationOpt = None,
+    streaming: Annotated[
+        bool | None,
+        typer.Option(
+            "--streaming/--in-memory",
+            help="Read Parquet and CSV lazily and audit in bounded memory, or load every table "
+            "whole (default: stream Parquet from 128 MiB, CSV from 1 GiB). Same report.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Audit a dataset against a policy: identifiers, secrets, special categories,
@@ -127,6 +135,7 @@ def audit(
                 sample=sample,
                 progress=on_check,
                 calibration=calibration_option(calibration),
+                streaming=streaming,
             )
         write_reports(report, outputs)
         if not quiet:

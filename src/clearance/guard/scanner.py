@@ -4,7 +4,8 @@ One :class:`Redactor` is built per proxy (the detection engine, the known secret
 holdback); it hands out one :class:`StreamScanner` per generated text (per choice, per tool-call
 argument string). A scanner holds back the end of what it was fed (:mod:`clearance.guard.
 holdback`), so a secret split across any chunk boundary is complete in its buffer before any of
-it is released; :meth:`StreamScanner.finish` releases the rest at the end of the text.
+it is released; :meth:`StreamScanner.finish` releases the rest at the end of the text, where a
+secret rule's match cut off by the end is redacted too (:mod:`clearance.guard.truncated`).
 
 What is redacted: every match of the engine (the secret rules, plus PII types when configured),
 every known secret (:mod:`clearance.guard.known`), and every token-like run holding a window of
@@ -25,6 +26,7 @@ from clearance.detection.engine import Engine
 from clearance.guard.gate import Gate
 from clearance.guard.holdback import Holdback, Seen
 from clearance.guard.known import KnownSecrets
+from clearance.guard.truncated import TailMatcher
 from clearance.llm.inventory_models import VALUE_RULE
 from clearance.llm.inventory_windows import TOKEN_RUN
 from clearance.privacy import Fingerprinter
@@ -83,9 +85,11 @@ class Redactor:
     fingerprinter: Fingerprinter
     known: KnownSecrets | None = None
     gate: Gate = field(init=False)
+    tail: TailMatcher = field(init=False)
 
     def __post_init__(self) -> None:
         self.gate = Gate.of(self.engine)
+        self.tail = TailMatcher(self.engine)
 
     def stream(self) -> StreamScanner:
         return StreamScanner(self)
@@ -108,6 +112,20 @@ class Redactor:
             known = self.known is not None and fp in self.known.items
             hit = Hit(m.detector, m.entity, fp, known)
             found.append(_Span(base + m.start, base + m.end, m.entity, [hit]))
+        return found
+
+    def cut_off_spans(self, text: str, base: int, start: int, live: list[str]) -> list[_Span]:
+        """Matches of the ``live`` rules still in progress where ``text`` (from offset ``base``
+        of the stream) ends, starting at or after offset ``start``: redacted to the end."""
+        found: list[_Span] = []
+        registry = self.engine.registry
+        for lo, det_id in self.tail.in_progress(text, start - base, live):
+            value = text[lo:]
+            fp = self.fingerprinter.of(VALUE_RULE, value)
+            entity = registry[det_id].entity
+            found.append(
+                _Span(base + lo, base + len(text), entity, [Hit(det_id, entity, fp, False)])
+            )
         return found
 
     def known_windows(self, text: str, base: int, after: int) -> Iterator[_Span]:
@@ -239,9 +257,16 @@ class StreamScanner:
         if len(live) < len(self._live):
             self._live = {d: self._live[d] for d in live}
         found: list[_Span] = []
+        if final and live:
+            # a secret cut off by the end of the text: no rule matches it whole
+            # (a match in progress from ``tail`` on holds its rule's literal after ``tail``)
+            tail = max(emitted, n - hold.chars - 1)
+            near_end = [d for d in live if self._live[d] > tail]
+            if near_end:
+                found = redactor.cut_off_spans(self._buf, base, tail, near_end)
         if live or redactor.gate.always:
             live.extend(redactor.gate.always)
-            found = redactor.engine_spans(self._buf, base, emitted, live)
+            found += redactor.engine_spans(self._buf, base, emitted, live)
         self._known = [s for s in self._known if s.end > emitted]
         found.extend(self._known)  # after the engine's: a rule's hit is named first
         found.extend(near)

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from clearance.errors import InputError
+from clearance.io.files import shown_path
 
 STDOUT = "-"
 
@@ -101,6 +102,17 @@ def output_folder(path: Path) -> Path:
     if not os.access(path, os.W_OK | os.X_OK):
         raise InputError(str(path), "the folder is not writable")
     return path
+
+
+def refuse_output_in_input(outdir: Path, path: Path) -> None:
+    """An output folder that is the input ``path`` or inside it is refused: the copies would
+    land among (and be read as) the data."""
+    out_abs = Path(os.path.abspath(outdir))
+    src_abs = Path(os.path.abspath(path))
+    if out_abs == src_abs or (path.is_dir() and out_abs.is_relative_to(src_abs)):
+        raise InputError(
+            str(outdir), f"is the input {shown_path(path)} or inside it; write elsewhere"
+        )
 
 
 def _umask() -> int:

@@ -28,7 +28,7 @@ from clearance.errors import InputError, PolicyError
 from clearance.io import readers
 from clearance.io.files import file_sha256, shown_path
 from clearance.io.kms import KeyManagementService
-from clearance.io.outputs import output_folder
+from clearance.io.outputs import output_folder, refuse_output_in_input
 from clearance.io.table_writer import TableWriter
 from clearance.io.tags import OutputTags, parquet_metadata, run_id, sidecar_path
 from clearance.redact.manifest import FileEntry, RedactManifest, TagsEntry
@@ -74,11 +74,7 @@ def _targets(paths: list[Path], outdir: Path) -> tuple[list[tuple[Path, Path]], 
     pairs: list[tuple[Path, Path]] = []
     skipped: list[SkippedInput] = []
     for path in paths:
-        src_abs = Path(os.path.abspath(path))
-        if out_abs == src_abs or (path.is_dir() and out_abs.is_relative_to(src_abs)):
-            raise InputError(
-                str(outdir), f"is the input {shown_path(path)} or inside it; write elsewhere"
-            )
+        refuse_output_in_input(outdir, path)
         files, missing = readers.discover([path])
         skipped += [SkippedInput(path=shown_path(p), reason=r) for p, r in missing]
         for file in files:

@@ -100,10 +100,14 @@ class Scanner:
         if self.opts.sample is not None:
             frame = frame.head(self.opts.sample)
         step = self.opts.batch_rows
-        batches = (
-            readers.as_strings(frame.slice(lo, step)) for lo in range(0, max(frame.height, 1), step)
-        )
-        self._scan_batches(origin, table, batches)
+        slices = (frame.slice(lo, step) for lo in range(0, max(frame.height, 1), step))
+        self.scan_frame_batches(origin, table, slices)
+
+    def scan_frame_batches(self, origin: str, table: str, batches: Iterable[pl.DataFrame]) -> None:
+        """:meth:`scan_frame` for a table its caller reads in batches (a table too large to
+        load, :meth:`clearance.audit.sources.Table.batches`): the same results when the batches
+        are the slices of ``batch_rows`` rows ``scan_frame`` cuts. Memory: one batch."""
+        self._scan_batches(origin, table, (readers.as_strings(b) for b in batches))
         self.files += 1
 
     def scan_frames(self, frames: Iterable[tuple[str, str, pl.DataFrame]]) -> None:

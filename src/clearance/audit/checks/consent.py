@@ -11,7 +11,8 @@ import polars as pl
 
 from clearance.audit.checks._check import Check, CheckResult, Example
 from clearance.audit.context import AuditContext, CheckSkipped
-from clearance.audit.keys import KeyTypeError, join_key
+from clearance.audit.keys import KeyTypeError, key_expr
+from clearance.audit.plans import collect
 from clearance.audit.report import ConsentResult
 from clearance.core.findings import Finding
 from clearance.core.severity import Severity
@@ -26,7 +27,7 @@ _TRUE = {"true", "yes", "y", "1", "t"}
 
 
 def _consenting(ctx: AuditContext) -> tuple[str, pl.DataFrame]:
-    """(key column, frame of key -> consented) from the consent table."""
+    """(key column, frame of canonical key ``_k`` -> ``_consent``) from the consent table."""
     policy = ctx.policy.consent
     if policy is None:
         raise CheckSkipped("the policy declares no consent source (consent.table/column)")
@@ -38,14 +39,13 @@ def _consenting(ctx: AuditContext) -> tuple[str, pl.DataFrame]:
     if key is None:
         raise CheckSkipped("no subject key declared or detected to link consent to rows")
     ctx.require(policy.table, [key, policy.column], "consent")
-    frame = ctx.tables[policy.table].frame.select(key, policy.column)
+    source = ctx.tables[policy.table]
     try:
-        keys = join_key(frame[key], f"{policy.table}.{key}")
+        keys = key_expr(key, source.schema[key], f"{policy.table}.{key}")
     except KeyTypeError as exc:
         raise CheckSkipped(f"consent cannot be linked to rows: {exc}") from None
-    frame = frame.with_columns(keys)
     col = column(policy.column)
-    dtype = frame.schema[policy.column]
+    dtype = source.schema[policy.column]
     purpose = ctx.policy.purpose.lower()
     if dtype == pl.Boolean:
         ok = col.fill_null(False)
@@ -60,11 +60,13 @@ def _consenting(ctx: AuditContext) -> tuple[str, pl.DataFrame]:
             .list.eval(pl.element().str.strip_chars())
             .list.contains(purpose)
         ).fill_null(False)
-    consent = (
-        frame.select(column(key).alias("_key"), ok.alias("_consent"))
-        .group_by("_key")
-        .agg(pl.col("_consent").any())
-        .rename({"_key": key})
+    # The consent plan: one row per subject key (not per record) with whether any of its
+    # records consents.
+    consent = collect(
+        source.lazy.select(keys.alias("_k"), ok.alias("_consent"))
+        .group_by("_k")
+        .agg(pl.col("_consent").any()),
+        source.streamed,
     )
     return key, consent
 
@@ -76,21 +78,32 @@ def run(ctx: AuditContext) -> CheckResult:
     linked = dict(ctx.links.keys)
     consent_table = ctx.policy.consent.table if ctx.policy.consent else ""
     linked.setdefault(consent_table, consent_key)
-    right = consent.rename({consent_key: "_k"})
+    right = consent.lazy()
     incomparable: list[str] = []
     for table, key in sorted(linked.items()):
-        frame = ctx.tables[table].frame
-        if key not in frame.columns:
+        source = ctx.tables[table]
+        if key not in source.columns:
             continue
         try:
-            keys = join_key(frame[key], f"{table}.{key}").alias("_k").to_frame()
+            keys = key_expr(key, source.schema[key], f"{table}.{key}")
         except KeyTypeError as exc:
             incomparable.append(str(exc))
             continue
-        joined = keys.join(right, on="_k", how="left")
-        rows = joined.height
-        consented = int(joined["_consent"].fill_null(False).sum())
-        no_record = int(joined["_consent"].is_null().sum())
+        # The join plan: each record's key against the subjects' consent, counted, not kept.
+        given = pl.col("_consent")
+        counts = collect(
+            source.lazy.select(keys.alias("_k"))
+            .join(right, on="_k", how="left")
+            .select(
+                pl.len().alias("rows"),
+                given.fill_null(False).sum().alias("consented"),
+                given.is_null().sum().alias("no_record"),
+            ),
+            source.streamed,
+        ).row(0, named=True)
+        rows = int(counts["rows"])
+        consented = int(counts["consented"])
+        no_record = int(counts["no_record"])
         refused = rows - consented - no_record
         measured.append(
             ConsentResult(

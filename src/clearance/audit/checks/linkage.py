@@ -23,9 +23,11 @@ import polars as pl
 
 from clearance.audit.checks._check import Check, CheckResult, Example
 from clearance.audit.context import AuditContext, CheckSkipped
-from clearance.audit.keys import KeyTypeError, join_key
+from clearance.audit.keys import KeyTypeError, join_key, key_expr
+from clearance.audit.plans import collect, collect_all, distinct_values
 from clearance.core.findings import Finding
 from clearance.core.severity import Severity
+from clearance.io.columns import column as column_expr
 from clearance.privacy import mask
 
 WHY_TEXT = (
@@ -43,15 +45,15 @@ _LAST = ("last_name", "family_name", "surname", "lastname")
 
 def _identity_columns(ctx: AuditContext, table: str) -> dict[str, pl.Expr]:
     """Expressions yielding the subject's identity values in the subject table."""
-    frame = ctx.tables[table].frame
+    names = ctx.tables[table].columns
     out: dict[str, pl.Expr] = {}
     for c in ctx.scan().columns:
         if c.table == table and c.kind == "entity" and c.entity in _IDENTITY:
-            out[c.column] = pl.col(c.column).cast(pl.String)
-    first = next((c for c in frame.columns if c.lower() in _FIRST), None)
-    last = next((c for c in frame.columns if c.lower() in _LAST), None)
+            out[c.column] = column_expr(c.column).cast(pl.String)
+    first = next((c for c in names if c.lower() in _FIRST), None)
+    last = next((c for c in names if c.lower() in _LAST), None)
     if first and last:
-        out[f"{first}+{last}"] = pl.concat_str(pl.col(first), pl.lit(" "), pl.col(last))
+        out[f"{first}+{last}"] = pl.concat_str(column_expr(first), pl.lit(" "), column_expr(last))
     return out
 
 
@@ -74,42 +76,61 @@ def run_text(ctx: AuditContext) -> CheckResult:
     if not free_text:
         raise CheckSkipped("no free-text column in a table linked to the subjects")
     subject_key = links.keys[subject]
-    subject_frame = ctx.tables[subject].frame
+    subject_table = ctx.tables[subject]
     try:
-        subject_keys = join_key(subject_frame[subject_key], f"{subject}.{subject_key}")
+        subject_keys = key_expr(
+            subject_key, subject_table.schema[subject_key], f"{subject}.{subject_key}"
+        )
     except KeyTypeError as exc:
         raise CheckSkipped(f"texts cannot be tied to authors: {exc}") from None
-    ids = subject_frame.select(
-        subject_keys.alias("_k"),
-        *[expr.str.to_lowercase().alias(f"_id{i}") for i, expr in enumerate(identities.values())],
-    )
+    # The subjects' identities (one row per subject), joined with each text by key.
+    ids = collect(
+        subject_table.lazy.with_row_index("_subject_row").select(
+            "_subject_row",
+            subject_keys.alias("_k"),
+            *[e.str.to_lowercase().alias(f"_id{i}") for i, e in enumerate(identities.values())],
+        ),
+        subject_table.streamed,
+    ).lazy()
     out: list[Finding] = []
     incomparable: list[str] = []
     compared = 0
     for prof in free_text:
         table = prof.table or ""
         key = links.keys[table]
-        frame = ctx.tables[table].frame
+        source = ctx.tables[table]
         try:
-            keys = join_key(frame[key], f"{table}.{key}")
+            keys = key_expr(key, source.schema[key], f"{table}.{key}")
         except KeyTypeError as exc:
             incomparable.append(str(exc))
             continue
         compared += 1
-        texts = frame.select(
-            keys.alias("_k"), pl.col(prof.column).cast(pl.String).str.to_lowercase()
+        text = pl.col("_text")
+        joined = (
+            source.lazy.with_row_index("_row")
+            .select(
+                "_row",
+                keys.alias("_k"),
+                column_expr(prof.column).cast(pl.String).str.to_lowercase().alias("_text"),
+            )
+            .join(ids, on="_k", how="inner")
         )
-        joined = texts.join(ids, on="_k", how="inner")
-        for i, name in enumerate(identities):
+        plans = []
+        for i in range(len(identities)):
             ident = pl.col(f"_id{i}")
-            hit = (ident.str.len_chars() >= 3) & pl.col(prof.column).str.contains(
-                ident, literal=True
-            ).fill_null(False)
-            hits = joined.filter(hit)
-            if hits.height == 0:
+            hit = (ident.str.len_chars() >= 3) & text.str.contains(ident, literal=True).fill_null(
+                False
+            )
+            # How many texts name their author, and the first of them (the first subject in
+            # the subject table, then that subject's first text): the preview of the finding.
+            first = ident.sort_by(["_subject_row", "_row"]).first()
+            plans.append(joined.filter(hit).select(pl.len(), first.alias("first")))
+        results = collect_all(plans, source.streamed)
+        for name, result in zip(identities, results, strict=True):
+            hit_rows, first_value = result.row(0)
+            if not hit_rows:
                 continue
             entity = _entity_of(ctx, subject, name.split("+")[0])
-            first_value = str(hits[f"_id{i}"][0])
             out.append(
                 ctx.finding(
                     rule="linkage-self-identifying-text",
@@ -118,15 +139,15 @@ def run_text(ctx: AuditContext) -> CheckResult:
                     severity=Severity.HIGH,
                     table=table,
                     column=prof.column,
-                    count=hits.height,
-                    share=hits.height / max(1, texts.height),
+                    count=hit_rows,
+                    share=hit_rows / max(1, source.height),
                     scope="column",
                     remediation=f"Redact {entity} spans in {table}.{prof.column} "
                     "(clearance remediation: redact) before the text is used.",
                     fix="redact",
                     why=WHY_TEXT,
-                    preview=mask(first_value, entity, "pii"),
-                    metrics={"rows": float(hits.height)},
+                    preview=mask(str(first_value), entity, "pii"),
+                    metrics={"rows": float(hit_rows)},
                     identity=f"{subject}.{name}",
                 )
             )
@@ -194,8 +215,14 @@ def run_repeated(ctx: AuditContext) -> CheckResult:
     profiles = [c for c in ctx.scan().columns if c.kind == "entity" and c.entity in _REPEATABLE]
     if len({c.table for c in profiles}) < 2:
         raise CheckSkipped("identifier columns appear in fewer than two tables")
+    # Each identifier column's distinct values (what the comparison needs), not its rows.
     columns = [
-        (c.table or "", c.column, c.entity or "", ctx.tables[c.table or ""].frame[c.column])
+        (
+            c.table or "",
+            c.column,
+            c.entity or "",
+            distinct_values(ctx.tables[c.table or ""].data, c.column),
+        )
         for c in profiles
     ]
     pairs, bad = shared_values(columns)

@@ -29,7 +29,7 @@ def run(ctx: AuditContext, table: str) -> CheckResult:
     qis = set(ctx.quasi_identifiers(table))
     keys = ctx.key_columns
     out: list[Finding] = []
-    for column in ctx.tables[table].frame.columns:
+    for column in ctx.tables[table].columns:
         if column in features or column in keys:
             continue
         if column in carried:
@@ -47,7 +47,7 @@ def run(ctx: AuditContext, table: str) -> CheckResult:
                 severity=severity,
                 table=table,
                 column=column,
-                count=ctx.tables[table].frame.height,
+                count=ctx.tables[table].height,
                 share=1.0,
                 scope="column",
                 remediation=f"Drop column {column} from the training set: the purpose "

@@ -37,9 +37,9 @@ def _measure(ctx: AuditContext, table: str) -> AnonymityResult:
     ctx.require(table, qis, "quasi-identifier")
     sensitive = list(ctx.policy.table(table).sensitive_attributes)
     ctx.require(table, sensitive, "sensitive attribute")
-    if ctx.tables[table].frame.height == 0:
+    if ctx.tables[table].height == 0:
         raise CheckSkipped(f"{table}: the table is empty")
-    measured = measure_anonymity(ctx.tables[table].frame, qis, sensitive, k_threshold=ctx.policy.k)
+    measured = measure_anonymity(ctx.tables[table].data, qis, sensitive, k_threshold=ctx.policy.k)
     return AnonymityResult(
         table=table,
         quasi_identifiers=qis,

@@ -10,11 +10,13 @@ import polars as pl
 
 from clearance.audit.checks._check import Check, CheckResult, Example
 from clearance.audit.context import AuditContext, CheckSkipped
+from clearance.audit.plans import collect, streams
 from clearance.audit.policy import Policy
 from clearance.audit.quasi import qi_kind
 from clearance.audit.report import AgeBin, RetentionResult
 from clearance.core.findings import Finding
 from clearance.core.severity import Severity
+from clearance.io.columns import column as column_expr
 
 WHY = (
     "Personal data may be kept no longer than its purpose needs (GDPR Art. 5(1)(e)); records "
@@ -38,49 +40,68 @@ _TIMESTAMP_NAME = ("created_at", "timestamp", "created", "event_time", "ts", "da
 _BINS = 12
 
 
-def parse_timestamps(series: pl.Series) -> pl.Series:
-    """Naive UTC datetimes; null where the value is empty or cannot be parsed."""
-    dtype = series.dtype
+_MILLIS_FROM = 100_000_000_000  # epoch numbers above this are milliseconds, not seconds
+
+
+def timestamp_expr(col: pl.Expr, dtype: pl.DataType, millis: bool = False) -> pl.Expr:
+    """``col`` (of type ``dtype``) as naive UTC datetimes; null where the value is empty or
+    cannot be parsed. Numbers are epoch seconds, or milliseconds with ``millis`` (the caller
+    decides from the column's largest magnitude, :func:`epoch_millis`)."""
     if isinstance(dtype, pl.Datetime):
         if dtype.time_zone is not None:
-            series = series.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-        return series.cast(pl.Datetime("us"))
+            col = col.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        return col.cast(pl.Datetime("us"))
     if dtype == pl.Date:
-        return series.cast(pl.Datetime("us"))
+        return col.cast(pl.Datetime("us"))
     if dtype.is_integer() or dtype.is_float():
-        # Epoch seconds, or milliseconds when the numbers are too large for seconds.
-        scale = 1000 if (series.abs().max() or 0) > 100_000_000_000 else 1  # type: ignore[operator]
-        micros = (series.cast(pl.Float64) * (1_000_000 // scale)).cast(pl.Int64)
+        micros = (col.cast(pl.Float64) * (1000 if millis else 1_000_000)).cast(pl.Int64)
         return micros.cast(pl.Datetime("us"))
-    text = series.cast(pl.String).str.strip_chars()
-    frame = pl.DataFrame({"t": text})
+    text = col.cast(pl.String).str.strip_chars()
     parsed = []
     for fmt in _FORMATS:
-        expr = pl.col("t").str.to_datetime(fmt, strict=False, time_unit="us")
+        expr = text.str.to_datetime(fmt, strict=False, time_unit="us")
         if "%:z" in fmt or fmt.endswith("Z"):
-            expr = pl.col("t").str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
+            expr = text.str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
             expr = expr.dt.replace_time_zone(None)
         parsed.append(expr)
-    return frame.select(pl.coalesce(parsed).alias(series.name))[series.name]
+    return pl.coalesce(parsed)
+
+
+def epoch_millis(data: pl.DataFrame | pl.LazyFrame, column: str, dtype: pl.DataType) -> bool:
+    """Whether a numeric timestamp column holds milliseconds (numbers too large for seconds)."""
+    if not (dtype.is_integer() or dtype.is_float()):
+        return False
+    largest = collect(data.lazy().select(column_expr(column).abs().max()), streams(data)).item()
+    return bool((largest or 0) > _MILLIS_FROM)
+
+
+def parse_timestamps(series: pl.Series) -> pl.Series:
+    """Naive UTC datetimes; null where the value is empty or cannot be parsed."""
+    frame = series.rename("t").to_frame()
+    millis = epoch_millis(frame, "t", series.dtype)
+    parsed = frame.select(timestamp_expr(pl.col("t"), series.dtype, millis)).to_series()
+    return parsed.rename(series.name)
 
 
 _TIMESTAMP_SUFFIX = re.compile(r"(^|_)(at|ts|time|timestamp|date|datetime)$")
 _PARSED_SHARE = 0.9
 
 
-def detect_timestamp(frame: pl.DataFrame) -> str | None:
+def detect_timestamp(frame: pl.DataFrame | pl.LazyFrame) -> str | None:
     """The column holding each record's time, when the policy does not name it: one of the
     usual names (``created_at``, ``timestamp``, ...), else the first column named like an event
     time (``ordered_at``, ``signup_ts``, ``event_date``) that is not a quasi-identifier (a birth
     date is not a record's age) and whose values are mostly timestamps."""
+    names = frame.collect_schema().names()
     for name in _TIMESTAMP_NAME:
-        if name in frame.columns:
+        if name in names:
             return name
-    for name in frame.columns:
+    for name in names:
         norm = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
         if not _TIMESTAMP_SUFFIX.search(norm) or qi_kind(name) is not None:
             continue
-        values = frame[name].head(1000).drop_nulls()
+        head = frame.lazy().select(column_expr(name)).head(1000)
+        values = collect(head, streams(frame)).to_series().drop_nulls()
         if (
             values.len()
             and parse_timestamps(values).drop_nulls().len() >= _PARSED_SHARE * values.len()
@@ -94,21 +115,20 @@ def _timestamp_column(ctx: AuditContext, table: str) -> str:
     if declared:
         ctx.require(table, [declared], "timestamp")
         return declared
-    detected = detect_timestamp(ctx.tables[table].frame)
+    detected = detect_timestamp(ctx.tables[table].data)
     if detected is not None:
         return detected
     raise CheckSkipped(f"{table}: a retention period is set but no timestamp column is declared")
 
 
-def _histogram(ages: pl.Series, limit: int, oldest: int) -> list[AgeBin]:
+def _histogram(ages: list[tuple[int, int]], limit: int, oldest: int) -> list[AgeBin]:
+    """``ages``: (age in days, records of that age)."""
     upper = max(oldest + 1, 2 * limit, 1)
     width = max(1, math.ceil(upper / _BINS))
-    counts = (
-        (ages // width).clip(0, _BINS - 1).value_counts().sort(ages.name)
-        if ages.len()
-        else pl.DataFrame({ages.name: [], "count": []})
-    )
-    by_bin = dict(zip(counts[ages.name].to_list(), counts["count"].to_list(), strict=True))
+    by_bin: dict[int, int] = {}
+    for age, n in ages:
+        slot = min(max(age // width, 0), _BINS - 1)
+        by_bin[slot] = by_bin.get(slot, 0) + n
     return [
         AgeBin(lo_days=i * width, hi_days=(i + 1) * width, count=int(by_bin.get(i, 0)))
         for i in range(_BINS)
@@ -153,6 +173,28 @@ def record_ages(raw: pl.Series, today: date) -> pl.Series:
     )["age_days"]
 
 
+def age_counts(data: pl.DataFrame | pl.LazyFrame, column: str, today: date) -> pl.DataFrame:
+    """The retention plan: records per age in days (null: no readable timestamp), with how many
+    of them have an empty timestamp and how many one that cannot be read. One row per distinct
+    age, whatever the number of records."""
+    dtype = data.collect_schema()[column]
+    raw = column_expr(column)
+    parsed = timestamp_expr(raw, dtype, epoch_millis(data, column, dtype))
+    empty = raw.is_null() | (raw.cast(pl.String).str.strip_chars() == "")
+    age = (pl.lit(today) - parsed.dt.date()).dt.total_days()
+    return collect(
+        data.lazy()
+        .select(age.alias("age"), empty.alias("empty"), (parsed.is_null() & ~empty).alias("bad"))
+        .group_by("age")
+        .agg(
+            pl.len().alias("rows"),
+            pl.col("empty").sum().alias("empty"),
+            pl.col("bad").sum().alias("unparseable"),
+        ),
+        streams(data),
+    )
+
+
 def cutoff_day(today: date, limit: int) -> date:
     """The first day whose records are kept: a record is past ``limit`` days exactly when its
     day is before this one (age > limit)."""
@@ -176,7 +218,7 @@ def _log_duty(ctx: AuditContext, table: str, column: str | None) -> CheckResult:
         severity=Severity.HIGH,
         table=table,
         column=column,
-        count=max(1, ctx.tables[table].frame.height),
+        count=max(1, ctx.tables[table].height),
         scope="table",
         remediation=f"Keep these logs at least {AI_ACT_LOG_DAYS} days, or record why the shorter "
         f"period is lawful under tables.{table}.ai_act_log_retention_override; clearance "
@@ -203,19 +245,18 @@ def run(ctx: AuditContext, table: str) -> CheckResult:
         # the conflict is in the policy itself: said even when the ages cannot be measured
         return CheckResult(duty.findings, warnings=[*duty.warnings, str(skipped)])
     duty = _log_duty(ctx, table, column)
-    raw = ctx.tables[table].frame[column]
-    parsed = parse_timestamps(raw)
-    empty = raw.is_null() | (raw.cast(pl.String).str.strip_chars() == "")
-    missing = int(empty.sum())
-    unparseable = int((parsed.is_null() & ~empty).sum())
-    ages = record_ages(raw, ctx.today).drop_nulls()
-    expired = int((ages > limit).sum())
-    oldest = int(ages.max()) if ages.len() else None  # type: ignore[arg-type]
+    counts = age_counts(ctx.tables[table].data, column, ctx.today)
+    rows = int(counts["rows"].sum())
+    missing = int(counts["empty"].sum())
+    unparseable = int(counts["unparseable"].sum())
+    ages = [(int(a), int(n)) for a, n in counts.drop_nulls("age").select("age", "rows").iter_rows()]
+    expired = sum(n for a, n in ages if a > limit)
+    oldest = max((a for a, _ in ages), default=None)
     measured = RetentionResult(
         table=table,
         column=column,
         limit_days=limit,
-        rows=raw.len(),
+        rows=rows,
         expired=expired,
         unparseable=unparseable,
         missing=missing,
@@ -233,7 +274,7 @@ def run(ctx: AuditContext, table: str) -> CheckResult:
                 table=table,
                 column=column,
                 count=expired,
-                share=expired / raw.len(),
+                share=expired / rows,
                 scope="table",
                 remediation=f"Delete the {expired} records older than {limit} days "
                 f"(clearance remediation: purge --table {table}).",
@@ -257,7 +298,7 @@ def run(ctx: AuditContext, table: str) -> CheckResult:
                 table=table,
                 column=column,
                 count=unparseable,
-                share=unparseable / raw.len(),
+                share=unparseable / rows,
                 scope="table",
                 remediation="Fix or remove the records whose timestamp cannot be read; their "
                 "age, and so their retention, cannot be checked.",

@@ -20,6 +20,7 @@ from clearance.engines.spark.tables import SPARK_KINDS
 from clearance.errors import InputError
 from clearance.io import readers
 from clearance.io.files import shown_path
+from clearance.io.outputs import refuse_output_in_input
 from clearance.io.tags import without_sidecars
 
 _PARTITION = re.compile(r"[^=/]+=[^/]*")
@@ -70,15 +71,10 @@ def _expand(path: Path) -> tuple[Path, list[Path], list[tuple[str, str]]]:
 
 def table_sets(paths: list[Path], outdir: Path) -> tuple[list[TableSet], list[SkippedInput]]:
     """The tables of ``paths`` and what was skipped (files that are no table Spark reads)."""
-    out_abs = Path(os.path.abspath(outdir))
     sets: list[TableSet] = []
     skipped: list[SkippedInput] = []
     for path in paths:
-        src_abs = Path(os.path.abspath(path))
-        if out_abs == src_abs or (path.is_dir() and out_abs.is_relative_to(src_abs)):
-            raise InputError(
-                str(outdir), f"is the input {shown_path(path)} or inside it; write elsewhere"
-            )
+        refuse_output_in_input(outdir, path)
         base, files, missing = _expand(path)
         skipped += [SkippedInput(path=shown_path(Path(p)), reason=r) for p, r in missing]
         groups: dict[tuple[Path, readers.Kind], list[Path]] = {}

@@ -1,0 +1,222 @@
+"""Streaming against in-memory audit: time and peak memory against rows.
+
+Generates an e-commerce-like Parquet dataset of N order rows (user id, postcode, birth year,
+gender and city as quasi-identifiers, a native timestamp for retention, a review text with a few
+planted e-mails of its author) and N/10 users (e-mail, consent), written in row groups so the
+generator's own memory stays bounded. Each audit runs in a fresh child process
+(``clearance audit --streaming`` or ``--in-memory`` through :func:`audit_sources`), which
+reports its wall time and peak RSS (``getrusage`` of itself and of its detection workers); the
+two reports must be identical. Run: ``python benchmarks/bench_audit_stream.py --rows 1000000
+10000000`` (``--out FILE`` writes the results; only on a quiet machine). The memory
+assertion of issue 16 (a 20M-row streaming audit within a few GiB) is this benchmark, not a
+timed test: ``--rows 20000000 --modes streaming --max-streaming-rss-mb 4096`` exits 1 when the
+peak is higher (or when the two modes' reports differ).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+TODAY = date(2026, 1, 31)
+CHUNK = 1_000_000
+TEXTS = (
+    "Arrived quickly and works as described.",
+    "Size runs small, order one size up.",
+    "Battery life is shorter than advertised (about 6 hours).",
+    "Great value for money, would buy again from this shop.",
+    "Packaging was damaged but the product was fine.",
+)
+POLICY = {
+    "purpose": "model-training",
+    "subject_key": "user_id",
+    "reference_date": TODAY.isoformat(),
+    "consent": {"table": "users", "column": "consent"},
+    "tables": {
+        "users": {"features": ["user_id", "consent"]},
+        "orders": {
+            "timestamp": "ordered_at",
+            "retention_days": 730,
+            "quasi_identifiers": ["postcode", "birth_year", "gender", "city"],
+        },
+    },
+}
+
+
+def _user_ids(lo: int, hi: int) -> pa.Array:
+    return pa.array([f"U{i:08d}" for i in range(lo, hi)])
+
+
+def make(folder: Path, rows: int, seed: int = 5) -> None:
+    """``orders.parquet`` (``rows`` rows) and ``users.parquet`` (``rows // 10``), chunk by chunk."""
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    users = max(1, rows // 10)
+    emails = np.array([f"shopper{i}@example.org" for i in range(users)])
+    with pq.ParquetWriter(folder / "users.parquet", _USERS) as out:
+        for lo in range(0, users, CHUNK):
+            hi = min(users, lo + CHUNK)
+            consent = np.array(["model-training", "marketing", ""])[rng.integers(0, 3, hi - lo)]
+            out.write_table(
+                pa.table(
+                    {"user_id": _user_ids(lo, hi), "email": emails[lo:hi], "consent": consent},
+                    schema=_USERS,
+                )
+            )
+    base = datetime.combine(TODAY, datetime.min.time())
+    cities = np.array([f"Town {i}" for i in range(200)])
+    with pq.ParquetWriter(folder / "orders.parquet", _ORDERS) as out:
+        for lo in range(0, rows, CHUNK):
+            n = min(rows, lo + CHUNK) - lo
+            who = rng.integers(0, users, n)
+            texts = np.array(TEXTS)[rng.integers(0, len(TEXTS), n)].astype(object)
+            planted = rng.random(n) < 0.0005  # about 500 per million: the author's own e-mail
+            texts[planted] = [f"{TEXTS[0]} Mail me at {e}" for e in emails[who[planted]]]
+            ages = rng.integers(0, 1000 * 86400, n)
+            out.write_table(
+                pa.table(
+                    {
+                        "order_id": np.arange(lo, lo + n),
+                        "user_id": np.array([f"U{i:08d}" for i in who]),
+                        "postcode": np.array([f"{z:05d}" for z in range(10000, 10400)])[
+                            rng.integers(0, 400, n)
+                        ],
+                        "birth_year": rng.integers(1940, 2008, n),
+                        "gender": np.array(["f", "m", "x"])[rng.integers(0, 3, n)],
+                        "city": cities[rng.integers(0, len(cities), n)],
+                        "price": np.round(rng.uniform(1, 500, n), 2),
+                        "ordered_at": pa.array(
+                            [base - timedelta(seconds=int(a)) for a in ages], pa.timestamp("us")
+                        ),
+                        "text": texts,
+                    },
+                    schema=_ORDERS,
+                )
+            )
+
+
+_USERS = pa.schema([("user_id", pa.string()), ("email", pa.string()), ("consent", pa.string())])
+_ORDERS = pa.schema(
+    [
+        ("order_id", pa.int64()),
+        ("user_id", pa.string()),
+        ("postcode", pa.string()),
+        ("birth_year", pa.int64()),
+        ("gender", pa.string()),
+        ("city", pa.string()),
+        ("price", pa.float64()),
+        ("ordered_at", pa.timestamp("us")),
+        ("text", pa.string()),
+    ]
+)
+
+
+def child(folder: Path, streaming: bool, report: Path) -> None:
+    """One audit in this process; prints its time and peak RSS as JSON."""
+    from clearance import Fingerprinter
+    from clearance.audit.policy import policy_from_mapping
+    from clearance.audit.run import audit_sources
+
+    t = time.perf_counter()
+    audited = audit_sources(
+        [folder],
+        policy=policy_from_mapping(POLICY),
+        fingerprinter=Fingerprinter(b"bench-key-0123456789"),
+        streaming=streaming,
+    )
+    seconds = time.perf_counter() - t
+    report.write_text(json.dumps(audited.model_dump(mode="json"), sort_keys=True))
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "seconds": round(seconds, 1),
+                "peak_rss_mb": round(own),
+                "worker_rss_mb": round(workers),
+            }
+        )
+    )
+
+
+def run(folder: Path, streaming: bool, report: Path) -> dict[str, float]:
+    args = [sys.executable, __file__, "--child", str(folder), "--report", str(report)]
+    args += ["--streaming"] if streaming else []
+    env = {**os.environ, "CLEARANCE_WORKERS": os.environ.get("CLEARANCE_WORKERS", "1")}
+    done = subprocess.run(args, check=True, capture_output=True, text=True, env=env)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _same(a: Path, b: Path) -> bool:
+    return json.loads(a.read_text()) == json.loads(b.read_text())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--folder", type=Path, default=Path("/tmp/bench_audit_stream"))
+    parser.add_argument("--modes", default="streaming,in-memory")
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--max-streaming-rss-mb",
+        type=float,
+        default=None,
+        help="exit 1 when a streaming audit's peak RSS exceeds this (the memory assertion)",
+    )
+    parser.add_argument("--child", type=Path, default=None)
+    parser.add_argument("--streaming", action="store_true")
+    parser.add_argument("--report", type=Path, default=None)
+    args = parser.parse_args()
+    if args.child is not None:
+        child(args.child, args.streaming, args.report)
+        return
+    results = []
+    for rows in args.rows:
+        folder = args.folder / f"rows-{rows}" / "data"
+        if not (folder / ".done").exists():
+            t = time.perf_counter()
+            make(folder, rows)
+            (folder / ".done").touch()
+            print(f"generated {rows:,} rows in {time.perf_counter() - t:.1f}s", flush=True)
+        size = sum(p.stat().st_size for p in folder.glob("*.parquet"))
+        entry: dict[str, object] = {"rows": rows, "parquet_mb": round(size / 2**20)}
+        reports = {}
+        for mode in args.modes.split(","):
+            reports[mode] = folder.parent / f"report-{mode}.json"  # not in the audited folder
+            entry[mode] = run(folder, mode == "streaming", reports[mode])
+            print(rows, mode, entry[mode], flush=True)
+        if len(reports) == 2:
+            entry["identical_reports"] = _same(*reports.values())
+        results.append(entry)
+        print(json.dumps(entry), flush=True)
+    if args.out is not None:
+        args.out.write_text(json.dumps({"results": results}, indent=2) + "\n")
+    problems = [
+        f"{r['rows']:,} rows: the reports differ"
+        for r in results
+        if not r.get("identical_reports", True)
+    ]
+    if args.max_streaming_rss_mb is not None:
+        problems += [
+            f"{r['rows']:,} rows: streaming peak RSS {rss:,} MB > {args.max_streaming_rss_mb:,} MB"
+            for r in results
+            if "streaming" in r
+            and (rss := r["streaming"]["peak_rss_mb"]) > args.max_streaming_rss_mb  # type: ignore[index]
+        ]
+    if problems:
+        sys.exit("; ".join(problems))
+
+
+if __name__ == "__main__":
+    main()
