@@ -3,18 +3,22 @@ finds the same spans through it as through the Polars gate alone (or without ``h
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import polars as pl
 import pytest
 
 from clearance.core.severity import Severity
+from clearance.detection import hyperscan_cache
+from clearance.detection import multigate as multigate_module
 from clearance.detection.detector import Detector
 from clearance.detection.engine import Engine, match_texts
-from clearance.detection.multigate import ALL, multigate
+from clearance.detection.multigate import ALL, MultiGate, multigate
 from clearance.detection.registry import Registry, default_registry
 
 pytest.importorskip("hyperscan")
@@ -131,3 +135,117 @@ def test_the_gate_reads_patterns_as_python_does(patterns: tuple[str, ...], text:
     plain = Engine(registry=registry, workers=1, calibration=None, hyperscan=False)
     assert _spans(fast, [text]) == _spans(plain, [text])
     assert len(_spans(fast, [text])[0]) == 2
+
+
+_CACHE_IDS = ("email", "aws-access-key-id", "us-ssn", "iban")
+_CACHE_TEXTS = [
+    "mail jane@example.org today",
+    "key AKIAIOSFODNN7EXAMPLE",
+    "ssn 536-90-4399, iban DE89370400440532013000",
+    "nothing here",
+]
+
+
+def _small() -> list[Detector]:
+    registry = default_registry()
+    return [registry[i] for i in _CACHE_IDS]
+
+
+def _compile_forbidden(*args: object) -> None:
+    raise AssertionError("compiled although the cache holds the database")
+
+
+def test_a_cached_gate_is_loaded_and_flags_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLEARANCE_HYPERSCAN_CACHE", str(tmp_path))
+    detectors = _small()
+    built = MultiGate(detectors)
+    files = list(tmp_path.iterdir())
+    assert len(files) == 1 and files[0].suffix == ".hsdb"
+    monkeypatch.setattr(multigate_module, "_compiled", _compile_forbidden)
+    loaded = MultiGate(detectors)
+    assert loaded.covered == built.covered
+    assert loaded.rows(_CACHE_TEXTS, "") == built.rows(_CACHE_TEXTS, "")
+    assert built.rows(_CACHE_TEXTS, "")  # the texts do hold matches
+
+
+def test_engine_spans_the_same_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLEARANCE_HYPERSCAN_CACHE", str(tmp_path))
+    registry = Registry(_small())
+    monkeypatch.setattr(multigate_module, "_BUILT", {})
+    first = _spans(Engine(registry=registry, workers=1), _CACHE_TEXTS)
+    monkeypatch.setattr(multigate_module, "_BUILT", {})  # a new process: from the disk
+    monkeypatch.setattr(multigate_module, "_compiled", _compile_forbidden)
+    again = _spans(Engine(registry=registry, workers=1), _CACHE_TEXTS)
+    plain = _spans(Engine(registry=registry, workers=1, hyperscan=False), _CACHE_TEXTS)
+    assert first == again == plain
+    assert any(first)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[:100],  # cut short: the digest no longer fits
+        lambda data: b"garbage",
+        # a sound file whose database is not one (another Hyperscan build, a bad disk)
+        lambda data: (
+            hyperscan_cache._MAGIC
+            + hashlib.sha256(b"[0]\n" + b"\0" * 64).hexdigest().encode()
+            + b"\n[0]\n"
+            + b"\0" * 64
+        ),
+        # a sound file whose choice of forms does not fit the detectors
+        lambda data: (
+            hyperscan_cache._MAGIC
+            + hashlib.sha256(b"[7, 7]\nx").hexdigest().encode()
+            + b"\n[7, 7]\nx"
+        ),
+    ],
+)
+def test_a_corrupt_cache_file_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: object
+) -> None:
+    monkeypatch.setenv("CLEARANCE_HYPERSCAN_CACHE", str(tmp_path))
+    detectors = _small()
+    expected = MultiGate(detectors).rows(_CACHE_TEXTS, "")
+    (path,) = tmp_path.iterdir()
+    good = path.read_bytes()
+    path.write_bytes(damage(good))  # type: ignore[operator]
+    assert MultiGate(detectors).rows(_CACHE_TEXTS, "") == expected
+    assert path.read_bytes() == good  # compiled again and written back
+
+
+def test_the_cache_off_writes_nothing_and_flags_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLEARANCE_HYPERSCAN_CACHE", str(tmp_path / "on"))
+    expected = MultiGate(_small()).rows(_CACHE_TEXTS, "")
+    monkeypatch.setenv("CLEARANCE_HYPERSCAN_CACHE", "off")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert MultiGate(_small()).rows(_CACHE_TEXTS, "") == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["on"]
+
+
+def test_a_rejected_expression_is_found_and_the_rest_compiled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One compile of everything; when Hyperscan rejects it, the rejected detector is found by
+    # halves and takes its next form (here: none, so the Polars gate), the others stay covered.
+    monkeypatch.setenv("CLEARANCE_HYPERSCAN_CACHE", "off")
+    bad = Detector(
+        id="rejected",
+        entity="TEST",
+        category="pii",
+        severity=Severity.LOW,
+        patterns=(r"\bx(?=y)",),  # lookahead: Hyperscan rejects it, Python does not
+        positives=(),
+        negatives=(),
+    )
+    detectors = [*_small(), bad]
+    gate = MultiGate(detectors)
+    assert bad not in gate.covered
+    assert set(gate.covered) == set(_small())

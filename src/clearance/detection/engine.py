@@ -194,6 +194,8 @@ class Engine:
         if spec is None:
             return False
         workers = self.workers if self.workers is not None else default_workers()
+        if workers > 1:
+            self._build_gate()
         return start_workers(_detect_share, spec, workers)
 
     def _worker_engine(self) -> WorkerEngine | None:
@@ -323,18 +325,10 @@ class Engine:
     def _candidates(self, texts: pl.Series, context: str) -> Candidates:
         """:meth:`candidate_rows` with, per detector, the bits of the patterns that may match
         each row (``None``: every pattern on every row)."""
-        detectors = list(self.registry)
+        detectors, follows = self._gated()
         if not detectors or texts.len() == 0:
             return {}
         series = texts.fill_null("")
-        follows = {
-            d.id: d.gate_by
-            for d in detectors
-            if d.gate_by in self.registry
-            and not self.registry[d.gate_by].gate_by
-            and not d.requires_context
-        }
-        detectors = [d for d in detectors if d.id not in follows]
         gate = multigate(detectors) if self.hyperscan else None
         rows: Candidates
         if gate is None or not gate.covered:
@@ -345,6 +339,24 @@ class Engine:
             if leader in rows:
                 rows[det_id] = (rows[leader][0], None)
         return rows
+
+    def _gated(self) -> tuple[list[Detector], dict[str, str]]:
+        """The detectors gated on their own, and the ids of those that take another's rows
+        (``gate_by``, with the id they follow)."""
+        follows = {
+            d.id: d.gate_by
+            for d in self.registry
+            if d.gate_by in self.registry
+            and not self.registry[d.gate_by].gate_by
+            and not d.requires_context
+        }
+        return [d for d in self.registry if d.id not in follows], follows
+
+    def _build_gate(self) -> None:
+        """Builds (or loads) the Hyperscan gate here before workers start: they then load it
+        from :mod:`clearance.detection.hyperscan_cache` instead of each compiling it at once."""
+        if self.hyperscan:
+            multigate(self._gated()[0])
 
     def _multigate_rows(
         self, gate: MultiGate, series: pl.Series, detectors: list[Detector], context: str
@@ -434,6 +446,7 @@ class Engine:
         workers = self.workers if self.workers is not None else default_workers()
         spec = self._worker_engine() if should_parallelize(unique, workers) else None
         if spec is not None:
+            self._build_gate()
             local = replace(self, workers=1)
             shared = detect_parallel(
                 _detect_share,

@@ -21,13 +21,17 @@ pattern that finds a kept match is flagged for it, and that the engine's spans a
 
 from __future__ import annotations
 
+import json
 import logging
+import platform
 import re
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from clearance.detection import hyperscan_cache
 from clearance.detection.detector import Detector
 from clearance.detection.hyperscan_syntax import hyperscan_pattern
 
@@ -52,17 +56,23 @@ def scannable(text: str) -> bool:
     return text.isascii() and _PYTHON_ONLY_SPACE.search(text) is None
 
 
-def _compiles(pattern: bytes, flags: int) -> bool:
-    assert hyperscan is not None
-    try:
-        hyperscan.Database().compile(expressions=[pattern], ids=[0], elements=1, flags=[flags])
-    except hyperscan.error:
-        return False
-    return True
-
+# Hyperscan's pattern length limit (``limitPatternLength``): a longer expression is rejected
+# (a person-name lexicon as one alternation). Checked here so the one compile does not fail on
+# it; any other rejection is found by :func:`_rejected`.
+_MAX_LENGTH = 16_000
+# A word list of this many characters, caseless or as one gate for every pattern (the special
+# categories' lexicons, the major places), is left to the Polars gate: Hyperscan compiles each
+# into a large automaton (0.3 to 4 s of CPU apiece, over half the database's build time) and
+# gating them did not make detection cheaper (README, "The Hyperscan gate").
+_LEXICON_CHARS = 5_000
+# The layout of a cached gate (bump when what the payload holds changes).
+_CACHE_FORMAT = b"multigate-1"
 
 # The mask of a row flagged by an expression that stands for every pattern of its detector.
 ALL = -1
+
+# A way to gate a detector: its expressions, their flags and the pattern bits each stands for.
+_Form = tuple[list[bytes], list[int], list[int]]
 
 
 @dataclass(frozen=True)
@@ -77,66 +87,175 @@ class _Plan:
     context_owner: tuple[int, ...]
 
 
-def _expressions(det: Detector) -> tuple[list[bytes], list[int], list[int]] | None:
-    """The expressions, flags and pattern bits gating ``det``, or ``None`` when Hyperscan
-    rejects them all. One expression per pattern where Hyperscan takes each one as written
-    (bounds kept: the exact pass then runs only the patterns whose gate matched a text, and
-    finds a match in most of them), else the detector's gate for all of its patterns: its
-    keywords (as the Polars gate's Aho-Corasick pass: any keyword, ASCII case-insensitive),
-    its prefilter or its Rust alternation."""
+def _forms(det: Detector) -> list[_Form]:
+    """The ways to gate ``det``, the preferred first. One expression per pattern (bounds kept:
+    the exact pass then runs only the patterns whose gate matched a text, and finds a match in
+    most of them); else the detector's gate for all of its patterns: its keywords (as the Polars
+    gate's Aho-Corasick pass: any keyword, ASCII case-insensitive), its prefilter or its Rust
+    alternation. Forms past Hyperscan's length limit are left out."""
     assert hyperscan is not None
     flag = _FLAGS | (hyperscan.HS_FLAG_CASELESS if det.ignore_case else 0)
+    out: list[_Form] = []
     if det.prefilter is None:
         each = [hyperscan_pattern(p).encode() for p in det.rust_ascii_patterns]
-        if all(_compiles(e, flag) for e in each):
-            return each, [flag] * len(each), [1 << k for k in range(len(each))]
+        out.append((each, [flag] * len(each), [1 << k for k in range(len(each))]))
     if det.keyword_gated:
         words = [_literal(k) for k in det.keywords]
-        flags = [_FLAGS | hyperscan.HS_FLAG_CASELESS] * len(words)
-        return (words, flags, [ALL] * len(words)) if all(map(_compiles, words, flags)) else None
-    whole = hyperscan_pattern(det.gate_ascii_pattern).encode()
-    return ([whole], [flag], [ALL]) if _compiles(whole, flag) else None
+        out.append((words, [_FLAGS | hyperscan.HS_FLAG_CASELESS] * len(words), [ALL] * len(words)))
+    else:
+        out.append(([hyperscan_pattern(det.gate_ascii_pattern).encode()], [flag], [ALL]))
+    return [
+        form
+        for form in out
+        if all(len(e) <= _MAX_LENGTH for e in form[0])
+        and not (sum(map(len, form[0])) >= _LEXICON_CHARS and (det.ignore_case or form[2] == [ALL]))
+    ]
+
+
+def _context_words(det: Detector) -> list[bytes]:
+    # as the Polars gate: a required context word gates the regex-gated detectors only
+    if det.requires_context and not det.keyword_gated:
+        return [_literal(word) for word in det.context]
+    return []
+
+
+class _Layout:
+    """The database's expressions for a choice of form per detector (``-1``: left to Polars)."""
+
+    def __init__(
+        self, forms: list[list[_Form]], context: list[list[bytes]], choice: list[int]
+    ) -> None:
+        assert hyperscan is not None
+        self.expressions: list[bytes] = []
+        self.flags: list[int] = []
+        owners: list[int] = []
+        bits: list[int] = []
+        self.covered: list[int] = [i for i, c in enumerate(choice) if c >= 0]
+        for n, i in enumerate(self.covered):
+            made = forms[i][choice[i]]
+            self.expressions += made[0]
+            self.flags += made[1]
+            bits += made[2]
+            owners += [n] * len(made[0])
+        context_owner: list[int] = []
+        for n, i in enumerate(self.covered):
+            for word in context[i]:
+                self.expressions.append(word)
+                self.flags.append(_FLAGS | hyperscan.HS_FLAG_CASELESS)
+                context_owner.append(n)
+        self.plan = _Plan(tuple(owners), tuple(bits), tuple(context_owner))
+
+    def compile(self) -> Any:
+        """The database (raises ``hyperscan.error`` when Hyperscan rejects an expression)."""
+        assert hyperscan is not None
+        db = hyperscan.Database()
+        db.compile(
+            expressions=self.expressions,
+            ids=list(range(len(self.expressions))),
+            elements=len(self.expressions),
+            flags=self.flags,
+        )
+        return db
+
+
+def _rejected(
+    forms: list[list[_Form]], context: list[list[bytes]], choice: list[int], items: list[int]
+) -> list[int]:
+    """The detectors among ``items`` whose chosen form Hyperscan rejects, by halves (only when
+    the one compile of them all failed: rare, and its result is cached)."""
+    only = [c if i in items else -1 for i, c in enumerate(choice)]
+    try:
+        _Layout(forms, context, only).compile()
+    except hyperscan.error:
+        if len(items) == 1:
+            return items
+        mid = len(items) // 2
+        return _rejected(forms, context, choice, items[:mid]) + _rejected(
+            forms, context, choice, items[mid:]
+        )
+    return []
+
+
+def _compiled(forms: list[list[_Form]], context: list[list[bytes]]) -> tuple[list[int], Any]:
+    """The form chosen per detector and the database: all preferred forms in one compile;
+    where that fails, the rejected detectors take their next form (or Polars) and it is
+    compiled again."""
+    choice = [0 if f else -1 for f in forms]
+    while True:
+        layout = _Layout(forms, context, choice)
+        if not layout.expressions:
+            return choice, None
+        try:
+            return choice, layout.compile()
+        except hyperscan.error:
+            bad = _rejected(forms, context, choice, layout.covered)
+        if not bad:  # only the whole set fails (a resource limit): Polars gates everything
+            log.debug("Hyperscan gate not built (the database is rejected as a whole)")
+            return [-1] * len(forms), None
+        for i in bad:
+            choice[i] = choice[i] + 1 if choice[i] + 1 < len(forms[i]) else -1
+
+
+def _cache_key(
+    detectors: Sequence[Detector], forms: list[list[_Form]], ctx: list[list[bytes]]
+) -> str:
+    assert hyperscan is not None
+    parts = [
+        _CACHE_FORMAT,
+        str(getattr(hyperscan, "__version__", "")).encode(),
+        f"{sys.platform} {platform.machine()}".encode(),
+    ]
+    for det, det_forms, words in zip(detectors, forms, ctx, strict=True):
+        parts += [b"detector", det.id.encode()]
+        for expressions, flags, bits in det_forms:
+            parts += [b"form", *expressions, repr((flags, bits)).encode()]
+        parts += [b"context", *words]
+    return hyperscan_cache.key(parts)
+
+
+def _from_cache(payload: bytes, forms: list[list[_Form]]) -> tuple[list[int], Any] | None:
+    """The choice and database a cache payload holds, or ``None`` when it does not fit."""
+    assert hyperscan is not None
+    try:
+        head, _, body = payload.partition(b"\n")
+        choice = json.loads(head)
+        if (
+            not isinstance(choice, list)
+            or len(choice) != len(forms)
+            or not all(
+                isinstance(c, int) and -1 <= c < len(f) for c, f in zip(choice, forms, strict=True)
+            )
+        ):
+            return None
+        return choice, hyperscan.loadb(body, hyperscan.HS_MODE_BLOCK)
+    except Exception as exc:  # a file of another build or platform: compile it again
+        log.debug("Hyperscan cache entry ignored (%s)", type(exc).__name__)
+        return None
 
 
 class MultiGate:
-    """Hyperscan gate for ``detectors`` (those it could compile: :attr:`covered`)."""
+    """Hyperscan gate for ``detectors`` (those it could compile: :attr:`covered`), loaded from
+    :mod:`clearance.detection.hyperscan_cache` when a process compiled it before."""
 
     def __init__(self, detectors: Sequence[Detector]) -> None:
         assert hyperscan is not None
-        expressions: list[bytes] = []
-        flags: list[int] = []
-        owners: list[int] = []
-        bits: list[int] = []
-        covered: list[Detector] = []
-        for det in detectors:
-            made = _expressions(det)
-            if made is None:
+        forms = [_forms(det) for det in detectors]
+        context = [_context_words(det) for det in detectors]
+        name = _cache_key(detectors, forms, context)
+        cached = hyperscan_cache.load(name)
+        made = None if cached is None else _from_cache(cached, forms)
+        if made is None:
+            made = _compiled(forms, context)
+            if made[1] is not None:
+                head = json.dumps(made[0]).encode()
+                hyperscan_cache.store(name, head + b"\n" + hyperscan.dumpb(made[1]))
+        choice, self._db = made
+        layout = _Layout(forms, context, choice)
+        for det, c in zip(detectors, choice, strict=True):
+            if c < 0:
                 log.debug("gate of %s left to Polars (Hyperscan rejects it)", det.id)
-                continue
-            expressions += made[0]
-            flags += made[1]
-            bits += made[2]
-            owners += [len(covered)] * len(made[0])
-            covered.append(det)
-        context_owner: list[int] = []
-        for index, det in enumerate(covered):
-            # as the Polars gate: a required context word gates the regex-gated detectors only
-            if det.requires_context and not det.keyword_gated:
-                for word in det.context:
-                    expressions.append(_literal(word))
-                    flags.append(_FLAGS | hyperscan.HS_FLAG_CASELESS)
-                    context_owner.append(index)
-        self.covered: tuple[Detector, ...] = tuple(covered)
-        self._plan = _Plan(tuple(owners), tuple(bits), tuple(context_owner))
-        self._db: Any = None
-        if expressions:
-            self._db = hyperscan.Database()
-            self._db.compile(
-                expressions=expressions,
-                ids=list(range(len(expressions))),
-                elements=len(expressions),
-                flags=flags,
-            )
+        self.covered: tuple[Detector, ...] = tuple(detectors[i] for i in layout.covered)
+        self._plan = layout.plan
         self._local = threading.local()  # a scratch space per thread (scans run in threads)
 
     def rows(self, texts: Sequence[str], context: str) -> dict[str, tuple[list[int], list[int]]]:
