@@ -6,18 +6,19 @@ from pathlib import Path
 import pytest
 
 
-@pytest.fixture(scope="session")
-def _hyperscan_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One Hyperscan database cache for the session (compiled once, never in the real home)."""
-    return tmp_path_factory.mktemp("hyperscan-cache")
+@pytest.fixture(scope="session", autouse=True)
+def _hyperscan_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One Hyperscan database cache for the session, never in the real home (session-wide and
+    set first: module fixtures build engines before a test's own fixtures run)."""
+    folder = tmp_path_factory.mktemp("hyperscan-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLEARANCE_HYPERSCAN_CACHE", str(folder))
+        yield folder
 
 
 @pytest.fixture(autouse=True)
-def _project_key(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _hyperscan_cache: Path
-) -> Iterator[None]:
+def _project_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test runs in its own folder with a fixed key, so fingerprints are reproducible."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CLEARANCE_KEY", "test-key-0123456789")
-    monkeypatch.setenv("CLEARANCE_HYPERSCAN_CACHE", str(_hyperscan_cache))
     yield
