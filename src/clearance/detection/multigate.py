@@ -98,24 +98,29 @@ def _forms(det: Detector) -> list[_Form]:
     the exact pass then runs only the patterns whose gate matched a text, and finds a match in
     most of them); else the detector's gate for all of its patterns: its keywords (as the Polars
     gate's Aho-Corasick pass: any keyword, ASCII case-insensitive), its prefilter or its Rust
-    alternation. Forms past Hyperscan's length limit are left out."""
+    alternation. Forms past Hyperscan's length limit, and large word lists
+    (:data:`_LEXICON_CHARS`), are left out."""
     assert hyperscan is not None
     flag = _FLAGS | (hyperscan.HS_FLAG_CASELESS if det.ignore_case else 0)
+
+    def kept(form: _Form, one_gate: bool) -> bool:
+        lexicon = sum(map(len, form[0])) >= _LEXICON_CHARS and (det.ignore_case or one_gate)
+        return not lexicon and all(len(e) <= _MAX_LENGTH for e in form[0])
+
     out: list[_Form] = []
     if det.prefilter is None:
         each = [hyperscan_pattern(p).encode() for p in det.rust_ascii_patterns]
-        out.append((each, [flag] * len(each), [1 << k for k in range(len(each))]))
-    if det.keyword_gated:
+        form = (each, [flag] * len(each), [1 << k for k in range(len(each))])
+        if kept(form, one_gate=False):
+            out.append(form)
+    if det.keyword_gated:  # literals: cheap to compile, however many
         words = [_literal(k) for k in det.keywords]
         out.append((words, [_FLAGS | hyperscan.HS_FLAG_CASELESS] * len(words), [ALL] * len(words)))
     else:
-        out.append(([hyperscan_pattern(det.gate_ascii_pattern).encode()], [flag], [ALL]))
-    return [
-        form
-        for form in out
-        if all(len(e) <= _MAX_LENGTH for e in form[0])
-        and not (sum(map(len, form[0])) >= _LEXICON_CHARS and (det.ignore_case or form[2] == [ALL]))
-    ]
+        form = ([hyperscan_pattern(det.gate_ascii_pattern).encode()], [flag], [ALL])
+        if kept(form, one_gate=True):
+            out.append(form)
+    return out
 
 
 def _context_words(det: Detector) -> list[bytes]:
