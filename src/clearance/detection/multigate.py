@@ -19,7 +19,7 @@ all texts when the ``hyperscan`` package is missing (it is a dependency where it
 ``tests/detection/test_multigate.py`` checks that every pattern that finds a kept match is
 flagged for it, and that the engine's spans are the same.
 
-The database is compiled in one go (about 5 s of CPU for the built-in detectors on a loaded
+The database is compiled in one go (about 6 s of CPU for the built-in detectors on a loaded
 2-core machine); only when Hyperscan rejects it are the rejected detectors found, by halves.
 It is then kept on disk (:mod:`clearance.detection.hyperscan_cache`), and the next process,
 a detection worker included, loads it in milliseconds.
