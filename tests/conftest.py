@@ -6,6 +6,16 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _hyperscan_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One Hyperscan database cache for the session, never in the real home (session-wide and
+    set first: module fixtures build engines before a test's own fixtures run)."""
+    folder = tmp_path_factory.mktemp("hyperscan-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLEARANCE_HYPERSCAN_CACHE", str(folder))
+        yield folder
+
+
 @pytest.fixture(autouse=True)
 def _project_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test runs in its own folder with a fixed key, so fingerprints are reproducible."""

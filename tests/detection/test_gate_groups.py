@@ -47,7 +47,7 @@ def test_grouped_gates_keep_each_members_case_and_context() -> None:
     dets.append(_det(900, r"\bmixed\d\b", ignore_case=True))
     dets.append(_det(901, r"\bref\d{3}\b", context=("ticket",)))
     texts = pl.Series("t", ["code3x", "CODE3X", "MIXED7", "ref123", "ticket ref123", "nothing"])
-    rows = Engine(registry=Registry(dets)).candidate_rows(texts)
+    rows = Engine(hyperscan=False, registry=Registry(dets)).candidate_rows(texts)
     assert 0 in rows["t3"] and 1 not in rows.get("t3", [])
     assert 2 in rows["t900"]
     assert rows["t901"] == [4]
@@ -71,7 +71,7 @@ def test_a_group_is_narrowed_per_member_only_with_many_rows() -> None:
     other = next(d for d in group if d.id != "t1")
     other_text = other.patterns[0].removeprefix(r"\b").removesuffix(r"\b")
     texts = pl.Series("t", ["code1x", f"{other_text} here", "none"] * _NARROW_IN_RUST_FROM)
-    engine = Engine(registry=Registry(dets))
+    engine = Engine(hyperscan=False, registry=Registry(dets))
     narrowed = engine.candidate_rows(texts)
     assert narrowed["t1"] == list(range(0, 3 * _NARROW_IN_RUST_FROM, 3))
     few = engine.candidate_rows(texts[:6])
@@ -85,12 +85,12 @@ def test_a_detector_gated_by_another_takes_its_rows_and_no_regex() -> None:
     reg = default_registry()
     assert reg["address-city"].gate_by == "street-address"
     texts = pl.Series("t", ["ship to 742 Evergreen Terrace, Springfield", "no address here"])
-    engine = Engine(registry=reg)
+    engine = Engine(hyperscan=False, registry=reg)
     rows = engine.candidate_rows(texts)
     assert rows["address-city"] == rows["street-address"] == [0]
     plain_ids = {d.id for g in _gate_groups([d for d in reg if not d.keyword_gated]) for d in g}
     assert "address-city" in plain_ids  # a registry without the leader gates it itself:
-    alone = Engine(registry=Registry([reg["address-city"]])).candidate_rows(texts)
+    alone = Engine(hyperscan=False, registry=Registry([reg["address-city"]])).candidate_rows(texts)
     assert alone["address-city"] == [0]
 
 
@@ -109,7 +109,7 @@ def test_follower_of_a_context_gated_leader_keeps_its_own_context_gate() -> None
         gate_by="t1",
     )
     texts = pl.Series("t", ["ref123x", "ticket ref123x"])
-    rows = Engine(registry=Registry([leader, follower])).candidate_rows(texts)
+    rows = Engine(hyperscan=False, registry=Registry([leader, follower])).candidate_rows(texts)
     assert rows["t1"] == [0, 1] and rows["f"] == [1]
 
 
@@ -130,9 +130,9 @@ def test_place_major_is_gated_by_its_lexicon() -> None:
     assert flags == [False, True, True, True, False]
     assert det.rust_pattern != det.gate_pattern
     assert pl.Series(texts).str.contains(det.rust_pattern).all()
-    rows = Engine(registry=Registry([det])).candidate_rows(pl.Series("t", texts))
+    rows = Engine(hyperscan=False, registry=Registry([det])).candidate_rows(pl.Series("t", texts))
     assert 0 not in rows["place-major"] and 1 in rows["place-major"]
-    found = Engine(registry=Registry([det])).detect_batch(texts)
+    found = Engine(hyperscan=False, registry=Registry([det])).detect_batch(texts)
     assert [[m.value for m in ms] for ms in found] == [
         [],
         ["Tokyo"],

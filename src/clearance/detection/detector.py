@@ -197,6 +197,12 @@ class Detector:
         return self._rust_ascii
 
     @property
+    def rust_ascii_patterns(self) -> tuple[str, ...]:
+        """Each pattern as :attr:`rust_ascii_pattern` has them all (``(?i)`` not included): a
+        gate per pattern, so the exact pass runs only the patterns that can match a text."""
+        return tuple(ascii_boundaries(_strip_group_names(p)) for p in self.patterns)
+
+    @property
     def gate_pattern(self) -> str:
         """The Rust regex the engine's gate runs: :attr:`rust_pattern`, or the ``prefilter``'s
         (built once, on first use)."""

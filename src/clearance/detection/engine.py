@@ -26,6 +26,7 @@ from clearance.detection.boundaries import letters_only
 from clearance.detection.calibration import Calibration, bundled
 from clearance.detection.detector import Detector
 from clearance.detection.match import Match
+from clearance.detection.multigate import ALL, MultiGate, multigate, scannable
 from clearance.detection.ner import NerBackend
 from clearance.detection.ner_merge import merge_model_matches
 from clearance.detection.parallel import (
@@ -37,6 +38,10 @@ from clearance.detection.parallel import (
 )
 from clearance.detection.parallel import start as start_workers
 from clearance.detection.registry import Registry, default_registry
+
+# Per detector id: the candidate rows, and per row the bits of the patterns that may match it
+# (None: every pattern on every row).
+Candidates = dict[str, tuple[list[int], list[int] | None]]
 
 # Distinct regexes per call at most (groups plus the members of narrowed groups): Polars
 # caches 32 compiled regexes per thread; a little room is left for the caller's own.
@@ -157,7 +162,8 @@ class Engine:
     calibrated score. ``workers``: processes a large batch
     (100,000+ characters) is spread over (:mod:`clearance.detection.parallel`); ``None`` means
     ``CLEARANCE_WORKERS`` or every usable core, 1 never starts a process. The results do not
-    depend on it.
+    depend on it. ``hyperscan=False`` gates every text with Polars alone (the same rows, for
+    tests and comparisons: :mod:`clearance.detection.multigate`).
     """
 
     registry: Registry = field(default_factory=default_registry)
@@ -166,6 +172,7 @@ class Engine:
     batch_size: int = 50_000
     workers: int | None = None
     calibration: Calibration | None = field(default_factory=bundled)
+    hyperscan: bool = True
 
     def detect(self, text: str) -> list[Match]:
         return self.detect_batch([text])[0]
@@ -187,6 +194,8 @@ class Engine:
         if spec is None:
             return False
         workers = self.workers if self.workers is not None else default_workers()
+        if workers > 1:
+            self._build_gate()
         return start_workers(_detect_share, spec, workers)
 
     def _worker_engine(self) -> WorkerEngine | None:
@@ -211,6 +220,7 @@ class Engine:
             batch_size=self.batch_size,
             workers=self.workers,
             calibration=self.calibration,
+            hyperscan=self.hyperscan,
         )
 
     @staticmethod
@@ -304,23 +314,97 @@ class Engine:
     def candidate_rows(self, texts: pl.Series, context: str = "") -> dict[str, list[int]]:
         """Row indices per detector id that may match: a superset of the rows with a match.
 
-        Detectors with literal keywords (most secret formats: ``ghp_``, ``AKIA``, ``xoxb-``) are
-        gated together by one Aho-Corasick pass (``str.extract_many``); the others run their own
-        Rust regex, one Polars expression each, in parallel. A detector declared ``gate_by``
-        another takes that one's rows when it is in the registry (no regex of its own).
+        Texts that are all ASCII go through one Hyperscan pass each, which flags every detector
+        whose gate regex (or keyword) is in the text (:mod:`clearance.detection.multigate`);
+        the other texts, and detectors Hyperscan cannot compile, through Polars
+        (:meth:`_polars_rows`). A detector declared ``gate_by`` another takes that one's rows
+        when it is in the registry (no gate of its own).
         """
-        detectors = list(self.registry)
+        return {det_id: rows for det_id, (rows, _) in self._candidates(texts, context).items()}
+
+    def _candidates(self, texts: pl.Series, context: str) -> Candidates:
+        """:meth:`candidate_rows` with, per detector, the bits of the patterns that may match
+        each row (``None``: every pattern on every row)."""
+        detectors, follows = self._gated()
         if not detectors or texts.len() == 0:
             return {}
         series = texts.fill_null("")
+        gate = multigate(detectors) if self.hyperscan else None
+        rows: Candidates
+        if gate is None or not gate.covered:
+            rows = {d: (r, None) for d, r in self._polars_rows(series, detectors, context).items()}
+        else:
+            rows = self._multigate_rows(gate, series, detectors, context)
+        for det_id, leader in follows.items():
+            if leader in rows:
+                rows[det_id] = (rows[leader][0], None)
+        return rows
+
+    def _gated(self) -> tuple[list[Detector], dict[str, str]]:
+        """The detectors gated on their own, and the ids of those that take another's rows
+        (``gate_by``, with the id they follow)."""
         follows = {
             d.id: d.gate_by
-            for d in detectors
+            for d in self.registry
             if d.gate_by in self.registry
             and not self.registry[d.gate_by].gate_by
             and not d.requires_context
         }
-        detectors = [d for d in detectors if d.id not in follows]
+        return [d for d in self.registry if d.id not in follows], follows
+
+    def _build_gate(self) -> None:
+        """Builds (or loads) the Hyperscan gate here before workers start: they then load it
+        from :mod:`clearance.detection.hyperscan_cache` instead of each compiling it at once."""
+        if self.hyperscan:
+            multigate(self._gated()[0])
+
+    def _multigate_rows(
+        self, gate: MultiGate, series: pl.Series, detectors: list[Detector], context: str
+    ) -> Candidates:
+        """:meth:`_candidates` with ASCII texts through ``gate``."""
+        values: list[str] = series.to_list()
+        ascii_rows = [i for i, t in enumerate(values) if scannable(t)]
+        every = len(ascii_rows) == len(values)
+        found: dict[str, dict[int, int]] = {}
+
+        def add(part: dict[str, list[int]], rows: list[int] | None) -> None:
+            for det_id, hit in part.items():
+                masks = found.setdefault(det_id, {})
+                for row in hit if rows is None else (rows[r] for r in hit):
+                    masks[row] = ALL
+
+        if ascii_rows:
+            for det_id, (hit, bits) in gate.rows(
+                values if every else [values[i] for i in ascii_rows], context
+            ).items():
+                found[det_id] = (
+                    dict(zip(hit, bits, strict=True))
+                    if every
+                    else {ascii_rows[r]: b for r, b in zip(hit, bits, strict=True)}
+                )
+            covered = {d.id for d in gate.covered}
+            rest = [d for d in detectors if d.id not in covered]
+            if rest:
+                sub = series if every else series.gather(ascii_rows)
+                add(self._polars_rows(sub, rest, context), None if every else ascii_rows)
+        if not every:
+            others = [i for i, t in enumerate(values) if not scannable(t)]
+            add(self._polars_rows(series.gather(others), detectors, context), others)
+        out: Candidates = {}
+        for det in detectors:
+            masks = found.get(det.id)
+            if masks:
+                rows = sorted(masks)
+                bits = [masks[r] for r in rows]
+                out[det.id] = (rows, None if all(b == ALL for b in bits) else bits)
+        return out
+
+    def _polars_rows(
+        self, series: pl.Series, detectors: list[Detector], context: str
+    ) -> dict[str, list[int]]:
+        """The Polars gate: detectors with literal keywords (most secret formats: ``ghp_``,
+        ``AKIA``, ``xoxb-``) together by one Aho-Corasick pass (``str.extract_many``), the others
+        by a few grouped Rust regexes (:meth:`_regex_candidates`)."""
         gated = [d for d in detectors if d.keyword_gated]
         gated_ids = {d.id for d in gated}
         plain = [d for d in detectors if d.id not in gated_ids]
@@ -352,9 +436,6 @@ class Engine:
                     per_det.setdefault(det_id, set()).add(row)
             for det_id, det_rows in per_det.items():
                 rows[det_id] = sorted(det_rows)
-        for det_id, leader in follows.items():
-            if leader in rows:
-                rows[det_id] = rows[leader]
         return rows
 
     def _detect_chunk(self, texts: Sequence[str | None], context: str) -> list[list[Match]]:
@@ -365,6 +446,7 @@ class Engine:
         workers = self.workers if self.workers is not None else default_workers()
         spec = self._worker_engine() if should_parallelize(unique, workers) else None
         if spec is not None:
+            self._build_gate()
             local = replace(self, workers=1)
             shared = detect_parallel(
                 _detect_share,
@@ -379,12 +461,14 @@ class Engine:
         series = pl.Series("t", unique, dtype=pl.String)
         found: list[list[Match]] = [[] for _ in unique]
         views: dict[str, str] = {}
-        for det_id, rows in self.candidate_rows(series, context).items():
+        for det_id, (rows, bits) in self._candidates(series, context).items():
             det = self.registry[det_id]
             scale = None if self.calibration is None else self.calibration.scale(det_id)
+            if bits is not None:
+                bits = [b for row, b in zip(rows, bits, strict=True) if unique[row]]
             rows = [row for row in rows if unique[row]]
             row_texts = [unique[row] for row in rows]
-            found_rows = match_texts(det, row_texts, context, scale, views)
+            found_rows = match_texts(det, row_texts, context, scale, views, bits)
             for row, matches in zip(rows, found_rows, strict=True):
                 if matches:
                     found[row].extend(matches)
@@ -440,12 +524,15 @@ def match_texts(
     context: str = "",
     scale: Callable[[float], float] | None = None,
     views: dict[str, str] | None = None,
+    bits: Sequence[int] | None = None,
 ) -> list[list[Match]]:
     """:func:`match_detector` for each of ``texts``. The detector's attributes are looked up
     once for all texts: the engine calls this for every (detector, candidate rows) pair, and a
     call per row repeated that set-up for every row, a noticeable share of the exact pass on
     free text. ``views``: :func:`lowercase_view` of texts already lowered, filled as texts are
-    (the engine shares one across the detectors of a batch)."""
+    (the engine shares one across the detectors of a batch). ``bits``: per text, the patterns
+    that may match it (bit ``k`` for pattern ``k``, :data:`ALL` for every one), as the gate
+    found them; the others are not run there."""
     if views is None:
         views = {}
     plans = [
@@ -456,14 +543,17 @@ def match_texts(
     precheck = det.precheck
     contextual = bool(det.context or det.anti_context)
     out: list[list[Match]] = []
-    for text in texts:
+    for i, text in enumerate(texts):
         matches: list[Match] = []
         if precheck is not None and not precheck(text):
             out.append(matches)
             continue
         seen: list[tuple[int, int]] = []
         lowered: str | None = None
-        for pattern, lead, has_value, test in plans:
+        mask = ALL if bits is None else bits[i]
+        for k, (pattern, lead, has_value, test) in enumerate(plans):
+            if mask != ALL and not mask >> k & 1:
+                continue  # the gate found no match of this pattern in the text
             if test is not None:
                 # a string every match holds: most candidate rows of a group's gate lack it
                 if not test.folded:
