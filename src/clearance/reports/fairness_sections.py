@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
-from clearance.fairness.notes import PreparationNotes
 from clearance.fairness.models import Disparity, GroupMetrics, Proxy
+from clearance.fairness.notes import PreparationNotes
 from clearance.fairness.report import FairnessReport
 from clearance.reports.document import (
     Block,
