@@ -1,0 +1,91 @@
+"""The hash chain: each entry's hash covers its position, the previous entry's hash and the
+canonical JSON of its record, so an edited, deleted or reordered entry breaks the chain at
+that entry."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    """One byte string per value: sorted keys, no spaces, UTF-8 (RFC 8785 in spirit; records
+    hold only strings, integers, booleans, null, lists and objects, no floats' edge cases)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_hash(seq: int, prev_hash: str, record: Mapping[str, Any]) -> str:
+    body = canonical_json({"seq": seq, "prev_hash": prev_hash, "record": record})
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One stored entry: its position (from 1), the hashes, and the record."""
+
+    seq: int
+    prev_hash: str
+    hash: str
+    record: Mapping[str, Any]
+
+    @property
+    def run_id(self) -> str:
+        return str(self.record.get("run_id", "?"))
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first entry that does not verify, and why (``altered``, ``deleted``, ``reordered``,
+    ``truncated``, ``bad signature``)."""
+
+    seq: int
+    run_id: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"record {self.seq} (run {self.run_id}): {self.reason}"
+
+
+@dataclass(frozen=True)
+class Verification:
+    count: int
+    head: str
+    broken: ChainBreak | None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None
+
+
+def verify_chain(entries: Iterable[Entry]) -> Verification:
+    """Recomputes every hash in order; the first entry that does not match is named."""
+    prev = GENESIS
+    expected = 1
+    count = 0
+    for entry in entries:
+        count += 1
+        if entry.seq != expected:
+            reason = (
+                f"records {expected}..{entry.seq - 1} deleted"
+                if entry.seq > expected
+                else "reordered (position out of sequence)"
+            )
+            return Verification(count, prev, ChainBreak(entry.seq, entry.run_id, reason))
+        if entry.prev_hash != prev:
+            # the link is wrong but the entry itself may be intact: an entry before it was
+            # removed or the entries were swapped
+            return Verification(
+                count,
+                prev,
+                ChainBreak(entry.seq, entry.run_id, "reordered or a record before it deleted"),
+            )
+        if entry_hash(entry.seq, entry.prev_hash, entry.record) != entry.hash:
+            return Verification(count, prev, ChainBreak(entry.seq, entry.run_id, "altered"))
+        prev = entry.hash
+        expected += 1
+    return Verification(count, prev, None)

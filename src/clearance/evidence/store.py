@@ -1,0 +1,214 @@
+"""Where the records live: SQLite (``.clearance/evidence.db`` by default; WAL, a busy timeout
+and ``BEGIN IMMEDIATE`` so concurrent writers queue instead of forking the chain) or
+PostgreSQL (a table lock for the append)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from clearance.errors import InputError, PolicyError, SourceUnavailableError
+from clearance.evidence.audit_trail import verify_entries
+from clearance.evidence.chain import GENESIS, Entry, Verification, canonical_json, entry_hash
+from clearance.evidence.models import SCHEMA_VERSION, Base, CheckpointRow, MetaRow, RunRow
+from clearance.evidence.record import RunRecord
+from clearance.evidence.signing import Checkpoint, load_signing_key, sign
+
+STORE_ENV = "CLEARANCE_STORE"
+DEFAULT_PATH = Path(".clearance") / "evidence.db"
+BUSY_TIMEOUT_S = 60
+
+
+def default_store_url(store: str | None = None) -> str:
+    """``store``, else ``CLEARANCE_STORE``, else ``.clearance/evidence.db`` in the working
+    directory; a plain path means an SQLite file."""
+    chosen = (store or os.environ.get(STORE_ENV, "")).strip() or str(DEFAULT_PATH)
+    scheme, sep, rest = chosen.partition("://")
+    if not sep:
+        return f"sqlite:///{Path(chosen)}"
+    if scheme in {"postgresql", "postgres"}:
+        return f"postgresql+psycopg://{rest}"
+    if scheme in {"postgresql+psycopg", "sqlite"}:
+        return chosen
+    raise PolicyError(f"evidence store {scheme}://...: only sqlite:/// and postgresql:// stores")
+
+
+def _shown(url: str) -> str:
+    """The URL without its password, for messages."""
+    scheme, sep, rest = url.partition("://")
+    creds, at, host = rest.rpartition("@")
+    return f"{scheme}{sep}{creds.partition(':')[0]}@{host}" if at else url
+
+
+class EvidenceStore:
+    """An open store. Records are only ever appended; :meth:`verify` recomputes the chain."""
+
+    def __init__(self, engine: Engine, shown: str) -> None:
+        self._engine = engine
+        self.shown = shown
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self._engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        try:
+            with Session(self._engine) as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            if self.is_sqlite and "locked" not in str(exc.orig):
+                raise InputError(
+                    self.shown, f"cannot use the evidence store: {_reason(exc)}"
+                ) from None
+            raise SourceUnavailableError(self.shown, _reason(exc)) from None
+        except DatabaseError as exc:
+            raise InputError(self.shown, f"not a usable evidence store: {_reason(exc)}") from None
+
+    def create(self) -> None:
+        try:
+            Base.metadata.create_all(self._engine)
+        except OperationalError as exc:
+            if self.is_sqlite:
+                raise InputError(
+                    self.shown, f"cannot open the evidence store: {_reason(exc)}"
+                ) from None
+            raise SourceUnavailableError(self.shown, _reason(exc)) from None
+        except DatabaseError as exc:
+            raise InputError(self.shown, f"not a usable evidence store: {_reason(exc)}") from None
+        with self._session() as session:
+            row = session.get(MetaRow, "schema_version")
+            if row is None:
+                session.add(MetaRow(key="schema_version", value=str(SCHEMA_VERSION)))
+            elif row.value != str(SCHEMA_VERSION):
+                raise InputError(
+                    self.shown,
+                    f"evidence store schema {row.value}, this clearance reads {SCHEMA_VERSION}",
+                )
+
+    def append(self, record: RunRecord) -> str:
+        """Appends ``record`` at the end of the chain (one writer at a time) and signs a
+        checkpoint when a key is configured; returns the run id."""
+        key = load_signing_key()
+        payload = canonical_json(record)
+        with self._session() as session:
+            if not self.is_sqlite:
+                session.execute(text(f"LOCK TABLE {RunRow.__tablename__} IN EXCLUSIVE MODE"))
+            last = session.execute(select(RunRow).order_by(RunRow.seq.desc()).limit(1)).scalar()
+            seq = 1 if last is None else last.seq + 1
+            prev = GENESIS if last is None else last.hash
+            digest = entry_hash(seq, prev, json.loads(payload))
+            session.add(
+                RunRow(
+                    seq=seq,
+                    run_id=record["run_id"],
+                    created_at=record["created_at"],
+                    command=record["command"],
+                    verdict=record["verdict"],
+                    payload=payload,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            if key is not None:
+                cp = sign(key, seq, digest)
+                session.add(
+                    CheckpointRow(
+                        seq=cp.seq, head=cp.head, public_key=cp.public_key, signature=cp.signature
+                    )
+                )
+        return str(record["run_id"])
+
+    def entries(self) -> list[Entry]:
+        with self._session() as session:
+            rows = session.execute(select(RunRow).order_by(RunRow.seq)).scalars().all()
+            return [_entry(self.shown, row) for row in rows]
+
+    def checkpoint(self) -> Checkpoint | None:
+        with self._session() as session:
+            row = session.execute(
+                select(CheckpointRow).order_by(CheckpointRow.seq.desc()).limit(1)
+            ).scalar()
+            if row is None:
+                return None
+            return Checkpoint(row.seq, row.head, row.public_key, row.signature)
+
+    def verify(self, *, public_key: str | None = None) -> Verification:
+        return verify_entries(self.entries(), self.checkpoint(), public_key=public_key)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+
+def _entry(shown: str, row: RunRow) -> Entry:
+    try:
+        record: Any = json.loads(row.payload)
+    except ValueError:
+        record = {"run_id": row.run_id, "unreadable_payload": row.payload}
+    if not isinstance(record, dict):
+        record = {"run_id": row.run_id, "unreadable_payload": row.payload}
+    return Entry(seq=row.seq, prev_hash=row.prev_hash, hash=row.hash, record=record)
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The driver's first line (never the SQL or its parameters, which would hold records)."""
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling would BEGIN DEFERRED; two writers reading the
+        # same head then both append. BEGIN IMMEDIATE (below) takes the write lock first.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def open_store(store: str | None = None, *, create: bool = True) -> EvidenceStore:
+    """Opens (and creates, for SQLite: with its folder) the store ``store`` names, or the
+    default. A file that is not a database is an :class:`InputError`; a server that cannot be
+    reached a :class:`SourceUnavailableError`. ``create=False`` (reading) refuses an SQLite
+    file that does not exist rather than making an empty store."""
+    url = default_store_url(store)
+    shown = _shown(url)
+    try:
+        if url.startswith("sqlite"):
+            path = url.removeprefix("sqlite:///")
+            if path and path != ":memory:":
+                if not create and not Path(path).is_file():
+                    raise InputError(path, "no evidence store here (no run recorded yet?)")
+                try:
+                    Path(path).parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise InputError(
+                        path, f"cannot create the evidence store: {exc.strerror or exc}"
+                    ) from None
+                shown = path
+            engine = _sqlite_engine(url)
+        else:
+            engine = create_engine(url, connect_args={"connect_timeout": 10})
+    except ArgumentError:
+        raise PolicyError(f"{shown}: not a database URL") from None
+    opened = EvidenceStore(engine, shown)
+    opened.create()
+    return opened
