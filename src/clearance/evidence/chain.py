@@ -64,28 +64,24 @@ class Verification:
 
 def verify_chain(entries: Iterable[Entry]) -> Verification:
     """Recomputes every hash in order; the first entry that does not match is named."""
+    listed = list(entries)
     prev = GENESIS
     expected = 1
-    count = 0
-    for entry in entries:
-        count += 1
+    for count, entry in enumerate(listed, start=1):
         if entry.seq != expected:
-            reason = (
-                f"records {expected}..{entry.seq - 1} deleted"
-                if entry.seq > expected
-                else "reordered (position out of sequence)"
-            )
+            later = {e.seq for e in listed[count:]}
+            if entry.seq < expected or any(s in later for s in range(expected, entry.seq)):
+                reason = "reordered (out of sequence)"
+            else:
+                reason = f"records {expected}..{entry.seq - 1} deleted"
             return Verification(count, prev, ChainBreak(entry.seq, entry.run_id, reason))
         if entry.prev_hash != prev:
-            # the link is wrong but the entry itself may be intact: an entry before it was
-            # removed or the entries were swapped
-            return Verification(
-                count,
-                prev,
-                ChainBreak(entry.seq, entry.run_id, "reordered or a record before it deleted"),
-            )
+            # the link is wrong but the entry itself may be intact: the entries before it were
+            # swapped or replaced
+            reason = "does not follow the record before it (reordered or replaced)"
+            return Verification(count, prev, ChainBreak(entry.seq, entry.run_id, reason))
         if entry_hash(entry.seq, entry.prev_hash, entry.record) != entry.hash:
             return Verification(count, prev, ChainBreak(entry.seq, entry.run_id, "altered"))
         prev = entry.hash
         expected += 1
-    return Verification(count, prev, None)
+    return Verification(len(listed), prev, None)
