@@ -225,3 +225,21 @@ def test_card_build_records_its_inputs_and_outputs(tmp_path: Path) -> None:
     assert entry["command"] == "card build"
     assert [f["path"] for f in entry["inputs"]] == [str(card)]  # type: ignore[union-attr]
     assert [f["path"] for f in entry["outputs"]] == [str(out)]  # type: ignore[union-attr]
+
+
+def test_verify_names_an_edited_plain_column(tmp_path: Path) -> None:
+    ids = _three_runs(tmp_path)
+    with sqlite3.connect(STORE) as db:  # the payload is intact; the column a query reads is not
+        db.execute("UPDATE clearance_evidence_runs SET verdict = 'pass' WHERE seq = 3")
+    result = runner.invoke(app, ["evidence", "verify"])
+    assert result.exit_code == 1
+    assert f"record 3 (run {ids[2]}): altered (verdict differ" in result.stderr
+
+
+def test_a_failed_command_leaves_no_store(tmp_path: Path) -> None:
+    data = _csv(tmp_path / "u.csv")
+    result = runner.invoke(app, ["scan", str(data), "-q", "-o", str(tmp_path)])  # a folder
+    assert result.exit_code == 3
+    result = runner.invoke(app, ["scan", str(data), "--format", "pdf"])
+    assert result.exit_code == 4
+    assert not Path(".clearance").exists()

@@ -126,6 +126,7 @@ def audit(
         check_outputs(outputs, [*(paths or []), policy])
         if not paths and not db:
             raise typer.BadParameter("give table files/folders, --db URI, or both")
+        fingerprinter = Fingerprinter(load_key())  # a key problem (exit 4) before the store's
         evidence = evidence_store(store, no_evidence)
         with err.status("auditing", spinner="dots") if not quiet else _Null() as status:
 
@@ -138,7 +139,7 @@ def audit(
                 databases=list(db or []),
                 tables=list(table or []) or None,
                 policy_path=policy,
-                fingerprinter=Fingerprinter(load_key()),
+                fingerprinter=fingerprinter,
                 sample=sample,
                 progress=on_check,
                 calibration=calibration_option(calibration),

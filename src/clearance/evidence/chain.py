@@ -32,6 +32,9 @@ class Entry:
     prev_hash: str
     hash: str
     record: Mapping[str, Any]
+    # the store's plain columns (command, verdict, ...) that disagree with the hashed record:
+    # a query on them would read what the chain does not vouch for
+    disagrees: tuple[str, ...] = ()
 
     @property
     def run_id(self) -> str:
@@ -82,6 +85,9 @@ def verify_chain(entries: Iterable[Entry]) -> Verification:
             return Verification(count, prev, ChainBreak(entry.seq, entry.run_id, reason))
         if entry_hash(entry.seq, entry.prev_hash, entry.record) != entry.hash:
             return Verification(count, prev, ChainBreak(entry.seq, entry.run_id, "altered"))
+        if entry.disagrees:
+            reason = f"altered ({', '.join(entry.disagrees)} differ from the record)"
+            return Verification(count, prev, ChainBreak(entry.seq, entry.run_id, reason))
         prev = entry.hash
         expected += 1
     return Verification(len(listed), prev, None)

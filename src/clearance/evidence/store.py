@@ -51,9 +51,12 @@ def _shown(url: str) -> str:
 class EvidenceStore:
     """An open store. Records are only ever appended; :meth:`verify` recomputes the chain."""
 
-    def __init__(self, engine: Engine, shown: str) -> None:
+    def __init__(self, engine: Engine, shown: str, *, folder: Path | None = None) -> None:
         self._engine = engine
         self.shown = shown
+        # an SQLite store that does not exist yet: made by the first append, so that a command
+        # that fails before recording leaves nothing behind
+        self._folder = folder
 
     @property
     def is_sqlite(self) -> bool:
@@ -74,6 +77,14 @@ class EvidenceStore:
             raise InputError(self.shown, f"not a usable evidence store: {_reason(exc)}") from None
 
     def create(self) -> None:
+        if self._folder is not None:
+            try:
+                self._folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise InputError(
+                    self.shown, f"cannot create the evidence store: {exc.strerror or exc}"
+                ) from None
+            self._folder = None
         try:
             Base.metadata.create_all(self._engine)
         except OperationalError as exc:
@@ -99,6 +110,8 @@ class EvidenceStore:
         checkpoint when a key is configured; returns the run id."""
         key = load_signing_key()
         payload = canonical_json(record)
+        if self._folder is not None:
+            self.create()
         with self._session() as session:
             if not self.is_sqlite:
                 session.execute(text(f"LOCK TABLE {RunRow.__tablename__} IN EXCLUSIVE MODE"))
@@ -128,11 +141,15 @@ class EvidenceStore:
         return str(record["run_id"])
 
     def entries(self) -> list[Entry]:
+        if self._folder is not None:
+            return []
         with self._session() as session:
             rows = session.execute(select(RunRow).order_by(RunRow.seq)).scalars().all()
-            return [_entry(self.shown, row) for row in rows]
+            return [_entry(row) for row in rows]
 
     def checkpoint(self) -> Checkpoint | None:
+        if self._folder is not None:
+            return None
         with self._session() as session:
             row = session.execute(
                 select(CheckpointRow).order_by(CheckpointRow.seq.desc()).limit(1)
@@ -148,14 +165,21 @@ class EvidenceStore:
         self._engine.dispose()
 
 
-def _entry(shown: str, row: RunRow) -> Entry:
+def _entry(row: RunRow) -> Entry:
     try:
         record: Any = json.loads(row.payload)
     except ValueError:
         record = {"run_id": row.run_id, "unreadable_payload": row.payload}
     if not isinstance(record, dict):
         record = {"run_id": row.run_id, "unreadable_payload": row.payload}
-    return Entry(seq=row.seq, prev_hash=row.prev_hash, hash=row.hash, record=record)
+    plain = {
+        "run_id": row.run_id,
+        "created_at": row.created_at,
+        "command": row.command,
+        "verdict": row.verdict,
+    }
+    disagrees = tuple(k for k, v in plain.items() if record.get(k) != v)
+    return Entry(row.seq, row.prev_hash, row.hash, record, disagrees)
 
 
 def _reason(exc: SQLAlchemyError) -> str:
@@ -185,30 +209,30 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 def open_store(store: str | None = None, *, create: bool = True) -> EvidenceStore:
-    """Opens (and creates, for SQLite: with its folder) the store ``store`` names, or the
-    default. A file that is not a database is an :class:`InputError`; a server that cannot be
+    """Opens the store ``store`` names, or the default; an SQLite file that does not exist yet
+    is created (with its folder) by the first append. A file that is not a database is an :class:`InputError`; a server that cannot be
     reached a :class:`SourceUnavailableError`. ``create=False`` (reading) refuses an SQLite
     file that does not exist rather than making an empty store."""
     url = default_store_url(store)
     shown = _shown(url)
+    folder: Path | None = None
     try:
         if url.startswith("sqlite"):
             path = url.removeprefix("sqlite:///")
             if path and path != ":memory:":
-                if not create and not Path(path).is_file():
-                    raise InputError(path, "no evidence store here (no run recorded yet?)")
-                try:
-                    Path(path).parent.mkdir(parents=True, exist_ok=True)
-                except OSError as exc:
-                    raise InputError(
-                        path, f"cannot create the evidence store: {exc.strerror or exc}"
-                    ) from None
                 shown = path
+                if Path(path).is_dir():
+                    raise InputError(path, "is a folder, not an evidence store")
+                if not Path(path).exists():
+                    if not create:
+                        raise InputError(path, "no evidence store here (no run recorded yet?)")
+                    folder = Path(path).parent
             engine = _sqlite_engine(url)
         else:
             engine = create_engine(url, connect_args={"connect_timeout": 10})
     except ArgumentError:
         raise PolicyError(f"{shown}: not a database URL") from None
-    opened = EvidenceStore(engine, shown)
-    opened.create()
+    opened = EvidenceStore(engine, shown, folder=folder)
+    if folder is None:
+        opened.create()  # an existing file or a server: checked now, before any work
     return opened
