@@ -175,3 +175,31 @@ def test_default_store_is_in_the_working_directory(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("CLEARANCE_STORE", "postgresql://u@h/db")
     assert default_store_url() == "postgresql+psycopg://u@h/db"
     assert default_store_url("x.db") == "sqlite:///x.db"
+
+
+def test_bundle_checked_against_a_pinned_public_key(
+    store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clearance.evidence.audit_trail import verify_entries
+    from clearance.evidence.bundle import bundle_text, read_bundle
+
+    monkeypatch.setenv(KEY_ENV, str(signing_key(tmp_path / "evidence.pem")))
+    store = open_store(store_url)
+    for _ in range(3):
+        store.append(new_record("scan", verdict="clean"))
+    checkpoint = store.checkpoint()
+    assert checkpoint is not None
+    bundle = tmp_path / "b.jsonl"
+    bundle.write_text(bundle_text(store.entries(), checkpoint))
+    entries, read = read_bundle(bundle)
+    assert verify_entries(entries, read, public_key=checkpoint.public_key).intact
+    other = verify_entries(entries, read, public_key="00" * 32).broken
+    assert other is not None and other.reason == "checkpoint signed by another key"
+    # the last record and the signed line cut off: a shorter chain, intact on its own
+    lines = bundle.read_text().splitlines()
+    bundle.write_text("\n".join(lines[:-2]) + "\n")
+    entries, read = read_bundle(bundle)
+    assert read is None and verify_entries(entries, read).intact
+    cut = verify_entries(entries, read, public_key=checkpoint.public_key).broken
+    assert cut is not None and cut.reason == "no signed checkpoint"
+    store.close()

@@ -14,12 +14,20 @@ def verify_entries(
     """The chain's own check, then the checkpoint's: a valid signature (by ``public_key`` when
     the auditor pins one) over a head the chain still holds at that position."""
     result = verify_chain(entries)
-    if not result.intact or checkpoint is None:
+    if not result.intact:
         return result
-    if public_key is not None and checkpoint.public_key != public_key:
-        return _broken(result, checkpoint.seq, "?", "checkpoint signed by another key")
+    if checkpoint is None:
+        if public_key is not None:  # the signed line removed, perhaps with the records it signed
+            return _broken(
+                result, len(entries), _run(entries, len(entries)), "no signed checkpoint"
+            )
+        return result
+    if public_key is not None and checkpoint.public_key != public_key.lower():
+        seq = checkpoint.seq
+        return _broken(result, seq, _run(entries, seq), "checkpoint signed by another key")
     if not signature_valid(checkpoint):
-        return _broken(result, checkpoint.seq, "?", "checkpoint signature invalid")
+        seq = checkpoint.seq
+        return _broken(result, seq, _run(entries, seq), "checkpoint signature invalid")
     if checkpoint.seq > len(entries):
         return _broken(
             result,
@@ -32,6 +40,10 @@ def verify_entries(
         if entry.hash != checkpoint.head:
             return _broken(result, entry.seq, entry.run_id, "does not match the signed checkpoint")
     return result
+
+
+def _run(entries: Sequence[Entry], seq: int) -> str:
+    return entries[seq - 1].run_id if 1 <= seq <= len(entries) else "?"
 
 
 def _broken(result: Verification, seq: int, run_id: str, reason: str) -> Verification:
