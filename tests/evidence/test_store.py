@@ -130,7 +130,8 @@ def test_two_processes_appending_at_once_keep_one_chain(store_url: str) -> None:
         "    s.append(new_record('scan', verdict='clean'))\n"
         "    s.close()\n"
     )
-    env = {**os.environ, "PYTHONPATH": SRC}
+    path = os.pathsep.join(p for p in (SRC, os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "PYTHONPATH": path}
     procs = [
         subprocess.Popen([sys.executable, "-c", script, store_url], env=env, stderr=subprocess.PIPE)
         for _ in range(2)
@@ -203,3 +204,12 @@ def test_bundle_checked_against_a_pinned_public_key(
     cut = verify_entries(entries, read, public_key=checkpoint.public_key).broken
     assert cut is not None and cut.reason == "no signed checkpoint"
     store.close()
+
+
+def test_store_of_a_newer_schema_is_refused(store_url: str) -> None:
+    store = open_store(store_url)
+    store.append(new_record("scan", verdict="clean"))
+    store.close()
+    sql(store_url, "UPDATE clearance_evidence_alembic_version SET version_num = '9999'")
+    with pytest.raises(InputError, match="newer than this clearance"):
+        open_store(store_url)

@@ -1,12 +1,11 @@
 """The store's tables (SQLAlchemy 2). ``payload`` is the record's canonical JSON, stored as
-text so the bytes that were hashed are the bytes that are read back."""
+text so the bytes that were hashed are the bytes that are read back. A change here needs a
+migration in ``migrations/versions`` (the store is upgraded on open)."""
 
 from __future__ import annotations
 
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-SCHEMA_VERSION = 1
 
 
 class Base(DeclarativeBase):
@@ -37,10 +36,3 @@ class CheckpointRow(Base):
     head: Mapped[str] = mapped_column(String(64), nullable=False)
     public_key: Mapped[str] = mapped_column(String(64), nullable=False)
     signature: Mapped[str] = mapped_column(String(128), nullable=False)
-
-
-class MetaRow(Base):
-    __tablename__ = "clearance_evidence_meta"
-
-    key: Mapped[str] = mapped_column(String(40), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200), nullable=False)

@@ -14,12 +14,14 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from clearance.errors import InputError, PolicyError, SourceUnavailableError
 from clearance.evidence.audit_trail import verify_entries
 from clearance.evidence.chain import GENESIS, Entry, Verification, canonical_json, entry_hash
-from clearance.evidence.models import SCHEMA_VERSION, Base, CheckpointRow, MetaRow, RunRow
+from clearance.evidence.models import CheckpointRow, RunRow
 from clearance.evidence.record import RunRecord
+from clearance.evidence.schema import upgrade
 from clearance.evidence.signing import Checkpoint, load_signing_key, sign
 
 STORE_ENV = "CLEARANCE_STORE"
@@ -86,7 +88,8 @@ class EvidenceStore:
                 ) from None
             self._folder = None
         try:
-            Base.metadata.create_all(self._engine)
+            with self._engine.begin() as connection:
+                upgrade(connection, self.shown)
         except OperationalError as exc:
             if self.is_sqlite:
                 raise InputError(
@@ -95,15 +98,6 @@ class EvidenceStore:
             raise SourceUnavailableError(self.shown, _reason(exc)) from None
         except DatabaseError as exc:
             raise InputError(self.shown, f"not a usable evidence store: {_reason(exc)}") from None
-        with self._session() as session:
-            row = session.get(MetaRow, "schema_version")
-            if row is None:
-                session.add(MetaRow(key="schema_version", value=str(SCHEMA_VERSION)))
-            elif row.value != str(SCHEMA_VERSION):
-                raise InputError(
-                    self.shown,
-                    f"evidence store schema {row.value}, this clearance reads {SCHEMA_VERSION}",
-                )
 
     def append(self, record: RunRecord) -> str:
         """Appends ``record`` at the end of the chain (one writer at a time) and signs a
@@ -189,7 +183,7 @@ def _reason(exc: SQLAlchemyError) -> str:
 
 
 def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, poolclass=NullPool)
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
@@ -229,7 +223,9 @@ def open_store(store: str | None = None, *, create: bool = True) -> EvidenceStor
                     folder = Path(path).parent
             engine = _sqlite_engine(url)
         else:
-            engine = create_engine(url, connect_args={"connect_timeout": 10})
+            # NullPool: a connection lives as long as one operation, so a command that fails
+            # between opening the store and recording leaves no connection open
+            engine = create_engine(url, connect_args={"connect_timeout": 10}, poolclass=NullPool)
     except ArgumentError:
         raise PolicyError(f"{shown}: not a database URL") from None
     opened = EvidenceStore(engine, shown, folder=folder)
