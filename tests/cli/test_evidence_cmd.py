@@ -243,3 +243,30 @@ def test_a_failed_command_leaves_no_store(tmp_path: Path) -> None:
     result = runner.invoke(app, ["scan", str(data), "--format", "pdf"])
     assert result.exit_code == 4
     assert not Path(".clearance").exists()
+
+
+def test_an_output_that_is_the_store_is_refused(tmp_path: Path) -> None:
+    _three_runs(tmp_path)
+    before = STORE.read_bytes()
+    data = _csv(tmp_path / "u.csv")
+    result = runner.invoke(app, ["scan", str(data), "-f", "json", "-o", str(STORE)])
+    assert result.exit_code == 3 and "is the evidence store" in result.stderr
+    assert STORE.read_bytes() == before
+    assert runner.invoke(app, ["evidence", "verify"]).exit_code == 0
+
+
+def test_an_unreadable_input_is_recorded_without_a_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clearance.errors import InputError
+    from clearance.evidence import record
+
+    data = _csv(tmp_path / "u.csv")
+
+    def unreadable(path: Path) -> str:
+        raise InputError(str(path), "cannot hash: Permission denied")
+
+    monkeypatch.setattr(record, "file_sha256", unreadable)
+    assert runner.invoke(app, ["scan", str(data), "-q"]).exit_code == 0
+    [entry] = _listed()
+    assert entry["inputs"] == [{"path": str(data), "sha256": None}]

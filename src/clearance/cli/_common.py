@@ -20,7 +20,7 @@ from typer.exceptions import TyperException
 
 from clearance.detection import calibration as calibrations
 from clearance.detection.settings import DetectionSettings, InvalidSetting
-from clearance.errors import ClearanceError, PolicyError
+from clearance.errors import ClearanceError, InputError, PolicyError
 from clearance.evidence import EvidenceStore, new_record, open_store
 from clearance.io.outputs import STDOUT as STDOUT
 from clearance.io.outputs import check_outputs as check_outputs
@@ -208,15 +208,29 @@ NoEvidenceOpt = Annotated[
 ]
 
 
-def evidence_store(store: str | None, no_evidence: bool) -> EvidenceStore | None:
+def evidence_store(
+    store: str | None, no_evidence: bool, outputs: list[Path] | None = None
+) -> EvidenceStore | None:
     """The store a command records its run in, opened before any work so that a store that
-    cannot be used fails the command before it writes anything; None with ``--no-evidence``."""
+    cannot be used fails the command before it writes anything; None with ``--no-evidence``.
+    An output that is the store's file is refused: a report must never overwrite it."""
     if no_evidence:
         return None
     try:
-        return open_store(store)
+        opened = open_store(store)
     except PolicyError as exc:
         raise PolicyError(f"--store: {exc}") from None
+    for path in outputs or []:
+        if opened.path is not None and not is_stdout(path) and _same(path, opened.path):
+            raise InputError(str(path), "is the evidence store; choose another output")
+    return opened
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def record_run(

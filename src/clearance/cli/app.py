@@ -259,7 +259,7 @@ def scan(
             calibration=calibration,
         )
         fp = Fingerprinter(load_key())
-        evidence = evidence_store(store, no_evidence)
+        evidence = evidence_store(store, no_evidence, [output] if output else [])
         with progress("scanning", unit="rows", quiet=quiet) as advance:
 
             def on_rows(label: str, n: int) -> None:

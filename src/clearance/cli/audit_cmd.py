@@ -127,7 +127,7 @@ def audit(
         if not paths and not db:
             raise typer.BadParameter("give table files/folders, --db URI, or both")
         fingerprinter = Fingerprinter(load_key())  # a key problem (exit 4) before the store's
-        evidence = evidence_store(store, no_evidence)
+        evidence = evidence_store(store, no_evidence, outputs)
         with err.status("auditing", spinner="dots") if not quiet else _Null() as status:
 
             def on_check(rule: str) -> None:

@@ -97,7 +97,7 @@ def build(
         for p in paths:
             format_of(p, ModelCard)
         check_outputs(paths, [card, *(evidence or [])])
-        recorder = evidence_store(store, no_evidence)
+        recorder = evidence_store(store, no_evidence, paths)
         built = build_card_paths(card, evidence or [])
         write_outputs([(p, render_to(built, p, chromium=chromium_path())) for p in paths])
         record_run(

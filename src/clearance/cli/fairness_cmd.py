@@ -162,7 +162,9 @@ def fairness(
         for path in outputs:
             format_for_path(path, "fairness")
         check_outputs([*outputs, reasons_out], [data, model, policy])
-        evidence = evidence_store(store, no_evidence)
+        evidence = evidence_store(
+            store, no_evidence, [*outputs, *([reasons_out] if reasons_out else [])]
+        )
         chosen = _policy(
             policy,
             {

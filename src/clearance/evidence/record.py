@@ -33,15 +33,22 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _files(paths: Sequence[Path]) -> list[dict[str, str]]:
-    """Every regular file under ``paths`` (folders walked, sorted), with its hash."""
+def _files(paths: Sequence[Path]) -> list[dict[str, str | None]]:
+    """Every regular file under ``paths`` (folders walked, sorted), with its hash; one that
+    cannot be read (the command skipped it and said so) is listed with no hash."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             found.extend(p for p in sorted(path.rglob("*")) if p.is_file())
         elif path.is_file():
             found.append(path)
-    return [{"path": str(p), "sha256": file_sha256(p)} for p in found]
+    listed: list[dict[str, str | None]] = []
+    for p in found:
+        try:
+            listed.append({"path": str(p), "sha256": file_sha256(p)})
+        except InputError:
+            listed.append({"path": str(p), "sha256": None})
+    return listed
 
 
 def current_user() -> str:

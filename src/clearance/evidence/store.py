@@ -53,9 +53,12 @@ def _shown(url: str) -> str:
 class EvidenceStore:
     """An open store. Records are only ever appended; :meth:`verify` recomputes the chain."""
 
-    def __init__(self, engine: Engine, shown: str, *, folder: Path | None = None) -> None:
+    def __init__(
+        self, engine: Engine, shown: str, *, folder: Path | None = None, path: Path | None = None
+    ) -> None:
         self._engine = engine
         self.shown = shown
+        self.path = path  # the SQLite file; None for a server
         # an SQLite store that does not exist yet: made by the first append, so that a command
         # that fails before recording leaves nothing behind
         self._folder = folder
@@ -228,7 +231,8 @@ def open_store(store: str | None = None, *, create: bool = True) -> EvidenceStor
             engine = create_engine(url, connect_args={"connect_timeout": 10}, poolclass=NullPool)
     except ArgumentError:
         raise PolicyError(f"{shown}: not a database URL") from None
-    opened = EvidenceStore(engine, shown, folder=folder)
+    is_file = url.startswith("sqlite") and shown not in ("", ":memory:") and shown != url
+    opened = EvidenceStore(engine, shown, folder=folder, path=Path(shown) if is_file else None)
     if folder is None:
         opened.create()  # an existing file or a server: checked now, before any work
     return opened
