@@ -121,7 +121,8 @@ def test_forged_checkpoint_is_refused(
 
 
 def test_two_processes_appending_at_once_keep_one_chain(store_url: str) -> None:
-    open_store(store_url).close()  # the tables exist before the race
+    """Both start on a store that does not exist yet and append 15 records each."""
+    # a fresh store: the two first runs also race to create the tables
     script = (
         "import sys\n"
         "from clearance.evidence import new_record, open_store\n"

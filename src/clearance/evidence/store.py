@@ -27,6 +27,7 @@ from clearance.evidence.signing import Checkpoint, load_signing_key, sign
 STORE_ENV = "CLEARANCE_STORE"
 DEFAULT_PATH = Path(".clearance") / "evidence.db"
 BUSY_TIMEOUT_S = 60
+_SCHEMA_LOCK = 0x636C656172  # "clear": the advisory lock key of schema upgrades
 
 
 def default_store_url(store: str | None = None) -> str:
@@ -92,6 +93,10 @@ class EvidenceStore:
             self._folder = None
         try:
             with self._engine.begin() as connection:
+                if not self.is_sqlite:
+                    # two first runs against a fresh database would both create the tables;
+                    # SQLite's BEGIN IMMEDIATE already serialises them
+                    connection.execute(text(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})"))
                 upgrade(connection, self.shown)
         except OperationalError as exc:
             if self.is_sqlite:
