@@ -270,3 +270,13 @@ def test_an_unreadable_input_is_recorded_without_a_hash(
     assert runner.invoke(app, ["scan", str(data), "-q"]).exit_code == 0
     [entry] = _listed()
     assert entry["inputs"] == [{"path": str(data), "sha256": None}]
+
+
+def test_a_bad_signing_key_stops_before_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLEARANCE_EVIDENCE_KEY", str(tmp_path / "missing.pem"))
+    out = tmp_path / "r.json"
+    result = runner.invoke(app, ["scan", str(_csv(tmp_path / "u.csv")), "-o", str(out)])
+    assert result.exit_code == 4 and "missing.pem" in result.stderr
+    assert not out.exists() and not STORE.exists()

@@ -60,6 +60,8 @@ class EvidenceStore:
         self._engine = engine
         self.shown = shown
         self.path = path  # the SQLite file; None for a server
+        # read on open: a missing or wrong key stops the command before it writes anything
+        self._key = load_signing_key()
         # an SQLite store that does not exist yet: made by the first append, so that a command
         # that fails before recording leaves nothing behind
         self._folder = folder
@@ -110,7 +112,7 @@ class EvidenceStore:
     def append(self, record: RunRecord) -> str:
         """Appends ``record`` at the end of the chain (one writer at a time) and signs a
         checkpoint when a key is configured; returns the run id."""
-        key = load_signing_key()
+        key = self._key
         payload = canonical_json(record)
         if self._folder is not None:
             self.create()
