@@ -280,3 +280,22 @@ def test_a_bad_signing_key_stops_before_the_report(
     result = runner.invoke(app, ["scan", str(_csv(tmp_path / "u.csv")), "-o", str(out)])
     assert result.exit_code == 4 and "missing.pem" in result.stderr
     assert not out.exists() and not STORE.exists()
+
+
+def test_llm_audit_records_no_extracted_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.llm.test_audit import SECRET, _cli_corpus, _with_fake_model
+
+    corpus = _cli_corpus(tmp_path)
+    _with_fake_model(monkeypatch, SECRET + '"\n')  # the model leaks the corpus secret verbatim
+    out = tmp_path / "r.json"
+    result = runner.invoke(app, ["llm", "audit", "--corpus", str(corpus), "--model", "m",
+                                 "-o", str(out), "--untargeted", "0"])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    [entry] = _listed()
+    assert _ids(result.stderr) == [entry["run_id"]]
+    assert entry["command"] == "llm audit" and entry["verdict"] == "fail"
+    assert entry["summary"]["extracted"] >= 1  # type: ignore[index]
+    stored = b"".join(p.read_bytes() for p in (tmp_path / ".clearance").iterdir() if p.is_file())
+    assert SECRET.encode() not in stored
