@@ -248,7 +248,8 @@ def record_run(
 ) -> str | None:
     """Records a run after its report is written: the files' hashes, and the summary and
     findings of the report's JSON form (masked and fingerprinted there, never raw values).
-    Prints ``evidence: run RUN_ID`` on stderr (stdout may be the report); returns the id; nothing with -q."""
+    Prints ``evidence: run RUN_ID ...`` on stderr (stdout may be the report; nothing with
+    ``-q``) and returns the id."""
     if store is None:
         return None
     doc: Any = None
