@@ -23,6 +23,9 @@ The public API, one entry point per job:
   the fairness / audit reports into a :class:`ModelCard` (:func:`build_card_paths`), checked
   against the regime's checklist (:func:`check_card_path`); a dataset's datasheet from its audit
   (:func:`build_datasheet_paths`);
+- keep every run in a tamper-evident evidence store: :func:`open_store` (SQLite file or
+  PostgreSQL URL), :func:`new_record` appended with :meth:`EvidenceStore.append`, checked with
+  :meth:`EvidenceStore.verify`;
 - audit an LLM for memorised secrets: :func:`run_llm_audit_paths` with
   :class:`LlmAuditSettings` and a :class:`LocalModel` or :class:`EndpointModel`.
 """
@@ -63,6 +66,7 @@ if TYPE_CHECKING:
         PolicyError,
         SourceUnavailableError,
     )
+    from clearance.evidence import EvidenceStore, new_record, open_store
     from clearance.fairness.mitigate_run import run_mitigation
     from clearance.fairness.policy import load_fairness_policy
     from clearance.fairness.run import run_fairness
@@ -92,6 +96,7 @@ _EXPORTS: dict[str, str] = {
     "EndpointModel": "clearance.llm.model_target",
     "Engine": "clearance.detection",
     "ErasureRecord": "clearance.lifecycle",
+    "EvidenceStore": "clearance.evidence",
     "Finding": "clearance.core.findings",
     "Fingerprinter": "clearance.privacy",
     "GuardSettings": "clearance.guard.settings",
@@ -124,6 +129,8 @@ _EXPORTS: dict[str, str] = {
     "dp_release": "clearance.dp",
     "erase_subject": "clearance.lifecycle",
     "init_card": "clearance.cards",
+    "new_record": "clearance.evidence",
+    "open_store": "clearance.evidence",
     "load_fairness_policy": "clearance.fairness.policy",
     "load_key": "clearance.privacy",
     "load_policy": "clearance.audit.policy",
@@ -167,6 +174,7 @@ __all__ = [
     "EndpointModel",
     "Engine",
     "ErasureRecord",
+    "EvidenceStore",
     "Finding",
     "Fingerprinter",
     "GuardSettings",
@@ -204,6 +212,8 @@ __all__ = [
     "load_key",
     "load_policy",
     "mask",
+    "new_record",
+    "open_store",
     "redact_database",
     "redact_paths",
     "render",

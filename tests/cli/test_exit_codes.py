@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import socket
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from clearance.cli.app import app
+from clearance.evidence import new_record, open_store
 
 runner = CliRunner()
 
@@ -69,6 +71,21 @@ def _dp_over_budget(tmp: Path) -> list[str]:
     return ["dp", "--data", str(_clean(tmp)), "--query", str(query), "--ledger", ledger, "-o", out]
 
 
+def _broken_chain(tmp: Path) -> list[str]:
+    store = open_store(str(tmp / "ev.db"))
+    for _ in range(2):
+        store.append(new_record("scan", verdict="clean"))
+    store.close()
+    with sqlite3.connect(tmp / "ev.db") as db:
+        db.execute("UPDATE clearance_evidence_runs SET verdict = 'x', payload = payload || ' '")
+    return ["evidence", "verify", "--store", str(tmp / "ev.db")]
+
+
+def _corrupt_store(tmp: Path) -> list[str]:
+    (tmp / "ev.db").write_bytes(b"not sqlite" * 100)
+    return ["scan", str(_data(tmp)), "-q", "--store", str(tmp / "ev.db")]
+
+
 def _no_key(mp: pytest.MonkeyPatch) -> None:
     # No CLEARANCE_KEY and a working directory where .clearance/ cannot be created.
     mp.delenv("CLEARANCE_KEY")
@@ -99,6 +116,18 @@ CASES: dict[str, Case] = {
     "0 clean scan": Case(0, lambda t: ["scan", str(_clean(t)), "-q"]),
     "1 findings at --fail-on": Case(1, lambda t: ["scan", str(_data(t)), "--fail-on", "low"]),
     "1 card check finds gaps": Case(1, _card_with_gaps),
+    "1 evidence chain broken": Case(1, _broken_chain),
+    "3 evidence store not a database": Case(3, _corrupt_store),
+    "6 evidence store unreachable": Case(
+        6,
+        lambda t: [
+            "scan",
+            str(_data(t)),
+            "-q",
+            "--store",
+            f"postgresql://u@127.0.0.1:{_closed_port()}/e",
+        ],
+    ),
     "3 card YAML with an unknown key": Case(3, _card_unknown_key),
     "2 unknown option": Case(2, lambda t: ["scan", str(_data(t)), "--no-such-option"]),
     "2 missing argument": Case(2, lambda t: ["detect"]),

@@ -62,6 +62,9 @@ def test_core_alone(install: Install) -> None:
     assert scan.returncode == 1, scan.stderr  # findings at or above the gate
     assert [f["rule"] for f in json.loads(scan.stdout)["findings"]] == ["email"]
     assert "jane.doe" not in scan.stdout + scan.stderr
+    # the scan was recorded: the evidence store's Alembic migrations shipped in the wheel
+    verify = env.clearance("evidence", "verify")
+    assert verify.returncode == 0 and "1 record(s) intact" in verify.stderr, verify.stderr
     demo = env.clearance("demo", "--rows", "50", "--out", env.cwd / "demo")
     assert demo.returncode == 0, demo.stderr
     assert (env.cwd / "demo" / "audit.json").is_file()

@@ -3,6 +3,7 @@ files of :mod:`clearance.io.outputs` (re-exported here for the commands)."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
@@ -19,7 +20,8 @@ from typer.exceptions import TyperException
 
 from clearance.detection import calibration as calibrations
 from clearance.detection.settings import DetectionSettings, InvalidSetting
-from clearance.errors import ClearanceError, PolicyError
+from clearance.errors import ClearanceError, InputError, PolicyError
+from clearance.evidence import EvidenceStore, new_record, open_store
 from clearance.io.outputs import STDOUT as STDOUT
 from clearance.io.outputs import check_outputs as check_outputs
 from clearance.io.outputs import is_stdout as is_stdout
@@ -27,6 +29,7 @@ from clearance.io.outputs import output_folder as output_folder
 from clearance.io.outputs import write_atomic as write_atomic
 from clearance.io.outputs import write_outputs as write_outputs
 from clearance.reports.escape import terminal_line, terminal_text
+from clearance.reports.registry import formats, kind_of, render
 
 DEBUG_ENV = "CLEARANCE_DEBUG"
 EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug in clearance, never a result
@@ -190,3 +193,81 @@ def detection_settings(
 def calibration_option(value: str | None) -> calibrations.Calibration | None:
     """The map ``--calibration`` names: the bundled one when absent, none for ``none``."""
     return detection_settings(calibration=value).calibration_map()
+
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Evidence store: an SQLite file or postgresql://... (default: CLEARANCE_STORE, "
+        "else .clearance/evidence.db).",
+    ),
+]
+NoEvidenceOpt = Annotated[
+    bool, typer.Option("--no-evidence", help="Do not record this run in the evidence store.")
+]
+
+
+def evidence_store(
+    store: str | None, no_evidence: bool, outputs: list[Path] | None = None
+) -> EvidenceStore | None:
+    """The store a command records its run in, opened before any work so that a store that
+    cannot be used fails the command before it writes anything; None with ``--no-evidence``.
+    An output that is the store's file is refused: a report must never overwrite it."""
+    if no_evidence:
+        return None
+    try:
+        opened = open_store(store)
+    except PolicyError as exc:
+        raise PolicyError(f"--store: {exc}") from None
+    for path in outputs or []:
+        if opened.path is not None and not is_stdout(path) and _same(path, opened.path):
+            raise InputError(str(path), "is the evidence store; choose another output")
+    return opened
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def record_run(
+    store: EvidenceStore | None,
+    command: str,
+    *,
+    report: object | None,
+    verdict: str,
+    summary: dict[str, Any] | None = None,
+    run_id: str | None = None,
+    inputs: list[Path] | None = None,
+    outputs: list[Path] | None = None,
+    policy: Path | None = None,
+    quiet: bool = False,
+) -> str | None:
+    """Records a run after its report is written: the files' hashes, and the summary and
+    findings of the report's JSON form (masked and fingerprinted there, never raw values).
+    Prints ``evidence: run RUN_ID ...`` on stderr (stdout may be the report; nothing with
+    ``-q``) and returns the id."""
+    if store is None:
+        return None
+    doc: Any = None
+    if report is not None and "json" in formats(kind_of(report)):
+        doc = json.loads(render(report, "json"))
+    written = [p for p in (outputs or []) if not is_stdout(p)]
+    record = new_record(
+        command,
+        inputs=list(inputs or []),
+        outputs=written,
+        policy=policy,
+        report=doc if isinstance(doc, dict) else None,
+        summary=summary,
+        verdict=verdict,
+        run_id=run_id,
+    )
+    run_id = store.append(record)
+    store.close()
+    if not quiet:
+        typer.echo(f"evidence: run {run_id} recorded in {terminal_line(store.shown)}", err=True)
+    return run_id

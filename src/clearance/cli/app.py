@@ -32,12 +32,16 @@ from clearance._version import __version__
 from clearance.cli._common import (
     Boundary,
     CalibrationOpt,
+    NoEvidenceOpt,
+    StoreOpt,
     check_outputs,
     detection_settings,
+    evidence_store,
     fail,
     is_stdout,
     output_folder,
     progress,
+    record_run,
     say,
     write_atomic,
     write_outputs,
@@ -49,6 +53,7 @@ from clearance.cli.datasheet_cmd import datasheet_app
 from clearance.cli.dp_cmd import dp
 from clearance.cli.engine_opts import EngineOpt, MasterOpt, SparkConfOpt, spark_settings
 from clearance.cli.erase_cmd import erase
+from clearance.cli.evidence_cmd import evidence_app
 from clearance.cli.fairness_cmd import fairness_app
 from clearance.cli.guard_cmd import guard
 from clearance.cli.llm_cmd import llm_app
@@ -236,6 +241,8 @@ def scan(
             "--table", help="A table of the Spark catalog (db.reviews; repeatable; --engine spark)."
         ),
     ] = None,
+    store: StoreOpt = None,
+    no_evidence: NoEvidenceOpt = False,
 ) -> None:
     """Scan CSV, TSV, JSON, JSONL, Parquet and text/source files for PII and secrets."""
     paths = paths or []
@@ -265,6 +272,7 @@ def scan(
             calibration=calibration,
         )
         fp = Fingerprinter(load_key())
+        evidence = evidence_store(store, no_evidence, [output] if output else [])
         with progress("scanning", unit="rows", quiet=quiet) as advance:
 
             def on_rows(label: str, n: int) -> None:
@@ -301,7 +309,17 @@ def scan(
                     say(f"skipped {skipped.path}: {skipped.reason}")
                 for warning in report.warnings:
                     say(f"warning: {warning}")
-        if gate is not None and report.at_or_above(gate):
+        failed = gate is not None and report.at_or_above(gate)
+        record_run(
+            evidence,
+            "scan",
+            report=report,
+            verdict="fail" if failed else ("findings" if report.findings else "clean"),
+            inputs=list(paths),
+            outputs=[output] if output is not None else [],
+            quiet=quiet,
+        )
+        if failed:
             raise typer.Exit(EXIT_FINDINGS)
         if report.skipped:
             raise typer.Exit(EXIT_INPUT)
@@ -496,6 +514,7 @@ app.add_typer(llm_app, name="llm")
 app.add_typer(retention_app, name="retention")
 app.add_typer(card_app, name="card")
 app.add_typer(datasheet_app, name="datasheet")
+app.add_typer(evidence_app, name="evidence")
 
 
 @app.callback(invoke_without_command=True)

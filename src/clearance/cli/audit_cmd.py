@@ -15,10 +15,14 @@ from clearance.audit.run import audit_sources, load_sources
 from clearance.audit.starter import starter_for
 from clearance.cli._common import (
     CalibrationOpt,
+    NoEvidenceOpt,
+    StoreOpt,
     calibration_option,
     check_outputs,
     err,
+    evidence_store,
     fail,
+    record_run,
     say,
     write_atomic,
     write_outputs,
@@ -110,6 +114,8 @@ def audit(
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    store: StoreOpt = None,
+    no_evidence: NoEvidenceOpt = False,
 ) -> None:
     """Audit a dataset against a policy: identifiers, secrets, special categories,
     re-identification risk, retention, consent, minimisation, linkage."""
@@ -120,6 +126,8 @@ def audit(
         check_outputs(outputs, [*(paths or []), policy])
         if not paths and not db:
             raise typer.BadParameter("give table files/folders, --db URI, or both")
+        fingerprinter = Fingerprinter(load_key())  # a key problem (exit 4) before the store's
+        evidence = evidence_store(store, no_evidence, outputs)
         with err.status("auditing", spinner="dots") if not quiet else _Null() as status:
 
             def on_check(rule: str) -> None:
@@ -131,13 +139,23 @@ def audit(
                 databases=list(db or []),
                 tables=list(table or []) or None,
                 policy_path=policy,
-                fingerprinter=Fingerprinter(load_key()),
+                fingerprinter=fingerprinter,
                 sample=sample,
                 progress=on_check,
                 calibration=calibration_option(calibration),
                 streaming=streaming,
             )
         write_reports(report, outputs)
+        record_run(
+            evidence,
+            "audit",
+            report=report,
+            verdict=report.summary.gate,
+            inputs=list(paths or []),
+            outputs=outputs,
+            policy=policy,
+            quiet=quiet,
+        )
         if not quiet:
             typer.echo(render(report, "terminal"), err=True, nl=False)
             for path in outputs:

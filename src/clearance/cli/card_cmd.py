@@ -13,7 +13,16 @@ from clearance.cards.build import build_card_paths, init_card
 from clearance.cards.check import CheckReport, check_card_path
 from clearance.cards.models import ModelCard, Regime
 from clearance.cards.render import format_of, render_to
-from clearance.cli._common import check_outputs, fail, say, write_outputs
+from clearance.cli._common import (
+    NoEvidenceOpt,
+    StoreOpt,
+    check_outputs,
+    evidence_store,
+    fail,
+    record_run,
+    say,
+    write_outputs,
+)
 from clearance.errors import ClearanceError, PolicyError
 
 EXIT_GAPS = 1
@@ -79,6 +88,8 @@ def build(
             help="card.md, card.html, card.json or card.pdf (headless Chromium); repeatable.",
         ),
     ] = None,
+    store: StoreOpt = None,
+    no_evidence: NoEvidenceOpt = False,
 ) -> None:
     """Merge the card's sections with the evidence's numbers; write each -o by its suffix."""
     paths = outputs or [Path("card.md")]
@@ -86,8 +97,18 @@ def build(
         for p in paths:
             format_of(p, ModelCard)
         check_outputs(paths, [card, *(evidence or [])])
+        recorder = evidence_store(store, no_evidence, paths)
         built = build_card_paths(card, evidence or [])
         write_outputs([(p, render_to(built, p, chromium=chromium_path())) for p in paths])
+        record_run(
+            recorder,
+            "card build",
+            report=None,
+            summary={"evidence_reports": len(evidence or [])},
+            verdict="built",
+            inputs=[card, *(evidence or [])],
+            outputs=paths,
+        )
     except ClearanceError as exc:
         raise fail(exc) from None
     if not evidence:

@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from clearance.cli._common import check_outputs, fail, progress, say, write_outputs
+from clearance.cli._common import (
+    NoEvidenceOpt,
+    StoreOpt,
+    check_outputs,
+    evidence_store,
+    fail,
+    progress,
+    record_run,
+    say,
+    write_outputs,
+)
 from clearance.errors import (
     BackendUnavailableError,
     ClearanceError,
@@ -135,6 +145,8 @@ def fairness(
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    store: StoreOpt = None,
+    no_evidence: NoEvidenceOpt = False,
 ) -> None:
     """Audit a model's decisions by sensitive attribute: group metrics with bootstrap CIs,
     disparities, corrected significance tests, proxies, adverse-action reasons, a verdict."""
@@ -150,6 +162,9 @@ def fairness(
         for path in outputs:
             format_for_path(path, "fairness")
         check_outputs([*outputs, reasons_out], [data, model, policy])
+        evidence = evidence_store(
+            store, no_evidence, [*outputs, *([reasons_out] if reasons_out else [])]
+        )
         chosen = _policy(
             policy,
             {
@@ -200,6 +215,16 @@ def fairness(
             else:
                 files.append((reasons_out, reasons.write_csv()))
         write_outputs(files)
+        record_run(
+            evidence,
+            "fairness",
+            report=report,
+            verdict="pass" if report.verdict.passed else "fail",
+            inputs=[p for p in (data, model) if p is not None],
+            outputs=[path for path, _ in files],
+            policy=policy,
+            quiet=quiet,
+        )
         # Warnings reach the terminal even with -q: a gap in the audit must never read as clean.
         for warning in (report.model.warnings if report.model else []) + report.warnings:
             say(f"warning: {warning}")

@@ -20,9 +20,13 @@ import typer
 
 from clearance.cli._common import (
     Advance,
+    NoEvidenceOpt,
+    StoreOpt,
     check_outputs,
+    evidence_store,
     fail,
     progress,
+    record_run,
     say,
     write_atomic,
     write_outputs,
@@ -367,6 +371,8 @@ def audit(
         ),
     ] = 60.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    store: StoreOpt = None,
+    no_evidence: NoEvidenceOpt = False,
 ) -> None:
     """Probe a model for memorised corpus secrets; writes fingerprints and masked previews only.
 
@@ -424,6 +430,7 @@ def audit(
                 deadline_s=timeout,
             )  # fmt: skip
         fingerprinter = Fingerprinter(load_key())
+        evidence = evidence_store(store, no_evidence, list(output))
         with ExitStack() as bars:
             advance: list[Advance] = []
             last = 0
@@ -458,6 +465,16 @@ def audit(
             options = {"generated_at": now, "corpus": corpus_names} if kind != "llm" else {}
             files.append((path, render(report, fmt, kind=kind, **options)))
         write_outputs(files)
+        # the vault is not hashed: a hash of a file of secrets is one more thing to guess at
+        record_run(
+            evidence,
+            "llm audit",
+            report=report,
+            verdict="fail" if exit_code(report) else "pass",
+            inputs=[*corpus, *([model] if model is not None else [])],
+            outputs=list(output),
+            quiet=quiet,
+        )
         if not quiet:
             s = report.summary
             typer.echo(

@@ -11,9 +11,13 @@ import typer
 from clearance.audit.databases import mask_uri
 from clearance.cli._common import (
     CalibrationOpt,
+    NoEvidenceOpt,
+    StoreOpt,
     detection_settings,
+    evidence_store,
     fail,
     progress,
+    record_run,
     say,
 )
 from clearance.cli.engine_opts import EngineOpt, MasterOpt, SparkConfOpt, spark_settings
@@ -126,6 +130,8 @@ def redact(
     engine_name: EngineOpt = "local",
     master: MasterOpt = None,
     spark_conf: SparkConfOpt = None,
+    store: StoreOpt = None,
+    no_evidence: NoEvidenceOpt = False,
 ) -> None:
     """Write redacted copies (CSV, TSV, JSON, JSONL, Parquet, text and source trees) and a
     manifest.json; exit 1 if the re-scan of the copies finds anything of a redacted kind."""
@@ -157,6 +163,7 @@ def redact(
             raise PolicyError("--engine spark redacts files; not --db or --encrypt-parquet yet")
         kms = _kms(encrypt_parquet, kms_key_file, output, paths or [])
         key = _key(key_file, output, paths or [])
+        evidence = evidence_store(store, no_evidence)
         with progress("redacting", unit="rows", quiet=quiet) as advance:
             try:
                 if db is not None:
@@ -204,6 +211,22 @@ def redact(
                 f"output(s) are not encrypted: {', '.join(plain[:5])}"
                 + (" ..." if len(plain) > 5 else "")
             )
+    record_run(
+        evidence,
+        "redact",
+        report=None,
+        summary={
+            "published": manifest.published,
+            "operators": manifest.operators,
+            "rescan": manifest.rescan.model_dump(mode="json"),
+        },
+        verdict="pass" if manifest.clean else "fail",
+        run_id=manifest.run_id,
+        inputs=list(paths or []),
+        outputs=[output],
+        policy=policy,
+        quiet=quiet,
+    )
     if not manifest.published:
         kinds = ", ".join(f"{k} {n}" for k, n in manifest.rescan.by_entity.items())
         say(

@@ -1,0 +1,93 @@
+"""What one run leaves in the store: who ran which command on which files (by SHA-256), and
+what the report said. Only what the JSON report holds goes in: findings are already masked
+and fingerprinted there, never raw values."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from clearance._version import __version__
+from clearance.errors import InputError
+
+USER_ENV = "CLEARANCE_USER"
+_CHUNK = 1 << 20
+
+RunRecord = dict[str, Any]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+    except OSError as exc:
+        raise InputError(str(path), f"cannot hash: {exc.strerror or exc}") from None
+    return digest.hexdigest()
+
+
+def _files(paths: Sequence[Path]) -> list[dict[str, str | None]]:
+    """Every regular file under ``paths`` (folders walked, sorted), with its hash; one that
+    cannot be read (the command skipped it and said so) is listed with no hash."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*")) if p.is_file())
+        elif path.is_file():
+            found.append(path)
+    listed: list[dict[str, str | None]] = []
+    for p in found:
+        try:
+            listed.append({"path": str(p), "sha256": file_sha256(p)})
+        except InputError:
+            listed.append({"path": str(p), "sha256": None})
+    return listed
+
+
+def current_user() -> str:
+    user = os.environ.get(USER_ENV, "").strip()
+    if user:
+        return user
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no passwd entry (some containers)
+        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def new_record(
+    command: str,
+    *,
+    inputs: Sequence[Path] = (),
+    outputs: Sequence[Path] = (),
+    policy: Path | None = None,
+    report: Mapping[str, Any] | None = None,
+    summary: Mapping[str, Any] | None = None,
+    verdict: str,
+    run_id: str | None = None,
+) -> RunRecord:
+    """A record of one run. ``report`` is the JSON report as written (its ``summary`` and
+    ``findings`` are kept); ``verdict`` is what the command's exit code says (``pass``,
+    ``fail``, ``findings``, ``clean``); ``summary`` stands for the report's when it has none;
+    ``run_id`` is the id the command already gave its outputs (redact's manifest), else new."""
+    doc = dict(report or {})
+    return {
+        "run_id": run_id or str(uuid.uuid4()),
+        "command": command,
+        "tool_version": __version__,
+        "policy_sha256": file_sha256(policy) if policy is not None and policy.is_file() else None,
+        "inputs": _files(inputs),
+        "outputs": _files(outputs),
+        # a fairness report has no summary: its verdict (passed, reasons) is what it concludes
+        "summary": dict(summary) if summary is not None else doc.get("summary", doc.get("verdict")),
+        "findings": doc.get("findings", []),
+        "verdict": verdict,
+        "user": current_user(),
+        "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+    }

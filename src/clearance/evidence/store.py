@@ -1,0 +1,245 @@
+"""Where the records live: SQLite (``.clearance/evidence.db`` by default; WAL, a busy timeout
+and ``BEGIN IMMEDIATE`` so concurrent writers queue instead of forking the chain) or
+PostgreSQL (a table lock for the append)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
+
+from clearance.errors import InputError, PolicyError, SourceUnavailableError
+from clearance.evidence.audit_trail import verify_entries
+from clearance.evidence.chain import GENESIS, Entry, Verification, canonical_json, entry_hash
+from clearance.evidence.models import CheckpointRow, RunRow
+from clearance.evidence.record import RunRecord
+from clearance.evidence.schema import upgrade
+from clearance.evidence.signing import Checkpoint, load_signing_key, sign
+
+STORE_ENV = "CLEARANCE_STORE"
+DEFAULT_PATH = Path(".clearance") / "evidence.db"
+BUSY_TIMEOUT_S = 60
+_SCHEMA_LOCK = 0x636C656172  # "clear": the advisory lock key of schema upgrades
+
+
+def default_store_url(store: str | None = None) -> str:
+    """``store``, else ``CLEARANCE_STORE``, else ``.clearance/evidence.db`` in the working
+    directory; a plain path means an SQLite file."""
+    chosen = (store or os.environ.get(STORE_ENV, "")).strip() or str(DEFAULT_PATH)
+    scheme, sep, rest = chosen.partition("://")
+    if not sep:
+        return f"sqlite:///{Path(chosen)}"
+    if scheme in {"postgresql", "postgres"}:
+        return f"postgresql+psycopg://{rest}"
+    if scheme in {"postgresql+psycopg", "sqlite"}:
+        return chosen
+    raise PolicyError(f"evidence store {scheme}://...: only sqlite:/// and postgresql:// stores")
+
+
+def _shown(url: str) -> str:
+    """The URL without its password, for messages."""
+    scheme, sep, rest = url.partition("://")
+    creds, at, host = rest.rpartition("@")
+    return f"{scheme}{sep}{creds.partition(':')[0]}@{host}" if at else url
+
+
+class EvidenceStore:
+    """An open store. Records are only ever appended; :meth:`verify` recomputes the chain."""
+
+    def __init__(
+        self, engine: Engine, shown: str, *, folder: Path | None = None, path: Path | None = None
+    ) -> None:
+        self._engine = engine
+        self.shown = shown
+        self.path = path  # the SQLite file; None for a server
+        # read on open: a missing or wrong key stops the command before it writes anything
+        self._key = load_signing_key()
+        # an SQLite store that does not exist yet: made by the first append, so that a command
+        # that fails before recording leaves nothing behind
+        self._folder = folder
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self._engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        try:
+            with Session(self._engine) as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            if self.is_sqlite and "locked" not in str(exc.orig):
+                raise InputError(
+                    self.shown, f"cannot use the evidence store: {_reason(exc)}"
+                ) from None
+            raise SourceUnavailableError(self.shown, _reason(exc)) from None
+        except DatabaseError as exc:
+            raise InputError(self.shown, f"not a usable evidence store: {_reason(exc)}") from None
+
+    def create(self) -> None:
+        if self._folder is not None:
+            try:
+                self._folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise InputError(
+                    self.shown, f"cannot create the evidence store: {exc.strerror or exc}"
+                ) from None
+            self._folder = None
+        try:
+            with self._engine.begin() as connection:
+                if not self.is_sqlite:
+                    # two first runs against a fresh database would both create the tables;
+                    # SQLite's BEGIN IMMEDIATE already serialises them
+                    connection.execute(text(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})"))
+                upgrade(connection, self.shown)
+        except OperationalError as exc:
+            if self.is_sqlite:
+                raise InputError(
+                    self.shown, f"cannot open the evidence store: {_reason(exc)}"
+                ) from None
+            raise SourceUnavailableError(self.shown, _reason(exc)) from None
+        except DatabaseError as exc:
+            raise InputError(self.shown, f"not a usable evidence store: {_reason(exc)}") from None
+
+    def append(self, record: RunRecord) -> str:
+        """Appends ``record`` at the end of the chain (one writer at a time) and signs a
+        checkpoint when a key is configured; returns the run id."""
+        key = self._key
+        payload = canonical_json(record)
+        if self._folder is not None:
+            self.create()
+        with self._session() as session:
+            if not self.is_sqlite:
+                session.execute(text(f"LOCK TABLE {RunRow.__tablename__} IN EXCLUSIVE MODE"))
+            last = session.execute(select(RunRow).order_by(RunRow.seq.desc()).limit(1)).scalar()
+            seq = 1 if last is None else last.seq + 1
+            prev = GENESIS if last is None else last.hash
+            digest = entry_hash(seq, prev, json.loads(payload))
+            session.add(
+                RunRow(
+                    seq=seq,
+                    run_id=record["run_id"],
+                    created_at=record["created_at"],
+                    command=record["command"],
+                    verdict=record["verdict"],
+                    payload=payload,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            if key is not None:
+                cp = sign(key, seq, digest)
+                session.add(
+                    CheckpointRow(
+                        seq=cp.seq, head=cp.head, public_key=cp.public_key, signature=cp.signature
+                    )
+                )
+        return str(record["run_id"])
+
+    def entries(self) -> list[Entry]:
+        if self._folder is not None:
+            return []
+        with self._session() as session:
+            rows = session.execute(select(RunRow).order_by(RunRow.seq)).scalars().all()
+            return [_entry(row) for row in rows]
+
+    def checkpoint(self) -> Checkpoint | None:
+        if self._folder is not None:
+            return None
+        with self._session() as session:
+            row = session.execute(
+                select(CheckpointRow).order_by(CheckpointRow.seq.desc()).limit(1)
+            ).scalar()
+            if row is None:
+                return None
+            return Checkpoint(row.seq, row.head, row.public_key, row.signature)
+
+    def verify(self, *, public_key: str | None = None) -> Verification:
+        return verify_entries(self.entries(), self.checkpoint(), public_key=public_key)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+
+def _entry(row: RunRow) -> Entry:
+    try:
+        record: Any = json.loads(row.payload)
+    except ValueError:
+        record = {"run_id": row.run_id, "unreadable_payload": row.payload}
+    if not isinstance(record, dict):
+        record = {"run_id": row.run_id, "unreadable_payload": row.payload}
+    plain = {
+        "run_id": row.run_id,
+        "created_at": row.created_at,
+        "command": row.command,
+        "verdict": row.verdict,
+    }
+    disagrees = tuple(k for k, v in plain.items() if record.get(k) != v)
+    return Entry(row.seq, row.prev_hash, row.hash, record, disagrees)
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The driver's first line (never the SQL or its parameters, which would hold records)."""
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, poolclass=NullPool)
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling would BEGIN DEFERRED; two writers reading the
+        # same head then both append. BEGIN IMMEDIATE (below) takes the write lock first.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def open_store(store: str | None = None, *, create: bool = True) -> EvidenceStore:
+    """Opens the store ``store`` names, or the default; an SQLite file that does not exist yet
+    is created (with its folder) by the first append. A file that is not a database is an :class:`InputError`; a server that cannot be
+    reached a :class:`SourceUnavailableError`. ``create=False`` (reading) refuses an SQLite
+    file that does not exist rather than making an empty store."""
+    url = default_store_url(store)
+    shown = _shown(url)
+    folder: Path | None = None
+    try:
+        if url.startswith("sqlite"):
+            path = url.removeprefix("sqlite:///")
+            if path and path != ":memory:":
+                shown = path
+                if Path(path).is_dir():
+                    raise InputError(path, "is a folder, not an evidence store")
+                if not Path(path).exists():
+                    if not create:
+                        raise InputError(path, "no evidence store here (no run recorded yet?)")
+                    folder = Path(path).parent
+            engine = _sqlite_engine(url)
+        else:
+            # NullPool: a connection lives as long as one operation, so a command that fails
+            # between opening the store and recording leaves no connection open
+            engine = create_engine(url, connect_args={"connect_timeout": 10}, poolclass=NullPool)
+    except ArgumentError:
+        raise PolicyError(f"{shown}: not a database URL") from None
+    is_file = url.startswith("sqlite") and shown not in ("", ":memory:") and shown != url
+    opened = EvidenceStore(engine, shown, folder=folder, path=Path(shown) if is_file else None)
+    if folder is None:
+        opened.create()  # an existing file or a server: checked now, before any work
+    return opened
