@@ -52,6 +52,20 @@ def test_scan_to_stdout_keeps_stdout_the_report(tmp_path: Path) -> None:
     assert entry["inputs"][0]["path"] == str(data)  # type: ignore[index]
 
 
+@pytest.mark.parametrize("command", ["scan", "audit"])
+def test_a_run_that_skipped_an_input_is_recorded_incomplete_not_clean(
+    tmp_path: Path, command: str
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    pl.DataFrame({"n": [1, 2, 3]}).write_csv(data / "t.csv")
+    (data / "broken.parquet").write_bytes(b"PAR1 not parquet PAR1")
+    result = runner.invoke(app, [command, str(data), "-o", str(tmp_path / "r.json"), "-q"])
+    assert result.exit_code == 3, result.output
+    [entry] = _listed()
+    assert entry["command"] == command and entry["verdict"] == "incomplete"
+
+
 def test_audit_store_holds_no_planted_value(tmp_path: Path) -> None:
     generate(tmp_path / "data", users=40, seed=3)
     users = pl.read_csv(tmp_path / "data" / "users.csv", infer_schema=False)

@@ -314,7 +314,9 @@ def scan(
             evidence,
             "scan",
             report=report,
-            verdict="fail" if failed else ("findings" if report.findings else "clean"),
+            verdict="fail"
+            if failed
+            else ("incomplete" if report.skipped else "findings" if report.findings else "clean"),
             inputs=list(paths),
             outputs=[output] if output is not None else [],
             quiet=quiet,

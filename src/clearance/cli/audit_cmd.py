@@ -150,7 +150,10 @@ def audit(
             evidence,
             "audit",
             report=report,
-            verdict=report.summary.gate,
+            # an input not read never looks audited (the exit code is 3 then too)
+            verdict="incomplete"
+            if report.skipped and report.summary.gate == "pass"
+            else report.summary.gate,
             inputs=list(paths or []),
             outputs=outputs,
             policy=policy,
