@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import Field
 
 from clearance._version import __version__
-from clearance.cards.evidence import MAX_EVIDENCE_BYTES, file_sha256, read_bytes, validate
+from clearance.cards.evidence import MAX_EVIDENCE_BYTES, current_sha256, read_bytes, validate
 from clearance.cards.models import Card, EvidenceRef, ModelCard, Number, Regime
 from clearance.cards.regimes import Item, catalogue
 from clearance.core.model import FrozenModel
@@ -109,7 +109,7 @@ def _where(ref: EvidenceRef, card_path: Path) -> Path:
 
 def _evidence_status(ref: EvidenceRef, card: ModelCard, card_path: Path) -> EvidenceStatus:
     path = _where(ref, card_path)
-    now = file_sha256(path)
+    now = current_sha256(path)
     mine = [n for n in _numbers(card) if n.evidence_sha256 == ref.sha256]
     if now is None or now != ref.sha256:
         stale = [f"{n.type} {n.slice} ({n.source})" for n in mine]

@@ -17,6 +17,7 @@ from clearance.audit.report import AuditReport
 from clearance.cards.models import EvidenceRef
 from clearance.errors import InputError
 from clearance.fairness.report import FairnessReport
+from clearance.io.files import file_sha256
 
 # A card is a page of prose; a report is machine-written and may be large.
 MAX_YAML_BYTES = 1 << 20
@@ -62,11 +63,10 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def file_sha256(path: Path) -> str | None:
+def current_sha256(path: Path) -> str | None:
     """The file's SHA-256 now, or None when it is gone or unreadable (for staleness)."""
     try:
-        with path.open("rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
+        return file_sha256(path)
     except OSError:
         return None
 

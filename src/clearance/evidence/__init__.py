@@ -3,7 +3,7 @@ append-only, hash-chained table (SQLite by default, PostgreSQL by URL), verifiab
 holding the store or an exported bundle."""
 
 from clearance.evidence.chain import ChainBreak, Verification, verify_chain
-from clearance.evidence.record import RunRecord, file_sha256, new_record
+from clearance.evidence.record import RunRecord, new_record
 from clearance.evidence.store import STORE_ENV, EvidenceStore, default_store_url, open_store
 
 __all__ = [
@@ -13,7 +13,6 @@ __all__ = [
     "RunRecord",
     "Verification",
     "default_store_url",
-    "file_sha256",
     "new_record",
     "open_store",
     "verify_chain",

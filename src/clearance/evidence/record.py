@@ -5,7 +5,6 @@ and fingerprinted there, never raw values."""
 from __future__ import annotations
 
 import getpass
-import hashlib
 import os
 import uuid
 from collections.abc import Mapping, Sequence
@@ -15,22 +14,18 @@ from typing import Any
 
 from clearance._version import __version__
 from clearance.errors import InputError
+from clearance.io.files import file_sha256, shown_path
 
 USER_ENV = "CLEARANCE_USER"
-_CHUNK = 1 << 20
 
 RunRecord = dict[str, Any]
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+def _sha256(path: Path) -> str:
     try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
+        return file_sha256(path)
     except OSError as exc:
-        raise InputError(str(path), f"cannot hash: {exc.strerror or exc}") from None
-    return digest.hexdigest()
+        raise InputError(shown_path(path), f"cannot hash: {exc.strerror or exc}") from None
 
 
 def _files(paths: Sequence[Path]) -> list[dict[str, str | None]]:
@@ -45,9 +40,10 @@ def _files(paths: Sequence[Path]) -> list[dict[str, str | None]]:
     listed: list[dict[str, str | None]] = []
     for p in found:
         try:
-            listed.append({"path": str(p), "sha256": file_sha256(p)})
+            # a name of bytes that are not UTF-8 is written as those bytes (as reports do)
+            listed.append({"path": shown_path(p), "sha256": _sha256(p)})
         except InputError:
-            listed.append({"path": str(p), "sha256": None})
+            listed.append({"path": shown_path(p), "sha256": None})
     return listed
 
 
@@ -81,7 +77,7 @@ def new_record(
         "run_id": run_id or str(uuid.uuid4()),
         "command": command,
         "tool_version": __version__,
-        "policy_sha256": file_sha256(policy) if policy is not None and policy.is_file() else None,
+        "policy_sha256": _sha256(policy) if policy is not None and policy.is_file() else None,
         "inputs": _files(inputs),
         "outputs": _files(outputs),
         # a fairness report has no summary: its verdict (passed, reasons) is what it concludes
