@@ -20,9 +20,15 @@ MIN_CHARS = 12
 """A rule's literal prefix (``AKIA``, ``ghp_``, ``postgres://``) plus key material."""
 TAIL_CHARS = 8
 """The run length the guard's promise is about: no 8 characters of a secret in a row."""
+END_CHARS = 2
+"""Separators after the key material at the very end (``@``, ``:``, a quote): the rule's match
+would go on, the key is already out."""
 # token characters, at least one a letter, or digits only (the end of an address or a version,
-# ``127.0.0``, ``1.2.3-4``, is not key material)
-_TAIL = re.compile(rf"(?:(?=[\w+/=.\-]*[^\W\d_])[\w+/=.\-]{{{TAIL_CHARS}}}|\d{{{TAIL_CHARS}}})\Z")
+# ``127.0.0``, ``1.2.3-4``, is not key material), then at most END_CHARS separators
+_TAIL = re.compile(
+    rf"(?:(?=[\w+/=.\-]*[^\W\d_])[\w+/=.\-]{{{TAIL_CHARS}}}|\d{{{TAIL_CHARS}}})"
+    rf"[^\w\s]{{0,{END_CHARS}}}\Z"
+)
 _FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE
 
 
@@ -53,7 +59,7 @@ class TailMatcher:
         (the earliest per rule)."""
         end = len(text)
         out: list[tuple[int, str]] = []
-        if not _TAIL.search(text, max(start, end - TAIL_CHARS)):
+        if not _TAIL.search(text, max(start, end - TAIL_CHARS - END_CHARS)):
             return out  # what every match in progress would end in is not there
         for det_id in detector_ids:
             for rx in self._patterns(det_id):
