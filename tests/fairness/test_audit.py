@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -196,7 +197,8 @@ def test_row_bootstrap_seed_is_used_and_replicates_are_capped(
 
     monkeypatch.setattr(audit, "bootstrap_indices", spy)
     run_fairness(path, _policy(score="s", bootstrap=5000), model_path=None)
-    assert calls == [audit.ROW_BOOTSTRAP_MAX_RESAMPLES]
+    # one row bootstrap for the attribute, one for the overall metrics, each capped
+    assert calls == [audit.ROW_BOOTSTRAP_MAX_RESAMPLES] * 2
 
 
 def test_bootstrap_indices_match_bootstrap_statistic_and_keep_strata() -> None:
@@ -397,3 +399,35 @@ def test_groups_of_a_column_named_like_a_pattern_are_its_own() -> None:
     frame = pl.DataFrame({"^.*$": ["a", "b", None], "sex": ["f", "m", "f"]})
     assert _row_groups(frame, "^.*$").to_list() == ["a", "b", "(missing)"]
     assert _row_groups(frame, "^.*$ & sex").to_list() == ["a & f", "b & m", "(missing) & f"]
+
+
+def test_overall_metrics_are_every_row_as_one_group_with_intervals(tmp_path: Path) -> None:
+    path = _synthetic(tmp_path)
+    report, _ = run_fairness(path, _policy(score="s"), model_path=None)
+    overall = report.overall
+    assert overall is not None and (overall.attribute, overall.group) == ("overall", "all")
+    frame = pl.read_parquet(path)
+    y, p = frame["y"].to_numpy(), frame["p"].to_numpy()
+    assert overall.count == frame.height
+    assert overall.accuracy == pytest.approx(float(np.mean(y == p)))
+    assert overall.selection_rate == pytest.approx(float(np.mean(p)))
+    # the groups' counts add up to the whole; the intervals bracket the point estimates
+    assert sum(g.count for g in report.by_group if g.attribute == "g") == overall.count
+    for metric in ("accuracy", "selection_rate", "roc_auc"):
+        interval = overall.ci[metric]
+        assert interval.low <= getattr(overall, metric) <= interval.high
+    # the same seed, the same report; the data and no model are fingerprinted
+    again, _ = run_fairness(path, _policy(score="s"), model_path=None)
+    assert again.overall == overall
+    assert report.data.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert report.model is None
+
+
+@needs_german
+def test_german_model_file_is_fingerprinted(
+    german_report: FairnessReport, german_files: tuple[Path, Path]
+) -> None:
+    data, model = german_files
+    assert german_report.model is not None
+    assert german_report.model.sha256 == hashlib.sha256(model.read_bytes()).hexdigest()
+    assert german_report.data.sha256 == hashlib.sha256(data.read_bytes()).hexdigest()

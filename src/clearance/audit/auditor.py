@@ -188,6 +188,7 @@ def audit_dataset(
         TableProfile(
             name=t.name,
             origin=t.origin,
+            sha256=t.sha256,
             rows=t.height,
             columns=list(t.columns),
             subject_key=links.keys.get(t.name),

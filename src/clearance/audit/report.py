@@ -16,6 +16,9 @@ from clearance.scan.report import ColumnProfile
 class TableProfile(FrozenModel):
     name: str
     origin: str = Field(description="file path or masked database URI + '#' + table")
+    sha256: str | None = Field(
+        default=None, description="SHA-256 of the file's bytes (None for a database table)"
+    )
     rows: int = Field(ge=0)
     columns: list[str]
     subject_key: str | None = Field(default=None, description="column linking rows to a subject")

@@ -26,7 +26,7 @@ from typing import Any
 import polars as pl
 
 from clearance.audit.plans import collect
-from clearance.io.files import not_regular
+from clearance.io.files import file_sha256, not_regular
 from clearance.io.readers import MAX_COLUMNS, discover, kind_of, one_line, read_json
 
 __all__ = ["STREAM_BYTES", "STREAM_TEXT_BYTES", "Skipped", "Table", "cell_text", "load_files"]
@@ -52,6 +52,19 @@ class Table:
     name: str
     origin: str
     data: pl.DataFrame | pl.LazyFrame
+    path: Path | None = None
+    """The file it was read from (None for a database table): fingerprinted in the report."""
+
+    @property
+    def sha256(self) -> str | None:
+        """The SHA-256 of the file's bytes (what a model card's numbers point back to); None
+        for a database table or a file that cannot be read again."""
+        if self.path is None:
+            return None
+        try:
+            return file_sha256(self.path)
+        except OSError:
+            return None
 
     @property
     def streamed(self) -> bool:
@@ -161,7 +174,7 @@ def load_files(
         except _SkipFile as skip:
             skipped.append((str(file), skip.reason))
             continue
-        tables.append(Table(name=name, origin=str(file), data=data))
+        tables.append(Table(name=name, origin=str(file), data=data, path=file))
     return tables, skipped
 
 

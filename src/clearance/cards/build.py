@@ -16,7 +16,7 @@ from clearance.cards.models import (
     CardModelDetails,
     Considerations,
     DatasetDoc,
-    Interval,
+    EvidenceRef,
     License,
     ModelCard,
     ModelParameters,
@@ -28,21 +28,12 @@ from clearance.cards.models import (
     VerdictDoc,
     Version,
 )
+from clearance.cards.numbers import fairness_numbers
+from clearance.cards.performance import recompute
 from clearance.cards.regimes import catalogue
-from clearance.errors import InputError
-from clearance.fairness.models import Interval as FairInterval
+from clearance.errors import InputError, PolicyError
+from clearance.fairness.policy import load_fairness_policy
 from clearance.fairness.report import FairnessReport
-
-# the per-group rates a card shows (the report has more; these are the ones regulators read)
-GROUP_METRICS = (
-    "selection_rate",
-    "true_positive_rate",
-    "false_positive_rate",
-    "precision",
-    "accuracy",
-    "roc_auc",
-    "expected_calibration_error",
-)
 
 
 def init_card(regime: Regime) -> str:
@@ -74,59 +65,30 @@ def load_card(path: Path) -> Card:
     return validate(Card, load_yaml(path, "a model card YAML"), path, "a model card YAML")
 
 
-def _interval(iv: FairInterval | None) -> Interval | None:
-    if iv is None:
-        return None
-    return Interval(lower_bound=iv.low, upper_bound=iv.high, level=iv.level)
-
-
-def _fairness_numbers(report: FairnessReport, sha: str) -> tuple[list[Number], list[Number]]:
-    groups = []
-    for i, g in enumerate(report.by_group):
-        for metric in GROUP_METRICS:
-            value = getattr(g, metric)
-            if value is None:
-                continue
-            groups.append(
-                Number(
-                    type=metric,
-                    value=value,
-                    slice=f"{g.attribute}={g.group}",
-                    confidence_interval=_interval(g.ci.get(metric)),
-                    count=g.count,
-                    source=f"by_group[{i}].{metric}",
-                    evidence_sha256=sha,
-                )
-            )
-    gaps = []
-    for i, d in enumerate(report.disparities):
-        for metric, value in d.metrics.items():
-            if value is None:
-                continue
-            gaps.append(
-                Number(
-                    type=metric,
-                    value=value,
-                    slice=f"{d.attribute} (reference {d.reference})",
-                    confidence_interval=_interval(d.ci.get(metric)),
-                    source=f"disparities[{i}].metrics.{metric}",
-                    evidence_sha256=sha,
-                )
-            )
-    return groups, gaps
-
-
 def _eval_facts(report: FairnessReport, sha: str) -> list[Number]:
     return [
-        Number(type=k, value=v, slice="overall", source=f"data.{k}", evidence_sha256=sha)
+        Number(
+            type=k,
+            value=v,
+            slice="overall",
+            source=f"data.{k}",
+            evidence_sha256=sha,
+            data_sha256=report.data.sha256,
+        )
         for k, v in (("rows_in", report.data.rows_in), ("rows_used", report.data.rows_used))
     ]
 
 
 def _audit_facts(report: AuditReport, sha: str) -> tuple[list[Number], list[str]]:
+    table_sha = {t.name: t.sha256 for t in report.tables}
     facts = [
         Number(
-            type="rows", value=t.rows, slice=t.name, source=f"tables[{i}].rows", evidence_sha256=sha
+            type="rows",
+            value=t.rows,
+            slice=t.name,
+            source=f"tables[{i}].rows",
+            evidence_sha256=sha,
+            data_sha256=t.sha256,
         )
         for i, t in enumerate(report.tables)
     ]
@@ -150,6 +112,7 @@ def _audit_facts(report: AuditReport, sha: str) -> tuple[list[Number], list[str]
                     count=c.rows,
                     source=f"consent[{i}].{field}",
                     evidence_sha256=sha,
+                    data_sha256=table_sha.get(c.table),
                 )
             )
     for i, r in enumerate(report.retention):
@@ -161,6 +124,7 @@ def _audit_facts(report: AuditReport, sha: str) -> tuple[list[Number], list[str]
                 count=r.rows,
                 source=f"retention[{i}].expired",
                 evidence_sha256=sha,
+                data_sha256=table_sha.get(r.table),
             )
         )
     findings = [
@@ -183,8 +147,13 @@ def _one_each(evidence: Sequence[Evidence]) -> tuple[Evidence | None, Evidence |
     return (fairness[0] if fairness else None), (audit[0] if audit else None)
 
 
-def build_card(card: Card, evidence: Sequence[Evidence]) -> ModelCard:
-    """The card: ``card``'s sections verbatim, the evidence's numbers each with its file's hash."""
+def build_card(
+    card: Card,
+    evidence: Sequence[Evidence],
+    evaluation: tuple[list[Number], EvidenceRef] | None = None,
+) -> ModelCard:
+    """The card: ``card``'s sections verbatim, the evidence's numbers each with its file's hash
+    (and ``evaluation``: performance recomputed on the evaluation data, with its entry)."""
     fairness, audit = _one_each(evidence)
     md = card.model_details
     iu = card.intended_use
@@ -199,7 +168,7 @@ def build_card(card: Card, evidence: Sequence[Evidence]) -> ModelCard:
     if fairness is not None:
         assert isinstance(fairness.report, FairnessReport)
         sha = fairness.ref.sha256
-        groups, gaps = _fairness_numbers(fairness.report, sha)
+        groups, gaps = fairness_numbers(fairness.report, sha)
         eval_facts = _eval_facts(fairness.report, sha)
         v = fairness.report.verdict
         verdict = VerdictDoc(
@@ -256,6 +225,7 @@ def build_card(card: Card, evidence: Sequence[Evidence]) -> ModelCard:
         quantitative_analysis=QuantitativeAnalysis(
             notes=card.quantitative_analysis,
             performance_metrics=groups,
+            evaluation_metrics=evaluation[0] if evaluation else [],
             disparities=gaps,
             verdict=verdict,
             adverse_action_reasons=reasons,
@@ -280,15 +250,47 @@ def build_card(card: Card, evidence: Sequence[Evidence]) -> ModelCard:
                 card.adverse_action.reasons_method if card.adverse_action else None
             ),
         ),
-        evidence=[e.ref for e in (fairness, audit) if e is not None],
+        evidence=[e.ref for e in (fairness, audit) if e is not None]
+        + ([evaluation[1]] if evaluation else []),
         card=card,
     )
 
 
-def build_card_paths(card_path: Path, evidence_paths: Sequence[Path]) -> ModelCard:
-    """The library entry point: ``card.yaml`` and the evidence files, read and merged."""
+def build_card_paths(
+    card_path: Path,
+    evidence_paths: Sequence[Path],
+    *,
+    eval_data: Path | None = None,
+    fairness_policy: Path | None = None,
+    model: Path | None = None,
+    trust_pickle: bool = False,
+    trusted_types: Sequence[str] = (),
+) -> ModelCard:
+    """The library entry point: ``card.yaml`` and the evidence files, read and merged; with
+    ``eval_data``, the fairness report's model (``model``) or prediction column is measured
+    again on that file, with ``fairness_policy`` when the report's derivations need it."""
     card = load_card(card_path)
-    return build_card(card, [load_evidence(p) for p in evidence_paths])
+    evidence = [load_evidence(p) for p in evidence_paths]
+    evaluation = None
+    if eval_data is not None:
+        fairness, _ = _one_each(evidence)
+        if fairness is None:
+            raise PolicyError(
+                "recomputing performance on evaluation data needs the fairness report it "
+                "follows (its label, groups and settings)"
+            )
+        assert isinstance(fairness.report, FairnessReport)
+        evaluation = recompute(
+            fairness.report,
+            eval_data,
+            policy=load_fairness_policy(fairness_policy) if fairness_policy else None,
+            model_path=model,
+            trust_pickle=trust_pickle,
+            trusted_types=trusted_types,
+        )
+    elif model is not None or fairness_policy is not None:
+        raise PolicyError("a model or fairness policy is only used with evaluation data")
+    return build_card(card, evidence, evaluation)
 
 
 def dump_yaml(data: object) -> str:

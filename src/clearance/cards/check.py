@@ -17,7 +17,7 @@ from pydantic import Field
 
 from clearance._version import __version__
 from clearance.cards.evidence import MAX_EVIDENCE_BYTES, current_sha256, read_bytes, validate
-from clearance.cards.models import Card, EvidenceRef, ModelCard, Number, Regime
+from clearance.cards.models import Card, DataFile, EvidenceRef, ModelCard, Number, Regime
 from clearance.cards.regimes import Item, catalogue
 from clearance.core.model import FrozenModel
 from clearance.core.run import SchemaVersion, ToolName, ToolVersion
@@ -29,14 +29,31 @@ _RANK: dict[Status, int] = {"present": 0, "empty": 1, "missing": 2, "stale": 3}
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
+class DataStatus(FrozenModel):
+    """A file the evidence measured, hashed again: a number measured on data that has changed
+    since no longer describes it."""
+
+    role: str
+    path: str
+    sha256_recorded: str | None
+    sha256_now: str | None
+    status: Literal["current", "changed", "not_found", "not_recorded"] = Field(
+        description="not_found: not where the report says (not checked here, not stale); "
+        "not_recorded: the report has no SHA-256 of it (a database table, an older report)"
+    )
+
+
 class EvidenceStatus(FrozenModel):
     path: str
     kind: str
     sha256_recorded: str
     sha256_now: str | None = Field(description="None: the file is gone or unreadable")
-    status: Literal["current", "changed", "gone"]
+    status: Literal["current", "changed", "gone", "data_changed"]
     stale_numbers: list[str] = Field(
         default_factory=list, description="numbers taken from it: metric, slice, JSON path"
+    )
+    data: list[DataStatus] = Field(
+        default_factory=list, description="the files behind its numbers, hashed again"
     )
 
 
@@ -89,30 +106,51 @@ def _numbers(card: ModelCard) -> list[Number]:
     data = card.model_parameters.data
     return [
         *qa.performance_metrics,
+        *qa.evaluation_metrics,
         *qa.disparities,
         *(n for d in data.values() for n in d.facts),
     ]
 
 
-def _where(ref: EvidenceRef, card_path: Path) -> Path:
-    """A relative evidence path is read from the working folder, else beside the card (as
+def _where(recorded: str, folders: list[Path]) -> Path:
+    """A relative path is read from the working folder, else from each of ``folders`` (as
     given, then by its name alone: ``card check`` run from the card's folder). Whichever file
-    is found, its hash decides whether it is the evidence."""
-    given = Path(ref.path)
+    is found, its hash decides whether it is the one measured."""
+    given = Path(recorded)
     if given.is_absolute() or given.exists():
         return given
-    for beside in (card_path.parent / given, card_path.parent / given.name):
-        if beside.exists():
-            return beside
+    for folder in folders:
+        for beside in (folder / given, folder / given.name):
+            if beside.exists():
+                return beside
     return given
 
 
+def _label(n: Number) -> str:
+    return f"{n.type} {n.slice} ({n.source})"
+
+
+def _data_status(f: DataFile, folders: list[Path]) -> DataStatus:
+    if f.sha256 is None:
+        return DataStatus(
+            role=f.role, path=f.path, sha256_recorded=None, sha256_now=None, status="not_recorded"
+        )
+    now = current_sha256(_where(f.path, folders))
+    status: Literal["current", "changed", "not_found"] = (
+        "not_found" if now is None else "current" if now == f.sha256 else "changed"
+    )
+    return DataStatus(
+        role=f.role, path=f.path, sha256_recorded=f.sha256, sha256_now=now, status=status
+    )
+
+
 def _evidence_status(ref: EvidenceRef, card: ModelCard, card_path: Path) -> EvidenceStatus:
-    path = _where(ref, card_path)
+    path = _where(ref.path, [card_path.parent])
     now = current_sha256(path)
     mine = [n for n in _numbers(card) if n.evidence_sha256 == ref.sha256]
+    data = [_data_status(f, [path.parent, card_path.parent]) for f in ref.data]
     if now is None or now != ref.sha256:
-        stale = [f"{n.type} {n.slice} ({n.source})" for n in mine]
+        stale = [_label(n) for n in mine]
         if card.quantitative_analysis.verdict is not None and ref.kind == "fairness":
             stale.append("verdict (verdict.passed)")
         status: Literal["changed", "gone"] = "gone" if now is None else "changed"
@@ -123,13 +161,37 @@ def _evidence_status(ref: EvidenceRef, card: ModelCard, card_path: Path) -> Evid
             sha256_now=now,
             status=status,
             stale_numbers=stale,
+            data=data,
+        )
+    changed = {d.sha256_recorded for d in data if d.status == "changed"}
+    if changed:
+        # the report is the one built from, but the data it measured is not what it was
+        stale = [_label(n) for n in mine if n.data_sha256 in changed]
+        if card.quantitative_analysis.verdict is not None and ref.kind == "fairness":
+            stale.append("verdict (verdict.passed)")
+        return EvidenceStatus(
+            path=ref.path,
+            kind=ref.kind,
+            sha256_recorded=ref.sha256,
+            sha256_now=now,
+            status="data_changed",
+            stale_numbers=stale,
+            data=data,
+        )
+    if ref.kind == "evaluation":
+        # the data file itself: its numbers were computed from it, not copied from JSON
+        return EvidenceStatus(
+            path=ref.path,
+            kind=ref.kind,
+            sha256_recorded=ref.sha256,
+            sha256_now=now,
+            status="current",
+            data=data,
         )
     # the file is the one built from: each number must still be its value there (a card.json
     # edited by hand is caught here)
-    data = json.loads(read_bytes(path, MAX_EVIDENCE_BYTES, "a clearance report"))
-    edited = [
-        f"{n.type} {n.slice} ({n.source})" for n in mine if _lookup(data, n.source) != n.value
-    ]
+    report = json.loads(read_bytes(path, MAX_EVIDENCE_BYTES, "a clearance report"))
+    edited = [_label(n) for n in mine if _lookup(report, n.source) != n.value]
     return EvidenceStatus(
         path=ref.path,
         kind=ref.kind,
@@ -137,6 +199,7 @@ def _evidence_status(ref: EvidenceRef, card: ModelCard, card_path: Path) -> Evid
         sha256_now=now,
         status="changed" if edited else "current",
         stale_numbers=edited,
+        data=data,
     )
 
 

@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from clearance.audit.report import AuditReport
-from clearance.cards.models import EvidenceRef
+from clearance.cards.models import DataFile, EvidenceRef
 from clearance.errors import InputError
 from clearance.fairness.report import FairnessReport
 from clearance.io.files import file_sha256
@@ -116,16 +116,28 @@ def load_evidence(path: Path) -> Evidence:
         raise InputError(str(path), f"not a clearance report of kind fairness or audit ({what})")
     report = validate(KINDS[kind], data, path, what)
     sources: list[str]
+    files: list[DataFile]
     if isinstance(report, FairnessReport):
         sources = [report.data.source] + ([report.model.source] if report.model else [])
+        files = [
+            DataFile(role="evaluation data", path=report.data.source, sha256=report.data.sha256)
+        ]
+        if report.model is not None:
+            files.append(
+                DataFile(role="model", path=report.model.source, sha256=report.model.sha256)
+            )
     else:
         sources = [t.origin for t in report.tables]
+        files = [
+            DataFile(role=f"table {t.name}", path=t.origin, sha256=t.sha256) for t in report.tables
+        ]
     ref = EvidenceRef(
         path=str(path),
         sha256=sha256_of(raw),
         kind=report.kind,
         tool_version=report.version,
         data_source=sources,
+        data=files,
         warnings=list(report.warnings),
     )
     return Evidence(ref=ref, report=report)

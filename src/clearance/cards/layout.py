@@ -150,3 +150,14 @@ def fact_rows(numbers: list[Number]) -> list[list[str]]:
 
 def title_of(card: ModelCard) -> str:
     return f"Model card: {card.model_details.name or 'unnamed model'}"
+
+
+def data_rows(card: ModelCard) -> list[list[str]]:
+    """The files behind the evidence's numbers: evidence file, role, file, SHA-256."""
+    return [
+        [e.path, f.role, f.path, f.sha256 or "not recorded"] for e in card.evidence for f in e.data
+    ]
+
+
+DATA_HEAD = ["evidence", "role", "file", "SHA-256"]
+EVALUATION_TITLE = "On the evaluation data, recomputed at build time (value [95% bootstrap CI])"

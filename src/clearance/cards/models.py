@@ -113,16 +113,30 @@ class Card(YamlSection):
 # --- the built card (card.json) ---------------------------------------------------------------
 
 
+class DataFile(FrozenModel):
+    """A file the evidence measured (evaluation data, model, audited table), as it records it."""
+
+    role: str = Field(description="'evaluation data', 'model' or 'table NAME'")
+    path: str = Field(description="the file as the report names it")
+    sha256: str | None = Field(
+        description="SHA-256 of the file's bytes when measured; None: the report records none "
+        "(a database table, a report from an older clearance)"
+    )
+
+
 class EvidenceRef(FrozenModel):
     path: str = Field(description="the evidence file as given at build time")
     sha256: str = Field(description="SHA-256 of the file's bytes at build time")
-    kind: Literal["fairness", "audit"]
+    kind: Literal["fairness", "audit", "evaluation"] = Field(
+        description="a fairness or dataset audit report, or the evaluation data itself (its "
+        "numbers recomputed at build time)"
+    )
     tool_version: str = Field(description="the clearance version that wrote the report")
     data_source: list[str] = Field(
         default_factory=list, description="the data the report measured, as it records it"
     )
-    data_fingerprint: str | None = Field(
-        default=None, description="the data fingerprint the report records, if it records one"
+    data: list[DataFile] = Field(
+        default_factory=list, description="the files behind the numbers, with their SHA-256"
     )
     warnings: list[str] = Field(
         default_factory=list, description="the report's own warnings (what it could not check)"
@@ -145,6 +159,11 @@ class Number(FrozenModel):
     count: int | None = Field(default=None, description="rows behind the value")
     source: str = Field(description="the value's place in the evidence file (JSON path)")
     evidence_sha256: str
+    data_sha256: str | None = Field(
+        default=None,
+        description="SHA-256 of the data file the value was measured on (None: not recorded, "
+        "or a value over several tables)",
+    )
 
 
 class Owner(FrozenModel):
@@ -202,6 +221,11 @@ class ReasonDoc(FrozenModel):
 class QuantitativeAnalysis(FrozenModel):
     notes: str | None
     performance_metrics: list[Number]
+    evaluation_metrics: list[Number] = Field(
+        default_factory=list,
+        description="performance recomputed at build time on the evaluation data (overall, "
+        "then by group); empty when the card was built without evaluation data",
+    )
     disparities: list[Number]
     verdict: VerdictDoc | None
     adverse_action_reasons: list[ReasonDoc]

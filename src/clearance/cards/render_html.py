@@ -117,7 +117,11 @@ def _quantitative(card: ModelCard) -> Html:
         charts = [c for c in (_chart(m, qa.performance_metrics) for m in CHARTED) if c is not None]
         body += [Html('<div class="charts">'), *charts, Html("</div>")]
         head, rows = layout.group_table(qa.performance_metrics)
-        body += [tag("<h3>{}</h3>", "By group (value [95% bootstrap CI])")]
+        body += [tag("<h3>{}</h3>", "Overall and by group (value [95% bootstrap CI])")]
+        body.append(table(head, rows, num=tuple(range(1, len(head))), wrap=True))
+    if qa.evaluation_metrics:
+        head, rows = layout.group_table(qa.evaluation_metrics)
+        body += [tag("<h3>{}</h3>", layout.EVALUATION_TITLE)]
         body.append(table(head, rows, num=tuple(range(1, len(head))), wrap=True))
     if qa.disparities:
         body += [tag("<h3>{}</h3>", "Disparities between groups (value [95% bootstrap CI])")]
@@ -164,6 +168,9 @@ def render_card_html(card: ModelCard) -> str:
     if card.evidence:
         rows = [[e.kind, code(e.path), code(e.sha256), e.tool_version] for e in card.evidence]
         evidence = table(["kind", "file", "SHA-256", "clearance"], rows)
+        if any(e.data for e in card.evidence):
+            behind = table(layout.DATA_HEAD, layout.data_rows(card), wrap=True)
+            evidence = lines([evidence, tag("<h3>{}</h3>", "The data behind the numbers"), behind])
         for e in card.evidence:
             if e.warnings:
                 heading = tag("<h3>Warnings of {} (what it could not check)</h3>", code(e.path))

@@ -107,7 +107,12 @@ def _quantitative(out: list[str], card: ModelCard) -> None:
         out.append("")
     if qa.performance_metrics:
         head, rows = layout.group_table(qa.performance_metrics)
-        out += ["### By group (value [95% bootstrap CI])", ""]
+        out += ["### Overall and by group (value [95% bootstrap CI])", ""]
+        out += md_table([md_text(h) for h in head], ([md_text(c) for c in r] for r in rows))
+        out.append("")
+    if qa.evaluation_metrics:
+        head, rows = layout.group_table(qa.evaluation_metrics)
+        out += [f"### {layout.EVALUATION_TITLE}", ""]
         out += md_table([md_text(h) for h in head], ([md_text(c) for c in r] for r in rows))
         out.append("")
     if qa.disparities:
@@ -152,6 +157,15 @@ def render_card_markdown(card: ModelCard) -> str:
             for e in card.evidence
         ]
         out += md_table(["kind", "file", "SHA-256", "clearance"], ev)
+        if any(e.data for e in card.evidence):
+            out += ["", "The data behind the numbers:", ""]
+            out += md_table(
+                layout.DATA_HEAD,
+                (
+                    [md_code(c) if i != 1 else md_text(c) for i, c in enumerate(r)]
+                    for r in layout.data_rows(card)
+                ),
+            )
         for e in card.evidence:
             if e.warnings:
                 out += ["", f"Warnings of {md_code(e.path)} (what it could not check):", ""]

@@ -85,6 +85,14 @@ def say(message: str) -> None:
     typer.echo(terminal_text(message), err=True)
 
 
+# what allows an untrusted model to load, by the library argument that allows it
+# (``UntrustedModelError.option``): the commands that load models name their own switches
+TRUST_FLAGS = {
+    "trust_pickle": "pass --trust-model",
+    "trusted_types": "pass --trust-type NAME for each to load the model",
+}
+
+
 def fail(exc: ClearanceError) -> typer.Exit:
     """Prints the error on one line (``error: ...``) and returns the exit for its class."""
     typer.echo(f"error: {terminal_line(str(exc))}", err=True)

@@ -14,6 +14,7 @@ from clearance.cards.check import CheckReport, check_card_path
 from clearance.cards.models import ModelCard, Regime
 from clearance.cards.render import format_of, render_to
 from clearance.cli._common import (
+    TRUST_FLAGS,
     NoEvidenceOpt,
     StoreOpt,
     check_outputs,
@@ -23,7 +24,7 @@ from clearance.cli._common import (
     say,
     write_outputs,
 )
-from clearance.errors import ClearanceError, PolicyError
+from clearance.errors import ClearanceError, PolicyError, UntrustedModelError
 
 EXIT_GAPS = 1
 CHROMIUM_ENV = "CLEARANCE_CHROMIUM"
@@ -88,28 +89,67 @@ def build(
             help="card.md, card.html, card.json or card.pdf (headless Chromium); repeatable.",
         ),
     ] = None,
+    eval_data: Annotated[
+        Path | None,
+        typer.Option(
+            "--eval-data",
+            help="Evaluation data (CSV or Parquet): performance recomputed on it at build time.",
+        ),
+    ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", help="With --eval-data: the model (.skops, .onnx) to measure."),
+    ] = None,
+    policy: Annotated[
+        Path | None,
+        typer.Option(
+            "--policy", "-p", help="With --eval-data: the fairness policy the audit ran with."
+        ),
+    ] = None,
+    trust_model: Annotated[
+        bool, typer.Option("--trust-model", help="Allow loading a pickle/joblib model.")
+    ] = False,
+    trust_type: Annotated[
+        list[str] | None, typer.Option("--trust-type", help="skops type to trust (repeatable).")
+    ] = None,
     store: StoreOpt = None,
     no_evidence: NoEvidenceOpt = False,
 ) -> None:
     """Merge the card's sections with the evidence's numbers; write each -o by its suffix."""
     paths = outputs or [Path("card.md")]
+    inputs = [card, *(evidence or []), *(p for p in (eval_data, model, policy) if p is not None)]
     try:
         for p in paths:
             format_of(p, ModelCard)
-        check_outputs(paths, [card, *(evidence or [])])
+        check_outputs(paths, inputs)
         recorder = evidence_store(store, no_evidence, paths)
-        built = build_card_paths(card, evidence or [])
+        if eval_data is not None:
+            say(f"measuring performance on {eval_data} ...")
+        built = build_card_paths(
+            card,
+            evidence or [],
+            eval_data=eval_data,
+            fairness_policy=policy,
+            model=model,
+            trust_pickle=trust_model,
+            trusted_types=list(trust_type or []),
+        )
         write_outputs([(p, render_to(built, p, chromium=chromium_path())) for p in paths])
         record_run(
             recorder,
             "card build",
             report=None,
-            summary={"evidence_reports": len(evidence or [])},
+            summary={
+                "evidence_reports": len(evidence or []),
+                "evaluation_metrics": len(built.quantitative_analysis.evaluation_metrics),
+            },
             verdict="built",
-            inputs=[card, *(evidence or [])],
+            inputs=inputs,
             outputs=paths,
         )
     except ClearanceError as exc:
+        if isinstance(exc, UntrustedModelError):  # the library names its argument, we our flag
+            exc = PolicyError(exc.ending(TRUST_FLAGS[exc.option]))
         raise fail(exc) from None
     if not evidence:
         say("warning: no --evidence: the card carries no measured number")
@@ -129,8 +169,16 @@ def print_check(report: CheckReport) -> None:
         if item.status != "present":
             say(f"  {item.status}: {item.id} ({item.title}): fill {', '.join(item.fill)}")
     for ev in report.evidence:
+        for data in ev.data:
+            if data.status == "not_found":
+                say(f"  note: {data.role} {data.path} not found here: not re-checked")
         if ev.status != "current":
-            what = "is gone" if ev.status == "gone" else "changed since the card was built"
+            what = {
+                "gone": "is gone",
+                "changed": "changed since the card was built",
+                "data_changed": "measured data that changed since: "
+                + ", ".join(d.path for d in ev.data if d.status == "changed"),
+            }[ev.status]
             say(f"  stale: evidence {ev.path} {what}; stale numbers: {len(ev.stale_numbers)}")
             for number in ev.stale_numbers[:10]:
                 say(f"    {number}")

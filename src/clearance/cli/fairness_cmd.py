@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from clearance.cli._common import (
+    TRUST_FLAGS,
     NoEvidenceOpt,
     StoreOpt,
     check_outputs,
@@ -32,11 +33,6 @@ if TYPE_CHECKING:
     from clearance.fairness.policy import FairnessPolicy
 
 EXIT_VERDICT = 1
-# what allows an untrusted model to load, by the library argument that allows it
-_TRUST_FLAGS = {
-    "trust_pickle": "pass --trust-model",
-    "trusted_types": "pass --trust-type NAME for each to load the model",
-}
 
 fairness_app = typer.Typer(
     help="Fairness audit of a credit-scoring model (and `mitigate`).",
@@ -239,7 +235,7 @@ def fairness(
             raise typer.Exit(EXIT_VERDICT)
     except ClearanceError as exc:
         if isinstance(exc, UntrustedModelError):  # the library names its argument, we our flag
-            exc = PolicyError(exc.ending(_TRUST_FLAGS[exc.option]))
+            exc = PolicyError(exc.ending(TRUST_FLAGS[exc.option]))
         raise fail(exc) from None
 
 

@@ -285,6 +285,29 @@ def _row_bootstrap(
     return new_groups, new_disps, []
 
 
+OVERALL = "overall"
+"""The attribute name of the all-rows metrics (``FairnessReport.overall``; group ``all``)."""
+
+
+def _overall(data: FairnessData, policy: FairnessPolicy) -> GroupMetrics | None:
+    """The group metrics of every row as one group, with intervals from the same bootstraps as
+    the groups' (the model's performance a model card states next to the groups')."""
+    n = len(data.y_true)
+    if n == 0:
+        return None
+    whole = FairnessData(
+        y_true=data.y_true,
+        y_pred=data.y_pred,
+        sensitive=pl.DataFrame({OVERALL: ["all"] * n}, schema={OVERALL: pl.String}),
+        scores=data.scores,
+    )
+    groups = group_metrics(whole, [OVERALL], intersections=False, min_group_size=1)
+    disps = disparities(groups, {OVERALL: "all"})
+    groups, disps = _statistics(whole, groups, disps, policy)
+    groups, _, _ = _row_bootstrap(whole, groups, disps, policy)
+    return groups[0]
+
+
 def verdict(disps: list[Disparity], policy: FairnessPolicy) -> Verdict:
     """Fails when a ratio is under the four-fifths line or a gap to the reference is
     significant after correction (or the equalized-odds difference is over its limit)."""
@@ -436,6 +459,7 @@ def fairness_audit(
                 f"{d.attribute}: {len(d.insufficient_groups)} group(s) below "
                 f"{policy.min_group_size} records reported as insufficient data"
             )
+    overall = _overall(data, policy)
     say("proxies")
     proxies = _proxies(data, notes, policy)
     say("reasons")
@@ -465,6 +489,7 @@ def fairness_audit(
             equalized_odds_difference_max=policy.thresholds.equalized_odds_difference,
             reference=dict(policy.reference),
         ),
+        overall=overall,
         by_group=groups,
         disparities=disps,
         proxies=proxies,

@@ -26,6 +26,9 @@ class PreparationNotes(_Model):
     """What ``prepare`` did, for the report."""
 
     source: str = Field(default="data", description="the evaluation data's file")
+    sha256: str | None = Field(
+        default=None, description="SHA-256 of the evaluation data file's bytes, when read from one"
+    )
     rows_in: int = Field(ge=0)
     rows_used: int = Field(ge=0)
     target: str

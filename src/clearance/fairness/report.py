@@ -28,6 +28,7 @@ class FairnessSettings(FrozenModel):
 class ModelSummary(FrozenModel):
     source: str
     kind: str
+    sha256: str | None = Field(default=None, description="SHA-256 of the model file's bytes")
     warnings: Warnings
 
 
@@ -46,6 +47,9 @@ class FairnessReport(FrozenModel):
     data: PreparationNotes
     model: ModelSummary | None = None
     settings: FairnessSettings
+    overall: GroupMetrics | None = Field(
+        default=None, description="the same metrics over all rows (attribute 'overall')"
+    )
     by_group: list[GroupMetrics]
     disparities: list[Disparity]
     proxies: list[Proxy] = Field(default_factory=list)

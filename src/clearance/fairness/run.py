@@ -13,6 +13,7 @@ from clearance.fairness.data import prepare, read_table
 from clearance.fairness.loading import load_model
 from clearance.fairness.policy import FairnessPolicy
 from clearance.fairness.report import FairnessReport
+from clearance.io.files import file_sha256
 
 #: What ``run_fairness`` reports to ``progress``, in order.
 STAGES = ("loading", *AUDIT_STAGES)
@@ -60,11 +61,26 @@ def run_fairness(
         features=policy.features,
         source=str(data_path),
     )
-    return fairness_audit(
+    report, reasons = fairness_audit(
         data,
-        notes,
+        notes.model_copy(update={"sha256": _sha256(data_path)}),
         policy,
         model=model,
         model_source=str(model_path) if model_path else None,
         progress=progress,
     )
+    if report.model is not None and model_path is not None:
+        model_sha = _sha256(model_path)
+        report = report.model_copy(
+            update={"model": report.model.model_copy(update={"sha256": model_sha})}
+        )
+    return report, reasons
+
+
+def _sha256(path: Path) -> str | None:
+    """The file's SHA-256 (the fingerprint a model card keeps of the data behind a number);
+    None for what is not a regular file (a named pipe was read once already)."""
+    try:
+        return file_sha256(path) if path.is_file() else None
+    except OSError:
+        return None
