@@ -9,6 +9,7 @@ passed); review the diff before committing it.
 from __future__ import annotations
 
 import os
+import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -49,8 +50,13 @@ _TINY_LM = re.compile(r"[^\s\"'<>`]*/tiny-lm/[0-9a-f]{16}/model")
 
 def normalise(text: str, root: Path) -> str:
     """Paths under the test's folder, the tiny LM's cache entry, the version and the clock are
-    the run's, not the output's."""
+    the run's, not the output's; so is the SHA-256 of a model file trained in the run (a skops
+    file is a zip archive: its entries carry the time they were written)."""
     text = text.replace(str(root), "<ROOT>").replace(__version__, "<VERSION>")
+    for model in sorted(root.rglob("*.skops")):
+        text = text.replace(
+            hashlib.sha256(model.read_bytes()).hexdigest(), f"SHA256-OF-{model.name}"
+        )
     text = _TINY_LM.sub("<TINY_LM>/model", text)
     text = _TIME.sub("<TIME>", text)
     return _SECONDS.sub(r"\1<SECONDS>", text)
