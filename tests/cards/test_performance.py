@@ -6,6 +6,7 @@ the data it measured changes."""
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import polars as pl
@@ -18,7 +19,7 @@ from clearance.cards.check import check_card_path
 from clearance.cards.models import Number
 from clearance.cards.render import render_to
 from clearance.cli.app import app
-from clearance.errors import PolicyError
+from clearance.errors import InputError, PolicyError
 from clearance.reports.registry import render
 from tests.cards.conftest import complete_card, write_card
 from tests.reports.pipeline_reports import _credit_csv, _fairness_policy, fairness_report
@@ -186,3 +187,18 @@ def test_cli_builds_with_evaluation_data_and_names_a_missing_policy(
     # nothing is stale
     assert checked.exit_code == 1 and "3 of 4 items present" in checked.output
     assert "stale" not in checked.output
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "fifo"])
+def test_evaluation_data_that_is_not_a_file_is_an_input_error(
+    setup: tuple[Path, Path, Path], tmp_path: Path, kind: str
+) -> None:
+    report, policy, _ = setup
+    bad = tmp_path / "<script>x.csv"
+    if kind == "folder":
+        bad.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(bad)  # never opened: the hash would block on it
+    with pytest.raises(InputError, match="expected evaluation data") as err:
+        build_card_paths(_card(tmp_path), [report], eval_data=bad, fairness_policy=policy)
+    assert str(bad) in str(err.value)

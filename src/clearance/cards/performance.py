@@ -19,7 +19,7 @@ from clearance.cards.numbers import performance_numbers
 from clearance.errors import InputError, PolicyError
 from clearance.fairness.policy import FairnessPolicy, fairness_policy_from_mapping
 from clearance.fairness.report import FairnessReport
-from clearance.io.files import file_sha256
+from clearance.io.files import file_sha256, not_regular
 
 
 def policy_from_report(report: FairnessReport, given: FairnessPolicy | None) -> FairnessPolicy:
@@ -79,6 +79,9 @@ def recompute(
         )
     if model_path is not None and chosen.prediction is not None:
         chosen = chosen.model_copy(update={"prediction": None, "score": None})
+    why = not_regular(eval_path)
+    if why is not None:  # a FIFO would be read (and drained) by the hash, then hang the audit
+        raise InputError(str(eval_path), f"{why} (expected evaluation data, CSV or Parquet)")
     try:
         sha = file_sha256(eval_path)
     except OSError as exc:
