@@ -58,6 +58,7 @@ from clearance.cli.fairness_cmd import fairness_app
 from clearance.cli.guard_cmd import guard
 from clearance.cli.llm_cmd import llm_app
 from clearance.cli.redact_cmd import redact
+from clearance.cli.report_cmd import report
 from clearance.cli.retention_cmd import retention_app
 from clearance.core.severity import Severity
 from clearance.detection import fitting
@@ -511,6 +512,7 @@ app.command("erase")(erase)
 app.command("dp")(dp)
 app.command("anonymize")(anonymize)
 app.command("guard")(guard)
+app.command("report")(report)
 app.add_typer(fairness_app, name="fairness")
 app.add_typer(llm_app, name="llm")
 app.add_typer(retention_app, name="retention")
