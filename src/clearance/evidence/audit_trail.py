@@ -51,8 +51,7 @@ def verify_entries(
             result,
             len(entries) + 1,
             "?",
-            f"records {len(entries) + 1}..{latest.seq} deleted (signed checkpoint at "
-            f"{latest.seq})",
+            f"records {len(entries) + 1}..{latest.seq} deleted (signed checkpoint at {latest.seq})",
         )
     for checkpoint in listed:
         if checkpoint.seq >= 1:
