@@ -47,6 +47,7 @@ from clearance.cli._common import (
     write_outputs,
 )
 from clearance.cli.anonymize_cmd import anonymize
+from clearance.cli.approve_cmd import approve
 from clearance.cli.audit_cmd import audit, init
 from clearance.cli.card_cmd import card_app
 from clearance.cli.datasheet_cmd import datasheet_app
@@ -513,6 +514,7 @@ app.command("dp")(dp)
 app.command("anonymize")(anonymize)
 app.command("guard")(guard)
 app.command("report")(report)
+app.command("approve")(approve)
 app.add_typer(fairness_app, name="fairness")
 app.add_typer(llm_app, name="llm")
 app.add_typer(retention_app, name="retention")

@@ -2,7 +2,7 @@
 
 Runs are grouped by command and input files; only the latest run of each group counts (a
 re-run after a fix replaces the failed one; an audit of another dataset does not). A latest run
-that passed (``pass``, ``clean``, ``built``) is evidence for every control its command maps to;
+that passed (``pass``, ``clean``, ``built``, an ``approved`` sign-off) is evidence for every control its command maps to;
 one that failed (``fail``, ``findings``) is evidence against the controls its findings name,
 or against all of its command's controls when it names none (a failed fairness verdict), and
 still evidence for the others. ``incomplete`` and unknown verdicts count for nothing.
@@ -18,7 +18,7 @@ from clearance.evidence.chain import Entry, Verification
 from clearance.governance.mapping import mapping
 from clearance.governance.report import STATUSES, ControlStatus, GovernanceReport, RunRef, Status
 
-PASSING = frozenset({"pass", "clean", "built"})
+PASSING = frozenset({"pass", "clean", "built", "approved"})
 FAILING = frozenset({"fail", "findings"})
 
 
