@@ -188,6 +188,20 @@ def governance_report(root: Path) -> Any:
         record(1, "audit", "fail", [masked]),
         record(2, "fairness", "pass", []),
         record(3, f"card check {HOSTILE}", "fail", []),
+        {
+            **record(4, "risk set", "recorded", []),
+            "summary": {
+                "id": HOSTILE,
+                "finding": HOSTILE,
+                "likelihood": "high",
+                "impact": "low",
+                "owner": HOSTILE,
+                "status": "open",
+                "due": "2026-02-01",
+                "controls": ["EUAIA-10"],
+                "run": None,
+            },
+        },
     ]
     entries, prev = [], GENESIS
     for seq, rec in enumerate(records, start=1):

@@ -61,6 +61,7 @@ from clearance.cli.llm_cmd import llm_app
 from clearance.cli.redact_cmd import redact
 from clearance.cli.report_cmd import report
 from clearance.cli.retention_cmd import retention_app
+from clearance.cli.risk_cmd import risk_app
 from clearance.core.severity import Severity
 from clearance.detection import fitting
 from clearance.detection.engine import Engine
@@ -521,6 +522,7 @@ app.add_typer(retention_app, name="retention")
 app.add_typer(card_app, name="card")
 app.add_typer(datasheet_app, name="datasheet")
 app.add_typer(evidence_app, name="evidence")
+app.add_typer(risk_app, name="risk")
 
 
 @app.callback(invoke_without_command=True)

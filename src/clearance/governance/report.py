@@ -10,6 +10,7 @@ from pydantic import Field
 
 from clearance.core.controls import FrameworkSlug
 from clearance.core.model import FrozenModel
+from clearance.governance.risks import RegisterEntry
 
 Status = Literal["covered", "open_findings", "no_evidence"]
 STATUSES: tuple[Status, ...] = ("covered", "open_findings", "no_evidence")
@@ -55,3 +56,8 @@ class GovernanceReport(FrozenModel):
     counts: dict[Status, int]
     controls: list[ControlStatus]
     runs: list[RunRef] = Field(description="the runs cited as evidence or open findings")
+    risks: list[RegisterEntry] = Field(
+        default_factory=list,
+        description="the risk register (`clearance risk set`): the latest entry of each risk id; "
+        "those naming no control of this framework included",
+    )

@@ -2,7 +2,7 @@
 
 Runs are grouped by command and input files; only the latest run of each group counts (a
 re-run after a fix replaces the failed one; an audit of another dataset does not). A latest run
-that passed (``pass``, ``clean``, ``built``, an ``approved`` sign-off) is evidence for every control its command maps to;
+that passed (``pass``, ``clean``, ``built``, an ``approved`` sign-off, a ``recorded`` risk) is evidence for every control its command maps to;
 one that failed (``fail``, ``findings``) is evidence against the controls its findings name,
 or against all of its command's controls when it names none (a failed fairness verdict), and
 still evidence for the others. ``incomplete`` and unknown verdicts count for nothing.
@@ -17,8 +17,9 @@ from clearance.core.controls import FrameworkSlug, catalogue
 from clearance.evidence.chain import Entry, Verification
 from clearance.governance.mapping import mapping
 from clearance.governance.report import STATUSES, ControlStatus, GovernanceReport, RunRef, Status
+from clearance.governance.risks import risk_register
 
-PASSING = frozenset({"pass", "clean", "built", "approved"})
+PASSING = frozenset({"pass", "clean", "built", "approved", "recorded"})
 FAILING = frozenset({"fail", "findings"})
 
 
@@ -104,6 +105,7 @@ def governance_report(
         counts=counts,
         controls=controls,
         runs=[_ref(cited[seq]) for seq in sorted(cited)],
+        risks=risk_register(entries),
     )
 
 

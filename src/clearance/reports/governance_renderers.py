@@ -104,6 +104,41 @@ def governance_blocks(report: GovernanceReport) -> list[Block]:
         )
     else:
         blocks.append(Empty("No run in the store maps to a control of this framework."))
+    blocks.append(Heading("Risk register", 2))
+    if report.risks:
+        blocks.append(
+            Table(
+                (
+                    "risk",
+                    "finding",
+                    "likelihood",
+                    "impact",
+                    "owner",
+                    "status",
+                    "due",
+                    "controls",
+                    "set by",
+                    "run",
+                ),
+                [
+                    [
+                        Code(r.id),
+                        Text(r.finding),
+                        r.likelihood,
+                        r.impact,
+                        Text(r.owner),
+                        r.status,
+                        Text(r.due or "-"),
+                        joined([Code(c) for c in r.controls]) if r.controls else "-",
+                        Text(f"{r.set_by}, {r.set_at}"),
+                        Code(r.set_in),
+                    ]
+                    for r in report.risks
+                ],
+            )
+        )
+    else:
+        blocks.append(Empty("No risk recorded (`clearance risk set`)."))
     return blocks
 
 
