@@ -215,6 +215,18 @@ class ApprovalPolicy(_Model):
     roles: dict[str, list[str]] = Field(
         default_factory=dict, description="role (privacy-officer, model-risk, security) -> users"
     )
+    required: dict[Literal["training", "deployment"], list[str]] = Field(
+        default_factory=dict,
+        description="the roles whose approval `clearance gate training|deployment` requires",
+    )
+
+    @model_validator(mode="after")
+    def _required_roles_exist(self) -> ApprovalPolicy:
+        for gate, needed in self.required.items():
+            unknown = [r for r in needed if r not in self.roles]
+            if unknown:
+                raise ValueError(f"required.{gate}: {unknown[0]} is not one of roles")
+        return self
 
 
 # Entity types a named-entity model adds to the registry's (clearance.detection.ner).

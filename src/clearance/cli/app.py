@@ -55,6 +55,7 @@ from clearance.cli.dp_cmd import dp
 from clearance.cli.engine_opts import EngineOpt, MasterOpt, SparkConfOpt, spark_settings
 from clearance.cli.erase_cmd import erase
 from clearance.cli.evidence_cmd import evidence_app
+from clearance.cli.gate_cmd import gate_app
 from clearance.cli.fairness_cmd import fairness_app
 from clearance.cli.guard_cmd import guard
 from clearance.cli.llm_cmd import llm_app
@@ -523,6 +524,7 @@ app.add_typer(card_app, name="card")
 app.add_typer(datasheet_app, name="datasheet")
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(risk_app, name="risk")
+app.add_typer(gate_app, name="gate")
 
 
 @app.callback(invoke_without_command=True)
