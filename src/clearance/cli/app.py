@@ -55,8 +55,8 @@ from clearance.cli.dp_cmd import dp
 from clearance.cli.engine_opts import EngineOpt, MasterOpt, SparkConfOpt, spark_settings
 from clearance.cli.erase_cmd import erase
 from clearance.cli.evidence_cmd import evidence_app
-from clearance.cli.gate_cmd import gate_app
 from clearance.cli.fairness_cmd import fairness_app
+from clearance.cli.gate_cmd import gate_app
 from clearance.cli.guard_cmd import guard
 from clearance.cli.llm_cmd import llm_app
 from clearance.cli.redact_cmd import redact
