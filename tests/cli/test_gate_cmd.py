@@ -108,3 +108,20 @@ def test_a_required_role_the_policy_does_not_define_is_a_policy_error(dataset: P
     )
     code, err = _gate("training", "--dataset", str(dataset))
     assert code == 4 and "privacy-officer is not one of roles" in err
+
+
+def test_a_fifo_or_an_unreadable_store_is_an_input_error(dataset: Path) -> None:
+    import os
+
+    fifo = dataset.parent / "pipe.csv"
+    os.mkfifo(fifo)
+    code, err = _gate("training", "--dataset", str(fifo))
+    assert code == 3 and "FIFO" in err
+    FOLDER.mkdir()
+    (FOLDER / "evidence.db").write_bytes(b"not a database <script>\x1b[2J" * 100)
+    code, err = _gate("training", "--dataset", str(dataset))
+    assert code == 3 and "\x1b" not in err
+    for argv in (["report"], ["approve", "x", "--role", "privacy-officer", "--comment", "c"]):
+        result = runner.invoke(app, argv)
+        assert result.exit_code == 3 and "\x1b" not in result.stderr, argv
+    assert (FOLDER / "evidence.db").read_bytes().startswith(b"not a database")

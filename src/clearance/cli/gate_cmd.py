@@ -14,6 +14,7 @@ from clearance.cli._common import StoreOpt, say
 from clearance.errors import InputError
 from clearance.evidence import open_store
 from clearance.evidence.record import hash_files
+from clearance.io.files import not_regular
 from clearance.governance.gates import Gate, check_gate
 
 EXIT_BLOCKED = 1
@@ -31,8 +32,9 @@ PolicyOpt = Annotated[
 
 def _run_gate(gate: Gate, paths: list[Path], policy: Path, store: str | None) -> None:
     for path in paths:
-        if not path.exists():
-            raise InputError(str(path), "no such file or folder")
+        reason = None if path.is_dir() else not_regular(path)
+        if reason is not None:
+            raise InputError(str(path), reason)
     if not policy.is_file():
         raise InputError(str(policy), "no policy here: approvals.required says what a gate needs")
     required = load_policy(policy).approvals.required.get(gate, [])
