@@ -39,8 +39,8 @@ def _by_id(report: GovernanceReport) -> dict[str, Any]:
     return {c.id: c for c in report.controls}
 
 
-def test_statuses_from_passing_and_failing_runs(tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "ev.db"))
+def test_statuses_from_passing_and_failing_runs(tmp_path: Path, store_url: str) -> None:
+    store = open_store(store_url)
     a, b = _file(tmp_path / "a.csv"), _file(tmp_path / "b.csv")
     failed_audit = _add(
         store, "audit", "fail", [a], report={"summary": {}, "findings": [_finding("GDPR-9")] * 2}
@@ -71,8 +71,10 @@ def test_statuses_from_passing_and_failing_runs(tmp_path: Path) -> None:
     store.close()
 
 
-def test_a_rerun_replaces_a_failure_but_another_dataset_does_not(tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "ev.db"))
+def test_a_rerun_replaces_a_failure_but_another_dataset_does_not(
+    tmp_path: Path, store_url: str
+) -> None:
+    store = open_store(store_url)
     a, b = _file(tmp_path / "a.csv"), _file(tmp_path / "b.csv")
     _add(store, "fairness", "fail", [a])
     passed_b = _add(store, "fairness", "pass", [b])
