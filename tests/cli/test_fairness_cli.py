@@ -207,7 +207,6 @@ def test_fairness_mitigate_chosen_model_round_trips_through_the_audit(
     )  # fmt: skip
     assert audit.exit_code in (0, 1) and _no_crash(audit), audit.output
     assert "error" not in audit.stderr
-    assert len(recorded()) == 1  # --no-evidence
     audited = json.loads(report.read_text())
     assert audited["model"]["kind"] == "skops" and audited["model"]["warnings"] == []
     assert audited["reasons"]  # adverse-action reasons of the saved model
@@ -293,6 +292,7 @@ def test_fairness_mitigate_saved_model_keeps_string_labels(tmp_path: Path) -> No
     )  # fmt: skip
     assert audit.exit_code in (0, 1) and _no_crash(audit), audit.output
     assert "error" not in audit.stderr
+    assert len(recorded()) == 1  # --no-evidence
 
 
 def _no_crash(result: Any) -> bool:
