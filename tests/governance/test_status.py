@@ -96,3 +96,21 @@ def test_only_controls_of_the_framework_are_listed(tmp_path: Path) -> None:
     assert report.counts == {"covered": 0, "open_findings": 0, "no_evidence": len(report.controls)}
     ecoa = _report(store, "ecoa")
     assert {c.id for c in ecoa.controls} >= {"ECOA-1691", "REGB-1002.6"}
+
+
+def test_an_audit_covers_only_the_controls_of_checks_that_ran(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "ev.db"))
+    data = _file(tmp_path / "a.csv")
+    report = {"summary": {}, "findings": [], "checks": [
+        {"rule": "identifiers", "status": "ran"},
+        {"rule": "retention", "status": "skipped"},
+        {"rule": "consent", "status": "failed"},
+    ]}  # fmt: skip
+    run = _add(store, "audit", "pass", [data], report=report)
+    [entry] = store.entries()
+    assert entry.record["checks"] == ["identifiers"]
+    gdpr = _by_id(_report(store, "gdpr"))
+    assert gdpr["GDPR-32"].evidence == [run]  # identifiers: secrets, security of processing
+    assert gdpr["GDPR-5.1.e"].status == "no_evidence"  # retention was skipped
+    assert gdpr["GDPR-7"].status == "no_evidence"  # consent did not complete
+    store.close()

@@ -14,8 +14,8 @@ from clearance.cli._common import StoreOpt, say
 from clearance.errors import InputError
 from clearance.evidence import open_store
 from clearance.evidence.record import hash_files
-from clearance.io.files import not_regular
 from clearance.governance.gates import Gate, check_gate
+from clearance.io.files import not_regular
 
 EXIT_BLOCKED = 1
 

@@ -79,6 +79,17 @@ def new_record(
     ``run_id`` is the id the command already gave its outputs (redact's manifest), else new;
     ``hashed_inputs`` are inputs hashed (:func:`hash_files`) before the run changed them."""
     doc = dict(report or {})
+    extra: dict[str, Any] = {}
+    if isinstance(doc.get("checks"), list):
+        # the audit's checks that ran on at least one table: a skipped check is evidence of
+        # nothing (clearance report reads this)
+        extra["checks"] = sorted(
+            {
+                str(c["rule"])
+                for c in doc["checks"]
+                if isinstance(c, dict) and c.get("status") == "ran" and "rule" in c
+            }
+        )
     return {
         "run_id": run_id or str(uuid.uuid4()),
         "command": command,
@@ -92,4 +103,5 @@ def new_record(
         "verdict": verdict,
         "user": current_user(),
         "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        **extra,
     }

@@ -3,6 +3,7 @@ file ``mapping.yaml`` shipped beside this module, validated against the control 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
@@ -30,13 +31,15 @@ class Mapping(FrozenModel):
                     raise ValueError(f"{section}.{key}: not a control: {', '.join(leaves)}")
         return self
 
-    def for_command(self, command: str) -> list[str]:
-        """The controls a run of ``command`` provides evidence for, in catalogue order (an
-        audit: its checks' and its own)."""
+    def for_command(self, command: str, checks: Sequence[str] | None = None) -> list[str]:
+        """The controls a run of ``command`` provides evidence for, in catalogue order. An
+        audit: its own and those of its checks that ran (``checks``; every check when the
+        record does not say, as records written before it did)."""
         chosen = set(self.commands.get(command, ()))
         if command == "audit":
-            for ids in self.audit_checks.values():
-                chosen.update(ids)
+            for check, ids in self.audit_checks.items():
+                if checks is None or check in checks:
+                    chosen.update(ids)
         return [c for c in CONTROLS if c in chosen]
 
 

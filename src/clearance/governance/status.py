@@ -5,7 +5,8 @@ re-run after a fix replaces the failed one; an audit of another dataset does not
 that passed (``pass``, ``clean``, ``built``, an ``approved`` sign-off, a ``recorded`` risk) is evidence for every control its command maps to;
 one that failed (``fail``, ``findings``) is evidence against the controls its findings name,
 or against all of its command's controls when it names none (a failed fairness verdict), and
-still evidence for the others. ``incomplete`` and unknown verdicts count for nothing.
+still evidence for the others. An audit maps to the controls of the checks that ran (its
+record's ``checks``), never to those of a check it skipped. ``incomplete`` and unknown verdicts count for nothing.
 """
 
 from __future__ import annotations
@@ -62,7 +63,11 @@ def governance_report(
         verdict = str(record.get("verdict", ""))
         if verdict not in PASSING | FAILING:
             continue
-        mapped = mapping().for_command(str(record.get("command", "")))
+        checks = record.get("checks")
+        mapped = mapping().for_command(
+            str(record.get("command", "")),
+            [str(c) for c in checks] if isinstance(checks, list) else None,
+        )
         named = _finding_controls(record) if verdict in FAILING else {}
         if verdict in FAILING and not named:
             named = {c: 0 for c in mapped}
