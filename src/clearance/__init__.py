@@ -25,7 +25,8 @@ The public API, one entry point per job:
   (:func:`build_datasheet_paths`);
 - keep every run in a tamper-evident evidence store: :func:`open_store` (SQLite file or
   PostgreSQL URL), :func:`new_record` appended with :meth:`EvidenceStore.append`, checked with
-  :meth:`EvidenceStore.verify`;
+  :meth:`EvidenceStore.verify`; read against a framework's controls into a
+  :class:`GovernanceReport`: :func:`governance_report`;
 - audit an LLM for memorised secrets: :func:`run_llm_audit_paths` with
   :class:`LlmAuditSettings` and a :class:`LocalModel` or :class:`EndpointModel`.
 """
@@ -70,6 +71,7 @@ if TYPE_CHECKING:
     from clearance.fairness.mitigate_run import run_mitigation
     from clearance.fairness.policy import load_fairness_policy
     from clearance.fairness.run import run_fairness
+    from clearance.governance import GovernanceReport, governance_report
     from clearance.guard.proxy import build_guard, serve_guard
     from clearance.guard.settings import GuardSettings
     from clearance.lifecycle import ErasureRecord, RetentionRun, apply_retention, erase_subject
@@ -99,6 +101,7 @@ _EXPORTS: dict[str, str] = {
     "EvidenceStore": "clearance.evidence",
     "Finding": "clearance.core.findings",
     "Fingerprinter": "clearance.privacy",
+    "GovernanceReport": "clearance.governance",
     "GuardSettings": "clearance.guard.settings",
     "InputError": "clearance.errors",
     "LlmAuditSettings": "clearance.llm.audit_settings",
@@ -128,6 +131,7 @@ _EXPORTS: dict[str, str] = {
     "default_registry": "clearance.detection",
     "dp_release": "clearance.dp",
     "erase_subject": "clearance.lifecycle",
+    "governance_report": "clearance.governance",
     "init_card": "clearance.cards",
     "new_record": "clearance.evidence",
     "open_store": "clearance.evidence",
@@ -177,6 +181,7 @@ __all__ = [
     "EvidenceStore",
     "Finding",
     "Fingerprinter",
+    "GovernanceReport",
     "GuardSettings",
     "InputError",
     "LlmAuditSettings",
@@ -207,6 +212,7 @@ __all__ = [
     "default_registry",
     "dp_release",
     "erase_subject",
+    "governance_report",
     "init_card",
     "load_fairness_policy",
     "load_key",

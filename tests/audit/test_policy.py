@@ -49,7 +49,10 @@ def test_profile_defaults_and_overrides() -> None:
         ({"profile": "hipaa"}, "profile: 'hipaa' is not allowed; allowed: ccpa, gdpr, none"),
         ({"fail_on": "severe"}, "allowed: info, low, medium, high, critical"),
         ({"tables": {"users": {"retention_days": "x"}}}, "tables.users.retention_days: 'x'"),
-        ({"colour": 1}, "colour: unknown key; allowed here: ai_act_risk, anonymize, consent,"),
+        (
+            {"colour": 1},
+            "colour: unknown key; allowed here: ai_act_risk, anonymize, approvals, consent,",
+        ),
         (
             {"tables": {"u": {"retention": 3}}},
             "allowed here: ai_act_log_retention_override, features, kind, quasi_identifiers",

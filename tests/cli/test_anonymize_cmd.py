@@ -11,6 +11,14 @@ from typer.testing import CliRunner
 from clearance.anonymize import run
 from clearance.audit.anonymity import measure_anonymity
 from clearance.cli.app import app
+from tests.cli._evidence import (
+    FOLDER,
+    RUN_ID,
+    assert_nothing_planted,
+    hashes,
+    only_run,
+    sha256,
+)
 
 runner = CliRunner()
 
@@ -187,3 +195,27 @@ def test_failed_verification_exit_1_nothing_written(
     result = runner.invoke(app, _args(src, tmp_path / "o.csv"))
     assert result.exit_code == 1
     assert "nothing was written" in result.stderr and not (tmp_path / "o.csv").exists()
+
+
+def test_a_run_is_recorded_with_its_files_and_no_value(tmp_path: Path) -> None:
+
+    src = _table(tmp_path)
+    pl.read_csv(src).with_columns(
+        pl.format("planted-diagnosis-{}", pl.col("disease")).alias("disease")
+    ).write_csv(src)
+    out = tmp_path / "anon.csv"
+    result = runner.invoke(app, _args(src, out, "--l", "2", "--sensitive", "disease"))
+    assert result.exit_code == 0, result.output
+    entry = only_run("anonymize", result.stderr)
+    assert entry["verdict"] == "pass" and entry["summary"]["measured_k"] >= 5
+    assert hashes(entry["inputs"]) == {str(src): sha256(src)}
+    report = tmp_path / "anon.csv.anonymize.json"
+    assert hashes(entry["outputs"]) == {str(out): sha256(out), str(report): sha256(report)}
+    assert_nothing_planted("planted-diagnosis")
+
+
+def test_no_evidence_records_nothing(tmp_path: Path) -> None:
+
+    result = runner.invoke(app, _args(_table(tmp_path), tmp_path / "a.csv", "--no-evidence"))
+    assert result.exit_code == 0, result.output
+    assert not FOLDER.exists() and not RUN_ID.search(result.stderr)

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from clearance.cli.app import app
 from tests.cards.conftest import Evidence, complete_card, make_evidence, write_card
+from tests.cli._evidence import RUN_ID, hashes, only_run, recorded, sha256
 
 runner = CliRunner()
 
@@ -125,6 +126,43 @@ def test_datasheet(evidence: Evidence, tmp_path: Path) -> None:
     assert json.loads(outs[1].read_text())["kind"] == "datasheet"
     code, err = _run("datasheet", "build", "--evidence", str(evidence.fairness), "-o", str(outs[0]))
     assert code == 3 and "needs a dataset audit report" in err
+
+
+def test_check_and_datasheet_runs_are_recorded(evidence: Evidence, tmp_path: Path) -> None:
+    card = write_card(tmp_path / "card.yaml", complete_card("ecoa"))
+    built = tmp_path / "card.json"
+    assert _run("card", "build", str(card), "-o", str(built), "--no-evidence")[0] == 0
+    assert recorded() == []
+    check = tmp_path / "check.json"
+    result = runner.invoke(app, ["card", "check", str(built), "--regime", "ecoa", "-o", str(check)])
+    entry = only_run("card check", result.stderr)
+    assert entry["verdict"] == ("pass" if result.exit_code == 0 else "fail")
+    assert hashes(entry["inputs"]) == {str(built): sha256(built)}
+    assert hashes(entry["outputs"]) == {str(check): sha256(check)}
+    assert entry["summary"]["regime"] == "ecoa"
+    sheet = tmp_path / "ds.json"
+    result = runner.invoke(
+        app, ["datasheet", "build", "--evidence", str(evidence.audit), "-o", str(sheet)]
+    )
+    assert result.exit_code == 0, result.output
+    entry = recorded()[-1]
+    assert entry["command"] == "datasheet build" and entry["verdict"] == "built"
+    assert RUN_ID.findall(result.stderr) == [entry["run_id"]]
+    assert hashes(entry["inputs"]) == {str(evidence.audit): sha256(evidence.audit)}
+    assert hashes(entry["outputs"]) == {str(sheet): sha256(sheet)}
+    result = runner.invoke(
+        app,
+        [
+            "datasheet",
+            "build",
+            "--evidence",
+            str(evidence.audit),
+            "-o",
+            str(sheet),
+            "--no-evidence",
+        ],
+    )
+    assert result.exit_code == 0 and len(recorded()) == 2 and not RUN_ID.search(result.stderr)
 
 
 def test_pdf_without_chromium_exits_5(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,14 @@ import pytest
 from typer.testing import CliRunner
 
 from clearance.cli.app import app
+from tests.cli._evidence import (
+    FOLDER,
+    assert_nothing_planted,
+    hashes,
+    only_run,
+    recorded,
+    sha256,
+)
 
 runner = CliRunner()
 
@@ -92,3 +100,36 @@ def test_opendp_missing_exit_5(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     result = runner.invoke(app, _files(tmp_path, COUNT))
     assert result.exit_code == 5 and "clearance[dp]" in result.stderr
     assert not (tmp_path / "ledger.json").exists()
+
+
+def test_a_release_is_recorded_with_its_files_and_no_value(tmp_path: Path) -> None:
+
+    argv = _files(tmp_path, COUNT.replace("[a, b]", "[site-planted-a, site-planted-b]"))
+    data = tmp_path / "visits.csv"
+    pl.DataFrame(
+        {"site": ["site-planted-a", "site-planted-b"] * 50, "minutes": list(range(100))}
+    ).write_csv(data)
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 0, result.output
+    entry = only_run("dp", result.stderr)
+    assert entry["verdict"] == "pass" and entry["summary"]["epsilon_spent"] == 0.6
+    assert hashes(entry["inputs"]) == {
+        str(data): sha256(data),
+        str(tmp_path / "q.yaml"): sha256(tmp_path / "q.yaml"),
+    }
+    assert set(hashes(entry["outputs"])) == {
+        str(tmp_path / "out.json"),
+        str(tmp_path / "ledger.json"),
+    }
+    assert_nothing_planted("site-planted")
+    # a refused release (budget exceeded) writes nothing and records nothing
+    (tmp_path / "out.json").unlink()
+    assert runner.invoke(app, argv).exit_code == 4
+    assert len(recorded()) == 1
+
+
+def test_no_evidence_records_nothing(tmp_path: Path) -> None:
+
+    result = runner.invoke(app, [*_files(tmp_path, COUNT), "--no-evidence"])
+    assert result.exit_code == 0, result.output
+    assert not FOLDER.exists()

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from clearance.cli import _common
 from clearance.cli.app import app
 from clearance.io.tags import sidecar_path, verify_tags
+from tests.cli._evidence import assert_nothing_planted, hashes, only_run, recorded, sha256
 
 runner = CliRunner()
 SUBJECT = "u-7731"
@@ -159,3 +160,37 @@ def test_apply_shows_progress_per_file_and_tags_each_rewritten_file(
         tags = verify_tags(path)
         assert (tags.command, tags.run_id) == ("erase", record["run_id"])
         _no_leak(sidecar_path(path).read_text(), bar.getvalue())
+
+
+def test_runs_are_recorded_with_the_subject_as_a_fingerprint_only(
+    dataset: tuple[list[Path], Path],
+) -> None:
+    files, pol = dataset
+    before = {str(f): sha256(f) for f in files}
+    dry = runner.invoke(app, _argv(files, pol))
+    assert dry.exit_code == 0, dry.output
+    entry = only_run("erase", dry.stderr)
+    assert entry["verdict"] == "findings" and entry["summary"]["found"] is True
+    assert hashes(entry["inputs"]) == before and entry["outputs"] == []
+    applied = runner.invoke(app, _argv(files, pol, "--apply", "--record", "erasure.json"))
+    assert applied.exit_code == 0, applied.output
+    entry = recorded()[-1]
+    assert entry["command"] == "erase" and entry["verdict"] == "pass"
+    assert hashes(entry["inputs"]) == before
+    record = json.loads(Path("erasure.json").read_text())
+    assert (
+        entry["summary"]["subject"] == record["subject"]
+        and entry["summary"]["tags_run_id"] == record["run_id"]
+    )
+    assert hashes(entry["outputs"]) == {
+        **{str(f): sha256(f) for f in files},
+        "erasure.json": sha256(Path("erasure.json")),
+    }
+    assert_nothing_planted(SUBJECT, EMAIL, "kowalski")
+
+
+def test_no_evidence_records_nothing(dataset: tuple[list[Path], Path]) -> None:
+    files, pol = dataset
+    result = runner.invoke(app, _argv(files, pol, "--no-evidence"))
+    assert result.exit_code == 0, result.output
+    assert recorded() == []

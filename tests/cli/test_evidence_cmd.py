@@ -313,3 +313,107 @@ def test_llm_audit_records_no_extracted_secret(
     assert entry["summary"]["extracted"] >= 1  # type: ignore[index]
     stored = b"".join(p.read_bytes() for p in (tmp_path / ".clearance").iterdir() if p.is_file())
     assert SECRET.encode() not in stored
+
+
+def _key(path: Path, *, public: bool = False) -> Path:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    path.write_bytes(
+        key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        if public
+        else key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return path
+
+
+def _public_pem(private: Path, path: Path) -> Path:
+    from cryptography.hazmat.primitives import serialization
+
+    key = serialization.load_pem_private_key(private.read_bytes(), password=None)
+    path.write_bytes(
+        key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    return path
+
+
+def test_verify_checks_the_checkpoints_with_the_configured_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours = _key(tmp_path / "ours.pem")
+    monkeypatch.setenv("CLEARANCE_EVIDENCE_KEY", str(ours))
+    data = _csv(tmp_path / "u.csv")
+    for _ in range(2):
+        assert runner.invoke(app, ["scan", str(data), "-q"]).exit_code == 0
+    assert runner.invoke(app, ["evidence", "verify"]).exit_code == 0
+    # an auditor holds only the public key
+    monkeypatch.setenv("CLEARANCE_EVIDENCE_KEY", str(_public_pem(ours, tmp_path / "pub.pem")))
+    assert runner.invoke(app, ["evidence", "verify"]).exit_code == 0
+    # checkpoints re-signed by someone else's key: refused, named
+    monkeypatch.setenv("CLEARANCE_EVIDENCE_KEY", str(_key(tmp_path / "theirs.pem", public=True)))
+    result = runner.invoke(app, ["evidence", "verify"])
+    assert result.exit_code == 1
+    assert "signed checkpoint 2: signed by another key" in result.stderr
+
+
+def test_verify_names_the_checkpoint_whose_signature_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLEARANCE_EVIDENCE_KEY", str(_key(tmp_path / "k.pem")))
+    data = _csv(tmp_path / "u.csv")
+    for _ in range(3):
+        assert runner.invoke(app, ["scan", str(data), "-q"]).exit_code == 0
+    with sqlite3.connect(STORE) as db:  # an older checkpoint forged, the latest left alone
+        db.execute(
+            "UPDATE clearance_evidence_checkpoints SET signature = ? WHERE seq = 1", ("00" * 64,)
+        )
+    result = runner.invoke(app, ["evidence", "verify"])
+    assert result.exit_code == 1
+    assert "record 1" in result.stderr and "signed checkpoint 1: signature invalid" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "content", [b"-----BEGIN PRIVATE KEY-----\nnot base64\x1b[2J\n", b"", b"\xff\xfe<script>"]
+)
+def test_verify_with_a_malformed_key_exits_4_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes
+) -> None:
+    assert runner.invoke(app, ["scan", str(_csv(tmp_path / "u.csv")), "-q"]).exit_code == 0
+    bad = tmp_path / "bad.pem"
+    bad.write_bytes(content)
+    monkeypatch.setenv("CLEARANCE_EVIDENCE_KEY", str(bad))
+    result = runner.invoke(app, ["evidence", "verify"])
+    assert result.exit_code == 4
+    [line] = result.stderr.strip().splitlines()
+    assert "bad.pem" in line and "CLEARANCE_EVIDENCE_KEY" in line and "\x1b" not in line
+    monkeypatch.setenv("CLEARANCE_EVIDENCE_KEY", str(tmp_path / "missing.pem"))
+    result = runner.invoke(app, ["evidence", "verify"])
+    assert result.exit_code == 4 and "missing.pem" in result.stderr
+    monkeypatch.delenv("CLEARANCE_EVIDENCE_KEY")
+    result = runner.invoke(app, ["evidence", "verify", "--public-key", "<script>"])
+    assert result.exit_code == 4 and "--public-key" in result.stderr
+
+
+def test_a_rsa_key_is_not_an_evidence_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    assert runner.invoke(app, ["scan", str(_csv(tmp_path / "u.csv")), "-q"]).exit_code == 0
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    (tmp_path / "rsa.pem").write_bytes(pem)
+    monkeypatch.setenv("CLEARANCE_EVIDENCE_KEY", str(tmp_path / "rsa.pem"))
+    result = runner.invoke(app, ["evidence", "verify"])
+    assert result.exit_code == 4 and "must be Ed25519" in result.stderr

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from clearance.cli.app import app
 from tests._data import german_workspace, needs_german
+from tests.cli._evidence import hashes, recorded, sha256
 
 runner = CliRunner()
 
@@ -273,6 +274,11 @@ def test_fairness_mitigate_saved_model_keeps_string_labels(tmp_path: Path) -> No
          "--save-model", str(saved)],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+    [entry] = recorded()  # -q: the run id is not printed
+    assert entry["command"] == "fairness mitigate"
+    assert entry["verdict"] == "built" and entry["summary"]["chosen"]
+    assert hashes(entry["inputs"]) == {str(data): sha256(data)}
+    assert hashes(entry["outputs"]) == {str(saved): sha256(saved)}
     model = sio.load(saved, trusted=sio.get_untrusted_types(file=saved))
     frame = pl.read_csv(data)
     assert set(model.predict(frame.select("income", "debt").to_pandas()).tolist()) <= {
@@ -281,10 +287,12 @@ def test_fairness_mitigate_saved_model_keeps_string_labels(tmp_path: Path) -> No
     }
     audit = runner.invoke(
         app,
-        ["fairness", *common, "--model", str(saved), "--favourable", "good", "--bootstrap", "20"],
-    )
+        ["fairness", *common, "--model", str(saved), "--favourable", "good", "--bootstrap", "20",
+         "--no-evidence"],
+    )  # fmt: skip
     assert audit.exit_code in (0, 1) and _no_crash(audit), audit.output
     assert "error" not in audit.stderr
+    assert len(recorded()) == 1  # --no-evidence
 
 
 def _no_crash(result: Any) -> bool:

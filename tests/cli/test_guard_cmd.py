@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from clearance.cli.app import app
+from tests.cli._evidence import assert_nothing_planted, only_run
 
 runner = CliRunner()
 
@@ -94,3 +95,8 @@ def test_serves_quickly_and_exits_cleanly_on_sigterm(tmp_path: Path) -> None:
     )
     assert record["request_id"] == answer.headers["x-request-id"]
     assert secret not in err and secret[:12] not in err
+    # one evidence run for the session, recorded when it stopped; no value of the request in it
+    entry = only_run("guard", err)
+    assert entry["summary"]["requests"] == 1 and entry["verdict"] == "clean"
+    assert entry["inputs"] == [] and entry["outputs"] == []
+    assert_nothing_planted(secret, secret[:12])

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from clearance.cli import _common
 from clearance.cli.app import app
 from clearance.io.tags import sidecar_path, verify_tags
+from tests.cli._evidence import RUN_ID, assert_nothing_planted, hashes, only_run, recorded, sha256
 
 runner = CliRunner()
 CSV = "id,created_at,text\n9001,2024-01-05,old\n9002,2026-01-30,new\n"
@@ -161,3 +162,39 @@ def test_an_unreadable_sidecar_path_fails_with_exit_3_and_changes_nothing(
     assert result.exit_code == 3, result.output
     assert events.read_text() == CSV
     assert not list(Path(".").glob(".clearance-*"))
+
+
+def test_runs_are_recorded_with_the_files_before_and_after(data: tuple[Path, Path]) -> None:
+    events, pol = data
+    before = sha256(events)
+    dry = runner.invoke(app, ["retention", "apply", str(events), "--policy", str(pol)])
+    assert dry.exit_code == 0, dry.output
+    entry = only_run("retention apply", dry.stderr)
+    assert entry["verdict"] == "findings" and entry["summary"]["expired"] == 1
+    assert hashes(entry["inputs"]) == {str(events): before} and entry["outputs"] == []
+    applied = runner.invoke(
+        app, ["retention", "apply", str(events), "--policy", str(pol), "--apply", "--record",
+              "r.json"],
+    )  # fmt: skip
+    assert applied.exit_code == 0, applied.output
+    entry = recorded()[-1]
+    assert entry["command"] == "retention apply" and entry["verdict"] == "pass"
+    assert RUN_ID.findall(applied.stderr) == [entry["run_id"]]
+    assert hashes(entry["inputs"]) == {str(events): before}
+    assert hashes(entry["outputs"]) == {
+        str(events): sha256(events),
+        "r.json": sha256(Path("r.json")),
+    }
+    assert sha256(events) != before
+    # the id the record and the rewritten file's tags carry
+    assert json.loads(Path("r.json").read_text())["run_id"] == entry["summary"]["tags_run_id"]
+    assert_nothing_planted("9001")
+
+
+def test_no_evidence_records_nothing(data: tuple[Path, Path]) -> None:
+    events, pol = data
+    result = runner.invoke(
+        app, ["retention", "apply", str(events), "--policy", str(pol), "--no-evidence"]
+    )
+    assert result.exit_code == 0, result.output
+    assert recorded() == [] and not RUN_ID.search(result.stderr)

@@ -116,7 +116,7 @@ def test_forged_checkpoint_is_refused(
     store.append(new_record("scan", verdict="clean"))
     sql(store_url, f"UPDATE clearance_evidence_checkpoints SET head = '{'0' * 64}'")
     broken = store.verify().broken
-    assert broken is not None and broken.reason == "checkpoint signature invalid"
+    assert broken is not None and broken.reason == "signed checkpoint 1: signature invalid"
     store.close()
 
 
@@ -196,7 +196,7 @@ def test_bundle_checked_against_a_pinned_public_key(
     entries, read = read_bundle(bundle)
     assert verify_entries(entries, read, public_key=checkpoint.public_key).intact
     other = verify_entries(entries, read, public_key="00" * 32).broken
-    assert other is not None and other.reason == "checkpoint signed by another key"
+    assert other is not None and other.reason == "signed checkpoint 3: signed by another key"
     # the last record and the signed line cut off: a shorter chain, intact on its own
     lines = bundle.read_text().splitlines()
     bundle.write_text("\n".join(lines[:-2]) + "\n")

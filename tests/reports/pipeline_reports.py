@@ -34,7 +34,7 @@ PLANTED = (
     "8sXq2ZrT6vN1mKpL0aYwC3dE5",
 )
 HOSTILE = '<b onmouseover="x">evil</b>'
-KINDS = ("scan", "audit", "fairness", "mitigation", "llm")
+KINDS = ("scan", "audit", "fairness", "mitigation", "llm", "governance")
 
 
 @dataclass(frozen=True)
@@ -164,12 +164,60 @@ def llm_report(root: Path) -> Any:
     return run_llm_audit(_EchoBackend(), inv, plain, settings, fingerprinter=FP)
 
 
+def governance_report(root: Path) -> Any:
+    """From a chain of fixed records (a store's run ids and times differ on every run; the
+    suite compares bytes across processes), with hostile input names."""
+    from clearance.evidence.chain import GENESIS, Entry, entry_hash, verify_chain
+    from clearance.governance.status import governance_report as build_report
+
+    def record(n: int, command: str, verdict: str, findings: list[Any]) -> dict[str, Any]:
+        return {
+            "run_id": f"00000000-0000-4000-8000-{n:012d}",
+            "command": command,
+            "verdict": verdict,
+            "created_at": f"2026-01-0{n}T00:00:00.000000Z",
+            "user": HOSTILE,
+            "inputs": [{"path": f"data/{HOSTILE}.csv", "sha256": "0" * 64}],
+            "outputs": [],
+            "summary": None,
+            "findings": findings,
+        }
+
+    masked = {"rule": "email", "category": "pii", "preview": "p***@***", "controls": ["EUAIA-10"]}
+    records = [
+        record(1, "audit", "fail", [masked]),
+        record(2, "fairness", "pass", []),
+        record(3, f"card check {HOSTILE}", "fail", []),
+        {
+            **record(4, "risk set", "recorded", []),
+            "summary": {
+                "id": HOSTILE,
+                "finding": HOSTILE,
+                "likelihood": "high",
+                "impact": "low",
+                "owner": HOSTILE,
+                "status": "open",
+                "due": "2026-02-01",
+                "controls": ["EUAIA-10"],
+                "run": None,
+            },
+        },
+    ]
+    entries, prev = [], GENESIS
+    for seq, rec in enumerate(records, start=1):
+        digest = entry_hash(seq, prev, rec)
+        entries.append(Entry(seq, prev, digest, rec))
+        prev = digest
+    return build_report(entries, verify_chain(entries), "eu-ai-act", f"{HOSTILE}.db")
+
+
 BUILDERS = {
     "scan": scan_report,
     "audit": audit_report,
     "fairness": fairness_report,
     "mitigation": mitigation_report,
     "llm": llm_report,
+    "governance": governance_report,
 }
 
 

@@ -56,7 +56,7 @@ def test_every_kind_and_format_is_covered(rendered: dict[str, str]) -> None:
 
 def test_html_is_well_formed_and_self_contained(rendered: dict[str, str]) -> None:
     pages = {n: t for n, t in rendered.items() if n.endswith(".html")}
-    assert len(pages) == 5
+    assert len(pages) == 6
     for name, text in pages.items():
         checker = parse(text)
         assert not checker.errors, (name, checker.errors[:5])

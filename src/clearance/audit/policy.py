@@ -208,6 +208,27 @@ class AnonymizePolicy(_Model):
     hierarchies: dict[str, Hierarchy] = Field(default_factory=dict)
 
 
+class ApprovalPolicy(_Model):
+    """Who may sign off a run (``clearance approve RUN_ID --role ROLE``): each role and the
+    users (``CLEARANCE_USER`` or the OS user) who hold it. No role: nobody may approve."""
+
+    roles: dict[str, list[str]] = Field(
+        default_factory=dict, description="role (privacy-officer, model-risk, security) -> users"
+    )
+    required: dict[Literal["training", "deployment"], list[str]] = Field(
+        default_factory=dict,
+        description="the roles whose approval `clearance gate training|deployment` requires",
+    )
+
+    @model_validator(mode="after")
+    def _required_roles_exist(self) -> ApprovalPolicy:
+        for gate, needed in self.required.items():
+            unknown = [r for r in needed if r not in self.roles]
+            if unknown:
+                raise ValueError(f"required.{gate}: {unknown[0]} is not one of roles")
+        return self
+
+
 # Entity types a named-entity model adds to the registry's (clearance.detection.ner).
 _NER_ONLY_ENTITIES = frozenset({"NRP"})
 
@@ -261,6 +282,7 @@ class Policy(_Model):
     )
     dp: DpPolicy = Field(default_factory=DpPolicy)
     anonymize: AnonymizePolicy = Field(default_factory=AnonymizePolicy)
+    approvals: ApprovalPolicy = Field(default_factory=ApprovalPolicy)
 
     @field_validator("fail_on", mode="before")
     @classmethod

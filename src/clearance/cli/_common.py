@@ -22,6 +22,7 @@ from clearance.detection import calibration as calibrations
 from clearance.detection.settings import DetectionSettings, InvalidSetting
 from clearance.errors import ClearanceError, InputError, PolicyError
 from clearance.evidence import EvidenceStore, new_record, open_store
+from clearance.evidence.record import FileHashes
 from clearance.io.outputs import STDOUT as STDOUT
 from clearance.io.outputs import check_outputs as check_outputs
 from clearance.io.outputs import is_stdout as is_stdout
@@ -253,11 +254,12 @@ def record_run(
     outputs: list[Path] | None = None,
     policy: Path | None = None,
     quiet: bool = False,
+    hashed_inputs: FileHashes | None = None,
 ) -> str | None:
     """Records a run after its report is written: the files' hashes, and the summary and
     findings of the report's JSON form (masked and fingerprinted there, never raw values).
     Prints ``evidence: run RUN_ID ...`` on stderr (stdout may be the report; nothing with
-    ``-q``) and returns the id."""
+    ``-q``) and returns the id. ``hashed_inputs``: inputs hashed before the run changed them."""
     if store is None:
         return None
     doc: Any = None
@@ -273,6 +275,7 @@ def record_run(
         summary=summary,
         verdict=verdict,
         run_id=run_id,
+        hashed_inputs=hashed_inputs,
     )
     run_id = store.append(record)
     store.close()

@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 
 from clearance.anonymize.run import REPORT_SUFFIX, anonymize_table
-from clearance.cli._common import fail, progress, say
+from clearance.cli._common import (
+    NoEvidenceOpt,
+    StoreOpt,
+    evidence_store,
+    fail,
+    progress,
+    record_run,
+    say,
+)
 from clearance.errors import ClearanceError, PolicyError
 
 EXIT_UNVERIFIED = 1
@@ -44,12 +52,16 @@ def anonymize(
         typer.Option("--report", help=f"The report (default: OUT{REPORT_SUFFIX})."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    store: StoreOpt = None,
+    no_evidence: NoEvidenceOpt = False,
 ) -> None:
     """Generalize the quasi-identifiers (Mondrian) and suppress what cannot reach k (and l);
     exit 1 if the audit's measurement of the copy does not confirm it (nothing is written)."""
     try:
         if l_div is not None and sensitive is None:
             raise PolicyError("--l needs --sensitive: the column whose diversity is measured")
+        report_path = report or Path(f"{output}{REPORT_SUFFIX}")
+        evidence = evidence_store(store, no_evidence, [output, report_path])
         with progress("anonymizing", unit="records", quiet=quiet) as advance:
             result = anonymize_table(
                 table,
@@ -63,6 +75,27 @@ def anonymize(
                 report_path=report,
                 progress=lambda label, n: advance(n, label=label),
             )
+        # an unverified copy is not written, but the attempt is recorded: it failed
+        record_run(
+            evidence,
+            "anonymize",
+            report=None,
+            summary={
+                "k": k,
+                "l": l_div,
+                "quasi_identifiers": len(result.quasi_identifiers),
+                "measured_k": result.verification.k,
+                "records": result.input.rows,
+                "suppressed": result.suppressed.records,
+                "classes": result.equivalence_classes.count,
+                "ncp": result.information_loss.ncp,
+            },
+            verdict="pass" if result.verified else "fail",
+            inputs=[table],
+            outputs=[output, report_path],
+            policy=policy,
+            quiet=quiet,
+        )
     except ClearanceError as exc:
         raise fail(exc) from None
     if not result.verified:
@@ -78,5 +111,5 @@ def anonymize(
             + (f", l={result.verification.l_diversity.get(sensitive or '', 0)}" if l_div else "")
             + f", {result.equivalence_classes.count:,} classes, NCP {loss.ncp:.3f}, "
             f"{result.suppressed.records:,} suppressed ({result.suppressed.share:.1%}); report: "
-            f"{report or Path(f'{output}{REPORT_SUFFIX}')}"
+            f"{report_path}"
         )

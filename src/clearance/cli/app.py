@@ -47,6 +47,7 @@ from clearance.cli._common import (
     write_outputs,
 )
 from clearance.cli.anonymize_cmd import anonymize
+from clearance.cli.approve_cmd import approve
 from clearance.cli.audit_cmd import audit, init
 from clearance.cli.card_cmd import card_app
 from clearance.cli.datasheet_cmd import datasheet_app
@@ -55,10 +56,13 @@ from clearance.cli.engine_opts import EngineOpt, MasterOpt, SparkConfOpt, spark_
 from clearance.cli.erase_cmd import erase
 from clearance.cli.evidence_cmd import evidence_app
 from clearance.cli.fairness_cmd import fairness_app
+from clearance.cli.gate_cmd import gate_app
 from clearance.cli.guard_cmd import guard
 from clearance.cli.llm_cmd import llm_app
 from clearance.cli.redact_cmd import redact
+from clearance.cli.report_cmd import report
 from clearance.cli.retention_cmd import retention_app
+from clearance.cli.risk_cmd import risk_app
 from clearance.core.severity import Severity
 from clearance.detection import fitting
 from clearance.detection.engine import Engine
@@ -511,12 +515,16 @@ app.command("erase")(erase)
 app.command("dp")(dp)
 app.command("anonymize")(anonymize)
 app.command("guard")(guard)
+app.command("report")(report)
+app.command("approve")(approve)
 app.add_typer(fairness_app, name="fairness")
 app.add_typer(llm_app, name="llm")
 app.add_typer(retention_app, name="retention")
 app.add_typer(card_app, name="card")
 app.add_typer(datasheet_app, name="datasheet")
 app.add_typer(evidence_app, name="evidence")
+app.add_typer(risk_app, name="risk")
+app.add_typer(gate_app, name="gate")
 
 
 @app.callback(invoke_without_command=True)

@@ -194,6 +194,8 @@ def check(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="The check's result as JSON.")
     ] = None,
+    store: StoreOpt = None,
+    no_evidence: NoEvidenceOpt = False,
 ) -> None:
     """Check a built card against a regime's checklist; exit 1 while anything is missing,
     empty or stale."""
@@ -201,9 +203,19 @@ def check(
         if output is not None:
             format_of(output, CheckReport)
             check_outputs([output], [card])
+        recorder = evidence_store(store, no_evidence, [output] if output else [])
         report = check_card_path(card, regime)
         if output is not None:
             write_outputs([(output, render_to(report, output))])
+        record_run(
+            recorder,
+            "card check",
+            report=None,
+            summary={"regime": regime, "items": dict(report.counts)},
+            verdict="pass" if report.passed else "fail",
+            inputs=[card],
+            outputs=[output] if output else [],
+        )
     except ClearanceError as exc:
         raise fail(exc) from None
     print_check(report)

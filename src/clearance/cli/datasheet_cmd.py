@@ -9,7 +9,16 @@ import typer
 
 from clearance.cards.datasheet import Datasheet, build_datasheet_paths, init_datasheet
 from clearance.cards.render import format_of, render_to
-from clearance.cli._common import check_outputs, fail, say, write_outputs
+from clearance.cli._common import (
+    NoEvidenceOpt,
+    StoreOpt,
+    check_outputs,
+    evidence_store,
+    fail,
+    record_run,
+    say,
+    write_outputs,
+)
 from clearance.cli.card_cmd import write_skeleton
 from clearance.errors import ClearanceError
 
@@ -46,6 +55,8 @@ def build(
         list[Path] | None,
         typer.Option("-o", "--output", help="ds.md, ds.html or ds.json; repeatable."),
     ] = None,
+    store: StoreOpt = None,
+    no_evidence: NoEvidenceOpt = False,
 ) -> None:
     """Build the datasheet: the audit's facts, the answers, prompts where none was given."""
     paths = outputs or [Path("datasheet.md")]
@@ -53,11 +64,21 @@ def build(
         for p in paths:
             format_of(p, Datasheet)
         check_outputs(paths, [evidence, *([card] if card else [])])
+        recorder = evidence_store(store, no_evidence, paths)
         sheet = build_datasheet_paths(evidence, card)
         write_outputs([(p, render_to(sheet, p)) for p in paths])
+        todo = [s.key for s in sheet.sections if s.text is None]
+        record_run(
+            recorder,
+            "datasheet build",
+            report=None,
+            summary={"sections": len(sheet.sections), "unanswered": len(todo)},
+            verdict="built",
+            inputs=[evidence, *([card] if card else [])],
+            outputs=paths,
+        )
     except ClearanceError as exc:
         raise fail(exc) from None
-    todo = [s.key for s in sheet.sections if s.text is None]
     if todo:
         say(f"still to be written by a human: {', '.join(todo)}")
     say(f"wrote {', '.join(map(str, paths))}")

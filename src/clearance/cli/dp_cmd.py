@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from clearance.cli._common import fail, progress, say
+from clearance.cli._common import (
+    NoEvidenceOpt,
+    StoreOpt,
+    evidence_store,
+    fail,
+    progress,
+    record_run,
+    say,
+)
 from clearance.dp import dp_release
 from clearance.errors import ClearanceError
 
@@ -25,10 +33,13 @@ def dp(
         Path | None, typer.Option("--policy", help="clearance.yaml (its dp: budgets and bounds).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    store: StoreOpt = None,
+    no_evidence: NoEvidenceOpt = False,
 ) -> None:
     """Release counts, sums, means, quantiles and histograms with differential privacy; exit 4
     (nothing written) when the release would exceed the dataset's budget."""
     try:
+        evidence = evidence_store(store, no_evidence, [output, ledger])
         with progress("releasing", unit="releases", quiet=quiet) as advance:
             report = dp_release(
                 data,
@@ -38,6 +49,24 @@ def dp(
                 policy_path=policy,
                 progress=lambda label, n: advance(n, label=label),
             )
+        # counts and budgets only: the released values are aggregates of the data
+        record_run(
+            evidence,
+            "dp",
+            report=None,
+            summary={
+                "releases": len(report.releases),
+                "epsilon_spent": report.epsilon_spent,
+                "delta_spent": report.delta_spent,
+                "epsilon_budget": report.budget.epsilon,
+                "epsilon_used": report.budget.spent_epsilon_after,
+            },
+            verdict="pass",
+            inputs=[data, query],
+            outputs=[output, ledger],
+            policy=policy,
+            quiet=quiet,
+        )
     except ClearanceError as exc:
         raise fail(exc) from None
     if not quiet:

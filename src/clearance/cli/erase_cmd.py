@@ -8,9 +8,19 @@ from typing import Annotated
 
 import typer
 
-from clearance.cli._common import check_outputs, fail, progress, say
+from clearance.cli._common import (
+    NoEvidenceOpt,
+    StoreOpt,
+    check_outputs,
+    evidence_store,
+    fail,
+    progress,
+    record_run,
+    say,
+)
 from clearance.cli.retention_cmd import env_key, record_path
 from clearance.errors import ClearanceError, PolicyError
+from clearance.evidence.record import hash_files
 from clearance.lifecycle.erase import erase_subject
 from clearance.privacy.fingerprint import KEY_ENV
 
@@ -28,6 +38,8 @@ def erase(
         Path | None,
         typer.Option("--record", help="The erasure record (default clearance-records/)."),
     ] = None,
+    store: StoreOpt = None,
+    no_evidence: NoEvidenceOpt = False,
 ) -> None:
     """Find (default) or erase a data subject: their rows deleted, their e-mail / phone / name
     redacted where other rows quote them; exit 1 if anything of them remains (nothing replaced)."""
@@ -40,6 +52,9 @@ def erase(
         target = record_path(record, "erasure") if do_apply else None
         if target is not None:
             check_outputs([target], paths)
+        evidence = evidence_store(store, no_evidence, [target] if target else [])
+        # the files are rewritten in place: their hashes before the run are its inputs
+        before = hash_files(paths) if evidence is not None else []
         with progress("searching for the subject", unit="files") as advance:
             result = erase_subject(
                 paths,
@@ -50,6 +65,29 @@ def erase(
                 record=target,
                 progress=lambda label, n: advance(n, label=label),
             )
+        # the subject only as its keyed fingerprint, as the erasure record holds it
+        record_run(
+            evidence,
+            "erase",
+            report=None,
+            # the id the record and the rewritten files' tags carry (it is made from the
+            # policy and the time: two runs may share it, so the evidence run has its own)
+            summary={
+                "applied": result.applied,
+                "tags_run_id": result.run_id,
+                "subject": result.subject,
+                "found": result.found,
+                "remaining": result.remaining,
+                "rows_deleted": sum(f.rows_deleted for f in result.files),
+                "cells_redacted": sum(f.spans_redacted for f in result.files),
+            },
+            verdict="fail"
+            if result.remaining
+            else ("findings" if result.found and not do_apply else "pass" if do_apply else "clean"),
+            hashed_inputs=before,
+            outputs=[*paths, target] if target is not None else [],
+            policy=policy,
+        )
     except ClearanceError as exc:
         raise fail(exc) from None
     who = f"subject {result.subject[:12]}"

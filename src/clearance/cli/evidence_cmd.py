@@ -13,6 +13,7 @@ from clearance.errors import ClearanceError, PolicyError
 from clearance.evidence import Verification, open_store
 from clearance.evidence.audit_trail import verify_entries
 from clearance.evidence.bundle import bundle_text, read_bundle
+from clearance.evidence.signing import KEY_ENV, configured_public_key
 from clearance.reports.escape import terminal_line
 
 EXIT_BROKEN = 1  # a result, like findings: the chain does not verify
@@ -63,14 +64,22 @@ def verify(
     ] = None,
     public_key: Annotated[
         str | None,
-        typer.Option("--public-key", help="Hex Ed25519 public key the checkpoint must carry."),
+        typer.Option(
+            "--public-key",
+            help=f"Hex Ed25519 public key the checkpoint must carry (default: {KEY_ENV}'s).",
+        ),
     ] = None,
 ) -> None:
-    """Recompute the hash chain (and the signed checkpoint); exit 1 naming the first record
-    that was altered, deleted or reordered."""
+    """Recompute the hash chain and check every signed checkpoint (signed by the key of
+    CLEARANCE_EVIDENCE_KEY, private or public PEM, when set); exit 1 naming the first record
+    that was altered, deleted or reordered, or the checkpoint whose signature does not verify."""
     try:
         if bundle is not None and store is not None:
             raise PolicyError("give --store or --bundle, not both")
+        if public_key is not None:
+            public_key = _hex_key(public_key)
+        else:
+            public_key = configured_public_key()
         if bundle is not None:
             entries, checkpoint = read_bundle(bundle)
             result = verify_entries(entries, checkpoint, public_key=public_key)
@@ -83,6 +92,17 @@ def verify(
     except ClearanceError as exc:
         raise fail(exc) from None
     _report(result, where)
+
+
+def _hex_key(value: str) -> str:
+    text = value.strip().lower()
+    try:
+        raw = bytes.fromhex(text)
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise PolicyError("--public-key: expected 64 hex digits (a raw Ed25519 public key)")
+    return text
 
 
 @evidence_app.command("export")

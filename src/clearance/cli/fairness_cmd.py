@@ -260,6 +260,8 @@ def mitigate_command(
         Path | None, typer.Option("--save-model", help="Save the chosen model (.skops).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    store: StoreOpt = None,
+    no_evidence: NoEvidenceOpt = False,
 ) -> None:
     """Train and compare fixes (reweighing, exponentiated gradient, threshold optimizer,
     per-group thresholds) on the same split; save the chosen model with skops."""
@@ -282,6 +284,9 @@ def mitigate_command(
         if len(chosen.sensitive) != 1:
             raise PolicyError("--sensitive: name exactly one attribute to mitigate for")
         total = len(stages(save_model=save_model is not None))
+        evidence = evidence_store(
+            store, no_evidence, [*(output or []), *([save_model] if save_model else [])]
+        )
 
         with progress("mitigation", quiet=quiet) as advance:
 
@@ -299,6 +304,24 @@ def mitigate_command(
             )
         write_outputs(
             [(path, render(result, format_for_path(path, "mitigation"))) for path in output or []]
+        )
+        record_run(
+            evidence,
+            "fairness mitigate",
+            report=None,
+            summary={
+                "chosen": result.chosen,
+                "constraint": result.constraint,
+                "candidates": len(result.candidates),
+                "n_train": result.n_train,
+                "n_test": result.n_test,
+            },
+            # the chosen model's fairness is the next `clearance fairness` run's verdict
+            verdict="built",
+            inputs=[data],
+            outputs=[*(output or []), *([save_model] if save_model else [])],
+            policy=policy,
+            quiet=quiet,
         )
         if not quiet:
             say(render(result, "markdown"))

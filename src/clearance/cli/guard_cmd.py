@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from clearance.cli._common import say
+from clearance.cli._common import NoEvidenceOpt, StoreOpt, evidence_store, record_run, say
 from clearance.errors import PolicyError
 from clearance.privacy import Fingerprinter, load_key
 
@@ -32,9 +32,14 @@ def guard(
         Path | None,
         typer.Option("--config", help="guard.yaml: action, PII types, client keys, incidents..."),
     ] = None,
+    store: StoreOpt = None,
+    no_evidence: NoEvidenceOpt = False,
 ) -> None:
     """Serve an OpenAI-compatible proxy that redacts secrets from the model's answers, streaming
     included (/v1/chat/completions, /v1/completions, /v1/models). Stops on SIGTERM or Ctrl-C.
+
+    One evidence run per session, recorded when the guard stops: its redaction and block counts
+    and the incident file's hash (each incident is a line of that file, not a run).
 
     Exit code: 0 stopped cleanly, 3 unreadable --inventory, 4 bad --upstream, --listen or
     --config, 5 the llm extra (starlette, httpx, uvicorn) missing.
@@ -58,6 +63,8 @@ def guard(
         )
     except PolicyError as exc:
         raise PolicyError(f"--{exc}" if str(exc).startswith("upstream ") else str(exc)) from None
+    incidents = [settings.incidents] if settings.incidents is not None else []
+    evidence = evidence_store(store, no_evidence, incidents)
     known = proxy.redactor.known
     say(
         f"guarding {proxy.upstream} on http://{host}:{port}/v1 ("
@@ -74,3 +81,21 @@ def guard(
     request_log.setLevel(logging.INFO)
     request_log.propagate = False
     serve_guard(proxy, host=host, port=port)
+    counts: dict[str, int] = {}
+    for (name, _labels), value in proxy.metrics.counts.items():
+        short = name.removeprefix("clearance_guard_").removesuffix("_total")
+        counts[short] = counts.get(short, 0) + value
+    record_run(
+        evidence,
+        "guard",
+        report=None,
+        summary={
+            "requests": counts.get("requests", 0),
+            "redactions": counts.get("redactions", 0),
+            "blocked": counts.get("blocked", 0),
+            "stream_errors": counts.get("stream_errors", 0),
+        },
+        verdict="findings" if counts.get("redactions") or counts.get("blocked") else "clean",
+        inputs=[p for p in (inventory, config) if p is not None],
+        outputs=incidents,
+    )

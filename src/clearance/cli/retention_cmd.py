@@ -10,8 +10,19 @@ from typing import Annotated
 
 import typer
 
-from clearance.cli._common import check_outputs, fail, output_folder, progress, say
+from clearance.cli._common import (
+    NoEvidenceOpt,
+    StoreOpt,
+    check_outputs,
+    evidence_store,
+    fail,
+    output_folder,
+    progress,
+    record_run,
+    say,
+)
 from clearance.errors import ClearanceError, PolicyError
+from clearance.evidence.record import hash_files
 from clearance.lifecycle.records import RetentionRun
 from clearance.lifecycle.retention import apply_retention
 from clearance.privacy.fingerprint import KEY_ENV
@@ -82,6 +93,8 @@ def apply(
         Path | None,
         typer.Option("--record", help="The record of a real run (default clearance-records/)."),
     ] = None,
+    store: StoreOpt = None,
+    no_evidence: NoEvidenceOpt = False,
 ) -> None:
     """Count (default) or remove the records older than the policy's retention period; a real
     run writes a record with counts and keyed fingerprints of the removed ids."""
@@ -97,6 +110,9 @@ def apply(
         target = record_path(record, "retention") if do_apply else None
         if target is not None:
             check_outputs([target], paths or [])
+        evidence = evidence_store(store, no_evidence, [target] if target else [])
+        # the files are rewritten in place: their hashes before the run are its inputs
+        before = hash_files(paths or []) if evidence is not None else []
         try:
             with progress("ageing records", unit="rows") as advance:
                 run = apply_retention(
@@ -113,6 +129,29 @@ def apply(
             if "ai_act_log_retention_override" in str(exc):
                 raise PolicyError(f"{exc}; nothing was deleted") from None
             raise
+        expired = sum(t.expired for t in run.tables)
+        record_run(
+            evidence,
+            "retention apply",
+            report=None,
+            # the id the record and the rewritten files' tags carry (it is made from the
+            # policy and the time: two runs may share it, so the evidence run has its own)
+            summary={
+                "applied": run.applied,
+                "tags_run_id": run.run_id,
+                "tables": len(run.tables),
+                "expired": expired,
+                "databases": len(db or []),
+                "skipped": len(run.skipped),
+            },
+            # a dry run that counts records past retention leaves them there: findings
+            verdict="pass" if do_apply else ("findings" if expired else "clean"),
+            hashed_inputs=before,
+            outputs=[*(paths or []), *([Path(archive)] if archive and paths else []), target]
+            if target is not None
+            else [],
+            policy=policy,
+        )
     except ClearanceError as exc:
         raise fail(exc) from None
     _show(run)

@@ -1,4 +1,6 @@
-"""The control catalogue: regulation articles and framework controls a finding concerns.
+"""The control catalogue: regulation articles and framework controls a finding or a run
+provides evidence for, read from the versioned data file ``controls.yaml`` shipped beside this
+module and validated by :class:`Catalogue`.
 
 Ids are stable strings that reports carry (``GDPR-5.1.c``); titles are for renderers. The mapping
 is per finding category because the category says which obligation the finding puts at risk:
@@ -8,100 +10,78 @@ a record past its retention period a storage-limitation one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Literal
 
-Framework = Literal["GDPR", "EU AI Act", "NIST AI RMF", "ISO/IEC 42001"]
+import yaml
+from pydantic import Field, ValidationError, model_validator
+
+from clearance.core.model import FrozenModel
+
+FrameworkSlug = Literal["gdpr", "eu-ai-act", "nist-ai-rmf", "iso-42001", "ecoa"]
 
 
-@dataclass(frozen=True, slots=True)
-class Control:
-    id: str
-    framework: Framework
-    reference: str
-    title: str
+class Framework(FrozenModel):
+    name: str = Field(description="as reports print it: GDPR, EU AI Act, NIST AI RMF ...")
+    source: str = Field(description="the official text the ids and titles come from")
 
 
-CONTROLS: dict[str, Control] = {
-    c.id: c
-    for c in (
-        Control("GDPR-5.1.b", "GDPR", "Art. 5(1)(b)", "Purpose limitation"),
-        Control("GDPR-5.1.c", "GDPR", "Art. 5(1)(c)", "Data minimisation"),
-        Control("GDPR-5.1.e", "GDPR", "Art. 5(1)(e)", "Storage limitation"),
-        Control("GDPR-5.1.f", "GDPR", "Art. 5(1)(f)", "Integrity and confidentiality"),
-        Control("GDPR-6", "GDPR", "Art. 6", "Lawfulness of processing"),
-        Control("GDPR-7", "GDPR", "Art. 7", "Conditions for consent"),
-        Control("GDPR-9", "GDPR", "Art. 9", "Processing of special categories of personal data"),
-        Control("GDPR-25", "GDPR", "Art. 25", "Data protection by design and by default"),
-        Control("GDPR-32", "GDPR", "Art. 32", "Security of processing"),
-        Control("GDPR-35", "GDPR", "Art. 35", "Data protection impact assessment"),
-        Control("EUAIA-10", "EU AI Act", "Art. 10", "Data and data governance"),
-        Control("EUAIA-19", "EU AI Act", "Art. 19", "Automatically generated logs (providers)"),
-        Control(
-            "EUAIA-26.6", "EU AI Act", "Art. 26(6)", "Automatically generated logs (deployers)"
-        ),
-        Control(
-            "NIST-MEASURE-2.7",
-            "NIST AI RMF",
-            "MEASURE 2.7",
-            "AI system security and resilience are evaluated and documented",
-        ),
-        Control(
-            "NIST-MEASURE-2.10",
-            "NIST AI RMF",
-            "MEASURE 2.10",
-            "Privacy risk of the AI system is examined and documented",
-        ),
-        Control(
-            "ISO42001-A.7.2",
-            "ISO/IEC 42001",
-            "Annex A.7.2",
-            "Data for development and enhancement of AI system",
-        ),
-        Control("ISO42001-A.7.3", "ISO/IEC 42001", "Annex A.7.3", "Acquisition of data"),
-        Control("ISO42001-A.7.4", "ISO/IEC 42001", "Annex A.7.4", "Quality of data for AI systems"),
-        Control("ISO42001-A.7.5", "ISO/IEC 42001", "Annex A.7.5", "Data provenance"),
-        Control("ISO42001-A.7.6", "ISO/IEC 42001", "Annex A.7.6", "Data preparation"),
+class Control(FrozenModel):
+    id: str = Field(pattern=r"^[A-Z0-9][A-Za-z0-9.\-]*$")
+    framework: FrameworkSlug
+    reference: str = Field(min_length=1, description="as the official text cites it: Art. 5(1)(c)")
+    title: str = Field(min_length=1, max_length=200)
+    kind: Literal["control", "function", "category"] = Field(
+        default="control", description="function and category: NIST's structure, not controls"
     )
-}
+    parent: str | None = None
 
-_BY_CATEGORY: dict[str, tuple[str, ...]] = {
-    "pii": ("GDPR-5.1.c", "GDPR-25", "GDPR-35", "EUAIA-10", "NIST-MEASURE-2.10", "ISO42001-A.7.2"),
-    "secret": ("GDPR-5.1.f", "GDPR-32", "NIST-MEASURE-2.7", "ISO42001-A.7.2"),
-    "special_category": (
-        "GDPR-9",
-        "GDPR-35",
-        "EUAIA-10",
-        "NIST-MEASURE-2.10",
-        "ISO42001-A.7.4",
-    ),
-    "quasi_identifier": (
-        "GDPR-25",
-        "GDPR-35",
-        "EUAIA-10",
-        "NIST-MEASURE-2.10",
-        "ISO42001-A.7.6",
-    ),
-    "retention": ("GDPR-5.1.e", "GDPR-25", "NIST-MEASURE-2.10", "ISO42001-A.7.3"),
-    "consent": (
-        "GDPR-5.1.b",
-        "GDPR-6",
-        "GDPR-7",
-        "EUAIA-10",
-        "NIST-MEASURE-2.10",
-        "ISO42001-A.7.3",
-        "ISO42001-A.7.5",
-    ),
-    "minimization": ("GDPR-5.1.c", "GDPR-25", "EUAIA-10", "NIST-MEASURE-2.10", "ISO42001-A.7.6"),
-    "linkage": ("GDPR-25", "GDPR-35", "NIST-MEASURE-2.10", "ISO42001-A.7.6"),
-}
+
+class Catalogue(FrozenModel):
+    version: int = Field(ge=1)
+    frameworks: dict[FrameworkSlug, Framework]
+    controls: list[Control]
+    categories: dict[str, list[str]] = Field(description="finding category -> control ids")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Catalogue:
+        ids = [c.id for c in self.controls]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate control id(s): {', '.join(dupes)}")
+        known = set(ids)
+        for c in self.controls:
+            if c.framework not in self.frameworks:
+                raise ValueError(f"{c.id}: framework {c.framework} is not declared")
+            if c.parent is not None and c.parent not in known:
+                raise ValueError(f"{c.id}: parent {c.parent} is not in the catalogue")
+        for category, listed in self.categories.items():
+            unknown = [i for i in listed if i not in known]
+            if unknown:
+                raise ValueError(f"category {category}: unknown control(s) {', '.join(unknown)}")
+        return self
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The shipped catalogue (read once). A file that does not validate is a packaging bug,
+    so it raises (the CLI reports an internal error), never a silent empty catalogue."""
+    text = resources.files("clearance.core").joinpath("controls.yaml").read_text("utf-8")
+    try:
+        return Catalogue.model_validate(yaml.safe_load(text))
+    except ValidationError as exc:
+        raise RuntimeError(f"clearance/core/controls.yaml does not validate: {exc}") from None
+
+
+CONTROLS: dict[str, Control] = {c.id: c for c in catalogue().controls}
 
 
 def controls_for(category: str) -> list[str]:
     """Control ids for a finding category, in catalogue order."""
-    return list(_BY_CATEGORY.get(category, ()))
+    return list(catalogue().categories.get(category, ()))
 
 
 def describe(control_id: str) -> str:
     c = CONTROLS[control_id]
-    return f"{c.framework} {c.reference}: {c.title}"
+    return f"{catalogue().frameworks[c.framework].name} {c.reference}: {c.title}"

@@ -1,4 +1,5 @@
-"""Verifies a chain together with its latest signed checkpoint (the store's or a bundle's)."""
+"""Verifies a chain together with its signed checkpoints (every one the store holds, or a
+bundle's latest)."""
 
 from __future__ import annotations
 
@@ -9,36 +10,59 @@ from clearance.evidence.signing import Checkpoint, signature_valid
 
 
 def verify_entries(
-    entries: Sequence[Entry], checkpoint: Checkpoint | None, *, public_key: str | None = None
+    entries: Sequence[Entry],
+    checkpoints: Checkpoint | Sequence[Checkpoint] | None,
+    *,
+    public_key: str | None = None,
 ) -> Verification:
-    """The chain's own check, then the checkpoint's: a valid signature (by ``public_key`` when
-    the auditor pins one) over a head the chain still holds at that position."""
+    """The chain's own check, then each checkpoint's, oldest first: a valid signature over a
+    head the chain still holds at that position; the latest one (which vouches for the whole
+    chain) signed by ``public_key`` when the auditor pins one. Earlier checkpoints may carry
+    an older key: keys are rotated."""
     result = verify_chain(entries)
     if not result.intact:
         return result
-    if checkpoint is None:
+    if checkpoints is None:
+        listed: list[Checkpoint] = []
+    elif isinstance(checkpoints, Checkpoint):
+        listed = [checkpoints]
+    else:
+        listed = sorted(checkpoints, key=lambda c: c.seq)
+    if not listed:
         if public_key is not None:  # the signed line removed, perhaps with the records it signed
             return _broken(
                 result, len(entries), _run(entries, len(entries)), "no signed checkpoint"
             )
         return result
-    if public_key is not None and checkpoint.public_key != public_key.lower():
+    latest = listed[-1]
+    if public_key is not None and latest.public_key != public_key.lower():
+        seq = latest.seq
+        return _broken(
+            result, seq, _run(entries, seq), f"signed checkpoint {seq}: signed by another key"
+        )
+    for checkpoint in listed:
         seq = checkpoint.seq
-        return _broken(result, seq, _run(entries, seq), "checkpoint signed by another key")
-    if not signature_valid(checkpoint):
-        seq = checkpoint.seq
-        return _broken(result, seq, _run(entries, seq), "checkpoint signature invalid")
-    if checkpoint.seq > len(entries):
+        if not signature_valid(checkpoint):
+            return _broken(
+                result, seq, _run(entries, seq), f"signed checkpoint {seq}: signature invalid"
+            )
+    if latest.seq > len(entries):
         return _broken(
             result,
             len(entries) + 1,
             "?",
-            f"records {len(entries) + 1}..{checkpoint.seq} deleted (signed checkpoint at {checkpoint.seq})",
+            f"records {len(entries) + 1}..{latest.seq} deleted (signed checkpoint at {latest.seq})",
         )
-    if checkpoint.seq >= 1:
-        entry = entries[checkpoint.seq - 1]
-        if entry.hash != checkpoint.head:
-            return _broken(result, entry.seq, entry.run_id, "does not match the signed checkpoint")
+    for checkpoint in listed:
+        if checkpoint.seq >= 1:
+            entry = entries[checkpoint.seq - 1]
+            if entry.hash != checkpoint.head:
+                return _broken(
+                    result,
+                    entry.seq,
+                    entry.run_id,
+                    f"does not match signed checkpoint {checkpoint.seq}",
+                )
     return result
 
 

@@ -28,9 +28,13 @@ def _sha256(path: Path) -> str:
         raise InputError(shown_path(path), f"cannot hash: {exc.strerror or exc}") from None
 
 
-def _files(paths: Sequence[Path]) -> list[dict[str, str | None]]:
+FileHashes = list[dict[str, str | None]]
+
+
+def hash_files(paths: Sequence[Path]) -> FileHashes:
     """Every regular file under ``paths`` (folders walked, sorted), with its hash; one that
-    cannot be read (the command skipped it and said so) is listed with no hash."""
+    cannot be read (the command skipped it and said so) is listed with no hash. A command that
+    changes its inputs in place (retention, erase) hashes them with this before it starts."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -67,23 +71,37 @@ def new_record(
     summary: Mapping[str, Any] | None = None,
     verdict: str,
     run_id: str | None = None,
+    hashed_inputs: FileHashes | None = None,
 ) -> RunRecord:
     """A record of one run. ``report`` is the JSON report as written (its ``summary`` and
     ``findings`` are kept); ``verdict`` is what the command's exit code says (``pass``,
     ``fail``, ``findings``, ``clean``); ``summary`` stands for the report's when it has none;
-    ``run_id`` is the id the command already gave its outputs (redact's manifest), else new."""
+    ``run_id`` is the id the command already gave its outputs (redact's manifest), else new;
+    ``hashed_inputs`` are inputs hashed (:func:`hash_files`) before the run changed them."""
     doc = dict(report or {})
+    extra: dict[str, Any] = {}
+    if isinstance(doc.get("checks"), list):
+        # the audit's checks that ran on at least one table: a skipped check is evidence of
+        # nothing (clearance report reads this)
+        extra["checks"] = sorted(
+            {
+                str(c["rule"])
+                for c in doc["checks"]
+                if isinstance(c, dict) and c.get("status") == "ran" and "rule" in c
+            }
+        )
     return {
         "run_id": run_id or str(uuid.uuid4()),
         "command": command,
         "tool_version": __version__,
         "policy_sha256": _sha256(policy) if policy is not None and policy.is_file() else None,
-        "inputs": _files(inputs),
-        "outputs": _files(outputs),
+        "inputs": [*(hashed_inputs or []), *hash_files(inputs)],
+        "outputs": hash_files(outputs),
         # a fairness report has no summary: its verdict (passed, reasons) is what it concludes
         "summary": dict(summary) if summary is not None else doc.get("summary", doc.get("verdict")),
         "findings": doc.get("findings", []),
         "verdict": verdict,
         "user": current_user(),
         "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        **extra,
     }

@@ -58,6 +58,38 @@ def load_signing_key() -> Ed25519PrivateKey | None:
     return key
 
 
+def configured_public_key() -> str | None:
+    """The public key (raw, hex) of the key ``CLEARANCE_EVIDENCE_KEY`` names, for verifying:
+    the signing key's PEM or, on an auditor's machine, the Ed25519 public key's PEM alone.
+    None when the variable is not set; a key that cannot be read or is not Ed25519 is a
+    :class:`PolicyError` (one line, naming the file)."""
+    name = os.environ.get(KEY_ENV, "").strip()
+    if not name:
+        return None
+    path = Path(name)
+    try:
+        pem = path.read_bytes()
+    except OSError as exc:
+        raise PolicyError(
+            f"{path} ({KEY_ENV}): cannot read the evidence key: {exc.strerror or exc}"
+        ) from None
+    public: object
+    try:
+        public = serialization.load_pem_public_key(pem)
+    except (ValueError, TypeError):
+        try:
+            private = serialization.load_pem_private_key(pem, password=None)
+        except (ValueError, TypeError):
+            raise PolicyError(
+                f"{path} ({KEY_ENV}): not an Ed25519 PEM key (private unencrypted, or public)"
+            ) from None
+        public = private.public_key()
+    if not isinstance(public, Ed25519PublicKey):
+        raise PolicyError(f"{path} ({KEY_ENV}): the evidence key must be Ed25519")
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return raw.hex()
+
+
 def sign(key: Ed25519PrivateKey, seq: int, head: str) -> Checkpoint:
     public = key.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw

@@ -55,13 +55,20 @@ class EvidenceStore:
     """An open store. Records are only ever appended; :meth:`verify` recomputes the chain."""
 
     def __init__(
-        self, engine: Engine, shown: str, *, folder: Path | None = None, path: Path | None = None
+        self,
+        engine: Engine,
+        shown: str,
+        *,
+        folder: Path | None = None,
+        path: Path | None = None,
+        writer: bool = True,
     ) -> None:
         self._engine = engine
         self.shown = shown
         self.path = path  # the SQLite file; None for a server
-        # read on open: a missing or wrong key stops the command before it writes anything
-        self._key = load_signing_key()
+        # read on open: a missing or wrong key stops the command before it writes anything;
+        # a reader (list, verify, export) signs nothing and needs no private key
+        self._key = load_signing_key() if writer else None
         # an SQLite store that does not exist yet: made by the first append, so that a command
         # that fails before recording leaves nothing behind
         self._folder = folder
@@ -152,18 +159,21 @@ class EvidenceStore:
             return [_entry(row) for row in rows]
 
     def checkpoint(self) -> Checkpoint | None:
+        listed = self.checkpoints()
+        return listed[-1] if listed else None
+
+    def checkpoints(self) -> list[Checkpoint]:
+        """Every signed checkpoint, oldest first (one per run appended with a key)."""
         if self._folder is not None:
-            return None
+            return []
         with self._session() as session:
-            row = session.execute(
-                select(CheckpointRow).order_by(CheckpointRow.seq.desc()).limit(1)
-            ).scalar()
-            if row is None:
-                return None
-            return Checkpoint(row.seq, row.head, row.public_key, row.signature)
+            rows = session.execute(select(CheckpointRow).order_by(CheckpointRow.seq)).scalars()
+            return [Checkpoint(r.seq, r.head, r.public_key, r.signature) for r in rows]
 
     def verify(self, *, public_key: str | None = None) -> Verification:
-        return verify_entries(self.entries(), self.checkpoint(), public_key=public_key)
+        """The chain, then every signed checkpoint (the first that does not verify is named),
+        each signed by ``public_key`` when one is pinned."""
+        return verify_entries(self.entries(), self.checkpoints(), public_key=public_key)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -214,9 +224,10 @@ def _sqlite_engine(url: str) -> Engine:
 
 def open_store(store: str | None = None, *, create: bool = True) -> EvidenceStore:
     """Opens the store ``store`` names, or the default; an SQLite file that does not exist yet
-    is created (with its folder) by the first append. A file that is not a database is an :class:`InputError`; a server that cannot be
-    reached a :class:`SourceUnavailableError`. ``create=False`` (reading) refuses an SQLite
-    file that does not exist rather than making an empty store."""
+    is created (with its folder) by the first append. A file that is not a database is an
+    :class:`InputError`; a server that cannot be reached a :class:`SourceUnavailableError`.
+    ``create=False`` (reading) refuses an SQLite file that does not exist rather than making
+    an empty store, and loads no signing key (it signs nothing)."""
     url = default_store_url(store)
     shown = _shown(url)
     folder: Path | None = None
@@ -239,7 +250,9 @@ def open_store(store: str | None = None, *, create: bool = True) -> EvidenceStor
     except ArgumentError:
         raise PolicyError(f"{shown}: not a database URL") from None
     is_file = url.startswith("sqlite") and shown not in ("", ":memory:") and shown != url
-    opened = EvidenceStore(engine, shown, folder=folder, path=Path(shown) if is_file else None)
+    opened = EvidenceStore(
+        engine, shown, folder=folder, path=Path(shown) if is_file else None, writer=create
+    )
     if folder is None:
         opened.create()  # an existing file or a server: checked now, before any work
     return opened

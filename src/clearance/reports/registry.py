@@ -28,6 +28,7 @@ KINDS: dict[str, str] = {
     "fairness": "clearance.fairness.report:FairnessReport",
     "mitigation": "clearance.fairness.tradeoff:MitigationResult",
     "llm": "clearance.llm.report:LLMAuditReport",
+    "governance": "clearance.governance.report:GovernanceReport",
 }
 
 # (kind, format) -> "module:function"; the incident report is a second view of the LLM audit
@@ -55,6 +56,9 @@ RENDERERS: dict[tuple[str, str], str] = {
         "markdown",
     ): "clearance.reports.llm_incident_markdown:render_incident_markdown",
     ("llm-incident", "html"): "clearance.reports.llm_incident_html:render_incident_html",
+    ("governance", "json"): "clearance.reports.governance_renderers:render_governance_json",
+    ("governance", "markdown"): "clearance.reports.governance_renderers:render_governance_markdown",
+    ("governance", "html"): "clearance.reports.governance_renderers:render_governance_html",
 }
 
 # The one suffix map of every command's -o; a kind takes the suffixes of the formats it has.
