@@ -5,7 +5,6 @@ their findings, measurements and warnings (:class:`CheckResult`); the report is 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from datetime import date
 
 import polars as pl
@@ -13,6 +12,7 @@ import polars as pl
 from clearance._version import __version__
 from clearance.audit.checks import CHECKS, Check, CheckResult, Measurement
 from clearance.audit.context import AuditContext, CheckSkipped
+from clearance.audit.plans import AuditTable
 from clearance.audit.policy import Policy
 from clearance.audit.report import (
     AnonymityResult,
@@ -24,7 +24,6 @@ from clearance.audit.report import (
     RetentionResult,
     TableProfile,
 )
-from clearance.audit.sources import Table
 from clearance.core.findings import Finding
 from clearance.core.run import SkippedInput
 from clearance.detection.engine import Engine
@@ -106,13 +105,13 @@ def _sections(
 
 
 def _mask_column_names(
-    tables: dict[str, Table], engine: Engine, fingerprinter: Fingerprinter
-) -> tuple[dict[str, Table], list[Finding]]:
+    tables: dict[str, AuditTable], engine: Engine, fingerprinter: Fingerprinter
+) -> tuple[dict[str, AuditTable], list[Finding]]:
     """Column names are data (a headerless CSV's first row): a name the engine matches is a
     finding at the column header, and the table's column is renamed to its masked form
     (:func:`clearance.scan.scanner.safe_column_names`) so no check, warning or report prints it.
     The names of all tables go through the engine in one call."""
-    out: dict[str, Table] = {}
+    out: dict[str, AuditTable] = {}
     found: list[Finding] = []
     names = list(dict.fromkeys(c for t in tables.values() for c in t.columns))
     known = dict(zip(names, engine.detect_batch(names), strict=True)) if names else {}
@@ -121,12 +120,12 @@ def _mask_column_names(
         shown = scanner.scan_column_names(table.origin, name, table.columns, {}, known)
         found += scanner.found.findings()
         renamed = {raw: new for raw, new in shown.items() if raw != new}
-        out[name] = replace(table, data=table.data.rename(renamed)) if renamed else table
+        out[name] = table.renamed(renamed) if renamed else table
     return out, found
 
 
 def audit_dataset(
-    tables: Iterable[Table],
+    tables: Iterable[AuditTable],
     policy: Policy,
     *,
     policy_source: str = "(defaults)",
@@ -140,8 +139,10 @@ def audit_dataset(
 ) -> AuditReport:
     """Runs every check over the tables. Tables named in the policy but absent are reported.
     ``fingerprinter`` keys the findings' fingerprints: the caller chooses the key
-    (:func:`clearance.privacy.load_key` is what the CLI uses), the library writes no key file."""
-    by_name: dict[str, Table] = {}
+    (:func:`clearance.privacy.load_key` is what the CLI uses), the library writes no key file.
+    ``tables``: :class:`clearance.audit.sources.Table` (Polars) or any engine's
+    :class:`clearance.audit.plans.AuditTable`."""
+    by_name: dict[str, AuditTable] = {}
     for t in tables:
         if t.name in by_name:
             raise InputError(t.origin, f"a second table named {t.name!r}; rename one of them")
