@@ -121,7 +121,7 @@ class SparkTable:
         if order:
             out = pl.Schema({**out, "_block": pl.Int64(), "_pos": pl.Int64()})
         arrow = _arrow_schema(out)
-        task = _derive_task(self.origin, self.kind, schema, list(named.values()), order, arrow)
+        task = _derive_task(self.name, self.kind, schema, list(named.values()), order, arrow)
         return self.df.mapInArrow(task, from_arrow_schema(arrow))
 
     # ------------------------------------------------------------------ AuditTable
@@ -286,7 +286,7 @@ def _derive_task(
     arrow: pa.Schema,
 ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        with executor_errors(where):
+        with executor_errors(where + ": per-row expression"):
             for chunk in chunks(batches, kind, _CHUNK_ROWS, typed=True, schema=schema):
                 frame = chunk.frame
                 if frame.width == 0 and frame.height == 0:
