@@ -209,3 +209,23 @@ def test_unreadable_inputs_are_skipped_with_one_line(spark: SparkSession, tmp_pa
     for reason in reasons.values():
         assert "\n" not in reason and secret not in reason and "Traceback" not in reason
     assert [t.name for t in report.tables] == ["ok"]
+
+
+def test_no_value_or_key_reaches_spark_logs(
+    spark: SparkSession, event_log: Path, tmp_path: Path
+) -> None:
+    """The fingerprint key stays on the driver; the values the checks send to the executors
+    (subject keys, the subjects' lowercased e-mail addresses for the self-identifying text
+    check) travel as data, never in Spark's conf or its event log (which records every plan)."""
+    _planted(tmp_path / "data")
+    (tmp_path / "policy.yaml").write_text(_POLICY)
+    report = spark_audit_paths(
+        [tmp_path / "data"], policy_path=tmp_path / "policy.yaml", fingerprinter=FP,
+        spark=settings(),
+    )  # fmt: skip
+    assert "linkage-self-identifying-text" in {f.rule for f in report.findings}
+    logged = "".join(p.read_text(errors="replace") for p in event_log.rglob("*") if p.is_file())
+    assert "SparkListenerSQLExecutionStart" in logged  # the plans are in the log read here
+    conf = json.dumps(spark.sparkContext.getConf().getAll())
+    for needle in ["test-key-0123456789", b"test-key-0123456789".hex(), "user97@example.org"]:
+        assert needle not in logged and needle not in conf
