@@ -29,7 +29,7 @@ from clearance.cli._common import (
     write_outputs,
 )
 from clearance.cli.engine_opts import EngineOpt, MasterOpt, SparkConfOpt, spark_settings
-from clearance.engines.spark.audit import spark_audit_paths
+from clearance.engines.spark import spark_audit_paths
 from clearance.engines.spark.session import SparkSettings
 from clearance.errors import ClearanceError, PolicyError
 from clearance.privacy import Fingerprinter, load_key
