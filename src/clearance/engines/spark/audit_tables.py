@@ -101,7 +101,10 @@ class SparkTable:
     def renamed(self, names: Mapping[str, str]) -> SparkTable:
         df = self.df.withColumnsRenamed({_encoded(a): _encoded(b) for a, b in names.items()})
         schema = pl.Schema({names.get(n, n): t for n, t in self.schema.items()})
-        return replace(self, df=df, _polars_schema=schema)
+        out = replace(self, df=df, _polars_schema=schema)
+        if "height" in self.__dict__:  # counted once (a Spark job), not again after a rename
+            out.__dict__["height"] = self.__dict__["height"]
+        return out
 
     def _col(self, name: str) -> Column:
         from pyspark.sql import functions as F
