@@ -4,8 +4,10 @@ The tables are ``bench_audit_stream``'s (N orders with quasi-identifiers, a nati
 review texts with a few planted e-mails of their authors; N/10 users with e-mail and consent),
 the orders rewritten in row groups of 100,000 rows (Spark splits a Parquet file at row groups).
 Both engines audit them in the same run, the local one streaming (``--streaming``); the Spark
-session's start-up is timed apart from the audit, and the two JSON reports must be equal.
-Reported per engine: seconds and rows per second.
+session's start-up is timed apart from the audit, and the two JSON reports must be equal but
+for the local scan's ``validate_limit`` warnings (beyond 20,000 distinct values of an entity
+column the local scan counts the rest by pattern and says so; Spark validates every value, as
+``scan --engine spark`` does). Reported per engine: seconds and rows per second.
 
     PYTHONPATH=src python benchmarks/bench_spark_audit.py --rows 1000000
     ... --out benchmarks/results/spark_audit.json     # only on a quiet machine
@@ -19,6 +21,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 
@@ -40,6 +43,11 @@ def tables(folder: Path, rows: int) -> Path:
         pq.write_table(pq.read_table(orders), orders, row_group_size=100_000)
         (data / ".done").touch()
     return data
+
+
+def _without_pattern_counts(report: dict[str, Any]) -> dict[str, Any]:
+    kept = [w for w in report["warnings"] if "counted by pattern" not in w]
+    return {**report, "warnings": kept}
 
 
 def main() -> None:
@@ -70,6 +78,10 @@ def main() -> None:
             "local_streaming": {"seconds": round(local_s, 1), "rows_per_s": round(rows / local_s)},
             "spark": {"seconds": round(spark_s, 1), "rows_per_s": round(rows / spark_s)},
             "identical_reports": local.model_dump(mode="json") == on_spark.model_dump(mode="json"),
+            "identical_but_pattern_count_warnings": _without_pattern_counts(
+                local.model_dump(mode="json")
+            )
+            == on_spark.model_dump(mode="json"),
             "findings": local.summary.findings,
         }
         results.append(entry)
@@ -83,7 +95,7 @@ def main() -> None:
     print(json.dumps(out, indent=2))
     if args.out is not None:
         args.out.write_text(json.dumps(out, indent=2) + "\n")
-    if not all(r["identical_reports"] for r in results):
+    if not all(r["identical_but_pattern_count_warnings"] for r in results):
         sys.exit("the engines' reports differ")
 
 
