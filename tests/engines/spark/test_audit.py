@@ -196,14 +196,18 @@ def test_a_check_failing_in_the_executors_is_failed_with_one_line(
     assert on_spark["findings"] == local["findings"]
 
 
-def test_unreadable_inputs_are_skipped_with_one_line(spark: SparkSession, tmp_path: Path) -> None:
+def test_unreadable_inputs_are_skipped_as_locally(spark: SparkSession, tmp_path: Path) -> None:
+    """Files Spark cannot read are left to the local reader: skipped with the local engine's
+    one-line reason (never a value); a catalog name that is no table is skipped too."""
     secret = "zebulon.quispe@planted-example.org"
     (tmp_path / "ragged.csv").write_text(f"a,b\n1,2\n{secret},3,4,5\n")
     (tmp_path / "broken.parquet").write_bytes(b"PAR1" + secret.encode() * 10 + b"PAR1")
     (tmp_path / "ok.csv").write_text("id,city\n1,Leeds\n2,York\n")
+    local = audit_sources([tmp_path], fingerprinter=FP)
     report = spark_audit_paths(
         [tmp_path], fingerprinter=FP, spark=settings(), tables=["no_such_table"]
     )
+    assert report.skipped[:2] == local.skipped and len(local.skipped) == 2
     reasons = {Path(s.path).name: s.reason for s in report.skipped}
     assert set(reasons) == {"ragged.csv", "broken.parquet", "catalog:no_such_table"}
     for reason in reasons.values():

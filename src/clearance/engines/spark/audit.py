@@ -8,8 +8,10 @@ one code path for the findings, two drivers. The detection engine's scan of ever
 Spark scan (``scan --engine spark``, in the executors through ``mapInArrow``).
 
 Files Spark does not read as tables here (JSON and JSON lines, a Parquet file with nested
-columns, an empty file or a table with no rows) are read by the local reader, as the local
-audit reads them, and audited beside the Spark tables: the report is the local engine's."""
+columns, an empty file or a table with no rows) and files it cannot read (corrupt, ragged, of a
+type Spark has not) are left to the local reader, as the local audit reads them (a large
+Parquet or CSV file lazily), and audited beside the Spark tables or skipped with the local
+reason: the report is the local engine's."""
 
 from __future__ import annotations
 
@@ -111,10 +113,12 @@ def spark_audit_paths(
         try:
             if kind in AUDIT_KINDS:
                 table = _spark_table(session, file, name, kind, detection)
-        except InputError as exc:
-            table = exc.reason
+        except InputError:
+            # A file Spark cannot read (corrupt, ragged, a type Spark has not): the local
+            # reader decides, as in the local audit (read, or skipped with its reason).
+            table = None
         if table is None:
-            table = load_file(file, name)
+            table = load_file(file, name, streaming=None)
         if isinstance(table, str):
             skipped.append((str(file), table))
         else:
