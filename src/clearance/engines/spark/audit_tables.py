@@ -21,9 +21,7 @@ import polars as pl
 from clearance.audit.plans import ENTROPY_SCALE, ROWS, ClassSizes, TextHit
 from clearance.detection.settings import DetectionSettings
 from clearance.engines.spark.session import executor_errors, job_errors
-from clearance.engines.spark.tables import BLOCK, FILE, chunks
-from clearance.engines.spark.tables import _decode as _decoded
-from clearance.engines.spark.tables import _encode as _encoded
+from clearance.engines.spark.tables import BLOCK, FILE, chunks, decode_name, encode_name
 from clearance.io import readers
 from clearance.io.columns import column as column_expr
 from clearance.scan.scanner import Scanner
@@ -87,7 +85,7 @@ class SparkTable:
         arrow = to_arrow_schema(StructType(fields))
         empty = pl.from_arrow(arrow.empty_table())
         assert isinstance(empty, pl.DataFrame)
-        return pl.Schema({_decoded(n): t for n, t in empty.schema.items()})
+        return pl.Schema({decode_name(n): t for n, t in empty.schema.items()})
 
     @property
     def columns(self) -> list[str]:
@@ -99,7 +97,7 @@ class SparkTable:
             return int(self.df.count())
 
     def renamed(self, names: Mapping[str, str]) -> SparkTable:
-        df = self.df.withColumnsRenamed({_encoded(a): _encoded(b) for a, b in names.items()})
+        df = self.df.withColumnsRenamed({encode_name(a): encode_name(b) for a, b in names.items()})
         schema = pl.Schema({names.get(n, n): t for n, t in self.schema.items()})
         out = replace(self, df=df, _polars_schema=schema)
         if "height" in self.__dict__:  # counted once (a Spark job), not again after a rename
@@ -109,7 +107,7 @@ class SparkTable:
     def _col(self, name: str) -> Column:
         from pyspark.sql import functions as F
 
-        return F.col(_encoded(name))
+        return F.col(encode_name(name))
 
     # ------------------------------------------------------------------ the executors' part
 
