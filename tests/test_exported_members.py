@@ -66,6 +66,7 @@ PUBLIC = [
     "run_mitigation",
     "scan_paths",
     "serve_guard",
+    "spark_audit_paths",
     "spark_redact_paths",
     "spark_scan_paths",
 ]

@@ -7,8 +7,9 @@ The public API, one entry point per job:
 - scan files and folders into a :class:`ScanReport`: :func:`scan_paths`, rendered by
   :func:`render`;
 - audit a dataset against a policy into an :class:`AuditReport`: :func:`audit_sources` (files
-  and databases) or :func:`audit_dataset` (tables already loaded), :func:`load_policy`, rendered
-  by the same :func:`render` (every report kind, every format);
+  and databases; on Spark :func:`spark_audit_paths`) or :func:`audit_dataset` (tables already
+  loaded), :func:`load_policy`, rendered by the same :func:`render` (every report kind, every
+  format);
 - audit a credit model's fairness: :func:`run_fairness` with :func:`load_fairness_policy`;
   mitigate it: :func:`run_mitigation`;
 - k-anonymize (and l-diversify) a table into a verified copy: :func:`anonymize_table`,
@@ -59,7 +60,12 @@ if TYPE_CHECKING:
     from clearance.detection import Detector, Engine, Match, Registry, default_registry
     from clearance.detection.settings import DetectionSettings
     from clearance.dp import DpReport, dp_release
-    from clearance.engines.spark import SparkSettings, spark_redact_paths, spark_scan_paths
+    from clearance.engines.spark import (
+        SparkSettings,
+        spark_audit_paths,
+        spark_redact_paths,
+        spark_scan_paths,
+    )
     from clearance.errors import (
         BackendUnavailableError,
         ClearanceError,
@@ -147,6 +153,7 @@ _EXPORTS: dict[str, str] = {
     "run_mitigation": "clearance.fairness.mitigate_run",
     "scan_paths": "clearance.scan",
     "serve_guard": "clearance.guard.proxy",
+    "spark_audit_paths": "clearance.engines.spark",
     "spark_redact_paths": "clearance.engines.spark",
     "spark_scan_paths": "clearance.engines.spark",
 }
@@ -228,6 +235,7 @@ __all__ = [
     "run_mitigation",
     "scan_paths",
     "serve_guard",
+    "spark_audit_paths",
     "spark_redact_paths",
     "spark_scan_paths",
 ]

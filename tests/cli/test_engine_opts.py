@@ -66,3 +66,31 @@ def test_redact_on_spark_refuses_what_it_cannot_do(tmp_path: Path) -> None:
     )  # fmt: skip
     _one_line(done, 4, "--engine spark")
     assert not (tmp_path / "out").exists()
+
+
+def _audit(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    data = tmp_path / "people.csv"
+    data.write_text("id,email\n1,jane.doe@example.com\n")
+    return subprocess.run(
+        [sys.executable, "-m", "clearance", "audit", str(data), "-q", "--no-evidence", *args],
+        capture_output=True, text=True, env={**os.environ, "CLEARANCE_KEY": "k" * 32},
+        timeout=300, cwd=tmp_path,
+    )  # fmt: skip
+
+
+def test_audit_bad_master_url_is_one_line_exit_5(tmp_path: Path) -> None:
+    _one_line(_audit(tmp_path, "--engine", "spark", "--master", "bogus://nowhere:1"), 5, "bogus")
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("--master", "local[2]"), "need --engine spark"),
+        (("--engine", "spark", "--sample", "5"), "--sample"),
+        (("--engine", "spark", "--db", "sqlite:///x.db"), "--db"),
+        (("--engine", "spark", "--in-memory"), "--in-memory"),
+        (("--engine", "spark", "--streaming"), "--streaming"),
+    ],
+)
+def test_audit_refused_options(tmp_path: Path, args: tuple[str, ...], needle: str) -> None:
+    _one_line(_audit(tmp_path, *args), 4, needle)

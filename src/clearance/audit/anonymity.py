@@ -1,6 +1,7 @@
 """Re-identification risk over quasi-identifiers: k-anonymity, l-diversity and prosecutor risk.
 
-Every figure comes from vectorised Polars group-bys (one over the quasi-identifiers, or two per
+Every figure comes from vectorised group-bys (:meth:`clearance.audit.plans.AuditTable.class_sizes`:
+Polars locally, Spark on Spark) (one over the quasi-identifiers, or two per
 sensitive attribute: by quasi-identifiers and value, then by quasi-identifiers), never from a
 Python loop over classes, so a million-row table is measured in well under a second. The
 definitions follow pycanon (which the tests use as an oracle) and ARX:
@@ -40,19 +41,13 @@ from collections.abc import Sequence
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
-from clearance.audit.plans import collect, collect_all, streams
+from clearance.audit.plans import AuditTable, Polars, collect, streams
 from clearance.errors import InputError, PolicyError
 from clearance.io.columns import columns
 
 __all__ = ["AnonymityReport", "equivalence_class_sizes", "measure_anonymity"]
 
 CLASS_SIZE = "class_size"
-_SIZE = "__clearance_class_size"
-_COUNT = "__clearance_count"
-_ENTROPY = "__clearance_entropy"
-_DISTINCT = "__clearance_distinct"
-_CLOGC = "__clearance_c_log_c"
-_SCALE = 2.0**60  # fixed point for the entropy sums: c ln c < 2**37 for any c < 2**32
 _MAX_LISTED = 50
 
 
@@ -155,14 +150,15 @@ def equivalence_class_sizes(
 
 
 def measure_anonymity(
-    data: pl.DataFrame | pl.LazyFrame,
+    data: pl.DataFrame | pl.LazyFrame | AuditTable,
     quasi_identifiers: Sequence[str],
     sensitive: Sequence[str] = (),
     k_threshold: int = 5,
     *,
     source: str = "data",
 ) -> AnonymityReport:
-    """k-anonymity, l-diversity and prosecutor risk of ``data`` (see the module docstring).
+    """k-anonymity, l-diversity and prosecutor risk of ``data`` (see the module docstring):
+    Polars data, or a table of any engine (its :meth:`~clearance.audit.plans.AuditTable.class_sizes`).
 
     ``source`` names the table in error messages. Raises :class:`InputError` when a column is
     missing (the message lists the available columns) and :class:`PolicyError` when
@@ -170,22 +166,11 @@ def measure_anonymity(
     """
     if isinstance(k_threshold, bool) or not isinstance(k_threshold, int) or k_threshold < 1:
         raise PolicyError(f"k_threshold must be a whole number >= 1, got {k_threshold!r}")
-    lf = data.lazy()
-    qis, sas = _check_columns(lf.collect_schema().names(), quasi_identifiers, sensitive, source)
-
+    table = Polars(data) if isinstance(data, pl.DataFrame | pl.LazyFrame) else data
+    qis, sas = _check_columns(table.columns, quasi_identifiers, sensitive, source)
     # Only aggregates leave the engine: the histogram of class sizes (every count below is a
-    # sum over it) and, per sensitive attribute, the smallest distinct count and entropy. The
-    # classes themselves (up to one per record) stay inside the streaming group-by.
-    per_sa = [_sensitive_classes(lf, qis, sa) for sa in sas]
-    classes = per_sa[0] if per_sa else lf.group_by(columns(qis)).agg(pl.len().alias(_SIZE))
-    histogram, *mins = collect_all(
-        [
-            classes.group_by(_SIZE).agg(pl.len().alias(_COUNT)).sort(_SIZE),
-            *(q.select(pl.col(_DISTINCT, _ENTROPY).min()) for q in per_sa),
-        ],
-        streams(data),
-    )
-    hist = [(int(s), int(n)) for s, n in histogram.iter_rows()]
+    # sum over it) and, per sensitive attribute, the smallest distinct count and entropy.
+    hist, mins = table.class_sizes(qis, sas)
     rows = sum(s * n for s, n in hist)
     n_classes = sum(n for _, n in hist)
     k = hist[0][0] if hist else 0
@@ -195,8 +180,7 @@ def measure_anonymity(
     class_risk = math.fsum(n / s for s, n in hist) / n_classes if n_classes else 0.0
     l_div: dict[str, int] = {}
     entropy_l: dict[str, float] = {}
-    for sa, frame in zip(sas, mins, strict=True):
-        distinct, entropy = frame.row(0)
+    for sa, (distinct, entropy) in zip(sas, mins, strict=True):
         l_div[sa] = int(distinct or 0)
         entropy_l[sa] = 0.0 if entropy is None else math.exp(entropy)
     return AnonymityReport(
@@ -215,35 +199,4 @@ def measure_anonymity(
         prosecutor_risk_avg_per_class=class_risk,
         l_diversity=l_div,
         entropy_l=entropy_l,
-    )
-
-
-def _sensitive_classes(lf: pl.LazyFrame, qis: list[str], sa: str) -> pl.LazyFrame:
-    """One row per equivalence class: its size, its distinct values of ``sa`` and their entropy.
-
-    Two group-bys of plain sums (no per-group expressions), so it stays vectorised. The entropy
-    is ``ln n - sum(c ln c) / n`` over the counts ``c`` of each value in a class of ``n``
-    records; the ``c ln c`` terms are summed as 128-bit fixed-point integers (exact sums of the
-    float terms), so the result does not depend on the order of the rows.
-    """
-    count = pl.col(_COUNT).cast(pl.Float64)
-    n = pl.col(_SIZE).cast(pl.Float64)
-    entropy = n.log() - pl.col(_CLOGC).cast(pl.Float64) / _SCALE / n
-    return (
-        lf.group_by(columns([*qis, sa]))
-        .agg(pl.len().alias(_COUNT))
-        .group_by(columns(qis))
-        .agg(
-            pl.col(_COUNT).sum().alias(_SIZE),
-            pl.len().alias(_DISTINCT),
-            (count * count.log() * _SCALE).round().cast(pl.Int128).sum().alias(_CLOGC),
-        )
-        .select(
-            _SIZE,
-            _DISTINCT,
-            pl.when(pl.col(_DISTINCT) == 1)
-            .then(0.0)
-            .otherwise(entropy.clip(lower_bound=0.0))
-            .alias(_ENTROPY),
-        )
     )

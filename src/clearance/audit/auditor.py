@@ -5,14 +5,15 @@ their findings, measurements and warnings (:class:`CheckResult`); the report is 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 
 from clearance._version import __version__
 from clearance.audit.checks import CHECKS, Check, CheckResult, Measurement
 from clearance.audit.context import AuditContext, CheckSkipped
+from clearance.audit.plans import AuditTable
 from clearance.audit.policy import Policy
 from clearance.audit.report import (
     AnonymityResult,
@@ -24,11 +25,11 @@ from clearance.audit.report import (
     RetentionResult,
     TableProfile,
 )
-from clearance.audit.sources import Table
 from clearance.core.findings import Finding
 from clearance.core.run import SkippedInput
 from clearance.detection.engine import Engine
 from clearance.errors import ClearanceError, InputError
+from clearance.io.files import file_sha256
 from clearance.io.readers import one_line as _one_line
 from clearance.privacy import Fingerprinter
 from clearance.scan.options import ScanOptions
@@ -71,6 +72,17 @@ def _run_check(ctx: AuditContext, check: Check, table: str | None) -> tuple[Chec
     )
 
 
+def _file_sha256(path: Path | None) -> str | None:
+    """The SHA-256 of a table's file (what a model card's numbers point back to); None for a
+    database or catalog table, or a file that cannot be read again."""
+    if path is None:
+        return None
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None
+
+
 def _sort_key(f: Finding) -> tuple[int, str, str, str, int, str]:
     loc = f.location
     return (
@@ -106,13 +118,13 @@ def _sections(
 
 
 def _mask_column_names(
-    tables: dict[str, Table], engine: Engine, fingerprinter: Fingerprinter
-) -> tuple[dict[str, Table], list[Finding]]:
+    tables: dict[str, AuditTable], engine: Engine, fingerprinter: Fingerprinter
+) -> tuple[dict[str, AuditTable], list[Finding]]:
     """Column names are data (a headerless CSV's first row): a name the engine matches is a
     finding at the column header, and the table's column is renamed to its masked form
     (:func:`clearance.scan.scanner.safe_column_names`) so no check, warning or report prints it.
     The names of all tables go through the engine in one call."""
-    out: dict[str, Table] = {}
+    out: dict[str, AuditTable] = {}
     found: list[Finding] = []
     names = list(dict.fromkeys(c for t in tables.values() for c in t.columns))
     known = dict(zip(names, engine.detect_batch(names), strict=True)) if names else {}
@@ -121,12 +133,12 @@ def _mask_column_names(
         shown = scanner.scan_column_names(table.origin, name, table.columns, {}, known)
         found += scanner.found.findings()
         renamed = {raw: new for raw, new in shown.items() if raw != new}
-        out[name] = replace(table, data=table.data.rename(renamed)) if renamed else table
+        out[name] = table.renamed(renamed) if renamed else table
     return out, found
 
 
 def audit_dataset(
-    tables: Iterable[Table],
+    tables: Iterable[AuditTable],
     policy: Policy,
     *,
     policy_source: str = "(defaults)",
@@ -140,8 +152,10 @@ def audit_dataset(
 ) -> AuditReport:
     """Runs every check over the tables. Tables named in the policy but absent are reported.
     ``fingerprinter`` keys the findings' fingerprints: the caller chooses the key
-    (:func:`clearance.privacy.load_key` is what the CLI uses), the library writes no key file."""
-    by_name: dict[str, Table] = {}
+    (:func:`clearance.privacy.load_key` is what the CLI uses), the library writes no key file.
+    ``tables``: :class:`clearance.audit.sources.Table` (Polars) or any engine's
+    :class:`clearance.audit.plans.AuditTable`."""
+    by_name: dict[str, AuditTable] = {}
     for t in tables:
         if t.name in by_name:
             raise InputError(t.origin, f"a second table named {t.name!r}; rename one of them")
@@ -188,7 +202,7 @@ def audit_dataset(
         TableProfile(
             name=t.name,
             origin=t.origin,
-            sha256=t.sha256,
+            sha256=_file_sha256(t.path),
             rows=t.height,
             columns=list(t.columns),
             subject_key=links.keys.get(t.name),

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar, cast
+from typing import Protocol, TypeVar, cast, runtime_checkable
 
 import polars as pl
 
-from clearance.audit.plans import collect
+from clearance.audit.plans import AuditTable, collect
 from clearance.audit.policy import Policy
 from clearance.audit.quasi import detect_quasi_identifiers
 from clearance.audit.sources import Table
@@ -35,9 +35,17 @@ class CheckSkipped(Exception):
 _T = TypeVar("_T")
 
 
+@runtime_checkable
+class ScansItself(Protocol):
+    """A table its engine scans (:class:`clearance.scan.scanner.Scanner` fed by that engine's
+    workers, e.g. Spark executors), rather than read batch by batch here."""
+
+    def scan_into(self, scanner: Scanner) -> None: ...
+
+
 @dataclass
 class AuditContext:
-    tables: dict[str, Table]
+    tables: dict[str, AuditTable]
     policy: Policy
     engine: Engine
     fingerprinter: Fingerprinter
@@ -80,6 +88,13 @@ class AuditContext:
             scanner = Scanner(self.engine, self.fingerprinter, opts)
             small: list[tuple[str, str, pl.DataFrame]] = []
             for t in self.tables.values():
+                if not isinstance(t, Table):
+                    if not isinstance(t, ScansItself):
+                        raise TypeError(f"table {t.name}: its engine gives no scan")
+                    scanner.scan_frames(small)
+                    small = []
+                    t.scan_into(scanner)
+                    continue
                 # A streamed table larger than a probe is never scanned with others
                 # (Scanner.scan_frames): it is scanned batch by batch, the batches scan_frame
                 # would slice, so the results are those of the in-memory table.
@@ -121,7 +136,7 @@ class AuditContext:
         declared = self.policy.table(table).quasi_identifiers
         if declared is not None:
             return list(declared)
-        return detect_quasi_identifiers(self.tables[table].lazy)
+        return detect_quasi_identifiers(self.tables[table].columns)
 
     def require(self, table: str, columns: list[str], what: str) -> None:
         present = self.tables[table].columns

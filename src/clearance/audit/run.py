@@ -35,9 +35,15 @@ def load_sources(
         found += db_tables
         skipped += db_skipped
     if not found:
-        where = ", ".join([str(p) for p in paths] + [mask_uri(u) for u in databases]) or "(nothing)"
-        raise InputError(where, "no table could be read" + _reasons(skipped))
+        raise no_table_error([str(p) for p in paths] + [mask_uri(u) for u in databases], skipped)
     return found, skipped
+
+
+def no_table_error(inputs: Sequence[str], skipped: list[tuple[str, str]]) -> InputError:
+    """The error of an audit that could read no table: the inputs, and why each was skipped."""
+    return InputError(
+        ", ".join(inputs) or "(nothing)", "no table could be read" + _reasons(skipped)
+    )
 
 
 def _reasons(skipped: list[tuple[str, str]], shown: int = 5) -> str:

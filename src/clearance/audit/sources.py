@@ -17,19 +17,28 @@ from __future__ import annotations
 
 import glob
 import json
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from clearance.audit.plans import collect
-from clearance.io.files import file_sha256, not_regular
+from clearance.audit.plans import PolarsAggregates, collect
+from clearance.io.files import not_regular
 from clearance.io.readers import MAX_COLUMNS, discover, kind_of, one_line, read_json
 
-__all__ = ["STREAM_BYTES", "STREAM_TEXT_BYTES", "Skipped", "Table", "cell_text", "load_files"]
+__all__ = [
+    "STREAM_BYTES",
+    "STREAM_TEXT_BYTES",
+    "Skipped",
+    "Table",
+    "cell_text",
+    "load_file",
+    "load_files",
+    "table_files",
+]
 
 
 _TABLE_KINDS = {"csv", "tsv", "json", "jsonl", "parquet"}
@@ -41,8 +50,8 @@ STREAM_TEXT_BYTES = 1024 * 1024 * 1024
 
 
 @dataclass(frozen=True)
-class Table:
-    """One table to audit.
+class Table(PolarsAggregates):
+    """One table to audit, held by Polars (its aggregates: :class:`PolarsAggregates`).
 
     ``name`` is the file stem (made unique with the relative path when two files share a stem) or
     the database table name, ``schema.table`` outside ``public``/``main``. ``origin`` is what
@@ -56,20 +65,12 @@ class Table:
     """The file it was read from (None for a database table): fingerprinted in the report."""
 
     @property
-    def sha256(self) -> str | None:
-        """The SHA-256 of the file's bytes (what a model card's numbers point back to); None
-        for a database table or a file that cannot be read again."""
-        if self.path is None:
-            return None
-        try:
-            return file_sha256(self.path)
-        except OSError:
-            return None
-
-    @property
     def streamed(self) -> bool:
         """Read lazily: never loaded whole by the audit."""
         return isinstance(self.data, pl.LazyFrame)
+
+    def renamed(self, names: Mapping[str, str]) -> Table:
+        return replace(self, data=self.data.rename(dict(names)))
 
     @property
     def lazy(self) -> pl.LazyFrame:
@@ -137,6 +138,20 @@ def load_files(
     (``False``), or lazily from :data:`STREAM_BYTES` (Parquet) or :data:`STREAM_TEXT_BYTES`
     (CSV, TSV) on disk (``None``). A Parquet file with nested columns (structs, lists), and
     JSON and JSONL files, are read in memory."""
+    files, skipped = table_files(paths)
+    tables: list[Table] = []
+    for file, name in files:
+        table = load_file(file, name, streaming)
+        if isinstance(table, str):
+            skipped.append((str(file), table))
+        else:
+            tables.append(table)
+    return tables, skipped
+
+
+def table_files(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], Skipped]:
+    """The table files under ``paths`` with their table names (not read yet), and what is
+    skipped as (origin, reason): files that are no table, missing or unreadable paths."""
     skipped: Skipped = []
     found: list[tuple[Path, Path | None]] = []  # (file, folder it was found in, if any)
     for path in paths:
@@ -164,18 +179,20 @@ def load_files(
         if key not in seen:
             seen.add(key)
             unique.append((file, folder))
+    return [(file, name) for (file, _), name in zip(unique, _unique_names(unique), strict=True)], (
+        skipped
+    )
 
-    names = _unique_names(unique)
-    tables: list[Table] = []
-    for (file, _), name in zip(unique, names, strict=True):
-        try:
-            lazy = _scan_lazily(file) if _streams(file, streaming) else None
-            data = lazy if lazy is not None else _read_table_file(file)
-        except _SkipFile as skip:
-            skipped.append((str(file), skip.reason))
-            continue
-        tables.append(Table(name=name, origin=str(file), data=data, path=file))
-    return tables, skipped
+
+def load_file(file: Path, name: str, streaming: bool | None = False) -> Table | str:
+    """One table file as the table ``name`` (read as :func:`load_files` reads it), or the
+    reason it is skipped."""
+    try:
+        lazy = _scan_lazily(file) if _streams(file, streaming) else None
+        data = lazy if lazy is not None else _read_table_file(file)
+    except _SkipFile as skip:
+        return skip.reason
+    return Table(name=name, origin=str(file), data=data, path=file)
 
 
 class _SkipFile(Exception):

@@ -114,7 +114,7 @@ def starter_for(tables: Sequence[Table]) -> tuple[str, Guesses]:
     ]
     for table in ordered:
         out.append(f"  {_q(table.name)}:")
-        stamp = detect_timestamp(table.data)  # a lazily read table is not loaded for this
+        stamp = detect_timestamp(table)  # a lazily read table is not loaded for this
         if stamp is not None:
             guesses.timestamps[table.name] = stamp
             out += [
@@ -124,7 +124,7 @@ def starter_for(tables: Sequence[Table]) -> tuple[str, Guesses]:
         key = links.keys.get(table.name)
         if key is not None and key != links.key:
             out.append(f"    subject_key: {_q(key)}")
-        qis = detect_quasi_identifiers(table.data)
+        qis = detect_quasi_identifiers(table.columns)
         if qis:
             guesses.quasi_identifiers[table.name] = qis
         out += [

@@ -11,13 +11,13 @@ in ``SubjectLinks.incomparable`` with the reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from clearance.audit.keys import KeyTypeError, key_expr
-from clearance.audit.plans import collect
-from clearance.audit.sources import Table
+from clearance.audit.plans import AuditTable
 
 _SUBJECT_NAME = re.compile(
     r"^(user|customer|client|member|subject|account|person|buyer|shopper|patient|author)_?id$"
@@ -38,36 +38,28 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-def _keys(table: Table, column: str, bad: dict[str, str]) -> pl.LazyFrame | None:
-    """The plan of the column's canonical keys (one column ``k``)."""
+def _keys(table: AuditTable, column: str, bad: dict[str, str]) -> pl.Expr | None:
+    """The column's canonical keys (:func:`clearance.audit.keys.key_expr`)."""
     try:
-        expr = key_expr(column, table.schema[column], f"{table.name}.{column}")
+        return key_expr(column, table.schema[column], f"{table.name}.{column}")
     except KeyTypeError as exc:
         bad[table.name] = str(exc)
         return None
-    return table.lazy.select(expr.alias("k"))
 
 
-def _unique(keys: pl.LazyFrame, streaming: bool) -> bool:
-    k = pl.col("k")
-    rows, nulls, distinct = collect(
-        keys.select(pl.len(), k.null_count().alias("nulls"), k.n_unique().alias("distinct")),
-        streaming,
-    ).row(0)
+def _unique(table: AuditTable, keys: pl.Expr) -> bool:
+    rows, nulls, distinct = table.key_stats(keys)
     return bool(rows > 0 and nulls == 0 and distinct == rows)
 
 
-def _overlap(keys: pl.LazyFrame, subjects: pl.Series, streaming: bool) -> float:
-    k = pl.col("k")
-    present, found = collect(
-        keys.drop_nulls().select(pl.len(), k.is_in(subjects.implode()).sum().alias("found")),
-        streaming,
-    ).row(0)
+def _overlap(table: AuditTable, keys: pl.Expr, subjects: pl.DataFrame) -> float:
+    rows, nulls, found, _ = table.match_counts(keys, subjects)
+    present = rows - nulls
     return float(found) / present if present else 0.0
 
 
 def link_subjects(
-    tables: list[Table], declared: str | None, per_table: dict[str, str | None]
+    tables: Sequence[AuditTable], declared: str | None, per_table: Mapping[str, str | None]
 ) -> SubjectLinks:
     columns = {t.name: set(t.columns) for t in tables}
     candidates: list[str] = []
@@ -82,7 +74,7 @@ def link_subjects(
         candidates = sorted(seen, key=lambda c: (-seen[c], c))
     for key in candidates:
         bad: dict[str, str] = {}
-        holders: list[tuple[Table, str, pl.LazyFrame]] = []
+        holders: list[tuple[AuditTable, str, pl.Expr]] = []
         for t in tables:
             col = per_table.get(t.name) or key
             if col in columns[t.name]:
@@ -91,7 +83,7 @@ def link_subjects(
                     holders.append((t, col, keys))
         # The subject table lists each subject once; of several such tables the largest wins
         # (a lookup table with a handful of ids must not become the subject table).
-        unique = [h for h in holders if _unique(h[2], h[0].streamed)]
+        unique = [h for h in holders if _unique(h[0], h[2])]
         subject = max(unique, key=lambda h: (h[0].height, h[0].name), default=None)
         if subject is None and holders and declared:
             subject = holders[0]
@@ -99,15 +91,17 @@ def link_subjects(
             continue
         subject_table, subject_col, subject_keys = subject
         # The subjects' key set: one value per subject, what every other table is matched on.
-        subject_values = collect(
-            subject_keys.drop_nulls().unique(), subject_table.streamed
-        ).to_series()
+        subject_values = (
+            subject_table.group_counts({"_k": subject_keys}, {})
+            .select("_k", pl.lit(True).alias("_flag"))
+            .drop_nulls("_k")
+        )
         keys_of = {subject_table.name: subject_col}
         overlap = {subject_table.name: 1.0}
         for t, col, keys in holders:
             if t.name == subject_table.name:
                 continue
-            share = _overlap(keys, subject_values, t.streamed)
+            share = _overlap(t, keys, subject_values)
             if declared or share >= MIN_OVERLAP:
                 keys_of[t.name] = col
                 overlap[t.name] = round(share, 4)

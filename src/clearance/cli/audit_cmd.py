@@ -19,6 +19,7 @@ from clearance.cli._common import (
     StoreOpt,
     calibration_option,
     check_outputs,
+    detection_settings,
     err,
     evidence_store,
     fail,
@@ -27,6 +28,9 @@ from clearance.cli._common import (
     write_atomic,
     write_outputs,
 )
+from clearance.cli.engine_opts import EngineOpt, MasterOpt, SparkConfOpt, spark_settings
+from clearance.engines.spark import spark_audit_paths
+from clearance.engines.spark.session import SparkSettings
 from clearance.errors import ClearanceError, PolicyError
 from clearance.privacy import Fingerprinter, load_key
 from clearance.reports.audit_terminal import render_audit_notices
@@ -92,7 +96,12 @@ def audit(
         typer.Option("--db", help="Database URI: postgresql://user@host/db or sqlite:///file.db."),
     ] = None,
     table: Annotated[
-        list[str] | None, typer.Option("--table", help="Only these database tables (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--table",
+            help="Only these database tables (repeatable); with --engine spark: a table of the "
+            "Spark catalog (db.reviews).",
+        ),
     ] = None,
     policy: Annotated[
         Path | None, typer.Option("--policy", "-p", help="Policy file (see clearance init).")
@@ -116,6 +125,9 @@ def audit(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
     store: StoreOpt = None,
     no_evidence: NoEvidenceOpt = False,
+    engine_name: EngineOpt = "local",
+    master: MasterOpt = None,
+    spark_conf: SparkConfOpt = None,
 ) -> None:
     """Audit a dataset against a policy: identifiers, secrets, special categories,
     re-identification risk, retention, consent, minimisation, linkage."""
@@ -124,7 +136,8 @@ def audit(
         for path in outputs:
             format_for_path(path, "audit")
         check_outputs(outputs, [*(paths or []), policy])
-        if not paths and not db:
+        spark = _spark_options(engine_name, master, spark_conf, db, sample, streaming)
+        if not paths and not db and not (spark and table):
             raise typer.BadParameter("give table files/folders, --db URI, or both")
         fingerprinter = Fingerprinter(load_key())  # a key problem (exit 4) before the store's
         evidence = evidence_store(store, no_evidence, outputs)
@@ -134,17 +147,28 @@ def audit(
                 if status is not None:
                     status.update(f"auditing: {rule}")
 
-            report = audit_sources(
-                list(paths or []),
-                databases=list(db or []),
-                tables=list(table or []) or None,
-                policy_path=policy,
-                fingerprinter=fingerprinter,
-                sample=sample,
-                progress=on_check,
-                calibration=calibration_option(calibration),
-                streaming=streaming,
-            )
+            if spark is not None:
+                report = spark_audit_paths(
+                    list(paths or []),
+                    policy_path=policy,
+                    fingerprinter=fingerprinter,
+                    spark=spark,
+                    detection=detection_settings(calibration=calibration),
+                    tables=list(table or []),
+                    progress=on_check,
+                )
+            else:
+                report = audit_sources(
+                    list(paths or []),
+                    databases=list(db or []),
+                    tables=list(table or []) or None,
+                    policy_path=policy,
+                    fingerprinter=fingerprinter,
+                    sample=sample,
+                    progress=on_check,
+                    calibration=calibration_option(calibration),
+                    streaming=streaming,
+                )
         write_reports(report, outputs)
         record_run(
             evidence,
@@ -171,6 +195,25 @@ def audit(
             raise typer.Exit(EXIT_INPUT)
     except ClearanceError as exc:
         raise fail(exc) from None
+
+
+def _spark_options(
+    engine: str,
+    master: str | None,
+    conf: list[str] | None,
+    db: list[str] | None,
+    sample: int | None,
+    streaming: bool | None,
+) -> SparkSettings | None:
+    """The Spark settings of ``--engine spark``, refusing what only the local engine does."""
+    spark = spark_settings(engine, master, conf)
+    if spark is not None:
+        for given, option in ((db, "--db"), (sample, "--sample"), (streaming, "--streaming")):
+            if given:  # --in-memory (False) chooses how the local engine reads, too
+                raise PolicyError(f"{option} is not supported with --engine spark")
+        if streaming is not None:
+            raise PolicyError("--in-memory is not supported with --engine spark")
+    return spark
 
 
 class _Null:

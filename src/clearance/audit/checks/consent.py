@@ -12,7 +12,6 @@ import polars as pl
 from clearance.audit.checks._check import Check, CheckResult, Example
 from clearance.audit.context import AuditContext, CheckSkipped
 from clearance.audit.keys import KeyTypeError, key_expr
-from clearance.audit.plans import collect
 from clearance.audit.report import ConsentResult
 from clearance.core.findings import Finding
 from clearance.core.severity import Severity
@@ -27,7 +26,7 @@ _TRUE = {"true", "yes", "y", "1", "t"}
 
 
 def _consenting(ctx: AuditContext) -> tuple[str, pl.DataFrame]:
-    """(key column, frame of canonical key ``_k`` -> ``_consent``) from the consent table."""
+    """(key column, frame of canonical key ``_k`` -> consent ``_flag``) from the consent table."""
     policy = ctx.policy.consent
     if policy is None:
         raise CheckSkipped("the policy declares no consent source (consent.table/column)")
@@ -60,15 +59,10 @@ def _consenting(ctx: AuditContext) -> tuple[str, pl.DataFrame]:
             .list.eval(pl.element().str.strip_chars())
             .list.contains(purpose)
         ).fill_null(False)
-    # The consent plan: one row per subject key (not per record) with whether any of its
+    # The consent aggregate: one row per subject key (not per record) with whether any of its
     # records consents.
-    consent = collect(
-        source.lazy.select(keys.alias("_k"), ok.alias("_consent"))
-        .group_by("_k")
-        .agg(pl.col("_consent").any()),
-        source.streamed,
-    )
-    return key, consent
+    counts = source.group_counts({"_k": keys}, {"_consent": ok})
+    return key, counts.select("_k", (pl.col("_consent") > 0).alias("_flag"))
 
 
 def run(ctx: AuditContext) -> CheckResult:
@@ -78,7 +72,6 @@ def run(ctx: AuditContext) -> CheckResult:
     linked = dict(ctx.links.keys)
     consent_table = ctx.policy.consent.table if ctx.policy.consent else ""
     linked.setdefault(consent_table, consent_key)
-    right = consent.lazy()
     incomparable: list[str] = []
     for table, key in sorted(linked.items()):
         source = ctx.tables[table]
@@ -89,21 +82,9 @@ def run(ctx: AuditContext) -> CheckResult:
         except KeyTypeError as exc:
             incomparable.append(str(exc))
             continue
-        # The join plan: each record's key against the subjects' consent, counted, not kept.
-        given = pl.col("_consent")
-        counts = collect(
-            source.lazy.select(keys.alias("_k"))
-            .join(right, on="_k", how="left")
-            .select(
-                pl.len().alias("rows"),
-                given.fill_null(False).sum().alias("consented"),
-                given.is_null().sum().alias("no_record"),
-            ),
-            source.streamed,
-        ).row(0, named=True)
-        rows = int(counts["rows"])
-        consented = int(counts["consented"])
-        no_record = int(counts["no_record"])
+        # The join: each record's key against the subjects' consent, counted, not kept.
+        rows, _, found, consented = source.match_counts(keys, consent)
+        no_record = rows - found
         refused = rows - consented - no_record
         measured.append(
             ConsentResult(

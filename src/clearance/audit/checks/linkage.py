@@ -24,7 +24,6 @@ import polars as pl
 from clearance.audit.checks._check import Check, CheckResult, Example
 from clearance.audit.context import AuditContext, CheckSkipped
 from clearance.audit.keys import KeyTypeError, join_key, key_expr
-from clearance.audit.plans import collect, collect_all, distinct_values
 from clearance.core.findings import Finding
 from clearance.core.severity import Severity
 from clearance.io.columns import column as column_expr
@@ -84,14 +83,12 @@ def run_text(ctx: AuditContext) -> CheckResult:
     except KeyTypeError as exc:
         raise CheckSkipped(f"texts cannot be tied to authors: {exc}") from None
     # The subjects' identities (one row per subject), joined with each text by key.
-    ids = collect(
-        subject_table.lazy.with_row_index("_subject_row").select(
-            "_subject_row",
-            subject_keys.alias("_k"),
-            *[e.str.to_lowercase().alias(f"_id{i}") for i, e in enumerate(identities.values())],
-        ),
-        subject_table.streamed,
-    ).lazy()
+    ids = subject_table.rows(
+        {
+            "_k": subject_keys,
+            **{f"_id{i}": e.str.to_lowercase() for i, e in enumerate(identities.values())},
+        }
+    ).with_row_index("_subject_row")
     out: list[Finding] = []
     incomparable: list[str] = []
     compared = 0
@@ -105,29 +102,9 @@ def run_text(ctx: AuditContext) -> CheckResult:
             incomparable.append(str(exc))
             continue
         compared += 1
-        text = pl.col("_text")
-        joined = (
-            source.lazy.with_row_index("_row")
-            .select(
-                "_row",
-                keys.alias("_k"),
-                column_expr(prof.column).cast(pl.String).str.to_lowercase().alias("_text"),
-            )
-            .join(ids, on="_k", how="inner")
-        )
-        plans = []
-        for i in range(len(identities)):
-            ident = pl.col(f"_id{i}")
-            hit = (ident.str.len_chars() >= 3) & text.str.contains(ident, literal=True).fill_null(
-                False
-            )
-            # How many texts name their author, and the first of them (the first subject in
-            # the subject table, then that subject's first text): the preview of the finding.
-            first = ident.sort_by(["_subject_row", "_row"]).first()
-            plans.append(joined.filter(hit).select(pl.len(), first.alias("first")))
-        results = collect_all(plans, source.streamed)
-        for name, result in zip(identities, results, strict=True):
-            hit_rows, first_value = result.row(0)
+        text = column_expr(prof.column).cast(pl.String).str.to_lowercase()
+        results = source.text_hits(keys, text, ids, len(identities))
+        for name, (hit_rows, first_value) in zip(identities, results, strict=True):
             if not hit_rows:
                 continue
             entity = _entity_of(ctx, subject, name.split("+")[0])
@@ -221,7 +198,7 @@ def run_repeated(ctx: AuditContext) -> CheckResult:
             c.table or "",
             c.column,
             c.entity or "",
-            distinct_values(ctx.tables[c.table or ""].data, c.column),
+            ctx.tables[c.table or ""].distinct(c.column),
         )
         for c in profiles
     ]

@@ -39,7 +39,7 @@ def _measure(ctx: AuditContext, table: str) -> AnonymityResult:
     ctx.require(table, sensitive, "sensitive attribute")
     if ctx.tables[table].height == 0:
         raise CheckSkipped(f"{table}: the table is empty")
-    measured = measure_anonymity(ctx.tables[table].data, qis, sensitive, k_threshold=ctx.policy.k)
+    measured = measure_anonymity(ctx.tables[table], qis, sensitive, k_threshold=ctx.policy.k)
     return AnonymityResult(
         table=table,
         quasi_identifiers=qis,

@@ -10,7 +10,7 @@ import polars as pl
 
 from clearance.audit.checks._check import Check, CheckResult, Example
 from clearance.audit.context import AuditContext, CheckSkipped
-from clearance.audit.plans import collect, streams
+from clearance.audit.plans import AuditTable, Polars
 from clearance.audit.policy import Policy
 from clearance.audit.quasi import qi_kind
 from clearance.audit.report import AgeBin, RetentionResult
@@ -67,11 +67,18 @@ def timestamp_expr(col: pl.Expr, dtype: pl.DataType, millis: bool = False) -> pl
     return pl.coalesce(parsed)
 
 
-def epoch_millis(data: pl.DataFrame | pl.LazyFrame, column: str, dtype: pl.DataType) -> bool:
+Data = pl.DataFrame | pl.LazyFrame | AuditTable
+
+
+def _table(data: Data) -> AuditTable:
+    return Polars(data) if isinstance(data, pl.DataFrame | pl.LazyFrame) else data
+
+
+def epoch_millis(data: Data, column: str, dtype: pl.DataType) -> bool:
     """Whether a numeric timestamp column holds milliseconds (numbers too large for seconds)."""
     if not (dtype.is_integer() or dtype.is_float()):
         return False
-    largest = collect(data.lazy().select(column_expr(column).abs().max()), streams(data)).item()
+    largest = _table(data).max_abs(column)
     return bool((largest or 0) > _MILLIS_FROM)
 
 
@@ -87,12 +94,13 @@ _TIMESTAMP_SUFFIX = re.compile(r"(^|_)(at|ts|time|timestamp|date|datetime)$")
 _PARSED_SHARE = 0.9
 
 
-def detect_timestamp(frame: pl.DataFrame | pl.LazyFrame) -> str | None:
+def detect_timestamp(frame: Data) -> str | None:
     """The column holding each record's time, when the policy does not name it: one of the
     usual names (``created_at``, ``timestamp``, ...), else the first column named like an event
     time (``ordered_at``, ``signup_ts``, ``event_date``) that is not a quasi-identifier (a birth
     date is not a record's age) and whose values are mostly timestamps."""
-    names = frame.collect_schema().names()
+    table = _table(frame)
+    names = table.columns
     for name in _TIMESTAMP_NAME:
         if name in names:
             return name
@@ -100,8 +108,7 @@ def detect_timestamp(frame: pl.DataFrame | pl.LazyFrame) -> str | None:
         norm = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
         if not _TIMESTAMP_SUFFIX.search(norm) or qi_kind(name) is not None:
             continue
-        head = frame.lazy().select(column_expr(name)).head(1000)
-        values = collect(head, streams(frame)).to_series().drop_nulls()
+        values = table.head(name, 1000).drop_nulls()
         if (
             values.len()
             and parse_timestamps(values).drop_nulls().len() >= _PARSED_SHARE * values.len()
@@ -115,7 +122,7 @@ def _timestamp_column(ctx: AuditContext, table: str) -> str:
     if declared:
         ctx.require(table, [declared], "timestamp")
         return declared
-    detected = detect_timestamp(ctx.tables[table].data)
+    detected = detect_timestamp(ctx.tables[table])
     if detected is not None:
         return detected
     raise CheckSkipped(f"{table}: a retention period is set but no timestamp column is declared")
@@ -173,25 +180,18 @@ def record_ages(raw: pl.Series, today: date) -> pl.Series:
     )["age_days"]
 
 
-def age_counts(data: pl.DataFrame | pl.LazyFrame, column: str, today: date) -> pl.DataFrame:
-    """The retention plan: records per age in days (null: no readable timestamp), with how many
-    of them have an empty timestamp and how many one that cannot be read. One row per distinct
-    age, whatever the number of records."""
-    dtype = data.collect_schema()[column]
+def age_counts(data: Data, column: str, today: date) -> pl.DataFrame:
+    """The retention aggregate: records per age in days (null: no readable timestamp), with how
+    many of them have an empty timestamp (``empty``) and how many one that cannot be read
+    (``unparseable``), as ``rows``. One row per distinct age, whatever the number of records."""
+    table = _table(data)
+    dtype = table.schema[column]
     raw = column_expr(column)
-    parsed = timestamp_expr(raw, dtype, epoch_millis(data, column, dtype))
+    parsed = timestamp_expr(raw, dtype, epoch_millis(table, column, dtype))
     empty = raw.is_null() | (raw.cast(pl.String).str.strip_chars() == "")
     age = (pl.lit(today) - parsed.dt.date()).dt.total_days()
-    return collect(
-        data.lazy()
-        .select(age.alias("age"), empty.alias("empty"), (parsed.is_null() & ~empty).alias("bad"))
-        .group_by("age")
-        .agg(
-            pl.len().alias("rows"),
-            pl.col("empty").sum().alias("empty"),
-            pl.col("bad").sum().alias("unparseable"),
-        ),
-        streams(data),
+    return table.group_counts(
+        {"age": age}, {"empty": empty, "unparseable": parsed.is_null() & ~empty}
     )
 
 
@@ -245,7 +245,7 @@ def run(ctx: AuditContext, table: str) -> CheckResult:
         # the conflict is in the policy itself: said even when the ages cannot be measured
         return CheckResult(duty.findings, warnings=[*duty.warnings, str(skipped)])
     duty = _log_duty(ctx, table, column)
-    counts = age_counts(ctx.tables[table].data, column, ctx.today)
+    counts = age_counts(ctx.tables[table], column, ctx.today)
     rows = int(counts["rows"].sum())
     missing = int(counts["empty"].sum())
     unparseable = int(counts["unparseable"].sum())

@@ -202,7 +202,7 @@ def _scan_table(
         raise InputError(str(path), "file is empty")
     with job_errors(name):
         df = read_table(spark, path, kind)
-    _scan_frame(scanner, df, df.where(F.col(BLOCK) == 0), name, kind, detection)
+    scan_frame(scanner, df, df.where(F.col(BLOCK) == 0), name, kind, detection)
 
 
 def _scan_catalog_table(
@@ -213,28 +213,30 @@ def _scan_catalog_table(
         df = read_catalog_table(spark, table)
     except Exception as exc:  # AnalysisException (no such table) or a name Spark cannot parse
         raise InputError(name, f"not a table of the Spark catalog ({failure_kind(exc)})") from None
-    _scan_frame(scanner, df, df, name, "parquet", detection)
+    scan_frame(scanner, df, df, name, "parquet", detection)
 
 
-def _scan_frame(
+def scan_frame(
     scanner: Scanner,
     df: DataFrame,
     first: DataFrame,
     name: str,
     kind: readers.Kind,
     detection: DetectionSettings,
+    table: str | None = None,
 ) -> None:
     """``df`` scanned as one table named ``name``; ``first``: where its first rows are (the
-    probe on which columns are classified is the first rows of its first block)."""
+    probe on which columns are classified is the first rows of its first block). ``table``:
+    the table findings are located in (the audit's table name), if any."""
     job = _Job(name, kind, detection, scanner.opts, {})
     probes = _collect(first, _probe_task(job), name)
     if not probes or probes[0][2].width == 0:
         raise InputError(name, "no rows")
     probe: pl.DataFrame = probes[0][2]
-    shown = scanner.scan_column_names(name, None, probe.columns, {})
+    shown = scanner.scan_column_names(name, table, probe.columns, {})
     states: dict[str, ColumnState] = {}
     for column in probe.columns:
-        state = states[column] = ColumnState(shown[column], None)
+        state = states[column] = ColumnState(shown[column], table)
         scanner.classify_column(state, probe[column].to_list())
     job = _Job(
         name,
@@ -246,10 +248,12 @@ def _scan_frame(
     base = 0
     for _, _, result in _collect(df, _scan_task(job), name):
         if set(result.columns) - set(shown):
-            shown = scanner.scan_column_names(name, None, list(result.columns), shown)
+            shown = scanner.scan_column_names(name, table, list(result.columns), shown)
         for column, part in result.columns.items():
             if column not in states:
-                states[column] = ColumnState(shown[column], None, part.kind, set(part.entity_rules))
+                states[column] = ColumnState(
+                    shown[column], table, part.kind, set(part.entity_rules)
+                )
             state = states[column]
             scanner.record(name, state, part.distinct, part.results, part.rows, base, part.nonempty)
         base += result.rows
@@ -303,4 +307,4 @@ def spark_scan_paths(
     return scanner.report()
 
 
-__all__ = ["ChunkResult", "ColumnChunk", "spark_scan_paths"]
+__all__ = ["ChunkResult", "ColumnChunk", "scan_frame", "spark_scan_paths"]

@@ -75,7 +75,7 @@ def read_table(
         header = _csv_header(files[0] if files else path, kind)
         if header is not None and len(header) <= len(columns):
             columns[: len(header)] = header
-    names = [_encode(c) for c in columns]
+    names = [encode_name(c) for c in columns]
     out: DataFrame = df.toDF(*names).select("*", *extra)
     return out
 
@@ -92,7 +92,7 @@ def read_catalog_table(spark: SparkSession, name: str) -> DataFrame:
     from pyspark.sql import functions as F
 
     df: Any = spark.table(name)
-    names = [_encode(c) for c in df.columns]
+    names = [encode_name(c) for c in df.columns]
     out: DataFrame = df.toDF(*names).select("*", F.spark_partition_id().cast("long").alias(BLOCK))
     return out
 
@@ -121,11 +121,11 @@ def _csv_header(path: Path, kind: readers.Kind) -> list[str] | None:
 _NAMED = "__clearance_h_"
 
 
-def _encode(name: str) -> str:
+def encode_name(name: str) -> str:
     return _NAMED + name.encode("utf-8", "surrogatepass").hex()
 
 
-def _decode(name: str) -> str:
+def decode_name(name: str) -> str:
     if not name.startswith(_NAMED):
         return name
     return bytes.fromhex(name[len(_NAMED) :]).decode("utf-8", "surrogatepass")
@@ -180,7 +180,7 @@ def chunks(
             return None
         table = pa.Table.from_batches(pending)
         table = table.drop_columns([c for c in (BLOCK, FILE) if c in table.column_names])
-        table = table.rename_columns([_decode(c) for c in table.column_names])
+        table = table.rename_columns([decode_name(c) for c in table.column_names])
         return Chunk(block, start, _frame(table, kind, typed, schema))
 
     for batch in batches:
@@ -208,6 +208,8 @@ __all__ = [
     "SPARK_KINDS",
     "Chunk",
     "chunks",
+    "decode_name",
+    "encode_name",
     "read_catalog_table",
     "read_table",
 ]
