@@ -149,56 +149,32 @@ def _evidence_status(ref: EvidenceRef, card: ModelCard, card_path: Path) -> Evid
     now = current_sha256(path)
     mine = [n for n in _numbers(card) if n.evidence_sha256 == ref.sha256]
     data = [_data_status(f, [path.parent, card_path.parent]) for f in ref.data]
-    if now is None or now != ref.sha256:
-        stale = [_label(n) for n in mine]
-        if card.quantitative_analysis.verdict is not None and ref.kind == "fairness":
-            stale.append("verdict (verdict.passed)")
-        status: Literal["changed", "gone"] = "gone" if now is None else "changed"
-        return EvidenceStatus(
-            path=ref.path,
-            kind=ref.kind,
-            sha256_recorded=ref.sha256,
-            sha256_now=now,
-            status=status,
-            stale_numbers=stale,
-            data=data,
-        )
+    verdict = card.quantitative_analysis.verdict is not None and ref.kind == "fairness"
+    status: Literal["current", "changed", "gone", "data_changed"]
     changed = {d.sha256_recorded for d in data if d.status == "changed"}
-    if changed:
+    if now is None or now != ref.sha256:
+        status, stale = ("gone" if now is None else "changed"), [_label(n) for n in mine]
+    elif changed:
         # the report is the one built from, but the data it measured is not what it was
-        stale = [_label(n) for n in mine if n.data_sha256 in changed]
-        if card.quantitative_analysis.verdict is not None and ref.kind == "fairness":
-            stale.append("verdict (verdict.passed)")
-        return EvidenceStatus(
-            path=ref.path,
-            kind=ref.kind,
-            sha256_recorded=ref.sha256,
-            sha256_now=now,
-            status="data_changed",
-            stale_numbers=stale,
-            data=data,
-        )
-    if ref.kind == "evaluation":
+        status, stale = "data_changed", [_label(n) for n in mine if n.data_sha256 in changed]
+    elif ref.kind == "evaluation":
         # the data file itself: its numbers were computed from it, not copied from JSON
-        return EvidenceStatus(
-            path=ref.path,
-            kind=ref.kind,
-            sha256_recorded=ref.sha256,
-            sha256_now=now,
-            status="current",
-            data=data,
-        )
-    # the file is the one built from: each number must still be its value there (a card.json
-    # edited by hand is caught here)
-    report = json.loads(read_bytes(path, MAX_EVIDENCE_BYTES, "a clearance report"))
-    edited = [_label(n) for n in mine if _lookup(report, n.source) != n.value]
+        status, stale, verdict = "current", [], False
+    else:
+        # the file is the one built from: each number must still be its value there (a
+        # card.json edited by hand is caught here)
+        report = json.loads(read_bytes(path, MAX_EVIDENCE_BYTES, "a clearance report"))
+        stale = [_label(n) for n in mine if _lookup(report, n.source) != n.value]
+        status, verdict = ("changed" if stale else "current"), False
+    if verdict:
+        stale.append("verdict (verdict.passed)")
     return EvidenceStatus(
         path=ref.path,
         kind=ref.kind,
         sha256_recorded=ref.sha256,
         sha256_now=now,
-        status="changed" if edited else "current",
-        stale_numbers=edited,
+        status=status,
+        stale_numbers=stale,
         data=data,
     )
 
