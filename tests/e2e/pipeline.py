@@ -8,8 +8,8 @@ passed); review the diff before committing it.
 
 from __future__ import annotations
 
-import os
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
