@@ -164,6 +164,7 @@ def fairness_report() -> FairnessReport:
                                   seed=7, intersections=True, demographic_parity_ratio_min=0.8,
                                   reference={"age_group": "25-64"}),
         by_group=sex_groups + age_groups + inter_groups,
+        overall=_group("overall", "all", 1200, 0.55, 0.77, 0.27),
         disparities=[sex, age, intersection],
         proxies=[
             Proxy(feature="postcode", attribute="sex", mutual_information=0.0213, auc=0.71,
@@ -328,6 +329,23 @@ def test_html_insufficient_group_is_labelled_and_not_ranked(html: str) -> None:
     comparisons = section.split("Comparisons with the reference group")[1].split("<h3>")[0]
     assert small not in comparisons
     assert "<p>Insufficient data (below 30 records, not ranked): <code>" in section
+
+
+def test_overall_metrics_come_first_in_both_formats(report: FairnessReport, html: str) -> None:
+    overall = _sections(html)["overall"]
+    assert "<code>all</code>" in overall and ">1200<" in overall
+    assert '0.550 <span class="ci">[0.510, 0.590]</span>' in overall  # rate and interval
+    assert html.index('id="overall"') < html.index('<section id="attribute-0"')
+    md = render_fairness_markdown(report)
+    assert md.index("## Overall") < md.index("## Attribute")
+    row = next(line for line in md.splitlines() if line.startswith("| all "))
+    assert "1200" in row and "0.550 [0.510, 0.590]" in row
+
+
+def test_a_report_without_overall_metrics_says_so(report: FairnessReport) -> None:
+    old = report.model_copy(update={"overall": None})
+    assert "No overall metrics in this report." in _sections(render_fairness_html(old))["overall"]
+    assert "No overall metrics in this report." in render_fairness_markdown(old)
 
 
 def test_html_marks_the_reference_group(html: str) -> None:

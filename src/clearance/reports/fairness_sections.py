@@ -251,10 +251,22 @@ def warnings_section(report: FairnessReport) -> Section:
     return Section("warnings", "Warnings", [body])
 
 
+def overall_section(report: FairnessReport) -> Section:
+    """The group metrics over every row (the model's performance as a whole), before the
+    attributes compare groups against it."""
+    if report.overall is None:
+        # reports written before the field existed
+        return Section("overall", "Overall", [Empty("No overall metrics in this report.")])
+    intro = Para("The same metrics over every row, as one group (intervals from the same bootstraps).")
+    table = each_format(partial(_group_table, [report.overall], None))
+    return Section("overall", "Overall", [intro, *table])
+
+
 def body_sections(report: FairnessReport) -> list[Section]:
     """Every section after the header, in report order (the sign-off is each format's own)."""
     attributes = [attribute_section(report, i, a) for i, a in enumerate(attributes_of(report))]
     return [
+        overall_section(report),
         *attributes,
         proxies_section(report),
         reasons_section(report),
