@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import platform
 import statistics
 import sys
@@ -60,39 +61,42 @@ def removed(gold: Sequence[tuple[str, int, int]], replaced: Sequence[Span]) -> t
 
 def run_clearance(
     texts: Sequence[str], workers: int | None = 1
-) -> tuple[list[str], list[list[Span]], float]:
+) -> tuple[list[str], list[list[Span]], float, float]:
     engine = DetectionSettings.of(workers=workers).engine()
     engine.start_workers()  # a long-running caller's workers (no-op with one)
     replacer = Replacer(RedactPolicy(), Keys(None), date(2026, 1, 31))
 
-    def once() -> tuple[list[str], list[list[Match]], float]:
+    def once() -> tuple[list[str], list[list[Match]], float, float]:
+        c0 = bench_presidio.cpu_seconds()
         t0 = time.perf_counter()
         found = engine.detect_batch(texts)
         out = [replacer.spans(t, ms, "bench") for t, ms in zip(texts, found, strict=True)]
-        return out, found, time.perf_counter() - t0
+        return out, found, time.perf_counter() - t0, bench_presidio.cpu_seconds() - c0
 
     # A warm-up pass (lexicons, regex caches: what Presidio's loaded model is to it), then the
     # median of REPEAT passes.
     once()
     runs = [once() for _ in range(REPEAT)]
-    out, found, _ = runs[0]
+    out, found, _, _ = runs[0]
     elapsed = statistics.median(r[2] for r in runs)
-    return out, [[(m.start, m.end) for m in ms] for ms in found], elapsed
+    cpu = statistics.median(r[3] for r in runs)
+    return out, [[(m.start, m.end) for m in ms] for ms in found], elapsed, cpu
 
 
-def run_presidio(texts: Sequence[str]) -> tuple[list[str], list[list[Span]], float]:
+def run_presidio(texts: Sequence[str]) -> tuple[list[str], list[list[Span]], float, float]:
     from presidio_anonymizer import AnonymizerEngine
 
     analyzer = bench_presidio.build_presidio()
     anonymizer = AnonymizerEngine()
     analyzer.analyze(text=texts[0], language="en")  # load the model before timing
+    c0 = bench_presidio.cpu_seconds()
     t0 = time.perf_counter()
     out, spans = [], []
     for text in texts:
         results = analyzer.analyze(text=text, language="en")
         out.append(anonymizer.anonymize(text=text, analyzer_results=results).text)
         spans.append([(r.start, r.end) for r in results])
-    return out, spans, time.perf_counter() - t0
+    return out, spans, time.perf_counter() - t0, bench_presidio.cpu_seconds() - c0
 
 
 def main() -> None:
@@ -135,7 +139,7 @@ def main() -> None:
     else:
         result["note"] = "presidio-anonymizer is not installed: clearance alone"
     for name, run in runs.items():
-        _, spans, elapsed = run(texts)
+        _, spans, elapsed, cpu = run(texts)
         hit = total = 0
         for gold, replaced in zip(golds, spans, strict=True):
             h, t = removed(gold, replaced)
@@ -143,6 +147,7 @@ def main() -> None:
         result[name] = {
             "seconds": round(elapsed, 3),
             "texts_per_s": round(len(texts) / elapsed, 1),
+            "cpu_seconds": round(cpu, 3),
             "recall_removed": round(hit / total, 4) if total else 0.0,
             "gold_spans": total,
         }
@@ -150,6 +155,12 @@ def main() -> None:
         result["speedup"] = round(
             result["clearance"]["texts_per_s"] / result["presidio"]["texts_per_s"], 1
         )
+        # CPU in all of clearance's processes against Presidio's: steadier than wall-clock on a
+        # machine shared with other jobs
+        result["speedup_by_cpu"] = round(
+            result["presidio"]["cpu_seconds"] / result["clearance"]["cpu_seconds"], 1
+        )
+    result["load_average_1min"] = round(os.getloadavg()[0], 2)
     text = json.dumps(result, indent=2)
     print(text)
     if args.out is not None:
