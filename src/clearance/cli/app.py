@@ -46,6 +46,7 @@ from clearance.cli._common import (
     write_atomic,
     write_outputs,
 )
+from clearance.cli.access_cmd import access_app
 from clearance.cli.anonymize_cmd import anonymize
 from clearance.cli.approve_cmd import approve
 from clearance.cli.audit_cmd import audit, init
@@ -525,6 +526,7 @@ app.add_typer(datasheet_app, name="datasheet")
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(risk_app, name="risk")
 app.add_typer(gate_app, name="gate")
+app.add_typer(access_app, name="access")
 
 
 @app.callback(invoke_without_command=True)
