@@ -101,7 +101,8 @@ def check(
         chain_intact=intact,
     )
     if as_json:
-        typer.echo(decision.model_dump_json())
+        # ASCII JSON: a tag from a file (bidirectional overrides...) reaches no terminal raw
+        typer.echo(json.dumps(decision.model_dump(mode="json")))
     else:
         typer.echo(
             terminal_line(f"{decision.decision}: rule {decision.rule}: {decision.reason}")
