@@ -71,6 +71,14 @@ class ConsentPolicy(_Model):
     )
     subject_key: str | None = None
     separator: str = Field(default=",", description="separator in a text column of purposes")
+    snapshot_date: date | None = Field(
+        default=None,
+        description="when the dataset was extracted: a withdrawal recorded after it "
+        "(withdrawn_at, as `clearance consent import` writes) is flagged on its own",
+    )
+    withdrawn_at: str = Field(
+        default="withdrawn_at", description="the consent table's withdrawal time column"
+    )
 
 
 class EntityPolicy(_Model):

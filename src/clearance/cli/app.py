@@ -51,6 +51,7 @@ from clearance.cli.anonymize_cmd import anonymize
 from clearance.cli.approve_cmd import approve
 from clearance.cli.audit_cmd import audit, init
 from clearance.cli.card_cmd import card_app
+from clearance.cli.consent_cmd import consent_app
 from clearance.cli.datasheet_cmd import datasheet_app
 from clearance.cli.dp_cmd import dp
 from clearance.cli.engine_opts import EngineOpt, MasterOpt, SparkConfOpt, spark_settings
@@ -527,6 +528,7 @@ app.add_typer(evidence_app, name="evidence")
 app.add_typer(risk_app, name="risk")
 app.add_typer(gate_app, name="gate")
 app.add_typer(access_app, name="access")
+app.add_typer(consent_app, name="consent")
 
 
 @app.callback(invoke_without_command=True)
