@@ -173,22 +173,31 @@ def _text(record: Mapping[str, Any], name: str, field: str) -> str:
 Event = tuple[str, str, str, datetime | None, datetime | None, datetime | None]
 
 
-def _event(record: Mapping[str, Any], mapping: ConsentMapping) -> Event | None:
+class _Statuses:
+    """The mapping's status values, upper-cased once (not once per record)."""
+
+    def __init__(self, mapping: ConsentMapping) -> None:
+        self.granted = {s.upper() for s in mapping.granted}
+        self.withdrawn = {s.upper() for s in mapping.withdrawn}
+        self.ignored = {s.upper() for s in mapping.ignored}
+        self.allowed = ", ".join([*mapping.granted, *mapping.withdrawn, *mapping.ignored])
+
+
+def _event(record: Mapping[str, Any], mapping: ConsentMapping, statuses: _Statuses) -> Event | None:
     f = mapping.fields
     subject = _text(record, f.subject, "subject")
     purpose = _text(record, f.purpose, "purpose")
     purpose = mapping.purposes.get(purpose, purpose).strip().lower()
     status_raw = _text(record, f.status, "status")
     status_key = status_raw.upper()
-    if status_key in {s.upper() for s in mapping.ignored}:
+    if status_key in statuses.ignored:
         return None
-    if status_key in {s.upper() for s in mapping.granted}:
+    if status_key in statuses.granted:
         status = "granted"
-    elif status_key in {s.upper() for s in mapping.withdrawn}:
+    elif status_key in statuses.withdrawn:
         status = "withdrawn"
     else:
-        allowed = ", ".join([*mapping.granted, *mapping.withdrawn, *mapping.ignored])
-        raise ValueError(f"field status ({f.status}): not one of the mapping's: {allowed}")
+        raise ValueError(f"field status ({f.status}): not one of the mapping's: {statuses.allowed}")
     granted = _time(record.get(f.granted_at), f"field granted_at ({f.granted_at})") if f.granted_at else None
     withdrawn = (
         _time(record.get(f.withdrawn_at), f"field withdrawn_at ({f.withdrawn_at})")
@@ -205,9 +214,10 @@ def read_events(
     """Every record of ``records`` as an event; the first that cannot be read is an
     :class:`InputError` naming ``source``, its row and the field (never the value)."""
     events: list[Event] = []
+    statuses = _Statuses(mapping)
     for n, record in records:
         try:
-            event = _event(record, mapping)
+            event = _event(record, mapping, statuses)
         except ValueError as exc:
             raise InputError(source, f"row {n}: {exc}") from None
         if event is not None:
@@ -231,17 +241,21 @@ def consent_table(events: Iterable[Event]) -> pl.DataFrame:
         key = (subject, purpose)
         if key not in latest or order >= latest[key][0]:
             latest[key] = (order, event)
-    rows = [event for _, (_, event) in sorted(latest.items())]
-    timestamp = pl.Datetime("us", "UTC")
-    return pl.DataFrame(
+    rows = [latest[key][1] for key in sorted(latest)]
+    def naive(moments: Iterable[datetime | None]) -> list[datetime | None]:
+        # UTC wall times: Polars converts naive datetimes far faster than aware ones
+        return [m.replace(tzinfo=None) if m is not None else None for m in moments]
+
+    timestamp = pl.Datetime("us")
+    frame = pl.DataFrame(
         {
             "subject_id": [r[0] for r in rows],
             "purpose": [r[1] for r in rows],
             "status": [r[2] for r in rows],
             "consent": [r[1] if r[2] == "granted" else None for r in rows],
-            "granted_at": [r[3] for r in rows],
+            "granted_at": naive(r[3] for r in rows),
             # a withdrawal without its own date: when the record last changed
-            "withdrawn_at": [(r[4] or r[5]) if r[2] == "withdrawn" else None for r in rows],
+            "withdrawn_at": naive((r[4] or r[5]) if r[2] == "withdrawn" else None for r in rows),
         },
         schema={
             "subject_id": pl.String,
@@ -252,3 +266,4 @@ def consent_table(events: Iterable[Event]) -> pl.DataFrame:
             "withdrawn_at": timestamp,
         },
     )
+    return frame.with_columns(pl.col("granted_at", "withdrawn_at").dt.replace_time_zone("UTC"))
