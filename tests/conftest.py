@@ -21,4 +21,15 @@ def _project_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     """Every test runs in its own folder with a fixed key, so fingerprints are reproducible."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CLEARANCE_KEY", "test-key-0123456789")
+    # lineage goes to the test's own folder only: never to a backend the machine configures
+    for name in (
+        "CLEARANCE_LINEAGE",
+        "CLEARANCE_LINEAGE_URL",
+        "CLEARANCE_LINEAGE_TIMEOUT",
+        "OPENLINEAGE_URL",
+        "OPENLINEAGE_DISABLED",
+        "OPENLINEAGE_ENDPOINT",
+        "OPENLINEAGE_API_KEY",
+    ):
+        monkeypatch.delenv(name, raising=False)
     yield

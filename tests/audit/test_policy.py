@@ -51,7 +51,7 @@ def test_profile_defaults_and_overrides() -> None:
         ({"tables": {"users": {"retention_days": "x"}}}, "tables.users.retention_days: 'x'"),
         (
             {"colour": 1},
-            "colour: unknown key; allowed here: ai_act_risk, anonymize, approvals, consent,",
+            "colour: unknown key; allowed here: access, ai_act_risk, anonymize, approvals,",
         ),
         (
             {"tables": {"u": {"retention": 3}}},

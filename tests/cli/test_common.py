@@ -296,3 +296,61 @@ def test_detection_options_convert_to_settings(tmp_path: Path) -> None:
     chosen = detection_settings(entities=" email_address,, PHONE_NUMBER ", workers=3)
     assert chosen.entities == ("email_address", "PHONE_NUMBER") and chosen.workers == 3
     assert detection_settings(entities=" , ").entities is None
+
+
+# -- lineage: record_run emits the recorded run's OpenLineage events --------------------------
+
+
+def _lineage_files() -> list[Path]:
+    folder = Path(".clearance") / "lineage"
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def test_a_recorded_run_leaves_its_lineage_beside_the_store(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    result = runner.invoke(app, ["scan", str(data), "-f", "json", "-o", "out.json"])
+    assert result.exit_code == 0, result.output
+    [line] = [x for x in result.stderr.splitlines() if x.startswith("evidence: run")]
+    run_id = line.split()[2]
+    start, complete = _lineage_files()
+    assert start.name.endswith(f"{run_id}-1-START.json")
+    assert complete.name.endswith(f"{run_id}-2-COMPLETE.json")
+    event = json.loads(complete.read_text())
+    assert event["job"]["name"] == "scan"
+    assert [d["name"] for d in event["inputs"]] == [data.resolve().as_posix()]
+    assert event["run"]["facets"]["clearance"]["findingsBySeverity"]
+    for path in (start, complete):
+        text = path.read_text()
+        for planted in ("jane.doe@example.com", "john@example.org", "jane.doe", "john@"):
+            assert planted not in text
+
+
+def test_lineage_switched_off_or_without_evidence_writes_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _data(tmp_path)
+    result = runner.invoke(app, ["scan", str(data), "-f", "json", "-o", "a.json", "--no-evidence"])
+    assert result.exit_code == 0, result.output
+    assert _lineage_files() == []
+    monkeypatch.setenv("CLEARANCE_LINEAGE", "off")
+    result = runner.invoke(app, ["scan", str(data), "-f", "json", "-o", "b.json"])
+    assert result.exit_code == 0, result.output
+    assert Path(".clearance/evidence.db").is_file() and _lineage_files() == []
+
+
+def test_a_hanging_lineage_backend_does_not_fail_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    data = _data(tmp_path)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(8)  # connections wait in the backlog: nothing ever answers
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        monkeypatch.setenv("CLEARANCE_LINEAGE_URL", url)
+        monkeypatch.setenv("CLEARANCE_LINEAGE_TIMEOUT", "0.3")
+        result = runner.invoke(app, ["scan", str(data), "-f", "json", "-o", "out.json", "-q"])
+    assert result.exit_code == 0, result.output
+    assert f"warning: lineage: {url}: events not sent (timed out)" in result.stderr
+    assert len(_lineage_files()) == 2  # the file transport still has the run

@@ -65,6 +65,13 @@ def test_core_alone(install: Install) -> None:
     # the scan was recorded: the evidence store's Alembic migrations shipped in the wheel
     verify = env.clearance("evidence", "verify")
     assert verify.returncode == 0 and "1 record(s) intact" in verify.stderr, verify.stderr
+    # and its OpenLineage events written beside the store (openlineage-python, a core dependency)
+    assert len(list((env.cwd / ".clearance" / "lineage").glob("*.json"))) == 2
+    # the OneTrust-style consent mapping shipped in the wheel
+    export = env.cwd / "consent.csv"
+    export.write_text("Data Subject Identifier,Purpose Name,Purpose Status\ns1,Marketing,ACTIVE\n")
+    imported = env.clearance("consent", "import", export, "-o", env.cwd / "consent.parquet")
+    assert imported.returncode == 0, imported.stderr
     demo = env.clearance("demo", "--rows", "50", "--out", env.cwd / "demo")
     assert demo.returncode == 0, demo.stderr
     assert (env.cwd / "demo" / "audit.json").is_file()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -71,6 +71,14 @@ class ConsentPolicy(_Model):
     )
     subject_key: str | None = None
     separator: str = Field(default=",", description="separator in a text column of purposes")
+    snapshot_date: date | None = Field(
+        default=None,
+        description="when the dataset was extracted: a withdrawal recorded after it "
+        "(withdrawn_at, as `clearance consent import` writes) is flagged on its own",
+    )
+    withdrawn_at: str = Field(
+        default="withdrawn_at", description="the consent table's withdrawal time column"
+    )
 
 
 class EntityPolicy(_Model):
@@ -229,6 +237,53 @@ class ApprovalPolicy(_Model):
         return self
 
 
+ANY = "*"
+_TAG = r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$|^\*$"
+_RULE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+
+
+class AccessRule(_Model):
+    """One allow or deny rule of ``clearance access check``: the roles it concerns, the dataset
+    tags it applies to (a dataset carrying any of them) and the purposes; ``*`` for any."""
+
+    id: str = Field(pattern=_RULE_ID, description="names the rule in decisions and exports")
+    effect: Literal["allow", "deny"]
+    roles: list[str] = Field(min_length=1, description="roles it concerns; * for every role")
+    tags: list[Annotated[str, Field(pattern=_TAG)]] = Field(
+        min_length=1, description="dataset tags it applies to; * for any dataset"
+    )
+    purposes: list[str] = Field(
+        default_factory=lambda: [ANY], min_length=1, description="purposes; * for any"
+    )
+    description: str = Field(default="", max_length=500)
+
+
+class AccessPolicy(_Model):
+    """Tag-based access decisions (``clearance access check|export``): who holds which role,
+    and the rules. Deny wins; a dataset tagged with a special category is denied unless an
+    allow rule names that tag itself (``*`` never opens it); anything no rule allows is
+    denied."""
+
+    users: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="user (CLEARANCE_USER or the OS user) -> roles; approvals.roles add theirs",
+    )
+    rules: list[AccessRule] = Field(default_factory=list)
+    special_categories: list[Annotated[str, Field(pattern=_TAG)]] = Field(
+        default_factory=lambda: ["special-category"],
+        description="tags only an allow rule naming them opens (default deny)",
+    )
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> AccessPolicy:
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.id in seen:
+                raise ValueError(f"rules: the id {rule.id} is used twice")
+            seen.add(rule.id)
+        return self
+
+
 # Entity types a named-entity model adds to the registry's (clearance.detection.ner).
 _NER_ONLY_ENTITIES = frozenset({"NRP"})
 
@@ -283,6 +338,20 @@ class Policy(_Model):
     dp: DpPolicy = Field(default_factory=DpPolicy)
     anonymize: AnonymizePolicy = Field(default_factory=AnonymizePolicy)
     approvals: ApprovalPolicy = Field(default_factory=ApprovalPolicy)
+    access: AccessPolicy = Field(default_factory=AccessPolicy)
+
+    @model_validator(mode="after")
+    def _access_roles_exist(self) -> Policy:
+        # a misspelt role in a rule would silently never match: refuse it
+        known = set(self.approvals.roles) | {r for rs in self.access.users.values() for r in rs}
+        for n, rule in enumerate(self.access.rules):
+            unknown = [r for r in rule.roles if r != ANY and r not in known]
+            if unknown:
+                raise ValueError(
+                    f"access.rules.{n}.roles: {unknown[0]} is held by no user "
+                    "(access.users, approvals.roles)"
+                )
+        return self
 
     @field_validator("fail_on", mode="before")
     @classmethod

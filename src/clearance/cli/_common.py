@@ -21,7 +21,8 @@ from typer.exceptions import TyperException
 from clearance.detection import calibration as calibrations
 from clearance.detection.settings import DetectionSettings, InvalidSetting
 from clearance.errors import ClearanceError, InputError, PolicyError
-from clearance.evidence import EvidenceStore, new_record, open_store
+from clearance.evidence import EvidenceStore, RunRecord, new_record, open_store
+from clearance.evidence.lineage import LineageSettings, emit_run
 from clearance.evidence.record import FileHashes
 from clearance.io.outputs import STDOUT as STDOUT
 from clearance.io.outputs import check_outputs as check_outputs
@@ -281,4 +282,17 @@ def record_run(
     store.close()
     if not quiet:
         typer.echo(f"evidence: run {run_id} recorded in {terminal_line(store.shown)}", err=True)
+    emit_lineage(store, record)
     return run_id
+
+
+def emit_lineage(store: EvidenceStore, record: RunRecord) -> None:
+    """The recorded run's OpenLineage events (``evidence.lineage``: files beside the store,
+    HTTP when ``CLEARANCE_LINEAGE_URL`` or ``OPENLINEAGE_URL`` is set; off with
+    ``CLEARANCE_LINEAGE=off``). A destination that fails is a warning on stderr (also with
+    ``-q``: lineage was asked for and is missing), never the command's failure."""
+    settings, warnings = LineageSettings.from_env(store.path, os.environ)
+    if settings is not None:
+        warnings += emit_run(record, store.opened_at, settings)
+    for warning in warnings:
+        say(f"warning: {warning}")

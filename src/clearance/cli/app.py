@@ -46,10 +46,12 @@ from clearance.cli._common import (
     write_atomic,
     write_outputs,
 )
+from clearance.cli.access_cmd import access_app
 from clearance.cli.anonymize_cmd import anonymize
 from clearance.cli.approve_cmd import approve
 from clearance.cli.audit_cmd import audit, init
 from clearance.cli.card_cmd import card_app
+from clearance.cli.consent_cmd import consent_app
 from clearance.cli.datasheet_cmd import datasheet_app
 from clearance.cli.dp_cmd import dp
 from clearance.cli.engine_opts import EngineOpt, MasterOpt, SparkConfOpt, spark_settings
@@ -525,6 +527,8 @@ app.add_typer(datasheet_app, name="datasheet")
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(risk_app, name="risk")
 app.add_typer(gate_app, name="gate")
+app.add_typer(access_app, name="access")
+app.add_typer(consent_app, name="consent")
 
 
 @app.callback(invoke_without_command=True)

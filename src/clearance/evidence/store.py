@@ -8,6 +8,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,9 @@ class EvidenceStore:
     ) -> None:
         self._engine = engine
         self.shown = shown
+        # when the command began its work, as far as the store knows: commands open their
+        # store before any work (the START time of the run's lineage)
+        self.opened_at = datetime.now(UTC)
         self.path = path  # the SQLite file; None for a server
         # read on open: a missing or wrong key stops the command before it writes anything;
         # a reader (list, verify, export) signs nothing and needs no private key

@@ -20,7 +20,8 @@ from clearance.governance.mapping import mapping
 from clearance.governance.report import STATUSES, ControlStatus, GovernanceReport, RunRef, Status
 from clearance.governance.risks import risk_register
 
-PASSING = frozenset({"pass", "clean", "built", "approved", "recorded"})
+# an access decision, allow or deny, is the control working
+PASSING = frozenset({"pass", "clean", "built", "approved", "recorded", "allow", "deny"})
 FAILING = frozenset({"fail", "findings"})
 
 

@@ -233,3 +233,30 @@ def test_no_value_or_key_reaches_spark_logs(
     conf = json.dumps(spark.sparkContext.getConf().getAll())
     for needle in ["test-key-0123456789", b"test-key-0123456789".hex(), "user97@example.org"]:
         assert needle not in logged and needle not in conf
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_a_withdrawal_after_the_snapshot_same_report(
+    spark: SparkSession, tmp_path: Path, fmt: str
+) -> None:
+    from clearance.audit.consent_records import consent_table
+    from tests.audit.checks.test_consent import EVENTS, REVIEWS
+
+    data = tmp_path / "data"
+    data.mkdir()
+    table = consent_table(EVENTS)
+    if fmt == "parquet":
+        table.write_parquet(data / "consent.parquet")
+    else:  # timestamps as text, as a CSV consent table holds them
+        table.write_csv(data / "consent.csv")
+    pl.DataFrame(REVIEWS).write_csv(data / "reviews.csv")
+    policy = tmp_path / "clearance.yaml"
+    policy.write_text(
+        "purpose: model-training\nsubject_key: user_id\n"
+        "consent: {table: consent, column: consent, subject_key: subject_id, "
+        "snapshot_date: 2025-03-01}\n"
+    )
+    local, on_spark = _both([data], policy)
+    late = [f for f in local["findings"] if f["rule"] == "consent-withdrawn-after-snapshot"]
+    assert {(f["location"]["table"], f["count"]) for f in late} == {("consent", 1), ("reviews", 2)}
+    assert on_spark == local

@@ -25,8 +25,29 @@ WHY = (
 _TRUE = {"true", "yes", "y", "1", "t"}
 
 
+def _withdrawn_late(ctx: AuditContext, table: str) -> pl.Expr | None:
+    """Per consent record: withdrawn (for the policy's purpose, when the table has a
+    ``purpose`` column) on a day after the dataset's snapshot; None when the policy gives no
+    snapshot date or the table no withdrawal times."""
+    policy = ctx.policy.consent
+    if policy is None or policy.snapshot_date is None:
+        return None
+    schema = ctx.tables[table].schema
+    if policy.withdrawn_at not in schema:
+        return None
+    when = column(policy.withdrawn_at)
+    if schema[policy.withdrawn_at] == pl.String:
+        when = when.str.to_datetime(strict=False, time_zone="UTC")
+    late = (when.dt.date() > pl.lit(policy.snapshot_date)).fill_null(False)
+    if "purpose" in schema and policy.column != "purpose":
+        purpose = column("purpose").cast(pl.String).str.strip_chars().str.to_lowercase()
+        late = late & (purpose == ctx.policy.purpose.lower()).fill_null(False)
+    return late
+
+
 def _consenting(ctx: AuditContext) -> tuple[str, pl.DataFrame]:
-    """(key column, frame of canonical key ``_k`` -> consent ``_flag``) from the consent table."""
+    """(key column, frame of canonical key ``_k`` -> consent ``_flag``, and ``_late``: the
+    subject withdrew after the snapshot and does not consent now) from the consent table."""
     policy = ctx.policy.consent
     if policy is None:
         raise CheckSkipped("the policy declares no consent source (consent.table/column)")
@@ -61,8 +82,13 @@ def _consenting(ctx: AuditContext) -> tuple[str, pl.DataFrame]:
         ).fill_null(False)
     # The consent aggregate: one row per subject key (not per record) with whether any of its
     # records consents.
-    counts = source.group_counts({"_k": keys}, {"_consent": ok})
-    return key, counts.select("_k", (pl.col("_consent") > 0).alias("_flag"))
+    late = _withdrawn_late(ctx, policy.table)
+    sums = {"_consent": ok} if late is None else {"_consent": ok, "_late": late}
+    counts = source.group_counts({"_k": keys}, sums)
+    flag = (pl.col("_consent") > 0).alias("_flag")
+    if late is None:
+        return key, counts.select("_k", flag, pl.lit(False).alias("_late"))
+    return key, counts.select("_k", flag, ((pl.col("_late") > 0) & ~flag).alias("_late"))
 
 
 def run(ctx: AuditContext) -> CheckResult:
@@ -73,6 +99,7 @@ def run(ctx: AuditContext) -> CheckResult:
     consent_table = ctx.policy.consent.table if ctx.policy.consent else ""
     linked.setdefault(consent_table, consent_key)
     incomparable: list[str] = []
+    late_any = bool(consent["_late"].any())
     for table, key in sorted(linked.items()):
         source = ctx.tables[table]
         if key not in source.columns:
@@ -83,7 +110,12 @@ def run(ctx: AuditContext) -> CheckResult:
             incomparable.append(str(exc))
             continue
         # The join: each record's key against the subjects' consent, counted, not kept.
-        rows, _, found, consented = source.match_counts(keys, consent)
+        rows, _, found, consented = source.match_counts(keys, consent.select("_k", "_flag"))
+        if late_any:
+            late_flags = consent.select("_k", pl.col("_late").alias("_flag"))
+            late_rows = source.match_counts(keys, late_flags)[3]
+            if late_rows:
+                out.append(_late_finding(ctx, table, key, late_rows, rows))
         no_record = rows - found
         refused = rows - consented - no_record
         measured.append(
@@ -129,6 +161,36 @@ def run(ctx: AuditContext) -> CheckResult:
         raise CheckSkipped("consent cannot be linked to rows: " + "; ".join(incomparable))
     warnings = [f"consent: not checked for {reason}" for reason in incomparable]
     return CheckResult(out, measurements=list(measured), warnings=warnings)
+
+
+WHY_LATE = (
+    "A subject may withdraw consent at any time (GDPR Art. 7(3)); a snapshot taken while "
+    "consent held does not keep it: processing those rows after the withdrawal has no lawful "
+    "basis under consent, and a model trained on the snapshot must not use them."
+)
+
+
+def _late_finding(ctx: AuditContext, table: str, key: str, late: int, rows: int) -> Finding:
+    policy = ctx.policy.consent
+    snapshot = policy.snapshot_date if policy is not None else None
+    return ctx.finding(
+        rule="consent-withdrawn-after-snapshot",
+        category="consent",
+        entity="CONSENT",
+        severity=Severity.HIGH,
+        table=table,
+        column=key,
+        count=late,
+        share=late / max(1, rows),
+        scope="table",
+        remediation=f"Cut the snapshot again without the {late} rows of subjects who withdrew "
+        f"consent for '{ctx.policy.purpose}' after {snapshot} (clearance remediation: "
+        "exclude-unconsented), and retrain any model trained on it.",
+        fix="exclude-unconsented",
+        why=WHY_LATE,
+        preview=f"{late} of {rows} rows",
+        metrics={"withdrawn_after_snapshot": float(late)},
+    )
 
 
 _POLICY = {
