@@ -7,14 +7,17 @@ import random
 from pathlib import Path
 
 import polars as pl
+import pytest
 from pyspark.sql import SparkSession
 from typer.testing import CliRunner
 
 from clearance.cli.app import app
 from clearance.demo.ecommerce import generate
 from clearance.engines.spark.redact import spark_redact_paths
+from clearance.errors import InputError
 from clearance.io import readers
 from clearance.io.files import file_sha256
+from clearance.io.tags import SIDECAR_SUFFIX, verify_tags
 from clearance.redact import RedactSettings, redact_paths
 from clearance.redact.manifest import RedactManifest
 from tests.engines.spark.conftest import MASTER, settings
@@ -50,6 +53,11 @@ def _check_manifest(manifest: RedactManifest, out: Path) -> None:
     for tags in manifest.tags:
         data = json.loads((out / tags.path).read_text())
         assert data["run_id"] == manifest.run_id and data["columns"]
+        # verified as a local output is: the folder, and each of its part files
+        folder = out / tags.path.removesuffix(SIDECAR_SUFFIX)
+        assert verify_tags(folder).run_id == manifest.run_id
+        for part in folder.rglob("*.parquet"):
+            assert verify_tags(part) == verify_tags(folder)
     assert not [p for p in out.rglob(".clearance-*")]
 
 
@@ -71,6 +79,21 @@ def test_demo_dataset_same_copies_as_local(spark: SparkSession, tmp_path: Path) 
         theirs = _local_table(tmp_path / "local" / "demo" / name)
         assert mine.columns == theirs.columns
         assert _sorted(mine).equals(_sorted(theirs)), name
+    # a copy changed, added to or cut after the run fails the verification
+    users = tmp_path / "spark" / "demo" / "users"
+    part = next(users.glob("*.parquet"))
+    extra = users / "part-extra.parquet"
+    extra.write_bytes(part.read_bytes())
+    with pytest.raises(InputError, match="other files"):
+        verify_tags(users)
+    extra.unlink()
+    pl.read_parquet(part).head(1).write_parquet(part)
+    for path in (users, part):
+        with pytest.raises(InputError, match="changed since"):
+            verify_tags(path)
+    part.unlink()
+    with pytest.raises(InputError, match="other files"):
+        verify_tags(users)
 
 
 def _planted(root: Path) -> tuple[Path, Path]:
@@ -171,8 +194,6 @@ def test_policy_error_in_an_executor_exits_4_as_locally(spark: SparkSession, tmp
 
 
 def test_redact_settings_refused_on_spark(spark: SparkSession, tmp_path: Path) -> None:
-    import pytest
-
     from clearance.errors import PolicyError
     from clearance.redact.storage import ParquetEncryption
 
