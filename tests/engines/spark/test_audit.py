@@ -229,3 +229,51 @@ def test_no_value_or_key_reaches_spark_logs(
     conf = json.dumps(spark.sparkContext.getConf().getAll())
     for needle in ["test-key-0123456789", b"test-key-0123456789".hex(), "user97@example.org"]:
         assert needle not in logged and needle not in conf
+
+
+def test_join_keys_travel_as_keyed_fingerprints(
+    spark: SparkSession, event_log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Subject detection, consent and the self-identifying text check join tables on keys:
+    on Spark the keys are keyed fingerprints, so no key text comes back to the driver in an
+    aggregate or reaches Spark's event log, and the report is the local engine's."""
+    data = tmp_path / "data"
+    data.mkdir()
+    keys = [f"zq-planted-key-{i:04d}" for i in range(300)]
+    pl.DataFrame(
+        {
+            "customer_id": keys,
+            "email": [f"buyer{i}@example.org" for i in range(300)],
+            "consent": ["model-training" if i % 3 else "marketing" for i in range(300)],
+        }
+    ).write_parquet(data / "customers.parquet", row_group_size=100)
+    pl.DataFrame(
+        {
+            "customer_id": [keys[i % 300] if i % 50 else f"zq-unknown-{i}" for i in range(1200)],
+            "review": [
+                f"The parcel came {i % 9} days late but the lamp works well, would buy again"
+                + (f"; questions to buyer{i % 300}@example.org" if i % 40 == 0 else "")
+                for i in range(1200)
+            ],
+        }
+    ).write_csv(data / "reviews.csv")
+    (tmp_path / "p.yaml").write_text(
+        "version: 1\nconsent: {table: customers, column: consent}\n"
+    )
+    collected: list[str] = []
+    real = SparkTable.group_counts
+
+    def recorded(self: SparkTable, *args: Any) -> pl.DataFrame:
+        out = real(self, *args)
+        collected.append(out.write_csv())
+        return out
+
+    monkeypatch.setattr(SparkTable, "group_counts", recorded)
+    local, on_spark = _both([data], tmp_path / "p.yaml")
+    assert on_spark == local
+    assert {c["table"] for c in local["consent"]} == {"customers", "reviews"}
+    rules = {f["rule"] for f in local["findings"]}
+    assert {"consent", "linkage-self-identifying-text"} <= rules
+    assert collected and not [c for c in collected if "zq-" in c]
+    logged = "".join(p.read_text(errors="replace") for p in event_log.rglob("*") if p.is_file())
+    assert "SparkListenerSQLExecutionStart" in logged and "zq-" not in logged

@@ -78,7 +78,10 @@ def run_text(ctx: AuditContext) -> CheckResult:
     subject_table = ctx.tables[subject]
     try:
         subject_keys = key_expr(
-            subject_key, subject_table.schema[subject_key], f"{subject}.{subject_key}"
+            subject_key,
+            subject_table.schema[subject_key],
+            f"{subject}.{subject_key}",
+            ctx.key_secret,
         )
     except KeyTypeError as exc:
         raise CheckSkipped(f"texts cannot be tied to authors: {exc}") from None
@@ -97,7 +100,7 @@ def run_text(ctx: AuditContext) -> CheckResult:
         key = links.keys[table]
         source = ctx.tables[table]
         try:
-            keys = key_expr(key, source.schema[key], f"{table}.{key}")
+            keys = key_expr(key, source.schema[key], f"{table}.{key}", ctx.key_secret)
         except KeyTypeError as exc:
             incomparable.append(str(exc))
             continue
