@@ -269,6 +269,9 @@ def test_join_keys_travel_as_keyed_fingerprints(
         return out
 
     monkeypatch.setattr(SparkTable, "group_counts", recorded)
+    # the run's secret (pickled with the executors' tasks) is not in the event log either
+    secret = b"zq-run-secret-0123456789abcdef!!"
+    monkeypatch.setattr("clearance.engines.spark.audit.run_secret", lambda: secret)
     local, on_spark = _both([data], tmp_path / "p.yaml")
     assert on_spark == local
     assert {c["table"] for c in local["consent"]} == {"customers", "reviews"}
@@ -277,3 +280,4 @@ def test_join_keys_travel_as_keyed_fingerprints(
     assert collected and not [c for c in collected if "zq-" in c]
     logged = "".join(p.read_text(errors="replace") for p in event_log.rglob("*") if p.is_file())
     assert "SparkListenerSQLExecutionStart" in logged and "zq-" not in logged
+    assert secret.hex() not in logged
