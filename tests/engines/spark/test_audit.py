@@ -234,16 +234,17 @@ def test_no_value_or_key_reaches_spark_logs(
 def test_join_keys_travel_as_keyed_fingerprints(
     spark: SparkSession, event_log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Subject detection, consent and the self-identifying text check join tables on keys:
-    on Spark the keys are keyed fingerprints, so no key text comes back to the driver in an
-    aggregate or reaches Spark's event log, and the report is the local engine's."""
+    """Subject detection, consent, the self-identifying text check and repeated identifiers
+    join tables on keys: on Spark the keys are keyed fingerprints, so no key or identifier text
+    comes back to the driver in an aggregate or reaches Spark's event log, and the report is
+    the local engine's."""
     data = tmp_path / "data"
     data.mkdir()
     keys = [f"zq-planted-key-{i:04d}" for i in range(300)]
     pl.DataFrame(
         {
             "customer_id": keys,
-            "email": [f"buyer{i}@example.org" for i in range(300)],
+            "email": [f"zq-buyer{i}@example.org" for i in range(300)],
             "consent": ["model-training" if i % 3 else "marketing" for i in range(300)],
         }
     ).write_parquet(data / "customers.parquet", row_group_size=100)
@@ -252,9 +253,11 @@ def test_join_keys_travel_as_keyed_fingerprints(
             "customer_id": [keys[i % 300] if i % 50 else f"zq-unknown-{i}" for i in range(1200)],
             "review": [
                 f"The parcel came {i % 9} days late but the lamp works well, would buy again"
-                + (f"; questions to buyer{i % 300}@example.org" if i % 40 == 0 else "")
+                + (f"; questions to zq-buyer{i % 300}@example.org" if i % 40 == 0 else "")
                 for i in range(1200)
             ],
+            # the same addresses again: a repeated identifier, compared by fingerprint too
+            "contact": [f"zq-buyer{i % 300}@example.org" for i in range(1200)],
         }
     ).write_csv(data / "reviews.csv")
     (tmp_path / "p.yaml").write_text(
@@ -269,6 +272,7 @@ def test_join_keys_travel_as_keyed_fingerprints(
         return out
 
     monkeypatch.setattr(SparkTable, "group_counts", recorded)
+    monkeypatch.setattr(SparkTable, "distinct", lambda *a: pytest.fail("raw values collected"))
     # the run's secret (pickled with the executors' tasks) is not in the event log either
     secret = b"zq-run-secret-0123456789abcdef!!"
     monkeypatch.setattr("clearance.engines.spark.audit.run_secret", lambda: secret)
@@ -276,7 +280,7 @@ def test_join_keys_travel_as_keyed_fingerprints(
     assert on_spark == local
     assert {c["table"] for c in local["consent"]} == {"customers", "reviews"}
     rules = {f["rule"] for f in local["findings"]}
-    assert {"consent", "linkage-self-identifying-text"} <= rules
+    assert {"consent", "linkage-self-identifying-text", "linkage-repeated-identifier"} <= rules
     assert collected and not [c for c in collected if "zq-" in c]
     logged = "".join(p.read_text(errors="replace") for p in event_log.rglob("*") if p.is_file())
     assert "SparkListenerSQLExecutionStart" in logged and "zq-" not in logged
