@@ -150,7 +150,7 @@ def child(folder: Path, streaming: bool, report: Path) -> None:
     )
 
 
-def run(folder: Path, streaming: bool, report: Path) -> dict[str, float]:
+def run(folder: Path, streaming: bool, report: Path) -> dict[str, object]:
     args = [sys.executable, __file__, "--child", str(folder), "--report", str(report)]
     args += ["--streaming"] if streaming else []
     env = {**os.environ, "CLEARANCE_WORKERS": os.environ.get("CLEARANCE_WORKERS", "1")}
@@ -194,7 +194,12 @@ def main() -> None:
         reports = {}
         for mode in args.modes.split(","):
             reports[mode] = folder.parent / f"report-{mode}.json"  # not in the audited folder
-            entry[mode] = run(folder, mode == "streaming", reports[mode])
+            load_before = os.getloadavg()[0]
+            measured = run(folder, mode == "streaming", reports[mode])
+            # the machine is shared: the 1-minute load average before and after each run
+            measured["load_avg_1m"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+            measured["us_per_row"] = round(measured["seconds"] * 1e6 / rows, 3)
+            entry[mode] = measured
             print(rows, mode, entry[mode], flush=True)
         if len(reports) == 2:
             entry["identical_reports"] = _same(*reports.values())

@@ -64,6 +64,7 @@ def main() -> None:
     results: list[dict[str, object]] = []
     for rows in args.rows or [1_000_000]:
         data = tables(args.folder, rows)
+        load_before = os.getloadavg()[0]  # the machine is shared: the load with each number
         t = time.perf_counter()
         local = audit_sources([data], policy=policy, fingerprinter=FP, streaming=True)
         local_s = time.perf_counter() - t
@@ -83,6 +84,11 @@ def main() -> None:
             )
             == on_spark.model_dump(mode="json"),
             "findings": local.summary.findings,
+            "load_avg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+            "core_s_per_mrow": {
+                "local_streaming": round(local_s * (os.cpu_count() or 1) / rows * 1e6, 1),
+                "spark": round(spark_s * (os.cpu_count() or 1) / rows * 1e6, 1),
+            },
         }
         results.append(entry)
         print(json.dumps(entry), flush=True)

@@ -228,3 +228,35 @@ def test_a_malformed_streamed_csv_is_listed_as_not_read_never_clean(tmp_path: Pa
         skipped = [(s.path, s.reason) for s in report.skipped]
     assert [path for path, _ in skipped] == [str(tmp_path / "bad.csv")]
     assert "user" not in skipped[0][1]
+
+
+def test_epoch_seconds_with_nan_and_infinity_are_unparseable_not_a_failed_check(
+    tmp_path: Path,
+) -> None:
+    """A float epoch-seconds column holding NaN and infinities: those records are unreadable
+    timestamps (counted, not aged), the others are seconds (the non-finite values do not make
+    the column milliseconds), and the check runs, streamed or in memory."""
+    today = dt.date(2026, 1, 31)
+    old = dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp()
+    pl.DataFrame(
+        {"id": [1, 2, 3, 4, 5], "ts": [old, float("nan"), float("inf"), -float("inf"), old]}
+    ).write_parquet(tmp_path / "t.parquet")
+    (tmp_path / "p.yaml").write_text(
+        "version: 1\ntables:\n  t:\n    retention_days: 30\n    timestamp: ts\n"
+    )
+    reports = [
+        audit_sources(
+            [tmp_path / "t.parquet"],
+            policy_path=tmp_path / "p.yaml",
+            fingerprinter=FP,
+            streaming=mode,
+            today=today,
+        )
+        for mode in (False, True)
+    ]
+    eager, streamed = (json.loads(r.model_dump_json()) for r in reports)
+    assert streamed == eager
+    assert [c["status"] for c in eager["checks"] if c["rule"] == "retention"] == ["ran"]
+    (measured,) = eager["retention"]
+    assert (measured["expired"], measured["unparseable"]) == (2, 3)
+    assert measured["oldest_age_days"] == (today - dt.date(2024, 1, 1)).days

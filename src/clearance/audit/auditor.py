@@ -149,12 +149,15 @@ def audit_dataset(
     scan_options: ScanOptions | None = None,
     checks: Iterable[Check] = CHECKS,
     progress: ProgressFn | None = None,
+    key_secret: bytes | None = None,
 ) -> AuditReport:
     """Runs every check over the tables. Tables named in the policy but absent are reported.
     ``fingerprinter`` keys the findings' fingerprints: the caller chooses the key
     (:func:`clearance.privacy.load_key` is what the CLI uses), the library writes no key file.
     ``tables``: :class:`clearance.audit.sources.Table` (Polars) or any engine's
-    :class:`clearance.audit.plans.AuditTable`."""
+    :class:`clearance.audit.plans.AuditTable`. ``key_secret``: join keys compared as keyed
+    fingerprints made with it (an engine whose keys leave the process:
+    :func:`clearance.audit.keys.run_secret`), not as canonical text; the report is the same."""
     by_name: dict[str, AuditTable] = {}
     for t in tables:
         if t.name in by_name:
@@ -170,6 +173,7 @@ def audit_dataset(
         fingerprinter=fingerprinter,
         today=reference,
         scan_options=scan_options or ScanOptions(),
+        key_secret=key_secret,
     )
     skipped_inputs = [SkippedInput(path=p, reason=r) for p, r in skipped]
     warnings = [

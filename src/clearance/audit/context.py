@@ -51,6 +51,9 @@ class AuditContext:
     fingerprinter: Fingerprinter
     today: date
     scan_options: ScanOptions = field(default_factory=ScanOptions)
+    # join keys compared as keyed fingerprints made with this (clearance.audit.keys), or as
+    # canonical text when None
+    key_secret: bytes | None = field(default=None, repr=False)
     _scan: ScanReport | None = None
     _links: SubjectLinks | None = None
     _scan_by_table: dict[str, list[Finding]] | None = None
@@ -62,7 +65,7 @@ class AuditContext:
         if self._links is None:
             per_table = {name: tp.subject_key for name, tp in self.policy.tables.items()}
             self._links = link_subjects(
-                list(self.tables.values()), self.policy.subject_key, per_table
+                list(self.tables.values()), self.policy.subject_key, per_table, self.key_secret
             )
         return self._links
 

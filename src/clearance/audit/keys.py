@@ -15,15 +15,31 @@ The same subject key is often an integer in one table (a database, Parquet) and 
 Columns of other types (booleans, dates and timestamps, lists, structs, binary) cannot be
 compared with keys: :func:`join_key` raises :class:`KeyTypeError`, and the check that needed the
 comparison is reported as skipped with that reason rather than as having found nothing.
+
+An engine that moves keys between processes (``audit --engine spark``: the executors and the
+driver) compares them as *keyed fingerprints* instead: :func:`key_expr` with a ``secret`` gives
+the HMAC of each canonical key, so the subjects' key set, the consent table's keys and the keys
+of every linked table travel, are collected and are joined as fingerprints, never as text. The
+secret is drawn for the run (:func:`run_secret`), not the report's fingerprint key: it reaches
+the executors pickled with the task (never a conf value or a literal of a plan), is worthless
+after the run, and nothing in the report is made with it. Two canonical keys are equal exactly
+when their fingerprints are (128 bits kept), so the report is the one of canonical text.
 """
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable
+
 import polars as pl
 
 from clearance.io.columns import column as column_expr
+from clearance.privacy import Fingerprinter
 
-__all__ = ["KeyTypeError", "join_key"]
+__all__ = ["KeyTypeError", "fingerprinted", "join_key", "key_expr", "run_secret"]
+
+_RULE = "audit-join-key"
+_HEX = 32  # 128 bits of the HMAC: no two keys of a table share a fingerprint
 
 _INTEGER = r"^[+-]?[0-9]+$"
 
@@ -47,8 +63,37 @@ def _text_key(text: pl.Expr) -> pl.Expr:
     )
 
 
-def key_expr(column: str, dtype: pl.DataType, where: str = "") -> pl.Expr:
-    """The canonical text key of ``column`` (of type ``dtype``) as a Polars expression."""
+def run_secret() -> bytes:
+    """A fingerprint key for the join keys of one run (see the module docstring)."""
+    return secrets.token_bytes(32)
+
+
+def _fingerprints(secret: bytes) -> Callable[[pl.Series], pl.Series]:
+    def run(values: pl.Series) -> pl.Series:
+        # built where it runs (an executor): hash states do not pickle
+        digest = Fingerprinter(secret).digester(_RULE)
+        distinct = values.drop_nulls().unique()
+        hashed = [digest(v).hex()[:_HEX] for v in distinct.to_list()]
+        return values.replace_strict(distinct, hashed, default=None, return_dtype=pl.String)
+
+    return run
+
+
+def fingerprinted(key: pl.Expr, secret: bytes) -> pl.Expr:
+    """The keyed fingerprint of each canonical key of ``key`` (null stays null)."""
+    return key.map_batches(_fingerprints(secret), return_dtype=pl.String, is_elementwise=True)
+
+
+def key_expr(
+    column: str, dtype: pl.DataType, where: str = "", secret: bytes | None = None
+) -> pl.Expr:
+    """The canonical text key of ``column`` (of type ``dtype``) as a Polars expression; with
+    ``secret``, its keyed fingerprint."""
+    canonical = _key_expr(column, dtype, where)
+    return canonical if secret is None else fingerprinted(canonical, secret)
+
+
+def _key_expr(column: str, dtype: pl.DataType, where: str) -> pl.Expr:
     col = column_expr(column)
     if dtype.is_integer():
         return col.cast(pl.String)

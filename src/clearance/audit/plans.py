@@ -112,7 +112,8 @@ class AuditTable(Protocol):
         ...
 
     def max_abs(self, column: str) -> Any:
-        """The largest magnitude in a numeric column (None when it has no value)."""
+        """The largest finite magnitude in a numeric column (None when it has none: NaN and
+        infinities are no magnitude)."""
         ...
 
     def distinct(self, column: str) -> pl.Series:
@@ -202,7 +203,9 @@ class PolarsAggregates:
         return self._collect(self.data.lazy().select(column_expr(column)).head(rows)).to_series()
 
     def max_abs(self, column: str) -> Any:
-        return self._collect(self.data.lazy().select(column_expr(column).abs().max())).item()
+        col = column_expr(column)
+        plan = self.data.lazy().select(col.abs().filter(col.is_finite()).max())
+        return self._collect(plan).item()
 
     def distinct(self, column: str) -> pl.Series:
         return distinct_values(self.data, column)

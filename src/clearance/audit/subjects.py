@@ -38,10 +38,12 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-def _keys(table: AuditTable, column: str, bad: dict[str, str]) -> pl.Expr | None:
+def _keys(
+    table: AuditTable, column: str, bad: dict[str, str], secret: bytes | None
+) -> pl.Expr | None:
     """The column's canonical keys (:func:`clearance.audit.keys.key_expr`)."""
     try:
-        return key_expr(column, table.schema[column], f"{table.name}.{column}")
+        return key_expr(column, table.schema[column], f"{table.name}.{column}", secret)
     except KeyTypeError as exc:
         bad[table.name] = str(exc)
         return None
@@ -59,8 +61,13 @@ def _overlap(table: AuditTable, keys: pl.Expr, subjects: pl.DataFrame) -> float:
 
 
 def link_subjects(
-    tables: Sequence[AuditTable], declared: str | None, per_table: Mapping[str, str | None]
+    tables: Sequence[AuditTable],
+    declared: str | None,
+    per_table: Mapping[str, str | None],
+    secret: bytes | None = None,
 ) -> SubjectLinks:
+    """The subject key and table (see the module docstring); ``secret``: keys compared as
+    keyed fingerprints (:func:`clearance.audit.keys.key_expr`)."""
     columns = {t.name: set(t.columns) for t in tables}
     candidates: list[str] = []
     if declared:
@@ -78,7 +85,7 @@ def link_subjects(
         for t in tables:
             col = per_table.get(t.name) or key
             if col in columns[t.name]:
-                keys = _keys(t, col, bad)
+                keys = _keys(t, col, bad, secret)
                 if keys is not None:
                     holders.append((t, col, keys))
         # The subject table lists each subject once; of several such tables the largest wins

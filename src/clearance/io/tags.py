@@ -170,25 +170,50 @@ def _parse(source: str, raw: bytes | str) -> OutputTags:
         raise InputError(source, f"holds no valid clearance tags ({FORMAT})") from None
 
 
-def read_tags(path: Path | str, kms: KeyManagementService | None = None) -> OutputTags:
-    """The tags of a cleared output. Parquet: the ``clearance`` key-value metadata (an
-    encrypted footer needs ``kms``; without it the sidecar is read); other files: the sidecar.
-    No tags (or malformed ones) is an :class:`InputError`."""
+def _folder_output(path: Path) -> Path | None:
+    """The folder output that holds the file ``path`` (a Spark copy: a folder of part files,
+    partitioned or not, with one sidecar next to the folder), if any."""
+    for parent in list(path.parents)[:_FOLDER_DEPTH]:
+        if parent.name and sidecar_path(parent).is_file():
+            return parent
+    return None
+
+
+_FOLDER_DEPTH: Final = 8  # a part file's depth under its output folder (partition levels)
+
+
+def _tags_of(path: Path, kms: KeyManagementService | None) -> tuple[OutputTags, Path]:
+    """The tags that apply to ``path`` and the output they belong to (``path`` itself, or the
+    folder output holding it)."""
     from clearance.io.protected_parquet import is_encrypted_parquet, parquet_key_value
 
-    path = Path(path)
-    if path.suffix.lower() == ".parquet" and (kms is not None or not is_encrypted_parquet(path)):
+    if (
+        path.suffix.lower() == ".parquet"
+        and path.is_file()
+        and (kms is not None or not is_encrypted_parquet(path))
+    ):
         raw = parquet_key_value(path, METADATA_KEY, kms)
         if raw is not None:
-            return _parse(f"{path} (Parquet metadata)", raw)
+            return _parse(f"{path} (Parquet metadata)", raw), path
     side = sidecar_path(path)
     try:
         data = side.read_bytes()
     except FileNotFoundError:
+        folder = _folder_output(path) if path.is_file() else None
+        if folder is not None:
+            return _tags_of(folder, kms)[0], folder
         raise InputError(str(path), f"has no clearance tags (no {side.name})") from None
     except OSError as exc:
         raise InputError(str(side), f"cannot read ({exc.strerror})") from None
-    return _parse(str(side), data)
+    return _parse(str(side), data), path
+
+
+def read_tags(path: Path | str, kms: KeyManagementService | None = None) -> OutputTags:
+    """The tags of a cleared output. Parquet: the ``clearance`` key-value metadata (an
+    encrypted footer needs ``kms``; without it the sidecar is read); other files and folder
+    outputs (``redact --engine spark``): the sidecar; a part file of a folder output: the
+    folder's. No tags (or malformed ones) is an :class:`InputError`."""
+    return _tags_of(Path(path), kms)[0]
 
 
 def verify_tags(path: Path | str, kms: KeyManagementService | None = None) -> OutputTags:
@@ -196,8 +221,8 @@ def verify_tags(path: Path | str, kms: KeyManagementService | None = None) -> Ou
     manifest lists the file (and its sidecar) with the hashes they have now. Any mismatch (a
     file changed or moved since it was cleared) is an :class:`InputError`."""
     path = Path(path)
-    tags = read_tags(path, kms)
-    manifest_path = path.parent / tags.manifest
+    tags, owner = _tags_of(path, kms)
+    manifest_path = owner.parent / tags.manifest
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
@@ -207,21 +232,41 @@ def verify_tags(path: Path | str, kms: KeyManagementService | None = None) -> Ou
             raise InputError(str(manifest_path), "differs from the report the tags name")
         return tags
     if isinstance(manifest, list) or (isinstance(manifest, dict) and "outputs" not in manifest):
+        if path.is_dir():
+            raise InputError(str(path), f"is a folder; {manifest_path} records files")
         return _verify_recorded(path, tags, manifest, manifest_path)
     if not isinstance(manifest, dict) or manifest.get("run_id") != tags.run_id:
         raise InputError(str(path), f"was not written by the run of {manifest_path}")
-    try:
-        rel = path.resolve().relative_to(manifest_path.resolve().parent).as_posix()
-    except ValueError:
-        raise InputError(str(path), f"is not under the folder of {manifest_path}") from None
+    root = manifest_path.resolve().parent
     listed = {e.get("path"): e.get("sha256") for e in manifest.get("outputs", [])}
-    if listed.get(rel) != file_sha256(path):
-        raise InputError(str(path), f"differs from what {manifest_path} records (changed since)")
-    side = sidecar_path(path)
+    if path.is_dir():
+        # a folder output: exactly the files the manifest lists under it, none changed, none
+        # missing, none added
+        prefix = _relative(path, root, manifest_path) + "/"
+        files = sorted(f for f in path.rglob("*") if f.is_file())
+        under = {p for p in listed if isinstance(p, str) and p.startswith(prefix)}
+        if not under or {_relative(f, root, manifest_path) for f in files} != under:
+            raise InputError(str(path), f"holds other files than {manifest_path} records")
+    else:
+        files = [path]
+    for file in files:
+        if listed.get(_relative(file, root, manifest_path)) != file_sha256(file):
+            raise InputError(
+                str(file), f"differs from what {manifest_path} records (changed since)"
+            )
+    side = sidecar_path(owner)
     sides = {e.get("path"): e.get("sha256") for e in manifest.get("tags", [])}
-    if side.exists() and sides.get(sidecar_path(Path(rel)).as_posix()) != file_sha256(side):
+    rel_side = sidecar_path(Path(_relative(owner, root, manifest_path))).as_posix()
+    if side.exists() and sides.get(rel_side) != file_sha256(side):
         raise InputError(str(side), f"differs from what {manifest_path} records (changed since)")
     return tags
+
+
+def _relative(path: Path, root: Path, manifest_path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        raise InputError(str(path), f"is not under the folder of {manifest_path}") from None
 
 
 _RECORDED = frozenset({"sha256_after", "archived_sha256", "output_sha256"})

@@ -353,7 +353,7 @@ class Scanner:
             where = f"{state.table}.{state.name}" if state.table else f"{file}:{state.name}"
             self.warnings.append(
                 f"{where}: {state.pattern_counted:,} distinct values counted by pattern after "
-                f"validating {state.validated - state.pattern_counted:,} (valid: {rates})"
+                f"validating {state.validated:,} (valid: {rates})"
             )
         hint = name_hint(state.name)
         best_entity, best_share, best_conf = None, 0.0, 0.0

@@ -173,27 +173,23 @@ def test_a_catalog_table_is_audited_as_its_file(spark: SparkSession, tmp_path: P
     }
 
 
-def test_a_check_failing_in_the_executors_is_failed_with_one_line(
-    spark: SparkSession, tmp_path: Path
-) -> None:
-    """Epoch seconds with a NaN fail the retention check on both engines (the local reason is
-    Polars' masked message, Spark's the executor's error type: never a value)."""
+def test_epoch_seconds_with_nan_same_report(spark: SparkSession, tmp_path: Path) -> None:
+    """Epoch seconds with NaN and infinities: unreadable timestamps on both engines (the check
+    runs; it failed on both before), the same report."""
     pl.DataFrame(
         {
-            "email": ["zebulon.quispe@planted-example.org", "b@example.org"],
-            "ts": [1.7e9, float("nan")],
+            "email": ["zebulon.quispe@planted-example.org", "b@example.org", "c@example.org"],
+            "ts": [1.7e9, float("nan"), float("inf")],
         }
     ).write_parquet(tmp_path / "t.parquet")
     (tmp_path / "p.yaml").write_text(
         "version: 1\ntables:\n  t:\n    retention_days: 30\n    timestamp: ts\n"
     )
     local, on_spark = _both([tmp_path / "t.parquet"], tmp_path / "p.yaml")
-    failed = [c for c in on_spark["checks"] if c["status"] == "failed"]
-    assert [c["rule"] for c in failed] == ["retention"]
-    assert [c["rule"] for c in local["checks"] if c["status"] == "failed"] == ["retention"]
-    assert failed[0]["reason"].endswith("t: per-row expression: InvalidOperationError")
-    assert "planted" not in json.dumps(on_spark) and "\n" not in failed[0]["reason"]
-    assert on_spark["findings"] == local["findings"]
+    assert on_spark == local
+    assert [c["status"] for c in local["checks"] if c["rule"] == "retention"] == ["ran"]
+    assert local["retention"][0]["unparseable"] == 2
+    assert "planted" not in json.dumps(on_spark)
 
 
 def test_unreadable_inputs_are_skipped_as_locally(spark: SparkSession, tmp_path: Path) -> None:
@@ -260,3 +256,59 @@ def test_a_withdrawal_after_the_snapshot_same_report(
     late = [f for f in local["findings"] if f["rule"] == "consent-withdrawn-after-snapshot"]
     assert {(f["location"]["table"], f["count"]) for f in late} == {("consent", 1), ("reviews", 2)}
     assert on_spark == local
+
+
+def test_join_keys_travel_as_keyed_fingerprints(
+    spark: SparkSession, event_log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Subject detection, consent, the self-identifying text check and repeated identifiers
+    join tables on keys: on Spark the keys are keyed fingerprints, so no key or identifier text
+    comes back to the driver in an aggregate or reaches Spark's event log, and the report is
+    the local engine's."""
+    data = tmp_path / "data"
+    data.mkdir()
+    keys = [f"zq-planted-key-{i:04d}" for i in range(300)]
+    pl.DataFrame(
+        {
+            "customer_id": keys,
+            "email": [f"zq-buyer{i}@example.org" for i in range(300)],
+            "consent": ["model-training" if i % 3 else "marketing" for i in range(300)],
+        }
+    ).write_parquet(data / "customers.parquet", row_group_size=100)
+    pl.DataFrame(
+        {
+            "customer_id": [keys[i % 300] if i % 50 else f"zq-unknown-{i}" for i in range(1200)],
+            "review": [
+                f"The parcel came {i % 9} days late but the lamp works well, would buy again"
+                + (f"; questions to zq-buyer{i % 300}@example.org" if i % 40 == 0 else "")
+                for i in range(1200)
+            ],
+            # the same addresses again: a repeated identifier, compared by fingerprint too
+            "contact": [f"zq-buyer{i % 300}@example.org" for i in range(1200)],
+        }
+    ).write_csv(data / "reviews.csv")
+    (tmp_path / "p.yaml").write_text(
+        "version: 1\nconsent: {table: customers, column: consent}\n"
+    )
+    collected: list[str] = []
+    real = SparkTable.group_counts
+
+    def recorded(self: SparkTable, *args: Any) -> pl.DataFrame:
+        out = real(self, *args)
+        collected.append(out.write_csv())
+        return out
+
+    monkeypatch.setattr(SparkTable, "group_counts", recorded)
+    monkeypatch.setattr(SparkTable, "distinct", lambda *a: pytest.fail("raw values collected"))
+    # the run's secret (pickled with the executors' tasks) is not in the event log either
+    secret = b"zq-run-secret-0123456789abcdef!!"
+    monkeypatch.setattr("clearance.engines.spark.audit.run_secret", lambda: secret)
+    local, on_spark = _both([data], tmp_path / "p.yaml")
+    assert on_spark == local
+    assert {c["table"] for c in local["consent"]} == {"customers", "reviews"}
+    rules = {f["rule"] for f in local["findings"]}
+    assert {"consent", "linkage-self-identifying-text", "linkage-repeated-identifier"} <= rules
+    assert collected and not [c for c in collected if "zq-" in c]
+    logged = "".join(p.read_text(errors="replace") for p in event_log.rglob("*") if p.is_file())
+    assert "SparkListenerSQLExecutionStart" in logged and "zq-" not in logged
+    assert secret.hex() not in logged

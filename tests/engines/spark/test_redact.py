@@ -7,14 +7,17 @@ import random
 from pathlib import Path
 
 import polars as pl
+import pytest
 from pyspark.sql import SparkSession
 from typer.testing import CliRunner
 
 from clearance.cli.app import app
 from clearance.demo.ecommerce import generate
 from clearance.engines.spark.redact import spark_redact_paths
+from clearance.errors import InputError
 from clearance.io import readers
 from clearance.io.files import file_sha256
+from clearance.io.tags import SIDECAR_SUFFIX, verify_tags
 from clearance.redact import RedactSettings, redact_paths
 from clearance.redact.manifest import RedactManifest
 from tests.engines.spark.conftest import MASTER, settings
@@ -50,6 +53,11 @@ def _check_manifest(manifest: RedactManifest, out: Path) -> None:
     for tags in manifest.tags:
         data = json.loads((out / tags.path).read_text())
         assert data["run_id"] == manifest.run_id and data["columns"]
+        # verified as a local output is: the folder, and each of its part files
+        folder = out / tags.path.removesuffix(SIDECAR_SUFFIX)
+        assert verify_tags(folder).run_id == manifest.run_id
+        for part in folder.rglob("*.parquet"):
+            assert verify_tags(part) == verify_tags(folder)
     assert not [p for p in out.rglob(".clearance-*")]
 
 
@@ -71,6 +79,21 @@ def test_demo_dataset_same_copies_as_local(spark: SparkSession, tmp_path: Path) 
         theirs = _local_table(tmp_path / "local" / "demo" / name)
         assert mine.columns == theirs.columns
         assert _sorted(mine).equals(_sorted(theirs)), name
+    # a copy changed, added to or cut after the run fails the verification
+    users = tmp_path / "spark" / "demo" / "users"
+    part = next(users.glob("*.parquet"))
+    extra = users / "part-extra.parquet"
+    extra.write_bytes(part.read_bytes())
+    with pytest.raises(InputError, match="other files"):
+        verify_tags(users)
+    extra.unlink()
+    pl.read_parquet(part).head(1).write_parquet(part)
+    for path in (users, part):
+        with pytest.raises(InputError, match="changed since"):
+            verify_tags(path)
+    part.unlink()
+    with pytest.raises(InputError, match="other files"):
+        verify_tags(users)
 
 
 def _planted(root: Path) -> tuple[Path, Path]:
@@ -139,10 +162,10 @@ def test_planted_table_and_partitioned_folder_same_as_local(
         assert PLANTED_EMAIL not in text and "<EMAIL_ADDRESS>" in text and "EMAIL_ADDRESS_" in text
 
 
-def test_failed_executor_job_leaves_no_copy(spark: SparkSession, tmp_path: Path) -> None:
+def test_policy_error_in_an_executor_exits_4_as_locally(spark: SparkSession, tmp_path: Path) -> None:
     """A value past the plan's rows that the policy's generalization does not fit fails the
-    write job in an executor: the table is skipped with one line naming its file and the
-    error's type (no value), nothing of it is written, and the command exits 3."""
+    write job in an executor with a policy error: the command exits 4 with the local engine's
+    one-line message (naming the column, never the value), and nothing is written."""
     n = 5_000
     dates = [f"19{50 + i % 40}-0{1 + i % 9}-1{i % 9}" for i in range(n)]
     dates[4_321] = PLANTED_DATE
@@ -152,37 +175,25 @@ def test_failed_executor_job_leaves_no_copy(spark: SparkSession, tmp_path: Path)
     ).write_parquet(data)
     policy = tmp_path / "clearance.yaml"
     policy.write_text("redact:\n  columns:\n    birth_date: {op: generalize, to: year}\n")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(
-        app,
-        [
-            "redact",
-            str(data),
-            "-o",
-            str(out),
-            "--policy",
-            str(policy),
-            "--engine",
-            "spark",
-            "--master",
-            MASTER,
-            "-q",
-        ],
-        env={"CLEARANCE_KEY": KEY.decode()},
-    )
-    assert result.exit_code == 3, result.output
-    lines = [line for line in result.output.splitlines() if line.startswith("skipped")]
-    assert len(lines) == 1 and "people.parquet" in lines[0] and "PolicyError" in lines[0]
-    assert PLANTED_DATE not in result.output and "Traceback" not in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["manifest.json"]
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["outputs"] == [] and len(manifest["skipped"]) == 1
-    assert PLANTED_DATE not in json.dumps(manifest)
+    results = {}
+    for engine in ("local", "spark"):
+        out = tmp_path / engine
+        results[engine] = CliRunner().invoke(
+            app,
+            ["redact", str(data), "-o", str(out), "--policy", str(policy), "--engine", engine]
+            + (["--master", MASTER] if engine == "spark" else [])
+            + ["-q"],
+            env={"CLEARANCE_KEY": KEY.decode()},
+        )
+        assert not out.exists() or not [p for p in out.rglob("*") if p.is_file()], engine
+    on_spark, local = results["spark"], results["local"]
+    assert local.exit_code == 4 and on_spark.exit_code == 4, on_spark.output
+    assert on_spark.output == local.output
+    assert "birth_date" in on_spark.output and len(on_spark.output.strip().splitlines()) == 1
+    assert PLANTED_DATE not in on_spark.output and "Traceback" not in on_spark.output
 
 
 def test_redact_settings_refused_on_spark(spark: SparkSession, tmp_path: Path) -> None:
-    import pytest
-
     from clearance.errors import PolicyError
     from clearance.redact.storage import ParquetEncryption
 

@@ -61,7 +61,7 @@ def _consenting(ctx: AuditContext) -> tuple[str, pl.DataFrame]:
     ctx.require(policy.table, [key, policy.column], "consent")
     source = ctx.tables[policy.table]
     try:
-        keys = key_expr(key, source.schema[key], f"{policy.table}.{key}")
+        keys = key_expr(key, source.schema[key], f"{policy.table}.{key}", ctx.key_secret)
     except KeyTypeError as exc:
         raise CheckSkipped(f"consent cannot be linked to rows: {exc}") from None
     col = column(policy.column)
@@ -105,7 +105,7 @@ def run(ctx: AuditContext) -> CheckResult:
         if key not in source.columns:
             continue
         try:
-            keys = key_expr(key, source.schema[key], f"{table}.{key}")
+            keys = key_expr(key, source.schema[key], f"{table}.{key}", ctx.key_secret)
         except KeyTypeError as exc:
             incomparable.append(str(exc))
             continue

@@ -78,7 +78,10 @@ def run_text(ctx: AuditContext) -> CheckResult:
     subject_table = ctx.tables[subject]
     try:
         subject_keys = key_expr(
-            subject_key, subject_table.schema[subject_key], f"{subject}.{subject_key}"
+            subject_key,
+            subject_table.schema[subject_key],
+            f"{subject}.{subject_key}",
+            ctx.key_secret,
         )
     except KeyTypeError as exc:
         raise CheckSkipped(f"texts cannot be tied to authors: {exc}") from None
@@ -97,7 +100,7 @@ def run_text(ctx: AuditContext) -> CheckResult:
         key = links.keys[table]
         source = ctx.tables[table]
         try:
-            keys = key_expr(key, source.schema[key], f"{table}.{key}")
+            keys = key_expr(key, source.schema[key], f"{table}.{key}", ctx.key_secret)
         except KeyTypeError as exc:
             incomparable.append(str(exc))
             continue
@@ -188,18 +191,29 @@ def shared_values(
     return found, sorted(incomparable)
 
 
+def _distinct(ctx: AuditContext, table: str, column: str) -> pl.Series:
+    """A column's distinct values; where keys are compared as keyed fingerprints
+    (``ctx.key_secret``: an engine whose values leave the process), the fingerprints of its
+    distinct canonical keys instead, which share as many values as the values do (a column
+    whose type is no key: no values, of that type, reported as not compared)."""
+    source = ctx.tables[table]
+    if ctx.key_secret is None:
+        return source.distinct(column)
+    dtype = source.schema[column]
+    try:
+        keys = key_expr(column, dtype, f"{table}.{column}", ctx.key_secret)
+    except KeyTypeError:
+        return pl.Series(column, [], dtype=dtype)
+    return source.group_counts({"_k": keys}, {}).get_column("_k").rename(column)
+
+
 def run_repeated(ctx: AuditContext) -> CheckResult:
     profiles = [c for c in ctx.scan().columns if c.kind == "entity" and c.entity in _REPEATABLE]
     if len({c.table for c in profiles}) < 2:
         raise CheckSkipped("identifier columns appear in fewer than two tables")
     # Each identifier column's distinct values (what the comparison needs), not its rows.
     columns = [
-        (
-            c.table or "",
-            c.column,
-            c.entity or "",
-            ctx.tables[c.table or ""].distinct(c.column),
-        )
+        (c.table or "", c.column, c.entity or "", _distinct(ctx, c.table or "", c.column))
         for c in profiles
     ]
     pairs, bad = shared_values(columns)

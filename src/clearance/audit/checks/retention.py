@@ -54,7 +54,11 @@ def timestamp_expr(col: pl.Expr, dtype: pl.DataType, millis: bool = False) -> pl
     if dtype == pl.Date:
         return col.cast(pl.Datetime("us"))
     if dtype.is_integer() or dtype.is_float():
-        micros = (col.cast(pl.Float64) * (1000 if millis else 1_000_000)).cast(pl.Int64)
+        # NaN, infinities and numbers past the datetime range are unreadable (null), not an
+        # error that fails the whole check
+        micros = (col.cast(pl.Float64) * (1000 if millis else 1_000_000)).cast(
+            pl.Int64, strict=False
+        )
         return micros.cast(pl.Datetime("us"))
     text = col.cast(pl.String).str.strip_chars()
     parsed = []

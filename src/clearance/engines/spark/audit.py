@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clearance.audit.auditor import ProgressFn, audit_dataset
+from clearance.audit.keys import run_secret
 from clearance.audit.plans import AuditTable
 from clearance.audit.policy import Policy, load_policy
 from clearance.audit.report import AuditReport
@@ -140,6 +141,8 @@ def spark_audit_paths(
         scan_options=ScanOptions(),
         today=today,
         progress=progress,
+        # keys move between executors and driver: compared as keyed fingerprints, never text
+        key_secret=run_secret(),
     )
 
 

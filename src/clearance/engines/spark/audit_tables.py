@@ -141,8 +141,10 @@ class SparkTable:
 
         df = self.derive({"v": column_expr(column).abs()})
         v = F.col("v")
-        # Polars' max passes over NaN; Spark's would return it
-        valid = F.when(~F.isnan(v), v) if self.schema[column].is_float() else v
+        # finite magnitudes only, as locally (Spark's max would return NaN, and infinity is
+        # no magnitude)
+        finite = ~F.isnan(v) & (v != F.lit(float("inf")))
+        valid = F.when(finite, v) if self.schema[column].is_float() else v
         with job_errors(self.origin):
             return df.agg(F.max(valid)).collect()[0][0]
 

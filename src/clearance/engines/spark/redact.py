@@ -355,8 +355,11 @@ def spark_redact_paths(
                 plan, rows = _redact_table(
                     session, table, folder, engine, replacer, settings, broadcast
                 )
-            except InputError as exc:
+            except Exception as exc:
+                # a failed write job may have left part files: never published, never kept
                 shutil.rmtree(folder, ignore_errors=True)
+                if not isinstance(exc, InputError):
+                    raise  # a policy error in an executor stops the run (exit 4), as locally
                 skipped.append(SkippedInput(path=shown_path(exc.source), reason=exc.reason))
                 continue
             staged.append(_Staged(table, folder, target, plan, rows))

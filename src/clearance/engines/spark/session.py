@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from clearance.errors import BackendUnavailableError, ClearanceError, InputError
+from clearance.errors import BackendUnavailableError, ClearanceError, InputError, PolicyError
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -28,7 +28,11 @@ MASTER_ENV = "CLEARANCE_SPARK_MASTER"
 # what an executor raises instead of the error it caught (see executor_errors): the type and
 # where, never the message (it may quote a cell)
 EXECUTOR_MARK = "clearance-executor-error:"
+# a policy error keeps its class across the job (exit 4, as locally) and its message: a policy
+# error names the policy and the column, never a value
+POLICY_MARK = "clearance-executor-policy-error:"
 _MARKED = re.compile(re.escape(EXECUTOR_MARK) + r" ([^\n]*)")
+_POLICY = re.compile(re.escape(POLICY_MARK) + r" ([^\n]*)")
 
 
 class SparkSettings(BaseModel):
@@ -119,6 +123,9 @@ def executor_errors(where: str) -> Iterator[None]:
     """Inside an executor: any error becomes one marked line with its type and ``where``."""
     try:
         yield
+    except PolicyError as exc:
+        message = " ".join(str(exc).split())
+        raise RuntimeError(f"{POLICY_MARK} {message}") from None
     except ClearanceError as exc:
         reason = exc.reason if isinstance(exc, InputError) else type(exc).__name__
         raise RuntimeError(f"{EXECUTOR_MARK} {where}: {reason}") from None
@@ -129,12 +136,16 @@ def executor_errors(where: str) -> Iterator[None]:
 @contextmanager
 def job_errors(source: str) -> Iterator[None]:
     """On the driver, around a job's action: a failed job is an :class:`InputError` naming
-    ``source`` and the first error (an executor's marked line, or the Java exception's type)."""
+    ``source`` and the first error (an executor's marked line, or the Java exception's type);
+    a :class:`PolicyError` in an executor is that policy error again (exit 4, as locally)."""
     try:
         yield
     except ClearanceError:
         raise
     except Exception as exc:
+        policy = _POLICY.search(str(exc))
+        if policy:
+            raise PolicyError(policy.group(1)) from None
         found = _MARKED.search(str(exc))
         reason = found.group(1) if found else f"Spark job failed ({failure_kind(exc)})"
         raise InputError(source, reason) from None
