@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, Select, create_engine, event, func, select, text
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
@@ -27,6 +28,7 @@ from clearance.evidence.signing import Checkpoint, load_signing_key, sign
 STORE_ENV = "CLEARANCE_STORE"
 DEFAULT_PATH = Path(".clearance") / "evidence.db"
 BUSY_TIMEOUT_S = 60
+_Row = TypeVarTuple("_Row")
 _SCHEMA_LOCK = 0x636C656172  # "clear": the advisory lock key of schema upgrades
 
 
@@ -51,6 +53,19 @@ def _shown(url: str) -> str:
     return f"{scheme}{sep}{creds.partition(':')[0]}@{host}" if at else url
 
 
+@dataclass(frozen=True)
+class RunLine:
+    """A run as a list shows it: the store's plain columns, no payload read (a page of a store
+    of millions of findings reads a few hundred bytes per run). The chain vouches for the
+    record, not for these columns: :meth:`EvidenceStore.verify` names a row where they differ."""
+
+    seq: int
+    run_id: str
+    created_at: str
+    command: str
+    verdict: str
+
+
 class EvidenceStore:
     """An open store. Records are only ever appended; :meth:`verify` recomputes the chain."""
 
@@ -72,6 +87,11 @@ class EvidenceStore:
         # an SQLite store that does not exist yet: made by the first append, so that a command
         # that fails before recording leaves nothing behind
         self._folder = folder
+
+    @property
+    def empty(self) -> bool:
+        """An SQLite store not made yet (its first append, or ``create``, makes it)."""
+        return self._folder is not None
 
     @property
     def is_sqlite(self) -> bool:
@@ -174,6 +194,93 @@ class EvidenceStore:
         """The chain, then every signed checkpoint (the first that does not verify is named),
         each signed by ``public_key`` when one is pinned."""
         return verify_entries(self.entries(), self.checkpoints(), public_key=public_key)
+
+    def transaction(self) -> AbstractContextManager[Session]:
+        """One transaction on the store, its errors mapped as every read's (for the tables
+        beside the chain: ``evidence.users``)."""
+        return self._session()
+
+    def head(self) -> tuple[int, str]:
+        """The number of records and the last one's hash (``GENESIS`` when empty): what changes
+        whenever a record is appended, for callers that cache what they read."""
+        if self._folder is not None:
+            return 0, GENESIS
+        with self._session() as session:
+            last = session.execute(
+                select(RunRow.seq, RunRow.hash).order_by(RunRow.seq.desc()).limit(1)
+            ).first()
+            return (0, GENESIS) if last is None else (int(last[0]), str(last[1]))
+
+    @staticmethod
+    def _where(
+        query: Select[*_Row], command: str | None, verdict: str | None
+    ) -> Select[*_Row]:
+        if command is not None:
+            query = query.where(RunRow.command == command)
+        if verdict is not None:
+            query = query.where(RunRow.verdict == verdict)
+        return query
+
+    def count(self, *, command: str | None = None, verdict: str | None = None) -> int:
+        if self._folder is not None:
+            return 0
+        with self._session() as session:
+            query = self._where(select(func.count()).select_from(RunRow), command, verdict)
+            return int(session.execute(query).scalar_one())
+
+    def lines(
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 50,
+        command: str | None = None,
+        verdict: str | None = None,
+    ) -> list[RunLine]:
+        """A page of runs, newest first, optionally of one command and verdict."""
+        if self._folder is not None:
+            return []
+        columns = (RunRow.seq, RunRow.run_id, RunRow.created_at, RunRow.command, RunRow.verdict)
+        query = self._where(select(*columns), command, verdict)
+        with self._session() as session:
+            rows = session.execute(
+                query.order_by(RunRow.seq.desc()).offset(offset).limit(limit)
+            ).all()
+            return [RunLine(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in rows]
+
+    def distinct(self, column: str) -> list[str]:
+        """The commands (``command``) or verdicts (``verdict``) the store holds, sorted."""
+        col = {"command": RunRow.command, "verdict": RunRow.verdict}[column]
+        if self._folder is not None:
+            return []
+        with self._session() as session:
+            return [str(v) for v in session.execute(select(col).distinct().order_by(col)).scalars()]
+
+    def entry(self, run_id: str) -> Entry | None:
+        """One run by id, or None."""
+        if self._folder is not None:
+            return None
+        with self._session() as session:
+            row = session.execute(select(RunRow).where(RunRow.run_id == run_id)).scalar()
+            return None if row is None else _entry(row)
+
+    def iter_entries(self, upto: int, *, batch: int = 500) -> Iterator[Entry]:
+        """Entries 1..``upto`` in order, read ``batch`` at a time, each batch its own short
+        transaction (an export of millions of findings neither holds them all nor blocks
+        writers while it is read)."""
+        after = 0
+        while after < upto and self._folder is None:
+            with self._session() as session:
+                rows = session.execute(
+                    select(RunRow)
+                    .where(RunRow.seq > after, RunRow.seq <= upto)
+                    .order_by(RunRow.seq)
+                    .limit(batch)
+                ).scalars().all()
+                read = [_entry(row) for row in rows]
+            if not read:
+                return
+            yield from read
+            after = read[-1].seq
 
     def close(self) -> None:
         self._engine.dispose()
