@@ -63,6 +63,7 @@ from clearance.cli.redact_cmd import redact
 from clearance.cli.report_cmd import report
 from clearance.cli.retention_cmd import retention_app
 from clearance.cli.risk_cmd import risk_app
+from clearance.cli.serve_cmd import serve, users_app
 from clearance.core.severity import Severity
 from clearance.detection import fitting
 from clearance.detection.engine import Engine
@@ -525,6 +526,8 @@ app.add_typer(datasheet_app, name="datasheet")
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(risk_app, name="risk")
 app.add_typer(gate_app, name="gate")
+app.command("serve")(serve)
+app.add_typer(users_app, name="users")
 
 
 @app.callback(invoke_without_command=True)
