@@ -26,7 +26,7 @@ POLICY = (
 PASSWORD = "correct horse battery staple"
 # planted in the scanned file: never to appear in any page or API answer
 RAW_EMAIL = "jane.planted.doe@example.org"
-RAW_SECRET = "AKIA" + "QZ7XPLANTED4SECRT"
+RAW_SECRET = "AKIA" + "QZ7XPLANTED4SECR"
 EVIL = '<script>alert("x")</script>&<b>'
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 USERS = {"vic": "viewer", "aud": "auditor", "dpo": "approver", "ciso": "approver", "root": "admin"}
