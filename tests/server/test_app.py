@@ -131,7 +131,7 @@ def test_an_approver_without_the_policy_role_is_refused(client: TestClient, worl
         f"/runs/{world.audit_run}/approve",
         data={"role": "privacy-officer", "comment": "ok", "csrf": csrf},
     )
-    assert answer.status_code == 422 and "ciso does not hold the role privacy-officer" in answer.text
+    assert answer.status_code == 403 and "ciso does not hold the role privacy-officer" in answer.text
     assert open_store(world.store).count() == before
 
 

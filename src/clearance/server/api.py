@@ -81,11 +81,11 @@ def api_pending(request: Request) -> list[PendingApproval]:
     "/approvals",
     response_model=ApprovalCreated,
     status_code=201,
-    summary="Approve a run (role approver or admin; the policy must give the user the role)",
+    summary="Approve a run (role approver or admin; the policy must give the user the role: "
+    "else 403)",
     responses={
         404: {"model": Problem, "description": "no such run"},
         409: {"model": Problem, "description": "the chain does not verify, or not approvable"},
-        422: {"model": Problem, "description": "a role the user does not hold, no comment"},
     },
 )
 def api_approve(

@@ -112,7 +112,11 @@ def create_app(
         if _wants_json(request):
             # field locations and messages, never the input (it may be a password)
             errors = [
-                {"loc": list(map(str, err.get("loc", ()))), "msg": str(err.get("msg", ""))}
+                {
+                    "loc": [x if isinstance(x, int) else str(x) for x in err.get("loc", ())],
+                    "msg": str(err.get("msg", "")),
+                    "type": str(err.get("type", "")),
+                }
                 for err in exc.errors()
             ]
             return JSONResponse({"detail": errors}, status_code=422)

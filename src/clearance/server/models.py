@@ -76,7 +76,7 @@ class PendingApproval(FrozenModel):
 class ApprovalRequest(FrozenModel):
     run_id: str = Field(min_length=1, max_length=64)
     role: str = Field(min_length=1, max_length=100)
-    comment: str = Field(min_length=1, max_length=2000)
+    comment: str = Field(min_length=1, max_length=2000, pattern=r"\S")
 
 
 class ApprovalCreated(FrozenModel):

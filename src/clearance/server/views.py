@@ -73,7 +73,8 @@ def held_roles(board: Dashboard, user: User) -> list[str]:
 
 def approve(board: Dashboard, user: User, run_id: str, role: str, comment: str) -> ApprovalCreated:
     """Records ``user``'s approval of ``run_id`` in ``role``; the governance library's refusal
-    is answered 409 (chain, run) or 422 (role, comment), nothing written."""
+    is answered 403 (a role the policy does not give the user), 404 (no such run) or 409 (a
+    chain that does not verify, an approval of an approval); nothing is written."""
     store = board.store()
     snap = board.snapshot()
     target = store.entry(run_id) if RUN_ID.fullmatch(run_id) else None
@@ -90,7 +91,7 @@ def approve(board: Dashboard, user: User, run_id: str, role: str, comment: str) 
             source=board.approvals.source,
         )
     except PolicyError as exc:
-        raise HTTPException(422, str(exc)) from None
+        raise HTTPException(403, str(exc)) from None
     except InputError as exc:
         raise HTTPException(404 if target is None else 409, exc.reason) from None
     policy = board.policy if board.policy is not None and board.policy.is_file() else None
