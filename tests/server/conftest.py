@@ -18,6 +18,7 @@ from clearance.evidence import new_record, open_store
 from clearance.evidence.users import add_user
 from clearance.server import create_app
 from clearance.server.security import RateLimit
+from tests.e2e.conftest import browser, chromium  # noqa: F401 (the browser fixtures)
 
 POLICY = (
     "approvals:\n  roles:\n    privacy-officer: [dpo]\n    security: [ciso]\n"
@@ -74,9 +75,19 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         new_record(
             EVIL,
             summary={"note": EVIL},
-            report={"findings": [{"rule": EVIL, "severity": "high", "preview": EVIL,
-                                  "location": {"file": EVIL, "column": EVIL}, "count": 1,
-                                  "fingerprint": "ab" * 32, "controls": []}]},
+            report={
+                "findings": [
+                    {
+                        "rule": EVIL,
+                        "severity": "high",
+                        "preview": EVIL,
+                        "location": {"file": EVIL, "column": EVIL},
+                        "count": 1,
+                        "fingerprint": "ab" * 32,
+                        "controls": [],
+                    }
+                ]
+            },
             verdict="fail",
         )
     )

@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from clearance.evidence import open_store
-from clearance.evidence.bundle import read_bundle
 from clearance.evidence.audit_trail import verify_entries
+from clearance.evidence.bundle import read_bundle
 from clearance.server import create_app
 from clearance.server.security import RateLimit
 from tests.server.conftest import EVIL, PASSWORD, World, make_client, sign_in
@@ -53,8 +53,11 @@ def test_sign_in_sets_a_strict_httponly_cookie_not_secure_over_http(client: Test
 
 
 def test_over_tls_the_session_cookie_is_secure(world: World) -> None:
-    with TestClient(create_app(world.store, policy=world.policy), base_url="https://testserver",
-                    follow_redirects=False) as c:
+    with TestClient(
+        create_app(world.store, policy=world.policy),
+        base_url="https://testserver",
+        follow_redirects=False,
+    ) as c:
         form = c.get("/login")
         assert "secure" in form.headers["set-cookie"].lower()
         csrf = form.text.split('name="csrf" value="')[1].split('"')[0]
@@ -65,7 +68,9 @@ def test_over_tls_the_session_cookie_is_secure(world: World) -> None:
 def test_sign_in_without_the_form_token_is_refused(client: TestClient) -> None:
     client.get("/login")
     answer = client.post("/login", data={"username": "vic", "password": PASSWORD, "csrf": "x"})
-    assert answer.status_code == 403 and "clearance_session" not in answer.headers.get("set-cookie", "")
+    assert answer.status_code == 403 and "clearance_session" not in answer.headers.get(
+        "set-cookie", ""
+    )
 
 
 def test_wrong_passwords_are_rate_limited(world: World) -> None:
@@ -75,7 +80,9 @@ def test_wrong_passwords_are_rate_limited(world: World) -> None:
             form = c.get("/login")
             csrf = form.text.split('name="csrf" value="')[1].split('"')[0]
             codes.append(
-                c.post("/login", data={"username": "dpo", "password": "wrong" * 3, "csrf": csrf}).status_code
+                c.post(
+                    "/login", data={"username": "dpo", "password": "wrong" * 3, "csrf": csrf}
+                ).status_code
             )
         assert codes == [401, 401, 401, 429, 429]
         form = c.get("/login")
@@ -106,7 +113,9 @@ def test_a_viewer_reads_but_cannot_approve_or_export(client: TestClient, world: 
     assert answer.status_code == 403 and "approver" in answer.text
     assert client.get("/api/export/runs.jsonl").status_code == 403
     body = {"run_id": world.audit_run, "role": "privacy-officer", "comment": "ok"}
-    assert client.post("/api/approvals", json=body, headers={"x-csrf-token": csrf}).status_code == 403
+    assert (
+        client.post("/api/approvals", json=body, headers={"x-csrf-token": csrf}).status_code == 403
+    )
 
 
 def test_state_changing_forms_need_the_csrf_token(client: TestClient, world: World) -> None:
@@ -131,7 +140,9 @@ def test_an_approver_without_the_policy_role_is_refused(client: TestClient, worl
         f"/runs/{world.audit_run}/approve",
         data={"role": "privacy-officer", "comment": "ok", "csrf": csrf},
     )
-    assert answer.status_code == 403 and "ciso does not hold the role privacy-officer" in answer.text
+    assert (
+        answer.status_code == 403 and "ciso does not hold the role privacy-officer" in answer.text
+    )
     assert open_store(world.store).count() == before
 
 
@@ -156,9 +167,13 @@ def test_approving_turns_the_gate_green(world: World, tmp_path: Path) -> None:
         assert open_store(str(copy)).verify().intact
         # an approval of an approval, and of a run that does not exist
         body = {"run_id": record["run_id"], "role": "privacy-officer", "comment": "x"}
-        assert c.post("/api/approvals", json=body, headers={"x-csrf-token": csrf}).status_code == 409
+        assert (
+            c.post("/api/approvals", json=body, headers={"x-csrf-token": csrf}).status_code == 409
+        )
         body["run_id"] = "no-such-run"
-        assert c.post("/api/approvals", json=body, headers={"x-csrf-token": csrf}).status_code == 404
+        assert (
+            c.post("/api/approvals", json=body, headers={"x-csrf-token": csrf}).status_code == 404
+        )
 
 
 def test_an_api_token_approves_without_csrf(world: World, tmp_path: Path) -> None:
@@ -219,7 +234,9 @@ def test_paths_that_are_not_runs_are_404(client: TestClient, path: str) -> None:
 
 def test_names_from_data_are_escaped_everywhere(client: TestClient, world: World) -> None:
     sign_in(client, "vic")
-    pages = [client.get(p).text for p in ["/runs", f"/runs/{world.evil_run}", "/runs?command=" + EVIL]]
+    pages = [
+        client.get(p).text for p in ["/runs", f"/runs/{world.evil_run}", "/runs?command=" + EVIL]
+    ]
     for text in pages:
         assert "<script>" not in text and "<b>" not in text
     assert pages[1].count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&lt;b&gt;") >= 5
@@ -252,7 +269,11 @@ def test_runs_are_paginated_and_filtered(world: World, tmp_path: Path) -> None:
         assert c.get("/api/runs", params={"limit": 201}).status_code == 422
         assert c.get("/api/runs", params={"offset": -1}).status_code == 422
         page3 = c.get("/runs", params={"page": 3})
-        assert page3.status_code == 200 and 'rel="prev"' in page3.text and 'rel="next"' not in page3.text
+        assert (
+            page3.status_code == 200
+            and 'rel="prev"' in page3.text
+            and 'rel="next"' not in page3.text
+        )
         assert c.get("/runs", params={"page": 2}).text.count('<tr><td class="num">') == 50
 
 
@@ -267,11 +288,17 @@ def test_api_run_detail_and_controls(client: TestClient, world: World) -> None:
         report = client.get("/api/controls", params={"framework": framework}, headers=headers)
         assert report.status_code == 200 and report.json()["framework"] == framework
         assert report.json()["records"] == 3 and report.json()["controls"]
-    assert client.get("/api/controls", params={"framework": "x"}, headers=headers).status_code == 422
+    assert (
+        client.get("/api/controls", params={"framework": "x"}, headers=headers).status_code == 422
+    )
 
 
-def test_export_streams_a_bundle_that_verifies(client: TestClient, world: World, tmp_path: Path) -> None:
-    answer = client.get("/api/export/runs.jsonl", headers={"Authorization": f"Bearer {world.token}"})
+def test_export_streams_a_bundle_that_verifies(
+    client: TestClient, world: World, tmp_path: Path
+) -> None:
+    answer = client.get(
+        "/api/export/runs.jsonl", headers={"Authorization": f"Bearer {world.token}"}
+    )
     assert answer.status_code == 200 and answer.headers["content-type"] == "application/x-ndjson"
     bundle = tmp_path / "bundle.jsonl"
     bundle.write_bytes(answer.content)
@@ -281,7 +308,9 @@ def test_export_streams_a_bundle_that_verifies(client: TestClient, world: World,
     assert json.loads(answer.text.splitlines()[-1])["checkpoint"]["head"] == entries[-1].hash
 
 
-def test_a_tampered_chain_shows_a_warning_and_blocks_approvals(world: World, tmp_path: Path) -> None:
+def test_a_tampered_chain_shows_a_warning_and_blocks_approvals(
+    world: World, tmp_path: Path
+) -> None:
     copy = tmp_path / "evidence.db"
     copy.write_bytes(Path(world.store).read_bytes())
     with sqlite3.connect(copy) as db:

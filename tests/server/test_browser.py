@@ -18,7 +18,6 @@ import uvicorn
 
 from clearance.evidence import open_store
 from clearance.server import create_app
-from tests.e2e.conftest import browser, chromium  # noqa: F401 (fixtures)
 from tests.server.conftest import PASSWORD, World
 
 if TYPE_CHECKING:
@@ -37,7 +36,10 @@ def server(world: World, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     store.write_bytes(Path(world.store).read_bytes())
     port = _free_port()
     config = uvicorn.Config(
-        create_app(str(store), policy=world.policy), host="127.0.0.1", port=port, log_level="warning"
+        create_app(str(store), policy=world.policy),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
     )
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)

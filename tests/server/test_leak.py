@@ -36,7 +36,9 @@ def _every_answer(client: TestClient, world: World) -> list[str]:
 
 
 def test_no_answer_shows_a_planted_value(client: TestClient, world: World) -> None:
-    scanned = client.get(f"/api/runs/{world.scan_run}", headers={"Authorization": f"Bearer {world.token}"})
+    scanned = client.get(
+        f"/api/runs/{world.scan_run}", headers={"Authorization": f"Bearer {world.token}"}
+    )
     entities = {f["entity"] for f in scanned.json()["findings"]}
     assert {"EMAIL_ADDRESS", "AWS_ACCESS_KEY_ID"} <= entities  # the planted values were found
     seen = _every_answer(client, world)  # nobody signed in

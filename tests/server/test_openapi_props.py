@@ -53,8 +53,12 @@ def _cases(app: FastAPI, mode: schemathesis.GenerationMode) -> st.SearchStrategy
     return st.one_of([o.as_strategy(generation_mode=mode) for o in operations])
 
 
-@pytest.mark.parametrize("mode", [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE])
-def test_every_answer_conforms_to_the_schema(api: tuple[FastAPI, str], mode: schemathesis.GenerationMode) -> None:
+@pytest.mark.parametrize(
+    "mode", [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
+)
+def test_every_answer_conforms_to_the_schema(
+    api: tuple[FastAPI, str], mode: schemathesis.GenerationMode
+) -> None:
     app, token = api
 
     @SETTINGS

@@ -84,6 +84,7 @@ def api_pending(request: Request) -> list[PendingApproval]:
     summary="Approve a run (role approver or admin; the policy must give the user the role: "
     "else 403)",
     responses={
+        400: {"model": Problem, "description": "a body that cannot be parsed"},
         404: {"model": Problem, "description": "no such run"},
         409: {"model": Problem, "description": "the chain does not verify, or not approvable"},
     },
