@@ -68,3 +68,45 @@ def test_bad_users_are_refused(
 def test_serve_needs_both_tls_files(tmp_path: Path) -> None:
     result = runner.invoke(app, ["serve", "--tls-cert", str(tmp_path / "c.pem")])
     assert result.exit_code == 4 and "--tls-cert and --tls-key go together" in result.stderr
+
+
+def test_serve_answers_on_its_port_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    store = str(tmp_path / "e.db")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "clearance", "serve", "--store", store, "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except httpx.HTTPError:
+                assert server.poll() is None and time.monotonic() < deadline, server.stderr
+                time.sleep(0.2)
+        assert health.status_code == 200 and health.json()["status"] == "ok"
+        assert httpx.get(f"http://127.0.0.1:{port}/api/runs").status_code == 401
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, err = server.communicate(timeout=30)
+    assert server.returncode == 0, err
+    assert f"clearance dashboard on http://127.0.0.1:{port}/" in err
+    assert not Path(store).exists()  # reading made no store

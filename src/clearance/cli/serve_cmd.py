@@ -33,7 +33,7 @@ def serve(
 ) -> None:
     """Serve the dashboard: runs and findings, control coverage per framework, gates and
     approvals, and the JSON API under /api/ (schema at /openapi.json). Sign-in with the users
-    of `clearance users add`. Runs until interrupted (Ctrl-C: exit 130)."""
+    of `clearance users add`. Runs until stopped (Ctrl-C or SIGTERM: exit 0)."""
     try:
         from clearance.server import create_app
         from clearance.server import serve as run_server
