@@ -289,7 +289,7 @@ def main() -> None:
                 str(policy),
             ],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=(args.workdir / "server.log").open("w"),
         )
         try:
             base = f"http://127.0.0.1:{port}"
@@ -305,9 +305,14 @@ def main() -> None:
             # the governance snapshot is read once by the first view that needs it
             asyncio.run(_warm(base))
             result["load"] = asyncio.run(load_test(base, ids, args.users, args.duration))
+            print(json.dumps(result["load"]), flush=True)
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps({k: v for k, v in result.items() if k != "pages"}, indent=1))
     if args.out:

@@ -77,8 +77,12 @@ class EvidenceStore:
         folder: Path | None = None,
         path: Path | None = None,
         writer: bool = True,
+        reader: Engine | None = None,
     ) -> None:
         self._engine = engine
+        # SQLite: reads in deferred transactions on their own engine (WAL lets them run beside
+        # the one writer; BEGIN IMMEDIATE would queue every page view behind every other)
+        self._reader = reader or engine
         self.shown = shown
         self.path = path  # the SQLite file; None for a server
         # read on open: a missing or wrong key stops the command before it writes anything;
@@ -98,9 +102,9 @@ class EvidenceStore:
         return self._engine.dialect.name == "sqlite"
 
     @contextmanager
-    def _session(self) -> Iterator[Session]:
+    def _session(self, *, read: bool = False) -> Iterator[Session]:
         try:
-            with Session(self._engine) as session, session.begin():
+            with Session(self._reader if read else self._engine) as session, session.begin():
                 yield session
         except OperationalError as exc:
             if self.is_sqlite and "locked" not in str(exc.orig):
@@ -174,7 +178,7 @@ class EvidenceStore:
     def entries(self) -> list[Entry]:
         if self._folder is not None:
             return []
-        with self._session() as session:
+        with self._session(read=True) as session:
             rows = session.execute(select(RunRow).order_by(RunRow.seq)).scalars().all()
             return [_entry(row) for row in rows]
 
@@ -186,7 +190,7 @@ class EvidenceStore:
         """Every signed checkpoint, oldest first (one per run appended with a key)."""
         if self._folder is not None:
             return []
-        with self._session() as session:
+        with self._session(read=True) as session:
             rows = session.execute(select(CheckpointRow).order_by(CheckpointRow.seq)).scalars()
             return [Checkpoint(r.seq, r.head, r.public_key, r.signature) for r in rows]
 
@@ -195,17 +199,17 @@ class EvidenceStore:
         each signed by ``public_key`` when one is pinned."""
         return verify_entries(self.entries(), self.checkpoints(), public_key=public_key)
 
-    def transaction(self) -> AbstractContextManager[Session]:
-        """One transaction on the store, its errors mapped as every read's (for the tables
-        beside the chain: ``evidence.users``)."""
-        return self._session()
+    def transaction(self, *, read: bool = False) -> AbstractContextManager[Session]:
+        """One transaction on the store (``read``: one that writes nothing), its errors mapped
+        as every read's (for the tables beside the chain: ``evidence.users``)."""
+        return self._session(read=read)
 
     def head(self) -> tuple[int, str]:
         """The number of records and the last one's hash (``GENESIS`` when empty): what changes
         whenever a record is appended, for callers that cache what they read."""
         if self._folder is not None:
             return 0, GENESIS
-        with self._session() as session:
+        with self._session(read=True) as session:
             last = session.execute(
                 select(RunRow.seq, RunRow.hash).order_by(RunRow.seq.desc()).limit(1)
             ).first()
@@ -224,7 +228,7 @@ class EvidenceStore:
     def count(self, *, command: str | None = None, verdict: str | None = None) -> int:
         if self._folder is not None:
             return 0
-        with self._session() as session:
+        with self._session(read=True) as session:
             query = self._where(select(func.count()).select_from(RunRow), command, verdict)
             return int(session.execute(query).scalar_one())
 
@@ -241,7 +245,7 @@ class EvidenceStore:
             return []
         columns = (RunRow.seq, RunRow.run_id, RunRow.created_at, RunRow.command, RunRow.verdict)
         query = self._where(select(*columns), command, verdict)
-        with self._session() as session:
+        with self._session(read=True) as session:
             rows = session.execute(
                 query.order_by(RunRow.seq.desc()).offset(offset).limit(limit)
             ).all()
@@ -252,14 +256,14 @@ class EvidenceStore:
         col = {"command": RunRow.command, "verdict": RunRow.verdict}[column]
         if self._folder is not None:
             return []
-        with self._session() as session:
+        with self._session(read=True) as session:
             return [str(v) for v in session.execute(select(col).distinct().order_by(col)).scalars()]
 
     def entry(self, run_id: str) -> Entry | None:
         """One run by id, or None."""
         if self._folder is not None:
             return None
-        with self._session() as session:
+        with self._session(read=True) as session:
             row = session.execute(select(RunRow).where(RunRow.run_id == run_id)).scalar()
             return None if row is None else _entry(row)
 
@@ -269,7 +273,7 @@ class EvidenceStore:
         writers while it is read)."""
         after = 0
         while after < upto and self._folder is None:
-            with self._session() as session:
+            with self._session(read=True) as session:
                 rows = session.execute(
                     select(RunRow)
                     .where(RunRow.seq > after, RunRow.seq <= upto)
@@ -284,6 +288,8 @@ class EvidenceStore:
 
     def close(self) -> None:
         self._engine.dispose()
+        if self._reader is not self._engine:
+            self._reader.dispose()
 
 
 def _entry(row: RunRow) -> Entry:
@@ -309,7 +315,7 @@ def _reason(exc: SQLAlchemyError) -> str:
     return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, *, immediate: bool = True) -> Engine:
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, poolclass=NullPool)
 
     @event.listens_for(engine, "connect")
@@ -324,7 +330,7 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
@@ -350,15 +356,22 @@ def open_store(store: str | None = None, *, create: bool = True) -> EvidenceStor
                         raise InputError(path, "no evidence store here (no run recorded yet?)")
                     folder = Path(path).parent
             engine = _sqlite_engine(url)
+            reader: Engine | None = _sqlite_engine(url, immediate=False)
         else:
             # NullPool: a connection lives as long as one operation, so a command that fails
             # between opening the store and recording leaves no connection open
             engine = create_engine(url, connect_args={"connect_timeout": 10}, poolclass=NullPool)
+            reader = None
     except ArgumentError:
         raise PolicyError(f"{shown}: not a database URL") from None
     is_file = url.startswith("sqlite") and shown not in ("", ":memory:") and shown != url
     opened = EvidenceStore(
-        engine, shown, folder=folder, path=Path(shown) if is_file else None, writer=create
+        engine,
+        shown,
+        folder=folder,
+        path=Path(shown) if is_file else None,
+        writer=create,
+        reader=reader,
     )
     if folder is None:
         opened.create()  # an existing file or a server: checked now, before any work

@@ -104,7 +104,7 @@ def sign_in(store: EvidenceStore, name: str, password: str) -> User | None:
     stored: str | None = None
     found: User | None = None
     if NAME.fullmatch(name) and len(password) <= MAX_PASSWORD and not store.empty:
-        with store.transaction() as session:
+        with store.transaction(read=True) as session:
             row = session.get(UserRow, name)
             if row is not None:
                 stored, found = row.password_hash, _user(row)
@@ -134,7 +134,7 @@ def by_token(store: EvidenceStore, token: str) -> User | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200 or store.empty:
         return None
     digest = token_digest(token)
-    with store.transaction() as session:
+    with store.transaction(read=True) as session:
         row = session.execute(select(UserRow).where(UserRow.token_hash == digest)).scalar()
         # compare again in constant time: the index lookup found it, this is the proof
         if row is None or not secrets.compare_digest(str(row.token_hash), digest):
@@ -147,7 +147,7 @@ def by_name(store: EvidenceStore, name: str) -> User | None:
     user loses access at the next request)."""
     if not NAME.fullmatch(name) or store.empty:
         return None
-    with store.transaction() as session:
+    with store.transaction(read=True) as session:
         row = session.get(UserRow, name)
         return None if row is None else _user(row)
 
@@ -155,7 +155,7 @@ def by_name(store: EvidenceStore, name: str) -> User | None:
 def list_users(store: EvidenceStore) -> list[User]:
     if store.empty:
         return []
-    with store.transaction() as session:
+    with store.transaction(read=True) as session:
         rows = session.execute(select(UserRow).order_by(UserRow.name)).scalars().all()
         return [u for u in map(_user, rows) if u is not None]
 

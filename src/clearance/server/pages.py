@@ -237,35 +237,51 @@ def controls(
     )
 
 
-@router.get("/gates")
-def gates(request: Request) -> Response:
-    found = require(request, "viewer")
-    rows = pending(dashboard(request), every=True)
+def _gate_rows(
+    request: Request, found: Caller, title: str, page: int, every: bool, intro: str, empty: str
+) -> Response:
+    rows = pending(dashboard(request), every=every)
+    base = "/gates" if every else "/approvals"
+    start = (page - 1) * PAGE
     return render(
         request,
         "gates.html",
         _context(
             found,
-            "Gates",
-            rows=rows,
-            intro="The latest audit of each set of files and the gate it decides "
-            "(training: clearance audit; deployment: fairness, llm audit).",
-            empty="No gated run recorded yet.",
+            title,
+            rows=rows[start : start + PAGE],
+            intro=f"{intro} {len(rows)} in all.",
+            empty=empty,
+            prev_url=f"{base}?page={page - 1}" if page > 1 else None,
+            next_url=f"{base}?page={page + 1}" if start + PAGE < len(rows) else None,
         ),
     )
 
 
-@router.get("/approvals")
-def approvals(request: Request) -> Response:
+@router.get("/gates")
+def gates(request: Request, page: Annotated[int, Query(ge=1, le=10**7)] = 1) -> Response:
     found = require(request, "viewer")
-    return render(
+    return _gate_rows(
         request,
-        "gates.html",
-        _context(
-            found,
-            "Approvals pending",
-            rows=pending(dashboard(request)),
-            intro="Gated runs that still miss a pass or an approval: open one to approve it.",
-            empty="Nothing waits for an approval.",
-        ),
+        found,
+        "Gates",
+        page,
+        True,
+        "The latest audit of each set of files and the gate it decides "
+        "(training: clearance audit; deployment: fairness, llm audit).",
+        "No gated run recorded yet.",
+    )
+
+
+@router.get("/approvals")
+def approvals(request: Request, page: Annotated[int, Query(ge=1, le=10**7)] = 1) -> Response:
+    found = require(request, "viewer")
+    return _gate_rows(
+        request,
+        found,
+        "Approvals pending",
+        page,
+        False,
+        "Gated runs that still miss a pass or an approval: open one to approve it.",
+        "Nothing waits for an approval.",
     )
