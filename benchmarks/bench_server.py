@@ -186,6 +186,9 @@ async def page_times(store: Path, policy: Path, ids: list[str], repeat: int) -> 
         answer = await client.get("/controls")
         assert answer.status_code == 200
         result["snapshot_cold_load_s"] = round(time.perf_counter() - started, 2)
+        started = time.perf_counter()
+        assert (await client.get("/gates")).status_code == 200
+        result["gates_first_view_s"] = round(time.perf_counter() - started, 2)
         for path in pages(ids):
             times = []
             answer = await client.get(path)  # warm-up (a governance view per framework)
@@ -209,6 +212,7 @@ async def page_times(store: Path, policy: Path, ids: list[str], repeat: int) -> 
 
 async def load_test(base: str, ids: list[str], users: int, duration: float) -> dict[str, Any]:
     latencies: list[float] = []
+    by_path: dict[str, list[float]] = {}
     errors: dict[str, int] = {}
     paths = pages(ids)
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
@@ -228,6 +232,7 @@ async def load_test(base: str, ids: list[str], users: int, duration: float) -> d
                 except httpx.HTTPError as exc:
                     errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
                 latencies.append(time.perf_counter() - started)
+                by_path.setdefault(path.split("?")[0][:12], []).append(latencies[-1])
 
     started = time.monotonic()
     await asyncio.gather(*(user(n) for n in range(users)))
@@ -242,6 +247,7 @@ async def load_test(base: str, ids: list[str], users: int, duration: float) -> d
         "p95_ms": round(_pct(latencies, 0.95), 1),
         "p99_ms": round(_pct(latencies, 0.99), 1),
         "max_ms": round(max(latencies) * 1000, 1) if latencies else None,
+        "p95_ms_by_path": {k: round(_pct(v, 0.95), 1) for k, v in sorted(by_path.items())},
     }
 
 
@@ -254,25 +260,33 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/clearance-bench-server"))
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--reuse", action="store_true", help="the store of an earlier run in --workdir; load test only"
+    )
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     store = args.workdir / "evidence.db"
-    for stale in args.workdir.glob("evidence.db*"):
+    if args.reuse:
+        opened = open_store(str(store), create=False)
+        ids = [x.run_id for x in opened.lines(limit=args.runs)][::-1]
+        opened.close()
+    for stale in [] if args.reuse else args.workdir.glob("evidence.db*"):
         stale.unlink()
     policy = args.workdir / "clearance.yaml"
     policy.write_text(POLICY)
     result: dict[str, Any] = {"runs": args.runs, "findings": args.findings, "cpus": os.cpu_count()}
     result["load_average_before"] = [round(x, 2) for x in os.getloadavg()]
-    built_s, ids = build_store(store, args.runs, args.findings)
-    result["store_build_s"] = round(built_s, 1)
-    result["store_mb"] = round(store.stat().st_size / 1e6, 1)
-    opened = open_store(str(store))
-    for n in range(args.users):
-        add_user(opened, f"user{n}", "approver", password=PASSWORD)
-    opened.close()
-    print(json.dumps(result), flush=True)
-    result["pages"] = asyncio.run(page_times(store, policy, ids, args.repeat))
-    print(json.dumps(result["pages"], indent=1), flush=True)
+    if not args.reuse:
+        built_s, ids = build_store(store, args.runs, args.findings)
+        result["store_build_s"] = round(built_s, 1)
+        result["store_mb"] = round(store.stat().st_size / 1e6, 1)
+        opened = open_store(str(store))
+        for n in range(args.users):
+            add_user(opened, f"user{n}", "approver", password=PASSWORD)
+        opened.close()
+        print(json.dumps(result), flush=True)
+        result["pages"] = asyncio.run(page_times(store, policy, ids, args.repeat))
+        print(json.dumps(result["pages"], indent=1), flush=True)
     if args.users and args.duration > 0:
         port = _free_port()
         server = subprocess.Popen(
@@ -322,7 +336,8 @@ def main() -> None:
 async def _warm(base: str) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=300) as client:
         await _signed_in(client, "user0")
-        assert (await client.get("/controls")).status_code == 200
+        for path in ("/controls", "/gates"):  # the first visitor's cost, paid once
+            assert (await client.get(path)).status_code == 200
 
 
 if __name__ == "__main__":

@@ -3,14 +3,12 @@ id, the head, entries read in batches."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from clearance.evidence import new_record, open_store
 from clearance.evidence.chain import GENESIS
 
 
-def test_pages_filters_lookups_and_batches(tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "e.db"))
+def test_pages_filters_lookups_and_batches(store_url: str) -> None:
+    store = open_store(store_url)
     assert store.head() == (0, GENESIS) and store.count() == 0 and store.lines() == []
     ids = [
         store.append(new_record("scan" if i % 3 else "audit", verdict="pass" if i % 2 else "fail"))

@@ -13,8 +13,8 @@ from clearance.evidence.users import add_user, by_name, by_token, list_users, si
 PASSWORD = "twelve chars at least"
 
 
-def test_passwords_tokens_and_roles(tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "e.db"))
+def test_passwords_tokens_and_roles(store_url: str) -> None:
+    store = open_store(store_url)
     assert add_user(store, "dpo", "approver", password=PASSWORD) is None
     token = add_user(store, "bot", "viewer")
     assert token is not None

@@ -18,6 +18,7 @@ from clearance.evidence import new_record, open_store
 from clearance.evidence.users import add_user
 from clearance.server import create_app
 from clearance.server.security import RateLimit
+from tests.audit.conftest import pg_schema, postgres_url  # noqa: F401 (PostgreSQL fixtures)
 from tests.e2e.conftest import browser, chromium  # noqa: F401 (the browser fixtures)
 
 POLICY = (

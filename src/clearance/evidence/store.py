@@ -316,7 +316,17 @@ def _reason(exc: SQLAlchemyError) -> str:
 
 
 def _sqlite_engine(url: str, *, immediate: bool = True) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, poolclass=NullPool)
+    if immediate:
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, poolclass=NullPool)
+    else:
+        # readers keep their connections (a server's page views open several each); closed by
+        # EvidenceStore.close. check_same_thread: a pooled connection serves one thread at a time
+        engine = create_engine(
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+            pool_size=8,
+            max_overflow=56,
+        )
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:

@@ -64,6 +64,7 @@ class Snapshot:
     verification: Verification
     reports: dict[str, GovernanceReport] = field(default_factory=dict)
     gates: dict[str, GateResult | None] = field(default_factory=dict)
+    gated: list[tuple[Entry, GateResult]] | None = None
 
 
 def _slim(entries: list[Entry]) -> list[Entry]:
@@ -96,6 +97,7 @@ class Dashboard:
         self._store: EvidenceStore | None = None
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
+        self._compute = threading.Lock()
         self.policy = policy
         self.approvals = read_approvals(policy)
 
@@ -132,13 +134,13 @@ class Dashboard:
 
     def report(self, framework: FrameworkSlug) -> GovernanceReport:
         snap = self.snapshot()
-        built = snap.reports.get(framework)
-        if built is None:
-            built = governance_report(
-                snap.entries, snap.verification, framework, self.store().shown
-            )
-            snap.reports[framework] = built
-        return built
+        if framework not in snap.reports:
+            with self._compute:  # one thread computes; the others wait for its result
+                if framework not in snap.reports:
+                    snap.reports[framework] = governance_report(
+                        snap.entries, snap.verification, framework, self.store().shown
+                    )
+        return snap.reports[framework]
 
     def gate(self, entry: Entry, snap: Snapshot | None = None) -> GateResult | None:
         """The gate the run ``entry`` is evidence for, decided on its own input files (as
@@ -162,12 +164,17 @@ class Dashboard:
         """The latest run of each gated audit (command and files) with its gate, newest
         first."""
         snap = self.snapshot()
-        found: list[tuple[Entry, GateResult]] = []
-        for entry in latest_runs(snap.entries):
-            result = self.gate(entry, snap)
-            if result is not None and result.run_id == entry.run_id:
-                found.append((entry, result))
-        return found[::-1]
+        # one check_gate per latest gated run, each over the whole chain: seconds on a large
+        # store, so computed once per snapshot, by one thread (fifty at once starved the rest)
+        with self._compute:
+            if snap.gated is None:
+                found: list[tuple[Entry, GateResult]] = []
+                for entry in latest_runs(snap.entries):
+                    result = self.gate(entry, snap)
+                    if result is not None and result.run_id == entry.run_id:
+                        found.append((entry, result))
+                snap.gated = found[::-1]
+            return snap.gated
 
     def pending(self) -> list[tuple[Entry, GateResult]]:
         """Those whose gate still misses something."""
