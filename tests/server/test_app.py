@@ -242,6 +242,18 @@ def test_names_from_data_are_escaped_everywhere(client: TestClient, world: World
     assert pages[1].count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&lt;b&gt;") >= 5
 
 
+def test_control_characters_from_data_are_shown_not_sent(world: World, tmp_path: Path) -> None:
+    from clearance.evidence import new_record
+
+    copy = tmp_path / "evidence.db"
+    copy.write_bytes(Path(world.store).read_bytes())
+    run = open_store(str(copy)).append(new_record("scan\x1b[31m red", verdict="clean"))
+    with TestClient(create_app(str(copy), policy=world.policy), follow_redirects=False) as c:
+        sign_in(c, "vic")
+        for text in (c.get("/runs").text, c.get(f"/runs/{run}").text):
+            assert "\x1b" not in text and "scan\\x1b[31m red" in text
+
+
 def test_security_headers(client: TestClient) -> None:
     answer = client.get("/login")
     assert "default-src 'none'" in answer.headers["content-security-policy"]
