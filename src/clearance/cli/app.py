@@ -65,6 +65,7 @@ from clearance.cli.redact_cmd import redact
 from clearance.cli.report_cmd import report
 from clearance.cli.retention_cmd import retention_app
 from clearance.cli.risk_cmd import risk_app
+from clearance.cli.serve_cmd import serve, users_app
 from clearance.core.severity import Severity
 from clearance.detection import fitting
 from clearance.detection.engine import Engine
@@ -529,6 +530,8 @@ app.add_typer(risk_app, name="risk")
 app.add_typer(gate_app, name="gate")
 app.add_typer(access_app, name="access")
 app.add_typer(consent_app, name="consent")
+app.command("serve")(serve)
+app.add_typer(users_app, name="users")
 
 
 @app.callback(invoke_without_command=True)

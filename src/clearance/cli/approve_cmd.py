@@ -13,9 +13,9 @@ from clearance.audit.policy import load_policy
 from clearance.cli._common import StoreOpt, evidence_store, record_run
 from clearance.errors import InputError, PolicyError
 from clearance.evidence.record import current_user
+from clearance.governance.approvals import VERDICT, approval_summary
 
 DEFAULT_POLICY = Path("clearance.yaml")
-MAX_COMMENT = 2000
 
 
 def approve(
@@ -33,42 +33,25 @@ def approve(
     """Record an approval of RUN_ID by the current user (CLEARANCE_USER, else the OS user) in
     ROLE. Refused, with nothing written, when the run is not in the store, is itself an
     approval, the chain does not verify, or the policy does not give the user that role."""
-    text = comment.strip()
-    if not text or len(text) > MAX_COMMENT:
-        raise PolicyError(f"--comment: give what was reviewed (1 to {MAX_COMMENT} characters)")
     if not policy.is_file():
         raise InputError(str(policy), "no policy here: approvals.roles says who may approve")
     roles = load_policy(policy).approvals.roles
-    user = current_user()
-    if role not in roles:
-        allowed = ", ".join(sorted(roles)) or "none: add approvals.roles to the policy"
-        raise PolicyError(f"--role {role}: not a role of {policy}; roles: {allowed}")
-    if user not in roles[role]:
-        raise PolicyError(f"{user} does not hold the role {role} in {policy} (approvals.roles)")
     opened = evidence_store(store, False)
     assert opened is not None  # evidence is never skipped for an approval
-    verification = opened.verify()
-    if not verification.intact:
-        raise InputError(
-            opened.shown,
-            f"the evidence chain does not verify ({verification.broken}); nothing approved",
+    entries = opened.entries()
+    try:
+        summary = approval_summary(
+            next((e for e in entries if e.run_id == run_id), None),
+            run_id,
+            role=role,
+            comment=comment,
+            user=current_user(),
+            roles=roles,
+            verification=opened.verify(),
+            store=opened.shown,
+            source=str(policy),
         )
-    target = next((e for e in opened.entries() if e.run_id == run_id), None)
-    if target is None:
-        raise InputError(opened.shown, f"no run {run_id} in the evidence store")
-    if target.record.get("command") == "approve":
-        raise InputError(opened.shown, f"run {run_id} is an approval, not a run to approve")
-    record_run(
-        opened,
-        "approve",
-        report=None,
-        summary={
-            "approves": run_id,
-            "command": target.record.get("command"),
-            "verdict": target.record.get("verdict"),
-            "role": role,
-            "comment": text,
-        },
-        verdict="approved",
-        policy=policy,
-    )
+    except PolicyError as exc:  # the library names the field; the CLI names the option
+        said = str(exc)
+        raise PolicyError(f"--{said}" if said.startswith(("role ", "comment:")) else said) from None
+    record_run(opened, "approve", report=None, summary=summary, verdict=VERDICT, policy=policy)

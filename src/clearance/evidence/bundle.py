@@ -5,7 +5,7 @@ checkpoint, or the unsigned head when no key is configured)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,24 +17,34 @@ FORMAT = "clearance-evidence-bundle/1"
 
 
 def bundle_text(entries: Sequence[Entry], checkpoint: Checkpoint | None) -> str:
-    lines = [canonical_json({"format": FORMAT, "records": len(entries)})]
+    return "".join(bundle_lines(entries, len(entries), checkpoint))
+
+
+def bundle_lines(
+    entries: Iterable[Entry], count: int, checkpoint: Checkpoint | None
+) -> Iterator[str]:
+    """The bundle line by line (each with its newline), for a caller that streams it
+    (the dashboard's export): ``count`` entries are announced and must follow."""
+    yield canonical_json({"format": FORMAT, "records": count}) + "\n"
+    head: str | None = None
     for e in entries:
-        lines.append(
+        head = e.hash
+        yield (
             canonical_json(
                 {"seq": e.seq, "prev_hash": e.prev_hash, "hash": e.hash, "record": e.record}
             )
+            + "\n"
         )
-    head = entries[-1].hash if entries else None
-    lines.append(
+    yield (
         canonical_json(
             {
                 "checkpoint": checkpoint.as_dict()
                 if checkpoint is not None
-                else {"seq": len(entries), "head": head, "signature": None}
+                else {"seq": count, "head": head, "signature": None}
             }
         )
+        + "\n"
     )
-    return "\n".join(lines) + "\n"
 
 
 def read_bundle(path: Path) -> tuple[list[Entry], Checkpoint | None]:

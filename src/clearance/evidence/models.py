@@ -36,3 +36,17 @@ class CheckpointRow(Base):
     head: Mapped[str] = mapped_column(String(64), nullable=False)
     public_key: Mapped[str] = mapped_column(String(64), nullable=False)
     signature: Mapped[str] = mapped_column(String(128), nullable=False)
+
+
+class UserRow(Base):
+    """A dashboard user (``clearance users add``): a role and an Argon2 password hash or the
+    SHA-256 of an API token (a random 256-bit token needs no slow hash), never either in clear.
+    Not part of the hash chain: users are access control, not evidence."""
+
+    __tablename__ = "clearance_users"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    created_at: Mapped[str] = mapped_column(String(40), nullable=False)

@@ -72,12 +72,14 @@ def new_record(
     verdict: str,
     run_id: str | None = None,
     hashed_inputs: FileHashes | None = None,
+    user: str | None = None,
 ) -> RunRecord:
     """A record of one run. ``report`` is the JSON report as written (its ``summary`` and
     ``findings`` are kept); ``verdict`` is what the command's exit code says (``pass``,
     ``fail``, ``findings``, ``clean``); ``summary`` stands for the report's when it has none;
     ``run_id`` is the id the command already gave its outputs (redact's manifest), else new;
-    ``hashed_inputs`` are inputs hashed (:func:`hash_files`) before the run changed them."""
+    ``hashed_inputs`` are inputs hashed (:func:`hash_files`) before the run changed them;
+    ``user`` is who ran it when not the process's user (a dashboard user's sign-off)."""
     doc = dict(report or {})
     extra: dict[str, Any] = {}
     if isinstance(doc.get("checks"), list):
@@ -101,7 +103,7 @@ def new_record(
         "summary": dict(summary) if summary is not None else doc.get("summary", doc.get("verdict")),
         "findings": doc.get("findings", []),
         "verdict": verdict,
-        "user": current_user(),
+        "user": user or current_user(),
         "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         **extra,
     }

@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, Select, create_engine, event, func, select, text
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
@@ -28,6 +29,7 @@ from clearance.evidence.signing import Checkpoint, load_signing_key, sign
 STORE_ENV = "CLEARANCE_STORE"
 DEFAULT_PATH = Path(".clearance") / "evidence.db"
 BUSY_TIMEOUT_S = 60
+_Row = TypeVarTuple("_Row")
 _SCHEMA_LOCK = 0x636C656172  # "clear": the advisory lock key of schema upgrades
 
 
@@ -52,6 +54,19 @@ def _shown(url: str) -> str:
     return f"{scheme}{sep}{creds.partition(':')[0]}@{host}" if at else url
 
 
+@dataclass(frozen=True)
+class RunLine:
+    """A run as a list shows it: the store's plain columns, no payload read (a page of a store
+    of millions of findings reads a few hundred bytes per run). The chain vouches for the
+    record, not for these columns: :meth:`EvidenceStore.verify` names a row where they differ."""
+
+    seq: int
+    run_id: str
+    created_at: str
+    command: str
+    verdict: str
+
+
 class EvidenceStore:
     """An open store. Records are only ever appended; :meth:`verify` recomputes the chain."""
 
@@ -63,8 +78,12 @@ class EvidenceStore:
         folder: Path | None = None,
         path: Path | None = None,
         writer: bool = True,
+        reader: Engine | None = None,
     ) -> None:
         self._engine = engine
+        # SQLite: reads in deferred transactions on their own engine (WAL lets them run beside
+        # the one writer; BEGIN IMMEDIATE would queue every page view behind every other)
+        self._reader = reader or engine
         self.shown = shown
         # when the command began its work, as far as the store knows: commands open their
         # store before any work (the START time of the run's lineage)
@@ -78,13 +97,18 @@ class EvidenceStore:
         self._folder = folder
 
     @property
+    def empty(self) -> bool:
+        """An SQLite store not made yet (its first append, or ``create``, makes it)."""
+        return self._folder is not None
+
+    @property
     def is_sqlite(self) -> bool:
         return self._engine.dialect.name == "sqlite"
 
     @contextmanager
-    def _session(self) -> Iterator[Session]:
+    def _session(self, *, read: bool = False) -> Iterator[Session]:
         try:
-            with Session(self._engine) as session, session.begin():
+            with Session(self._reader if read else self._engine) as session, session.begin():
                 yield session
         except OperationalError as exc:
             if self.is_sqlite and "locked" not in str(exc.orig):
@@ -158,7 +182,7 @@ class EvidenceStore:
     def entries(self) -> list[Entry]:
         if self._folder is not None:
             return []
-        with self._session() as session:
+        with self._session(read=True) as session:
             rows = session.execute(select(RunRow).order_by(RunRow.seq)).scalars().all()
             return [_entry(row) for row in rows]
 
@@ -170,7 +194,7 @@ class EvidenceStore:
         """Every signed checkpoint, oldest first (one per run appended with a key)."""
         if self._folder is not None:
             return []
-        with self._session() as session:
+        with self._session(read=True) as session:
             rows = session.execute(select(CheckpointRow).order_by(CheckpointRow.seq)).scalars()
             return [Checkpoint(r.seq, r.head, r.public_key, r.signature) for r in rows]
 
@@ -179,8 +203,97 @@ class EvidenceStore:
         each signed by ``public_key`` when one is pinned."""
         return verify_entries(self.entries(), self.checkpoints(), public_key=public_key)
 
+    def transaction(self, *, read: bool = False) -> AbstractContextManager[Session]:
+        """One transaction on the store (``read``: one that writes nothing), its errors mapped
+        as every read's (for the tables beside the chain: ``evidence.users``)."""
+        return self._session(read=read)
+
+    def head(self) -> tuple[int, str]:
+        """The number of records and the last one's hash (``GENESIS`` when empty): what changes
+        whenever a record is appended, for callers that cache what they read."""
+        if self._folder is not None:
+            return 0, GENESIS
+        with self._session(read=True) as session:
+            last = session.execute(
+                select(RunRow.seq, RunRow.hash).order_by(RunRow.seq.desc()).limit(1)
+            ).first()
+            return (0, GENESIS) if last is None else (int(last[0]), str(last[1]))
+
+    @staticmethod
+    def _where(
+        query: Select[*_Row], command: str | None, verdict: str | None
+    ) -> Select[*_Row]:
+        if command is not None:
+            query = query.where(RunRow.command == command)
+        if verdict is not None:
+            query = query.where(RunRow.verdict == verdict)
+        return query
+
+    def count(self, *, command: str | None = None, verdict: str | None = None) -> int:
+        if self._folder is not None:
+            return 0
+        with self._session(read=True) as session:
+            query = self._where(select(func.count()).select_from(RunRow), command, verdict)
+            return int(session.execute(query).scalar_one())
+
+    def lines(
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 50,
+        command: str | None = None,
+        verdict: str | None = None,
+    ) -> list[RunLine]:
+        """A page of runs, newest first, optionally of one command and verdict."""
+        if self._folder is not None:
+            return []
+        columns = (RunRow.seq, RunRow.run_id, RunRow.created_at, RunRow.command, RunRow.verdict)
+        query = self._where(select(*columns), command, verdict)
+        with self._session(read=True) as session:
+            rows = session.execute(
+                query.order_by(RunRow.seq.desc()).offset(offset).limit(limit)
+            ).all()
+            return [RunLine(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in rows]
+
+    def distinct(self, column: str) -> list[str]:
+        """The commands (``command``) or verdicts (``verdict``) the store holds, sorted."""
+        col = {"command": RunRow.command, "verdict": RunRow.verdict}[column]
+        if self._folder is not None:
+            return []
+        with self._session(read=True) as session:
+            return [str(v) for v in session.execute(select(col).distinct().order_by(col)).scalars()]
+
+    def entry(self, run_id: str) -> Entry | None:
+        """One run by id, or None."""
+        if self._folder is not None:
+            return None
+        with self._session(read=True) as session:
+            row = session.execute(select(RunRow).where(RunRow.run_id == run_id)).scalar()
+            return None if row is None else _entry(row)
+
+    def iter_entries(self, upto: int, *, batch: int = 500) -> Iterator[Entry]:
+        """Entries 1..``upto`` in order, read ``batch`` at a time, each batch its own short
+        transaction (an export of millions of findings neither holds them all nor blocks
+        writers while it is read)."""
+        after = 0
+        while after < upto and self._folder is None:
+            with self._session(read=True) as session:
+                rows = session.execute(
+                    select(RunRow)
+                    .where(RunRow.seq > after, RunRow.seq <= upto)
+                    .order_by(RunRow.seq)
+                    .limit(batch)
+                ).scalars().all()
+                read = [_entry(row) for row in rows]
+            if not read:
+                return
+            yield from read
+            after = read[-1].seq
+
     def close(self) -> None:
         self._engine.dispose()
+        if self._reader is not self._engine:
+            self._reader.dispose()
 
 
 def _entry(row: RunRow) -> Entry:
@@ -206,8 +319,18 @@ def _reason(exc: SQLAlchemyError) -> str:
     return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
 
 
-def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, poolclass=NullPool)
+def _sqlite_engine(url: str, *, immediate: bool = True) -> Engine:
+    if immediate:
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, poolclass=NullPool)
+    else:
+        # readers keep their connections (a server's page views open several each); closed by
+        # EvidenceStore.close. check_same_thread: a pooled connection serves one thread at a time
+        engine = create_engine(
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+            pool_size=8,
+            max_overflow=56,
+        )
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
@@ -221,7 +344,7 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
@@ -247,15 +370,22 @@ def open_store(store: str | None = None, *, create: bool = True) -> EvidenceStor
                         raise InputError(path, "no evidence store here (no run recorded yet?)")
                     folder = Path(path).parent
             engine = _sqlite_engine(url)
+            reader: Engine | None = _sqlite_engine(url, immediate=False)
         else:
             # NullPool: a connection lives as long as one operation, so a command that fails
             # between opening the store and recording leaves no connection open
             engine = create_engine(url, connect_args={"connect_timeout": 10}, poolclass=NullPool)
+            reader = None
     except ArgumentError:
         raise PolicyError(f"{shown}: not a database URL") from None
     is_file = url.startswith("sqlite") and shown not in ("", ":memory:") and shown != url
     opened = EvidenceStore(
-        engine, shown, folder=folder, path=Path(shown) if is_file else None, writer=create
+        engine,
+        shown,
+        folder=folder,
+        path=Path(shown) if is_file else None,
+        writer=create,
+        reader=reader,
     )
     if folder is None:
         opened.create()  # an existing file or a server: checked now, before any work

@@ -1,0 +1,185 @@
+"""What the dashboard reads: the evidence store (opened on first use, so that a server whose
+store is down still starts and answers 503), the policy's approval rules, and one snapshot of
+the chain, verified, that the governance views are computed from.
+
+The snapshot is re-read when the store's head (record count and last hash) changes; pages of
+runs and a run's detail read the store directly, a page at a time."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from clearance.audit.policy import load_policy
+from clearance.core.controls import FrameworkSlug
+from clearance.errors import ClearanceError
+from clearance.evidence.audit_trail import verify_entries
+from clearance.evidence.chain import Entry, Verification
+from clearance.evidence.store import EvidenceStore, open_store
+from clearance.governance.gates import AUDITS, Gate, GateResult, check_gate
+from clearance.governance.report import GovernanceReport
+from clearance.governance.status import governance_report, latest_runs
+
+
+class StoreDown(Exception):
+    """The store cannot be used now: the reason, one line, no password (answered with 503)."""
+
+
+def gate_of(command: object) -> Gate | None:
+    """The gate a run of ``command`` is evidence for (an audit: training; a fairness or LLM
+    audit: deployment), or None."""
+    for gate, commands in AUDITS.items():
+        if command in commands:
+            return gate
+    return None
+
+
+@dataclass(frozen=True)
+class Approvals:
+    """The policy's ``approvals``: role -> users who hold it, gate -> roles it requires."""
+
+    roles: dict[str, list[str]] = field(default_factory=dict)
+    required: dict[str, list[str]] = field(default_factory=dict)
+    source: str = "no policy"
+
+
+def read_approvals(policy: Path | None) -> Approvals:
+    if policy is None or not policy.is_file():
+        return Approvals()
+    rules = load_policy(policy).approvals
+    return Approvals(
+        {k: list(v) for k, v in rules.roles.items()},
+        {k: list(v) for k, v in rules.required.items()},
+        str(policy),
+    )
+
+
+@dataclass
+class Snapshot:
+    head: tuple[int, str]
+    entries: list[Entry]
+    verification: Verification
+    reports: dict[str, GovernanceReport] = field(default_factory=dict)
+    gates: dict[str, GateResult | None] = field(default_factory=dict)
+    gated: list[tuple[Entry, GateResult]] | None = None
+
+
+def _slim(entries: list[Entry]) -> list[Entry]:
+    """The entries with each finding cut to its ``controls``: all the governance views read of
+    a finding (``governance.status``), at a fraction of the memory (a store of a million
+    findings: about 2 GB in full). Verified before; a run's page reads its full record."""
+    slimmed: list[Entry] = []
+    shared: dict[str, dict[str, Any]] = {}  # one object per distinct list of controls
+
+    def cut(finding: object) -> object:
+        if not isinstance(finding, dict):
+            return finding
+        controls = finding.get("controls")
+        key = repr(controls)
+        return shared.setdefault(key, {"controls": controls})
+
+    for entry in entries:
+        findings = entry.record.get("findings")
+        if isinstance(findings, list) and findings:
+            record = dict(entry.record)
+            record["findings"] = [cut(f) for f in findings]
+            entry = replace(entry, record=record)
+        slimmed.append(entry)
+    return slimmed
+
+
+class Dashboard:
+    def __init__(self, store_url: str | None, policy: Path | None) -> None:
+        self._url = store_url
+        self._store: EvidenceStore | None = None
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+        self._compute = threading.Lock()
+        self.policy = policy
+        self.approvals = read_approvals(policy)
+
+    def store(self) -> EvidenceStore:
+        """The open store; :class:`StoreDown` when it cannot be opened (tried again on the
+        next request)."""
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    try:
+                        self._store = open_store(self._url)
+                    except ClearanceError as exc:
+                        raise StoreDown(str(exc)) from None
+        return self._store
+
+    def snapshot(self) -> Snapshot:
+        store = self.store()
+        head = store.head()
+        current = self._snapshot
+        if current is not None and current.head == head:
+            return current
+        with self._lock:
+            current = self._snapshot
+            if current is None or current.head != store.head():
+                head = store.head()
+                entries = store.entries()
+                verification = verify_entries(entries, store.checkpoints())
+                current = self._snapshot = Snapshot(head, _slim(entries), verification)
+        return current
+
+    def cached_verification(self) -> Verification | None:
+        """The last snapshot's verification, if one was read (no store access)."""
+        return None if self._snapshot is None else self._snapshot.verification
+
+    def report(self, framework: FrameworkSlug) -> GovernanceReport:
+        snap = self.snapshot()
+        if framework not in snap.reports:
+            with self._compute:  # one thread computes; the others wait for its result
+                if framework not in snap.reports:
+                    snap.reports[framework] = governance_report(
+                        snap.entries, snap.verification, framework, self.store().shown
+                    )
+        return snap.reports[framework]
+
+    def gate(self, entry: Entry, snap: Snapshot | None = None) -> GateResult | None:
+        """The gate the run ``entry`` is evidence for, decided on its own input files (as
+        ``clearance gate`` decides it on the files it hashes); None for other commands."""
+        gate = gate_of(entry.record.get("command"))
+        if gate is None:
+            return None
+        snap = snap or self.snapshot()
+        key = f"{gate}:{entry.run_id}"
+        if key not in snap.gates:
+            inputs = entry.record.get("inputs")
+            files: Sequence[dict[str, Any]] = [
+                f for f in (inputs if isinstance(inputs, list) else []) if isinstance(f, dict)
+            ]
+            snap.gates[key] = check_gate(
+                snap.entries, gate, files, self.approvals.required.get(gate, [])
+            )
+        return snap.gates[key]
+
+    def gated(self) -> list[tuple[Entry, GateResult]]:
+        """The latest run of each gated audit (command and files) with its gate, newest
+        first."""
+        snap = self.snapshot()
+        # one check_gate per latest gated run, each over the whole chain: seconds on a large
+        # store, so computed once per snapshot, by one thread (fifty at once starved the rest)
+        with self._compute:
+            if snap.gated is None:
+                found: list[tuple[Entry, GateResult]] = []
+                for entry in latest_runs(snap.entries):
+                    result = self.gate(entry, snap)
+                    if result is not None and result.run_id == entry.run_id:
+                        found.append((entry, result))
+                snap.gated = found[::-1]
+            return snap.gated
+
+    def pending(self) -> list[tuple[Entry, GateResult]]:
+        """Those whose gate still misses something."""
+        return [(e, r) for e, r in self.gated() if not r.passed]
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
