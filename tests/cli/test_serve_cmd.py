@@ -70,7 +70,8 @@ def test_serve_needs_both_tls_files(tmp_path: Path) -> None:
     assert result.exit_code == 4 and "--tls-cert and --tls-key go together" in result.stderr
 
 
-def test_serve_answers_on_its_port_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_serve_answers_on_its_port_and_stops_on_ctrl_c_or_sigterm(tmp_path: Path, stop: str) -> None:
     import os
     import signal
     import socket
@@ -105,8 +106,26 @@ def test_serve_answers_on_its_port_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         assert health.status_code == 200 and health.json()["status"] == "ok"
         assert httpx.get(f"http://127.0.0.1:{port}/api/runs").status_code == 401
     finally:
-        server.send_signal(signal.SIGINT)
+        server.send_signal(getattr(signal, stop))
         _, err = server.communicate(timeout=30)
     assert server.returncode == 0, err
     assert f"clearance dashboard on http://127.0.0.1:{port}/" in err
     assert not Path(store).exists()  # reading made no store
+
+
+def test_an_address_in_use_is_one_line_and_exit_4_before_the_announcement(
+    tmp_path: Path,
+) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            app,
+            ["serve", "--store", str(tmp_path / "e.db"), "--port", str(port)],
+        )
+    assert result.exit_code == 4, result.output
+    assert f"--port {port}: cannot listen there" in result.output
+    assert "dashboard on" not in result.output

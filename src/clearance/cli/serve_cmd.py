@@ -45,11 +45,16 @@ def serve(
         raise PolicyError("--tls-cert and --tls-key go together")
     app = create_app(store, policy=policy, secure_cookies=True if tls_cert else None)
     scheme = "https" if tls_cert else "http"
-    say(f"clearance dashboard on {scheme}://{host}:{port}/ (Ctrl-C stops it)")
     options: dict[str, object] = {}
     if tls_cert is not None:
         options = {"ssl_certfile": str(tls_cert), "ssl_keyfile": str(tls_key)}
-    run_server(app, host, port, **options)
+    run_server(
+        app,
+        host,
+        port,
+        announce=lambda: say(f"clearance dashboard on {scheme}://{host}:{port}/ (Ctrl-C stops it)"),
+        **options,
+    )
 
 
 @users_app.command("add")

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from clearance._version import __version__
-from clearance.errors import ClearanceError
+from clearance.errors import ClearanceError, PolicyError
 from clearance.server import api, pages
 from clearance.server.auth import caller
 from clearance.server.models import Health
@@ -151,12 +151,52 @@ def create_app(
 
 
 def serve(
-    app: FastAPI, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, **uvicorn_options: object
+    app: FastAPI,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    announce: Callable[[], None] | None = None,
+    **uvicorn_options: object,
 ) -> None:
-    """Runs ``app`` with uvicorn until interrupted."""
+    """Runs ``app`` with uvicorn until interrupted. The socket is bound here first, so that an
+    address in use is a :class:`~clearance.errors.PolicyError` (exit 4) before ``announce``
+    says where the dashboard is (uvicorn would print its own error after it)."""
+    import signal
+    import socket
+
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, **uvicorn_options)  # type: ignore[arg-type]
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        reason = exc.strerror or type(exc).__name__
+        raise PolicyError(
+            f"--host {host} --port {port}: cannot listen there ({reason}); "
+            "choose another port or address"
+        ) from None
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False, **uvicorn_options  # type: ignore[arg-type]
+    )
+    if announce is not None:
+        announce()
+    try:
+        # uvicorn shuts down cleanly on SIGTERM, then raises it again under the handler it
+        # found: a no-op one makes a stop by SIGTERM exit 0, as Ctrl-C does (a service manager
+        # stopping the dashboard is no failure)
+        previous = signal.signal(signal.SIGTERM, lambda *_: None)
+    except ValueError:  # not the main thread: leave signals to the caller
+        previous = None
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # as uvicorn.run: Ctrl-C after a clean shutdown is a normal stop
+        pass
+    finally:
+        sock.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "HTTPException", "create_app", "serve"]
