@@ -258,3 +258,50 @@ def test_spark_extra(install: Install) -> None:
     assert done.returncode == 0, done.stderr  # pyspark and the executors' imports (pyarrow)
     assert [f["rule"] for f in json.loads(done.stdout)["findings"]] == ["email"]
     assert "jane.doe" not in done.stdout + done.stderr
+
+
+_SERVE_AND_ASK = """
+import json, socket, subprocess, sys, time, urllib.error, urllib.request
+
+clearance, token = sys.argv[1], sys.argv[2]
+with socket.socket() as s:
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+server = subprocess.Popen([clearance, "serve", "--port", str(port)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+out = {}
+try:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            out["healthz"] = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz").status
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/api/runs")
+    except urllib.error.HTTPError as exc:
+        out["anonymous"] = exc.code
+    ask = urllib.request.Request(f"http://127.0.0.1:{port}/api/runs",
+                                 headers={"Authorization": f"Bearer {token}"})
+    out["runs"] = json.loads(urllib.request.urlopen(ask).read())["total"]
+finally:
+    server.terminate()
+    server.communicate(timeout=30)
+out["exit"] = server.returncode
+print(json.dumps(out))
+"""
+
+
+def test_server_extra(install: Install) -> None:
+    env = install("server")
+    _every_help_works(env)
+    made = env.clearance("users", "add", "ci-bot", "--role", "auditor", "--token")
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip().splitlines()[-1]
+    assert token.startswith("clr_")
+    seen = json.loads(env.script(_SERVE_AND_ASK, env.path / "bin" / "clearance", token).stdout)
+    # the users add itself is no recorded run: the store holds none yet
+    assert seen == {"healthz": 200, "anonymous": 401, "runs": 0, "exit": 0}
