@@ -287,6 +287,8 @@ try:
     ask = urllib.request.Request(f"http://127.0.0.1:{port}/api/runs",
                                  headers={"Authorization": f"Bearer {token}"})
     out["runs"] = json.loads(urllib.request.urlopen(ask).read())["total"]
+    page = urllib.request.urlopen(f"http://127.0.0.1:{port}/login")  # a template of the wheel
+    out["login"] = [page.status, "<form" in page.read().decode()]
 finally:
     server.terminate()
     server.communicate(timeout=30)
@@ -304,4 +306,4 @@ def test_server_extra(install: Install) -> None:
     assert token.startswith("clr_")
     seen = json.loads(env.script(_SERVE_AND_ASK, env.path / "bin" / "clearance", token).stdout)
     # the users add itself is no recorded run: the store holds none yet
-    assert seen == {"healthz": 200, "anonymous": 401, "runs": 0, "exit": 0}
+    assert seen == {"healthz": 200, "anonymous": 401, "runs": 0, "login": [200, True], "exit": 0}
