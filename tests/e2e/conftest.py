@@ -1,4 +1,6 @@
-"""Shared fixtures of the HTML reports' browser tests: Debian's Chromium, driven by Playwright.
+"""Helpers of the HTML reports' browser tests (the ``chromium`` and ``browser`` fixtures are in
+``tests/conftest.py``, one Playwright for the whole session: a second one in the same thread
+refuses to start).
 
 The browser is ``$CLEARANCE_CHROMIUM``, else ``/usr/bin/chromium`` (``eval "$(./scripts/chromium)"``
 installs it). Without one the tests skip, unless ``CLEARANCE_REQUIRE_BROWSER=1`` (CI), which makes
@@ -7,7 +9,6 @@ them fail. Playwright never downloads a browser here: never run ``playwright ins
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,51 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pytest
-
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 WIDTH, HEIGHT = 1280, 900
-DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
-
-
-def _no_browser(reason: str) -> None:
-    hint = 'install one with `eval "$(./scripts/chromium)"` or point CLEARANCE_CHROMIUM at it'
-    message = f"browser tests of the HTML report: {reason}; {hint}"
-    if os.environ.get("CLEARANCE_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{message} (CLEARANCE_REQUIRE_BROWSER=1 requires them)", pytrace=False)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Path:
-    """The Chromium executable: skips, or fails under CLEARANCE_REQUIRE_BROWSER=1, without one."""
-    configured = os.environ.get("CLEARANCE_CHROMIUM")
-    path = Path(configured) if configured else DEFAULT_CHROMIUM
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        where = f"CLEARANCE_CHROMIUM={configured}" if configured else str(DEFAULT_CHROMIUM)
-        _no_browser(f"no Chromium executable at {where}")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _no_browser("the playwright package is not installed (pip install -e '.[dev]')")
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser(chromium: Path) -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        # --no-sandbox: the tests may run as root, where Chromium's sandbox refuses to start.
-        launched = pw.chromium.launch(
-            executable_path=str(chromium), headless=True, args=["--no-sandbox"], timeout=30_000
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @dataclass

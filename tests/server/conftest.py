@@ -19,7 +19,6 @@ from clearance.evidence.users import add_user
 from clearance.server import create_app
 from clearance.server.security import RateLimit
 from tests.audit.conftest import pg_schema, postgres_url  # noqa: F401 (PostgreSQL fixtures)
-from tests.e2e.conftest import browser, chromium  # noqa: F401 (the browser fixtures)
 
 POLICY = (
     "approvals:\n  roles:\n    privacy-officer: [dpo]\n    security: [ciso]\n"
