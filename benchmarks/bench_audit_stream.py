@@ -137,12 +137,18 @@ def child(folder: Path, streaming: bool, report: Path) -> None:
     )
     seconds = time.perf_counter() - t
     report.write_text(json.dumps(audited.model_dump(mode="json"), sort_keys=True))
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    own_usage = resource.getrusage(resource.RUSAGE_SELF)
+    worker_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = own_usage.ru_maxrss / 1024
+    workers = worker_usage.ru_maxrss / 1024
+    # CPU seconds of this process and its workers: on a shared machine the wall clock grows
+    # with the load, the CPU time much less
+    cpu = sum(u.ru_utime + u.ru_stime for u in (own_usage, worker_usage))
     print(
         json.dumps(
             {
                 "seconds": round(seconds, 1),
+                "cpu_seconds": round(cpu, 1),
                 "peak_rss_mb": round(own),
                 "worker_rss_mb": round(workers),
             }

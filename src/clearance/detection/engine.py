@@ -357,6 +357,7 @@ class Engine:
         from :mod:`clearance.detection.hyperscan_cache` instead of each compiling it at once."""
         if self.hyperscan:
             multigate(self._gated()[0])
+            multigate(self._gated()[0], shadow=True)
 
     def _multigate_rows(
         self, gate: MultiGate, series: pl.Series, detectors: list[Detector], context: str
@@ -388,8 +389,21 @@ class Engine:
                 sub = series if every else series.gather(ascii_rows)
                 add(self._polars_rows(sub, rest, context), None if every else ascii_rows)
         if not every:
+            # texts with non-ASCII characters: through their shadows (clearance.detection.
+            # shadow) for the detectors that gate has, the others through Polars
             others = [i for i, t in enumerate(values) if not scannable(t)]
-            add(self._polars_rows(series.gather(others), detectors, context), others)
+            shadow = multigate(detectors, shadow=True)
+            rest = list(detectors)
+            if shadow is not None and shadow.covered:
+                texts = [values[i] for i in others]
+                for det_id, (hit, flags) in shadow.rows(texts, context).items():
+                    per_row = found.setdefault(det_id, {})
+                    for r, b in zip(hit, flags, strict=True):
+                        per_row[others[r]] = b
+                covered = {d.id for d in shadow.covered}
+                rest = [d for d in detectors if d.id not in covered]
+            if rest:
+                add(self._polars_rows(series.gather(others), rest, context), others)
         out: Candidates = {}
         for det in detectors:
             masks = found.get(det.id)

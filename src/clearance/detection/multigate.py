@@ -40,6 +40,7 @@ from typing import Any
 from clearance.detection import hyperscan_cache
 from clearance.detection.detector import Detector
 from clearance.detection.hyperscan_syntax import hyperscan_pattern
+from clearance.detection.shadow import shadow_literal, shadow_pattern, shadow_text
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,21 @@ class _Plan:
     context_owner: tuple[int, ...]
 
 
+def _shadow_forms(det: Detector) -> list[_Form]:
+    """The one way to gate ``det`` on shadows (:mod:`clearance.detection.shadow`): each
+    pattern rewritten for them, or nothing (left to Polars) when one cannot be."""
+    each: list[bytes] = []
+    for pattern in det.patterns:
+        rewritten = shadow_pattern(pattern, det.ignore_case)
+        if rewritten is None:
+            return []
+        each.append(rewritten.encode("ascii"))
+    lexicon = sum(map(len, each)) >= _LEXICON_CHARS and det.ignore_case
+    if lexicon or any(len(e) > _MAX_LENGTH for e in each):
+        return []
+    return [(each, [_FLAGS] * len(each), [1 << k for k in range(len(each))])]
+
+
 def _forms(det: Detector) -> list[_Form]:
     """The ways to gate ``det``, the preferred first. One expression per pattern (bounds kept:
     the exact pass then runs only the patterns whose gate matched a text, and finds a match in
@@ -123,9 +139,11 @@ def _forms(det: Detector) -> list[_Form]:
     return out
 
 
-def _context_words(det: Detector) -> list[bytes]:
+def _context_words(det: Detector, shadow: bool = False) -> list[bytes]:
     # as the Polars gate: a required context word gates the regex-gated detectors only
     if det.requires_context and not det.keyword_gated:
+        if shadow:
+            return [shadow_literal(word).encode("ascii") for word in det.context]
         return [_literal(word) for word in det.context]
     return []
 
@@ -208,11 +226,14 @@ def _compiled(forms: list[list[_Form]], context: list[list[bytes]]) -> tuple[lis
 
 
 def _cache_key(
-    detectors: Sequence[Detector], forms: list[list[_Form]], ctx: list[list[bytes]]
+    detectors: Sequence[Detector],
+    forms: list[list[_Form]],
+    ctx: list[list[bytes]],
+    shadow: bool = False,
 ) -> str:
     assert hyperscan is not None
     parts = [
-        _CACHE_FORMAT,
+        _CACHE_FORMAT + (b" shadow" if shadow else b""),
         str(getattr(hyperscan, "__version__", "")).encode(),
         f"{sys.platform} {platform.machine()}".encode(),
     ]
@@ -246,13 +267,16 @@ def _from_cache(payload: bytes, forms: list[list[_Form]]) -> tuple[list[int], An
 
 class MultiGate:
     """Hyperscan gate for ``detectors`` (those it could compile: :attr:`covered`), loaded from
-    :mod:`clearance.detection.hyperscan_cache` when a process compiled it before."""
+    :mod:`clearance.detection.hyperscan_cache` when a process compiled it before. ``shadow``:
+    the gate of texts with non-ASCII characters, read through their shadows
+    (:mod:`clearance.detection.shadow`)."""
 
-    def __init__(self, detectors: Sequence[Detector]) -> None:
+    def __init__(self, detectors: Sequence[Detector], shadow: bool = False) -> None:
         assert hyperscan is not None
-        forms = [_forms(det) for det in detectors]
-        context = [_context_words(det) for det in detectors]
-        name = _cache_key(detectors, forms, context)
+        forms = [_shadow_forms(det) if shadow else _forms(det) for det in detectors]
+        context = [_context_words(det, shadow) for det in detectors]
+        self._shadow = shadow
+        name = _cache_key(detectors, forms, context, shadow)
         cached = hyperscan_cache.load(name)
         made = None if cached is None else _from_cache(cached, forms)
         if made is None:
@@ -273,7 +297,7 @@ class MultiGate:
         """Per covered detector id whose gate matches (and whose required context word, unless
         ``context`` has one, is in the text): the row indices, and for each the bits of the
         patterns that may match there (:data:`ALL`: every pattern). ``texts`` must be
-        :func:`scannable`."""
+        :func:`scannable`, unless the gate reads shadows (any text then)."""
         if self._db is None or not texts:
             return {}
         scratch = getattr(self._local, "scratch", None)
@@ -286,9 +310,10 @@ class MultiGate:
 
         per_text: list[list[int]] = []
         scan = self._db.scan
+        encode = shadow_text if self._shadow else _ascii
         for text in texts:
             hits = []
-            scan(text.encode("ascii"), match_event_handler=on_match, scratch=scratch)
+            scan(encode(text), match_event_handler=on_match, scratch=scratch)
             per_text.append(hits)
         needs = [
             det.requires_context and not det.keyword_gated and not det.has_context(context)
@@ -318,6 +343,10 @@ class MultiGate:
         return {det.id: hit for det, hit in zip(self.covered, found, strict=True) if hit[0]}
 
 
+def _ascii(text: str) -> bytes:
+    return text.encode("ascii")
+
+
 def _literal(word: str) -> bytes:
     """A literal as a pattern (every byte escaped as ``\\xHH``: no syntax survives)."""
     return "".join(f"\\x{b:02x}" for b in word.encode("utf-8")).encode("ascii")
@@ -325,22 +354,22 @@ def _literal(word: str) -> bytes:
 
 # Gates built, by the identities of their detectors (a detector compares by value, which would
 # hash every pattern of the registry on each call); the detectors are kept so ids stay theirs.
-_BUILT: dict[tuple[int, ...], tuple[tuple[Detector, ...], MultiGate]] = {}
+_BUILT: dict[tuple[bool, tuple[int, ...]], tuple[tuple[Detector, ...], MultiGate]] = {}
 _MAX_BUILT = 32
 _LOCK = threading.Lock()
 
 
-def multigate(detectors: Sequence[Detector]) -> MultiGate | None:
+def multigate(detectors: Sequence[Detector], shadow: bool = False) -> MultiGate | None:
     """The Hyperscan gate of ``detectors`` (built once per set and process, from the disk
     cache where a process compiled it before), or ``None`` without the ``hyperscan``
-    package."""
+    package. ``shadow``: the gate of texts with non-ASCII characters."""
     if hyperscan is None:
         return None
-    key = tuple(map(id, detectors))
+    key = (shadow, tuple(map(id, detectors)))
     with _LOCK:
         built = _BUILT.get(key)
         if built is None:
             if len(_BUILT) >= _MAX_BUILT:
                 _BUILT.pop(next(iter(_BUILT)))
-            built = _BUILT[key] = (tuple(detectors), MultiGate(detectors))
+            built = _BUILT[key] = (tuple(detectors), MultiGate(detectors, shadow))
         return built[1]
