@@ -194,3 +194,46 @@ def test_no_evidence_records_nothing(dataset: tuple[list[Path], Path]) -> None:
     result = runner.invoke(app, _argv(files, pol, "--no-evidence"))
     assert result.exit_code == 0, result.output
     assert recorded() == []
+
+
+def test_withdrawn_erases_every_subject_who_withdrew_and_records_the_consent_table(
+    dataset: tuple[list[Path], Path],
+) -> None:
+    files, pol = dataset
+    pol.write_text("subject_key: customer_id\npurpose: model-training\n")
+    consent = pol.parent / "consent.csv"
+    consent.write_text(
+        f"subject_id,purpose,status\n{SUBJECT},model-training,withdrawn\nu-1,model-training,granted\n"
+    )
+    argv = ["erase", "--withdrawn", str(consent), "--policy", str(pol), *map(str, files)]
+    dry = runner.invoke(app, argv)
+    assert dry.exit_code == 0, dry.output
+    assert "1 subject(s) withdrew consent for 'model-training'" in dry.output
+    assert "users.csv: 1 row(s) to delete" in dry.output and files[0].read_text() == USERS
+    done = runner.invoke(app, [*argv, "--apply", "--record", "erasure.json"])
+    assert done.exit_code == 0, done.output
+    assert SUBJECT not in files[0].read_text() and EMAIL not in files[1].read_text()
+    record = json.loads(Path("erasure.json").read_text())
+    assert record["consent"]["withdrawn"] == 1 and len(record["subjects"]) == 1
+    _no_leak(dry.output, done.output, Path("erasure.json").read_text())
+
+
+def test_subject_and_withdrawn_are_one_or_the_other(dataset: tuple[list[Path], Path]) -> None:
+    files, pol = dataset
+    neither = runner.invoke(app, ["erase", "--policy", str(pol), *map(str, files)])
+    assert neither.exit_code == 2 and "--subject ID or --withdrawn" in neither.output
+    both = runner.invoke(app, [*_argv(files, pol), "--withdrawn", str(files[0])])
+    assert both.exit_code == 2
+
+
+def test_a_consent_table_nobody_withdrew_from_changes_nothing(
+    dataset: tuple[list[Path], Path],
+) -> None:
+    files, pol = dataset
+    pol.write_text("subject_key: customer_id\npurpose: model-training\n")
+    consent = pol.parent / "consent.csv"
+    consent.write_text(f"subject_id,purpose,status\n{SUBJECT},model-training,granted\n")
+    argv = ["erase", "--withdrawn", str(consent), "--policy", str(pol), *map(str, files)]
+    result = runner.invoke(app, [*argv, "--apply"])
+    assert result.exit_code == 0 and "nothing to erase" in result.output
+    assert files[0].read_text() == USERS

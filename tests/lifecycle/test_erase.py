@@ -14,7 +14,7 @@ import pytest
 from clearance.errors import InputError, PolicyError
 from clearance.io.tags import OutputTags, sidecar_path, verify_tags
 from clearance.lifecycle import tables as lifecycle_tables
-from clearance.lifecycle.erase import erase_subject
+from clearance.lifecycle.erase import erase_subject, erase_subjects, withdrawn_subjects
 from clearance.privacy import Fingerprinter
 
 KEY = b"test-key"
@@ -343,3 +343,49 @@ def test_a_dry_run_or_untouched_file_gets_no_tags(tmp_path: Path) -> None:
     untouched.write_text("user_id,x\n43,1\n")
     erase_subject([untouched], "42", policy_path=pol, key=KEY, apply=True, record=tmp_path / "r")
     assert not list(tmp_path.glob("*.clearance.json"))
+
+
+def _consent(tmp_path: Path, rows: str) -> Path:
+    path = tmp_path / "consent.csv"
+    path.write_text("subject_id,purpose,status,consent\n" + rows)
+    return path
+
+
+def test_subjects_who_withdrew_consent_for_the_purpose_are_erased_together(
+    tmp_path: Path,
+) -> None:
+    files, pol = _data(tmp_path)
+    pol.write_text("subject_key: user_id\npurpose: model-training\n")
+    consent = _consent(
+        tmp_path,
+        "0042,Model-Training,withdrawn,\n"  # the audit's key rules: "0042" is 42
+        "43,model-training,granted,model-training\n"
+        "43,marketing,withdrawn,\n"  # another purpose: not this policy's
+        "99,model-training,withdrawn,\n",  # in no table: found nowhere, nothing to do
+    )
+    subjects, source = withdrawn_subjects(consent, "model-training")
+    assert subjects == ["0042", "99"] and source.withdrawn == 2
+    record = tmp_path / "erasure.json"
+    result = erase_subjects(
+        files, subjects, policy_path=pol, key=KEY, apply=True, record=record, consent=source
+    )
+    assert result.applied and result.remaining == 0 and result.subject is None
+    fp = Fingerprinter(KEY)
+    assert result.subjects == sorted([fp.of("subject", "42"), fp.of("subject", "99")])
+    assert pl.read_csv(files[0], infer_schema=False)["user_id"].to_list() == ["43"]
+    saved = json.loads(record.read_text())
+    assert saved["consent"]["sha256"] == source.sha256 and saved["consent"]["purpose"] == (
+        "model-training"
+    )
+    assert EMAIL not in record.read_text() and '"0042"' not in record.read_text()
+
+
+def test_a_consent_table_without_its_columns_or_a_policy_without_purpose_is_refused(
+    tmp_path: Path,
+) -> None:
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("user,purpose\n1,x\n")
+    with pytest.raises(InputError, match="wrong.csv.*no column subject_id, status"):
+        withdrawn_subjects(wrong, "model-training")
+    with pytest.raises(PolicyError, match="no purpose"):
+        withdrawn_subjects(_consent(tmp_path, "1,x,withdrawn,\n"), None)

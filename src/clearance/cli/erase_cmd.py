@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from clearance.audit.policy import load_policy
 from clearance.cli._common import (
     NoEvidenceOpt,
     StoreOpt,
@@ -21,7 +22,7 @@ from clearance.cli._common import (
 from clearance.cli.retention_cmd import env_key, record_path
 from clearance.errors import ClearanceError, PolicyError
 from clearance.evidence.record import hash_files
-from clearance.lifecycle.erase import erase_subject
+from clearance.lifecycle.erase import erase_subject, erase_subjects, withdrawn_subjects
 from clearance.privacy.fingerprint import KEY_ENV
 
 EXIT_REMAINING = 1
@@ -29,8 +30,18 @@ EXIT_REMAINING = 1
 
 def erase(
     paths: Annotated[list[Path], typer.Argument(help="Table files and folders of the dataset.")],
-    subject: Annotated[str, typer.Option("--subject", help="The subject's subject-key value.")],
     policy: Annotated[Path, typer.Option("--policy", "-p", help="clearance.yaml (subject_key).")],
+    subject: Annotated[
+        str | None, typer.Option("--subject", help="The subject's subject-key value.")
+    ] = None,
+    withdrawn: Annotated[
+        Path | None,
+        typer.Option(
+            "--withdrawn",
+            help="A consent table (clearance consent import): erase every subject whose "
+            "consent for the policy's purpose is withdrawn.",
+        ),
+    ] = None,
     do_apply: Annotated[
         bool, typer.Option("--apply", help="Erase; without it, a dry run that only counts.")
     ] = False,
@@ -41,8 +52,11 @@ def erase(
     store: StoreOpt = None,
     no_evidence: NoEvidenceOpt = False,
 ) -> None:
-    """Find (default) or erase a data subject: their rows deleted, their e-mail / phone / name
-    redacted where other rows quote them; exit 1 if anything of them remains (nothing replaced)."""
+    """Find (default) or erase a data subject (or every subject who withdrew consent): their
+    rows deleted, their e-mail / phone / name redacted where other rows quote them; exit 1 if
+    anything of them remains (nothing replaced)."""
+    if (subject is None) == (withdrawn is None):
+        raise typer.BadParameter("give --subject ID or --withdrawn CONSENT_TABLE (one of them)")
     try:
         key = env_key()
         if key is None:
@@ -55,16 +69,38 @@ def erase(
         evidence = evidence_store(store, no_evidence, [target] if target else [])
         # the files are rewritten in place: their hashes before the run are its inputs
         before = hash_files(paths) if evidence is not None else []
-        with progress("searching for the subject", unit="files") as advance:
-            result = erase_subject(
-                paths,
-                subject,
-                policy_path=policy,
-                key=key,
-                apply=do_apply,
-                record=target,
-                progress=lambda label, n: advance(n, label=label),
+        consent = None
+        if withdrawn is not None:
+            subjects, consent = withdrawn_subjects(withdrawn, load_policy(policy).purpose)
+            say(
+                f"{len(subjects)} subject(s) withdrew consent for {consent.purpose!r} "
+                f"in {consent.table}"
             )
+            if not subjects:
+                say("nothing to erase")
+                return
+        with progress("searching for the subject", unit="files") as advance:
+            if subject is not None:
+                result = erase_subject(
+                    paths,
+                    subject,
+                    policy_path=policy,
+                    key=key,
+                    apply=do_apply,
+                    record=target,
+                    progress=lambda label, n: advance(n, label=label),
+                )
+            else:
+                result = erase_subjects(
+                    paths,
+                    subjects,
+                    policy_path=policy,
+                    key=key,
+                    apply=do_apply,
+                    record=target,
+                    progress=lambda label, n: advance(n, label=label),
+                    consent=consent,
+                )
         # the subject only as its keyed fingerprint, as the erasure record holds it
         record_run(
             evidence,
@@ -76,6 +112,8 @@ def erase(
                 "applied": result.applied,
                 "tags_run_id": result.run_id,
                 "subject": result.subject,
+                "subjects": len(result.subjects),
+                "consent_table_sha256": None if consent is None else consent.sha256,
                 "found": result.found,
                 "remaining": result.remaining,
                 "rows_deleted": sum(f.rows_deleted for f in result.files),
@@ -84,13 +122,17 @@ def erase(
             verdict="fail"
             if result.remaining
             else ("findings" if result.found and not do_apply else "pass" if do_apply else "clean"),
-            hashed_inputs=before,
+            hashed_inputs=before + (hash_files([withdrawn]) if withdrawn is not None else []),
             outputs=[*paths, target] if target is not None else [],
             policy=policy,
         )
     except ClearanceError as exc:
         raise fail(exc) from None
-    who = f"subject {result.subject[:12]}"
+    who = (
+        f"subject {result.subject[:12]}"
+        if result.subject is not None
+        else f"{len(result.subjects)} subject(s)"
+    )
     if not result.found:
         say(f"nothing found for {who} (fingerprint); nothing changed")
         if do_apply:

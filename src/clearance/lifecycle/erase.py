@@ -47,7 +47,12 @@ from clearance.lifecycle.nested import (
     nested_texts,
     shown_key,
 )
-from clearance.lifecycle.records import ErasureRecord, FileErasure, subject_fingerprint
+from clearance.lifecycle.records import (
+    ConsentSource,
+    ErasureRecord,
+    FileErasure,
+    subject_fingerprint,
+)
 from clearance.lifecycle.tables import (
     Staging,
     TableFile,
@@ -92,7 +97,10 @@ def _text_columns(frame: pl.DataFrame) -> list[str]:
 
 
 def _subject_masks(
-    tables: list[TableFile], declared: str | None, per_table: dict[str, str | None], canon: str
+    tables: list[TableFile],
+    declared: str | None,
+    per_table: dict[str, str | None],
+    canon: frozenset[str],
 ) -> tuple[dict[str, pl.Series], dict[str, str]]:
     """Per table linked by the subject key: which rows are the subject's; and the key column
     of each linked table."""
@@ -113,7 +121,7 @@ def _subject_masks(
             keys = join_key(t.frame[column], f"{t.name}.{column}")
         except KeyTypeError as exc:
             raise InputError(str(t.path), str(exc)) from None
-        masks[t.name] = (keys == canon).fill_null(False)
+        masks[t.name] = keys.is_in(list(canon)).fill_null(False)
     return masks, dict(linked.keys)
 
 
@@ -258,14 +266,19 @@ def _redact_text(path: Path, text: str, search: _Search, replacer: Replacer) -> 
 
 
 def _remaining(
-    frame: pl.DataFrame, path: Path | None, kind: str, search: _Search, key: str | None, canon: str
+    frame: pl.DataFrame,
+    path: Path | None,
+    kind: str,
+    search: _Search,
+    key: str | None,
+    canon: frozenset[str],
 ) -> int:
     """What of the subject is left in a written table: rows with its key, identifiers in any
     column read as text, and (CSV, JSONL) identifiers in the file's raw text."""
     left = 0
     if key is not None and key in frame.columns:
         try:
-            left += int((join_key(frame[key]) == canon).fill_null(False).sum())
+            left += int(join_key(frame[key]).is_in(list(canon)).fill_null(False).sum())
         except KeyTypeError:
             pass
     for column in frame.columns:
@@ -294,6 +307,35 @@ def erase_subject(
     subject is never recorded otherwise). A subject found nowhere is not an error: ``found`` is
     false and nothing changes. Every rewritten file gets its tags
     (:mod:`clearance.lifecycle.tagging`); ``progress(label, 1)`` is called as each file is done."""
+    if not join_key(pl.Series("subject", [subject], dtype=pl.String))[0]:
+        raise InputError("subject", "the subject id is empty")
+    return erase_subjects(
+        paths,
+        [subject],
+        policy_path=policy_path,
+        key=key,
+        apply=apply,
+        record=record,
+        engine=engine,
+        progress=progress,
+    )
+
+
+def erase_subjects(
+    paths: Sequence[Path | str],
+    subjects: Sequence[str],
+    *,
+    policy_path: Path,
+    key: bytes | None,
+    apply: bool = False,
+    record: Path | None = None,
+    engine: Engine | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    consent: ConsentSource | None = None,
+) -> ErasureRecord:
+    """:func:`erase_subject` for several subjects at once (every file read, rewritten and
+    searched again once): those of a consent table who withdrew (:func:`withdrawn_subjects`),
+    given as ``consent``, which the record names by its hash."""
     if not key:
         raise PolicyError(
             "erasure records the subject as a keyed fingerprint and needs a key "
@@ -302,10 +344,8 @@ def erase_subject(
     if apply and record is None:
         raise PolicyError("a real erasure needs a path for its record")
     policy = load_policy(policy_path)
-    canon_series = join_key(pl.Series("subject", [subject], dtype=pl.String))
-    canon = canon_series[0]
-    if canon is None:
-        raise InputError("subject", "the subject id is empty")
+    canon_series = join_key(pl.Series("subject", list(subjects), dtype=pl.String))
+    canon = frozenset(c for c in canon_series.to_list() if c)
     engine = engine or Engine(threshold=policy.min_score)
     table_paths, text_paths = split_files([Path(p) for p in paths])
     for f in table_paths:
@@ -386,7 +426,13 @@ def erase_subject(
             version=__version__,
             time=now.isoformat().replace("+00:00", "Z"),
             applied=apply and remaining == 0,
-            subject=subject_fingerprint(Fingerprinter(key), canon),
+            subject=(
+                subject_fingerprint(Fingerprinter(key), next(iter(canon)))
+                if len(canon) == 1 and consent is None
+                else None
+            ),
+            subjects=sorted(subject_fingerprint(Fingerprinter(key), c) for c in canon),
+            consent=consent,
             found=any(bool(m.any()) for m in masks.values())
             or any(f.spans_redacted for f in files),
             identifiers=len(identifiers),
@@ -401,4 +447,40 @@ def erase_subject(
     return result
 
 
-__all__ = ["erase_subject"]
+def withdrawn_subjects(consent_table: Path, purpose: str | None) -> tuple[list[str], ConsentSource]:
+    """The subjects of a consent table (as ``clearance consent import`` writes it: ``subject_id``,
+    ``purpose``, ``status``) whose consent for ``purpose`` (the policy's) is withdrawn: GDPR Art.
+    17(1)(b), erasure when consent is withdrawn and no other ground remains."""
+    if not purpose:
+        raise PolicyError("the policy has no purpose: erasing on withdrawn consent needs one")
+    table = read_table(consent_table).frame
+    missing = [c for c in ("subject_id", "purpose", "status") if c not in table.columns]
+    if missing:
+        raise InputError(
+            shown_path(consent_table),
+            f"not a consent table: no column {', '.join(missing)} (write one with "
+            "`clearance consent import`)",
+        )
+    try:
+        rows = table.select(
+            pl.col("subject_id").cast(pl.String),
+            pl.col("purpose").cast(pl.String).str.to_lowercase(),
+            pl.col("status").cast(pl.String).str.to_lowercase(),
+        )
+    except pl.exceptions.PolarsError:
+        raise InputError(
+            shown_path(consent_table), "subject_id, purpose and status must be text"
+        ) from None
+    chosen = rows.filter(
+        (pl.col("purpose") == purpose.strip().lower()) & (pl.col("status") == "withdrawn")
+    )
+    subjects = sorted({s for s in chosen["subject_id"].to_list() if s and s.strip()})
+    return subjects, ConsentSource(
+        table=shown_path(consent_table),
+        sha256=file_sha256(consent_table),
+        purpose=purpose,
+        withdrawn=len(subjects),
+    )
+
+
+__all__ = ["erase_subject", "erase_subjects", "withdrawn_subjects"]

@@ -67,6 +67,16 @@ class FileErasure(_Model):
     sha256_after: str | None = Field(description="null in a dry run and when nothing changed")
 
 
+class ConsentSource(_Model):
+    """Where an erasure's subjects came from: the subjects of a consent table who withdrew
+    consent for the policy's purpose (``clearance erase --withdrawn``)."""
+
+    table: str
+    sha256: str
+    purpose: str
+    withdrawn: int = Field(description="subjects whose consent for the purpose is withdrawn")
+
+
 class ErasureRecord(_Model):
     """The subject's erasure (GDPR Art. 17): no identifier of the subject, only its keyed
     fingerprint."""
@@ -75,7 +85,16 @@ class ErasureRecord(_Model):
     version: str
     time: str
     applied: bool
-    subject: str = Field(description="keyed fingerprint of the subject id (CLEARANCE_KEY)")
+    subject: str | None = Field(
+        description="keyed fingerprint of the subject id (CLEARANCE_KEY); null when the run "
+        "erased the subjects of a consent table"
+    )
+    subjects: list[str] = Field(
+        default_factory=list, description="keyed fingerprints of every subject erased, sorted"
+    )
+    consent: ConsentSource | None = Field(
+        default=None, description="the consent table whose withdrawals chose the subjects"
+    )
     found: bool
     identifiers: int = Field(description="distinct identifiers of the subject searched for")
     remaining: int = Field(description="occurrences left after the erasure (0 to publish)")

@@ -37,11 +37,18 @@ from clearance.detection.pii.name_parts import (
 )
 
 
+def _may_open(low: str, lex: lexicons.NameLexicon) -> bool:
+    """Whether a token may be the given name a run's name starts with (the loop below)."""
+    return (low in lex.first or ("-" in low and known(low))) and low not in PARTICLES
+
+
 def _refine_run(text: str, start: int, end: int) -> tuple[int, int, float] | None:
     """Best "First [M.] [particle] Last" inside a run of capitalised words."""
     lex = lexicons.names()
     toks = tokens(text, start, end)
-    if len(toks) < 2 or organisation_or_street(text, start, end, [t for t, _s, _e in toks]):
+    if len(toks) < 2 or not any(_may_open(t.lower(), lex) for t, _s, _e in toks[:-1]):
+        return None  # no token that may be a given name with one after it (checked first: cheap)
+    if organisation_or_street(text, start, end, [t for t, _s, _e in toks]):
         return None
     head = toks[0][0].lower()
     if head in lexicons.places().major and head not in lex.popular_first:
@@ -146,6 +153,10 @@ def _refine_context(text: str, start: int, end: int) -> tuple[int, int, float] |
     low = first.lower()
     in_lexicon = low in lex.first or low in lex.last
     strong = _strong_context(text, start, end)
+    if not (in_lexicon and low not in lex.ambiguous) and not (
+        strong and (name_like(first) or (in_lexicon and low not in lexicons.places().major))
+    ):
+        return None  # no score below would be given: skip the costlier checks
     if organisation_or_street(text, s, end, [t for t, _s, _e in toks]):
         return None
     if place_after_preposition(text, s, end):
