@@ -385,7 +385,7 @@ def test_a_consent_table_without_its_columns_or_a_policy_without_purpose_is_refu
 ) -> None:
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("user,purpose\n1,x\n")
-    with pytest.raises(InputError, match="wrong.csv.*no column subject_id, status"):
+    with pytest.raises(InputError, match=r"wrong\.csv.*no column subject_id, status"):
         withdrawn_subjects(wrong, "model-training")
     with pytest.raises(PolicyError, match="no purpose"):
         withdrawn_subjects(_consent(tmp_path, "1,x,withdrawn,\n"), None)
