@@ -22,7 +22,7 @@ from clearance.cli._common import (
 from clearance.cli.retention_cmd import env_key, record_path
 from clearance.errors import ClearanceError, PolicyError
 from clearance.evidence.record import hash_files
-from clearance.lifecycle.erase import erase_subject, erase_subjects, withdrawn_subjects
+from clearance.lifecycle.erase import erase_subjects, withdrawn_subjects
 from clearance.privacy.fingerprint import KEY_ENV
 
 EXIT_REMAINING = 1
@@ -70,6 +70,7 @@ def erase(
         # the files are rewritten in place: their hashes before the run are its inputs
         before = hash_files(paths) if evidence is not None else []
         consent = None
+        subjects: list[str] = []
         if withdrawn is not None:
             subjects, consent = withdrawn_subjects(withdrawn, load_policy(policy).purpose)
             say(
@@ -80,27 +81,16 @@ def erase(
                 say("nothing to erase")
                 return
         with progress("searching for the subject", unit="files") as advance:
-            if subject is not None:
-                result = erase_subject(
-                    paths,
-                    subject,
-                    policy_path=policy,
-                    key=key,
-                    apply=do_apply,
-                    record=target,
-                    progress=lambda label, n: advance(n, label=label),
-                )
-            else:
-                result = erase_subjects(
-                    paths,
-                    subjects,
-                    policy_path=policy,
-                    key=key,
-                    apply=do_apply,
-                    record=target,
-                    progress=lambda label, n: advance(n, label=label),
-                    consent=consent,
-                )
+            result = erase_subjects(
+                paths,
+                [subject] if subject is not None else subjects,
+                policy_path=policy,
+                key=key,
+                apply=do_apply,
+                record=target,
+                progress=lambda label, n: advance(n, label=label),
+                consent=consent,
+            )
         # the subject only as its keyed fingerprint, as the erasure record holds it
         record_run(
             evidence,

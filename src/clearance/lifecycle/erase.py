@@ -307,8 +307,6 @@ def erase_subject(
     subject is never recorded otherwise). A subject found nowhere is not an error: ``found`` is
     false and nothing changes. Every rewritten file gets its tags
     (:mod:`clearance.lifecycle.tagging`); ``progress(label, 1)`` is called as each file is done."""
-    if not join_key(pl.Series("subject", [subject], dtype=pl.String))[0]:
-        raise InputError("subject", "the subject id is empty")
     return erase_subjects(
         paths,
         [subject],
@@ -346,6 +344,8 @@ def erase_subjects(
     policy = load_policy(policy_path)
     canon_series = join_key(pl.Series("subject", list(subjects), dtype=pl.String))
     canon = frozenset(c for c in canon_series.to_list() if c)
+    if not canon and consent is None:
+        raise InputError("subject", "the subject id is empty")
     engine = engine or Engine(threshold=policy.min_score)
     table_paths, text_paths = split_files([Path(p) for p in paths])
     for f in table_paths:
