@@ -221,15 +221,20 @@ class EvidenceStore:
 
     @staticmethod
     def _where(
-        query: Select[*_Row], command: str | None, verdict: str | None
+        query: Select[*_Row], command: str | tuple[str, ...] | None, verdict: str | None
     ) -> Select[*_Row]:
-        if command is not None:
+        if isinstance(command, tuple):
+            query = query.where(RunRow.command.in_(command))
+        elif command is not None:
             query = query.where(RunRow.command == command)
         if verdict is not None:
             query = query.where(RunRow.verdict == verdict)
         return query
 
-    def count(self, *, command: str | None = None, verdict: str | None = None) -> int:
+    def count(
+        self, *, command: str | tuple[str, ...] | None = None, verdict: str | None = None
+    ) -> int:
+        """Runs in the store, optionally of one command (or any of a tuple) and verdict."""
         if self._folder is not None:
             return 0
         with self._session(read=True) as session:
@@ -241,10 +246,11 @@ class EvidenceStore:
         *,
         offset: int = 0,
         limit: int = 50,
-        command: str | None = None,
+        command: str | tuple[str, ...] | None = None,
         verdict: str | None = None,
     ) -> list[RunLine]:
-        """A page of runs, newest first, optionally of one command and verdict."""
+        """A page of runs, newest first, optionally of one command (or any of a tuple) and
+        verdict."""
         if self._folder is not None:
             return []
         columns = (RunRow.seq, RunRow.run_id, RunRow.created_at, RunRow.command, RunRow.verdict)

@@ -22,6 +22,7 @@ from clearance.evidence.store import EvidenceStore, open_store
 from clearance.governance.gates import AUDITS, Gate, GateResult, check_gate
 from clearance.governance.report import GovernanceReport
 from clearance.governance.status import governance_report, latest_runs
+from clearance.server.trends import Trends, trends
 
 
 class StoreDown(Exception):
@@ -65,6 +66,7 @@ class Snapshot:
     reports: dict[str, GovernanceReport] = field(default_factory=dict)
     gates: dict[str, GateResult | None] = field(default_factory=dict)
     gated: list[tuple[Entry, GateResult]] | None = None
+    trends: Trends | None = None
 
 
 def _slim(entries: list[Entry]) -> list[Entry]:
@@ -175,6 +177,15 @@ class Dashboard:
                         found.append((entry, result))
                 snap.gated = found[::-1]
             return snap.gated
+
+    def trends(self) -> Trends:
+        """Runs and findings per day or week and command (``server.trends``), per snapshot."""
+        snap = self.snapshot()
+        if snap.trends is None:
+            with self._compute:
+                if snap.trends is None:
+                    snap.trends = trends(snap.entries)
+        return snap.trends
 
     def pending(self) -> list[tuple[Entry, GateResult]]:
         """Those whose gate still misses something."""
