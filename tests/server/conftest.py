@@ -55,6 +55,20 @@ class World:
     guard_run: str
 
     @property
+    def runs(self) -> list[str]:
+        """Every run recorded, in the order of the chain."""
+        return [
+            self.audit_run,
+            self.scan_run,
+            self.evil_run,
+            self.llm_run,
+            self.guard_run,
+            self.fairness_run,
+            self.card_build_run,
+            self.card_check_run,
+        ]
+
+    @property
     def result_pages(self) -> list[str]:
         return [
             f"/fairness/{self.fairness_run}",

@@ -277,11 +277,19 @@ class EvidenceStore:
             row = session.execute(select(RunRow).where(RunRow.run_id == run_id)).scalar()
             return None if row is None else _entry(row)
 
-    def iter_entries(self, upto: int, *, batch: int = 500) -> Iterator[Entry]:
-        """Entries 1..``upto`` in order, read ``batch`` at a time, each batch its own short
-        transaction (an export of millions of findings neither holds them all nor blocks
+    def hash_at(self, seq: int) -> str | None:
+        """The stored hash of record ``seq`` (None: no such record): whether a chain verified up
+        to there still ends there."""
+        if self._folder is not None:
+            return None
+        with self._session(read=True) as session:
+            found = session.execute(select(RunRow.hash).where(RunRow.seq == seq)).scalar()
+            return None if found is None else str(found)
+
+    def iter_entries(self, upto: int, *, batch: int = 500, after: int = 0) -> Iterator[Entry]:
+        """Entries ``after``+1..``upto`` in order, read ``batch`` at a time, each batch its own
+        short transaction (an export of millions of findings neither holds them all nor blocks
         writers while it is read)."""
-        after = 0
         while after < upto and self._folder is None:
             with self._session(read=True) as session:
                 rows = session.execute(

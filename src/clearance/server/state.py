@@ -2,7 +2,10 @@
 store is down still starts and answers 503), the policy's approval rules, and one snapshot of
 the chain, verified, that the governance views are computed from.
 
-The snapshot is re-read when the store's head (record count and last hash) changes; pages of
+The snapshot follows the store's head (record count and last hash): when records were only
+appended since (the record at the verified head's position still has that hash, every checkpoint
+verified then is still there), only the new records are read and verified
+(``audit_trail.verify_appended``); otherwise the whole chain is re-read and verified. Pages of
 runs and a run's detail read the store directly, a page at a time."""
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from typing import Any
 from clearance.audit.policy import load_policy
 from clearance.core.controls import FrameworkSlug
 from clearance.errors import ClearanceError
-from clearance.evidence.audit_trail import verify_entries
+from clearance.evidence.audit_trail import verify_appended, verify_entries
 from clearance.evidence.chain import Entry, Verification
+from clearance.evidence.signing import Checkpoint
 from clearance.evidence.store import EvidenceStore, open_store
 from clearance.governance.gates import AUDITS, Gate, GateResult, check_gate
 from clearance.governance.report import GovernanceReport
@@ -63,6 +67,8 @@ class Snapshot:
     head: tuple[int, str]
     entries: list[Entry]
     verification: Verification
+    checkpoints: frozenset[Checkpoint] = frozenset()  # those verified with the entries
+    full: bool = True  # read and verified whole (False: extended from the one before)
     reports: dict[str, GovernanceReport] = field(default_factory=dict)
     gates: dict[str, GateResult | None] = field(default_factory=dict)
     gated: list[tuple[Entry, GateResult]] | None = None
@@ -123,12 +129,39 @@ class Dashboard:
             return current
         with self._lock:
             current = self._snapshot
-            if current is None or current.head != store.head():
-                head = store.head()
-                entries = store.entries()
-                verification = verify_entries(entries, store.checkpoints())
-                current = self._snapshot = Snapshot(head, _slim(entries), verification)
+            head = store.head()
+            if current is None or current.head != head:
+                current = self._snapshot = self._read(store, current, head)
         return current
+
+    @staticmethod
+    def _read(store: EvidenceStore, previous: Snapshot | None, head: tuple[int, str]) -> Snapshot:
+        checkpoints = store.checkpoints()
+        if (
+            previous is not None
+            and previous.verification.intact
+            and head[0] > previous.head[0]
+            and store.hash_at(previous.head[0]) == previous.head[1]
+            and previous.checkpoints <= set(checkpoints)
+        ):
+            appended = list(store.iter_entries(head[0], after=previous.head[0]))
+            if appended:
+                # the new records' hashes and links are verified here, from the prefix's head
+                entries = [*previous.entries, *_slim(appended)]
+                verification = verify_appended(
+                    entries, checkpoints, previous.verification, previous.checkpoints
+                )
+                return Snapshot(
+                    (entries[-1].seq, entries[-1].hash),
+                    entries,
+                    verification,
+                    frozenset(checkpoints),
+                    full=False,
+                )
+        full = store.entries()
+        verification = verify_entries(full, checkpoints)
+        last = (full[-1].seq, full[-1].hash) if full else head
+        return Snapshot(last, _slim(full), verification, frozenset(checkpoints))
 
     def cached_verification(self) -> Verification | None:
         """The last snapshot's verification, if one was read (no store access)."""
