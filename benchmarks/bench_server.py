@@ -304,7 +304,7 @@ def _shown(path: str, ids: list[str]) -> str:
 
 async def _refresh(app: Any, client: httpx.AsyncClient, store: Path) -> dict[str, float]:
     """One run appended: the snapshot's refresh (only that run read and verified), the first
-    governance view after it, and, for comparison, a full re-read and verification of the
+    governance views after it (the gates it cannot change kept), and, for comparison, a full re-read and verification of the
     chain (what each new run cost before)."""
     board = app.state.dashboard
     opened = open_store(str(store))
@@ -318,12 +318,16 @@ async def _refresh(app: Any, client: httpx.AsyncClient, store: Path) -> dict[str
     assert (await client.get("/controls")).status_code == 200
     controls = time.perf_counter() - started
     started = time.perf_counter()
+    assert (await client.get("/gates")).status_code == 200
+    gates = time.perf_counter() - started
+    started = time.perf_counter()
     full = board._read(board.store(), None, board.store().head())  # the old way
     reread = time.perf_counter() - started
     assert full.full and full.verification == snap.verification
     return {
         "incremental_after_one_run_s": round(refresh, 3),
         "controls_after_one_run_s": round(controls, 2),
+        "gates_after_one_run_s": round(gates, 2),
         "full_reread_and_verify_s": round(reread, 2),
     }
 

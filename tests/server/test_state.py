@@ -1,6 +1,6 @@
 """The dashboard's snapshot of the chain follows the store: records appended since are read and
 verified alone (and the result is what a full verification says); a store whose verified part
-changed is read and verified whole again."""
+changed is read and verified whole again; the gates the appended runs cannot change are kept."""
 
 from __future__ import annotations
 
@@ -69,4 +69,28 @@ def test_a_changed_verified_part_is_verified_whole_again(world: World, tmp_path:
     third = board.snapshot()
     assert not third.full and third.verification.broken is not None
     assert third.verification == opened.verify() and third.verification.broken.run_id == third_id
+    board.close()
+
+
+def test_gates_the_appended_runs_cannot_change_are_kept(world: World, tmp_path: Path) -> None:
+    from clearance.governance.approvals import COMMAND, VERDICT
+
+    store = _copy(world, tmp_path)
+    board = Dashboard(str(store), world.policy)
+    gated = {e.run_id: r for e, r in board.gated()}
+    assert not gated[world.audit_run].passed
+    key = f"training:{world.audit_run}"
+    opened = open_store(str(store))
+    opened.append(new_record("scan", verdict="clean"))  # changes no gate
+    kept = {e.run_id: r for e, r in board.gated()}
+    assert not board.snapshot().full and kept == gated
+    assert board.snapshot().gates[key] is gated[world.audit_run]  # carried, not decided again
+    summary = {"approves": world.audit_run, "role": "privacy-officer", "comment": "ok"}
+    opened.append(new_record(COMMAND, summary=summary, verdict=VERDICT, user="dpo"))
+    after = {e.run_id: r for e, r in board.gated()}
+    assert after[world.audit_run].passed  # the approval decided it again
+    # what a dashboard that reads the whole chain decides
+    fresh = Dashboard(str(store), world.policy)
+    assert {e.run_id: r for e, r in fresh.gated()} == after
+    fresh.close()
     board.close()

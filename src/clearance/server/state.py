@@ -23,6 +23,7 @@ from clearance.evidence.audit_trail import verify_appended, verify_entries
 from clearance.evidence.chain import Entry, Verification
 from clearance.evidence.signing import Checkpoint
 from clearance.evidence.store import EvidenceStore, open_store
+from clearance.governance.approvals import COMMAND
 from clearance.governance.gates import AUDITS, Gate, GateResult, check_gate
 from clearance.governance.report import GovernanceReport
 from clearance.governance.status import governance_report, latest_runs
@@ -71,6 +72,7 @@ class Snapshot:
     full: bool = True  # read and verified whole (False: extended from the one before)
     reports: dict[str, GovernanceReport] = field(default_factory=dict)
     gates: dict[str, GateResult | None] = field(default_factory=dict)
+    gate_files: dict[str, frozenset[str]] = field(default_factory=dict)  # key -> gated hashes
     gated: list[tuple[Entry, GateResult]] | None = None
     trends: Trends | None = None
 
@@ -97,6 +99,41 @@ def _slim(entries: list[Entry]) -> list[Entry]:
             entry = replace(entry, record=record)
         slimmed.append(entry)
     return slimmed
+
+
+def _hashes(files: Sequence[dict[str, Any]]) -> set[str]:
+    return {str(f["sha256"]) for f in files if f.get("sha256")}
+
+
+def _carry_gates(previous: Snapshot, extended: Snapshot) -> None:
+    """The gates decided on ``previous`` that the records appended since cannot change, kept
+    for ``extended`` (its prefix is ``previous``'s entries). A gate (``check_gate``) rests on
+    the latest audit of its files and that audit's approvals: an appended run changes it only
+    when it is an audit of the gate's kind whose inputs hold the gated files, or an approval of
+    the run the gate rests on. The others are decided again on first use."""
+    appended = extended.entries[len(previous.entries) :]
+    audits: list[tuple[Gate, set[str]]] = []
+    approved: set[str] = set()
+    for entry in appended:
+        record = entry.record
+        gate = gate_of(record.get("command"))
+        inputs = record.get("inputs")
+        if gate is not None:
+            listed = [f for f in (inputs if isinstance(inputs, list) else []) if isinstance(f, dict)]
+            audits.append((gate, _hashes(listed)))
+        summary = record.get("summary")
+        if record.get("command") == COMMAND and isinstance(summary, dict):
+            approved.add(str(summary.get("approves")))
+    for key, result in dict(previous.gates).items():
+        files = previous.gate_files.get(key)
+        if result is None or files is None:
+            continue
+        if result.run_id is not None and result.run_id in approved:
+            continue
+        if files and any(g == result.gate and files <= hashes for g, hashes in audits):
+            continue
+        extended.gates[key] = result
+        extended.gate_files[key] = files
 
 
 class Dashboard:
@@ -131,7 +168,10 @@ class Dashboard:
             current = self._snapshot
             head = store.head()
             if current is None or current.head != head:
-                current = self._snapshot = self._read(store, current, head)
+                fresh = self._read(store, current, head)
+                if current is not None and not fresh.full:
+                    _carry_gates(current, fresh)
+                current = self._snapshot = fresh
         return current
 
     @staticmethod
@@ -190,6 +230,7 @@ class Dashboard:
             files: Sequence[dict[str, Any]] = [
                 f for f in (inputs if isinstance(inputs, list) else []) if isinstance(f, dict)
             ]
+            snap.gate_files[key] = frozenset(_hashes(files))
             snap.gates[key] = check_gate(
                 snap.entries, gate, files, self.approvals.required.get(gate, [])
             )
