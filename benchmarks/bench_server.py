@@ -42,7 +42,7 @@ import httpx
 
 from clearance.evidence import new_record, open_store
 from clearance.evidence.chain import GENESIS, canonical_json, entry_hash
-from clearance.evidence.users import add_user
+from clearance.evidence.users import add_user, by_name
 
 PASSWORD = "benchmark password 1"
 POLICY = (
@@ -389,8 +389,13 @@ def main() -> None:
     args.workdir.mkdir(parents=True, exist_ok=True)
     store = args.workdir / "evidence.db"
     if args.reuse:
-        opened = open_store(str(store), create=False)
-        ids = [x.run_id for x in opened.lines(limit=args.runs)][::-1]
+        opened = open_store(str(store))
+        # the store's first --runs runs (the ones built; the timing run appended more after them)
+        skip = max(0, opened.count() - args.runs)
+        ids = [x.run_id for x in opened.lines(offset=skip, limit=args.runs)][::-1]
+        for n in range(args.users):  # an earlier run with fewer --users made fewer
+            if by_name(opened, f"user{n}") is None:
+                add_user(opened, f"user{n}", "approver", password=PASSWORD)
         opened.close()
     for stale in [] if args.reuse else args.workdir.glob("evidence.db*"):
         stale.unlink()
