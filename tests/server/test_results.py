@@ -232,3 +232,37 @@ def test_details_keep_only_named_fields() -> None:
     assert RAW_SECRET not in str(kept) and RAW_EMAIL not in str(kept)
     assert set(kept["secrets"][0]) == {"type", "entity", "preview", "length", "duplicates",
                                        "extracted", "match"}  # fmt: skip
+
+
+def test_names_from_a_card_or_guard_record_are_escaped(world: World, tmp_path: Path) -> None:
+    store = tmp_path / "hostile.db"
+    store.write_bytes(Path(world.store).read_bytes())
+    opened = open_store(str(store))
+    card = opened.append(
+        new_record(
+            "card build",
+            summary={
+                "model": EVIL,
+                "regime": ANSI_GROUP,
+                "sections": {EVIL: "present"},
+                "checklist": "not a list",
+                "items": {EVIL: "many"},
+            },
+            verdict="built",
+        )
+    )
+    guard = opened.append(
+        new_record("guard", summary={"redactions_by_type": [EVIL], "requests": "x"}, verdict="x")
+    )
+    opened.close()
+    with make_client(replace(world, store=str(store))) as c:
+        sign_in(c, "vic")
+        for path in (f"/cards/{card}", f"/guard/{guard}"):
+            answer = c.get(path)
+            assert answer.status_code == 200, (path, answer.text)
+            assert "<script>" not in answer.text and "\x1b" not in answer.text
+        assert "&lt;script&gt;" in c.get(f"/cards/{card}").text
+        api = c.get(f"/api/cards/{card}")  # JSON: the names as they are, as data
+        assert api.headers["content-type"] == "application/json"
+        assert api.json()["counts"] == {EVIL: 0} and api.json()["checklist"] == []
+        assert c.get(f"/api/guard/{guard}").json()["counts"]["requests"] == 0
