@@ -25,13 +25,22 @@ from clearance.server.views import result_entry, results_page, users
 
 router = APIRouter(include_in_schema=False)
 TITLES: dict[Kind, tuple[str, str]] = {
-    "fairness": ("Fairness audits", "Runs of clearance fairness: open one for its groups' rates "
-                 "with their confidence intervals."),
-    "cards": ("Model cards", "Runs of clearance card build (the card's sections) and card check "
-              "(its completeness against a regime)."),
+    "fairness": (
+        "Fairness audits",
+        "Runs of clearance fairness: open one for its groups' rates with their confidence "
+        "intervals.",
+    ),
+    "cards": (
+        "Model cards",
+        "Runs of clearance card build (the card's sections) and card check (its completeness "
+        "against a regime).",
+    ),
     "llm": ("LLM audits", "Runs of clearance llm audit: secrets per kind, masked previews."),
-    "guard": ("Guard incidents", "Sessions of the clearance guard proxy: requests, redactions "
-              "per type, blocked responses."),
+    "guard": (
+        "Guard incidents",
+        "Sessions of the clearance guard proxy: requests, redactions per type, blocked "
+        "responses.",
+    ),
 }
 
 
