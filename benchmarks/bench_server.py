@@ -6,8 +6,12 @@
    with the store's own ``entry_hash``, so ``clearance evidence verify`` passes on it.
 2. Server time per page, in process (the ASGI app called through httpx's ASGI transport, no
    socket): each page ``--repeat`` times after one warm-up call, median and p95. The governance
-   views (controls, gates, approvals) read one verified snapshot of the chain, re-read when the
-   store's head moves: its cold load is timed on its own.
+   views (controls, gates, approvals, trends) read one verified snapshot of the chain, which
+   follows the store's head: its cold load is timed on its own, and so is its refresh after one
+   more run is appended (only that run read and verified) against a full re-read (what every
+   new run cost before the snapshot was extended incrementally). The results pages (a fairness
+   audit with its charts, a model card, an LLM audit, a guard session), the trends and the
+   users page are timed as the others.
 3. ``--users`` signed-in users (50) browsing the pages for ``--duration`` seconds (60) against a
    real ``clearance serve`` (uvicorn, a separate process) on 127.0.0.1, with httpx's async
    client: requests, errors, latency percentiles.
@@ -30,21 +34,24 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from clearance.evidence import open_store
+from clearance.evidence import new_record, open_store
 from clearance.evidence.chain import GENESIS, canonical_json, entry_hash
-from clearance.evidence.users import add_user
+from clearance.evidence.users import add_user, by_name
 
 PASSWORD = "benchmark password 1"
 POLICY = (
     "approvals:\n  roles:\n    privacy-officer: [user0]\n"
     "  required:\n    training: [privacy-officer]\n"
 )
-COMMANDS = ["scan", "audit", "redact", "fairness", "llm audit", "card build"]
+COMMANDS = ["scan", "audit", "redact", "fairness", "llm audit", "card build", "card check", "guard"]
+RESULTS = {"fairness": "fairness", "llm audit": "llm", "card check": "cards", "guard": "guard"}
+START = datetime(2026, 1, 1, tzinfo=UTC)
 RULES = [
     (
         "email-address",
@@ -108,6 +115,9 @@ def build_store(path: Path, runs: int, findings: int, seed: int = 7) -> tuple[fl
                 }
             )
         verdict = "findings" if n and seq % 4 else "pass"
+        summary, more = _shaped(command, n, seq)
+        # a run every 15 minutes: about 104 days, so the trends count per week
+        created = START + timedelta(minutes=15 * seq)
         record = {
             "run_id": run_id,
             "command": command,
@@ -120,11 +130,12 @@ def build_store(path: Path, runs: int, findings: int, seed: int = 7) -> tuple[fl
                 }
             ],
             "outputs": [],
-            "summary": {"findings": n},
+            "summary": summary,
             "findings": listed,
             "verdict": verdict,
             "user": "bench",
-            "created_at": f"2026-01-01T00:00:{seq % 60:02d}.{seq:06d}Z",
+            "created_at": created.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            **more,
         }
         payload = canonical_json(record)
         digest = entry_hash(seq, prev, json.loads(payload))
@@ -133,6 +144,60 @@ def build_store(path: Path, runs: int, findings: int, seed: int = 7) -> tuple[fl
     with sqlite3.connect(path) as db:
         db.executemany("INSERT INTO clearance_evidence_runs VALUES (?,?,?,?,?,?,?,?)", rows)
     return time.perf_counter() - started, ids
+
+
+def _group(attribute: str, group: str, rate: float, count: int) -> dict[str, Any]:
+    rates = {"selection_rate": rate, "true_positive_rate": rate + 0.1, "false_positive_rate": rate / 2}
+    return {
+        "attribute": attribute,
+        "group": group,
+        "count": count,
+        "sufficient": count >= 30,
+        "base_rate": rate,
+        **rates,
+        "ci": {k: {"low": v - 0.05, "high": v + 0.05, "level": 0.95} for k, v in rates.items()},
+    }
+
+
+def _shaped(command: str, n: int, seq: int) -> tuple[Any, dict[str, Any]]:
+    """The summary and the extra keys a run of ``command`` records (as the commands do)."""
+    if command == "fairness":
+        groups = [
+            _group(a, g, 0.3 + 0.05 * i, 20 if g == "other" else 400)
+            for a, names in (("sex", ["female", "male"]), ("age", ["<25", "25-60", ">60", "other"]))
+            for i, g in enumerate(names)
+        ]
+        disparities = [
+            {"attribute": a, "reference": ref, "reference_rule": "largest group",
+             "metrics": {"demographic_parity_difference": 0.05, "demographic_parity_ratio": 0.85},
+             "ci": {"demographic_parity_ratio": {"low": 0.8, "high": 0.9, "level": 0.95}},
+             "insufficient_groups": ["other"] if a == "age" else []}
+            for a, ref in (("sex", "male"), ("age", "25-60"))
+        ]  # fmt: skip
+        details = {"kind": "fairness", "settings": {"min_group_size": 30, "alpha": 0.05,
+                   "bootstrap": 1000}, "by_group": groups, "disparities": disparities}  # fmt: skip
+        return {"passed": seq % 3 > 0, "reasons": ["parity ratio 0.85 >= 0.8"]}, {"details": details}
+    if command == "llm audit":
+        secrets = [
+            {"type": RULES[i % 4][0], "entity": RULES[i % 4][2], "preview": RULES[i % 4][4],
+             "length": 20, "duplicates": i % 7, "extracted": i % 11 == 0,
+             "match": "exact" if i % 11 == 0 else "none"}
+            for i in range(50)
+        ]  # fmt: skip
+        details = {"kind": "llm-audit", "secrets_total": 50, "secrets": secrets, "hallucinated": []}
+        return {"secrets": 50, "extracted": 5, "partial": 3}, {"details": details}
+    if command == "card check":
+        checklist = [
+            {"id": f"item-{i}", "title": f"Item {i}", "status": "present" if i % 3 else "empty",
+             "fill": [] if i % 3 else ["limitations"]}
+            for i in range(12)
+        ]  # fmt: skip
+        return {"regime": "ecoa", "items": {"present": 8, "empty": 4}, "checklist": checklist,
+                "evidence": []}, {}  # fmt: skip
+    if command == "guard":
+        return {"requests": 100, "redactions": n, "blocked": 1, "stream_errors": 0,
+                "redactions_by_type": {"EMAIL_ADDRESS": n}}, {}  # fmt: skip
+    return {"findings": n}, {}
 
 
 def _free_port() -> int:
@@ -156,8 +221,25 @@ async def _signed_in(client: httpx.AsyncClient, name: str) -> None:
     assert answer.status_code == 303, answer.status_code
 
 
-def pages(ids: list[str]) -> list[str]:
+def by_kind(ids: list[str]) -> dict[str, str]:
+    """A run id per results page (the last run of its command)."""
+    found = {}
+    for seq, run_id in enumerate(ids, start=1):
+        kind = RESULTS.get(COMMANDS[seq % len(COMMANDS)])
+        if kind is not None:
+            found[kind] = run_id
+    return found
+
+
+def pages(ids: list[str], *, admin: bool = True) -> list[str]:
+    kinds = by_kind(ids)
+    results = [f"/{k}" for k in sorted(kinds)] + [f"/{k}/{{{k}}}" for k in sorted(kinds)]
     return [
+        *results,
+        "/trends",
+        "/api/trends",
+        "/api/fairness/{fairness}",
+        *(["/users"] if admin else []),
         "/runs",
         "/runs?page=2",
         "/runs?page=150",
@@ -191,6 +273,7 @@ async def page_times(store: Path, policy: Path, ids: list[str], repeat: int) -> 
         result["gates_first_view_s"] = round(time.perf_counter() - started, 2)
         for path in pages(ids):
             times = []
+            path = _real(path, ids)
             answer = await client.get(path)  # warm-up (a governance view per framework)
             assert answer.status_code == 200, (path, answer.status_code)
             for _ in range(repeat):
@@ -198,23 +281,62 @@ async def page_times(store: Path, policy: Path, ids: list[str], repeat: int) -> 
                 answer = await client.get(path)
                 times.append(time.perf_counter() - started)
                 assert answer.status_code == 200
-            result[
-                path.replace(ids[len(ids) // 2], "{mid}")
-                .replace(ids[-1], "{last}")
-                .replace(ids[7], "{id}")
-            ] = {
+            result[_shown(path, ids)] = {
                 "median_ms": round(statistics.median(times) * 1000, 1),
                 "p95_ms": round(_pct(times, 0.95), 1),
                 "bytes": len(answer.content),
             }
+        result["snapshot_refresh"] = await _refresh(app, client, store)
     return result
+
+
+def _real(path: str, ids: list[str]) -> str:
+    for kind, run_id in by_kind(ids).items():
+        path = path.replace(f"{{{kind}}}", run_id)
+    return path
+
+
+def _shown(path: str, ids: list[str]) -> str:
+    for kind, run_id in by_kind(ids).items():
+        path = path.replace(run_id, f"{{{kind}}}")
+    return path.replace(ids[len(ids) // 2], "{mid}").replace(ids[-1], "{last}").replace(ids[7], "{id}")
+
+
+async def _refresh(app: Any, client: httpx.AsyncClient, store: Path) -> dict[str, float]:
+    """One run appended: the snapshot's refresh (only that run read and verified), the first
+    governance views after it (the gates it cannot change kept), and, for comparison, a full re-read and verification of the
+    chain (what each new run cost before)."""
+    board = app.state.dashboard
+    opened = open_store(str(store))
+    opened.append(new_record("scan", summary={"findings": 0}, verdict="clean"))
+    opened.close()
+    started = time.perf_counter()
+    snap = board.snapshot()
+    refresh = time.perf_counter() - started
+    assert not snap.full and snap.verification.intact
+    started = time.perf_counter()
+    assert (await client.get("/controls")).status_code == 200
+    controls = time.perf_counter() - started
+    started = time.perf_counter()
+    assert (await client.get("/gates")).status_code == 200
+    gates = time.perf_counter() - started
+    started = time.perf_counter()
+    full = board._read(board.store(), None, board.store().head())  # the old way
+    reread = time.perf_counter() - started
+    assert full.full and full.verification == snap.verification
+    return {
+        "incremental_after_one_run_s": round(refresh, 3),
+        "controls_after_one_run_s": round(controls, 2),
+        "gates_after_one_run_s": round(gates, 2),
+        "full_reread_and_verify_s": round(reread, 2),
+    }
 
 
 async def load_test(base: str, ids: list[str], users: int, duration: float) -> dict[str, Any]:
     latencies: list[float] = []
     by_path: dict[str, list[float]] = {}
     errors: dict[str, int] = {}
-    paths = pages(ids)
+    paths = [_real(p, ids) for p in pages(ids, admin=False)]  # the users page: admins only
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
 
     async def user(n: int) -> None:
@@ -267,8 +389,13 @@ def main() -> None:
     args.workdir.mkdir(parents=True, exist_ok=True)
     store = args.workdir / "evidence.db"
     if args.reuse:
-        opened = open_store(str(store), create=False)
-        ids = [x.run_id for x in opened.lines(limit=args.runs)][::-1]
+        opened = open_store(str(store))
+        # the store's first --runs runs (the ones built; the timing run appended more after them)
+        skip = max(0, opened.count() - args.runs)
+        ids = [x.run_id for x in opened.lines(offset=skip, limit=args.runs)][::-1]
+        for n in range(args.users):  # an earlier run with fewer --users made fewer
+            if by_name(opened, f"user{n}") is None:
+                add_user(opened, f"user{n}", "approver", password=PASSWORD)
         opened.close()
     for stale in [] if args.reuse else args.workdir.glob("evidence.db*"):
         stale.unlink()
@@ -281,8 +408,8 @@ def main() -> None:
         result["store_build_s"] = round(built_s, 1)
         result["store_mb"] = round(store.stat().st_size / 1e6, 1)
         opened = open_store(str(store))
-        for n in range(args.users):
-            add_user(opened, f"user{n}", "approver", password=PASSWORD)
+        for n in range(max(args.users, 1)):
+            add_user(opened, f"user{n}", "admin" if n == 0 else "approver", password=PASSWORD)
         opened.close()
         print(json.dumps(result), flush=True)
         result["pages"] = asyncio.run(page_times(store, policy, ids, args.repeat))

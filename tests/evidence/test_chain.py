@@ -59,3 +59,18 @@ def test_swapped_payloads_keep_positions_but_break_the_chain() -> None:
     entries[1] = replace(b, record=a.record, hash=a.hash)
     broken = verify_chain(entries).broken
     assert broken is not None and broken.seq == 1
+
+
+def test_a_continuation_verifies_from_the_head_it_follows() -> None:
+    entries = chain(5)
+    prefix = verify_chain(entries[:3])
+    rest = verify_chain(entries[3:], after=(prefix.count, prefix.head))
+    assert rest == verify_chain(entries) and rest.count == 5
+    # the appended records must link to that head, and be the next positions
+    wrong = verify_chain(entries[3:], after=(3, entries[1].hash)).broken
+    assert wrong is not None and wrong.seq == 4 and "does not follow" in wrong.reason
+    gap = verify_chain(entries[4:], after=(3, entries[2].hash)).broken
+    assert gap is not None and gap.seq == 5 and "4..4 deleted" in gap.reason
+    altered = [entries[3], replace(entries[4], record={"n": 0})]
+    broken = verify_chain(altered, after=(3, entries[2].hash)).broken
+    assert broken is not None and (broken.seq, broken.reason) == (5, "altered")

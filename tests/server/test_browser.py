@@ -18,7 +18,7 @@ import uvicorn
 
 from clearance.evidence import open_store
 from clearance.server import create_app
-from tests.server.conftest import PASSWORD, World
+from tests.server.conftest import EVIL, PASSWORD, World
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -120,4 +120,30 @@ def test_a_viewer_cannot_approve(browser: Browser, server: tuple[str, Path], wor
     assert open_store(str(store)).count() == before
     page.reload()
     assert page.locator("section#gate p.gate").get_attribute("data-gate") == "fail"
+    assert elsewhere == []
+
+
+def test_the_fairness_page_shows_its_charts(
+    browser: Browser, server: tuple[str, Path], world: World
+) -> None:
+    base, _ = server
+    page, elsewhere = _page(browser, base)
+    _sign_in(page, base, "vic")
+    page.get_by_role("link", name="Fairness").click()
+    page.wait_for_url(f"{base}/fairness")
+    page.get_by_role("link", name=world.fairness_run).click()
+    page.wait_for_url(f"{base}/fairness/{world.fairness_run}")
+    charts = page.locator("svg.chart")
+    assert charts.count() >= 2
+    chart = charts.first
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 50
+    # one bar per group, each with its interval's whisker, drawn (not zero-sized)
+    assert chart.locator("rect.rate, rect.rate-ref").count() >= 2
+    whisker = chart.locator("line.err").first.bounding_box()
+    assert whisker is not None and whisker["width"] > 0
+    # the group names from data are text, never markup: no element was made from them
+    assert page.locator("b").count() == 0 and page.locator("script").count() == 0
+    assert EVIL in page.locator("table.groups").inner_text()  # shown as text
     assert elsewhere == []

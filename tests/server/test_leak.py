@@ -10,7 +10,7 @@ from tests.server.conftest import PASSWORD, RAW_EMAIL, RAW_SECRET, USERS, World,
 
 
 def _every_answer(client: TestClient, world: World) -> list[str]:
-    runs = [world.audit_run, world.scan_run, world.evil_run]
+    runs = [world.audit_run, world.scan_run, world.evil_run, world.llm_run, world.guard_run]
     paths = [
         "/login",
         "/runs",
@@ -20,6 +20,16 @@ def _every_answer(client: TestClient, world: World) -> list[str]:
         "/gates",
         "/approvals",
         *(f"/runs/{r}" for r in runs),
+        "/fairness",
+        "/cards",
+        "/llm",
+        "/guard",
+        "/trends",
+        "/users",
+        *world.result_pages,
+        *(f"/api{p}" for p in world.result_pages),
+        "/api/trends",
+        "/api/users",
         "/api/runs",
         *(f"/api/runs/{r}" for r in runs),
         "/api/controls",

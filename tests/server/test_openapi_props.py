@@ -48,6 +48,12 @@ def _cases(app: FastAPI, mode: schemathesis.GenerationMode) -> st.SearchStrategy
         "GET /api/approvals",
         "POST /api/approvals",
         "GET /api/export/runs.jsonl",
+        "GET /api/fairness/{run_id}",
+        "GET /api/cards/{run_id}",
+        "GET /api/llm/{run_id}",
+        "GET /api/guard/{run_id}",
+        "GET /api/trends",
+        "GET /api/users",
         "GET /healthz",
     }
     return st.one_of([o.as_strategy(generation_mode=mode) for o in operations])

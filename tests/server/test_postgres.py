@@ -1,6 +1,7 @@
 """The dashboard over a PostgreSQL store (the real server ``scripts/postgres`` starts): sign in,
-list, open, approve through the API, the gate passes; skipped without one, as the evidence
-store's own PostgreSQL tests."""
+list, open, approve through the API, the gate passes; the results pages (a query over several
+commands), the trends, and the snapshot extended by an appended run; skipped without one, as the
+evidence store's own PostgreSQL tests."""
 
 from __future__ import annotations
 
@@ -35,4 +36,18 @@ def test_the_dashboard_on_postgresql(pg_schema: PgSchema, tmp_path: Path) -> Non
         assert answer.status_code == 201 and answer.json()["gate"]["passed"]
         viewer = c.get("/api/runs", headers={"Authorization": f"Bearer {token}"})
         assert viewer.json()["total"] == 2
+        board = c.app.state.dashboard  # type: ignore[attr-defined]
+        assert board.snapshot().verification.intact
+        checked = store.append(
+            new_record("card check", summary={"regime": "ecoa", "items": {"present": 1}},
+                       verdict="pass")
+        )  # fmt: skip
+        built = store.append(new_record("card build", summary={"sections": {}}, verdict="built"))
+        assert not board.snapshot().full and board.snapshot().verification.intact
+        cards = c.get("/cards").text
+        assert checked in cards and built in cards and run not in cards
+        assert c.get(f"/cards/{checked}").status_code == 200
+        assert c.get(f"/guard/{checked}").status_code == 404
+        trends = c.get("/api/trends").json()
+        assert trends["runs"] == 4 and trends["buckets"][-1]["runs"]["card check"] == 1
     assert open_store(url).verify().intact

@@ -92,6 +92,11 @@ def section_status(card: Card, path: str) -> Status:
     return "present" if str(value).strip() else "empty"
 
 
+def card_sections(card: Card) -> dict[str, Status]:
+    """Every section the catalogue knows, with its status in ``card`` (catalogue order)."""
+    return {path: section_status(card, path) for path in catalogue().sections}
+
+
 def _lookup(data: object, source: str) -> object:
     for name, index in _STEP.findall(source):
         if name:

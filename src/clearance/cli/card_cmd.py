@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from clearance.cards.build import build_card_paths, init_card
-from clearance.cards.check import CheckReport, check_card_path
+from clearance.cards.check import CheckReport, card_sections, check_card_path
 from clearance.cards.models import ModelCard, Regime
 from clearance.cards.render import format_of, render_to
 from clearance.cli._common import (
@@ -142,6 +142,10 @@ def build(
             summary={
                 "evidence_reports": len(evidence or []),
                 "evaluation_metrics": len(built.quantitative_analysis.evaluation_metrics),
+                # the card's sections, filled or not (the dashboard's card page)
+                "regime": built.regime,
+                "model": built.model_details.name,
+                "sections": card_sections(built.card),
             },
             verdict="built",
             inputs=inputs,
@@ -211,7 +215,15 @@ def check(
             recorder,
             "card check",
             report=None,
-            summary={"regime": regime, "items": dict(report.counts)},
+            summary={
+                "regime": regime,
+                "items": dict(report.counts),
+                "checklist": [
+                    {"id": i.id, "title": i.title, "status": i.status, "fill": i.fill}
+                    for i in report.items
+                ],
+                "evidence": [{"path": ev.path, "status": ev.status} for ev in report.evidence],
+            },
             verdict="pass" if report.passed else "fail",
             inputs=[card],
             outputs=[output] if output else [],

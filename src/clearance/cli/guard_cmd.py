@@ -82,9 +82,13 @@ def guard(
     request_log.propagate = False
     serve_guard(proxy, host=host, port=port)
     counts: dict[str, int] = {}
-    for (name, _labels), value in proxy.metrics.counts.items():
+    by_type: dict[str, int] = {}  # redactions per entity type (the dashboard's incidents view)
+    for (name, labels), value in proxy.metrics.counts.items():
         short = name.removeprefix("clearance_guard_").removesuffix("_total")
         counts[short] = counts.get(short, 0) + value
+        if short == "redactions":
+            kind = dict(labels).get("type", "?")
+            by_type[kind] = by_type.get(kind, 0) + value
     record_run(
         evidence,
         "guard",
@@ -94,6 +98,7 @@ def guard(
             "redactions": counts.get("redactions", 0),
             "blocked": counts.get("blocked", 0),
             "stream_errors": counts.get("stream_errors", 0),
+            "redactions_by_type": dict(sorted(by_type.items())),
         },
         verdict="findings" if counts.get("redactions") or counts.get("blocked") else "clean",
         inputs=[p for p in (inventory, config) if p is not None],

@@ -3,7 +3,7 @@ bundle's latest)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from clearance.evidence.chain import ChainBreak, Entry, Verification, verify_chain
 from clearance.evidence.signing import Checkpoint, signature_valid
@@ -63,6 +63,45 @@ def verify_entries(
                     entry.run_id,
                     f"does not match signed checkpoint {checkpoint.seq}",
                 )
+    return result
+
+
+def verify_appended(
+    entries: Sequence[Entry],
+    checkpoints: Sequence[Checkpoint],
+    verified: Verification,
+    seen: Collection[Checkpoint],
+) -> Verification:
+    """The chain ``entries`` whose first ``verified.count`` records were verified before (intact,
+    ending in ``verified.head``: the caller checked that the store still holds that head at
+    that position) with the checkpoints ``seen`` then: only the records appended since are
+    hashed and only the checkpoints not seen before are checked. What :func:`verify_entries`
+    says of the same chain, at the cost of what changed, so long as the verified records were
+    not edited in place without their hashes (only a full verification sees that)."""
+    result = verify_chain(entries[verified.count :], after=(verified.count, verified.head))
+    if not result.intact:
+        return result
+    listed = sorted(checkpoints, key=lambda c: c.seq)
+    if listed and listed[-1].seq > len(entries):
+        latest = listed[-1].seq
+        return _broken(
+            result,
+            len(entries) + 1,
+            "?",
+            f"records {len(entries) + 1}..{latest} deleted (signed checkpoint at {latest})",
+        )
+    for checkpoint in listed:
+        if checkpoint in seen:
+            continue
+        seq = checkpoint.seq
+        if not signature_valid(checkpoint):
+            return _broken(
+                result, seq, _run(entries, seq), f"signed checkpoint {seq}: signature invalid"
+            )
+        if seq >= 1 and entries[seq - 1].hash != checkpoint.head:
+            return _broken(
+                result, seq, entries[seq - 1].run_id, f"does not match signed checkpoint {seq}"
+            )
     return result
 
 

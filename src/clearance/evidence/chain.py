@@ -65,14 +65,16 @@ class Verification:
         return self.broken is None
 
 
-def verify_chain(entries: Iterable[Entry]) -> Verification:
-    """Recomputes every hash in order; the first entry that does not match is named."""
+def verify_chain(entries: Iterable[Entry], *, after: tuple[int, str] = (0, GENESIS)) -> Verification:
+    """Recomputes every hash in order; the first entry that does not match is named.
+    ``after``: the entries continue a chain already verified up to that record count and head
+    (the dashboard verifies only what was appended since it last looked)."""
     listed = list(entries)
-    prev = GENESIS
-    expected = 1
-    for count, entry in enumerate(listed, start=1):
+    start, prev = after
+    expected = start + 1
+    for count, entry in enumerate(listed, start=start + 1):
         if entry.seq != expected:
-            later = {e.seq for e in listed[count:]}
+            later = {e.seq for e in listed[count - start :]}
             if entry.seq < expected or any(s in later for s in range(expected, entry.seq)):
                 reason = "reordered (out of sequence)"
             else:
@@ -90,4 +92,4 @@ def verify_chain(entries: Iterable[Entry]) -> Verification:
             return Verification(count, prev, ChainBreak(entry.seq, entry.run_id, reason))
         prev = entry.hash
         expected += 1
-    return Verification(len(listed), prev, None)
+    return Verification(start + len(listed), prev, None)

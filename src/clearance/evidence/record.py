@@ -14,6 +14,7 @@ from typing import Any
 
 from clearance._version import __version__
 from clearance.errors import InputError
+from clearance.evidence.details import details_of
 from clearance.io.files import file_sha256, shown_path
 
 USER_ENV = "CLEARANCE_USER"
@@ -92,6 +93,11 @@ def new_record(
                 if isinstance(c, dict) and c.get("status") == "ran" and "rule" in c
             }
         )
+    details = details_of(doc)
+    if details is not None:
+        # the job's results the dashboard shows (evidence.details: a fairness audit's groups,
+        # an LLM audit's secrets by kind, masked)
+        extra["details"] = details
     return {
         "run_id": run_id or str(uuid.uuid4()),
         "command": command,

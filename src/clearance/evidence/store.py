@@ -221,15 +221,20 @@ class EvidenceStore:
 
     @staticmethod
     def _where(
-        query: Select[*_Row], command: str | None, verdict: str | None
+        query: Select[*_Row], command: str | tuple[str, ...] | None, verdict: str | None
     ) -> Select[*_Row]:
-        if command is not None:
+        if isinstance(command, tuple):
+            query = query.where(RunRow.command.in_(command))
+        elif command is not None:
             query = query.where(RunRow.command == command)
         if verdict is not None:
             query = query.where(RunRow.verdict == verdict)
         return query
 
-    def count(self, *, command: str | None = None, verdict: str | None = None) -> int:
+    def count(
+        self, *, command: str | tuple[str, ...] | None = None, verdict: str | None = None
+    ) -> int:
+        """Runs in the store, optionally of one command (or any of a tuple) and verdict."""
         if self._folder is not None:
             return 0
         with self._session(read=True) as session:
@@ -241,10 +246,11 @@ class EvidenceStore:
         *,
         offset: int = 0,
         limit: int = 50,
-        command: str | None = None,
+        command: str | tuple[str, ...] | None = None,
         verdict: str | None = None,
     ) -> list[RunLine]:
-        """A page of runs, newest first, optionally of one command and verdict."""
+        """A page of runs, newest first, optionally of one command (or any of a tuple) and
+        verdict."""
         if self._folder is not None:
             return []
         columns = (RunRow.seq, RunRow.run_id, RunRow.created_at, RunRow.command, RunRow.verdict)
@@ -271,11 +277,19 @@ class EvidenceStore:
             row = session.execute(select(RunRow).where(RunRow.run_id == run_id)).scalar()
             return None if row is None else _entry(row)
 
-    def iter_entries(self, upto: int, *, batch: int = 500) -> Iterator[Entry]:
-        """Entries 1..``upto`` in order, read ``batch`` at a time, each batch its own short
-        transaction (an export of millions of findings neither holds them all nor blocks
+    def hash_at(self, seq: int) -> str | None:
+        """The stored hash of record ``seq`` (None: no such record): whether a chain verified up
+        to there still ends there."""
+        if self._folder is not None:
+            return None
+        with self._session(read=True) as session:
+            found = session.execute(select(RunRow.hash).where(RunRow.seq == seq)).scalar()
+            return None if found is None else str(found)
+
+    def iter_entries(self, upto: int, *, batch: int = 500, after: int = 0) -> Iterator[Entry]:
+        """Entries ``after``+1..``upto`` in order, read ``batch`` at a time, each batch its own
+        short transaction (an export of millions of findings neither holds them all nor blocks
         writers while it is read)."""
-        after = 0
         while after < upto and self._folder is None:
             with self._session(read=True) as session:
                 rows = session.execute(

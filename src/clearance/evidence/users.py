@@ -160,4 +160,39 @@ def list_users(store: EvidenceStore) -> list[User]:
         return [u for u in map(_user, rows) if u is not None]
 
 
-__all__ = ["ROLES", "Role", "User", "add_user", "by_name", "by_token", "sign_in"]
+@dataclass(frozen=True)
+class Account:
+    """A user as an admin's list shows it: how they sign in, never the hash itself."""
+
+    name: str
+    role: str
+    created_at: str
+    password: bool
+    token: bool
+
+
+def accounts(store: EvidenceStore) -> list[Account]:
+    """Every user by name, a role the dashboard does not know included (it grants nothing)."""
+    if store.empty:
+        return []
+    with store.transaction(read=True) as session:
+        rows = session.execute(select(UserRow).order_by(UserRow.name)).scalars().all()
+        return [
+            Account(
+                r.name, r.role, r.created_at, r.password_hash is not None, r.token_hash is not None
+            )
+            for r in rows
+        ]
+
+
+__all__ = [
+    "ROLES",
+    "Account",
+    "Role",
+    "User",
+    "accounts",
+    "add_user",
+    "by_name",
+    "by_token",
+    "sign_in",
+]

@@ -22,8 +22,28 @@ from clearance.server.models import (
     Problem,
     RunDetail,
     RunPage,
+    UserItem,
 )
-from clearance.server.views import FINDINGS_PAGE, approve, one_run, pending, runs_page
+from clearance.server.results import (
+    CardResult,
+    FairnessResult,
+    GuardResult,
+    LlmResult,
+    card_result,
+    fairness_result,
+    guard_result,
+    llm_result,
+)
+from clearance.server.trends import Trends
+from clearance.server.views import (
+    FINDINGS_PAGE,
+    approve,
+    one_run,
+    pending,
+    result_entry,
+    runs_page,
+    users,
+)
 
 ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": Problem, "description": "not signed in (no or a wrong token)"},
@@ -97,6 +117,75 @@ def api_approve(
     found = require(request, "approver")
     check_csrf(found, x_csrf_token)
     return approve(dashboard(request), found.user, body.run_id, body.role, body.comment)
+
+
+NOT_FOUND: dict[int | str, dict[str, object]] = {
+    404: {"model": Problem, "description": "no such run of this kind"}
+}
+
+
+@router.get(
+    "/fairness/{run_id}",
+    response_model=FairnessResult,
+    summary="A fairness audit's per-group metrics with their intervals, and its disparities",
+    responses=NOT_FOUND,
+)
+def api_fairness(request: Request, run_id: str) -> FairnessResult:
+    require(request, "viewer")
+    return fairness_result(result_entry(dashboard(request), "fairness", run_id))
+
+
+@router.get(
+    "/cards/{run_id}",
+    response_model=CardResult,
+    summary="A model card's build (its sections) or check (its checklist, completeness)",
+    responses=NOT_FOUND,
+)
+def api_card(request: Request, run_id: str) -> CardResult:
+    require(request, "viewer")
+    return card_result(result_entry(dashboard(request), "cards", run_id))
+
+
+@router.get(
+    "/llm/{run_id}",
+    response_model=LlmResult,
+    summary="An LLM leak audit: counts per secret kind, masked previews",
+    responses=NOT_FOUND,
+)
+def api_llm(request: Request, run_id: str) -> LlmResult:
+    require(request, "viewer")
+    return llm_result(result_entry(dashboard(request), "llm", run_id))
+
+
+@router.get(
+    "/guard/{run_id}",
+    response_model=GuardResult,
+    summary="A guard proxy session: requests, redactions per type, blocked responses",
+    responses=NOT_FOUND,
+)
+def api_guard(request: Request, run_id: str) -> GuardResult:
+    require(request, "viewer")
+    return guard_result(result_entry(dashboard(request), "guard", run_id))
+
+
+@router.get(
+    "/trends",
+    response_model=Trends,
+    summary="Runs and findings per day (per week beyond 92 days) and command",
+)
+def api_trends(request: Request) -> Trends:
+    require(request, "viewer")
+    return dashboard(request).trends()
+
+
+@router.get(
+    "/users",
+    response_model=list[UserItem],
+    summary="Dashboard users and their roles (role admin; no hash or token)",
+)
+def api_users(request: Request) -> list[UserItem]:
+    require(request, "admin")
+    return users(dashboard(request))
 
 
 @router.get(

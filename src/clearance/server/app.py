@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from clearance._version import __version__
 from clearance.errors import ClearanceError, PolicyError
-from clearance.server import api, pages
+from clearance.server import api, pages, result_pages
 from clearance.server.auth import caller
 from clearance.server.models import Health
 from clearance.server.render import render
@@ -147,6 +147,7 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(result_pages.router)
     return app
 
 

@@ -86,6 +86,15 @@ class ApprovalCreated(FrozenModel):
     gate: GateStatus | None
 
 
+class UserItem(FrozenModel):
+    """A dashboard user (admins only): never a password hash or a token."""
+
+    name: str
+    role: str
+    created_at: str
+    signs_in_with: list[Literal["password", "token"]]
+
+
 class Health(FrozenModel):
     status: Literal["ok", "unavailable"]
     reason: str | None = None

@@ -24,6 +24,7 @@ from clearance.server.auth import (
 )
 from clearance.server.models import RunDetail
 from clearance.server.render import render
+from clearance.server.results import kind_of
 from clearance.server.views import FINDINGS_PAGE, approve, held_roles, one_run, pending, runs_page
 
 router = APIRouter(include_in_schema=False)
@@ -121,7 +122,7 @@ def home(request: Request) -> Response:
     return RedirectResponse("/runs", status_code=303)
 
 
-def _context(found: Caller, title: str, **more: Any) -> dict[str, Any]:
+def page_context(found: Caller, title: str, **more: Any) -> dict[str, Any]:
     return {
         "title": title,
         "user": found.user,
@@ -148,7 +149,7 @@ def runs(
     return render(
         request,
         "runs.html",
-        _context(
+        page_context(
             found,
             "Runs",
             page=listed,
@@ -170,12 +171,13 @@ def _run_page(
     return render(
         request,
         "run.html",
-        _context(
+        page_context(
             found,
             f"Run {run.run_id}",
             run=run,
             summary=json.dumps(run.summary, indent=2, ensure_ascii=False, sort_keys=True),
             can_approve=found.user.may("approver") and run.command != "approve",
+            results=kind_of(run.command),
             roles=held_roles(board, found.user),
             policy=board.approvals.source,
             message=message,
@@ -227,7 +229,7 @@ def controls(
     return render(
         request,
         "controls.html",
-        _context(
+        page_context(
             found,
             f"Controls: {report.framework_name}",
             report=report,
@@ -246,7 +248,7 @@ def _gate_rows(
     return render(
         request,
         "gates.html",
-        _context(
+        page_context(
             found,
             title,
             rows=rows[start : start + PAGE],

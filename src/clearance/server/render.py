@@ -12,12 +12,13 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from clearance.reports.css import AUDIT_CSS
+from clearance.reports.css import FAIRNESS_CSS
+from clearance.reports.fairness_facts import GROUP_HEAD, disparity_rows, group_cells
 from clearance.reports.html import e
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DASHBOARD_CSS = (
-    AUDIT_CSS
+    FAIRNESS_CSS
     + """
 nav.top { display: flex; gap: 16px; align-items: center; flex-wrap: wrap;
   border-bottom: 2px solid var(--line); padding-bottom: 8px; }
@@ -27,6 +28,9 @@ nav.pages a { margin-right: 16px; } pre.summary { background: var(--bg-alt); pad
   overflow-x: auto; font-size: 13px; } .badge.covered { background: #1b7f3b; }
 .badge.clean, .badge.approved, .badge.built, .badge.recorded { background: #1b7f3b; }
 .badge.findings { background: #b42318; }
+svg.chart .c0 { fill: #2563eb; } svg.chart .c1 { fill: #c2410c; } svg.chart .c2 { fill: #2f855a; }
+svg.chart .c3 { fill: #7c3aed; } svg.chart .c4 { fill: #b42318; } svg.chart .c5 { fill: #0e7490; }
+svg.chart .c6 { fill: #a16207; } svg.chart .c7 { fill: #9aa5b1; }
 """
 )
 
@@ -58,7 +62,14 @@ ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-ENV.globals.update(where=_where, badge=_badge, css=Markup(DASHBOARD_CSS))
+ENV.globals.update(
+    where=_where,
+    badge=_badge,
+    css=Markup(DASHBOARD_CSS),
+    group_head=GROUP_HEAD,
+    group_cells=group_cells,
+    disparity_rows=disparity_rows,
+)
 
 
 def render(

@@ -2,7 +2,10 @@
 store is down still starts and answers 503), the policy's approval rules, and one snapshot of
 the chain, verified, that the governance views are computed from.
 
-The snapshot is re-read when the store's head (record count and last hash) changes; pages of
+The snapshot follows the store's head (record count and last hash): when records were only
+appended since (the record at the verified head's position still has that hash, every checkpoint
+verified then is still there), only the new records are read and verified
+(``audit_trail.verify_appended``); otherwise the whole chain is re-read and verified. Pages of
 runs and a run's detail read the store directly, a page at a time."""
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ from typing import Any
 from clearance.audit.policy import load_policy
 from clearance.core.controls import FrameworkSlug
 from clearance.errors import ClearanceError
-from clearance.evidence.audit_trail import verify_entries
+from clearance.evidence.audit_trail import verify_appended, verify_entries
 from clearance.evidence.chain import Entry, Verification
+from clearance.evidence.signing import Checkpoint
 from clearance.evidence.store import EvidenceStore, open_store
+from clearance.governance.approvals import COMMAND
 from clearance.governance.gates import AUDITS, Gate, GateResult, check_gate
 from clearance.governance.report import GovernanceReport
 from clearance.governance.status import governance_report, latest_runs
+from clearance.server.trends import Trends, trends
 
 
 class StoreDown(Exception):
@@ -62,9 +68,13 @@ class Snapshot:
     head: tuple[int, str]
     entries: list[Entry]
     verification: Verification
+    checkpoints: frozenset[Checkpoint] = frozenset()  # those verified with the entries
+    full: bool = True  # read and verified whole (False: extended from the one before)
     reports: dict[str, GovernanceReport] = field(default_factory=dict)
     gates: dict[str, GateResult | None] = field(default_factory=dict)
+    gate_files: dict[str, frozenset[str]] = field(default_factory=dict)  # key -> gated hashes
     gated: list[tuple[Entry, GateResult]] | None = None
+    trends: Trends | None = None
 
 
 def _slim(entries: list[Entry]) -> list[Entry]:
@@ -89,6 +99,41 @@ def _slim(entries: list[Entry]) -> list[Entry]:
             entry = replace(entry, record=record)
         slimmed.append(entry)
     return slimmed
+
+
+def _hashes(files: Sequence[dict[str, Any]]) -> set[str]:
+    return {str(f["sha256"]) for f in files if f.get("sha256")}
+
+
+def _carry_gates(previous: Snapshot, extended: Snapshot) -> None:
+    """The gates decided on ``previous`` that the records appended since cannot change, kept
+    for ``extended`` (its prefix is ``previous``'s entries). A gate (``check_gate``) rests on
+    the latest audit of its files and that audit's approvals: an appended run changes it only
+    when it is an audit of the gate's kind whose inputs hold the gated files, or an approval of
+    the run the gate rests on. The others are decided again on first use."""
+    appended = extended.entries[len(previous.entries) :]
+    audits: list[tuple[Gate, set[str]]] = []
+    approved: set[str] = set()
+    for entry in appended:
+        record = entry.record
+        gate = gate_of(record.get("command"))
+        inputs = record.get("inputs")
+        if gate is not None:
+            listed = [f for f in (inputs if isinstance(inputs, list) else []) if isinstance(f, dict)]
+            audits.append((gate, _hashes(listed)))
+        summary = record.get("summary")
+        if record.get("command") == COMMAND and isinstance(summary, dict):
+            approved.add(str(summary.get("approves")))
+    for key, result in dict(previous.gates).items():
+        files = previous.gate_files.get(key)
+        if result is None or files is None:
+            continue
+        if result.run_id is not None and result.run_id in approved:
+            continue
+        if files and any(g == result.gate and files <= hashes for g, hashes in audits):
+            continue
+        extended.gates[key] = result
+        extended.gate_files[key] = files
 
 
 class Dashboard:
@@ -121,12 +166,42 @@ class Dashboard:
             return current
         with self._lock:
             current = self._snapshot
-            if current is None or current.head != store.head():
-                head = store.head()
-                entries = store.entries()
-                verification = verify_entries(entries, store.checkpoints())
-                current = self._snapshot = Snapshot(head, _slim(entries), verification)
+            head = store.head()
+            if current is None or current.head != head:
+                fresh = self._read(store, current, head)
+                if current is not None and not fresh.full:
+                    _carry_gates(current, fresh)
+                current = self._snapshot = fresh
         return current
+
+    @staticmethod
+    def _read(store: EvidenceStore, previous: Snapshot | None, head: tuple[int, str]) -> Snapshot:
+        checkpoints = store.checkpoints()
+        if (
+            previous is not None
+            and previous.verification.intact
+            and head[0] > previous.head[0]
+            and store.hash_at(previous.head[0]) == previous.head[1]
+            and previous.checkpoints <= set(checkpoints)
+        ):
+            appended = list(store.iter_entries(head[0], after=previous.head[0]))
+            if appended:
+                # the new records' hashes and links are verified here, from the prefix's head
+                entries = [*previous.entries, *_slim(appended)]
+                verification = verify_appended(
+                    entries, checkpoints, previous.verification, previous.checkpoints
+                )
+                return Snapshot(
+                    (entries[-1].seq, entries[-1].hash),
+                    entries,
+                    verification,
+                    frozenset(checkpoints),
+                    full=False,
+                )
+        full = store.entries()
+        verification = verify_entries(full, checkpoints)
+        last = (full[-1].seq, full[-1].hash) if full else head
+        return Snapshot(last, _slim(full), verification, frozenset(checkpoints))
 
     def cached_verification(self) -> Verification | None:
         """The last snapshot's verification, if one was read (no store access)."""
@@ -155,6 +230,7 @@ class Dashboard:
             files: Sequence[dict[str, Any]] = [
                 f for f in (inputs if isinstance(inputs, list) else []) if isinstance(f, dict)
             ]
+            snap.gate_files[key] = frozenset(_hashes(files))
             snap.gates[key] = check_gate(
                 snap.entries, gate, files, self.approvals.required.get(gate, [])
             )
@@ -175,6 +251,15 @@ class Dashboard:
                         found.append((entry, result))
                 snap.gated = found[::-1]
             return snap.gated
+
+    def trends(self) -> Trends:
+        """Runs and findings per day or week and command (``server.trends``), per snapshot."""
+        snap = self.snapshot()
+        if snap.trends is None:
+            with self._compute:
+                if snap.trends is None:
+                    snap.trends = trends(snap.entries)
+        return snap.trends
 
     def pending(self) -> list[tuple[Entry, GateResult]]:
         """Those whose gate still misses something."""

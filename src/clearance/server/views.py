@@ -5,12 +5,14 @@ it, the evidence store appends it)."""
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from fastapi import HTTPException
 
 from clearance.errors import InputError, PolicyError
+from clearance.evidence.chain import Entry
 from clearance.evidence.record import new_record
-from clearance.evidence.users import User
+from clearance.evidence.users import User, accounts
 from clearance.governance.approvals import COMMAND, VERDICT, approval_summary
 from clearance.server.models import (
     MAX_PAGE,
@@ -18,10 +20,12 @@ from clearance.server.models import (
     PendingApproval,
     RunDetail,
     RunPage,
+    UserItem,
     gate_status,
     run_detail,
     run_item,
 )
+from clearance.server.results import COMMANDS, Kind
 from clearance.server.state import Dashboard
 
 RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -29,7 +33,11 @@ FINDINGS_PAGE = 100
 
 
 def runs_page(
-    board: Dashboard, offset: int, limit: int, command: str | None, verdict: str | None
+    board: Dashboard,
+    offset: int,
+    limit: int,
+    command: str | tuple[str, ...] | None,
+    verdict: str | None,
 ) -> RunPage:
     limit = max(1, min(limit, MAX_PAGE))
     store = board.store()
@@ -38,6 +46,19 @@ def runs_page(
         offset=offset, limit=limit, command=command or None, verdict=verdict or None
     )
     return RunPage(total=total, offset=offset, limit=limit, runs=[run_item(x) for x in lines])
+
+
+def result_entry(board: Dashboard, kind: Kind, run_id: str) -> Entry:
+    """The run ``run_id`` when it is one of ``kind``'s commands; else 404."""
+    entry = board.store().entry(run_id) if RUN_ID.fullmatch(run_id) else None
+    if entry is None or entry.record.get("command") not in COMMANDS[kind]:
+        raise HTTPException(404, "no such run")
+    return entry
+
+
+def results_page(board: Dashboard, kind: Kind, offset: int, limit: int) -> RunPage:
+    """A page of ``kind``'s runs (its commands), newest first."""
+    return runs_page(board, offset, limit, COMMANDS[kind], None)
 
 
 def one_run(board: Dashboard, run_id: str, findings_offset: int = 0) -> RunDetail:
@@ -104,3 +125,25 @@ def approve(board: Dashboard, user: User, run_id: str, role: str, comment: str) 
         role=role,
         gate=gate_status(board.gate(target)),
     )
+
+
+def _methods(password: bool, token: bool) -> list[Literal["password", "token"]]:
+    found: list[Literal["password", "token"]] = []
+    if password:
+        found.append("password")
+    if token:
+        found.append("token")
+    return found
+
+
+def users(board: Dashboard) -> list[UserItem]:
+    """Every dashboard user: name, role, how they sign in (never the hash or token)."""
+    return [
+        UserItem(
+            name=a.name,
+            role=a.role,
+            created_at=a.created_at,
+            signs_in_with=_methods(a.password, a.token),
+        )
+        for a in accounts(board.store())
+    ]
