@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
@@ -529,3 +530,40 @@ def test_a_precheck_skips_texts_before_the_patterns_run() -> None:
     assert [bool(m) for m in match_texts(checked, texts)] == [True, False, False]
     engine = Engine(registry=Registry([checked]), calibration=None, workers=1)
     assert [bool(m) for m in engine.detect_batch(texts)] == [True, False, False]
+
+
+NARROWING = [d for d in DETECTORS if d.refine_narrows]
+_PHONE_TEXTS = [
+    "Call me on (212) 716-4709 about the refund.",
+    "Mobile: (415) 307-7249, desk 307-7249, fax 031-773-468",
+    "(999) 716-4709 and 716-4709",
+    "Tel 0313 0898492-Office, +44 20 7946 0958 x12, 1-702-873-0806",
+]
+
+
+def test_narrowing_refines_are_declared() -> None:
+    assert {"phone", "phone-labelled"} <= {d.id for d in NARROWING}
+
+
+@pytest.mark.parametrize("det", NARROWING, ids=[d.id for d in NARROWING])
+def test_a_narrowing_refine_never_widens_a_match(det: Detector) -> None:
+    """``refine_narrows``: every refined span lies inside the pattern's match, on the
+    detector's examples and on text holding numbers inside numbers."""
+    assert det.refine is not None
+    for text in [*det.positives, *det.negatives, *_PHONE_TEXTS]:
+        for pattern in det.compiled:
+            for m in pattern.finditer(text):
+                refined = det.refine(text, *m.span())
+                if refined is not None:
+                    assert m.start() <= refined[0] <= refined[1] <= m.end(), text
+
+
+@pytest.mark.parametrize("det", NARROWING, ids=[d.id for d in NARROWING])
+def test_skipping_inside_accepted_values_finds_the_same(det: Detector) -> None:
+    """The engine's shortcut for a narrowing refine (skip a match inside an accepted one
+    before refining it) finds what refining every match finds."""
+    plain = dataclasses.replace(det, refine_narrows=False)
+    for text in [*det.positives, *det.negatives, *_PHONE_TEXTS]:
+        fast = [(m.start, m.end, m.score) for m in match_detector(det, text)]
+        slow = [(m.start, m.end, m.score) for m in match_detector(plain, text)]
+        assert fast == slow, text

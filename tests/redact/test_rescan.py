@@ -107,8 +107,10 @@ def test_a_column_name_with_a_value_is_scanned_whole(tmp_path: Path, threads: li
 def test_the_rescan_reads_what_was_written(
     tmp_path: Path, threads: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A writer that changes a redacted cell on its way to the file (here: puts an e-mail back)
-    is caught: the re-scan scans the written file, not what the redaction meant to write."""
+    """A writer that changes redacted cells on its way to the file (here: puts an e-mail back
+    in the free text and in the pseudonymized column) is caught: the re-scan scans the written
+    file, not what the redaction meant to write, and a column of pseudonyms with one other
+    value in it is scanned like any other."""
     src = tmp_path / "in" / "people.parquet"
     src.parent.mkdir()
     pl.DataFrame(
@@ -120,7 +122,10 @@ def test_the_rescan_reads_what_was_written(
     write = run.TableWriter.write
 
     def buggy(self: run.TableWriter, frame: pl.DataFrame) -> None:
-        changed = frame.with_columns(pl.col("review").replace("Arrived quickly.", "ok x@y.org"))
+        changed = frame.with_columns(
+            pl.col("review").replace("Arrived quickly.", "ok x@y.org"),
+            pl.lit("z@y.org").alias("email"),
+        )
         write(
             self,
             changed.with_row_index()
@@ -134,7 +139,7 @@ def test_the_rescan_reads_what_was_written(
     manifest = redact_paths([src], tmp_path / "out", settings, key=KEY)
     assert threads, "the split path was not taken"
     assert not manifest.published
-    assert manifest.rescan.by_entity == {"EMAIL_ADDRESS": 1}
+    assert manifest.rescan.by_entity == {"EMAIL_ADDRESS": 2}
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["manifest.json"]
 
 
@@ -153,3 +158,56 @@ def test_split_rescan_of_odd_names_and_nested_values(tmp_path: Path, threads: li
     split = count_remaining([path], {path: ROWS}, {}, KINDS, DetectionSettings(workers=2))
     assert threads and split == whole
     assert whole.by_entity["EMAIL_ADDRESS"] > ROWS  # every e-mail of a.b, and the nested ones
+
+
+def test_only_columns_of_our_tokens_are_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "copy.parquet"
+    pl.DataFrame(
+        {
+            "name": [f"PERSON_{i:016x}" for i in range(ROWS)],
+            "email": [f"EMAIL_ADDRESS_{i:016x}" for i in range(ROWS - 1)] + ["a@b.org"],
+            "phone": ["<PHONE_NUMBER>"] * (ROWS - 2) + [None, ""],
+            "iban": [f"IBAN_CODE_{i:016x}" for i in range(ROWS)],  # not said to be tokens
+            "short": [f"PERSON_{i:015x}" for i in range(ROWS)],  # one hex digit short
+            "other": [f"PHONE_NUMBER_{i:016x}" for i in range(ROWS)],  # another type's shape
+        }
+    ).write_parquet(path)
+    shapes = {
+        "name": "^PERSON_[0-9a-f]{16}$",
+        "email": "^EMAIL_ADDRESS_[0-9a-f]{16}$",
+        "phone": "^<PHONE_NUMBER>$",
+        "short": "^PERSON_[0-9a-f]{16}$",
+        "other": "^PERSON_[0-9a-f]{16}$",
+    }
+    names = pl.read_parquet_schema(path).names()
+    assert rescan.tokens_only(path, names, shapes) == {0, 2}
+
+
+def test_pseudonym_columns_are_checked_not_scanned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large copy's pseudonymized columns are verified against the pseudonym shape; only the
+    other columns go through the detectors, in one process as with workers."""
+    src = tmp_path / "in" / "people.parquet"
+    src.parent.mkdir()
+    pl.DataFrame(
+        {
+            "email": [f"user{i}@example.org" for i in range(ROWS)],
+            "review": [f"write to u{i}@example.net" if i % 2 else "fine" for i in range(ROWS)],
+        }
+    ).write_parquet(src)
+    monkeypatch.setattr(rescan, "SPLIT_ROWS", 10)
+    scanned: list[int] = []
+    scan = rescan.scan_column
+
+    def recording(path: str, index: int, settings: Any) -> Any:
+        scanned.append(index)
+        return scan(path, index, settings)
+
+    monkeypatch.setattr(rescan, "scan_column", recording)
+    settings = RedactSettings(detection=DetectionSettings(workers=1), text_fields=("review",))
+    manifest = redact_paths([src], tmp_path / "out", settings, key=KEY)
+    assert manifest.published and manifest.rescan.remaining == 0
+    assert scanned == [1]  # the review, not the e-mail pseudonyms
+    out = pl.read_parquet(tmp_path / "out" / "people.parquet")
+    assert out["email"].str.contains(r"^EMAIL_ADDRESS_[0-9a-f]{16}$").all()

@@ -555,6 +555,7 @@ def match_texts(
     ]
     refine, validator, min_entropy = det.refine, det.validator, det.min_entropy
     precheck = det.precheck
+    narrows = refine is not None and det.refine_narrows
     contextual = bool(det.context or det.anti_context)
     out: list[list[Match]] = []
     for i, text in enumerate(texts):
@@ -601,6 +602,8 @@ def match_texts(
                 if start == end:
                     continue
                 score = det.score
+                if narrows and seen and any(s <= start and end <= e for s, e in seen):
+                    continue  # refined, it would be inside an accepted value too (below)
                 if refine is not None:
                     refined = refine(text, start, end)
                     if refined is None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from types import ModuleType
+from typing import Any
 
 import phonenumbers
 from stdnum import luhn
@@ -136,8 +138,13 @@ def phone_kind(value: str) -> int:
     regions: tuple[str | None, ...] = (None,) if international else _PHONE_REGIONS
     if body.startswith("00"):
         text = "+" + text[2:]
+    nanp = _NANP_SHAPE.fullmatch(body) is not None
+    gates = _gates() if not international and _PLAIN_NATIONAL.fullmatch(body) else None
     possible = False
-    for region in regions:
+    for i, region in enumerate(regions):
+        if gates is not None and not (gates[i].north_american and nanp):
+            if not _may_be_valid(number, gates[i]):
+                continue  # no parse for this region can be valid: the same answer, no parse
         try:
             parsed = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
@@ -149,7 +156,114 @@ def phone_kind(value: str) -> int:
         possible = possible or (
             parsed.country_code == 1 and phonenumbers.is_possible_number(parsed)
         )
-    return PHONE_POSSIBLE if possible and _NANP_SHAPE.fullmatch(body) else 0
+    return PHONE_POSSIBLE if possible and nanp else 0
+
+
+# A national number written with ASCII digits and the usual separators only: what phonenumbers
+# parses of it is its digits, so :func:`_plausible_regions` can tell from them alone which
+# regions could find it valid.
+_PLAIN_NATIONAL = re.compile(r"[0-9][0-9 ().-]*|\([0-9][0-9 ().-]*")
+
+
+@dataclass(frozen=True)
+class _RegionGate:
+    """What phonenumbers' metadata says of how one region parses a national number."""
+
+    region: str
+    code: str  # its country calling code, which a national number may start with
+    idd: re.Pattern[str]  # its international prefix: then the number is read as international
+    # its national prefixes (its own and its country's main region's, whose metadata the parse
+    # switches to when it reads the country code): each is stripped from the front
+    prefixes: tuple[re.Pattern[str], ...]
+    rewrites: bool  # a national prefix may rewrite the number after it (Brazil): parsed then
+    # a number of one of its country's regions: their general pattern and one of their types
+    national: re.Pattern[str]
+    north_american: bool  # country code 1: phone_kind also asks whether it is possible
+
+
+# The number types phonenumbers' validity tries after the general pattern (``_number_type_helper``):
+# a valid number matches its region's general pattern and one of these.
+_NUMBER_TYPES = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+    "fixed_line",
+    "mobile",
+)
+
+
+@lru_cache(maxsize=1)
+def _gates() -> tuple[_RegionGate, ...]:
+    """The gate of each of :data:`_PHONE_REGIONS`, from phonenumbers' own metadata (typed
+    loosely there: every region listed has it)."""
+    from phonenumbers import PhoneMetadata
+    from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
+
+    out = []
+    for region in _PHONE_REGIONS:
+        meta: Any = PhoneMetadata.metadata_for_region(region)
+        members = COUNTRY_CODE_TO_REGION_CODE.get(meta.country_code, ())
+        patterns = []
+        for other in members:
+            desc: Any = PhoneMetadata.metadata_for_region(other)
+            general = desc.general_desc.national_number_pattern if desc else None
+            types = [
+                f"(?:{d.national_number_pattern})"
+                for d in (getattr(desc, name, None) for name in _NUMBER_TYPES)
+                if d is not None and d.national_number_pattern
+            ]
+            if general and types:
+                patterns.append(f"(?=(?:{general})\\Z)(?:{'|'.join(types)})")
+        main: Any = PhoneMetadata.metadata_for_region(members[0]) if members else meta
+        both = (meta, main) if main is not None else (meta,)
+        prefixes = {m.national_prefix_for_parsing for m in both} - {None, ""}
+        idd = meta.international_prefix
+        out.append(
+            _RegionGate(
+                region=region,
+                code=str(meta.country_code),
+                idd=re.compile(idd) if idd else re.compile(r"(?!)"),
+                prefixes=tuple(re.compile(p) for p in sorted(prefixes)),
+                rewrites=any(m.national_prefix_transform_rule for m in both),
+                national=re.compile("|".join(patterns) or "(?!)"),
+                north_american=meta.country_code == 1,
+            )
+        )
+    return tuple(out)
+
+
+def _may_be_valid(number: str, gate: _RegionGate) -> bool:
+    """Whether phonenumbers' parse of the plain national number ``number`` (digits) for
+    ``gate``'s region could be valid: its national significant number is ``number`` less its
+    country code (when it starts with it) and up to two national prefixes, and must match the
+    country's general pattern."""
+    if gate.idd.match(number):
+        return True  # read as international: any country
+    starts = [number]
+    if number.startswith(gate.code):
+        starts.append(number[len(gate.code) :])
+    seen = set(starts)
+    frontier = starts
+    for _ in range(2):
+        stripped = []
+        for head in frontier:
+            for prefix in gate.prefixes:
+                m = prefix.match(head)
+                if m is None:
+                    continue
+                if gate.rewrites and m.groups() and m.groups()[-1] is not None:
+                    return True  # rewritten, not stripped (phonenumbers' own condition)
+                rest = head[m.end() :]
+                if rest not in seen:
+                    seen.add(rest)
+                    stripped.append(rest)
+        frontier = stripped
+    return any(gate.national.fullmatch(n) for n in seen)
 
 
 def phone_number(value: str) -> bool:

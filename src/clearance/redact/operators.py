@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 ENCRYPTED_PREFIX = "enc:"
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y")
 _ISO_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ENTITY_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
 def _derive(key: bytes, label: bytes, length: int) -> bytes:
@@ -141,6 +142,19 @@ class Keys:
             return plain.decode()
         except (invalid, ValueError):
             raise PolicyError(f"{where}: cannot decrypt (wrong key or changed text)") from None
+
+
+def token_pattern(op: str, entity: str) -> str | None:
+    """A regex that every cell a column operator ``op`` wrote (for a column of ``entity``)
+    matches in full, and nothing else does: a keyed pseudonym (:meth:`Keys.pseudonyms`) or the
+    type placeholder. ``None`` for operators whose output is not one fixed shape."""
+    if not _ENTITY_NAME.fullmatch(entity):
+        return None  # (entity types are such names; anything else is not vouched for here)
+    if op == "pseudonym":
+        return f"^{entity}_[0-9a-f]{{16}}$"
+    if op == "placeholder":
+        return f"^{placeholder(entity)}$"
+    return None
 
 
 def placeholder(entity: str, code: bool = False) -> str:

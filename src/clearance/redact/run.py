@@ -226,6 +226,7 @@ def redact_paths(
     in_entries: list[FileEntry] = []
     rows_of: dict[Path, int] = {}
     kept: dict[str, dict[str, set[str]]] = {}
+    tokens: dict[str, dict[str, str]] = {}
     columns_seen: set[str] = set()
     tags_of: dict[Path, OutputTags] = {}
     scratch: list[Path] = []  # other staging files (encrypted copies, sidecars)
@@ -280,6 +281,7 @@ def redact_paths(
                     columns_seen.update(columns)
                     if plan is not None:
                         kept[shown_path(tmp)] = plan.kept
+                        tokens[shown_path(tmp)] = plan.tokens
             except InputError as exc:
                 skipped.append(SkippedInput(path=shown_path(exc.source), reason=exc.reason))
                 staged.pop()
@@ -298,7 +300,9 @@ def redact_paths(
                 )
         kinds = replacer.remediated_kinds()
         staged_paths = [t for t, _, _ in staged]
-        rescan = count_remaining(staged_paths, rows_of, kept, kinds, settings.detection)
+        rescan = count_remaining(
+            staged_paths, rows_of, kept, kinds, settings.detection, tokens
+        )
         published = rescan.remaining == 0
         if published and encryption is not None and kms is not None:
             for tmp, target, _ in staged:

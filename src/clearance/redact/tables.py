@@ -17,6 +17,7 @@ from clearance.errors import InputError
 from clearance.io import readers
 from clearance.privacy import Fingerprinter
 from clearance.redact.dates import check_shiftable, shift_dates, subject_column
+from clearance.redact.operators import token_pattern
 from clearance.redact.paths import TextPath, check_nested, paths_for, redact_paths_in
 from clearance.redact.replace import KEEP, PSEUDONYM, Replacer
 from clearance.scan.options import ScanOptions
@@ -47,6 +48,9 @@ class TablePlan:
     kept: dict[str, set[str]] = field(default_factory=dict)
     # the scan's kind of each column (input names): entity, free_text or other
     kinds: dict[str, str] = field(default_factory=dict)
+    # columns (output names) whose every cell an operator replaced with a token of one shape
+    # (a pseudonym, a placeholder), with that shape: the re-scan checks them against it
+    tokens: dict[str, str] = field(default_factory=dict)
     workers: bool = False  # detection workers started for this (large) table
 
 
@@ -112,6 +116,9 @@ def plan_table(
             replacer.record_column(table, display, entity, op)
             if op.op in ("keep", "generalize", "mask", "date_shift") and entity:
                 plan.kept.setdefault(plan.names.get(column, column), set()).add(entity)
+            shape = token_pattern(op.op, entity or "VALUE")
+            if shape is not None:
+                plan.tokens[plan.names.get(column, column)] = shape
         paths = tuple(nested.get(column, ()))
         plan.columns.append(ColumnPlan(column, display, entity, op, subject, paths))
         plan.kinds[column] = scan_kinds.get(display, "other")

@@ -29,6 +29,7 @@ def pii(
     gate_by: str = "",
     prefilter: Callable[[], str] | None = None,
     precheck: Callable[[str], bool] | None = None,
+    refine_narrows: bool = False,
 ) -> Detector:
     """A PII detector. ``whole_number``: a match is never the integer or the fraction part of
     a decimal number (``0.36227206271667`` holds no card number, ``4111111111111111.25`` none
@@ -58,6 +59,7 @@ def pii(
         gate_by=gate_by,
         prefilter=prefilter,
         precheck=precheck,
+        refine_narrows=refine_narrows,
     )
 
 
