@@ -89,7 +89,7 @@ def spark_session(settings: SparkSettings) -> SparkSession:
         ) from None
     _check_java()
     builder: Any = SparkSession.builder.master(settings.master).appName("clearance")
-    for key, value in settings.conf:
+    for key, value in {**local_defaults(settings), **dict(settings.conf)}.items():
         builder = builder.config(key, value)
     try:
         with _quiet_stderr():
@@ -105,6 +105,29 @@ def spark_session(settings: SparkSettings) -> SparkSession:
         # local executors run this interpreter (with its packages), not the first python3
         context.pythonExec = sys.executable
     return session
+
+
+DRIVER_MEMORY = "spark.driver.memory"
+
+
+def local_defaults(settings: SparkSettings) -> dict[str, str]:
+    """Configuration a local session gets unless the user sets it: in local mode the executors
+    run inside the driver's JVM, whose default heap (1 GB) a 10M-row audit outgrows (the job
+    failed with ``OutOfMemoryError``); a quarter of the machine's memory, 1 to 16 GB. Only
+    when nothing else sets the driver's memory (``--spark-conf``, ``SPARK_DRIVER_MEMORY``,
+    ``PYSPARK_SUBMIT_ARGS``), and only for a JVM this process starts."""
+    if not settings.master.startswith("local") or DRIVER_MEMORY in dict(settings.conf):
+        return {}
+    if os.environ.get("SPARK_DRIVER_MEMORY") or "driver-memory" in os.environ.get(
+        "PYSPARK_SUBMIT_ARGS", ""
+    ):
+        return {}
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return {}
+    gigabytes = min(16, max(1, total // 4 // 2**30))
+    return {DRIVER_MEMORY: f"{gigabytes}g"}
 
 
 def failure_kind(exc: BaseException) -> str:
@@ -146,6 +169,13 @@ def job_errors(source: str) -> Iterator[None]:
         policy = _POLICY.search(str(exc))
         if policy:
             raise PolicyError(policy.group(1)) from None
+        if "java.lang.OutOfMemoryError" in str(exc):
+            # other threads then fail as well (a NullPointerException was the first one seen)
+            raise PolicyError(
+                f"{source}: Spark ran out of memory (java.lang.OutOfMemoryError); give it more "
+                f"with --spark-conf {DRIVER_MEMORY}=8g (local mode) or spark.executor.memory "
+                "(a cluster)"
+            ) from None
         found = _MARKED.search(str(exc))
         reason = found.group(1) if found else f"Spark job failed ({failure_kind(exc)})"
         raise InputError(source, reason) from None
@@ -158,5 +188,6 @@ __all__ = [
     "executor_errors",
     "failure_kind",
     "job_errors",
+    "local_defaults",
     "spark_session",
 ]
