@@ -46,6 +46,7 @@ Candidates = dict[str, tuple[list[int], list[int] | None]]
 # Distinct regexes per call at most (groups plus the members of narrowed groups): Polars
 # caches 32 compiled regexes per thread; a little room is left for the caller's own.
 _MAX_REGEXES_PER_CALL = 30
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Gate groups at most, out of that.
 _MAX_GATE_REGEXES = 22
 # A group matching at least this many rows is narrowed per member in Rust (one regex compile,
@@ -472,7 +473,13 @@ class Engine:
             )
             if shared is not None:
                 return [shared[i] for i in positions]
-        series = pl.Series("t", unique, dtype=pl.String)
+        try:
+            series = pl.Series("t", unique, dtype=pl.String)
+        except UnicodeEncodeError:
+            # a lone surrogate (a JSON "\ud800" escape, a file read with surrogateescape) cannot
+            # cross into Polars (UTF-8): one replacement character each, so offsets hold
+            unique = [_SURROGATE.sub("\ufffd", t) for t in unique]
+            series = pl.Series("t", unique, dtype=pl.String)
         found: list[list[Match]] = [[] for _ in unique]
         views: dict[str, str] = {}
         for det_id, (rows, bits) in self._candidates(series, context).items():
