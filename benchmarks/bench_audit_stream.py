@@ -22,11 +22,12 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 TODAY = date(2026, 1, 31)
@@ -54,8 +55,11 @@ POLICY = {
 }
 
 
-def _user_ids(lo: int, hi: int) -> pa.Array:
-    return pa.array([f"U{i:08d}" for i in range(lo, hi)])
+def _ids(prefix: str, numbers: np.ndarray) -> pa.Array:
+    """``prefix`` + each number as 8 digits (``U00000042``), built by Arrow: a Python f-string
+    per row made generating 100M rows take most of an hour."""
+    digits = pc.utf8_lpad(pa.array(numbers).cast(pa.string()), width=8, padding="0")
+    return pc.binary_join_element_wise(prefix, digits, "")
 
 
 def make(folder: Path, rows: int, seed: int = 5) -> None:
@@ -63,42 +67,42 @@ def make(folder: Path, rows: int, seed: int = 5) -> None:
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
     users = max(1, rows // 10)
-    emails = np.array([f"shopper{i}@example.org" for i in range(users)])
     with pq.ParquetWriter(folder / "users.parquet", _USERS) as out:
         for lo in range(0, users, CHUNK):
             hi = min(users, lo + CHUNK)
             consent = np.array(["model-training", "marketing", ""])[rng.integers(0, 3, hi - lo)]
+            numbers = np.arange(lo, hi)
+            emails = pc.binary_join_element_wise(
+                "shopper", pa.array(numbers).cast(pa.string()), "@example.org", ""
+            )
             out.write_table(
                 pa.table(
-                    {"user_id": _user_ids(lo, hi), "email": emails[lo:hi], "consent": consent},
+                    {"user_id": _ids("U", numbers), "email": emails, "consent": consent},
                     schema=_USERS,
                 )
             )
-    base = datetime.combine(TODAY, datetime.min.time())
+    base = np.datetime64(datetime.combine(TODAY, datetime.min.time()), "us")
     cities = np.array([f"Town {i}" for i in range(200)])
+    postcodes = np.array([f"{z:05d}" for z in range(10000, 10400)])
     with pq.ParquetWriter(folder / "orders.parquet", _ORDERS) as out:
         for lo in range(0, rows, CHUNK):
             n = min(rows, lo + CHUNK) - lo
             who = rng.integers(0, users, n)
             texts = np.array(TEXTS)[rng.integers(0, len(TEXTS), n)].astype(object)
             planted = rng.random(n) < 0.0005  # about 500 per million: the author's own e-mail
-            texts[planted] = [f"{TEXTS[0]} Mail me at {e}" for e in emails[who[planted]]]
+            texts[planted] = [f"{TEXTS[0]} Mail me at shopper{u}@example.org" for u in who[planted]]
             ages = rng.integers(0, 1000 * 86400, n)
             out.write_table(
                 pa.table(
                     {
                         "order_id": np.arange(lo, lo + n),
-                        "user_id": np.array([f"U{i:08d}" for i in who]),
-                        "postcode": np.array([f"{z:05d}" for z in range(10000, 10400)])[
-                            rng.integers(0, 400, n)
-                        ],
+                        "user_id": _ids("U", who),
+                        "postcode": postcodes[rng.integers(0, 400, n)],
                         "birth_year": rng.integers(1940, 2008, n),
                         "gender": np.array(["f", "m", "x"])[rng.integers(0, 3, n)],
                         "city": cities[rng.integers(0, len(cities), n)],
                         "price": np.round(rng.uniform(1, 500, n), 2),
-                        "ordered_at": pa.array(
-                            [base - timedelta(seconds=int(a)) for a in ages], pa.timestamp("us")
-                        ),
+                        "ordered_at": pa.array(base - ages.astype("timedelta64[s]")),
                         "text": texts,
                     },
                     schema=_ORDERS,
