@@ -556,11 +556,13 @@ def match_texts(
     found them; the others are not run there."""
     if views is None:
         views = {}
+    # the ``value`` group by its number (``Match.span`` looks a name up on every match)
     plans = [
-        (pattern, lead, "value" in pattern.groupindex, test)
+        (pattern, lead, pattern.groupindex.get("value", 0), test)
         for pattern, lead, test in zip(det.compiled, det.leads, det.filters, strict=True)
     ]
     refine, validator, min_entropy = det.refine, det.validator, det.min_entropy
+    det_score = det.score
     precheck = det.precheck
     narrows = refine is not None and det.refine_narrows
     contextual = bool(det.context or det.anti_context)
@@ -573,7 +575,7 @@ def match_texts(
         seen: list[tuple[int, int]] = []
         lowered: str | None = None
         mask = ALL if bits is None else bits[i]
-        for k, (pattern, lead, has_value, test) in enumerate(plans):
+        for k, (pattern, lead, value_group, test) in enumerate(plans):
             if mask != ALL and not mask >> k & 1:
                 continue  # the gate found no match of this pattern in the text
             if test is not None:
@@ -603,12 +605,12 @@ def match_texts(
                 else:
                     found = pattern.finditer(text)
             for m in found:
-                start, end = m.span("value") if has_value else m.span()
+                start, end = m.span(value_group)
                 if start == -1:  # an optional ``value`` group that did not take part
                     start, end = m.span()
                 if start == end:
                     continue
-                score = det.score
+                score = det_score
                 if narrows and seen and any(s <= start and end <= e for s, e in seen):
                     continue  # refined, it would be inside an accepted value too (below)
                 if refine is not None:

@@ -48,6 +48,11 @@ def _refine_run(text: str, start: int, end: int) -> tuple[int, int, float] | Non
     toks = tokens(text, start, end)
     if len(toks) < 2 or not any(_may_open(t.lower(), lex) for t, _s, _e in toks[:-1]):
         return None  # no token that may be a given name with one after it (checked first: cheap)
+    # The name first, by lexicon lookups only: the tests after it can only reject the run, and
+    # they cost more (organisation_or_street's patterns); a run without a name skips them.
+    found = _name_in_run(text, toks, lex)
+    if found is None:
+        return None
     if organisation_or_street(text, start, end, [t for t, _s, _e in toks]):
         return None
     head = toks[0][0].lower()
@@ -55,6 +60,13 @@ def _refine_run(text: str, start: int, end: int) -> tuple[int, int, float] | Non
         return None  # "Canada Post", "India Gate"
     if PLACE_BEFORE.search(text, max(0, start - 8), start):
         return None  # "I'm in Stoney Point", "lives on Dora Creek"
+    return found
+
+
+def _name_in_run(
+    text: str, toks: list[tuple[str, int, int]], lex: lexicons.NameLexicon
+) -> tuple[int, int, float] | None:
+    """The first "First [M.] [particle] Last" of the run's tokens the lexicon makes a name."""
     for i, (tok, s, _e) in enumerate(toks):
         low = tok.lower()
         hyphenated = "-" in low and known(low)  # "Hyun-woo", "Jean-Baptiste"
