@@ -350,12 +350,13 @@ def _refine_given(text: str, start: int, end: int) -> tuple[int, int, float] | N
     lex = lexicons.names()
     if low not in lex.popular_first or not listed_name(low):
         return None
-    if _DETERMINER_BEFORE.search(text, max(0, start - 8), start) or _MODEL_AFTER.match(text, end):
-        return None
-    if _NUMBER_OR_WORD_BEFORE.search(text, max(0, start - 24), start) or (
-        _CAPITALISED_AFTER.match(text, end)
+    # each test below only rejects: the one that rejects most (half the names) comes first
+    if _CAPITALISED_AFTER.match(text, end) or _NUMBER_OR_WORD_BEFORE.search(
+        text, max(0, start - 24), start
     ):
         return None  # one word of a longer capitalised run, which the run rules judge
+    if _DETERMINER_BEFORE.search(text, max(0, start - 8), start) or _MODEL_AFTER.match(text, end):
+        return None
     if organisation_or_street(text, start, end, [text[start:end]]):
         return None
     if place_after_preposition(text, start, end):
@@ -418,9 +419,22 @@ def _refine_handle(text: str, start: int, end: int) -> tuple[int, int, float] | 
     # a speaker is a person even when a town shares the name ("rania")
     if len(low) < 3 or not known(low) or low in lex.ambiguous or low in lex.common:
         return None
-    if text[start - 1 : start] != "@" and len(_SPEAKER.findall(text)) < 2:
+    if text[start - 1 : start] != "@" and _speakers(text) < 2:
         return None
     return start, end, 0.7
+
+
+# The text last counted and its count: the speaker column's names of one chat are refined one
+# after the other, and each counted the speaker lines of the whole text again.
+_LAST_SPEAKERS: list[tuple[str, int]] = [("", 0)]
+
+
+def _speakers(text: str) -> int:
+    last_text, count = _LAST_SPEAKERS[0]
+    if last_text is not text:
+        count = len(_SPEAKER.findall(text))
+        _LAST_SPEAKERS[0] = (text, count)
+    return count
 
 
 _CONTEXT_WORDS = (

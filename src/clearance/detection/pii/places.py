@@ -153,7 +153,14 @@ def _given_name_before(text: str, run_start: int, start: int) -> bool:
 
 def _person_or_firm(text: str, start: int, end: int) -> bool:
     """Whether the place name ``text[start:end]`` is said to be a person's or a firm's."""
-    if _PERSON_VERB_TO.search(text, max(0, start - 60), start) or _PERSON_AFTER.match(text, end):
+    lo = max(0, start - 60)
+    # both of _PERSON_VERB_TO's forms end in "to" and spaces (a line break after them at
+    # most): tried at every position of the window, it runs only where the window ends so
+    if text[lo:start].rstrip(" \n")[-2:].lower() == "to" and _PERSON_VERB_TO.search(
+        text, lo, start
+    ):
+        return True
+    if _PERSON_AFTER.match(text, end):
         return True
     if _FIRM_BEFORE_WORD.search(text, max(0, start - 16), start):
         return True
