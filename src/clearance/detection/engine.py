@@ -565,6 +565,7 @@ def match_texts(
     det_score = det.score
     precheck = det.precheck
     narrows = refine is not None and det.refine_narrows
+    words = None if refine is None or det.refine_words is None else det.refine_words()
     contextual = bool(det.context or det.anti_context)
     out: list[list[Match]] = []
     for i, text in enumerate(texts):
@@ -613,6 +614,8 @@ def match_texts(
                 score = det_score
                 if narrows and seen and any(s <= start and end <= e for s, e in seen):
                     continue  # refined, it would be inside an accepted value too (below)
+                if words is not None and text[start:end].lower() not in words:
+                    continue  # refine would drop it: its value is none of the words
                 if refine is not None:
                     refined = refine(text, start, end)
                     if refined is None:

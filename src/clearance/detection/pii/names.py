@@ -631,6 +631,8 @@ DETECTORS = (
         ),
         score=0.6,
         refine=_refine_given,
+        # _refine_given's first test, looked up by the engine before calling it
+        refine_words=lambda: lexicons.names().popular_first,
         prefilter=_given_gate,
         severity=Severity.MEDIUM,
         description="A given name popular in many countries, standing alone.",
