@@ -134,6 +134,11 @@ _STRONG_WORDS = (
 _STRONG_BEFORE = re.compile(
     "(?:" + "|".join(map(re.escape, _STRONG_WORDS)) + r")[ ,:]*\n?$", re.IGNORECASE
 )
+# the phrases by their last two characters (each has two or more): a text ends with a phrase
+# only if it ends with those two, so ``endswith`` tries a few phrases instead of all of them
+_STRONG_BY_END: dict[str, tuple[str, ...]] = {}
+for _word in _STRONG_WORDS:
+    _STRONG_BY_END[_word[-2:]] = (*_STRONG_BY_END.get(_word[-2:], ()), _word)
 _STRONG_AFTER = re.compile(r"[ ,]+(?:here|again)\b")
 
 
@@ -144,7 +149,10 @@ def _strong_context(text: str, start: int, end: int) -> bool:
         # then separators, a line break and the end (which ``$`` also finds before a last "\n")
         ends = [before, before[:-1]] if before.endswith("\n") else [before]
         strong = any(
-            b.removesuffix("\n").rstrip(" ,:").lower().endswith(_STRONG_WORDS) for b in ends
+            (t := b.removesuffix("\n").rstrip(" ,:").lower()).endswith(
+                _STRONG_BY_END.get(t[-2:], ())
+            )
+            for b in ends
         )
     else:
         strong = _STRONG_BEFORE.search(before) is not None
