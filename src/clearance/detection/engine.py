@@ -729,13 +729,19 @@ def _apply_context(
     return score
 
 
+def _strongest_first(m: Match) -> tuple[float, int, int, str]:
+    # Match.priority, read here without the property's call (every match of every text)
+    priority = m.score if m.raw_score is None else m.raw_score
+    return -priority, -(m.end - m.start), m.start, m.detector
+
+
 def resolve_overlaps(matches: list[Match], threshold: float = 0.0) -> list[Match]:
     """Keeps the strongest of overlapping matches (hand-set score, then length), sorted by
     position; matches whose (calibrated) score is under ``threshold`` take no part."""
     if len(matches) == 1:  # most texts with a finding have one
         return [matches[0]] if matches[0].score >= threshold else []
     kept: list[Match] = []
-    for m in sorted(matches, key=lambda m: (-m.priority, -(m.end - m.start), m.start, m.detector)):
+    for m in sorted(matches, key=_strongest_first):
         if m.score < threshold:
             continue
         start, end = m.start, m.end
