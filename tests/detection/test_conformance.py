@@ -567,3 +567,57 @@ def test_skipping_inside_accepted_values_finds_the_same(det: Detector) -> None:
         fast = [(m.start, m.end, m.score) for m in match_detector(det, text)]
         slow = [(m.start, m.end, m.score) for m in match_detector(plain, text)]
         assert fast == slow, text
+
+
+WORDED = [d for d in DETECTORS if d.refine_words is not None]
+_NAME_TEXTS = [
+    "Lukas had given Sara his address, Maryam and Yasmin from support called",
+    "The Alexa app, Zara XL, Paris is lovely on Monday in Spencer Street",
+    "Update: Jean-Luc O'Brien met DeShawn and Zoë at the Öztürk Holdings office",
+    "We shipped it to Brandon; Mr. Tyler wrote to Savannah, Georgia",
+]
+
+
+def test_word_sets_are_declared() -> None:
+    assert "person-given-name" in {d.id for d in WORDED}
+
+
+@pytest.mark.parametrize("det", WORDED, ids=[d.id for d in WORDED])
+def test_a_refine_keeps_only_values_of_its_word_set(det: Detector) -> None:
+    """``refine_words``: every value the refiner keeps is, lower-cased, in the set (the engine
+    drops the others without calling it), on the detector's examples and on name-heavy text."""
+    assert det.refine is not None and det.refine_words is not None
+    words = det.refine_words()
+    for text in [*det.positives, *det.negatives, *_NAME_TEXTS]:
+        for pattern in det.compiled:
+            for m in pattern.finditer(text):
+                start, end = m.span("value") if "value" in pattern.groupindex else m.span()
+                if det.refine(text, start, end) is not None:
+                    assert text[start:end].lower() in words, text
+
+
+@pytest.mark.parametrize("det", WORDED, ids=[d.id for d in WORDED])
+def test_looking_values_up_first_finds_the_same(det: Detector) -> None:
+    """The engine's shortcut for a word set finds what refining every match finds."""
+    plain = dataclasses.replace(det, refine_words=None)
+    for text in [*det.positives, *det.negatives, *_NAME_TEXTS]:
+        fast = [(m.start, m.end, m.score) for m in match_detector(det, text)]
+        slow = [(m.start, m.end, m.score) for m in match_detector(plain, text)]
+        assert fast == slow, text
+
+
+def test_a_word_set_drops_values_outside_it_without_refining() -> None:
+    """Values outside the set never reach the refiner; the others are refined as before."""
+    from clearance.detection.pii._rule import pii
+
+    seen: list[str] = []
+
+    def refine(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+        seen.append(text[start:end])
+        return start, end, 0.7
+
+    rule = pii("word-test", "TEST", r"\b[A-Z][a-z]+\b", ("Ana",), ("ana",), refine=refine)
+    worded = dataclasses.replace(rule, refine_words=lambda: frozenset({"ana", "raj"}))
+    found = match_detector(worded, "Ana met Bob and Raj")
+    assert [m.value for m in found] == ["Ana", "Raj"]
+    assert seen == ["Ana", "Raj"]

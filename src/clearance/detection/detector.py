@@ -56,6 +56,9 @@ class Detector:
     it): the engine then skips a match inside one this detector already accepted in the text
     without refining it (it would skip it after refining anyway), which saves the validator
     that a refine calls ("716-4709" inside "(212) 716-4709").
+    ``refine_words`` returns (built on first use) a set that a match's value, lower-cased, must
+    be in for ``refine`` to keep it: the engine looks the value up there before calling
+    ``refine`` (most capitalised words are no popular given name, and a call costs more).
     """
 
     id: str
@@ -81,6 +84,7 @@ class Detector:
     prefilter: Callable[[], str] | None = None
     precheck: Callable[[str], bool] | None = None
     refine_narrows: bool = False
+    refine_words: Callable[[], frozenset[str]] | None = None
     _compiled: tuple[re.Pattern[str], ...] = field(
         default=(), init=False, repr=False, compare=False
     )

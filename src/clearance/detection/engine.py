@@ -556,13 +556,16 @@ def match_texts(
     found them; the others are not run there."""
     if views is None:
         views = {}
+    # the ``value`` group by its number (``Match.span`` looks a name up on every match)
     plans = [
-        (pattern, lead, "value" in pattern.groupindex, test)
+        (pattern, lead, pattern.groupindex.get("value", 0), test)
         for pattern, lead, test in zip(det.compiled, det.leads, det.filters, strict=True)
     ]
     refine, validator, min_entropy = det.refine, det.validator, det.min_entropy
+    det_score = det.score
     precheck = det.precheck
     narrows = refine is not None and det.refine_narrows
+    words = None if refine is None or det.refine_words is None else det.refine_words()
     contextual = bool(det.context or det.anti_context)
     out: list[list[Match]] = []
     for i, text in enumerate(texts):
@@ -573,7 +576,7 @@ def match_texts(
         seen: list[tuple[int, int]] = []
         lowered: str | None = None
         mask = ALL if bits is None else bits[i]
-        for k, (pattern, lead, has_value, test) in enumerate(plans):
+        for k, (pattern, lead, value_group, test) in enumerate(plans):
             if mask != ALL and not mask >> k & 1:
                 continue  # the gate found no match of this pattern in the text
             if test is not None:
@@ -603,14 +606,16 @@ def match_texts(
                 else:
                     found = pattern.finditer(text)
             for m in found:
-                start, end = m.span("value") if has_value else m.span()
+                start, end = m.span(value_group)
                 if start == -1:  # an optional ``value`` group that did not take part
                     start, end = m.span()
                 if start == end:
                     continue
-                score = det.score
+                score = det_score
                 if narrows and seen and any(s <= start and end <= e for s, e in seen):
                     continue  # refined, it would be inside an accepted value too (below)
+                if words is not None and text[start:end].lower() not in words:
+                    continue  # refine would drop it: its value is none of the words
                 if refine is not None:
                     refined = refine(text, start, end)
                     if refined is None:
@@ -630,17 +635,19 @@ def match_texts(
                 else:
                     scored = score
                 seen.append((start, end))
+                # by position, in Match's field order: keywords cost a third of the
+                # constructor's time, on every match of every detector
                 matches.append(
                     Match(
-                        entity=det.entity,
-                        start=start,
-                        end=end,
-                        score=scored if scale is None else scale(scored),
-                        detector=det.id,
-                        category=det.category,
-                        severity=det.severity,
-                        value=value,
-                        raw_score=scored,
+                        det.entity,  # entity
+                        start,
+                        end,
+                        scored if scale is None else scale(scored),  # score
+                        det.id,  # detector
+                        det.category,
+                        det.severity,
+                        value,
+                        scored,  # raw_score
                     )
                 )
         out.append(matches)
@@ -722,16 +729,23 @@ def _apply_context(
     return score
 
 
+def _strongest_first(m: Match) -> tuple[float, int, int, str]:
+    # Match.priority, read here without the property's call (every match of every text)
+    priority = m.score if m.raw_score is None else m.raw_score
+    return -priority, -(m.end - m.start), m.start, m.detector
+
+
 def resolve_overlaps(matches: list[Match], threshold: float = 0.0) -> list[Match]:
     """Keeps the strongest of overlapping matches (hand-set score, then length), sorted by
     position; matches whose (calibrated) score is under ``threshold`` take no part."""
     if len(matches) == 1:  # most texts with a finding have one
         return [matches[0]] if matches[0].score >= threshold else []
     kept: list[Match] = []
-    for m in sorted(matches, key=lambda m: (-m.priority, -(m.end - m.start), m.start, m.detector)):
+    for m in sorted(matches, key=_strongest_first):
         if m.score < threshold:
             continue
-        if any(m.overlaps(k) for k in kept):
+        start, end = m.start, m.end
+        if any(start < k.end and k.start < end for k in kept):  # m.overlaps(k), inlined
             continue
         kept.append(m)
     kept.sort(key=lambda m: (m.start, m.end, m.detector))

@@ -30,6 +30,7 @@ def pii(
     prefilter: Callable[[], str] | None = None,
     precheck: Callable[[str], bool] | None = None,
     refine_narrows: bool = False,
+    refine_words: Callable[[], frozenset[str]] | None = None,
 ) -> Detector:
     """A PII detector. ``whole_number``: a match is never the integer or the fraction part of
     a decimal number (``0.36227206271667`` holds no card number, ``4111111111111111.25`` none
@@ -60,6 +61,7 @@ def pii(
         prefilter=prefilter,
         precheck=precheck,
         refine_narrows=refine_narrows,
+        refine_words=refine_words,
     )
 
 

@@ -129,6 +129,17 @@ _SEP = re.compile(
 _REACH = 160  # how far from its anchor an address may reach, each way
 _LONGEST = 64  # the longest part: "Rua XV de Novembro", "Frankfurt am Main 60569"...
 _WORD_START = re.compile(r"(?:^|(?<=[ :(\"'=]))\S")
+# the same starts, read from the character before each (a word start is the end of a match):
+# a pattern that opens with a class lets ``re`` skip ahead, ``_WORD_START`` is tried everywhere
+_BEFORE_WORD_START = re.compile(r"[ :(\"'=](?=\S)")
+
+
+def _word_starts(text: str, lo: int, hi: int) -> list[int]:
+    """``[m.start() for m in _WORD_START.finditer(text, lo, hi)]``."""
+    starts = [m.end() for m in _BEFORE_WORD_START.finditer(text, lo - 1 if lo else 0, hi)]
+    if lo == 0 and hi > 0 and not text[0].isspace():
+        starts.insert(0, 0)  # ``^``: the text's own start
+    return starts
 
 
 _PART_START = re.compile(
@@ -228,7 +239,7 @@ def _tail(text: str, a: int, b: int, allowed: tuple[Part, ...]) -> tuple[int, Pa
     """The longest end of ``text[a:b]`` that starts a word and is one of ``allowed``
     ("Ship to: Appt 39" ends with a unit)."""
     # an address part is a few words: the longest end tried starts 10 words back
-    starts = [m.start() for m in _WORD_START.finditer(text, max(a, b - _LONGEST), b)]
+    starts = _word_starts(text, max(a, b - _LONGEST), b)
     for i in starts[-10:]:
         part = _part(text[i:b])
         if part in allowed:
@@ -256,6 +267,8 @@ _MORE_DIGITS = re.compile(r"[ ]?[\d(+-]")
 
 
 _STREETS = (Part.STREET, Part.WEAK_STREET)
+_STREET_ONLY = frozenset({Part.STREET, Part.WEAK_STREET, Part.NUMBER, Part.UNIT})
+_PLACE_AND_STREET = frozenset({Part.PLACE, Part.STREET})  # one of each, nothing else
 _ABBREVIATION = re.compile(r"\b\w{1,4}\.$")
 _LEFT = (Part.UNIT, Part.NUMBER, *_STREETS)
 _RIGHT = tuple(Part)
@@ -329,7 +342,7 @@ def address_block(text: str, start: int, end: int) -> tuple[int, int, float] | N
         return None
     if text[e - 1] == "." and e - s > 1 and not _ABBREVIATION.search(text, s, e):
         e -= 1  # the sentence's full stop, not an abbreviation's ("Gracia." / "Road St.")
-    only_street = set(parts) <= {Part.STREET, Part.WEAK_STREET, Part.NUMBER, Part.UNIT}
+    only_street = _STREET_ONLY.issuperset(parts)
     if only_street:
         # a street on its own ("I'm outside Am Stadtgraben 32b"): where its form says so
         lone = text[s:e]
@@ -344,7 +357,7 @@ def address_block(text: str, start: int, end: int) -> tuple[int, int, float] | N
         # "Order 12, Dallas" (a name and a number, then a town), "Tesla Model 3, Ford Focus 2,
         # Toyota Camry 2020" (a list of names and numbers): no address
         return None
-    if sorted(p.value for p in parts) == ["place", "street"] and "\n" not in text[s:e]:
+    if len(parts) == 2 and set(parts) == _PLACE_AND_STREET and "\n" not in text[s:e]:
         # "4846 High Terrace, Zaragoza": a street and a town, nothing else, stay two places
         # (street-address and address-city), as the project's corpus labels them.
         return None

@@ -96,14 +96,15 @@ def _labelled_phone_refine(text: str, start: int, end: int) -> tuple[int, int, f
     value = text[start:end]
     if not 6 <= len(v.digits(value)) <= 15 or _NOT_NATIONAL.fullmatch(value):
         return None
-    if in_decimal(text, start, end) or date_value(value):
-        return None
     before = _LABEL_BEFORE.search(text, max(0, start - 40), start)
     if before and not all(
         w in _JOINING or w[0].isupper() for w in _GAP_WORD.findall(before.group(1))
     ):
         before = None
     if not before and not after:
+        return None
+    # after the label test: most unlabelled numbers end there, and a date's parse costs more
+    if in_decimal(text, start, end) or date_value(value):
         return None
     if _BUSINESS_BEFORE.search(text, max(0, start - 24), start):
         return None

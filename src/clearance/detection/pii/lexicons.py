@@ -73,6 +73,13 @@ def fold(name: str) -> str:
     low = name.lower()
     if low.isascii():
         return low
+    return _without_accents(low)
+
+
+@lru_cache(maxsize=16384)
+def _without_accents(low: str) -> str:
+    # cached: the detectors fold the same few accented words over and over ("São Paulo",
+    # "Zürich", a name's "Öztürk"), each a normalisation and a character loop in Python
     decomposed = unicodedata.normalize("NFKD", low.replace("ı", "i"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -48,6 +48,11 @@ def _refine_run(text: str, start: int, end: int) -> tuple[int, int, float] | Non
     toks = tokens(text, start, end)
     if len(toks) < 2 or not any(_may_open(t.lower(), lex) for t, _s, _e in toks[:-1]):
         return None  # no token that may be a given name with one after it (checked first: cheap)
+    # The name first, by lexicon lookups only: the tests after it can only reject the run, and
+    # they cost more (organisation_or_street's patterns); a run without a name skips them.
+    found = _name_in_run(text, toks, lex)
+    if found is None:
+        return None
     if organisation_or_street(text, start, end, [t for t, _s, _e in toks]):
         return None
     head = toks[0][0].lower()
@@ -55,6 +60,13 @@ def _refine_run(text: str, start: int, end: int) -> tuple[int, int, float] | Non
         return None  # "Canada Post", "India Gate"
     if PLACE_BEFORE.search(text, max(0, start - 8), start):
         return None  # "I'm in Stoney Point", "lives on Dora Creek"
+    return found
+
+
+def _name_in_run(
+    text: str, toks: list[tuple[str, int, int]], lex: lexicons.NameLexicon
+) -> tuple[int, int, float] | None:
+    """The first "First [M.] [particle] Last" of the run's tokens the lexicon makes a name."""
     for i, (tok, s, _e) in enumerate(toks):
         low = tok.lower()
         hyphenated = "-" in low and known(low)  # "Hyun-woo", "Jean-Baptiste"
@@ -122,6 +134,11 @@ _STRONG_WORDS = (
 _STRONG_BEFORE = re.compile(
     "(?:" + "|".join(map(re.escape, _STRONG_WORDS)) + r")[ ,:]*\n?$", re.IGNORECASE
 )
+# the phrases by their last two characters (each has two or more): a text ends with a phrase
+# only if it ends with those two, so ``endswith`` tries a few phrases instead of all of them
+_STRONG_BY_END: dict[str, tuple[str, ...]] = {}
+for _word in _STRONG_WORDS:
+    _STRONG_BY_END[_word[-2:]] = (*_STRONG_BY_END.get(_word[-2:], ()), _word)
 _STRONG_AFTER = re.compile(r"[ ,]+(?:here|again)\b")
 
 
@@ -132,7 +149,10 @@ def _strong_context(text: str, start: int, end: int) -> bool:
         # then separators, a line break and the end (which ``$`` also finds before a last "\n")
         ends = [before, before[:-1]] if before.endswith("\n") else [before]
         strong = any(
-            b.removesuffix("\n").rstrip(" ,:").lower().endswith(_STRONG_WORDS) for b in ends
+            (t := b.removesuffix("\n").rstrip(" ,:").lower()).endswith(
+                _STRONG_BY_END.get(t[-2:], ())
+            )
+            for b in ends
         )
     else:
         strong = _STRONG_BEFORE.search(before) is not None
@@ -338,12 +358,13 @@ def _refine_given(text: str, start: int, end: int) -> tuple[int, int, float] | N
     lex = lexicons.names()
     if low not in lex.popular_first or not listed_name(low):
         return None
-    if _DETERMINER_BEFORE.search(text, max(0, start - 8), start) or _MODEL_AFTER.match(text, end):
-        return None
-    if _NUMBER_OR_WORD_BEFORE.search(text, max(0, start - 24), start) or (
-        _CAPITALISED_AFTER.match(text, end)
+    # each test below only rejects: the one that rejects most (half the names) comes first
+    if _CAPITALISED_AFTER.match(text, end) or _NUMBER_OR_WORD_BEFORE.search(
+        text, max(0, start - 24), start
     ):
         return None  # one word of a longer capitalised run, which the run rules judge
+    if _DETERMINER_BEFORE.search(text, max(0, start - 8), start) or _MODEL_AFTER.match(text, end):
+        return None
     if organisation_or_street(text, start, end, [text[start:end]]):
         return None
     if place_after_preposition(text, start, end):
@@ -406,9 +427,22 @@ def _refine_handle(text: str, start: int, end: int) -> tuple[int, int, float] | 
     # a speaker is a person even when a town shares the name ("rania")
     if len(low) < 3 or not known(low) or low in lex.ambiguous or low in lex.common:
         return None
-    if text[start - 1 : start] != "@" and len(_SPEAKER.findall(text)) < 2:
+    if text[start - 1 : start] != "@" and _speakers(text) < 2:
         return None
     return start, end, 0.7
+
+
+# The text last counted and its count: the speaker column's names of one chat are refined one
+# after the other, and each counted the speaker lines of the whole text again.
+_LAST_SPEAKERS: list[tuple[str, int]] = [("", 0)]
+
+
+def _speakers(text: str) -> int:
+    last_text, count = _LAST_SPEAKERS[0]
+    if last_text is not text:
+        count = len(_SPEAKER.findall(text))
+        _LAST_SPEAKERS[0] = (text, count)
+    return count
 
 
 _CONTEXT_WORDS = (
@@ -605,6 +639,8 @@ DETECTORS = (
         ),
         score=0.6,
         refine=_refine_given,
+        # _refine_given's first test, looked up by the engine before calling it
+        refine_words=lambda: lexicons.names().popular_first,
         prefilter=_given_gate,
         severity=Severity.MEDIUM,
         description="A given name popular in many countries, standing alone.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from clearance.core.severity import Severity
 from clearance.detection.pii import lexicons
@@ -57,6 +58,19 @@ _CITY_AFTER = rf",[ ]*(?:\d{{4,5}}[ ]+)?(?P<value>{_PCAP}(?:[ -]{_PCAP}){{0,2}})
 _TOKEN = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]*")
 
 
+# a place name's first word, as ``_TOKEN`` would read it: up to its first character that is
+# no word character, apostrophe or hyphen ("st" of "st. louis", "saint-denis")
+_FIRST_WORD = re.compile(r"[\w'’-]*")
+
+
+@lru_cache(maxsize=2)
+def _first_words(major_only: bool) -> frozenset[str]:
+    """The first words of the names in ``_best_place``'s pool."""
+    lex = lexicons.places()
+    pool = lex.major if major_only else lex.places
+    return frozenset(m.group() for name in pool if (m := _FIRST_WORD.match(name)) is not None)
+
+
 def _best_place(text: str, start: int, end: int, major_only: bool) -> tuple[int, int, bool] | None:
     lex = lexicons.places()
     pool = lex.major if major_only else lex.places
@@ -65,12 +79,21 @@ def _best_place(text: str, start: int, end: int, major_only: bool) -> tuple[int,
         # one word (most candidates: "The", "Thanks"): one lookup, no tokenizing
         name = lexicons.fold(span)
         return (start, end, name in lex.major) if name in pool else None
-    toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+    toks = [(m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+    # An ASCII span folds to its lower case, letter for letter: each name tried below is then
+    # a slice of that, not a fold of its own (the words of a run are tried in up to ten ways),
+    # and a name starting at a token starts with that token as a word of its own: a token that
+    # begins no name of the pool (most) is passed over at once.
+    low = span.lower() if span.isascii() else None
+    first = _first_words(major_only)
     for i in range(len(toks)):
+        if low is not None and low[toks[i][0] - start : toks[i][1] - start] not in first:
+            continue
         for j in range(min(len(toks), i + lex.max_words), i, -1):
-            name = lexicons.fold(text[toks[i][1] : toks[j - 1][2]])
+            a, b = toks[i][0], toks[j - 1][1]
+            name = lexicons.fold(text[a:b]) if low is None else low[a - start : b - start]
             if name in pool:
-                return toks[i][1], toks[j - 1][2], name in lex.major
+                return a, b, name in lex.major
     return None
 
 
@@ -130,7 +153,14 @@ def _given_name_before(text: str, run_start: int, start: int) -> bool:
 
 def _person_or_firm(text: str, start: int, end: int) -> bool:
     """Whether the place name ``text[start:end]`` is said to be a person's or a firm's."""
-    if _PERSON_VERB_TO.search(text, max(0, start - 60), start) or _PERSON_AFTER.match(text, end):
+    lo = max(0, start - 60)
+    # both of _PERSON_VERB_TO's forms end in "to" and spaces (a line break after them at
+    # most): tried at every position of the window, it runs only where the window ends so
+    if text[lo:start].rstrip(" \n")[-2:].lower() == "to" and _PERSON_VERB_TO.search(
+        text, lo, start
+    ):
+        return True
+    if _PERSON_AFTER.match(text, end):
         return True
     if _FIRM_BEFORE_WORD.search(text, max(0, start - 16), start):
         return True
