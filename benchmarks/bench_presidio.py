@@ -476,16 +476,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         pres_pred: list[list[Span]] = []
         by_mode: dict[str, list[list[Span]]] = {}
         for mode in modes:
-            runs = [
+            timed_runs = [
                 run_presidio(analyzer, texts, mode, args.presidio_threshold)
                 for _ in range(max(1, args.presidio_repeat))
             ]
-            spans = runs[0][0]
-            secs = statistics.median(r[1] for r in runs)
+            spans = timed_runs[0][0]
+            secs = statistics.median(r[1] for r in timed_runs)
             pres_timing[mode] = secs
-            pres_cpu[mode] = statistics.median(r[2] for r in runs)
+            pres_cpu[mode] = statistics.median(r[2] for r in timed_runs)
             by_mode[mode] = spans
-            each = ", ".join(f"{r[1]:.1f}" for r in runs)
+            each = ", ".join(f"{r[1]:.1f}" for r in timed_runs)
             print(
                 f"presidio[{mode}]: {secs:.1f}s ({len(texts) / secs:,.1f} texts/s; runs: {each})",
                 flush=True,

@@ -60,7 +60,7 @@ def removed(gold: Sequence[tuple[str, int, int]], replaced: Sequence[Span]) -> t
 
 
 def run_clearance(
-    texts: Sequence[str], workers: int | None = 1
+    texts: Sequence[str], workers: int | None = 1, repeat: int = REPEAT
 ) -> tuple[list[str], list[list[Span]], float, float]:
     engine = DetectionSettings.of(workers=workers).engine()
     engine.start_workers()  # a long-running caller's workers (no-op with one)
@@ -74,29 +74,42 @@ def run_clearance(
         return out, found, time.perf_counter() - t0, bench_presidio.cpu_seconds() - c0
 
     # A warm-up pass (lexicons, regex caches: what Presidio's loaded model is to it), then the
-    # median of REPEAT passes.
+    # median of ``repeat`` passes.
     once()
-    runs = [once() for _ in range(REPEAT)]
+    runs = [once() for _ in range(max(1, repeat))]
     out, found, _, _ = runs[0]
     elapsed = statistics.median(r[2] for r in runs)
     cpu = statistics.median(r[3] for r in runs)
     return out, [[(m.start, m.end) for m in ms] for ms in found], elapsed, cpu
 
 
-def run_presidio(texts: Sequence[str]) -> tuple[list[str], list[list[Span]], float, float]:
+def run_presidio(
+    texts: Sequence[str], repeat: int = 1
+) -> tuple[list[str], list[list[Span]], float, float]:
     from presidio_anonymizer import AnonymizerEngine
 
     analyzer = bench_presidio.build_presidio()
     anonymizer = AnonymizerEngine()
     analyzer.analyze(text=texts[0], language="en")  # load the model before timing
-    c0 = bench_presidio.cpu_seconds()
-    t0 = time.perf_counter()
-    out, spans = [], []
-    for text in texts:
-        results = analyzer.analyze(text=text, language="en")
-        out.append(anonymizer.anonymize(text=text, analyzer_results=results).text)
-        spans.append([(r.start, r.end) for r in results])
-    return out, spans, time.perf_counter() - t0, bench_presidio.cpu_seconds() - c0
+
+    def once() -> tuple[list[str], list[list[Span]], float, float]:
+        c0 = bench_presidio.cpu_seconds()
+        t0 = time.perf_counter()
+        out, spans = [], []
+        for text in texts:
+            results = analyzer.analyze(text=text, language="en")
+            out.append(anonymizer.anonymize(text=text, analyzer_results=results).text)
+            spans.append([(r.start, r.end) for r in results])
+        return out, spans, time.perf_counter() - t0, bench_presidio.cpu_seconds() - c0
+
+    runs = [once() for _ in range(max(1, repeat))]
+    out, spans, _, _ = runs[0]
+    return (
+        out,
+        spans,
+        statistics.median(r[2] for r in runs),
+        statistics.median(r[3] for r in runs),
+    )
 
 
 def main() -> None:
@@ -114,6 +127,10 @@ def main() -> None:
     parser.add_argument("--split", choices=("tune", "holdout"), default="tune")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--repeat", type=int, default=REPEAT, help="timed clearance runs (median)")
+    parser.add_argument(
+        "--presidio-repeat", type=int, default=1, help="timed Presidio runs (median)"
+    )
     args = parser.parse_args()
 
     docs = [
@@ -131,11 +148,13 @@ def main() -> None:
         "machine": f"{platform.machine()}, {platform.python_version()}",
         "clearance_workers": args.workers or "every core",
         "presidio_processes": 1,
+        "clearance_repeat": max(1, args.repeat),
+        "presidio_repeat": max(1, args.presidio_repeat),
     }
     workers = args.workers or None
-    runs = {"clearance": lambda texts: run_clearance(texts, workers)}
+    runs = {"clearance": lambda texts: run_clearance(texts, workers, args.repeat)}
     if importlib.util.find_spec("presidio_anonymizer") is not None:
-        runs["presidio"] = run_presidio
+        runs["presidio"] = lambda texts: run_presidio(texts, args.presidio_repeat)
     else:
         result["note"] = "presidio-anonymizer is not installed: clearance alone"
     for name, run in runs.items():
