@@ -2,6 +2,9 @@
 
 Start one with ``eval "$(./scripts/postgres)"``. Without the variable the PostgreSQL tests are
 skipped, unless ``CLEARANCE_REQUIRE_POSTGRES=1`` (set by CI), which makes them fail instead.
+
+Also ``audit_passes``: the local driver's aggregates in passes of 300 distinct values (not 4M),
+with the number of passes of each aggregate recorded.
 """
 
 from __future__ import annotations
@@ -11,7 +14,10 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import polars as pl
 import pytest
+
+from clearance.audit import plans
 
 URL_VAR = "CLEARANCE_TEST_POSTGRES_URL"
 REQUIRE_VAR = "CLEARANCE_REQUIRE_POSTGRES"
@@ -68,3 +74,19 @@ def pg_schema(postgres_url: str) -> Iterator[PgSchema]:
         yield schema
     finally:
         PgSchema(postgres_url, "public").execute(f'DROP SCHEMA "{schema.name}" CASCADE')
+
+
+@pytest.fixture
+def audit_passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Streamed tables' aggregates take a pass per 300 distinct values; the list fills with
+    the number of passes of each aggregate run."""
+    monkeypatch.setattr(plans, "PASS_KEYS", 300)
+    split = plans._split
+    passes: list[int] = []
+
+    def counted(data: pl.LazyFrame, by: list[pl.Expr], n: int) -> list[pl.LazyFrame]:
+        passes.append(n)
+        return split(data, by, n)
+
+    monkeypatch.setattr(plans, "_split", counted)
+    return passes

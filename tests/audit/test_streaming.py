@@ -11,7 +11,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from clearance.audit import plans
 from clearance.audit.auditor import audit_dataset
 from clearance.audit.policy import load_policy
 from clearance.audit.run import audit_sources
@@ -116,11 +115,14 @@ def planted(
     return root / "data", root / "policy.yaml"
 
 
+_OPTIONS = ScanOptions(batch_rows=700, probe_rows=300, validate_limit=500)
+
+
 def test_streamed_audit_equals_in_memory_audit_on_planted_data(
     planted: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data, policy = planted
-    options = ScanOptions(batch_rows=700, probe_rows=300, validate_limit=500)
+    options = _OPTIONS
     eager, _ = load_files([data], streaming=False)
     expected = _report(eager, policy, options)
     sampled = ScanOptions(batch_rows=700, probe_rows=300, sample=200)
@@ -148,28 +150,16 @@ def test_streamed_audit_equals_in_memory_audit_on_planted_data(
 
 
 def test_aggregates_in_passes_add_up_to_the_one_pass_report(
-    planted: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+    planted: tuple[Path, Path], audit_passes: list[int]
 ) -> None:
     # A large streamed table's classes and keys are grouped a part per pass (so that memory is
     # bounded by a pass): with a pass per 300 distinct values the planted tables take several
     # passes per aggregate, and the report is the in-memory one.
     data, policy = planted
-    options = ScanOptions(batch_rows=700, probe_rows=300, validate_limit=500)
-    eager, _ = load_files([data], streaming=False)
-    expected = _report(eager, policy, options)
-    monkeypatch.setattr(plans, "PASS_KEYS", 300)
-    split = plans._split
-    passes: list[int] = []
-
-    def counted(data: pl.LazyFrame, by: list[pl.Expr], n: int) -> list[pl.LazyFrame]:
-        passes.append(n)
-        return split(data, by, n)
-
-    monkeypatch.setattr(plans, "_split", counted)
-    lazy, _ = load_files([data], streaming=True)
-    assert _report(lazy, policy, options) == expected
+    expected = _report(load_files([data], streaming=False)[0], policy, _OPTIONS)
+    assert _report(load_files([data], streaming=True)[0], policy, _OPTIONS) == expected
     # every kind of aggregate went through the passes, and the big ones took several
-    assert len(passes) >= 6 and max(passes) >= 4
+    assert len(audit_passes) >= 6 and max(audit_passes) >= 4
 
 
 def test_streamed_audit_equals_in_memory_audit_on_the_demo(tmp_path: Path) -> None:
