@@ -220,8 +220,12 @@ class PolarsAggregates:
         return streams(self.data)
 
     @cached_property
-    def _rows(self) -> int:
-        return int(self._collect(self.data.lazy().select(pl.len())).item())
+    def height(self) -> int:
+        """Rows, counted once (a lazy Parquet source answers from its metadata; a streamed CSV
+        is parsed to the end, so never twice)."""
+        if isinstance(self.data, pl.DataFrame):
+            return self.data.height
+        return int(collect(self.data.select(pl.len())).item())
 
     def _passes(self, data: pl.LazyFrame, by: Sequence[pl.Expr]) -> int:
         """How many passes an aggregate of ``data`` grouped by ``by`` takes (module docstring):
@@ -229,7 +233,7 @@ class PolarsAggregates:
         :data:`PASS_KEYS` rows; else one per :data:`PASS_KEYS` distinct values of ``by``, as
         estimated by HyperLogLog (one read of those columns, 1.5 s of CPU at 50M rows: a table
         with few distinct values, such as record ages, is not read again and again)."""
-        if not self._streamed or self._rows <= PASS_KEYS:
+        if not self._streamed or self.height <= PASS_KEYS:
             return 1
         estimate = self._collect(data.select(pl.struct(*by).hash(_PASS_SEED).approx_n_unique()))
         return _passes_for(int(estimate.item()))
@@ -416,10 +420,6 @@ class Polars(PolarsAggregates):
     @property
     def schema(self) -> pl.Schema:
         return self.data.collect_schema()
-
-    @property
-    def height(self) -> int:
-        return int(self._collect(self.data.lazy().select(pl.len())).item())
 
     def renamed(self, names: Mapping[str, str]) -> Polars:
         return Polars(self.data.rename(dict(names)), self.name, self.origin)

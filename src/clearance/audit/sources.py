@@ -91,12 +91,6 @@ class Table(PolarsAggregates):
     def columns(self) -> list[str]:
         return self.schema.names()
 
-    @cached_property
-    def height(self) -> int:
-        """Rows (a lazy Parquet source answers from its metadata)."""
-        if isinstance(self.data, pl.DataFrame):
-            return self.data.height
-        return int(collect(self.data.select(pl.len())).item())
 
     def batches(self, rows: int, limit: int | None = None) -> Iterator[pl.DataFrame]:
         """The first ``limit`` rows (all by default) as frames of exactly ``rows`` rows (the
