@@ -206,3 +206,16 @@ def test_an_engine_with_ner_detects_in_process(
     found = Engine(ner=_Ner(), workers=2).detect_batch(texts)
     assert calls == []
     assert _spans(found) == _spans(Engine(workers=1).detect_batch(texts))
+
+
+def test_a_worker_freezes_what_it_holds_and_this_process_never(texts: list[str]) -> None:
+    import gc
+
+    from joblib.externals.loky import get_reusable_executor
+
+    Engine(workers=2).detect_batch(texts)
+    # the worker built its engine, then moved what it held out of the collector's generations
+    worker = get_reusable_executor(max_workers=1, timeout=parallel._IDLE_TIMEOUT_S)
+    assert worker.submit(gc.get_freeze_count).result() > 10_000
+    # the caller's objects are not ours to pin: the parent never freezes
+    assert gc.get_freeze_count() == 0

@@ -9,7 +9,7 @@ candidate rows of a batch, once in Python on those rows only to get exact spans.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -84,7 +84,7 @@ class Detector:
     prefilter: Callable[[], str] | None = None
     precheck: Callable[[str], bool] | None = None
     refine_narrows: bool = False
-    refine_words: Callable[[], frozenset[str]] | None = None
+    refine_words: Callable[[], Container[str]] | None = None
     _compiled: tuple[re.Pattern[str], ...] = field(
         default=(), init=False, repr=False, compare=False
     )

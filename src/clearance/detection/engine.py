@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import polars as pl
 
+from clearance.detection import collector
 from clearance.detection.boundaries import letters_only
 from clearance.detection.calibration import Calibration, bundled
 from clearance.detection.detector import Detector
@@ -463,14 +464,15 @@ class Engine:
         if spec is not None:
             self._build_gate()
             local = replace(self, workers=1)
-            shared = detect_parallel(
-                _detect_share,
-                spec,
-                lambda share: local.detect_batch(share, context),
-                unique,
-                context,
-                workers,
-            )
+            with collector.paused():
+                shared = detect_parallel(
+                    _detect_share,
+                    spec,
+                    lambda share: local.detect_batch(share, context),
+                    unique,
+                    context,
+                    workers,
+                )
             if shared is not None:
                 return [shared[i] for i in positions]
         try:
@@ -480,6 +482,20 @@ class Engine:
             # cross into Polars (UTF-8): one replacement character each, so offsets hold
             unique = [_SURROGATE.sub("\ufffd", t) for t in unique]
             series = pl.Series("t", unique, dtype=pl.String)
+        with collector.paused():
+            found = self._rule_matches(series, unique, context)
+        if self.ner is not None:
+            for row, extra in enumerate(self.ner.detect_batch(unique)):
+                found[row].extend(merge_model_matches(unique[row], found[row], extra))
+        with collector.paused():
+            resolved = [resolve_overlaps(m, self.threshold) if m else m for m in found]
+            return [resolved[i] for i in positions]
+
+    def _rule_matches(
+        self, series: pl.Series, unique: list[str], context: str
+    ) -> list[list[Match]]:
+        """The detectors' matches in each of ``unique`` (``series``: the same texts), before
+        overlaps are resolved."""
         found: list[list[Match]] = [[] for _ in unique]
         views: dict[str, str] = {}
         for det_id, (rows, bits) in self._candidates(series, context).items():
@@ -493,16 +509,17 @@ class Engine:
             for row, matches in zip(rows, found_rows, strict=True):
                 if matches:
                     found[row].extend(matches)
-        if self.ner is not None:
-            for row, extra in enumerate(self.ner.detect_batch(unique)):
-                found[row].extend(merge_model_matches(unique[row], found[row], extra))
-        resolved = [resolve_overlaps(m, self.threshold) if m else m for m in found]
-        return [resolved[i] for i in positions]
+        return found
 
 
 # How a worker gets the engine's calibration: the bundled map by name, else its JSON (or None).
 _BUNDLED = "bundled"
 _WORKER_ENGINES: dict[WorkerEngine, Engine] = {}
+
+
+# A text that sets off the lexicon rules (names, places, addresses), so that what they load is
+# there before a worker freezes what it holds.
+_WARM_UP = "Dear Ms Ana Souza, 12 Main Street, Springfield. Born in Lisbon on 3 May 1988."
 
 
 def _detect_share(spec: WorkerEngine, texts: list[str], context: str) -> list[list[Match]]:
@@ -525,6 +542,10 @@ def _detect_share(spec: WorkerEngine, texts: list[str], context: str) -> list[li
             workers=1,
             calibration=calibration,
         )
+        engine.detect_batch([_WARM_UP], context)  # the gate and the lexicons, before the freeze
+        # this process is ours and lives for many batches: what it holds now (modules, the
+        # registry, the lexicons, compiled patterns) need not be walked by every collection
+        collector.freeze_process()
     return engine.detect_batch(texts, context)
 
 

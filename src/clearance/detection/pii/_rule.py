@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 from clearance.core.severity import Severity
 from clearance.detection.detector import Detector, Refiner, Validator
@@ -30,7 +30,7 @@ def pii(
     prefilter: Callable[[], str] | None = None,
     precheck: Callable[[str], bool] | None = None,
     refine_narrows: bool = False,
-    refine_words: Callable[[], frozenset[str]] | None = None,
+    refine_words: Callable[[], Container[str]] | None = None,
 ) -> Detector:
     """A PII detector. ``whole_number``: a match is never the integer or the fraction part of
     a decimal number (``0.36227206271667`` holds no card number, ``4111111111111111.25`` none

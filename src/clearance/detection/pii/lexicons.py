@@ -10,9 +10,11 @@ strong context phrase.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import importlib
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -45,27 +47,40 @@ _AMBIGUOUS_EXTRA = {
 }  # fmt: skip
 
 
+# A set of words held as the keys of a dict: ``in`` and iteration as with a frozenset, but a
+# dict of strings is not tracked by Python's cyclic garbage collector, and a set is. Every full
+# collection walked the 800,000 words of these lexicons: 50-90 ms, several times a batch, in
+# whichever process of a parallel batch it fell (measured: wall p90 215-240 ms against a median
+# of 155 on the independent benchmark; 150 ms with the collector off).
+WordSet = Mapping[str, None]
+
+
+def word_set(words: Iterable[str]) -> WordSet:
+    """``words`` as a :data:`WordSet`."""
+    return dict.fromkeys(words)
+
+
 @dataclass(frozen=True)
 class NameLexicon:
-    first: frozenset[str]
-    last: frozenset[str]
+    first: WordSet
+    last: WordSet
     # first names popular in English-speaking countries (and Faker's lists): a place with such
     # a name ("Savannah") may be a person; most cities are a given name somewhere
-    popular_first: frozenset[str]
-    ambiguous: frozenset[str]
-    any_name: frozenset[str]  # first | last
-    clear_last: frozenset[str]  # last - ambiguous
-    common: frozenset[str]  # common English words (Faker's word list and our own)
+    popular_first: WordSet
+    ambiguous: WordSet
+    any_name: WordSet  # first | last
+    clear_last: WordSet  # last - ambiguous
+    common: WordSet  # common English words (Faker's word list and our own)
 
 
 @dataclass(frozen=True)
 class PlaceLexicon:
-    places: frozenset[str]  # lower-case, accent-free names of cities, countries, states
-    major: frozenset[str]  # countries, US states, cities of at least 1,000,000 people
+    places: WordSet  # lower-case, accent-free names of cities, countries, states
+    major: WordSet  # countries, US states, cities of at least 1,000,000 people
     max_words: int
     # places that are also ordinary English words ("Reading", "Bath", "Mobile", "Split"): a
     # place only after a phrase that says so ("live in", "moved to", "the ... office")
-    ambiguous: frozenset[str] = frozenset()
+    ambiguous: WordSet = dataclasses.field(default_factory=dict)
 
 
 def fold(name: str) -> str:
@@ -164,13 +179,13 @@ def names() -> NameLexicon:
     last = {n for n in last | faker_last if len(n) > 1}
     ambiguous = (first | last) & (common | derived_common)
     return NameLexicon(
-        frozenset(first),
-        frozenset(last),
-        frozenset({n for n in faker_first | popular if len(n) > 1}),
-        frozenset(ambiguous),
-        frozenset(first | last),
-        frozenset(last - ambiguous),
-        frozenset(common),
+        word_set(first),
+        word_set(last),
+        word_set({n for n in faker_first | popular if len(n) > 1}),
+        word_set(ambiguous),
+        word_set(first | last),
+        word_set(last - ambiguous),
+        word_set(common),
     )
 
 
@@ -212,10 +227,10 @@ def places() -> PlaceLexicon:
         w.lower() for w in importlib.import_module("faker.providers.lorem.en_US").Provider.word_list
     }
     all_places -= common - major
-    ambiguous = (all_places & (_WORD_PLACES | names().common)) - major
+    ambiguous = {p for p in all_places if p in _WORD_PLACES or p in names().common} - major
     return PlaceLexicon(
-        frozenset(all_places),
-        frozenset(major),
+        word_set(all_places),
+        word_set(major),
         max(len(p.split()) for p in all_places),
-        frozenset(ambiguous),
+        word_set(ambiguous),
     )

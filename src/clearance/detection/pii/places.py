@@ -64,11 +64,11 @@ _FIRST_WORD = re.compile(r"[\w'’-]*")
 
 
 @lru_cache(maxsize=2)
-def _first_words(major_only: bool) -> frozenset[str]:
+def _first_words(major_only: bool) -> lexicons.WordSet:
     """The first words of the names in ``_best_place``'s pool."""
     lex = lexicons.places()
     pool = lex.major if major_only else lex.places
-    return frozenset(m.group() for name in pool if (m := _FIRST_WORD.match(name)) is not None)
+    return lexicons.word_set(m.group() for name in pool if (m := _FIRST_WORD.match(name)))
 
 
 def _best_place(text: str, start: int, end: int, major_only: bool) -> tuple[int, int, bool] | None:
