@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import threading
 import weakref
 from collections.abc import Iterator
@@ -104,3 +105,20 @@ def test_the_lexicons_are_out_of_the_collectors_sight() -> None:
     assert all(len(words) > 100 for words in held)
     assert not any(gc.is_tracked(words) for words in held)
     assert "maria" in names.first and "lisbon" in places.places
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_child_forked_during_a_pause_gets_its_collector_back(collector_on: None) -> None:
+    read, write = os.pipe()
+    with collector.paused():
+        pid = os.fork()
+        if pid == 0:  # the child: the thread that paused is not here to give it back
+            os.close(read)
+            os.write(write, b"1" if gc.isenabled() else b"0")
+            os._exit(0)
+        os.close(write)
+        assert not gc.isenabled()  # the parent is still inside its pause
+    with os.fdopen(read, "rb") as fh:
+        assert fh.read() == b"1"
+    os.waitpid(pid, 0)
+    assert gc.isenabled()
